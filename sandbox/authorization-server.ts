@@ -1,0 +1,90 @@
+// Must run before oidc-provider is first evaluated.
+import './silence-provider-notices.js';
+import { randomBytes } from 'node:crypto';
+import Provider, { errors, type ClientMetadata, type Middleware } from 'oidc-provider';
+import { autoApproval, INTERACTION_PATH } from './auto-approval.js';
+import { providerFaults, type Fault } from './faults.js';
+import type { SigningKeys } from './signing-keys.js';
+
+/** Lifetime of every access token, in seconds (token responses report it as expires_in). */
+const ACCESS_TOKEN_TTL = 3600;
+
+const TEST_ACCOUNT = { sub: 'test-user', name: 'Test User', email: 'test-user@example.test', email_verified: true };
+
+export interface ProtectedResource {
+  /** Resource indicator and access token audience. */
+  url: string;
+  scope: string;
+}
+
+export interface AuthorizationServerOptions {
+  issuer: string;
+  keys: SigningKeys;
+  clients: ClientMetadata[];
+  resource: ProtectedResource;
+  faults: readonly Fault[];
+}
+
+export function createAuthorizationServer({ issuer, keys, clients, resource, faults }: AuthorizationServerOptions): Provider {
+  const provider = new Provider(issuer, {
+    clients,
+    jwks: { keys: keys.privateJwks },
+    cookies: { keys: [randomBytes(32).toString('base64url')] },
+    claims: { openid: ['sub'], profile: ['name'], email: ['email', 'email_verified'] },
+    scopes: ['openid', 'offline_access'],
+    responseTypes: ['code'],
+    pkce: { required: () => true },
+    features: {
+      devInteractions: { enabled: false },
+      clientCredentials: { enabled: true },
+      introspection: { enabled: true },
+      revocation: { enabled: true },
+      resourceIndicators: {
+        enabled: true,
+        // Requests that name no resource get the sandbox's, so no client needs to send `resource`.
+        defaultResource: () => resource.url,
+        useGrantedResource: () => true,
+        getResourceServerInfo(_ctx, indicator, client) {
+          if (indicator !== resource.url) throw new errors.InvalidTarget();
+          return {
+            scope: resource.scope,
+            audience: resource.url,
+            accessTokenTTL: ACCESS_TOKEN_TTL,
+            // Machine tokens are JWTs the resource verifies locally; tokens issued for a user stay
+            // opaque so that introspection and revocation apply to them.
+            accessTokenFormat: client.grantTypes.includes('client_credentials') ? 'jwt' : 'opaque',
+          };
+        },
+      },
+    },
+    ttl: {
+      AccessToken: ACCESS_TOKEN_TTL,
+      ClientCredentials: ACCESS_TOKEN_TTL,
+      AuthorizationCode: 60,
+      IdToken: 3600,
+      RefreshToken: 14 * 24 * 3600,
+      Grant: 14 * 24 * 3600,
+      Session: 24 * 3600,
+      Interaction: 600,
+    },
+    interactions: { url: (_ctx, interaction) => `${INTERACTION_PATH}${interaction.uid}` },
+    findAccount: (_ctx, sub) => (sub === TEST_ACCOUNT.sub ? { accountId: sub, claims: () => TEST_ACCOUNT } : undefined),
+    // oidc-provider strips offline_access from authorization requests without prompt=consent
+    // (OpenID Connect Core §11), so refresh tokens follow the client's registration instead, and
+    // outlive the login session as offline access implies.
+    issueRefreshToken: (_ctx, client) => client.grantTypeAllowed('refresh_token'),
+    expiresWithSession: () => false,
+    rotateRefreshToken: true,
+  });
+  // Registration order is nesting order: faults see the final response of everything else.
+  provider.use(providerFaults(faults, keys));
+  provider.use(tokenPragma);
+  provider.use(autoApproval(provider, { accountId: TEST_ACCOUNT.sub, resource: resource.url }));
+  return provider;
+}
+
+// oidc-provider sends Cache-Control: no-store only; RFC 6749 §5.1 also requires Pragma: no-cache.
+const tokenPragma: Middleware = async (ctx, next) => {
+  await next();
+  if (ctx.oidc?.route === 'token') ctx.set('Pragma', 'no-cache');
+};

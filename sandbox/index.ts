@@ -1,0 +1,92 @@
+import { createAccessTokenVerifier } from './access-token-verifier.js';
+import { createAuthorizationServer } from './authorization-server.js';
+import { createClients } from './clients.js';
+import { resourceFaults } from './faults.js';
+import { closeServer, listenOnLoopback } from './loopback.js';
+import { profiles } from './profiles.js';
+import { createResourceHandler, RESOURCE_PATH } from './resource-server.js';
+import { generateSigningKeys } from './signing-keys.js';
+
+export { profiles, type FaultProfile } from './profiles.js';
+
+export interface SandboxOptions {
+  profile?: string;
+  /** Authorization server port; 0 (the default) picks a free one. The host is always 127.0.0.1. */
+  port?: number;
+  /** Protected resource port; 0 (the default) picks a free one. */
+  resourcePort?: number;
+}
+
+export interface Sandbox {
+  profile: string;
+  issuer: string;
+  /** Values the suites are interpolated with. */
+  variables: Record<string, string>;
+  /** Closes both servers and their keep-alive connections. */
+  close(): Promise<void>;
+}
+
+const RESOURCE_SCOPE = 'api:read';
+
+/** Starts the reference authorization server and protected resource, broken as the profile says. */
+export async function startSandbox({ profile = 'conformant', port = 0, resourcePort = 0 }: SandboxOptions = {}): Promise<Sandbox> {
+  const selected = profiles.find((candidate) => candidate.name === profile);
+  if (!selected) {
+    throw new Error(`Unknown sandbox profile "${profile}"; valid profiles: ${profiles.map((p) => p.name).join(', ')}`);
+  }
+
+  const authorization = await listenOnLoopback(port);
+  const resourceHost = await listenOnLoopback(resourcePort).catch(async (error: unknown) => {
+    await closeServer(authorization.server);
+    throw error;
+  });
+  // Idempotent, so that callers may close in several cleanup paths.
+  let closing: Promise<void> | undefined;
+  const close = async () => {
+    closing ??= Promise.all([closeServer(authorization.server), closeServer(resourceHost.server)]).then(() => undefined);
+    return closing;
+  };
+
+  try {
+    const keys = await generateSigningKeys();
+    const issuer = authorization.origin;
+    const resource = { url: `${resourceHost.origin}${RESOURCE_PATH}`, scope: RESOURCE_SCOPE };
+    // Off the issuer's origin, so a client that follows same-origin redirects stops right there.
+    const redirectUri = `${resourceHost.origin}/callback`;
+    const clients = createClients(redirectUri);
+    const provider = createAuthorizationServer({
+      issuer,
+      keys,
+      clients: [clients.machine, clients.app],
+      resource,
+      faults: selected.faults,
+    });
+    authorization.server.on('request', provider.callback());
+    resourceHost.server.on('request', createResourceHandler({
+      verify: createAccessTokenVerifier({ provider, publicJwks: keys.publicJwks, audience: resource.url }),
+      scope: resource.scope,
+      faults: resourceFaults(selected.faults),
+    }));
+
+    return {
+      profile,
+      issuer,
+      variables: {
+        SANDBOX_ISSUER: issuer,
+        SANDBOX_DISCOVERY_URL: `${issuer}/.well-known/openid-configuration`,
+        SANDBOX_CLIENT_ID: clients.machine.client_id,
+        SANDBOX_CLIENT_SECRET: clients.machine.client_secret,
+        SANDBOX_SCOPE: RESOURCE_SCOPE,
+        SANDBOX_AUTH_CLIENT_ID: clients.app.client_id,
+        SANDBOX_AUTH_CLIENT_SECRET: clients.app.client_secret,
+        SANDBOX_REDIRECT_URI: redirectUri,
+        SANDBOX_RESOURCE_URL: resource.url,
+        SANDBOX_RESOURCE_SCOPE: resource.scope,
+      },
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}

@@ -1,0 +1,111 @@
+// oidc-provider ships no type declarations; these cover only what the sandbox uses.
+declare module 'oidc-provider' {
+  import type { IncomingMessage, ServerResponse } from 'node:http';
+  import type { JWK } from 'jose';
+
+  /** The part of a Koa context the sandbox's middleware touches. */
+  export interface KoaContext {
+    path: string;
+    status: number;
+    body: unknown;
+    req: IncomingMessage;
+    res: ServerResponse;
+    /** Present on the provider's own routes; `route` is its route name, e.g. 'token'. */
+    oidc?: { route: string };
+    set(field: string, value: string): void;
+    remove(field: string): void;
+    redirect(url: string): void;
+  }
+
+  export type Middleware = (ctx: KoaContext, next: () => Promise<void>) => Promise<void>;
+
+  export interface ClientMetadata {
+    client_id: string;
+    client_secret: string;
+    grant_types: string[];
+    response_types: string[];
+    redirect_uris: string[];
+    token_endpoint_auth_method: 'client_secret_basic' | 'client_secret_post';
+  }
+
+  export interface ResourceServerInfo {
+    scope: string;
+    audience: string;
+    accessTokenTTL: number;
+    accessTokenFormat: 'jwt' | 'opaque';
+  }
+
+  export interface Account {
+    accountId: string;
+    claims(): Record<string, unknown>;
+  }
+
+  export interface Configuration {
+    clients: ClientMetadata[];
+    jwks: { keys: JWK[] };
+    cookies: { keys: string[] };
+    claims: Record<string, string[]>;
+    scopes: string[];
+    responseTypes: string[];
+    pkce: { required(): boolean };
+    features: {
+      devInteractions: { enabled: boolean };
+      clientCredentials: { enabled: boolean };
+      introspection: { enabled: boolean };
+      revocation: { enabled: boolean };
+      resourceIndicators: {
+        enabled: boolean;
+        defaultResource(): string;
+        useGrantedResource(): boolean;
+        getResourceServerInfo(
+          ctx: unknown,
+          resourceIndicator: string,
+          client: { grantTypes: string[] },
+        ): ResourceServerInfo;
+      };
+    };
+    ttl: Record<string, number>;
+    interactions: { url(ctx: unknown, interaction: { uid: string }): string };
+    findAccount(ctx: unknown, sub: string): Account | undefined;
+    issueRefreshToken(ctx: unknown, client: { grantTypeAllowed(grantType: string): boolean }): boolean;
+    expiresWithSession(): boolean;
+    rotateRefreshToken: boolean;
+  }
+
+  export interface Interaction {
+    params: Record<string, string | undefined>;
+  }
+
+  export interface Grant {
+    addOIDCScope(scope: string): void;
+    addResourceScope(resource: string, scope: string): void;
+    save(): Promise<string>;
+  }
+
+  export interface AccessToken {
+    accountId?: string;
+    clientId: string;
+    scope?: string;
+    aud?: string | string[];
+  }
+
+  export interface InteractionResult {
+    login: { accountId: string };
+    consent: { grantId: string };
+  }
+
+  export default class Provider {
+    constructor(issuer: string, configuration: Configuration);
+    issuer: string;
+    Grant: new (properties: { accountId: string; clientId: string }) => Grant;
+    AccessToken: { find(value: string): Promise<AccessToken | undefined> };
+    use(middleware: Middleware): this;
+    callback(): (req: IncomingMessage, res: ServerResponse) => void;
+    interactionDetails(req: IncomingMessage, res: ServerResponse): Promise<Interaction>;
+    interactionResult(req: IncomingMessage, res: ServerResponse, result: InteractionResult): Promise<string>;
+  }
+
+  export const errors: {
+    InvalidTarget: new (description?: string) => Error;
+  };
+}

@@ -1,0 +1,49 @@
+import { isObject } from '../http/exchange.js';
+import { schemaErrors } from '../schemas.js';
+import { defineCheck } from './check.js';
+import { jwks } from './evidence.js';
+import { rfc } from './spec.js';
+import { fail, pass } from './types.js';
+
+/** Members that hold private or symmetric key material (RFC 7518 §6.2.2, §6.3.2, §6.4.1). */
+const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
+
+export const schema = defineCheck({
+  id: 'jwks.schema',
+  area: 'jwks',
+  title: 'jwks_uri serves a JWK Set whose keys each have a kty',
+  level: 'MUST',
+  spec: rfc(7517, '5'),
+  scope: 'suite',
+  gather: jwks,
+  judge: ({ document }) => {
+    const errors = schemaErrors('jwks', document);
+    return errors.length === 0
+      ? pass(`JWK Set with ${(document as { keys: unknown[] }).keys.length} keys`)
+      : fail('jwks_uri MUST serve a JWK Set: {"keys": [...]} where every key has "kty" (RFC 7517 §5, §4.1)', 'a valid JWK Set', errors.join('; '));
+  },
+});
+
+export const noPrivateMembers = defineCheck({
+  id: 'jwks.no-private-members',
+  area: 'jwks',
+  title: 'published keys carry no private or symmetric key material',
+  level: 'MUST',
+  spec: rfc(7518, '6.3.2'),
+  scope: 'suite',
+  gather: jwks,
+  judge: ({ document }) => {
+    const keys = isObject(document) && Array.isArray(document.keys) ? document.keys : [];
+    const leaks = keys.flatMap((key, i) => {
+      const members = isObject(key) ? PRIVATE_MEMBERS.filter((m) => m in key) : [];
+      return members.length ? [`keys[${i}]${isObject(key) && key.kid ? ` (kid ${String(key.kid)})` : ''}: ${members.join(', ')}`] : [];
+    });
+    return leaks.length === 0
+      ? pass(`${keys.length} keys, public members only`)
+      : fail(
+          'a published JWK Set is public: private members (RFC 7518 §6.2.2 d; §6.3.2 d p q dp dq qi oth; §6.4.1 k) give away the signing key',
+          'public key members only',
+          leaks.join('; '),
+        );
+  },
+});

@@ -1,0 +1,10 @@
+import type { SpecRef } from './types.js';
+
+/** Citations with stable links, so a failing check sends the reader to the exact section. */
+export function rfc(number: number, section: string): SpecRef {
+  return { ref: `RFC ${number} §${section}`, url: `https://www.rfc-editor.org/rfc/rfc${number}#section-${section}` };
+}
+
+export function oidcDiscovery(section: string, anchor: string): SpecRef {
+  return { ref: `OIDC Discovery §${section}`, url: `https://openid.net/specs/openid-connect-discovery-1_0.html#${anchor}` };
+}

@@ -1,0 +1,37 @@
+import type { Exchange } from '../http/exchange.js';
+
+/** The fixed vocabulary of areas: Allure feature, JUnit classname suffix, and `--only` selector. */
+export const AREAS = [
+  'discovery', 'jwks', 'token-response', 'error-response', 'authorization-code',
+  'pkce', 'refresh', 'lifetime', 'resource-access', 'transport',
+] as const;
+export type Area = (typeof AREAS)[number];
+
+export interface SpecRef {
+  /** Short citation shown in messages and as the Allure tag, e.g. "RFC 6749 §5.1". */
+  ref: string;
+  url: string;
+}
+
+/** MUST violations fail the run; SHOULD violations are warnings. */
+export type Level = 'MUST' | 'SHOULD';
+
+export type Verdict =
+  | { status: 'pass'; message: string }
+  | { status: 'fail'; message: string; expected: string; actual: string };
+
+/** What a check judges: the exchanges it read (attached to the report) plus values taken from them. */
+export interface Evidence {
+  exchanges: Exchange[];
+}
+
+/** What a check runs over: once per suite, once per grant, or once per protected resource. */
+export type Scope = 'suite' | 'grant' | 'resource';
+
+export function pass(message: string): Verdict {
+  return { status: 'pass', message };
+}
+
+export function fail(message: string, expected: string, actual: string): Verdict {
+  return { status: 'fail', message, expected, actual };
+}

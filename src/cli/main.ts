@@ -1,0 +1,143 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { redact } from '../secrets.js';
+import { ConfigError } from '../suite/errors.js';
+import { listCommand } from './list.js';
+import { reportCommand } from './report.js';
+import { runCommand } from './run.js';
+import { sandboxCommand } from './sandbox.js';
+import { validateCommand } from './validate.js';
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+interface Command {
+  summary: string;
+  usage: string;
+  options: Options;
+  help: Record<string, string>;
+  action(values: Record<string, unknown>): Promise<number>;
+}
+
+const common: Options = { help: { type: 'boolean', short: 'h' }, debug: { type: 'boolean' } };
+const suiteOptions: Options = { suite: { type: 'string', multiple: true }, 'env-file': { type: 'string' } };
+
+const commands: Record<string, Command> = {
+  run: {
+    summary: 'run the suites and write the reports (the default: local suite against the embedded sandbox)',
+    usage: 'conformance run [--suite NAME|FILE ...] [--env-file F] [--only AREA|CHECK ...] [--results-dir D] [--report-dir D] [--junit F] [--summary F] [--timeout MS] [--profile NAME] [--no-html]',
+    options: {
+      ...suiteOptions,
+      only: { type: 'string', multiple: true },
+      'results-dir': { type: 'string', default: 'reports/allure-results' },
+      'report-dir': { type: 'string', default: 'reports/html' },
+      junit: { type: 'string', default: 'reports/junit.xml' },
+      summary: { type: 'string', default: 'reports/summary.md' },
+      timeout: { type: 'string', default: '10000' },
+      profile: { type: 'string' },
+      'no-html': { type: 'boolean' },
+    },
+    help: {
+      suite: 'suite name in suites/ or a path; repeatable. Default: every suite whose variables are set',
+      'env-file': 'dotenv file with the suites\' variables (default: ./.env when present)',
+      only: 'run only these areas or check ids; repeatable (see `conformance list`)',
+      'results-dir': 'Allure results directory, emptied before the run',
+      'report-dir': 'Allure HTML report directory',
+      junit: 'JUnit XML file',
+      summary: 'markdown summary file (for a CI job summary)',
+      timeout: 'per-request timeout in milliseconds',
+      profile: 'fault profile for the embedded sandbox (see `conformance sandbox --help`)',
+      'no-html': 'skip the HTML report (results, JUnit and summary are still written)',
+    },
+    action: (v) => runCommand(v as never),
+  },
+  validate: {
+    summary: 'check suite files against the schema and their variables',
+    usage: 'conformance validate [--suite NAME|FILE ...] [--env-file F]',
+    options: suiteOptions,
+    help: { suite: 'suite name or path; repeatable. Default: every suite', 'env-file': 'dotenv file with the suites\' variables' },
+    action: (v) => validateCommand(v as never),
+  },
+  list: {
+    summary: 'list the suites and every check with its spec citation',
+    usage: 'conformance list',
+    options: {},
+    help: {},
+    action: () => listCommand(),
+  },
+  report: {
+    summary: 'build the HTML report from Allure results directories',
+    usage: 'conformance report [--results-dir D ...] [--report-dir D]',
+    options: { 'results-dir': { type: 'string', multiple: true }, 'report-dir': { type: 'string', default: 'reports/html' } },
+    help: { 'results-dir': 'results directory; repeatable (default reports/allure-results)', 'report-dir': 'where the HTML goes' },
+    action: (v) => reportCommand(v as never),
+  },
+  sandbox: {
+    summary: 'serve the embedded sandbox for manual use until interrupted',
+    usage: 'conformance sandbox [--profile NAME] [--port N] [--env-out F]',
+    options: { profile: { type: 'string' }, port: { type: 'string' }, 'env-out': { type: 'string', default: '.sandbox.env' } },
+    help: {
+      profile: 'fault profile to serve (default conformant)',
+      port: 'authorization server port (default: a free port)',
+      'env-out': 'file to write the sandbox variables to, secrets included (mode 0600)',
+    },
+    action: (v) => sandboxCommand(v as never),
+  },
+};
+
+function usage(): string {
+  return [
+    'oauth-conformance: conformance checks for OAuth 2.0 / OpenID Connect endpoints',
+    '',
+    'Usage: conformance <command> [options]',
+    '',
+    ...Object.entries(commands).map(([name, c]) => `  ${name.padEnd(9)} ${c.summary}`),
+    '',
+    'Run `conformance <command> --help` for its options. Exit codes: 0 all checks passed, 1 a check failed, 2 usage or configuration error.',
+  ].join('\n');
+}
+
+function commandHelp(name: string, command: Command): string {
+  return [
+    command.summary,
+    '',
+    `Usage: ${command.usage}`,
+    '',
+    ...Object.entries(command.help).map(([opt, text]) => `  --${opt.padEnd(13)} ${text}${command.options[opt]?.default !== undefined ? ` (default ${String(command.options[opt]!.default)})` : ''}`),
+    '  --debug         show stack traces of errors',
+  ].join('\n');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    console.log(usage());
+    return name ? 0 : 2;
+  }
+  const command = commands[name];
+  if (!command) {
+    console.error(`unknown command "${name}"\n\n${usage()}`);
+    return 2;
+  }
+  let values: Record<string, unknown>;
+  try {
+    values = parseArgs({ args: rest, options: { ...common, ...command.options }, strict: true, allowPositionals: false }).values;
+  } catch (error) {
+    console.error(`${(error as Error).message}\n\n${commandHelp(name, command)}`);
+    return 2;
+  }
+  if (values.help) {
+    console.log(commandHelp(name, command));
+    return 0;
+  }
+  try {
+    return await command.action(values);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(redact(error.message));
+      if (values.debug) console.error(redact(error.stack ?? ''));
+      return 2;
+    }
+    console.error(redact(`error: ${(error as Error).message ?? String(error)}${values.debug ? '' : '\n(run with --debug for details)'}`));
+    if (values.debug) console.error(redact((error as Error).stack ?? ''));
+    return 1;
+  }
+}

@@ -1,0 +1,23 @@
+import type { HttpOptions } from '../http/client.js';
+import type { CheckResult } from '../report/results.js';
+import type { LoadedSuite } from '../suite/load.js';
+
+/** What the runner hands to the vitest worker (serialised, never written to disk: it holds secrets). */
+export interface Plan {
+  suites: LoadedSuite[];
+  secrets: string[];
+  only: string[];
+  http: HttpOptions;
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    conformancePlan: Plan;
+  }
+}
+
+declare module '@vitest/runner' {
+  interface TaskMeta {
+    conformance?: CheckResult;
+  }
+}

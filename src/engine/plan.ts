@@ -1,0 +1,47 @@
+import { catalogue } from '../checks/catalogue.js';
+import type { Check } from '../checks/check.js';
+import { ConfigError } from '../suite/errors.js';
+import type { LoadedSuite } from '../suite/load.js';
+
+/** One check applied to one subject (the suite, a grant or a resource): one test in the report. */
+export interface CheckInstance {
+  check: Check;
+  suite: LoadedSuite;
+  /** Grant or resource name; empty for suite-scoped checks. */
+  subject: string;
+  /** Why it is skipped (its part of the suite is not configured). */
+  skip?: string;
+}
+
+/** Expands the catalogue over a suite's grants and resources, keeping what `--only` selects. */
+export function planChecks(suite: LoadedSuite, only: string[] = []): CheckInstance[] {
+  return selectChecks(only).flatMap((check): CheckInstance[] => {
+    switch (check.scope) {
+      case 'suite':
+        return [{ check, suite, subject: '' }];
+      case 'grant':
+        return Object.entries(suite.grants ?? {})
+          .filter(([, grant]) => !check.grantTypes || check.grantTypes.includes(grant.type))
+          .map(([name]) => ({ check, suite, subject: name, skip: suite.disabled[`grants.${name}`] }));
+      case 'resource':
+        return (suite.resources ?? []).map((resource, i) => ({ check, suite, subject: resource.name, skip: suite.disabled[`resources[${i}]`] }));
+    }
+  });
+}
+
+/** `--only` takes areas and check ids; an unknown one is a usage error, not an empty run. */
+export function selectChecks(only: string[]): Check[] {
+  if (only.length === 0) return catalogue;
+  const unknown = only.filter((o) => !catalogue.some((c) => c.id === o || c.area === o));
+  if (unknown.length) {
+    throw new ConfigError({
+      message: `--only ${unknown.join(', ')}: no such area or check`,
+      fix: `use an area (${[...new Set(catalogue.map((c) => c.area))].join(', ')}) or a check id from \`conformance list\``,
+    });
+  }
+  return catalogue.filter((c) => only.includes(c.id) || only.includes(c.area));
+}
+
+export function testName(instance: Pick<CheckInstance, 'check' | 'subject'>): string {
+  return `${instance.check.id}${instance.subject ? ` [${instance.subject}]` : ''}: ${instance.check.title}`;
+}

@@ -1,0 +1,61 @@
+import { describe, inject, test } from 'vitest';
+import { AREAS } from '../checks/types.js';
+import { describeForAllure } from '../report/allure-labels.js';
+import { failureText, type CheckResult } from '../report/results.js';
+import { addSecret } from '../secrets.js';
+import { startChecks, type Outcome, type StartedCheck } from './evaluate.js';
+import { testName } from './plan.js';
+import type { Plan } from './plan-context.js';
+
+/**
+ * The test file the runner hands to vitest: one describe per vendor, one per area, one test per check. Checks start
+ * while the file is collected, so tests only await outcomes that are already on their way.
+ */
+const plan: Plan = inject('conformancePlan');
+plan.secrets.forEach(addSecret);
+const started = startChecks(plan.suites, { only: plan.only, http: plan.http });
+
+for (const suite of plan.suites) {
+  describe(suite.vendor, () => {
+    for (const area of AREAS) {
+      const checks = started.filter((s) => s.suite === suite && s.check.area === area);
+      if (checks.length === 0) continue;
+      describe(area, () => {
+        for (const check of checks) {
+          test(testName(check), async (ctx) => {
+            const outcome = await check.outcome;
+            ctx.task.meta.conformance = resultOf(check, outcome);
+            await describeForAllure(check, outcome);
+            if (outcome.status === 'skipped') ctx.skip(outcome.message);
+            if (outcome.status === 'fail' || outcome.status === 'blocked') throw failureOf(ctx.task.meta.conformance);
+          });
+        }
+      });
+    }
+  });
+}
+
+function resultOf(check: StartedCheck, outcome: Outcome): CheckResult {
+  const { check: c, suite, subject } = check;
+  return {
+    vendor: suite.vendor,
+    area: c.area,
+    checkId: c.id,
+    subject,
+    name: testName(check),
+    level: c.level,
+    spec: c.spec,
+    status: outcome.status,
+    message: outcome.message,
+    ...(outcome.status === 'fail' && { expected: outcome.expected, actual: outcome.actual }),
+  };
+}
+
+/** A violated rule reads as an assertion failure (Allure "failed"); a check that could not judge as "broken". */
+function failureOf(result: CheckResult): Error {
+  const error = new Error(result.status === 'blocked' ? `could not check: ${failureText(result)}` : failureText(result));
+  error.name = result.status === 'fail' ? 'AssertionError' : 'CheckBlocked';
+  // The engine's stack says nothing about the vendor; the message is the whole story.
+  error.stack = `${error.name}: ${error.message}`;
+  return error;
+}

@@ -1,0 +1,25 @@
+import type { Client } from '../suite/suite.types.js';
+
+/** Builds a token endpoint request body and headers with the client's authentication (RFC 6749 §2.3.1). */
+export function tokenRequest(client: Client, params: Record<string, string | undefined>): { headers: Record<string, string>; body: string } {
+  const form = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v) form.set(k, v);
+  const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' };
+  switch (client.auth ?? 'client_secret_basic') {
+    case 'client_secret_basic':
+      // §2.3.1: id and secret are form-urlencoded before being joined and base64-encoded.
+      headers.authorization = `Basic ${Buffer.from(`${formEncode(client.id)}:${formEncode(client.secret ?? '')}`).toString('base64')}`;
+      break;
+    case 'client_secret_post':
+      form.set('client_id', client.id);
+      form.set('client_secret', client.secret ?? '');
+      break;
+    default:
+      form.set('client_id', client.id);
+  }
+  return { headers, body: form.toString() };
+}
+
+function formEncode(value: string): string {
+  return new URLSearchParams({ v: value }).toString().slice(2);
+}

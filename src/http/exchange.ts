@@ -1,0 +1,32 @@
+/** One recorded HTTP exchange as it may appear in a report: every credential already replaced by a fingerprint. */
+export interface Exchange {
+  id: number;
+  label: string;
+  startedAt: string;
+  durationMs: number;
+  request: { method: string; url: string; headers: Record<string, string>; body?: string };
+  response?: { status: number; headers: Record<string, string>; body: string; truncated?: boolean };
+  /** Set when no HTTP response arrived: a transport failure in words a user can act on. */
+  error?: string;
+}
+
+/** Parses the (redacted) response body as JSON; redaction keeps JSON structure and value types. */
+export function jsonOf(exchange: Exchange): { ok: true; value: unknown } | { ok: false; reason: string } {
+  const body = exchange.response?.body;
+  if (body === undefined) return { ok: false, reason: exchange.error ?? 'no response' };
+  try {
+    return { ok: true, value: JSON.parse(body) };
+  } catch {
+    return { ok: false, reason: `body is not JSON: ${JSON.stringify(body.slice(0, 80))}` };
+  }
+}
+
+export function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** "METHOD url → status" for messages. */
+export function describeExchange(exchange: Exchange): string {
+  const outcome = exchange.response ? String(exchange.response.status) : (exchange.error ?? 'no response');
+  return `${exchange.request.method} ${exchange.request.url} → ${outcome}`;
+}

@@ -1,0 +1,49 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { redact } from '../secrets.js';
+import { countByStatus, failureText, type CheckResult } from './results.js';
+
+/** JUnit XML for CI systems: a testsuite per vendor, classname "vendor.area", testcase names starting with the check id. */
+export function junitXml(results: CheckResult[]): string {
+  const vendors = [...new Set(results.map((r) => r.vendor))];
+  const suites = vendors.map((vendor) => {
+    const own = results.filter((r) => r.vendor === vendor);
+    const counts = countByStatus(own);
+    const cases = own.map((r) => {
+      const open = `    <testcase name="${xml(r.name)}" classname="${xml(`${r.vendor}.${r.area}`)}" time="${seconds(r.durationMs)}"`;
+      switch (r.status) {
+        case 'pass':
+          return `${open}/>`;
+        case 'skipped':
+          return `${open}>\n      <skipped message="${xml(r.message)}"/>\n    </testcase>`;
+        case 'fail':
+          return `${open}>\n      <failure message="${xml(r.message)}" type="${xml(r.spec.ref)}">${xml(failureText(r))}</failure>\n    </testcase>`;
+        case 'blocked':
+          return `${open}>\n      <error message="${xml(`could not check: ${r.message}`)}" type="blocked">${xml(failureText(r))}</error>\n    </testcase>`;
+      }
+    });
+    const time = own.reduce((sum, r) => sum + (r.durationMs ?? 0), 0);
+    return `  <testsuite name="${xml(vendor)}" tests="${own.length}" failures="${counts.fail}" errors="${counts.blocked}" skipped="${counts.skipped}" time="${seconds(time)}">\n${cases.join('\n')}\n  </testsuite>`;
+  });
+  const totals = countByStatus(results);
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="oauth-conformance" tests="${results.length}" failures="${totals.fail}" errors="${totals.blocked}" skipped="${totals.skipped}">\n${suites.join('\n')}\n</testsuites>\n`;
+}
+
+export async function writeJunit(path: string, results: CheckResult[]): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  await writeFile(path, junitXml(results));
+}
+
+function seconds(ms: number | undefined): string {
+  return ((ms ?? 0) / 1000).toFixed(3);
+}
+
+/** Escapes for XML attributes and text; redacts once more, as this file leaves the machine. */
+function xml(text: string): string {
+  return redact(text)
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;');
+}

@@ -1,0 +1,133 @@
+import { createHmac, randomBytes } from 'node:crypto';
+
+/**
+ * Everything that leaves the process (attachments, JUnit, console, error messages) passes through here.
+ * Values are replaced by a short keyed fingerprint so a reader can still see that two places carry the same
+ * token without learning it. The key is per process, so fingerprints cannot be brute-forced from a report.
+ */
+const key = randomBytes(32);
+const known = new Set<string>();
+
+/** Field names whose values are credentials wherever they appear: forms, query strings, JSON. */
+export const SECRET_FIELDS = new Set([
+  'client_secret', 'password', 'code', 'code_verifier', 'refresh_token', 'access_token', 'id_token',
+  'client_assertion', 'assertion', 'token', 'device_code', 'subject_token', 'actor_token',
+]);
+/** Headers that always carry credentials or sessions. */
+export const SECRET_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie', 'set-cookie']);
+
+const JWT = /\beyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*/g;
+// Secrets shorter than this are too likely to occur by chance in ordinary text to be replaced everywhere.
+const MIN_LENGTH = 4;
+
+export function fingerprint(value: string): string {
+  return `[redacted:${createHmac('sha256', key).update(value).digest('hex').slice(0, 8)}]`;
+}
+
+/** Registers a value that must never appear in output. */
+export function addSecret(value: string | undefined): void {
+  if (!value || value.length < MIN_LENGTH) return;
+  known.add(value);
+  // Encoded forms travel in URLs and Basic headers.
+  known.add(encodeURIComponent(value));
+  known.add(new URLSearchParams({ v: value }).toString().slice(2));
+}
+
+/** Replaces every known secret and any JWT in free text. */
+export function redact(text: string): string {
+  let out = text;
+  // Longest first, so a secret that contains another is replaced whole.
+  for (const value of [...known].sort((a, b) => b.length - a.length)) {
+    if (out.includes(value)) out = out.split(value).join(fingerprint(value));
+  }
+  return out.replace(JWT, (jwt) => fingerprint(jwt));
+}
+
+/** Redacts secret-named parameters of a URL's query and fragment (where implicit-style tokens travel), then any known value left. */
+export function redactUrl(url: string): string {
+  return redact(url.replace(/([?#])([^#]*)/g, (_, mark: string, params: string) => mark + redactForm(params)));
+}
+
+/** Registers credentials carried in a URL (a code in a redirect Location) before anything quotes that URL. */
+export function learnSecretsFromUrl(url: string | undefined): void {
+  for (const part of (url ?? '').split(/[?#]/).slice(1)) {
+    for (const [name, value] of new URLSearchParams(part)) if (SECRET_FIELDS.has(name)) addSecret(value);
+  }
+}
+
+/** Redacts an application/x-www-form-urlencoded body or query string by field name. */
+export function redactForm(body: string): string {
+  return body
+    .split('&')
+    .map((pair) => {
+      const eq = pair.indexOf('=');
+      if (eq < 0) return pair;
+      const name = decodeURIComponent(pair.slice(0, eq).replace(/\+/g, ' '));
+      const value = decodeURIComponent(pair.slice(eq + 1).replace(/\+/g, ' '));
+      return SECRET_FIELDS.has(name) ? `${pair.slice(0, eq)}=${fingerprint(value)}` : pair;
+    })
+    .join('&');
+}
+
+/** Redacts secret-named members of parsed JSON at any depth. */
+export function redactJson(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(redactJson);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [
+        k,
+        SECRET_FIELDS.has(k) && typeof v === 'string' ? fingerprint(v) : redactJson(v),
+      ]),
+    );
+  }
+  return typeof value === 'string' ? redact(value) : value;
+}
+
+export function redactHeaders(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(headers).map(([name, value]) => {
+      const lower = name.toLowerCase();
+      if (SECRET_HEADERS.has(lower)) return [name, redactCredentialHeader(value)];
+      if (lower === 'location' || lower === 'content-location') return [name, redactUrl(value)];
+      return [name, redact(value)];
+    }),
+  );
+}
+
+/** Keeps the scheme ("Bearer", "Basic") readable: which scheme was sent matters to a reader. */
+function redactCredentialHeader(value: string): string {
+  const m = /^([A-Za-z][A-Za-z0-9_-]*) +(\S.*)$/.exec(value);
+  return m ? `${m[1]} ${fingerprint(m[2]!)}` : fingerprint(value);
+}
+
+/** Redacts a body: JSON by member name whatever the declared type (servers mislabel it), forms by field name. */
+export function redactBody(body: string, contentType: string | undefined): string {
+  const json = parseJson(body);
+  if (json !== undefined) return JSON.stringify(redactJson(json), null, 2);
+  if ((contentType ?? '').toLowerCase().includes('x-www-form-urlencoded')) return redact(redactForm(body));
+  return redact(body);
+}
+
+/** Registers the credential members of a JSON body (tokens a server issued) so they are redacted anywhere later. */
+export function learnSecrets(body: string): void {
+  const visit = (value: unknown): void => {
+    if (Array.isArray(value)) value.forEach(visit);
+    else if (value && typeof value === 'object') {
+      for (const [k, v] of Object.entries(value)) {
+        if (SECRET_FIELDS.has(k) && typeof v === 'string') addSecret(v);
+        else visit(v);
+      }
+    }
+  };
+  visit(parseJson(body));
+}
+
+function parseJson(body: string): unknown {
+  const start = body.trimStart()[0];
+  if (start !== '{' && start !== '[') return undefined;
+  try {
+    return JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,73 @@
+import { ConfigError, type Problem } from './errors.js';
+import { interpolate } from './interpolate.js';
+import { revalidate, type SuiteSource } from './read.js';
+import type { Suite } from './suite.types.js';
+
+/** A suite ready to run: variables resolved, references checked, and parts whose optional variables are unset disabled. */
+export interface LoadedSuite extends Suite {
+  file: string;
+  name: string;
+  discoveryUrl: string;
+  /** "grants.user" → why it is skipped (e.g. "OIDC_AUTH_CLIENT_ID is not set"). */
+  disabled: Record<string, string>;
+  secrets: string[];
+}
+
+export function resolveSuite(source: SuiteSource, env: Record<string, string | undefined>): LoadedSuite {
+  const result = interpolate(source, env);
+  if (result.problems.length) throw new ConfigError(result.problems);
+  revalidate(source, result.data, (path) => result.origin.get(path));
+  const suite = result.data as Suite;
+  const problems: Problem[] = [];
+  const at = (path: Array<string | number>, dottedPath: string) => ({ file: source.file, ...source.locate(path), path: dottedPath });
+
+  const disabled: Record<string, string> = {};
+  for (const [path, names] of result.unset) {
+    const part = /^(clients\.[^.]+|grants\.[^.]+|resources\[\d+\])/.exec(path)?.[1];
+    const reason = `${names.join(', ')} ${names.length > 1 ? 'are' : 'is'} not set`;
+    if (part) disabled[part] ??= reason;
+    else problems.push({ file: source.file, path, message: `optional variable ${names.join(', ')} is unset, but ${path} cannot do without it`, fix: `set ${names.join(', ')}, or remove "optional: true" from its declaration` });
+  }
+
+  const clients = suite.clients ?? {};
+  const grants = suite.grants ?? {};
+  for (const [name, grant] of Object.entries(grants)) {
+    if (!clients[grant.client]) {
+      problems.push({ ...at(['grants', name, 'client'], `grants.${name}.client`), message: `unknown client "${grant.client}"`, fix: `use one of the clients: ${Object.keys(clients).join(', ') || '(none declared)'}` });
+    } else if (disabled[`clients.${grant.client}`]) {
+      disabled[`grants.${name}`] ??= `client ${grant.client} is skipped: ${disabled[`clients.${grant.client}`]}`;
+    }
+  }
+  (suite.resources ?? []).forEach((resource, i) => {
+    if (!grants[resource.grant]) {
+      problems.push({ ...at(['resources', i, 'grant'], `resources[${i}].grant`), message: `unknown grant "${resource.grant}"`, fix: `use one of the grants: ${Object.keys(grants).join(', ') || '(none declared)'}` });
+    } else if (disabled[`grants.${resource.grant}`]) {
+      disabled[`resources[${i}]`] ??= `grant ${resource.grant} is skipped: ${disabled[`grants.${resource.grant}`]}`;
+    }
+  });
+
+  const discoveryUrl = suite.discovery.url ?? `${suite.discovery.issuer.replace(/\/$/, '')}/.well-known/openid-configuration`;
+  const urls: Array<[Array<string | number>, string, string | undefined]> = [
+    [['discovery', suite.discovery.url ? 'url' : 'issuer'], 'discovery', discoveryUrl],
+    ...Object.entries(grants).map(([name, g]): [Array<string | number>, string, string | undefined] => [['grants', name, 'redirect_uri'], `grants.${name}`, g.type === 'authorization_code' ? g.redirect_uri : undefined]),
+    ...(suite.resources ?? []).map((r, i): [Array<string | number>, string, string | undefined] => [['resources', i, 'url'], `resources[${i}]`, r.url]),
+  ];
+  for (const [path, part, url] of urls) {
+    if (url !== undefined && !disabled[part] && !isHttpUrl(url)) {
+      problems.push({ ...at(path, path.map(String).join('.')), message: `${JSON.stringify(url)} is not an absolute http(s) URL`, fix: 'write a full URL such as https://auth.example.com/' });
+    }
+  }
+  if (problems.length) throw new ConfigError(problems);
+
+  const secrets = [...result.secrets, ...Object.values(clients).flatMap((c) => (c.secret ? [c.secret] : []))];
+  return { ...suite, file: source.file, name: source.name, discoveryUrl, disabled, secrets };
+}
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'https:' || url.protocol === 'http:';
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,186 @@
+import { readFile } from 'node:fs/promises';
+import { basename, extname, relative } from 'node:path';
+import type { ErrorObject } from 'ajv/dist/2020.js';
+import { LineCounter, parseDocument, type Document } from 'yaml';
+import { validatorFor } from '../schemas.js';
+import { ConfigError, type Problem } from './errors.js';
+import type { Suite } from './suite.types.js';
+
+/** A suite file as written, parsed and checked against schemas/suite.schema.json, with positions kept for errors. */
+export interface SuiteSource {
+  file: string;
+  /** File name without extension: what `--suite NAME` matches. */
+  name: string;
+  data: Suite;
+  locate(path: ReadonlyArray<string | number>): { line: number; column: number } | undefined;
+}
+
+export async function readSuite(path: string): Promise<SuiteSource> {
+  const file = relative(process.cwd(), path) || path;
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    throw new ConfigError({
+      file,
+      message: code === 'ENOENT' ? 'suite file not found' : `cannot read suite file (${code ?? String(error)})`,
+      fix: code === 'ENOENT' ? 'check the path, or run `conformance list` to see the suites' : 'check the file permissions',
+    });
+  }
+  return parseSuite(file, text);
+}
+
+export function parseSuite(file: string, text: string): SuiteSource {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  if (doc.errors.length > 0) {
+    throw new ConfigError(
+      doc.errors.map((e) => {
+        const pos = lineCounter.linePos(e.pos[0]);
+        return { file, line: pos.line, column: pos.col, message: `invalid YAML: ${e.message.split('\n')[0]}`, fix: 'correct the YAML syntax at this place (indentation, quotes, a missing colon)' };
+      }),
+    );
+  }
+  const locate = (path: ReadonlyArray<string | number>) => locateIn(doc, lineCounter, path);
+  const data = doc.toJS() as unknown;
+  const validate = validatorFor('suite');
+  if (!validate(data)) {
+    throw new ConfigError(schemaProblems(validate.errors ?? [], file, locate));
+  }
+  return { file, name: basename(file, extname(file)), data: data as Suite, locate };
+}
+
+/** Checks an interpolated suite again: values that came from variables must fit the schema too. */
+export function revalidate(source: SuiteSource, data: unknown, origin: (path: string) => string | undefined): void {
+  const validate = validatorFor('suite');
+  if (validate(data)) return;
+  throw new ConfigError(
+    schemaProblems(validate.errors ?? [], source.file, source.locate).map((p) => {
+      const variable = p.path ? origin(p.path) : undefined;
+      return variable ? { ...p, message: `${p.message} (the value comes from ${variable})`, fix: `set ${variable} to a valid value` } : p;
+    }),
+  );
+}
+
+function locateIn(doc: Document, lineCounter: LineCounter, path: ReadonlyArray<string | number>) {
+  // Walk down as far as the path exists, so an error about a missing member points at its parent.
+  for (let n = path.length; n >= 0; n--) {
+    const node = doc.getIn(path.slice(0, n), true) as { range?: [number, number, number] } | undefined;
+    if (node && typeof node === 'object' && node.range) {
+      const pos = lineCounter.linePos(node.range[0]);
+      return { line: pos.line, column: pos.col };
+    }
+  }
+  return undefined;
+}
+
+function toPath(instancePath: string): Array<string | number> {
+  if (!instancePath) return [];
+  return instancePath
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+}
+
+export function dotted(path: ReadonlyArray<string | number>): string {
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('') || '(top level)';
+}
+
+/** Turns ajv errors into problems a user can fix: the place, what is wrong, and the likely correction. */
+function schemaProblems(
+  errors: ErrorObject[],
+  file: string,
+  locate: SuiteSource['locate'],
+): Problem[] {
+  // An anyOf of "one of these words, or a ${VARIABLE}" produces three errors; report the one a user understands.
+  const anyOfPaths = new Set(errors.filter((e) => e.keyword === 'anyOf').map((e) => e.instancePath));
+  const problems: Problem[] = [];
+  for (const error of errors) {
+    const path = toPath(error.instancePath);
+    const at = { file, ...locate(path), path: dotted(path) };
+    if (anyOfPaths.has(error.instancePath) && error.keyword !== 'enum') continue;
+    // oneOf over grant types: the discriminator reports the real cause separately.
+    if (error.keyword === 'oneOf' || error.keyword === 'if') continue;
+    if (error.keyword === 'additionalProperties') {
+      // Point at the unknown key itself, not at the map that holds it.
+      const keyPath = [...path, (error.params as { additionalProperty: string }).additionalProperty];
+      problems.push({ ...at, ...locate(keyPath), path: dotted(keyPath), ...explain(error, false) });
+    } else {
+      problems.push({ ...at, ...explain(error, anyOfPaths.has(error.instancePath)) });
+    }
+  }
+  return dedupe(problems);
+}
+
+function explain(error: ErrorObject, allowsVariable: boolean): { message: string; fix: string } {
+  const params = error.params as Record<string, unknown>;
+  switch (error.keyword) {
+    case 'additionalProperties': {
+      const key = params.additionalProperty as string;
+      const allowed = Object.keys((error.parentSchema as { properties?: object })?.properties ?? {});
+      const guess = closest(key, allowed);
+      return {
+        message: `unknown key "${key}"`,
+        fix: guess ? `did you mean "${guess}"? (allowed here: ${allowed.join(', ')})` : `remove it; allowed here: ${allowed.join(', ')}`,
+      };
+    }
+    case 'required':
+      return { message: `missing required key "${params.missingProperty as string}"`, fix: `add "${params.missingProperty as string}" here` };
+    case 'enum': {
+      const values = (params.allowedValues as unknown[]).map(String).join(', ');
+      return {
+        message: `value ${JSON.stringify(error.data)} is not allowed`,
+        fix: `use one of: ${values}${allowsVariable ? ', or a ${VARIABLE} reference' : ''}`,
+      };
+    }
+    case 'const':
+      return { message: `value ${JSON.stringify(error.data)} is not allowed`, fix: `use ${JSON.stringify(params.allowedValue)}` };
+    case 'discriminator':
+      return {
+        message: params.error === 'mapping' ? `unknown grant type ${JSON.stringify(params.tagValue)}` : `grant needs a "type"`,
+        fix: 'use type: client_credentials or type: authorization_code',
+      };
+    case 'type':
+      return { message: `must be ${params.type as string}, found ${JSON.stringify(error.data)}`, fix: `write a ${params.type as string} here` };
+    case 'pattern':
+      return { message: `${JSON.stringify(error.data)} does not match ${params.pattern as string}`, fix: 'use lower-case letters, digits and dashes (variables: upper-case and underscores)' };
+    default:
+      return { message: error.message ?? 'is invalid', fix: 'see schemas/suite.schema.json for what is allowed here' };
+  }
+}
+
+function dedupe(problems: Problem[]): Problem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    const key = `${p.path}|${p.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** The allowed word within edit distance 2 of a typo, if any. */
+export function closest(word: string, candidates: string[]): string | undefined {
+  let best: { word: string; distance: number } | undefined;
+  for (const candidate of candidates) {
+    const distance = editDistance(word.toLowerCase(), candidate.toLowerCase());
+    if (distance <= 2 && (!best || distance < best.distance)) best = { word: candidate, distance };
+  }
+  return best?.word;
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const above = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diagonal = above;
+    }
+  }
+  return row[b.length]!;
+}

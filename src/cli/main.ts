@@ -1,11 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { profiles } from '../../sandbox/profiles.js';
 import { redact } from '../secrets.js';
 import { ConfigError } from '../suite/errors.js';
-import { listCommand } from './list.js';
-import { reportCommand } from './report.js';
-import { runCommand } from './run.js';
-import { sandboxCommand } from './sandbox.js';
-import { validateCommand } from './validate.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -20,6 +16,7 @@ interface Command {
 const common: Options = { help: { type: 'boolean', short: 'h' }, debug: { type: 'boolean' } };
 const suiteOptions: Options = { suite: { type: 'string', multiple: true }, 'env-file': { type: 'string' } };
 
+// Each command loads its module on use: `--help` and `list` need neither vitest nor the sandbox.
 const commands: Record<string, Command> = {
   run: {
     summary: 'run the suites and write the reports (the default: local suite against the embedded sandbox)',
@@ -44,42 +41,42 @@ const commands: Record<string, Command> = {
       junit: 'JUnit XML file',
       summary: 'markdown summary file (for a CI job summary)',
       timeout: 'per-request timeout in milliseconds',
-      profile: 'fault profile for the embedded sandbox (see `conformance sandbox --help`)',
+      profile: 'fault profile of the embedded sandbox, to see checks fail (see `conformance sandbox --help`)',
       'no-html': 'skip the HTML report (results, JUnit and summary are still written)',
     },
-    action: (v) => runCommand(v as never),
+    action: async (v) => (await import('./run.js')).runCommand(v as never),
   },
   validate: {
     summary: 'check suite files against the schema and their variables',
     usage: 'conformance validate [--suite NAME|FILE ...] [--env-file F]',
     options: suiteOptions,
     help: { suite: 'suite name or path; repeatable. Default: every suite', 'env-file': 'dotenv file with the suites\' variables' },
-    action: (v) => validateCommand(v as never),
+    action: async (v) => (await import('./validate.js')).validateCommand(v as never),
   },
   list: {
     summary: 'list the suites and every check with its spec citation',
     usage: 'conformance list',
     options: {},
     help: {},
-    action: () => listCommand(),
+    action: async () => (await import('./list.js')).listCommand(),
   },
   report: {
     summary: 'build the HTML report from Allure results directories',
     usage: 'conformance report [--results-dir D ...] [--report-dir D]',
     options: { 'results-dir': { type: 'string', multiple: true }, 'report-dir': { type: 'string', default: 'reports/html' } },
     help: { 'results-dir': 'results directory; repeatable (default reports/allure-results)', 'report-dir': 'where the HTML goes' },
-    action: (v) => reportCommand(v as never),
+    action: async (v) => (await import('./report.js')).reportCommand(v as never),
   },
   sandbox: {
     summary: 'serve the embedded sandbox for manual use until interrupted',
     usage: 'conformance sandbox [--profile NAME] [--port N] [--env-out F]',
     options: { profile: { type: 'string' }, port: { type: 'string' }, 'env-out': { type: 'string', default: '.sandbox.env' } },
     help: {
-      profile: 'fault profile to serve (default conformant)',
+      profile: `fault profile to serve: ${profiles.map((p) => p.name).join(', ')} (default conformant)`,
       port: 'authorization server port (default: a free port)',
       'env-out': 'file to write the sandbox variables to, secrets included (mode 0600)',
     },
-    action: (v) => sandboxCommand(v as never),
+    action: async (v) => (await import('./sandbox.js')).sandboxCommand(v as never),
   },
 };
 

@@ -21,11 +21,14 @@ export function resolveSuite(source: SuiteSource, env: Record<string, string | u
   const problems: Problem[] = [];
   const at = (path: Array<string | number>, dottedPath: string) => ({ file: source.file, ...source.locate(path), path: dottedPath });
 
-  const disabled: Record<string, string> = {};
+  // Which optional variables each part lacks, its own and those of the client or grant it uses.
+  const lacking = new Map<string, Set<string>>();
+  const lack = (part: string, names: Iterable<string>) => {
+    for (const name of names) lacking.set(part, (lacking.get(part) ?? new Set()).add(name));
+  };
   for (const [path, names] of result.unset) {
     const part = /^(clients\.[^.]+|grants\.[^.]+|resources\[\d+\])/.exec(path)?.[1];
-    const reason = `${names.join(', ')} ${names.length > 1 ? 'are' : 'is'} not set`;
-    if (part) disabled[part] ??= reason;
+    if (part) lack(part, names);
     else problems.push({ file: source.file, path, message: `optional variable ${names.join(', ')} is unset, but ${path} cannot do without it`, fix: `set ${names.join(', ')}, or remove "optional: true" from its declaration` });
   }
 
@@ -34,17 +37,18 @@ export function resolveSuite(source: SuiteSource, env: Record<string, string | u
   for (const [name, grant] of Object.entries(grants)) {
     if (!clients[grant.client]) {
       problems.push({ ...at(['grants', name, 'client'], `grants.${name}.client`), message: `unknown client "${grant.client}"`, fix: `use one of the clients: ${Object.keys(clients).join(', ') || '(none declared)'}` });
-    } else if (disabled[`clients.${grant.client}`]) {
-      disabled[`grants.${name}`] ??= `client ${grant.client} is skipped: ${disabled[`clients.${grant.client}`]}`;
     }
+    lack(`grants.${name}`, lacking.get(`clients.${grant.client}`) ?? []);
   }
   (suite.resources ?? []).forEach((resource, i) => {
     if (!grants[resource.grant]) {
       problems.push({ ...at(['resources', i, 'grant'], `resources[${i}].grant`), message: `unknown grant "${resource.grant}"`, fix: `use one of the grants: ${Object.keys(grants).join(', ') || '(none declared)'}` });
-    } else if (disabled[`grants.${resource.grant}`]) {
-      disabled[`resources[${i}]`] ??= `grant ${resource.grant} is skipped: ${disabled[`grants.${resource.grant}`]}`;
     }
+    lack(`resources[${i}]`, lacking.get(`grants.${resource.grant}`) ?? []);
   });
+  const disabled = Object.fromEntries(
+    [...lacking].map(([part, names]) => [part, `${[...names].join(', ')} ${names.size > 1 ? 'are' : 'is'} not set`]),
+  );
 
   const discoveryUrl = suite.discovery.url ?? `${suite.discovery.issuer.replace(/\/$/, '')}/.well-known/openid-configuration`;
   const urls: Array<[Array<string | number>, string, string | undefined]> = [

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename, extname, relative } from 'node:path';
 import type { ErrorObject } from 'ajv/dist/2020.js';
-import { LineCounter, parseDocument, type Document } from 'yaml';
+import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
 import { validatorFor } from '../schemas.js';
 import { ConfigError, type Problem } from './errors.js';
 import type { Suite } from './suite.types.js';
@@ -64,15 +64,26 @@ export function revalidate(source: SuiteSource, data: unknown, origin: (path: st
 }
 
 function locateIn(doc: Document, lineCounter: LineCounter, path: ReadonlyArray<string | number>) {
-  // Walk down as far as the path exists, so an error about a missing member points at its parent.
+  // Walk up until the path exists, so an error about a missing member points at its parent.
   for (let n = path.length; n >= 0; n--) {
-    const node = doc.getIn(path.slice(0, n), true) as { range?: [number, number, number] } | undefined;
-    if (node && typeof node === 'object' && node.range) {
-      const pos = lineCounter.linePos(node.range[0]);
+    const range = nodeRange(doc, path.slice(0, n));
+    if (range) {
+      const pos = lineCounter.linePos(range[0]);
       return { line: pos.line, column: pos.col };
     }
   }
   return undefined;
+}
+
+/** A map member is located at its key (where a reader looks for it), anything else at its own node. */
+function nodeRange(doc: Document, path: ReadonlyArray<string | number>): [number, number, number] | undefined {
+  const last = path.at(-1);
+  const parent = path.length ? doc.getIn(path.slice(0, -1), true) : undefined;
+  if (isMap(parent)) {
+    const pair = parent.items.find((item) => isScalar(item.key) && item.key.value === last);
+    return (pair?.key as { range?: [number, number, number] } | undefined)?.range;
+  }
+  return (doc.getIn(path, true) as { range?: [number, number, number] } | undefined)?.range;
 }
 
 function toPath(instancePath: string): Array<string | number> {

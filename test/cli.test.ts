@@ -1,0 +1,252 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSandbox, type Sandbox } from '../sandbox/index.js';
+import { catalogue } from '../src/checks/catalogue.js';
+import { AREAS } from '../src/checks/types.js';
+import { cli, tempDir } from './helpers.js';
+import { startMinimalProvider } from './fixtures/minimal-provider.js';
+
+const JWT = /eyJ[A-Za-z0-9_-]{10,}\.eyJ/;
+// A credential parameter whose value is not a fingerprint.
+const CLEAR_CREDENTIAL = /(code|code_verifier|client_secret|access_token|refresh_token)(=|": ?")(?!\[redacted:)/;
+
+/** Output paths of one run, in a fresh directory. */
+async function reportArgs() {
+  const dir = await tempDir();
+  const paths = { dir, results: join(dir, 'allure-results'), html: join(dir, 'html'), junit: join(dir, 'junit.xml'), summary: join(dir, 'summary.md') };
+  return { paths, args: ['--results-dir', paths.results, '--report-dir', paths.html, '--junit', paths.junit, '--summary', paths.summary] };
+}
+
+/** Every file a run wrote, as text, with its path. */
+async function reportFiles(dir: string): Promise<Array<{ path: string; text: string }>> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return Promise.all(
+    entries.filter((e) => e.isFile()).map(async (e) => ({ path: join(e.parentPath, e.name), text: await readFile(join(e.parentPath, e.name), 'utf8') })),
+  );
+}
+
+async function allureResults(dir: string) {
+  const files = (await readdir(dir)).filter((f) => f.endsWith('-result.json'));
+  return Promise.all(
+    files.map(async (f) => JSON.parse(await readFile(join(dir, f), 'utf8')) as { name: string; status: string; labels: Array<{ name: string; value: string }>; links: Array<{ url: string }>; steps: Array<{ attachments: unknown[] }> }),
+  );
+}
+
+function label(result: { labels: Array<{ name: string; value: string }> }, name: string) {
+  return result.labels.find((l) => l.name === name)?.value;
+}
+
+describe('conformance run against the embedded sandbox (the default)', () => {
+  let run: Awaited<ReturnType<typeof cli>>;
+  let out: Awaited<ReturnType<typeof reportArgs>>['paths'];
+
+  beforeAll(async () => {
+    const { paths, args } = await reportArgs();
+    out = paths;
+    run = await cli(['run', ...args]);
+  });
+
+  it('exits 0 and prints a summary', () => {
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^local\s+\d+ passed$/m);
+    expect(run.stdout).toMatch(/^\d+ passed, 0 failed, 0 could not run, 0 skipped$/m);
+  });
+
+  it('writes JUnit with check-id test names and vendor.area classnames', async () => {
+    const xml = await readFile(out.junit, 'utf8');
+    const cases = [...xml.matchAll(/<testcase name="([^"]+)" classname="([^"]+)"/g)];
+    expect(cases.length).toBeGreaterThanOrEqual(catalogue.length);
+    for (const [, name, classname] of cases) {
+      const id = name!.split(/[ :]/)[0]!;
+      const check = catalogue.find((c) => c.id === id);
+      expect(check, name).toBeDefined();
+      expect(classname).toBe(`local.${check!.area}`);
+    }
+    expect(xml).not.toContain('<failure');
+  });
+
+  it('labels every Allure result per the design and attaches the exchanges it judged', async () => {
+    const results = await allureResults(out.results);
+    expect(results.length).toBeGreaterThanOrEqual(catalogue.length);
+    for (const result of results) {
+      const check = catalogue.find((c) => c.id === label(result, 'story'));
+      expect(check, result.name).toBeDefined();
+      expect(result.name.startsWith(check!.id)).toBe(true);
+      expect(label(result, 'epic')).toBe('local');
+      expect(label(result, 'feature')).toBe(check!.area);
+      expect(AREAS).toContain(label(result, 'feature'));
+      expect(label(result, 'tag')).toBe(check!.spec.ref);
+      expect(result.links.map((l) => l.url)).toContain(check!.spec.url);
+      expect(label(result, 'severity')).toBe('critical');
+      expect(result.status).toBe('passed');
+      expect(result.steps.flatMap((s) => s.attachments).length).toBeGreaterThan(0);
+    }
+  });
+
+  it('writes the HTML report and the markdown summary', async () => {
+    expect(existsSync(join(out.html, 'index.html'))).toBe(true);
+    expect(await readFile(out.summary, 'utf8')).toMatch(/\| local \| discovery \| 4 \| 0 \| 0 \| 0 \|/);
+  });
+
+  it('leaves no token, code or credential in any report file or console line', async () => {
+    const files = await reportFiles(out.dir);
+    expect(files.length).toBeGreaterThan(catalogue.length);
+    for (const { path, text } of [...files, { path: 'stdout', text: run.stdout }]) {
+      expect(JWT.test(text), path).toBe(false);
+      expect(CLEAR_CREDENTIAL.exec(text)?.[0], path).toBeUndefined();
+    }
+  });
+});
+
+describe('the generic suite pointed at another provider by environment variables', () => {
+  const secret = randomBytes(24).toString('base64url');
+  let provider: Awaited<ReturnType<typeof startMinimalProvider>>;
+  const env = () => ({ OIDC_ISSUER: provider.issuer, OIDC_CLIENT_ID: 'plain-client', OIDC_CLIENT_SECRET: secret });
+
+  beforeAll(async () => {
+    provider = await startMinimalProvider(secret);
+  });
+  afterAll(() => provider.close());
+
+  it('runs per check, reports unconfigured parts as skipped, and never shows the secret', async () => {
+    const { paths, args } = await reportArgs();
+    const run = await cli(['run', '--suite', 'generic-oidc', '--no-html', ...args], { env: env() });
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    const xml = await readFile(paths.junit, 'utf8');
+    expect(xml).toMatch(/<testcase name="token-response.schema \[system\]: [^"]*" classname="generic-oidc.token-response"/);
+    expect(xml).toMatch(/<testcase name="token-response.schema \[user\][^>]*>\s*<skipped message="OIDC_REDIRECT_URI, OIDC_AUTH_CLIENT_ID, OIDC_AUTH_CLIENT_SECRET are not set"/);
+    expect(xml).toMatch(/<testcase name="resource-access.bearer-accepted \[resource\][^>]*>\s*<skipped message="OIDC_RESOURCE_URL is not set"/);
+    const skipped = (await allureResults(paths.results)).filter((r) => r.status === 'skipped');
+    expect(skipped.length).toBeGreaterThan(0);
+    for (const { path, text } of [...(await reportFiles(paths.dir)), { path: 'stdout', text: run.stdout }]) {
+      expect(text.includes(secret), path).toBe(false);
+    }
+  });
+
+  it('reports an unreachable provider as a clear failure, not a stack trace', async () => {
+    const down = await startMinimalProvider(secret);
+    await down.close();
+    const { paths, args } = await reportArgs();
+    const run = await cli(['run', '--suite', 'generic-oidc', '--no-html', ...args], { env: { ...env(), OIDC_ISSUER: down.issuer } });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain(`discovery.reachable: the metadata document answers 200 OK`);
+    expect(run.stdout).toMatch(/cannot reach http:\/\/127\.0\.0\.1:\d+\/\.well-known\/openid-configuration: connection refused/);
+    expect(run.stdout + run.stderr).not.toMatch(/\n\s+at /);
+    expect(await readFile(paths.junit, 'utf8')).toContain('cannot reach');
+  });
+});
+
+describe('the generic suite against the full sandbox, every part configured', () => {
+  let sandbox: Sandbox;
+  beforeAll(async () => {
+    sandbox = await startSandbox();
+  });
+  afterAll(() => sandbox.close());
+
+  it('passes every check and leaks neither client secret', async () => {
+    const v = sandbox.variables;
+    const { paths, args } = await reportArgs();
+    const run = await cli(['run', '--suite', 'generic-oidc', '--no-html', ...args], {
+      env: {
+        OIDC_ISSUER: v.SANDBOX_ISSUER!, OIDC_CLIENT_ID: v.SANDBOX_CLIENT_ID!, OIDC_CLIENT_SECRET: v.SANDBOX_CLIENT_SECRET!,
+        OIDC_SCOPE: v.SANDBOX_SCOPE!, OIDC_RESOURCE_URL: v.SANDBOX_RESOURCE_URL!, OIDC_RESOURCE_SCOPE: v.SANDBOX_RESOURCE_SCOPE!,
+        OIDC_AUTH_CLIENT_ID: v.SANDBOX_AUTH_CLIENT_ID!, OIDC_AUTH_CLIENT_SECRET: v.SANDBOX_AUTH_CLIENT_SECRET!,
+        OIDC_REDIRECT_URI: v.SANDBOX_REDIRECT_URI!, OIDC_CODE_STRATEGY: 'redirect',
+      },
+    });
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/^\d+ passed, 0 failed, 0 could not run, 0 skipped$/m);
+    for (const { path, text } of [...(await reportFiles(paths.dir)), { path: 'stdout', text: run.stdout }]) {
+      for (const secret of [v.SANDBOX_CLIENT_SECRET!, v.SANDBOX_AUTH_CLIENT_SECRET!]) expect(text.includes(secret), path).toBe(false);
+      expect(JWT.test(text), path).toBe(false);
+      expect(CLEAR_CREDENTIAL.exec(text)?.[0], path).toBeUndefined();
+    }
+  });
+});
+
+describe('a failing check', () => {
+  it('exits 1 and says expected vs actual and the spec section, in the console, JUnit and summary', async () => {
+    const { paths, args } = await reportArgs();
+    const run = await cli(['run', '--suite', 'local', '--profile', 'issuer-mismatch', '--no-html', ...args]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/✗ local discovery\.issuer-match/);
+    expect(run.stdout).toMatch(/expected: "http:\/\/127\.0\.0\.1:\d+"\n\s+actual:\s+"http:\/\/127\.0\.0\.1:\d+\/"/);
+    const xml = await readFile(paths.junit, 'utf8');
+    expect(xml).toMatch(/<failure message="[^"]*" type="OIDC Discovery §4\.3">[^<]*expected: &quot;http/);
+    expect(await readFile(paths.summary, 'utf8')).toContain('`discovery.issuer-match`');
+    const failed = (await allureResults(paths.results)).filter((r) => r.status === 'failed');
+    expect(failed.map((r) => label(r, 'story'))).toEqual(['discovery.issuer-match']);
+  });
+});
+
+describe('bad input exits 2 with the file, the place and the fix', () => {
+  const cases: Array<[string, string, RegExp[]]> = [
+    [
+      'a typo in a key',
+      'vendor: x\ndiscovery:\n  issuer: https://id.example.com\nclients:\n  c: { id: a }\ngrants:\n  g:\n    type: client_credentials\n    client: c\n    scpoe: read\n',
+      [/bad\.yaml:10:5 grants\.g\.scpoe: unknown key "scpoe"/, /did you mean "scope"/],
+    ],
+    ['invalid YAML', 'vendor: x\ndiscovery:\n  issuer: [unclosed\n', [/bad\.yaml:\d+:\d+: invalid YAML/]],
+    [
+      'an unset variable',
+      'vendor: x\nvariables:\n  NOT_SET_ANYWHERE: {}\ndiscovery:\n  issuer: ${NOT_SET_ANYWHERE}\n',
+      [/bad\.yaml:5:3 discovery\.issuer: variable NOT_SET_ANYWHERE is not set/, /fix: set NOT_SET_ANYWHERE in the environment or in \.env/],
+    ],
+  ];
+  it.each(cases)('%s', async (_, yaml, expected) => {
+    const dir = await tempDir();
+    await writeFile(join(dir, 'bad.yaml'), yaml);
+    const run = await cli(['run', '--suite', join(dir, 'bad.yaml'), '--no-html'], { cwd: dir });
+    expect(run.code).toBe(2);
+    for (const pattern of expected) expect(run.stderr).toMatch(pattern);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('a missing --env-file', async () => {
+    // Node 20 itself reads `--env-file` even after the script name (nodejs/node#54232): when the file is missing it
+    // stops before the CLI starts, with its own message naming the file and exit code 9.
+    const run = await cli(['run', '--env-file', '/nonexistent/conformance.env']);
+    expect(run.code).not.toBe(0);
+    expect(run.stderr).toContain('/nonexistent/conformance.env: not found');
+  });
+
+  it('a named suite with unset variables', async () => {
+    const run = await cli(['run', '--suite', 'generic-oidc'], { env: { OIDC_ISSUER: '', OIDC_CLIENT_ID: '', OIDC_CLIENT_SECRET: '' } });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/suites\/generic-oidc\.yaml:\d+:\d+ discovery\.issuer: variable OIDC_ISSUER is not set/);
+    expect(run.stderr).toContain('OIDC_CLIENT_SECRET is not set');
+  });
+
+  it.each([
+    [['frobnicate'], /unknown command "frobnicate"/],
+    [['run', '--bogus'], /Unknown option '--bogus'/],
+    [['run', '--only', 'nonsense'], /--only nonsense: no such area or check/],
+    [['run', '--suite', 'nonexistent'], /--suite nonexistent: no suite of that name/],
+  ])('usage error %j', async (args, pattern) => {
+    const run = await cli(args);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(pattern);
+  });
+});
+
+describe('conformance list and help', () => {
+  it('lists every check with its spec citation and link', async () => {
+    const run = await cli(['list']);
+    expect(run.code).toBe(0);
+    for (const check of catalogue) {
+      expect(run.stdout).toMatch(new RegExp(`${check.id.replace(/\./g, '\\.')}\\s+${check.level}\\s+${check.spec.ref.replace(/[.§]/g, '.')}`));
+      expect(run.stdout).toContain(check.spec.url);
+    }
+    expect(run.stdout).toMatch(/local\s+Embedded reference sandbox/);
+  });
+
+  it.each(['run', 'validate', 'list', 'report', 'sandbox'])('%s --help', async (command) => {
+    const run = await cli([command, '--help']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(`Usage: conformance ${command}`);
+  });
+});

@@ -6,7 +6,8 @@ import { createHmac, randomBytes } from 'node:crypto';
  * token without learning it. The key is per process, so fingerprints cannot be brute-forced from a report.
  */
 const key = randomBytes(32);
-const known = new Set<string>();
+/** Every form a secret may be written in → the secret itself, whose fingerprint stands for all of them. */
+const known = new Map<string, string>();
 
 /** Field names whose values are credentials wherever they appear: forms, query strings, JSON. */
 export const SECRET_FIELDS = new Set([
@@ -27,18 +28,16 @@ export function fingerprint(value: string): string {
 /** Registers a value that must never appear in output. */
 export function addSecret(value: string | undefined): void {
   if (!value || value.length < MIN_LENGTH) return;
-  known.add(value);
-  // Encoded forms travel in URLs and Basic headers.
-  known.add(encodeURIComponent(value));
-  known.add(new URLSearchParams({ v: value }).toString().slice(2));
+  // Encoded forms travel in URLs and form bodies.
+  for (const form of [value, encodeURIComponent(value), formEncode(value)]) known.set(form, value);
 }
 
 /** Replaces every known secret and any JWT in free text. */
 export function redact(text: string): string {
   let out = text;
   // Longest first, so a secret that contains another is replaced whole.
-  for (const value of [...known].sort((a, b) => b.length - a.length)) {
-    if (out.includes(value)) out = out.split(value).join(fingerprint(value));
+  for (const [form, value] of [...known].sort(([a], [b]) => b.length - a.length)) {
+    if (out.includes(form)) out = out.split(form).join(fingerprint(value));
   }
   return out.replace(JWT, (jwt) => fingerprint(jwt));
 }
@@ -62,8 +61,8 @@ export function redactForm(body: string): string {
     .map((pair) => {
       const eq = pair.indexOf('=');
       if (eq < 0) return pair;
-      const name = decodeURIComponent(pair.slice(0, eq).replace(/\+/g, ' '));
-      const value = decodeURIComponent(pair.slice(eq + 1).replace(/\+/g, ' '));
+      const name = formDecode(pair.slice(0, eq));
+      const value = formDecode(pair.slice(eq + 1));
       return SECRET_FIELDS.has(name) ? `${pair.slice(0, eq)}=${fingerprint(value)}` : pair;
     })
     .join('&');
@@ -120,6 +119,20 @@ export function learnSecrets(body: string): void {
     }
   };
   visit(parseJson(body));
+}
+
+export function formEncode(value: string): string {
+  return new URLSearchParams({ v: value }).toString().slice(2);
+}
+
+/** Lenient: a malformed escape (`100%`) is kept as written rather than failing the whole redaction. */
+function formDecode(text: string): string {
+  const plus = text.replace(/\+/g, ' ');
+  try {
+    return decodeURIComponent(plus);
+  } catch {
+    return plus;
+  }
 }
 
 function parseJson(body: string): unknown {

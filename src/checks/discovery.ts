@@ -1,9 +1,9 @@
 import { describeExchange, isObject, jsonOf } from '../http/exchange.js';
-import { schemaErrors } from '../schemas.js';
 import { defineCheck } from './check.js';
 import { discoveryExchange, discoveryOk, metadata } from './evidence.js';
 import { oidcDiscovery, rfc } from './spec.js';
-import { fail, pass } from './types.js';
+import { fail, pass, show } from './types.js';
+import { headerVerdict, isJsonMediaType, schemaVerdict } from './verdicts.js';
 
 export const reachable = defineCheck({
   id: 'discovery.reachable',
@@ -28,15 +28,13 @@ export const json = defineCheck({
   scope: 'suite',
   gather: discoveryOk,
   judge: ({ exchange }) => {
-    const type = exchange.response?.headers['content-type'] ?? '(none)';
+    const type = headerVerdict(exchange, 'Content-Type', isJsonMediaType, 'metadata MUST be returned with the application/json content type (RFC 8414 §3.2)', 'Content-Type: application/json');
+    if (type.status === 'fail') return type;
     const body = jsonOf(exchange);
-    if (!/^application\/json\b/i.test(type)) {
-      return fail('metadata MUST be returned with the application/json content type (RFC 8414 §3.2)', 'Content-Type: application/json', `Content-Type: ${type}`);
-    }
     if (!body.ok || !isObject(body.value)) {
       return fail('metadata MUST be a JSON object (RFC 8414 §3.2)', 'a JSON object', body.ok ? JSON.stringify(body.value).slice(0, 80) : body.reason);
     }
-    return pass(`Content-Type: ${type}, JSON object with ${Object.keys(body.value).length} members`);
+    return pass(`${type.message}, a JSON object with ${Object.keys(body.value).length} members`);
   },
 });
 
@@ -51,11 +49,9 @@ export const schema = defineCheck({
   judge: ({ document, url }) => {
     // An OpenID Provider's document (…/openid-configuration) also owes the members OIDC Discovery §3 requires.
     const openid = url.includes('/.well-known/openid-configuration');
-    const errors = schemaErrors(openid ? 'openid-configuration' : 'discovery', document);
+    const schema = openid ? 'openid-configuration' : 'discovery';
     const rules = openid ? 'OIDC Discovery §3 and RFC 8414 §2' : 'RFC 8414 §2';
-    return errors.length === 0
-      ? pass(`metadata matches schemas/${openid ? 'openid-configuration' : 'discovery'}.schema.json`)
-      : fail(`the metadata does not meet ${rules}`, `metadata valid against ${rules}`, errors.join('; '));
+    return schemaVerdict(schema, document, `the metadata does not meet ${rules}`, `metadata valid against ${rules}`, `metadata matches schemas/${schema}.schema.json`);
   },
 });
 
@@ -73,6 +69,6 @@ export const issuerMatch = defineCheck({
       : fail(
           'the issuer in the metadata MUST be identical to the issuer the client was configured with, character for character (OIDC Discovery §4.3, RFC 8414 §3.3)',
           JSON.stringify(expectedIssuer),
-          JSON.stringify(document.issuer),
+          show(document.issuer),
         ),
 });

@@ -1,9 +1,9 @@
 import { isObject } from '../http/exchange.js';
-import { schemaErrors } from '../schemas.js';
 import { defineCheck } from './check.js';
 import { jwks } from './evidence.js';
 import { rfc } from './spec.js';
 import { fail, pass } from './types.js';
+import { schemaVerdict } from './verdicts.js';
 
 /** Members that hold private or symmetric key material (RFC 7518 §6.2.2, §6.3.2, §6.4.1). */
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
@@ -16,12 +16,14 @@ export const schema = defineCheck({
   spec: rfc(7517, '5'),
   scope: 'suite',
   gather: jwks,
-  judge: ({ document }) => {
-    const errors = schemaErrors('jwks', document);
-    return errors.length === 0
-      ? pass(`JWK Set with ${(document as { keys: unknown[] }).keys.length} keys`)
-      : fail('jwks_uri MUST serve a JWK Set: {"keys": [...]} where every key has "kty" (RFC 7517 §5, §4.1)', 'a valid JWK Set', errors.join('; '));
-  },
+  judge: ({ document }) =>
+    schemaVerdict(
+      'jwks',
+      document,
+      'jwks_uri MUST serve a JWK Set: {"keys": [...]} where every key has "kty" (RFC 7517 §5, §4.1)',
+      'a valid JWK Set',
+      'a valid JWK Set',
+    ),
 });
 
 export const noPrivateMembers = defineCheck({

@@ -35,3 +35,8 @@ export function pass(message: string): Verdict {
 export function fail(message: string, expected: string, actual: string): Verdict {
   return { status: 'fail', message, expected, actual };
 }
+
+/** A JSON value as a verdict shows it; a member that is missing says so rather than vanishing. */
+export function show(value: unknown): string {
+  return value === undefined ? '(absent)' : JSON.stringify(value);
+}

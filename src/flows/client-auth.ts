@@ -1,3 +1,4 @@
+import { formEncode } from '../secrets.js';
 import type { Client } from '../suite/suite.types.js';
 
 /** Builds a token endpoint request body and headers with the client's authentication (RFC 6749 §2.3.1). */
@@ -18,8 +19,4 @@ export function tokenRequest(client: Client, params: Record<string, string | und
       form.set('client_id', client.id);
   }
   return { headers, body: form.toString() };
-}
-
-function formEncode(value: string): string {
-  return new URLSearchParams({ v: value }).toString().slice(2);
 }

@@ -1,5 +1,5 @@
 import { Agent, errors, request } from 'undici';
-import { addSecret, learnSecrets, learnSecretsFromUrl, redactBody, redactHeaders, redactUrl } from '../secrets.js';
+import { addSecret, learnSecrets, learnSecretsFromUrl, redact, redactBody, redactHeaders, redactUrl } from '../secrets.js';
 import type { Exchange } from './exchange.js';
 
 export interface HttpRequest {
@@ -151,5 +151,6 @@ export function describeTransportError(error: unknown, url: string, options: Htt
   }
   if (code && codes[code]) return `${where}: ${codes[code]}`;
   if (error instanceof TypeError && /invalid url/i.test(error.message)) return `invalid URL ${JSON.stringify(redactUrl(url))}`;
-  return `${where}: ${code ?? err.name ?? 'error'}${err.message ? ` (${err.message})` : ''}`;
+  // Library messages may quote the request; they pass through redaction like everything else.
+  return redact(`${where}: ${code ?? err.name ?? 'error'}${err.message ? ` (${err.message})` : ''}`);
 }

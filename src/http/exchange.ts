@@ -17,7 +17,12 @@ export function jsonOf(exchange: Exchange): { ok: true; value: unknown } | { ok:
   try {
     return { ok: true, value: JSON.parse(body) };
   } catch {
-    return { ok: false, reason: `body is not JSON: ${JSON.stringify(body.slice(0, 80))}` };
+    return {
+      ok: false,
+      reason: exchange.response?.truncated
+        ? `body exceeds the size cap and was cut off after ${body.length} bytes`
+        : `body is not JSON: ${JSON.stringify(body.slice(0, 80))}`,
+    };
   }
 }
 

@@ -1,6 +1,6 @@
 import { ConfigError, type Problem } from './errors.js';
 import { interpolate } from './interpolate.js';
-import { revalidate, type SuiteSource } from './read.js';
+import { dotted, revalidate, type SuiteSource } from './read.js';
 import type { Suite } from './suite.types.js';
 
 /** A suite ready to run: variables resolved, references checked, and parts whose optional variables are unset disabled. */
@@ -50,6 +50,9 @@ export function resolveSuite(source: SuiteSource, env: Record<string, string | u
     [...lacking].map(([part, names]) => [part, `${[...names].join(', ')} ${names.size > 1 ? 'are' : 'is'} not set`]),
   );
 
+  // URL problems are only worth reading once every value is there.
+  if (problems.length) throw new ConfigError(problems);
+
   const discoveryUrl = suite.discovery.url ?? `${suite.discovery.issuer.replace(/\/$/, '')}/.well-known/openid-configuration`;
   const urls: Array<[Array<string | number>, string, string | undefined]> = [
     [['discovery', suite.discovery.url ? 'url' : 'issuer'], 'discovery', discoveryUrl],
@@ -58,12 +61,16 @@ export function resolveSuite(source: SuiteSource, env: Record<string, string | u
   ];
   for (const [path, part, url] of urls) {
     if (url !== undefined && !disabled[part] && !isHttpUrl(url)) {
-      problems.push({ ...at(path, path.map(String).join('.')), message: `${JSON.stringify(url)} is not an absolute http(s) URL`, fix: 'write a full URL such as https://auth.example.com/' });
+      problems.push({ ...at(path, dotted(path)), message: `${JSON.stringify(url)} is not an absolute http(s) URL`, fix: 'write a full URL such as https://auth.example.com/' });
     }
   }
   if (problems.length) throw new ConfigError(problems);
 
-  const secrets = [...result.secrets, ...Object.values(clients).flatMap((c) => (c.secret ? [c.secret] : []))];
+  // A skipped client's secret is still an unresolved ${VARIABLE}, not a value to hide.
+  const secrets = [
+    ...result.secrets,
+    ...Object.entries(clients).flatMap(([name, c]) => (c.secret && !disabled[`clients.${name}`] ? [c.secret] : [])),
+  ];
   return { ...suite, file: source.file, name: source.name, discoveryUrl, disabled, secrets };
 }
 

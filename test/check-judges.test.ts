@@ -1,0 +1,258 @@
+import { describe, expect, it } from 'vitest';
+import type { Check } from '../src/checks/check.js';
+import * as discovery from '../src/checks/discovery.js';
+import * as jwks from '../src/checks/jwks.js';
+import * as resourceAccess from '../src/checks/resource-access.js';
+import * as tokenResponse from '../src/checks/token-response.js';
+import type { Verdict } from '../src/checks/types.js';
+import type { Exchange } from '../src/http/exchange.js';
+import type { Resource } from '../src/suite/suite.types.js';
+
+/** A recorded exchange as the HTTP client stores it (header names lower-case); no response when `status` is undefined. */
+function exchange(url: string, status: number | undefined, headers: Record<string, string> = {}, body = ''): Exchange {
+  return {
+    id: 1,
+    label: 'test',
+    startedAt: '2025-01-01T00:00:00.000Z',
+    durationMs: 1,
+    request: { method: 'GET', url, headers: {} },
+    ...(status === undefined ? { error: 'connection refused' } : { response: { status, headers, body } }),
+  };
+}
+
+const spec = /RFC \d+ §|OIDC Discovery §/;
+
+/**
+ * Judges `evidence` and checks what every failing verdict owes its reader: a message citing the spec, and what was
+ * expected and what was found as text (both are redacted and printed in the report).
+ */
+function judge(check: Check, evidence: { exchanges: Exchange[]; [member: string]: unknown }): Verdict {
+  const verdict = check.judge(evidence);
+  if (verdict.status === 'fail') {
+    expect(verdict.message).toMatch(spec);
+    expect(verdict.expected).toEqual(expect.stringMatching(/\S/));
+    expect(verdict.actual).toEqual(expect.stringMatching(/\S/));
+  }
+  return verdict;
+}
+
+const tokenUrl = 'https://id.example.com/token';
+const tokenBody = JSON.stringify({ access_token: 'at', token_type: 'Bearer', expires_in: 3600 });
+const tokenHeaders = { 'content-type': 'application/json', 'cache-control': 'no-store' };
+
+function tokenEvidence(status: number, headers: Record<string, string> = tokenHeaders, body = tokenBody) {
+  const e = exchange(tokenUrl, status, headers, body);
+  return { exchanges: [e], exchange: e, grant: 'system' };
+}
+
+describe('token-response.token-type', () => {
+  it.each([
+    ['Bearer', 'pass'],
+    ['bearer', 'pass'],
+    ['BEARER', 'pass'],
+    ['DPoP', 'fail'],
+    ['mac', 'fail'],
+    [undefined, 'fail'],
+  ])('token_type %s: %s', (tokenType, status) => {
+    const verdict = judge(tokenResponse.tokenType, tokenEvidence(200, tokenHeaders, JSON.stringify({ access_token: 'at', token_type: tokenType })));
+    expect(verdict.status).toBe(status);
+    if (verdict.status === 'fail' && tokenType !== undefined) expect(verdict.actual).toBe(JSON.stringify(tokenType));
+  });
+});
+
+describe('token-response.cache-control', () => {
+  it.each([
+    ['no-store', 'pass'],
+    ['private, no-store', 'pass'],
+    ['No-Store,max-age=0', 'pass'],
+    ['no-cache', 'fail'],
+    ['private, max-age=0', 'fail'],
+  ])('Cache-Control: %s: %s', (value, status) => {
+    const verdict = judge(tokenResponse.cacheControl, tokenEvidence(200, { ...tokenHeaders, 'cache-control': value }));
+    expect(verdict).toMatchObject({ status, ...(status === 'fail' && { actual: `Cache-Control: ${value}` }) });
+  });
+
+  it('fails when the header is missing, saying so', () => {
+    expect(judge(tokenResponse.cacheControl, tokenEvidence(200, { 'content-type': 'application/json' }))).toMatchObject({ status: 'fail', actual: 'no Cache-Control header' });
+  });
+});
+
+describe('served as application/json', () => {
+  const metadataBody = JSON.stringify({ issuer: 'https://id.example.com' });
+  const cases = [
+    ['application/json', 'pass'],
+    ['application/json; charset=utf-8', 'pass'],
+    ['Application/JSON', 'pass'],
+    ['text/plain', 'fail'],
+    ['application/jsonp', 'fail'],
+    ['application/json-seq', 'fail'],
+  ] as const;
+
+  it.each(cases)('token response with Content-Type %s: %s', (type, status) => {
+    const verdict = judge(tokenResponse.jsonContentType, tokenEvidence(200, { ...tokenHeaders, 'content-type': type }));
+    expect(verdict).toMatchObject({ status, ...(status === 'fail' && { actual: `Content-Type: ${type}` }) });
+  });
+
+  it.each(cases)('metadata with Content-Type %s: %s', (type, status) => {
+    const e = exchange('https://id.example.com/.well-known/openid-configuration', 200, { 'content-type': type }, metadataBody);
+    const verdict = judge(discovery.json, { exchanges: [e], exchange: e });
+    expect(verdict).toMatchObject({ status, ...(status === 'fail' && { actual: `Content-Type: ${type}` }) });
+  });
+
+  it('fails metadata that is JSON but not an object', () => {
+    const e = exchange('https://id.example.com/.well-known/openid-configuration', 200, { 'content-type': 'application/json' }, '["https://id.example.com"]');
+    expect(judge(discovery.json, { exchanges: [e], exchange: e })).toMatchObject({ status: 'fail', expected: 'a JSON object' });
+  });
+});
+
+describe('token-response.schema', () => {
+  it('passes a complete token response', () => {
+    expect(judge(tokenResponse.schema, tokenEvidence(200)).status).toBe('pass');
+  });
+
+  it('fails a refused token request, with the status and the error in actual', () => {
+    const verdict = judge(tokenResponse.schema, tokenEvidence(400, tokenHeaders, '{"error":"invalid_client"}'));
+    expect(verdict).toMatchObject({ status: 'fail', expected: '200 OK with a token' });
+    expect(verdict.status === 'fail' && verdict.actual).toMatch(/^400 .*invalid_client/);
+  });
+
+  it.each([
+    ['a body that is not JSON', 'access_token=at&token_type=Bearer', /not JSON/],
+    ['expires_in given as a string', JSON.stringify({ access_token: 'at', token_type: 'Bearer', expires_in: '3600' }), /expires_in/],
+    ['no access_token', JSON.stringify({ token_type: 'Bearer' }), /access_token/],
+  ])('fails %s, naming the fault', (_, body, actual) => {
+    const verdict = judge(tokenResponse.schema, tokenEvidence(200, tokenHeaders, body));
+    expect(verdict.status === 'fail' && verdict.actual).toMatch(actual);
+  });
+});
+
+describe('resource-access.no-token-401', () => {
+  it.each([
+    [401, 'Bearer', 'pass'],
+    [401, 'Bearer realm="api", error="invalid_request"', 'pass'],
+    [401, 'Basic realm="x", Bearer', 'pass'],
+    [401, 'bearer', 'pass'],
+    [401, 'Basic realm="x"', 'fail'],
+    [401, 'Basic realm="Bearer"', 'fail'],
+    [401, undefined, 'fail'],
+    [403, 'Bearer error="insufficient_scope"', 'fail'],
+    [403, undefined, 'fail'],
+    [200, undefined, 'fail'],
+  ])('%s with WWW-Authenticate %s: %s', (status, challenge, expected) => {
+    const e = exchange('https://api.example/me', status, challenge === undefined ? {} : { 'www-authenticate': challenge });
+    const verdict = judge(resourceAccess.noToken401, { exchanges: [e], exchange: e });
+    expect(verdict.status).toBe(expected);
+    if (verdict.status === 'fail') {
+      expect(verdict.actual).toBe(`${status}, ${challenge === undefined ? 'no WWW-Authenticate header' : `WWW-Authenticate: ${challenge}`}`);
+    }
+  });
+});
+
+describe('resource-access.bearer-accepted', () => {
+  const resource: Resource = { name: 'api', url: 'https://api.example/me', grant: 'system', scope: 'read admin' };
+  const evidence = (status: number, grantedScope?: string) => {
+    const e = exchange(resource.url, status, status === 401 ? { 'www-authenticate': 'Bearer error="insufficient_scope"' } : {});
+    return { exchanges: [e], exchange: e, resource, ...(grantedScope !== undefined && { grantedScope }) };
+  };
+
+  it.each([200, 204])('passes a %s', (status) => {
+    expect(judge(resourceAccess.bearerAccepted, evidence(status)).status).toBe('pass');
+  });
+
+  it.each([
+    ['lacks a required scope', 'read', true],
+    ['has every required scope', 'admin read', false],
+    ['is not stated', undefined, false],
+  ])('on a refusal, says to request the scope only when the granted scope %s', (_, granted, hint) => {
+    const verdict = judge(resourceAccess.bearerAccepted, evidence(401, granted));
+    expect(verdict).toMatchObject({ status: 'fail', actual: 'GET https://api.example/me → 401, WWW-Authenticate: Bearer error="insufficient_scope"' });
+    expect(verdict.message.includes('request that scope')).toBe(hint);
+  });
+});
+
+describe('discovery', () => {
+  const issuer = 'https://id.example.com';
+  const openidUrl = `${issuer}/.well-known/openid-configuration`;
+  const oauthUrl = `${issuer}/.well-known/oauth-authorization-server`;
+  /** Everything OIDC Discovery §3 requires, except jwks_uri. */
+  const withoutJwksUri = {
+    issuer,
+    authorization_endpoint: `${issuer}/authorize`,
+    token_endpoint: `${issuer}/token`,
+    response_types_supported: ['code'],
+    subject_types_supported: ['public'],
+    id_token_signing_alg_values_supported: ['RS256'],
+  };
+  const metadata = (url: string, document: Record<string, unknown>, expectedIssuer = issuer) => {
+    const e = exchange(url, 200, { 'content-type': 'application/json' }, JSON.stringify(document));
+    return { exchanges: [e], exchange: e, document, url, expectedIssuer };
+  };
+
+  it.each([
+    [200, 'pass'],
+    [404, 'fail'],
+    [undefined, 'fail'],
+  ])('reachable: status %s: %s', (status, expected) => {
+    const e = exchange(openidUrl, status);
+    const verdict = judge(discovery.reachable, { exchanges: [e], exchange: e, url: openidUrl });
+    expect(verdict.status).toBe(expected);
+    if (verdict.status === 'fail') expect(verdict.actual).toBe(`GET ${openidUrl} → ${status ?? 'connection refused'}`);
+  });
+
+  it.each([
+    ['an RFC 8414 oauth-authorization-server URL, which does not need jwks_uri', oauthUrl, withoutJwksUri, 'pass'],
+    ['an OpenID openid-configuration URL, which needs jwks_uri', openidUrl, withoutJwksUri, 'fail'],
+    ['an OpenID openid-configuration URL with jwks_uri', openidUrl, { ...withoutJwksUri, jwks_uri: `${issuer}/jwks` }, 'pass'],
+    ['an oauth-authorization-server URL without response_types_supported', oauthUrl, { issuer }, 'fail'],
+  ])('schema: metadata at %s', (_, url, document, status) => {
+    const verdict = judge(discovery.schema, metadata(url, document));
+    expect(verdict.status).toBe(status);
+    if (verdict.status === 'fail') {
+      const missing = url === openidUrl ? 'jwks_uri' : 'response_types_supported';
+      expect(verdict.actual).toContain(`lacks required member "${missing}"`);
+      expect(verdict.message).toMatch(url === openidUrl ? /OIDC Discovery §3/ : /RFC 8414 §2/);
+    }
+  });
+
+  it.each([
+    ['identical', issuer, issuer, 'pass'],
+    ['with a trailing slash the configuration lacks', `${issuer}/`, issuer, 'fail'],
+    ['without the trailing slash the configuration has', issuer, `${issuer}/`, 'fail'],
+    ['differing in case', 'https://ID.example.com', issuer, 'fail'],
+  ])('issuer-match: stated issuer %s', (_, stated, configured, status) => {
+    const verdict = judge(discovery.issuerMatch, metadata(openidUrl, { ...withoutJwksUri, issuer: stated }, configured));
+    expect(verdict).toMatchObject(status === 'pass' ? { status } : { status, expected: JSON.stringify(configured), actual: JSON.stringify(stated) });
+  });
+
+  it('issuer-match: fails metadata that states no issuer at all', () => {
+    const { issuer: _, ...document } = withoutJwksUri;
+    expect(judge(discovery.issuerMatch, metadata(openidUrl, document)).status).toBe('fail');
+  });
+});
+
+describe('jwks', () => {
+  const rsa = { kty: 'RSA', kid: 'rsa-1', use: 'sig', n: 'sXchDaQebHnPiGvyDOAT4saGEUetSyo9MKLOoWFsueri23bOdgWp4Dy1WlUzewbgBHod5pcM9H95GQRV3JDXboIRROSBigeC5yjU1hGzHHyXss8UDprecbAYxknTcQkhslANGRUZmdTOQ5qTRsLAt6BTYuyvVRdhS8exSZEy_c4gs_7svlJJQ4H9_NxsiIoLwAEk7-Q3UXERGYw_75IDrGA84-lA_-Ct4eTlXHBIY2EaV7t7LjJaynVJCpkv4LKjTTAumiGUIuQhrNhZLuF_RJLqHpM2kgWFLU7-VTdL1VbC2tejvcI2BlMkEpk1BzBZI0KQB0GaDWFLN-aEAw3vRw', e: 'AQAB' };
+  const evidence = (document: unknown) => {
+    const e = exchange('https://id.example.com/jwks', 200, { 'content-type': 'application/json' }, JSON.stringify(document));
+    return { exchanges: [e], exchange: e, document };
+  };
+
+  it.each([
+    ['public keys only', { keys: [rsa] }, 'pass', undefined],
+    ['a symmetric key (k)', { keys: [rsa, { kty: 'oct', kid: 'hmac-1', k: 'GawgguFyGrWKav7AX4VKUg' }] }, 'fail', 'keys[1] (kid hmac-1): k'],
+    ['an RSA private key', { keys: [{ ...rsa, d: 'private', p: 'p', q: 'q' }] }, 'fail', 'keys[0] (kid rsa-1): d, p, q'],
+    ['a private key without kid', { keys: [{ kty: 'EC', crv: 'P-256', x: 'x', y: 'y', d: 'private' }] }, 'fail', 'keys[0]: d'],
+  ])('no-private-members: %s', (_, document, status, actual) => {
+    expect(judge(jwks.noPrivateMembers, evidence(document))).toMatchObject(actual ? { status, actual } : { status });
+  });
+
+  it.each([
+    ['a JWK Set', { keys: [rsa] }, 'pass', undefined],
+    ['a key without kty', { keys: [{ kid: 'no-kty', n: 'n', e: 'AQAB' }] }, 'fail', /keys\/0 lacks required member "kty"/],
+    ['a bare key instead of a set', rsa, 'fail', /lacks required member "keys"/],
+  ])('schema: %s', (_, document, status, actual) => {
+    const verdict = judge(jwks.schema, evidence(document));
+    expect(verdict.status).toBe(status);
+    if (verdict.status === 'fail') expect(verdict.actual).toMatch(actual!);
+  });
+});

@@ -1,0 +1,349 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, type Problem } from '../src/suite/errors.js';
+import { resolveSuite } from '../src/suite/load.js';
+import { parseSuite, readSuite } from '../src/suite/read.js';
+import { suiteFiles } from '../src/suite/select.js';
+import { root } from './helpers.js';
+
+const suitesDir = join(root, 'suites');
+
+/** The problems of the ConfigError that `run` throws; fails the test when it throws nothing or something else. */
+function problemsOf(run: () => unknown): Problem[] {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return expect.fail('expected a ConfigError');
+}
+
+/** 1-based line and column of the first occurrence of `needle` in `text`. */
+function positionOf(text: string, needle: string): { line: number; column: number } {
+  const lines = text.split('\n');
+  const line = lines.findIndex((l) => l.includes(needle));
+  if (line < 0) throw new Error(`${needle} is not in the text`);
+  return { line: line + 1, column: lines[line]!.indexOf(needle) + 1 };
+}
+
+const load = (text: string, env: Record<string, string | undefined> = {}) => resolveSuite(parseSuite('acme.yaml', text), env);
+
+/** A suite exercising every part: clients, both grant types, a resource, secret, optional and defaulted variables. */
+const fullSuite = `vendor: acme
+variables:
+  ISSUER: { description: the issuer URL }
+  CLIENT_ID: {}
+  CLIENT_SECRET: { secret: true }
+  WEB_ID: { optional: true }
+  REDIRECT: { optional: true }
+  API_URL: { optional: true }
+  SCOPE: { default: read write }
+discovery:
+  issuer: \${ISSUER}
+clients:
+  backend: { id: '\${CLIENT_ID}', secret: '\${CLIENT_SECRET}' }
+  web: { id: '\${WEB_ID}', secret: literal-web-secret, auth: client_secret_post }
+grants:
+  system: { type: client_credentials, client: backend, scope: '\${SCOPE}' }
+  user:
+    type: authorization_code
+    client: web
+    redirect_uri: https://app.example/cb
+    code: { strategy: redirect }
+resources:
+  - { name: api, url: https://api.example/me, grant: user }
+  - { name: jobs, url: https://api.example/jobs, grant: system }
+`;
+const fullEnv = { ISSUER: 'https://id.example.com/', CLIENT_ID: 'backend-id', CLIENT_SECRET: 'backend-secret-value', WEB_ID: 'web-id' };
+
+describe('parseSuite', () => {
+  it('keeps the data and names the suite after its file', () => {
+    const source = parseSuite('suites/acme-prod.yaml', fullSuite);
+    expect(source.name).toBe('acme-prod');
+    expect(source.data.vendor).toBe('acme');
+    expect(Object.keys(source.data.grants ?? {})).toEqual(['system', 'user']);
+  });
+
+  it.each([
+    ['a nested mapping on one line', 'vendor: acme\ndiscovery:\n  issuer: x\n  url: a: b\ntitle: t\n'],
+    ['a tab used for indentation', 'vendor: acme\ndiscovery:\n  issuer: x\n\tx: 1\ntitle: t\n'],
+    ['a duplicated key', 'vendor: acme\ndiscovery:\n  issuer: x\n  issuer: y\n'],
+  ])('reports invalid YAML (%s) at its line', (_, text) => {
+    let thrown: unknown;
+    try {
+      parseSuite('acme.yaml', text);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(ConfigError);
+    const [problem] = (thrown as ConfigError).problems;
+    expect(problem).toMatchObject({ file: 'acme.yaml', line: 4, message: expect.stringMatching(/^invalid YAML: /) });
+    expect((thrown as ConfigError).message).toMatch(/^acme\.yaml:4:\d+: invalid YAML/);
+  });
+
+  const typos = [
+    {
+      where: 'inside a grant',
+      text: 'vendor: acme\ndiscovery: { issuer: https://x/ }\nclients: { c: { id: x } }\ngrants:\n  g:\n    type: client_credentials\n    client: c\n    scpoe: openid\n',
+      key: 'scpoe',
+      path: 'grants.g.scpoe',
+      fix: /^did you mean "scope"\?/,
+    },
+    {
+      where: 'at the top level',
+      text: 'vendor: acme\ndiscovry:\n  issuer: https://x/\n',
+      key: 'discovry',
+      path: 'discovry',
+      fix: /^did you mean "discovery"\?/,
+    },
+    {
+      where: 'inside a client, with no close match',
+      text: 'vendor: acme\ndiscovery: { issuer: https://x/ }\nclients:\n  c:\n    id: x\n    colour: blue\n',
+      key: 'colour',
+      path: 'clients.c.colour',
+      fix: /^remove it; allowed here: id, secret, auth$/,
+    },
+  ];
+
+  it.each(typos)('names an unknown key $where and suggests the correction', ({ text, key, path, fix }) => {
+    const problem = problemsOf(() => parseSuite('acme.yaml', text)).find((p) => p.message.includes('unknown key'));
+    expect(problem).toMatchObject({ file: 'acme.yaml', path, message: `unknown key "${key}"`, fix: expect.stringMatching(fix) });
+    expect(problem?.line).toBe(positionOf(text, `${key}:`).line);
+  });
+
+  it.each(typos)('points at the unknown key $where itself, not at its value', ({ text, key }) => {
+    const problem = problemsOf(() => parseSuite('acme.yaml', text)).find((p) => p.message.includes('unknown key'));
+    expect({ line: problem?.line, column: problem?.column }).toEqual(positionOf(text, `${key}:`));
+  });
+
+  it.each([
+    ['an unknown type', 'type: password', 'unknown grant type "password"'],
+    ['no type', 'scope: openid', 'grant needs a "type"'],
+  ])('explains a grant with %s through its discriminator', (_, member, message) => {
+    const text = `vendor: acme\ndiscovery: { issuer: https://x/ }\nclients: { c: { id: x } }\ngrants:\n  g:\n    client: c\n    ${member}\n`;
+    const problems = problemsOf(() => parseSuite('acme.yaml', text));
+    expect(problems).toContainEqual(
+      expect.objectContaining({ path: 'grants.g', message, fix: 'use type: client_credentials or type: authorization_code', line: positionOf(text, '  g:').line }),
+    );
+    // The branches of the grant oneOf are not reported one by one.
+    expect(problems.filter((p) => /must match|oneOf/.test(p.message))).toEqual([]);
+  });
+
+  it.each([
+    { field: 'auth', path: 'clients.c.auth', value: 'client_secret', allowed: 'client_secret_basic, client_secret_post, none', variable: true },
+    { field: 'pkce', path: 'grants.g.pkce', value: 'plain', allowed: 'S256, none', variable: false },
+  ])('lists the allowed values of $field when one is misspelt', ({ field, path, value, allowed, variable }) => {
+    const text = `vendor: acme
+discovery: { issuer: https://x/ }
+clients:
+  c: { id: x${field === 'auth' ? `, auth: ${value}` : ''} }
+grants:
+  g: { type: authorization_code, client: c, redirect_uri: https://app/cb, code: { strategy: redirect }${field === 'pkce' ? `, pkce: ${value}` : ''} }
+`;
+    const problems = problemsOf(() => parseSuite('acme.yaml', text));
+    // One problem for the value, not one per branch of "a word or a ${VARIABLE}".
+    expect(problems).toEqual([
+      expect.objectContaining({ path, line: positionOf(text, value).line, message: `value "${value}" is not allowed`, fix: expect.stringContaining(`use one of: ${allowed}`) }),
+    ]);
+    expect(problems[0]!.fix.includes('${VARIABLE}')).toBe(variable);
+  });
+});
+
+describe('resolveSuite: variables', () => {
+  it('reports a variable used but not declared, once, at its first use', () => {
+    const text = 'vendor: acme\ndiscovery:\n  issuer: ${TENANT_URL}\n  url: ${TENANT_URL}/meta\n';
+    const problems = problemsOf(() => load(text, { TENANT_URL: 'https://x/' }));
+    expect(problems).toEqual([
+      expect.objectContaining({
+        path: 'discovery.issuer',
+        line: 3,
+        message: 'variable TENANT_URL is used but not declared',
+        fix: expect.stringContaining('"TENANT_URL: {}" under variables:'),
+      }),
+    ]);
+  });
+
+  it.each([
+    ['absent', undefined],
+    ['empty, as in a copied .env.example', ''],
+  ])('reports a required variable that is %s, naming it', (_, value) => {
+    const problems = problemsOf(() => load(fullSuite, { ...fullEnv, CLIENT_ID: value }));
+    expect(problems).toEqual([
+      expect.objectContaining({
+        path: 'clients.backend.id',
+        line: positionOf(fullSuite, 'backend:').line,
+        message: 'variable CLIENT_ID is not set',
+        fix: expect.stringMatching(/\.env.*--env-file/),
+        unsetVariable: 'CLIENT_ID',
+      }),
+    ]);
+  });
+
+  it('adds the description to the message and reports every unset variable', () => {
+    const problems = problemsOf(() => load(fullSuite, {}));
+    expect(problems.map((p) => p.unsetVariable)).toEqual(['ISSUER', 'CLIENT_ID', 'CLIENT_SECRET']);
+    expect(problems[0]!.message).toBe('variable ISSUER is not set (the issuer URL)');
+  });
+
+  it.each([
+    ['unset', undefined, 'read write'],
+    ['empty', '', 'read write'],
+    ['set', 'admin', 'admin'],
+  ])('uses the default when the variable is %s', (_, value, scope) => {
+    const suite = load(fullSuite, { ...fullEnv, SCOPE: value });
+    expect(suite.grants?.system?.scope).toBe(scope);
+  });
+
+  it('runs everything when the optional variables are set', () => {
+    const suite = load(fullSuite, fullEnv);
+    expect(suite.disabled).toEqual({});
+    expect(suite.clients?.web?.id).toBe('web-id');
+  });
+
+  // Reasons name the optional variable behind the skip, also for the parts that are skipped because they depend on it.
+  const lacks = (variable: string) => expect.stringMatching(new RegExp(`${variable}.* not set`));
+
+  it('disables the client of an unset optional variable, and the grant and resource that depend on it', () => {
+    const suite = load(fullSuite, { ...fullEnv, WEB_ID: undefined });
+    expect(suite.disabled).toEqual({ 'clients.web': lacks('WEB_ID'), 'grants.user': lacks('WEB_ID'), 'resources[0]': lacks('WEB_ID') });
+  });
+
+  it.each([
+    ['a grant', 'redirect_uri: https://app.example/cb', 'redirect_uri: ${REDIRECT}', { 'grants.user': lacks('REDIRECT'), 'resources[0]': lacks('REDIRECT') }],
+    ['a resource', 'url: https://api.example/jobs', "url: '${API_URL}'", { 'resources[1]': lacks('API_URL') }],
+  ])('disables %s whose optional variable is unset, and only what depends on it', (_, from, to, disabled) => {
+    const suite = load(fullSuite.replace(from, to), fullEnv);
+    expect(suite.disabled).toEqual(disabled);
+  });
+
+  it('names every unset optional variable of one value', () => {
+    const suite = load(fullSuite.replace('url: https://api.example/jobs', "url: '${API_URL}${REDIRECT}'"), fullEnv);
+    expect(suite.disabled).toEqual({ 'resources[1]': 'API_URL, REDIRECT are not set' });
+  });
+
+  it('refuses an unset optional variable in discovery, which nothing can run without', () => {
+    const text = 'vendor: acme\nvariables:\n  ISSUER: { optional: true }\ndiscovery:\n  issuer: ${ISSUER}\n';
+    expect(problemsOf(() => load(text))).toContainEqual(
+      expect.objectContaining({ path: 'discovery.issuer', message: 'optional variable ISSUER is unset, but discovery.issuer cannot do without it', fix: expect.stringContaining('set ISSUER') }),
+    );
+  });
+
+  it('says which variable a value that breaks the schema came from', () => {
+    const problems = problemsOf(() =>
+      load(fullSuite.replace('code: { strategy: redirect }', "code: { strategy: '${STRATEGY}' }").replace('SCOPE:', 'STRATEGY: {}\n  SCOPE:'), { ...fullEnv, STRATEGY: 'bogus' }),
+    );
+    expect(problems).toEqual([
+      expect.objectContaining({
+        path: 'grants.user.code.strategy',
+        message: 'value "bogus" is not allowed (the value comes from STRATEGY)',
+        fix: 'set STRATEGY to a valid value',
+      }),
+    ]);
+  });
+
+  it('collects the values of secret variables and every client secret', () => {
+    const suite = load(fullSuite, fullEnv);
+    expect(new Set(suite.secrets)).toEqual(new Set(['backend-secret-value', 'literal-web-secret']));
+    // Values of variables not marked secret are not treated as secrets.
+    expect(suite.secrets).not.toContain('backend-id');
+  });
+});
+
+describe('resolveSuite: references and URLs', () => {
+  it.each([
+    ['a grant naming an unknown client', 'client: web', 'client: mobile', 'grants.user.client', 'unknown client "mobile"', 'use one of the clients: backend, web'],
+    ['a resource naming an unknown grant', 'grant: system', 'grant: batch', 'resources[1].grant', 'unknown grant "batch"', 'use one of the grants: system, user'],
+  ])('reports %s', (_, from, to, path, message, fix) => {
+    const text = fullSuite.replace(from, to);
+    expect(problemsOf(() => load(text, fullEnv))).toEqual([expect.objectContaining({ path, message, fix, line: positionOf(text, to).line })]);
+  });
+
+  it.each([
+    ['a redirect_uri', 'redirect_uri: https://app.example/cb', 'redirect_uri: app.example/cb', 'grants.user.redirect_uri', '"app.example/cb"'],
+    ['a resource url', 'url: https://api.example/jobs', 'url: ftp://api.example/jobs', 'resources[1].url', '"ftp://api.example/jobs"'],
+    ['a discovery url', 'issuer: ${ISSUER}', 'issuer: ${ISSUER}\n  url: /meta', 'discovery.url', '"/meta"'],
+  ])('reports %s that is not an absolute http(s) URL', (_, from, to, path, quoted) => {
+    const text = fullSuite.replace(from, to);
+    expect(problemsOf(() => load(text, fullEnv))).toEqual([
+      expect.objectContaining({ path, message: `${quoted} is not an absolute http(s) URL`, fix: expect.stringContaining('https://') }),
+    ]);
+  });
+
+  it.each([
+    ['https://id.example.com/', undefined, 'https://id.example.com/.well-known/openid-configuration'],
+    ['https://id.example.com', undefined, 'https://id.example.com/.well-known/openid-configuration'],
+    ['https://id.example.com/tenants/acme/', undefined, 'https://id.example.com/tenants/acme/.well-known/openid-configuration'],
+    ['https://id.example.com/', 'https://id.example.com/.well-known/oauth-authorization-server', 'https://id.example.com/.well-known/oauth-authorization-server'],
+  ])('derives the discovery URL from issuer %s (url %s)', (issuer, url, expected) => {
+    const text = `vendor: acme\ndiscovery:\n  issuer: ${issuer}\n${url ? `  url: ${url}\n` : ''}`;
+    const suite = load(text);
+    expect(suite.discoveryUrl).toBe(expected);
+    // The issuer itself is compared character for character later: it is kept as written.
+    expect(suite.discovery.issuer).toBe(issuer);
+  });
+});
+
+describe('shipped suites', () => {
+  const genericEnv = { OIDC_ISSUER: 'https://id.example.com/', OIDC_CLIENT_ID: 'client-id', OIDC_CLIENT_SECRET: 'client-secret-value' };
+
+  it('parses every suite in suites/', async () => {
+    const sources = await Promise.all(suiteFiles([], suitesDir).map((file) => readSuite(file)));
+    expect(sources.map((s) => [s.name, s.data.vendor])).toEqual([
+      ['generic-oidc', 'generic-oidc'],
+      ['local', 'local'],
+    ]);
+  });
+
+  it('resolves generic-oidc with only the client-credentials variables set, skipping the user grant and the resource', async () => {
+    const suite = resolveSuite(await readSuite(join(suitesDir, 'generic-oidc.yaml')), genericEnv);
+    expect(suite.disabled).toEqual({
+      'clients.web': expect.stringMatching(/OIDC_AUTH_CLIENT_ID.* not set/),
+      'grants.user': expect.stringMatching(/OIDC_REDIRECT_URI.* not set/),
+      'resources[0]': 'OIDC_RESOURCE_URL is not set',
+    });
+    expect(suite.discoveryUrl).toBe('https://id.example.com/.well-known/openid-configuration');
+    expect(suite.grants?.system).toEqual({ type: 'client_credentials', client: 'backend', scope: '' });
+    expect(suite.clients?.backend).toMatchObject({ id: 'client-id', secret: 'client-secret-value' });
+    expect(suite.secrets).toContain('client-secret-value');
+  });
+
+  it('lists no unresolved ${VARIABLE} placeholder of a skipped client as a secret', async () => {
+    const suite = resolveSuite(await readSuite(join(suitesDir, 'generic-oidc.yaml')), genericEnv);
+    expect(suite.secrets.filter((s) => s.includes('${'))).toEqual([]);
+  });
+
+  it('resolves local with every sandbox variable set', async () => {
+    const source = await readSuite(join(suitesDir, 'local.yaml'));
+    const env = Object.fromEntries(
+      Object.keys(source.data.variables ?? {}).map((name) => [name, /URL|ISSUER|URI/.test(name) ? `http://127.0.0.1:4000/${name.toLowerCase()}` : `${name.toLowerCase()}-value`]),
+    );
+    const suite = resolveSuite(source, env);
+    expect(suite.disabled).toEqual({});
+    expect(suite.discoveryUrl).toBe('http://127.0.0.1:4000/sandbox_discovery_url');
+    expect(new Set(suite.secrets)).toEqual(new Set(['sandbox_client_secret-value', 'sandbox_auth_client_secret-value']));
+  });
+});
+
+describe('suiteFiles', () => {
+  it('maps names to files and keeps paths', () => {
+    expect(suiteFiles(['local'], suitesDir)).toEqual([join(suitesDir, 'local.yaml')]);
+    expect(suiteFiles([], suitesDir)).toEqual([join(suitesDir, 'generic-oidc.yaml'), join(suitesDir, 'local.yaml')]);
+    expect(suiteFiles(['/elsewhere/acme.yaml'], suitesDir)).toEqual(['/elsewhere/acme.yaml']);
+  });
+
+  it('rejects an unknown name, listing the available ones', () => {
+    expect(problemsOf(() => suiteFiles(['okta'], suitesDir))).toEqual([
+      { message: `--suite okta: no suite of that name in ${suitesDir}`, fix: 'use one of: generic-oidc, local, or a path to a suite file' },
+    ]);
+  });
+});
+
+describe('generated types', () => {
+  it('src/suite/suite.types.ts is current with schemas/suite.schema.json', () => {
+    const result = spawnSync(process.execPath, [join(root, 'bin/gen-types.js'), '--check'], { cwd: root, encoding: 'utf8' });
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+  });
+});

@@ -6,8 +6,17 @@ import { autoApproval, INTERACTION_PATH } from './auto-approval.js';
 import { providerFaults, type Fault } from './faults.js';
 import type { SigningKeys } from './signing-keys.js';
 
-/** Lifetime of every access token, in seconds (token responses report it as expires_in). */
-const ACCESS_TOKEN_TTL = 3600;
+/** The provider's knobs a fault profile may turn; everything else about the sandbox is fixed. */
+export interface ProviderSettings {
+  /** Lifetime of every access token, in seconds (token responses report it as expires_in). */
+  accessTokenTtl: number;
+  /** Lifetime of authorization codes, in seconds. */
+  codeTtl: number;
+  pkceRequired: boolean;
+  rotateRefreshToken: boolean;
+}
+
+export const defaultSettings: ProviderSettings = { accessTokenTtl: 3600, codeTtl: 60, pkceRequired: true, rotateRefreshToken: true };
 
 const TEST_ACCOUNT = { sub: 'test-user', name: 'Test User', email: 'test-user@example.test', email_verified: true };
 
@@ -23,9 +32,10 @@ export interface AuthorizationServerOptions {
   clients: ClientMetadata[];
   resource: ProtectedResource;
   faults: readonly Fault[];
+  settings: ProviderSettings;
 }
 
-export function createAuthorizationServer({ issuer, keys, clients, resource, faults }: AuthorizationServerOptions): Provider {
+export function createAuthorizationServer({ issuer, keys, clients, resource, faults, settings }: AuthorizationServerOptions): Provider {
   const provider = new Provider(issuer, {
     clients,
     jwks: { keys: keys.privateJwks },
@@ -33,7 +43,7 @@ export function createAuthorizationServer({ issuer, keys, clients, resource, fau
     claims: { openid: ['sub'], profile: ['name'], email: ['email', 'email_verified'] },
     scopes: ['openid', 'offline_access'],
     responseTypes: ['code'],
-    pkce: { required: () => true },
+    pkce: { required: () => settings.pkceRequired },
     features: {
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
@@ -49,7 +59,7 @@ export function createAuthorizationServer({ issuer, keys, clients, resource, fau
           return {
             scope: resource.scope,
             audience: resource.url,
-            accessTokenTTL: ACCESS_TOKEN_TTL,
+            accessTokenTTL: settings.accessTokenTtl,
             // Machine tokens are JWTs the resource verifies locally; tokens issued for a user stay
             // opaque so that introspection and revocation apply to them.
             accessTokenFormat: client.grantTypes.includes('client_credentials') ? 'jwt' : 'opaque',
@@ -58,9 +68,9 @@ export function createAuthorizationServer({ issuer, keys, clients, resource, fau
       },
     },
     ttl: {
-      AccessToken: ACCESS_TOKEN_TTL,
-      ClientCredentials: ACCESS_TOKEN_TTL,
-      AuthorizationCode: 60,
+      AccessToken: settings.accessTokenTtl,
+      ClientCredentials: settings.accessTokenTtl,
+      AuthorizationCode: settings.codeTtl,
       IdToken: 3600,
       RefreshToken: 14 * 24 * 3600,
       Grant: 14 * 24 * 3600,
@@ -74,7 +84,7 @@ export function createAuthorizationServer({ issuer, keys, clients, resource, fau
     // outlive the login session as offline access implies.
     issueRefreshToken: (_ctx, client) => client.grantTypeAllowed('refresh_token'),
     expiresWithSession: () => false,
-    rotateRefreshToken: true,
+    rotateRefreshToken: settings.rotateRefreshToken,
   });
   // Registration order is nesting order: faults see the final response of everything else.
   provider.use(providerFaults(faults, keys));

@@ -1,7 +1,9 @@
 import { createAccessTokenVerifier } from './access-token-verifier.js';
 import { createAuthorizationServer } from './authorization-server.js';
 import { createClients } from './clients.js';
+import { defaultSettings } from './authorization-server.js';
 import { resourceFaults } from './faults.js';
+import { frontDoor } from './front-door.js';
 import { closeServer, listenOnLoopback } from './loopback.js';
 import { profiles } from './profiles.js';
 import { createResourceHandler, RESOURCE_PATH } from './resource-server.js';
@@ -49,6 +51,7 @@ export async function startSandbox({ profile = 'conformant', port = 0, resourceP
 
   try {
     const keys = await generateSigningKeys();
+    const settings = { ...defaultSettings, ...selected.settings };
     const issuer = authorization.origin;
     const resource = { url: `${resourceHost.origin}${RESOURCE_PATH}`, scope: RESOURCE_SCOPE };
     // Off the issuer's origin, so a client that follows same-origin redirects stops right there.
@@ -60,8 +63,9 @@ export async function startSandbox({ profile = 'conformant', port = 0, resourceP
       clients: [clients.machine, clients.app],
       resource,
       faults: selected.faults,
+      settings,
     });
-    authorization.server.on('request', provider.callback());
+    authorization.server.on('request', frontDoor(selected.requestFaults ?? [], provider.callback()));
     resourceHost.server.on('request', createResourceHandler({
       verify: createAccessTokenVerifier({ provider, publicJwks: keys.publicJwks, audience: resource.url }),
       scope: resource.scope,
@@ -82,6 +86,7 @@ export async function startSandbox({ profile = 'conformant', port = 0, resourceP
         SANDBOX_REDIRECT_URI: redirectUri,
         SANDBOX_RESOURCE_URL: resource.url,
         SANDBOX_RESOURCE_SCOPE: resource.scope,
+        SANDBOX_CODE_TTL: String(settings.codeTtl),
       },
       close,
     };

@@ -1,4 +1,7 @@
+import type { ProviderSettings } from './authorization-server.js';
 import type { Fault } from './faults.js';
+import type { RequestFault } from './front-door.js';
+import { requestProfiles } from './request-profiles.js';
 
 /** A sandbox variant that breaks exactly one rule and leaves everything else conformant. */
 export interface FaultProfile {
@@ -7,9 +10,15 @@ export interface FaultProfile {
   /** Ids of the checks this profile must make fail. */
   breaks: string[];
   faults: Fault[];
+  /** Faults the front door applies to requests before the provider sees them. */
+  requestFaults?: RequestFault[];
+  /** Provider knobs this profile turns (defaults: authorization-server.ts). */
+  settings?: Partial<ProviderSettings>;
+  /** Its checks only run in `--long` mode (they wait out a lifetime), so the fault matrix runs it so. */
+  long?: boolean;
 }
 
-export const profiles: readonly FaultProfile[] = [
+const responseProfiles: FaultProfile[] = [
   {
     name: 'conformant',
     description: 'A conformant authorization server and protected resource.',
@@ -97,3 +106,5 @@ export const profiles: readonly FaultProfile[] = [
     faults: [{ kind: 'omit-bearer-challenge' }],
   },
 ];
+
+export const profiles: readonly FaultProfile[] = [...responseProfiles, ...requestProfiles];

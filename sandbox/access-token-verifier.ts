@@ -1,5 +1,7 @@
-import { createLocalJWKSet, jwtVerify, type JWK } from 'jose';
+import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, UnsecuredJWT, type JWK, type JWTVerifyOptions } from 'jose';
 import type Provider from 'oidc-provider';
+import type { ResourceDeviation } from './faults.js';
+import { issuedTokens } from './issued-tokens.js';
 
 /** What the resource learns from a valid access token. */
 export interface TokenGrant {
@@ -11,29 +13,56 @@ export interface TokenGrant {
 /** Resolves a valid access token meant for `audience`, or undefined for any other string. */
 export type AccessTokenVerifier = (token: string) => Promise<TokenGrant | undefined>;
 
-export function createAccessTokenVerifier(
-  { provider, publicJwks, audience }: { provider: Provider; publicJwks: JWK[]; audience: string },
-): AccessTokenVerifier {
+export interface VerifierOptions {
+  provider: Provider;
+  publicJwks: JWK[];
+  audience: string;
+  /** How the resource deviates; the verifier heeds the deviations about tokens. */
+  deviations: ReadonlySet<ResourceDeviation>;
+}
+
+export function createAccessTokenVerifier({ provider, publicJwks, audience, deviations }: VerifierOptions): AccessTokenVerifier {
   const keys = createLocalJWKSet({ keys: publicJwks });
+  const acceptExpired = deviations.has('accept-expired');
+  const claimRules: JWTVerifyOptions = {
+    audience,
+    issuer: deviations.has('ignore-jwt-issuer') ? undefined : provider.issuer,
+    typ: deviations.has('ignore-jwt-typ') ? undefined : 'at+jwt',
+    requiredClaims: deviations.has('tolerate-missing-exp') ? [] : ['exp'],
+    // jose always checks exp; a year's tolerance outlasts any sandbox.
+    clockTolerance: acceptExpired ? '1 year' : 0,
+  };
 
   async function verifyJwt(token: string): Promise<TokenGrant | undefined> {
     try {
-      const { payload } = await jwtVerify(token, keys, { issuer: provider.issuer, audience, typ: 'at+jwt' });
+      const payload = deviations.has('ignore-jwt-signature')
+        ? UnsecuredJWT.decode(unsigned(token), claimRules).payload
+        : (await jwtVerify(token, keys, claimRules)).payload;
       return { sub: String(payload.sub), clientId: String(payload.client_id), scopes: scopeSet(payload.scope) };
     } catch {
       return undefined;
     }
   }
 
-  // Opaque tokens are looked up in the provider's store, as introspection does, so that revoked
-  // and expired ones are refused.
+  // Opaque tokens are looked up in the provider's store, as introspection does, so that revoked and expired ones
+  // are refused. A resource that misses revocations or ignores expiry has its own copy of the tokens instead.
+  const copy = acceptExpired || deviations.has('miss-revocations')
+    ? issuedTokens(provider, { missRevocations: deviations.has('miss-revocations') })
+    : undefined;
   async function lookUpOpaque(token: string): Promise<TokenGrant | undefined> {
-    const found = await provider.AccessToken.find(token);
-    if (!found || ![found.aud].flat().includes(audience)) return undefined;
+    const found = copy ? copy(token) : await provider.AccessToken.find(token);
+    if (!found || (found.isExpired && !acceptExpired) || ![found.aud].flat().includes(audience)) return undefined;
     return { sub: found.accountId ?? found.clientId, clientId: found.clientId, scopes: scopeSet(found.scope) };
   }
 
   return (token) => (token.split('.').length === 3 ? verifyJwt(token) : lookUpOpaque(token));
+}
+
+// jose checks the claims of a JWT without verifying a signature only for unsecured JWTs, so it is relabelled as one.
+function unsigned(token: string): string {
+  const [, payload] = token.split('.');
+  const header = Buffer.from(JSON.stringify({ ...decodeProtectedHeader(token), alg: 'none' })).toString('base64url');
+  return `${header}.${payload}.`;
 }
 
 function scopeSet(scope: unknown): Set<string> {

@@ -3,8 +3,9 @@ import './silence-provider-notices.js';
 import { randomBytes } from 'node:crypto';
 import Provider, { errors, type ClientMetadata, type Middleware } from 'oidc-provider';
 import { autoApproval, INTERACTION_PATH } from './auto-approval.js';
-import { providerFaults, type Fault } from './faults.js';
+import { idTokenAtHash } from './id-token-at-hash.js';
 import type { SigningKeys } from './signing-keys.js';
+import { smartConfiguration } from './smart-configuration.js';
 
 /** The provider's knobs a fault profile may turn; everything else about the sandbox is fixed. */
 export interface ProviderSettings {
@@ -12,11 +13,15 @@ export interface ProviderSettings {
   accessTokenTtl: number;
   /** Lifetime of authorization codes, in seconds. */
   codeTtl: number;
+  /** The code lifetime the sandbox tells its users (SANDBOX_CODE_TTL); codeTtl unless a profile misstates it. */
+  documentedCodeTtl?: number;
   pkceRequired: boolean;
   rotateRefreshToken: boolean;
 }
 
 export const defaultSettings: ProviderSettings = { accessTokenTtl: 3600, codeTtl: 60, pkceRequired: true, rotateRefreshToken: true };
+
+const OIDC_SCOPES = ['openid', 'offline_access'];
 
 const TEST_ACCOUNT = { sub: 'test-user', name: 'Test User', email: 'test-user@example.test', email_verified: true };
 
@@ -31,7 +36,8 @@ export interface AuthorizationServerOptions {
   keys: SigningKeys;
   clients: ClientMetadata[];
   resource: ProtectedResource;
-  faults: readonly Fault[];
+  /** Rewrites the provider's responses (provider-faults.ts); it wraps every other middleware. */
+  faults: Middleware;
   settings: ProviderSettings;
 }
 
@@ -41,7 +47,7 @@ export function createAuthorizationServer({ issuer, keys, clients, resource, fau
     jwks: { keys: keys.privateJwks },
     cookies: { keys: [randomBytes(32).toString('base64url')] },
     claims: { openid: ['sub'], profile: ['name'], email: ['email', 'email_verified'] },
-    scopes: ['openid', 'offline_access'],
+    scopes: OIDC_SCOPES,
     responseTypes: ['code'],
     pkce: { required: () => settings.pkceRequired },
     features: {
@@ -87,8 +93,10 @@ export function createAuthorizationServer({ issuer, keys, clients, resource, fau
     rotateRefreshToken: settings.rotateRefreshToken,
   });
   // Registration order is nesting order: faults see the final response of everything else.
-  provider.use(providerFaults(faults, keys));
+  provider.use(faults);
   provider.use(tokenPragma);
+  provider.use(idTokenAtHash(keys));
+  provider.use(smartConfiguration(provider, [...OIDC_SCOPES, resource.scope]));
   provider.use(autoApproval(provider, { accountId: TEST_ACCOUNT.sub, resource: resource.url }));
   return provider;
 }

@@ -1,94 +1,63 @@
-import type { KoaContext, Middleware } from 'oidc-provider';
-import type { SigningKeys } from './signing-keys.js';
+import type { MemberEdit } from './member-edits.js';
 
-/** Authorization server endpoints a fault can target, by oidc-provider route name. */
-export type Endpoint = 'discovery' | 'jwks' | 'token';
+/** Authorization server endpoints a fault can target: oidc-provider route names, and the SMART configuration. */
+export type Endpoint = 'discovery' | 'jwks' | 'token' | 'smart-configuration';
+
+/** The successful responses an endpoint fault touches. */
+interface Target {
+  endpoint: Endpoint;
+  /** Only token responses to this grant type; all by default. */
+  grantType?: string;
+}
+
+/** How the protected resource deviates from RFC 6750 and RFC 9068. */
+export type ResourceDeviation =
+  /** Every token that would be accepted is refused as invalid_token. */
+  | 'refuse-tokens'
+  /** A request without a token gets 401 without WWW-Authenticate. */
+  | 'omit-challenge'
+  /** An invalid token gets a challenge without the error attribute. */
+  | 'omit-error-code'
+  /** A token lacking the scope gets 401 invalid_token instead of 403 insufficient_scope. */
+  | 'scope-as-invalid-token'
+  /** Only the exact spelling "Bearer" is taken as the scheme. */
+  | 'case-sensitive-scheme'
+  /** The RFC 6750 §2.3 access_token query parameter is accepted. */
+  | 'accept-query-token'
+  | 'ignore-jwt-signature'
+  | 'ignore-jwt-issuer'
+  | 'ignore-jwt-typ'
+  /** A JWT without exp is accepted. */
+  | 'tolerate-missing-exp'
+  /** Expired tokens are accepted. */
+  | 'accept-expired'
+  /** Tokens revoked one by one are still accepted (revoked grants are not). */
+  | 'miss-revocations'
+  /** An opaque token the provider never issued is accepted as if it carried every scope. */
+  | 'accept-unissued-tokens';
 
 /** One deliberate deviation from the specifications. Endpoint faults touch successful responses only. */
 export type Fault =
-  | { kind: 'replace-response'; endpoint: Endpoint; status: number; body: Record<string, unknown> }
-  | { kind: 'set-header'; endpoint: Endpoint; header: string; value: string }
-  | { kind: 'remove-header'; endpoint: Endpoint; header: string }
-  | { kind: 'remove-member'; endpoint: Endpoint; member: string }
-  | { kind: 'set-member'; endpoint: Endpoint; member: string; value: unknown }
-  | { kind: 'stringify-member'; endpoint: Endpoint; member: string }
-  | { kind: 'suffix-member'; endpoint: Endpoint; member: string; suffix: string }
-  | { kind: 'append-to-member'; endpoint: Endpoint; member: string; item: unknown }
+  | (Target & { kind: 'replace-response'; status: number; body: Record<string, unknown> })
+  | (Target & { kind: 'set-header'; header: string; value: string })
+  | (Target & { kind: 'remove-header'; header: string })
+  | (Target & { kind: 'edit-body' } & MemberEdit)
+  /** Re-signs the JWT in a body member, with the same key, after editing its header and claims. */
+  | (Target & { kind: 'edit-jwt'; member: string; header?: MemberEdit[]; claims?: MemberEdit[] })
+  | (Target & { kind: 'corrupt-jwt-signature'; member: string })
+  /** Sets a body member to `path` on a loopback HTTPS listener whose self-signed certificate no client trusts. */
+  | (Target & { kind: 'untrusted-tls-url'; member: string; path: string })
+  /** In the JWKS, the key for `alg` takes the kid of the key for `kidOf`. */
+  | { kind: 'share-kid'; alg: string; kidOf: string }
   | { kind: 'publish-private-keys' }
-  | { kind: 'refuse-bearer-tokens' }
-  | { kind: 'omit-bearer-challenge' };
+  /** Every response's Date header is off by this many seconds. */
+  | { kind: 'skew-date'; seconds: number }
+  | { kind: 'resource'; deviation: ResourceDeviation };
 
-/** How the protected resource deviates from RFC 6750. */
-export interface ResourceFaults {
-  refuseTokens: boolean;
-  omitChallenge: boolean;
+export function resourceDeviations(faults: readonly Fault[]): ReadonlySet<ResourceDeviation> {
+  return new Set(faults.flatMap((fault) => (fault.kind === 'resource' ? [fault.deviation] : [])));
 }
 
-export function resourceFaults(faults: readonly Fault[]): ResourceFaults {
-  return {
-    refuseTokens: faults.some((fault) => fault.kind === 'refuse-bearer-tokens'),
-    omitChallenge: faults.some((fault) => fault.kind === 'omit-bearer-challenge'),
-  };
-}
-
-/** Koa middleware that rewrites the provider's responses; it must wrap every other middleware. */
-export function providerFaults(faults: readonly Fault[], keys: SigningKeys): Middleware {
-  return async (ctx, next) => {
-    await next();
-    for (const fault of faults) applyProviderFault(fault, ctx, keys);
-  };
-}
-
-function succeeded(ctx: KoaContext, endpoint: Endpoint): boolean {
-  return ctx.status === 200 && ctx.oidc?.route === endpoint;
-}
-
-function applyProviderFault(fault: Fault, ctx: KoaContext, keys: SigningKeys): void {
-  switch (fault.kind) {
-    case 'publish-private-keys':
-      if (succeeded(ctx, 'jwks')) ctx.body = { keys: keys.privateJwks };
-      return;
-    case 'refuse-bearer-tokens':
-    case 'omit-bearer-challenge':
-      return; // the protected resource's, see resourceFaults
-    default:
-      if (succeeded(ctx, fault.endpoint)) applyEndpointFault(fault, ctx);
-  }
-}
-
-type EndpointFault = Extract<Fault, { endpoint: Endpoint }>;
-
-// Bodies are replaced, never mutated: the provider hands out its own configuration arrays.
-function applyEndpointFault(fault: EndpointFault, ctx: KoaContext): void {
-  const body = ctx.body as Record<string, unknown>;
-  switch (fault.kind) {
-    case 'replace-response':
-      ctx.body = fault.body;
-      ctx.status = fault.status;
-      return;
-    case 'set-header':
-      ctx.set(fault.header, fault.value);
-      return;
-    case 'remove-header':
-      ctx.remove(fault.header);
-      return;
-    case 'remove-member': {
-      const rest = { ...body };
-      delete rest[fault.member];
-      ctx.body = rest;
-      return;
-    }
-    case 'set-member':
-      ctx.body = { ...body, [fault.member]: fault.value };
-      return;
-    case 'stringify-member':
-      ctx.body = { ...body, [fault.member]: String(body[fault.member]) };
-      return;
-    case 'suffix-member':
-      ctx.body = { ...body, [fault.member]: `${String(body[fault.member])}${fault.suffix}` };
-      return;
-    case 'append-to-member':
-      ctx.body = { ...body, [fault.member]: [...(body[fault.member] as unknown[]), fault.item] };
-      return;
-  }
+export function needsUntrustedTls(faults: readonly Fault[]): boolean {
+  return faults.some((fault) => fault.kind === 'untrusted-tls-url');
 }

@@ -1,11 +1,14 @@
+import type { Server } from 'node:http';
 import { createAccessTokenVerifier } from './access-token-verifier.js';
+import { everIssued } from './issued-tokens.js';
 import { createAuthorizationServer } from './authorization-server.js';
 import { createClients } from './clients.js';
 import { defaultSettings } from './authorization-server.js';
-import { resourceFaults } from './faults.js';
+import { needsUntrustedTls, resourceDeviations } from './faults.js';
 import { frontDoor } from './front-door.js';
 import { closeServer, listenOnLoopback } from './loopback.js';
 import { profiles } from './profiles.js';
+import { providerFaults } from './provider-faults.js';
 import { createResourceHandler, RESOURCE_PATH } from './resource-server.js';
 import { generateSigningKeys } from './signing-keys.js';
 
@@ -24,7 +27,7 @@ export interface Sandbox {
   issuer: string;
   /** Values the suites are interpolated with. */
   variables: Record<string, string>;
-  /** Closes both servers and their keep-alive connections. */
+  /** Closes its servers and their keep-alive connections. */
   close(): Promise<void>;
 }
 
@@ -37,19 +40,27 @@ export async function startSandbox({ profile = 'conformant', port = 0, resourceP
     throw new Error(`Unknown sandbox profile "${profile}"; valid profiles: ${profiles.map((p) => p.name).join(', ')}`);
   }
 
-  const authorization = await listenOnLoopback(port);
-  const resourceHost = await listenOnLoopback(resourcePort).catch(async (error: unknown) => {
-    await closeServer(authorization.server);
-    throw error;
-  });
+  // Every listener started is closed by close(), also when a later step of the start fails.
+  const servers: Server[] = [];
+  const listening = async (started: Promise<{ server: Server; origin: string }>) => {
+    const host = await started;
+    servers.push(host.server);
+    return host;
+  };
   // Idempotent, so that callers may close in several cleanup paths.
   let closing: Promise<void> | undefined;
   const close = async () => {
-    closing ??= Promise.all([closeServer(authorization.server), closeServer(resourceHost.server)]).then(() => undefined);
+    closing ??= Promise.all(servers.map(closeServer)).then(() => undefined);
     return closing;
   };
 
   try {
+    const authorization = await listening(listenOnLoopback(port));
+    const resourceHost = await listening(listenOnLoopback(resourcePort));
+    // Loaded only when needed: the certificate library takes about as long to import as the rest of the start.
+    const untrustedTls = needsUntrustedTls(selected.faults)
+      ? await listening(import('./untrusted-tls.js').then((module) => module.listenWithUntrustedCertificate()))
+      : undefined;
     const keys = await generateSigningKeys();
     const settings = { ...defaultSettings, ...selected.settings };
     const issuer = authorization.origin;
@@ -62,14 +73,16 @@ export async function startSandbox({ profile = 'conformant', port = 0, resourceP
       keys,
       clients: [clients.machine, clients.app],
       resource,
-      faults: selected.faults,
+      faults: providerFaults(selected.faults, { keys, untrustedTlsOrigin: untrustedTls?.origin }),
       settings,
     });
-    authorization.server.on('request', frontDoor(selected.requestFaults ?? [], provider.callback()));
+    const deviations = resourceDeviations(selected.faults);
+    authorization.server.on('request', frontDoor(selected.requestFaults ?? [], provider.callback(), [clients.machine, clients.app]));
     resourceHost.server.on('request', createResourceHandler({
-      verify: createAccessTokenVerifier({ provider, publicJwks: keys.publicJwks, audience: resource.url }),
+      verify: createAccessTokenVerifier({ provider, publicJwks: keys.publicJwks, audience: resource.url, deviations }),
       scope: resource.scope,
-      faults: resourceFaults(selected.faults),
+      deviations,
+      ...(deviations.has('accept-unissued-tokens') && { everIssued: everIssued(provider) }),
     }));
 
     return {
@@ -86,7 +99,7 @@ export async function startSandbox({ profile = 'conformant', port = 0, resourceP
         SANDBOX_REDIRECT_URI: redirectUri,
         SANDBOX_RESOURCE_URL: resource.url,
         SANDBOX_RESOURCE_SCOPE: resource.scope,
-        SANDBOX_CODE_TTL: String(settings.codeTtl),
+        SANDBOX_CODE_TTL: String(settings.documentedCodeTtl ?? settings.codeTtl),
       },
       close,
     };

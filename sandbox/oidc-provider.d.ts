@@ -5,13 +5,14 @@ declare module 'oidc-provider' {
 
   /** The part of a Koa context the sandbox's middleware touches. */
   export interface KoaContext {
+    method: string;
     path: string;
     status: number;
     body: unknown;
     req: IncomingMessage;
     res: ServerResponse;
     /** Present on the provider's own routes; `route` is its route name, e.g. 'token'. */
-    oidc?: { route: string };
+    oidc?: { route: string; params?: Record<string, unknown> };
     set(field: string, value: string): void;
     remove(field: string): void;
     redirect(url: string): void;
@@ -83,6 +84,10 @@ declare module 'oidc-provider' {
   }
 
   export interface AccessToken {
+    /** The opaque token's value. */
+    jti: string;
+    grantId?: string;
+    isExpired: boolean;
     accountId?: string;
     clientId: string;
     scope?: string;
@@ -97,6 +102,10 @@ declare module 'oidc-provider' {
   export default class Provider {
     constructor(issuer: string, configuration: Configuration);
     issuer: string;
+    /** The absolute URL of a route, e.g. 'token'. */
+    urlFor(route: string): string;
+    on(event: 'access_token.saved' | 'access_token.destroyed', listener: (token: AccessToken) => void): this;
+    on(event: 'grant.revoked', listener: (ctx: unknown, grantId: string) => void): this;
     Grant: new (properties: { accountId: string; clientId: string }) => Grant;
     AccessToken: { find(value: string): Promise<AccessToken | undefined> };
     use(middleware: Middleware): this;

@@ -18,12 +18,23 @@ export interface FaultProfile {
   long?: boolean;
 }
 
+// Lifetimes short enough for --long checks to wait out.
+const SHORT_LIVED: Partial<ProviderSettings> = { accessTokenTtl: 3, codeTtl: 5 };
+
 const responseProfiles: FaultProfile[] = [
   {
     name: 'conformant',
     description: 'A conformant authorization server and protected resource.',
     breaks: [],
     faults: [],
+  },
+  {
+    name: 'short-lived',
+    description: 'Conformant, with access tokens and codes that expire within seconds.',
+    breaks: [],
+    faults: [],
+    settings: SHORT_LIVED,
+    long: true,
   },
   {
     name: 'discovery-error',
@@ -46,19 +57,55 @@ const responseProfiles: FaultProfile[] = [
     name: 'discovery-schema',
     description: 'The discovery document lacks the REQUIRED response_types_supported.',
     breaks: ['discovery.schema'],
-    faults: [{ kind: 'remove-member', endpoint: 'discovery', member: 'response_types_supported' }],
+    faults: [{ kind: 'edit-body', endpoint: 'discovery', op: 'remove', member: 'response_types_supported' }],
   },
   {
     name: 'issuer-mismatch',
     description: 'The discovery document\'s issuer has a trailing slash the issuer identifier lacks.',
     breaks: ['discovery.issuer-match'],
-    faults: [{ kind: 'suffix-member', endpoint: 'discovery', member: 'issuer', suffix: '/' }],
+    faults: [{ kind: 'edit-body', endpoint: 'discovery', op: 'suffix', member: 'issuer', suffix: '/' }],
+  },
+  {
+    name: 'endpoint-plain-http',
+    description: 'The discovery document advertises an end_session_endpoint over plain http on a non-loopback host.',
+    breaks: ['discovery.endpoints-https'],
+    faults: [{
+      kind: 'edit-body',
+      endpoint: 'discovery',
+      op: 'set',
+      member: 'end_session_endpoint',
+      value: 'http://sandbox.example.test/session/end',
+    }],
+  },
+  {
+    name: 'grant-types-undeclared',
+    description: 'The discovery document\'s grant_types_supported omits client_credentials, which the server grants.',
+    breaks: ['discovery.grant-types-declared'],
+    faults: [{ kind: 'edit-body', endpoint: 'discovery', op: 'withdraw', member: 'grant_types_supported', item: 'client_credentials' }],
+  },
+  {
+    name: 'auth-methods-undeclared',
+    description: 'The discovery document declares private_key_jwt as the only client authentication method.',
+    breaks: ['discovery.auth-methods-declared'],
+    faults: [{ kind: 'edit-body', endpoint: 'discovery', op: 'set', member: 'token_endpoint_auth_methods_supported', value: ['private_key_jwt'] }],
+  },
+  {
+    name: 'pkce-undeclared',
+    description: 'The discovery document has no code_challenge_methods_supported, though PKCE S256 is required.',
+    breaks: ['discovery.pkce-s256'],
+    faults: [{ kind: 'edit-body', endpoint: 'discovery', op: 'remove', member: 'code_challenge_methods_supported' }],
+  },
+  {
+    name: 'smart-incomplete',
+    description: 'The SMART configuration lacks the REQUIRED capabilities.',
+    breaks: ['discovery.smart-configuration'],
+    faults: [{ kind: 'edit-body', endpoint: 'smart-configuration', op: 'remove', member: 'capabilities' }],
   },
   {
     name: 'jwks-schema',
     description: 'The JWKS contains a key without the REQUIRED kty member.',
     breaks: ['jwks.schema'],
-    faults: [{ kind: 'append-to-member', endpoint: 'jwks', member: 'keys', item: { kid: 'broken', use: 'sig' } }],
+    faults: [{ kind: 'edit-body', endpoint: 'jwks', op: 'append', member: 'keys', item: { kid: 'broken', use: 'sig' } }],
   },
   {
     name: 'jwks-private',
@@ -67,25 +114,34 @@ const responseProfiles: FaultProfile[] = [
     faults: [{ kind: 'publish-private-keys' }],
   },
   {
+    name: 'jwks-duplicate-kid',
+    description: 'The JWKS gives the ES256 key the kid of the RS256 key (RS256 signatures still resolve by key type).',
+    breaks: ['jwks.unique-kid'],
+    faults: [{ kind: 'share-kid', alg: 'ES256', kidOf: 'RS256' }],
+  },
+  {
     name: 'token-schema',
     description: 'Token responses carry expires_in as a string.',
     breaks: ['token-response.schema'],
-    faults: [{ kind: 'stringify-member', endpoint: 'token', member: 'expires_in' }],
+    faults: [{ kind: 'edit-body', endpoint: 'token', op: 'stringify', member: 'expires_in' }],
   },
   {
     name: 'token-type',
     description: 'Token responses carry an unknown token_type.',
     breaks: ['token-response.token-type'],
-    faults: [{ kind: 'set-member', endpoint: 'token', member: 'token_type', value: 'N_A' }],
+    faults: [{ kind: 'edit-body', endpoint: 'token', op: 'set', member: 'token_type', value: 'N_A' }],
   },
   {
     name: 'token-no-store',
-    description: 'Token responses may be cached: no Cache-Control and no Pragma.',
+    description: 'Token responses may be cached: no Cache-Control.',
     breaks: ['token-response.cache-control'],
-    faults: [
-      { kind: 'remove-header', endpoint: 'token', header: 'Cache-Control' },
-      { kind: 'remove-header', endpoint: 'token', header: 'Pragma' },
-    ],
+    faults: [{ kind: 'remove-header', endpoint: 'token', header: 'Cache-Control' }],
+  },
+  {
+    name: 'token-no-pragma',
+    description: 'Token responses lack Pragma: no-cache.',
+    breaks: ['token-response.pragma'],
+    faults: [{ kind: 'remove-header', endpoint: 'token', header: 'Pragma' }],
   },
   {
     name: 'token-content-type',
@@ -94,16 +150,198 @@ const responseProfiles: FaultProfile[] = [
     faults: [{ kind: 'set-header', endpoint: 'token', header: 'Content-Type', value: 'text/plain' }],
   },
   {
+    name: 'token-scope-omitted',
+    description: 'Token responses omit scope, though the granted scope differs from the requested one.',
+    breaks: ['token-response.scope-returned'],
+    faults: [{ kind: 'edit-body', endpoint: 'token', op: 'remove', member: 'scope' }],
+  },
+  {
+    name: 'cc-refresh-token',
+    description: 'client_credentials token responses include a refresh_token.',
+    breaks: ['token-response.no-refresh-client-credentials'],
+    faults: [{
+      kind: 'edit-body',
+      endpoint: 'token',
+      grantType: 'client_credentials',
+      op: 'set',
+      member: 'refresh_token',
+      value: 'kR4wq7Jc2mXo9vT1bYzL5sPeN8uGdHfA',
+    }],
+  },
+  {
+    name: 'jwt-bad-signature',
+    description: 'JWT access tokens carry a signature no key verifies; the resource does not verify signatures.',
+    breaks: ['token-response.jwt-signature'],
+    faults: [
+      { kind: 'corrupt-jwt-signature', endpoint: 'token', member: 'access_token' },
+      { kind: 'resource', deviation: 'ignore-jwt-signature' },
+    ],
+  },
+  {
+    name: 'jwt-wrong-iss',
+    description: 'JWT access tokens name another issuer; the resource does not check iss.',
+    breaks: ['token-response.jwt-iss'],
+    faults: [
+      { kind: 'edit-jwt', endpoint: 'token', member: 'access_token', claims: [{ op: 'suffix', member: 'iss', suffix: '/other' }] },
+      { kind: 'resource', deviation: 'ignore-jwt-issuer' },
+    ],
+  },
+  {
+    name: 'jwt-no-exp',
+    description: 'JWT access tokens have no exp; the resource does not require it.',
+    breaks: ['token-response.jwt-exp'],
+    faults: [
+      { kind: 'edit-jwt', endpoint: 'token', member: 'access_token', claims: [{ op: 'remove', member: 'exp' }] },
+      { kind: 'resource', deviation: 'tolerate-missing-exp' },
+    ],
+  },
+  {
+    name: 'jwt-not-rfc9068',
+    description: 'JWT access tokens are typed "JWT" and lack jti (RFC 9068); the resource does not check typ.',
+    breaks: ['token-response.rfc9068-claims'],
+    faults: [
+      {
+        kind: 'edit-jwt',
+        endpoint: 'token',
+        member: 'access_token',
+        header: [{ op: 'set', member: 'typ', value: 'JWT' }],
+        claims: [{ op: 'remove', member: 'jti' }],
+      },
+      { kind: 'resource', deviation: 'ignore-jwt-typ' },
+    ],
+  },
+  {
+    name: 'id-token-bad-signature',
+    description: 'ID Tokens carry a signature no key verifies.',
+    breaks: ['token-response.id-token-signature'],
+    faults: [{ kind: 'corrupt-jwt-signature', endpoint: 'token', member: 'id_token' }],
+  },
+  {
+    name: 'id-token-wrong-iss',
+    description: 'ID Tokens name another issuer.',
+    breaks: ['token-response.id-token-iss'],
+    faults: [{ kind: 'edit-jwt', endpoint: 'token', member: 'id_token', claims: [{ op: 'suffix', member: 'iss', suffix: '/other' }] }],
+  },
+  {
+    name: 'id-token-wrong-aud',
+    description: 'ID Tokens are addressed to another client.',
+    breaks: ['token-response.id-token-aud'],
+    faults: [{ kind: 'edit-jwt', endpoint: 'token', member: 'id_token', claims: [{ op: 'set', member: 'aud', value: 'someone-else' }] }],
+  },
+  {
+    name: 'id-token-expired',
+    description: 'ID Tokens expired an hour before they were issued.',
+    breaks: ['token-response.id-token-exp'],
+    faults: [{ kind: 'edit-jwt', endpoint: 'token', member: 'id_token', claims: [{ op: 'shift', member: 'exp', by: -7200 }] }],
+  },
+  {
+    name: 'id-token-future-iat',
+    description: 'ID Tokens are issued an hour in the future (and expire an hour later, so only iat is wrong).',
+    breaks: ['token-response.id-token-iat'],
+    faults: [{
+      kind: 'edit-jwt',
+      endpoint: 'token',
+      member: 'id_token',
+      claims: [{ op: 'shift', member: 'iat', by: 3600 }, { op: 'shift', member: 'exp', by: 3600 }],
+    }],
+  },
+  {
+    name: 'id-token-wrong-nonce',
+    description: 'ID Tokens carry another nonce than the authorization request sent.',
+    breaks: ['token-response.id-token-nonce'],
+    faults: [{ kind: 'edit-jwt', endpoint: 'token', member: 'id_token', claims: [{ op: 'set', member: 'nonce', value: 'sandbox-other-nonce' }] }],
+  },
+  {
+    name: 'id-token-bad-at-hash',
+    description: 'ID Tokens carry an at_hash that does not match the access token.',
+    breaks: ['token-response.id-token-at-hash'],
+    faults: [{
+      kind: 'edit-jwt',
+      endpoint: 'token',
+      member: 'id_token',
+      claims: [{ op: 'set', member: 'at_hash', value: 'AAAAAAAAAAAAAAAAAAAAAA' }],
+    }],
+  },
+  {
+    name: 'token-lifetime-too-long',
+    description: 'Access tokens live a day, beyond the declared range.',
+    breaks: ['lifetime.expires-in-range'],
+    faults: [],
+    settings: { accessTokenTtl: 86400 },
+  },
+  {
+    name: 'expires-in-inconsistent',
+    description: 'Token responses state expires_in 3000 while access tokens live 3600 s.',
+    breaks: ['lifetime.jwt-exp-consistent'],
+    faults: [{ kind: 'edit-body', endpoint: 'token', op: 'set', member: 'expires_in', value: 3000 }],
+  },
+  {
+    name: 'clock-skew',
+    description: 'The authorization server\'s Date headers run ten minutes ahead.',
+    breaks: ['lifetime.clock-skew'],
+    faults: [{ kind: 'skew-date', seconds: 600 }],
+  },
+  {
+    name: 'expired-accepted',
+    description: 'Like short-lived, but the protected resource accepts expired access tokens.',
+    breaks: ['lifetime.expiry-enforced'],
+    faults: [{ kind: 'resource', deviation: 'accept-expired' }],
+    settings: SHORT_LIVED,
+    long: true,
+  },
+  {
     name: 'bearer-refused',
-    description: 'The protected resource refuses every bearer token as invalid_token.',
+    description: 'The protected resource refuses every valid access token as invalid_token.',
     breaks: ['resource-access.bearer-accepted'],
-    faults: [{ kind: 'refuse-bearer-tokens' }],
+    faults: [{ kind: 'resource', deviation: 'refuse-tokens' }],
   },
   {
     name: 'no-www-authenticate',
     description: 'The protected resource answers a request without a token with 401 but no WWW-Authenticate.',
     breaks: ['resource-access.no-token-401'],
-    faults: [{ kind: 'omit-bearer-challenge' }],
+    faults: [{ kind: 'resource', deviation: 'omit-challenge' }],
+  },
+  {
+    name: 'scheme-case-sensitive',
+    description: 'The protected resource takes only the exact spelling "Bearer" as the authorization scheme.',
+    breaks: ['resource-access.scheme-case-insensitive'],
+    faults: [{ kind: 'resource', deviation: 'case-sensitive-scheme' }],
+  },
+  {
+    name: 'invalid-token-no-error',
+    description: 'The protected resource refuses an invalid token with a challenge that lacks error="invalid_token".',
+    breaks: ['resource-access.invalid-token-error'],
+    faults: [{ kind: 'resource', deviation: 'omit-error-code' }],
+  },
+  {
+    name: 'invalid-token-accepted',
+    description: 'The protected resource accepts an opaque token the provider never issued.',
+    breaks: ['resource-access.invalid-token-refused'],
+    faults: [{ kind: 'resource', deviation: 'accept-unissued-tokens' }],
+  },
+  {
+    name: 'insufficient-scope-401',
+    description: 'The protected resource refuses a token lacking its scope with 401 invalid_token, not 403 insufficient_scope.',
+    breaks: ['resource-access.insufficient-scope'],
+    faults: [{ kind: 'resource', deviation: 'scope-as-invalid-token' }],
+  },
+  {
+    name: 'query-token-accepted',
+    description: 'The protected resource accepts an access token in the access_token query parameter.',
+    breaks: ['resource-access.query-token'],
+    faults: [{ kind: 'resource', deviation: 'accept-query-token' }],
+  },
+  {
+    name: 'revoked-token-accepted',
+    description: 'The protected resource keeps accepting access tokens revoked at the revocation endpoint.',
+    breaks: ['resource-access.revoked-refused'],
+    faults: [{ kind: 'resource', deviation: 'miss-revocations' }],
+  },
+  {
+    name: 'tls-untrusted',
+    description: 'The discovery document advertises a registration_endpoint whose TLS certificate is self-signed.',
+    breaks: ['transport.tls'],
+    faults: [{ kind: 'untrusted-tls-url', endpoint: 'discovery', member: 'registration_endpoint', path: '/register' }],
   },
 ];
 

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AccessTokenVerifier } from './access-token-verifier.js';
-import type { ResourceFaults } from './faults.js';
+import type { ResourceDeviation } from './faults.js';
 
 export const RESOURCE_PATH = '/api/resource';
 
@@ -19,7 +19,9 @@ export interface ResourceOptions {
   verify: AccessTokenVerifier;
   /** The scope every request needs. */
   scope: string;
-  faults: ResourceFaults;
+  deviations: ReadonlySet<ResourceDeviation>;
+  /** Whether the provider ever issued a token: known only where a deviation needs it. */
+  everIssued?: (token: string) => boolean;
 }
 
 /** A protected resource at RESOURCE_PATH that accepts bearer tokens per RFC 6750. */
@@ -32,28 +34,48 @@ export function createResourceHandler(options: ResourceOptions): (req: IncomingM
   };
 }
 
-async function decide(req: IncomingMessage, { verify, scope, faults }: ResourceOptions): Promise<Reply> {
-  if (new URL(req.url ?? '/', 'http://resource').pathname !== RESOURCE_PATH) {
-    return { status: 404, body: { error: 'not_found' } };
-  }
+async function decide(req: IncomingMessage, options: ResourceOptions): Promise<Reply> {
+  const url = new URL(req.url ?? '/', 'http://resource');
+  if (url.pathname !== RESOURCE_PATH) return { status: 404, body: { error: 'not_found' } };
+  const { deviations } = options;
   const authorization = req.headers.authorization;
+  const queried = deviations.has('accept-query-token') ? url.searchParams.get('access_token') : null;
+  if (!authorization && queried) return authorize(queried, options);
   if (!authorization || !/^bearer(\s|$)/i.test(authorization)) {
     // §3.1: a request without credentials gets a challenge with no error code.
-    return {
-      status: 401,
-      body: { error_description: 'a bearer token is required' },
-      challenge: faults.omitChallenge ? undefined : { realm: REALM },
-    };
+    return deviations.has('omit-challenge') ? { status: 401, body: tokenRequired } : bareChallenge(tokenRequired);
+  }
+  if (deviations.has('case-sensitive-scheme') && !authorization.startsWith('Bearer')) {
+    return refusal(401, 'invalid_token', 'the authorization scheme must be "Bearer"');
   }
   const token = BEARER.exec(authorization)?.[1];
   if (!token) return refusal(400, 'invalid_request', 'malformed bearer credentials');
-  if (faults.refuseTokens) return refusal(401, 'invalid_token', 'the access token is not accepted');
+  return authorize(token, options);
+}
+
+const tokenRequired = { error_description: 'a bearer token is required' };
+
+async function authorize(token: string, { verify, scope, deviations, everIssued }: ResourceOptions): Promise<Reply> {
   const grant = await verify(token);
-  if (!grant) return refusal(401, 'invalid_token', 'the access token is invalid, expired or revoked');
-  if (!grant.scopes.has(scope)) {
-    return refusal(403, 'insufficient_scope', `the access token lacks the ${scope} scope`, { scope });
+  if (!grant && everIssued && token.split('.').length !== 3 && !everIssued(token)) {
+    return { status: 200, body: { ok: true, sub: 'unknown', client_id: 'unknown' } };
   }
+  if (!grant) {
+    const description = 'the access token is invalid, expired or revoked';
+    return deviations.has('omit-error-code') ? bareChallenge({ error_description: description }) : refusal(401, 'invalid_token', description);
+  }
+  if (!grant.scopes.has(scope)) {
+    const description = `the access token lacks the ${scope} scope`;
+    return deviations.has('scope-as-invalid-token')
+      ? refusal(401, 'invalid_token', description)
+      : refusal(403, 'insufficient_scope', description, { scope });
+  }
+  if (deviations.has('refuse-tokens')) return refusal(401, 'invalid_token', 'the access token is not accepted');
   return { status: 200, body: { ok: true, sub: grant.sub, client_id: grant.clientId } };
+}
+
+function bareChallenge(body: Record<string, string>): Reply {
+  return { status: 401, body, challenge: { realm: REALM } };
 }
 
 function refusal(status: number, error: string, description: string, extra: Record<string, string> = {}): Reply {

@@ -2,27 +2,27 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 
-/** The JSON Schemas in schemas/, compiled once per process by one ajv instance. */
+/** The JSON Schemas in schemas/, compiled once per process. */
 const schemaDir = new URL('../schemas/', import.meta.url);
 
-const ajv = new Ajv2020({ allErrors: true, verbose: true, discriminator: true, strict: true, strictRequired: false, allowUnionTypes: true });
-addFormats.default(ajv);
+export type SchemaName = 'suite' | 'discovery' | 'openid-configuration' | 'smart-configuration' | 'jwks' | 'token-response';
 
-export type SchemaName = 'suite' | 'discovery' | 'openid-configuration' | 'jwks' | 'token-response';
-
-let loaded = false;
+let ajv: Ajv2020 | undefined;
 
 export function validatorFor(name: SchemaName): ValidateFunction {
-  // All at once: schemas refer to each other by $id.
-  if (!loaded) {
+  if (!ajv) {
+    ajv = new Ajv2020({ allErrors: true, verbose: true, discriminator: true, strict: true, strictRequired: false, allowUnionTypes: true });
+    addFormats.default(ajv);
+    // All at once: schemas refer to each other by $id.
     for (const file of readdirSync(schemaDir).filter((f) => f.endsWith('.schema.json'))) {
       ajv.addSchema(JSON.parse(readFileSync(new URL(file, schemaDir), 'utf8')), file.replace('.schema.json', ''));
     }
-    loaded = true;
   }
-  const validate = ajv.getSchema(name);
-  if (!validate) throw new Error(`no schema named ${name} in schemas/`);
-  return validate;
+  return ajv.getSchema(name) ?? missing(name);
+}
+
+function missing(name: string): never {
+  throw new Error(`no schema named ${name} in schemas/`);
 }
 
 /** "/grants/user/scope must be string" style lines, for check messages. */

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Sandbox } from '../sandbox/index.js';
-import { startChecks } from '../src/engine/evaluate.js';
+import { startChecks, type RunOptions } from '../src/engine/evaluate.js';
 import { addSecret } from '../src/secrets.js';
 import { resolveSuite } from '../src/suite/load.js';
 import { readSuite } from '../src/suite/read.js';
@@ -12,10 +12,10 @@ import { readSuite } from '../src/suite/read.js';
 export const root = fileURLToPath(new URL('..', import.meta.url));
 
 /** Runs the local suite's checks in-process against a started sandbox: check id, subject, outcome. */
-export async function runLocalSuite(sandbox: Sandbox) {
-  const suite = resolveSuite(await readSuite(join(root, 'suites/local.yaml')), sandbox.variables);
+export async function runLocalSuite(sandbox: Sandbox, options: RunOptions = {}, deviations?: Record<string, string>) {
+  const suite = { ...resolveSuite(await readSuite(join(root, 'suites/local.yaml')), sandbox.variables), ...(deviations && { deviations }) };
   suite.secrets.forEach(addSecret);
-  const started = startChecks([suite]);
+  const started = startChecks([suite], options);
   return Promise.all(started.map(async (s) => ({ id: s.check.id, subject: s.subject, outcome: await s.outcome })));
 }
 

@@ -317,9 +317,13 @@ describe('shipped suites', () => {
   it('resolves local with every sandbox variable set', async () => {
     const source = await readSuite(join(suitesDir, 'local.yaml'));
     const env = Object.fromEntries(
-      Object.keys(source.data.variables ?? {}).map((name) => [name, /URL|ISSUER|URI/.test(name) ? `http://127.0.0.1:4000/${name.toLowerCase()}` : `${name.toLowerCase()}-value`]),
+      Object.keys(source.data.variables ?? {}).map((name) => [
+        name,
+        /URL|ISSUER|URI/.test(name) ? `http://127.0.0.1:4000/${name.toLowerCase()}` : /TTL/.test(name) ? '60' : `${name.toLowerCase()}-value`,
+      ]),
     );
     const suite = resolveSuite(source, env);
+    expect(suite.expect?.lifetimes?.code).toBe('60');
     expect(suite.disabled).toEqual({});
     expect(suite.discoveryUrl).toBe('http://127.0.0.1:4000/sandbox_discovery_url');
     expect(new Set(suite.secrets)).toEqual(new Set(['sandbox_client_secret-value', 'sandbox_auth_client_secret-value']));

@@ -1,27 +1,93 @@
+import * as authorizationCode from './authorization-code.js';
 import type { Check } from './check.js';
 import * as discovery from './discovery.js';
+import * as errorResponse from './error-response.js';
 import * as jwks from './jwks.js';
+import * as lifetime from './lifetime.js';
+import * as pkce from './pkce.js';
+import * as refresh from './refresh.js';
 import * as resourceAccess from './resource-access.js';
 import * as tokenResponse from './token-response.js';
+import * as transport from './transport.js';
 
-/** Every check, in report order. */
+/** Every check, in report order: by area, then as a reader would go through the rules. */
 export const catalogue: Check[] = [
   discovery.reachable,
   discovery.json,
   discovery.schema,
   discovery.issuerMatch,
+  discovery.endpointsHttps,
+  discovery.grantTypesDeclared,
+  discovery.authMethodsDeclared,
+  discovery.pkceS256,
+  discovery.smartConfiguration,
   jwks.schema,
   jwks.noPrivateMembers,
+  jwks.uniqueKid,
   tokenResponse.schema,
   tokenResponse.tokenType,
   tokenResponse.cacheControl,
+  tokenResponse.pragma,
   tokenResponse.jsonContentType,
+  tokenResponse.scopeReturned,
+  tokenResponse.noRefreshForClientCredentials,
+  tokenResponse.jwtSignature,
+  tokenResponse.jwtIssuer,
+  tokenResponse.jwtExpiry,
+  tokenResponse.rfc9068Claims,
+  tokenResponse.idTokenSignature,
+  tokenResponse.idTokenIssuer,
+  tokenResponse.idTokenAudience,
+  tokenResponse.idTokenExpiry,
+  tokenResponse.idTokenIssuedAt,
+  tokenResponse.idTokenNonce,
+  tokenResponse.idTokenAtHash,
+  errorResponse.invalidClientBasic,
+  errorResponse.invalidClientPost,
+  errorResponse.unsupportedGrantType,
+  errorResponse.missingParameter,
+  errorResponse.status,
+  errorResponse.json,
+  errorResponse.registeredCode,
+  errorResponse.getRefused,
+  errorResponse.duplicateParameter,
+  errorResponse.queryCredentials,
+  authorizationCode.stateEchoed,
+  authorizationCode.singleUse,
+  authorizationCode.parallelRedemption,
+  authorizationCode.replayRevokesTokens,
+  authorizationCode.redirectUriAtToken,
+  authorizationCode.redirectUriAtAuthorize,
+  pkce.verifierMismatch,
+  pkce.verifierMissing,
+  pkce.required,
+  refresh.works,
+  refresh.rotates,
+  refresh.replayRefused,
+  refresh.widerScopeRefused,
+  refresh.narrowerScope,
+  refresh.boundToClient,
+  refresh.revokedRefused,
+  lifetime.expiresInRange,
+  lifetime.jwtExpConsistent,
+  lifetime.clockSkew,
+  lifetime.expiryEnforced,
+  lifetime.codeExpiry,
   resourceAccess.bearerAccepted,
   resourceAccess.noToken401,
+  resourceAccess.schemeCaseInsensitive,
+  resourceAccess.invalidTokenRefused,
+  resourceAccess.invalidTokenError,
+  resourceAccess.insufficientScope,
+  resourceAccess.queryToken,
+  resourceAccess.revokedRefused,
+  transport.tls,
 ];
 
-// A check defined but left out of the list would never run: the module namespaces must be covered exactly.
-const defined = [discovery, jwks, tokenResponse, resourceAccess].flatMap((m) => Object.values(m));
+// A check defined but left out of the list would never run: the modules' checks must be covered exactly.
+const defined = [discovery, jwks, tokenResponse, errorResponse, authorizationCode, pkce, refresh, lifetime, resourceAccess, transport]
+  .flatMap((m) => Object.values(m))
+  .filter((v): v is Check => typeof v === 'object' && v !== null && 'judge' in v);
 if (defined.length !== catalogue.length || new Set(catalogue.map((c) => c.id)).size !== catalogue.length) {
   throw new Error('the check catalogue must list every defined check exactly once');
 }

@@ -14,7 +14,7 @@ export interface Check<E extends Evidence = Evidence> {
   spec: SpecRef;
   scope: Scope;
   /** For grant-scoped checks: the grant types it applies to (all when absent). */
-  grantTypes?: Array<Grant['type']>;
+  grantTypes?: ReadonlyArray<Grant['type']>;
   gather(flows: SuiteFlows, subject: string): Promise<E>;
   judge(evidence: E): Verdict;
 }

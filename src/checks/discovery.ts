@@ -1,4 +1,5 @@
 import { describeExchange, isObject, jsonOf } from '../http/exchange.js';
+import { NotApplicable } from '../flows/blocked.js';
 import { defineCheck } from './check.js';
 import { discoveryExchange, discoveryOk, metadata } from './evidence.js';
 import { oidcDiscovery, rfc } from './spec.js';
@@ -71,4 +72,111 @@ export const issuerMatch = defineCheck({
           JSON.stringify(expectedIssuer),
           show(document.issuer),
         ),
+});
+
+const LOOPBACK = /^(127(\.\d{1,3}){3}|\[::1\]|localhost)$/i;
+
+export const endpointsHttps = defineCheck({
+  id: 'discovery.endpoints-https',
+  area: 'discovery',
+  title: 'every endpoint in the metadata uses https (loopback exempt)',
+  level: 'MUST',
+  spec: rfc(6749, '3.1'),
+  scope: 'suite',
+  gather: metadata,
+  judge: ({ document }) => {
+    const plain = urlMembers(document).filter(([, url]) => {
+      const parsed = URL.canParse(url) ? new URL(url) : undefined;
+      return parsed?.protocol !== 'https:' && !(parsed && LOOPBACK.test(parsed.hostname));
+    });
+    return plain.length === 0
+      ? pass(`${urlMembers(document).length} endpoint URLs, all https or loopback`)
+      : fail('endpoints carry credentials and MUST be reached over TLS (RFC 6749 §3.1, §3.2; RFC 8414 §2)', 'https URLs', plain.map(([k, v]) => `${k}: ${v}`).join('; '));
+  },
+});
+
+/** The metadata's URL-valued members: every *_endpoint, jwks_uri and registration URLs. */
+export function urlMembers(document: Record<string, unknown>): Array<[string, string]> {
+  return Object.entries(document).filter((e): e is [string, string] => (/_endpoint$/.test(e[0]) || e[0] === 'jwks_uri') && typeof e[1] === 'string');
+}
+
+/** Values a metadata member lists, with the RFC 8414 §2 default when it is omitted. */
+function listed(document: Record<string, unknown>, member: string, fallback: string[]): string[] {
+  const value = document[member];
+  return Array.isArray(value) ? value.map(String) : fallback;
+}
+
+export const grantTypesDeclared = defineCheck({
+  id: 'discovery.grant-types-declared',
+  area: 'discovery',
+  title: 'grant_types_supported lists every grant the suite uses',
+  level: 'SHOULD',
+  spec: rfc(8414, '2'),
+  scope: 'suite',
+  gather: async (flows) => ({ ...(await metadata(flows)), used: [...new Set(Object.values(flows.suite.grants ?? {}).map((g) => g.type))] }),
+  judge: ({ document, used }) => {
+    // RFC 8414 §2: omitted means ["authorization_code", "implicit"].
+    const declared = listed(document, 'grant_types_supported', ['authorization_code', 'implicit']);
+    const missing = used.filter((g) => !declared.includes(g));
+    return missing.length === 0
+      ? pass(`grant_types_supported: ${declared.join(', ')}`)
+      : fail('the metadata SHOULD list the grant types the server supports, so clients can rely on it (RFC 8414 §2)', `grant_types_supported including ${used.join(', ')}`, `grant_types_supported: ${declared.join(', ')}`);
+  },
+});
+
+export const authMethodsDeclared = defineCheck({
+  id: 'discovery.auth-methods-declared',
+  area: 'discovery',
+  title: 'token_endpoint_auth_methods_supported lists the methods the suite uses',
+  level: 'SHOULD',
+  spec: rfc(8414, '2'),
+  scope: 'suite',
+  gather: async (flows) => ({ ...(await metadata(flows)), used: [...new Set(Object.values(flows.suite.clients ?? {}).map((c) => c.auth ?? 'client_secret_basic'))] }),
+  judge: ({ document, used }) => {
+    // RFC 8414 §2: omitted means client_secret_basic.
+    const declared = listed(document, 'token_endpoint_auth_methods_supported', ['client_secret_basic']);
+    const missing = used.filter((m) => !declared.includes(m));
+    return missing.length === 0
+      ? pass(`token_endpoint_auth_methods_supported: ${declared.join(', ')}`)
+      : fail('the metadata SHOULD list the client authentication methods the token endpoint accepts (RFC 8414 §2)', `including ${used.join(', ')}`, `token_endpoint_auth_methods_supported: ${declared.join(', ')}`);
+  },
+});
+
+export const pkceS256 = defineCheck({
+  id: 'discovery.pkce-s256',
+  area: 'discovery',
+  title: 'code_challenge_methods_supported includes S256',
+  level: 'SHOULD',
+  spec: rfc(8414, '2'),
+  scope: 'suite',
+  gather: async (flows) => {
+    if (!Object.values(flows.suite.grants ?? {}).some((g) => g.type === 'authorization_code')) throw new NotApplicable('the suite uses no authorization_code grant');
+    return metadata(flows);
+  },
+  judge: ({ document }) => {
+    const declared = listed(document, 'code_challenge_methods_supported', []);
+    return declared.includes('S256')
+      ? pass(`code_challenge_methods_supported: ${declared.join(', ')}`)
+      : fail('servers supporting PKCE advertise it; S256 is the method to use (RFC 8414 §2, RFC 7636 §4.2, RFC 9700 §2.1.1)', 'code_challenge_methods_supported including S256', declared.length ? declared.join(', ') : '(absent)');
+  },
+});
+
+export const smartConfiguration = defineCheck({
+  id: 'discovery.smart-configuration',
+  area: 'discovery',
+  title: 'the SMART configuration answers 200 JSON with its required fields',
+  level: 'MUST',
+  spec: { ref: 'SMART App Launch §2.1', url: 'https://hl7.org/fhir/smart-app-launch/conformance.html#metadata' },
+  scope: 'suite',
+  gather: async (flows) => {
+    const { exchange } = await flows.smart();
+    return { exchanges: [exchange], exchange };
+  },
+  judge: ({ exchange }) => {
+    const body = jsonOf(exchange);
+    if (exchange.response?.status !== 200 || !body.ok) {
+      return fail('the SMART configuration MUST be served as JSON at .well-known/smart-configuration (SMART App Launch, Conformance)', '200 with a JSON object', describeExchange(exchange));
+    }
+    return schemaVerdict('smart-configuration', body.value, 'the SMART configuration lacks required fields (SMART App Launch, Conformance: Metadata)', 'authorization_endpoint, token_endpoint, grant_types_supported, capabilities, code_challenge_methods_supported with S256', 'all required fields present');
+  },
 });

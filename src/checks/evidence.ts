@@ -1,4 +1,5 @@
-import { Blocked } from '../flows/blocked.js';
+import { Blocked, NotApplicable } from '../flows/blocked.js';
+import { accessTokenHash, decodeAndVerify, type DecodedJwt } from '../flows/jwt.js';
 import type { ResourceProbe, SuiteFlows } from '../flows/suite-flows.js';
 import type { Exchange } from '../http/exchange.js';
 import type { Resource } from '../suite/suite.types.js';
@@ -65,6 +66,12 @@ export function resourceProbe(probe: ResourceProbe) {
   return async (flows: SuiteFlows, name: string): Promise<ResourceEvidence> => {
     const resource = flows.suite.resources?.find((r) => r.name === name);
     if (!resource) throw new Blocked(`unknown resource ${name}`);
+    if (probe === 'lowercase' || probe === 'insufficient') {
+      // These vary one thing about a request the resource accepts; if it accepts none, they cannot judge.
+      const { exchange } = await flows.resource(resource, 'bearer');
+      const status = exchange.response?.status ?? 0;
+      if (status < 200 || status >= 300) throw new Blocked(`the resource refuses the grant's token even as "Bearer" (see resource-access.bearer-accepted)`, [exchange]);
+    }
     const { exchange } = await flows.resource(resource, probe);
     if (!exchange.response) throw new Blocked(`resource request failed: ${exchange.error}`, [exchange]);
     if (probe === 'none') return { exchanges: [exchange], exchange, resource };
@@ -80,4 +87,114 @@ function grantedScope(body: string | undefined): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Now, as the checks of a token compare it: the moment the token response arrived. */
+function receivedAt(exchange: Exchange): number {
+  return Date.parse(exchange.startedAt) + exchange.durationMs;
+}
+
+export interface JwtEvidence extends ExchangeEvidence {
+  grant: string;
+  jwt: DecodedJwt;
+  issuer: string;
+  /** expires_in of the token response, when a number. */
+  expiresIn?: number;
+  receivedAt: number;
+  profile?: 'rfc9068';
+}
+
+/** The grant's access token decoded and verified, when it is a JWT (RFC 9068); not applicable when opaque. */
+export async function jwtAccessToken(flows: SuiteFlows, grant: string): Promise<JwtEvidence> {
+  const evidence = await tokenIssued(flows, grant);
+  const token = await flows.token(grant);
+  const accessToken = await flows.accessToken(grant);
+  const jwt = await decodeAndVerify(accessToken, await flows.keySet());
+  if (!jwt) throw new NotApplicable('the access token is opaque, not a JWT');
+  const expiresIn = token.issued?.expires_in;
+  return {
+    ...evidence,
+    jwt,
+    issuer: flows.suite.discovery.issuer,
+    expiresIn: typeof expiresIn === 'number' ? expiresIn : undefined,
+    receivedAt: receivedAt(evidence.exchange),
+    profile: flows.suite.expect?.access_token_profile,
+  };
+}
+
+export interface IdTokenEvidence extends ExchangeEvidence {
+  jwt?: DecodedJwt;
+  issuer: string;
+  clientId: string;
+  nonce?: string;
+  /** at_hash computed from the access token that came with it. */
+  expectedAtHash?: string;
+  receivedAt: number;
+}
+
+/** The id_token of an authorization_code grant that asked for openid (OIDC Core §3.1.3.3); jwt absent when none came. */
+export async function idTokenPresence(flows: SuiteFlows, grant: string): Promise<IdTokenEvidence> {
+  const config = flows.codeGrant(grant);
+  if (!(config.scope ?? '').split(' ').includes('openid')) throw new NotApplicable(`grant ${grant} does not ask for openid`);
+  const evidence = await tokenIssued(flows, grant);
+  const token = await flows.token(grant);
+  const idToken = typeof token.issued?.id_token === 'string' ? token.issued.id_token : undefined;
+  const jwt = idToken ? await decodeAndVerify(idToken, await flows.keySet()) : undefined;
+  return {
+    ...evidence,
+    jwt,
+    issuer: flows.suite.discovery.issuer,
+    clientId: flows.client(config.client).id,
+    nonce: token.authorization?.nonce,
+    expectedAtHash: token.accessToken ? accessTokenHash(token.accessToken, jwt?.header.alg) : undefined,
+    receivedAt: receivedAt(evidence.exchange),
+  };
+}
+
+/** The same, when an id_token came: checks of its claims cannot judge one that is missing. */
+export async function idToken(flows: SuiteFlows, grant: string): Promise<IdTokenEvidence & { jwt: DecodedJwt }> {
+  const evidence = await idTokenPresence(flows, grant);
+  if (!evidence.jwt) throw new Blocked(`grant ${grant} returned no id_token (see token-response.id-token-signature)`, evidence.exchanges);
+  return { ...evidence, jwt: evidence.jwt };
+}
+
+/** A successful token response with what the suite asked for and what the token says it got. */
+export async function tokenScope(flows: SuiteFlows, grant: string): Promise<ExchangeEvidence & { requested: string; stated?: string; granted?: string }> {
+  const evidence = await tokenIssued(flows, grant);
+  const token = await flows.token(grant);
+  const stated = token.issued?.scope;
+  const jwt = token.accessToken ? await decodeAndVerify(token.accessToken, await flows.keySet()).catch(() => undefined) : undefined;
+  const claim = jwt?.claims.scope;
+  return {
+    ...evidence,
+    requested: flows.grant(grant).scope ?? '',
+    stated: typeof stated === 'string' ? stated : undefined,
+    granted: typeof claim === 'string' ? claim : undefined,
+  };
+}
+
+/** The token response with the lifetime range the suite declares. */
+export async function tokenLifetime(flows: SuiteFlows, grant: string): Promise<ExchangeEvidence & { expiresIn: unknown; min: number; max: number }> {
+  const declared = flows.suite.expect?.lifetimes?.access_token;
+  if (declared === undefined) throw new NotApplicable('the suite declares no access token lifetime (expect.lifetimes.access_token)');
+  const range = typeof declared === 'object' ? declared : { min: declared, max: declared };
+  const evidence = await tokenIssued(flows, grant);
+  const expiresIn = (await flows.token(grant)).issued?.expires_in;
+  // A non-numeric expires_in breaks the response's schema, not the lifetime: token-response.schema reports it.
+  if (expiresIn !== undefined && typeof expiresIn !== 'number') throw new Blocked(`expires_in is not a number (see token-response.schema)`, evidence.exchanges);
+  return { ...evidence, expiresIn, min: Number(range.min ?? 0), max: Number(range.max ?? Number.POSITIVE_INFINITY) };
+}
+
+/**
+ * Clocks around a token: the Date header, our clock when it arrived, and the access token's iat when it is a JWT.
+ * (An id_token's iat has its own check, token-response.id-token-iat.)
+ */
+export async function clocks(flows: SuiteFlows, grant: string): Promise<ExchangeEvidence & { date?: number; receivedAt: number; iat?: number; tolerance: number }> {
+  const evidence = await tokenIssued(flows, grant);
+  const token = await flows.token(grant);
+  const keys = await flows.keySet().catch(() => undefined);
+  const jwt = keys && token.accessToken ? await decodeAndVerify(token.accessToken, keys) : undefined;
+  const iat = typeof jwt?.claims.iat === 'number' ? jwt.claims.iat : undefined;
+  const date = Date.parse(evidence.exchange.response?.headers.date ?? '');
+  return { ...evidence, date: Number.isNaN(date) ? undefined : date, receivedAt: receivedAt(evidence.exchange), iat, tolerance: Number(flows.suite.expect?.clock_skew ?? 60) };
 }

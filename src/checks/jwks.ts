@@ -49,3 +49,20 @@ export const noPrivateMembers = defineCheck({
         );
   },
 });
+
+export const uniqueKid = defineCheck({
+  id: 'jwks.unique-kid',
+  area: 'jwks',
+  title: 'different keys use distinct kid values',
+  level: 'SHOULD',
+  spec: rfc(7517, '4.5'),
+  scope: 'suite',
+  gather: jwks,
+  judge: ({ document }) => {
+    const kids = (isObject(document) && Array.isArray(document.keys) ? document.keys : []).flatMap((k) => (isObject(k) && typeof k.kid === 'string' ? [k.kid] : []));
+    const repeated = [...new Set(kids.filter((kid, i) => kids.indexOf(kid) !== i))];
+    return repeated.length === 0
+      ? pass(`${kids.length} distinct kid values`)
+      : fail('different keys within a JWK Set SHOULD use distinct kid values, or a verifier cannot tell which key signed (RFC 7517 §4.5)', 'distinct kid values', `repeated: ${repeated.join(', ')}`);
+  },
+});

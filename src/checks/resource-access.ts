@@ -1,4 +1,6 @@
-import { describeExchange } from '../http/exchange.js';
+import { Blocked } from '../flows/blocked.js';
+import { resourceAfterRevocation } from '../flows/refresh-probes.js';
+import { describeExchange, type Exchange } from '../http/exchange.js';
 import { defineCheck } from './check.js';
 import { resourceProbe } from './evidence.js';
 import { rfc } from './spec.js';
@@ -42,4 +44,103 @@ export const noToken401 = defineCheck({
       ? pass(actual)
       : fail('a request without credentials MUST be answered 401 with a WWW-Authenticate header naming the Bearer scheme (RFC 6750 §3, RFC 9110 §15.5.2)', '401, WWW-Authenticate: Bearer …', actual);
   },
+});
+
+const resourceCheck = { area: 'resource-access', scope: 'resource' } as const;
+
+/** The auth-params of a Bearer challenge, e.g. error="invalid_token". */
+function challengeOf(exchange: Exchange): string {
+  return exchange.response?.headers['www-authenticate'] ?? '';
+}
+
+function answered(exchange: Exchange): string {
+  const challenge = challengeOf(exchange);
+  return `${describeExchange(exchange)}${challenge ? `, WWW-Authenticate: ${challenge}` : ''}`;
+}
+
+const accepted = (exchange: Exchange) => (exchange.response?.status ?? 0) >= 200 && (exchange.response?.status ?? 0) < 300;
+
+export const schemeCaseInsensitive = defineCheck({
+  id: 'resource-access.scheme-case-insensitive',
+  title: 'the Bearer scheme is accepted in any case ("bearer")',
+  ...resourceCheck,
+  level: 'MUST',
+  spec: rfc(9110, '11.1'),
+  gather: resourceProbe('lowercase'),
+  judge: ({ exchange }) =>
+    accepted(exchange) ? pass(describeExchange(exchange)) : fail('authentication scheme names are case-insensitive (RFC 9110 §11.1, RFC 6750 §2.1)', '2xx for "bearer <token>"', answered(exchange)),
+});
+
+export const invalidTokenRefused = defineCheck({
+  id: 'resource-access.invalid-token-refused',
+  title: 'a token the server never issued is refused',
+  ...resourceCheck,
+  level: 'MUST',
+  spec: rfc(6750, '3'),
+  gather: resourceProbe('invalid'),
+  judge: ({ exchange }) =>
+    accepted(exchange)
+      ? fail('a resource server MUST validate the access token and refuse one that does not enable access (RFC 6750 §3, RFC 6749 §7)', '401', answered(exchange))
+      : pass(answered(exchange)),
+});
+
+export const invalidTokenError = defineCheck({
+  id: 'resource-access.invalid-token-error',
+  title: 'an invalid token gets 401 with error="invalid_token"',
+  ...resourceCheck,
+  level: 'SHOULD',
+  spec: rfc(6750, '3.1'),
+  gather: async (flows, name) => {
+    const evidence = await resourceProbe('invalid')(flows, name);
+    if (accepted(evidence.exchange)) throw new Blocked('the resource accepted a made-up token (see resource-access.invalid-token-refused)', evidence.exchanges);
+    return evidence;
+  },
+  judge: ({ exchange }) =>
+    exchange.response?.status === 401 && /error="?invalid_token/i.test(challengeOf(exchange))
+      ? pass(answered(exchange))
+      : fail('an invalid, expired or revoked token SHOULD get 401 with the invalid_token error in the challenge (RFC 6750 §3.1)', '401, WWW-Authenticate: Bearer error="invalid_token"', answered(exchange)),
+});
+
+export const insufficientScope = defineCheck({
+  id: 'resource-access.insufficient-scope',
+  title: 'a token without the required scope gets 403 insufficient_scope',
+  ...resourceCheck,
+  level: 'SHOULD',
+  spec: rfc(6750, '3.1'),
+  gather: resourceProbe('insufficient'),
+  judge: ({ exchange }) =>
+    exchange.response?.status === 403 && /error="?insufficient_scope/i.test(challengeOf(exchange))
+      ? pass(answered(exchange))
+      : fail('a token lacking the privileges the request needs SHOULD get 403 with the insufficient_scope error (RFC 6750 §3.1)', '403, WWW-Authenticate: Bearer error="insufficient_scope"', answered(exchange)),
+});
+
+export const queryToken = defineCheck({
+  id: 'resource-access.query-token',
+  title: 'an access token in the query string is not accepted',
+  ...resourceCheck,
+  level: 'SHOULD',
+  spec: rfc(6750, '2.3'),
+  gather: resourceProbe('query'),
+  judge: ({ exchange }) =>
+    accepted(exchange)
+      ? fail('tokens in URLs leak through logs, history and Referer; the query method SHOULD NOT be used and RFC 9700 §4.3.2 forbids it (RFC 6750 §2.3, §5.3)', 'refused', describeExchange(exchange))
+      : pass(describeExchange(exchange)),
+});
+
+export const revokedRefused = defineCheck({
+  id: 'resource-access.revoked-refused',
+  title: 'a revoked access token is refused',
+  ...resourceCheck,
+  level: 'SHOULD',
+  spec: rfc(7009, '2'),
+  gather: async (flows, name) => {
+    const resource = flows.suite.resources?.find((r) => r.name === name);
+    const { revocation, after } = await resourceAfterRevocation(flows, resource?.grant ?? '');
+    if (revocation.exchange.response?.status !== 200) throw new Blocked(`the revocation request was not accepted: ${revocation.exchange.response?.status ?? revocation.exchange.error}`, [revocation.exchange]);
+    return { exchanges: [revocation.exchange, after.exchange], exchange: after.exchange };
+  },
+  judge: ({ exchange }) =>
+    accepted(exchange)
+      ? fail('a revoked token is invalid; a resource server that checks tokens with the authorization server refuses it (RFC 7009 §2, RFC 7662 §2.2)', '401 invalid_token', describeExchange(exchange))
+      : pass(answered(exchange)),
 });

@@ -1,6 +1,7 @@
 import { isObject, jsonOf } from '../http/exchange.js';
 import { defineCheck } from './check.js';
-import { tokenExchange, tokenIssued } from './evidence.js';
+import { NotApplicable } from '../flows/blocked.js';
+import { idToken, idTokenPresence, jwtAccessToken, tokenExchange, tokenIssued, tokenScope } from './evidence.js';
 import { rfc } from './spec.js';
 import { fail, pass, show } from './types.js';
 import { headerVerdict, isJsonMediaType, schemaVerdict } from './verdicts.js';
@@ -72,4 +73,201 @@ export const jsonContentType = defineCheck({
       'the parameters are returned in the body using the application/json media type (RFC 6749 §5.1)',
       'Content-Type: application/json',
     ),
+});
+
+export const pragma = defineCheck({
+  id: 'token-response.pragma',
+  title: 'the token response carries Pragma: no-cache',
+  ...successResponse,
+  // RFC 6749 says MUST, but RFC 9111 obsoletes Pragma; a missing one only matters to HTTP/1.0 caches.
+  level: 'SHOULD',
+  judge: ({ exchange }) =>
+    headerVerdict(exchange, 'Pragma', (value) => /\bno-cache\b/i.test(value), 'token responses include Pragma: no-cache for HTTP/1.0 caches (RFC 6749 §5.1)', 'Pragma: no-cache'),
+});
+
+export const scopeReturned = defineCheck({
+  id: 'token-response.scope-returned',
+  title: 'scope is returned when the granted scope differs from the requested one',
+  ...successResponse,
+  gather: tokenScope,
+  judge: ({ requested, stated, granted }) => {
+    if (stated !== undefined) return pass(`scope ${show(stated)}`);
+    if (granted === undefined || sameScope(granted, requested)) return pass(`no scope member; the token's scope ${granted === undefined ? 'is not visible (opaque token)' : 'equals the requested one'}`);
+    return fail('scope is OPTIONAL only if identical to the scope requested, otherwise REQUIRED (RFC 6749 §5.1, §3.3)', `scope: "${granted}"`, `no scope member, requested "${requested}", the token carries "${granted}"`);
+  },
+});
+
+function sameScope(a: string, b: string): boolean {
+  const set = (s: string) => [...new Set(s.split(' ').filter(Boolean))].sort().join(' ');
+  return set(a) === set(b);
+}
+
+export const noRefreshForClientCredentials = defineCheck({
+  id: 'token-response.no-refresh-client-credentials',
+  title: 'client_credentials issues no refresh token',
+  ...successResponse,
+  level: 'SHOULD',
+  spec: rfc(6749, '4.4.3'),
+  grantTypes: ['client_credentials'],
+  judge: ({ exchange }) => {
+    const body = jsonOf(exchange);
+    return body.ok && isObject(body.value) && 'refresh_token' in body.value
+      ? fail('a refresh token SHOULD NOT be included in a client_credentials response: the client can always ask again (RFC 6749 §4.4.3)', 'no refresh_token', 'refresh_token present')
+      : pass('no refresh_token');
+  },
+});
+
+/** What JWT access token checks share: a JWT the grant issued (RFC 9068). */
+const jwtAccess = { area: 'token-response', level: 'MUST', scope: 'grant', gather: jwtAccessToken } as const;
+
+export const jwtSignature = defineCheck({
+  id: 'token-response.jwt-signature',
+  title: 'a JWT access token verifies against the JWKS',
+  ...jwtAccess,
+  spec: rfc(9068, '4'),
+  judge: ({ jwt }) =>
+    jwt.signature === 'valid'
+      ? pass(`${jwt.header.alg} signature verified with kid ${show(jwt.header.kid)}`)
+      : fail('a JWT access token MUST be signed, and verify with the keys the issuer publishes (RFC 9068 §4)', 'a signature valid under jwks_uri', jwt.signature),
+});
+
+export const jwtIssuer = defineCheck({
+  id: 'token-response.jwt-iss',
+  title: "a JWT access token's iss is the issuer",
+  ...jwtAccess,
+  spec: rfc(9068, '4'),
+  judge: ({ jwt, issuer }) =>
+    jwt.claims.iss === issuer
+      ? pass(`iss ${show(issuer)}`)
+      : fail('the iss claim MUST exactly match the issuer identifier (RFC 9068 §4, RFC 8414 §2)', show(issuer), show(jwt.claims.iss)),
+});
+
+export const jwtExpiry = defineCheck({
+  id: 'token-response.jwt-exp',
+  title: 'a JWT access token has an exp in the future',
+  ...jwtAccess,
+  spec: rfc(9068, '2.2'),
+  judge: ({ jwt, receivedAt }) => {
+    const exp = jwt.claims.exp;
+    return typeof exp === 'number' && exp * 1000 > receivedAt
+      ? pass(`exp ${new Date(exp * 1000).toISOString()}`)
+      : fail('exp is REQUIRED and a token must not arrive expired (RFC 9068 §2.2, RFC 7519 §4.1.4)', 'exp after the moment the token arrived', typeof exp === 'number' ? new Date(exp * 1000).toISOString() : show(exp));
+  },
+});
+
+/** RFC 9068 §2.2 claims; iss and exp have checks of their own (jwt-iss, jwt-exp). */
+const RFC9068_CLAIMS = ['aud', 'sub', 'client_id', 'iat', 'jti'];
+
+export const rfc9068Claims = defineCheck({
+  id: 'token-response.rfc9068-claims',
+  title: 'a JWT access token has the RFC 9068 typ and claims',
+  ...jwtAccess,
+  spec: rfc(9068, '2.2'),
+  gather: async (flows, grant) => {
+    if (flows.suite.expect?.access_token_profile !== 'rfc9068') throw new NotApplicable('the suite does not declare access_token_profile: rfc9068');
+    return jwtAccessToken(flows, grant);
+  },
+  judge: ({ jwt }) => {
+    const missing = RFC9068_CLAIMS.filter((c) => jwt.claims[c] === undefined);
+    const typ = String(jwt.header.typ ?? '');
+    const typOk = /^(application\/)?at\+jwt$/i.test(typ);
+    return missing.length === 0 && typOk
+      ? pass(`typ ${typ}; ${RFC9068_CLAIMS.join(', ')} present`)
+      : fail('RFC 9068 access tokens carry typ "at+jwt" (§2.1) and the claims iss, exp, aud, sub, client_id, iat, jti (§2.2; iss and exp are checked on their own)', `typ at+jwt; claims ${RFC9068_CLAIMS.join(', ')}`, `typ ${show(jwt.header.typ)}${missing.length ? `; missing ${missing.join(', ')}` : ''}`);
+  },
+});
+
+/** What ID token checks share: OIDC Core §3.1.3.7 validation of the id_token an authorization_code grant returned. */
+const idTokenCheck = { area: 'token-response', level: 'MUST', scope: 'grant', grantTypes: ['authorization_code'], gather: idToken } as const;
+
+function oidcCore(section: string, anchor: string) {
+  return { ref: `OIDC Core §${section}`, url: `https://openid.net/specs/openid-connect-core-1_0.html#${anchor}` };
+}
+
+export const idTokenSignature = defineCheck({
+  id: 'token-response.id-token-signature',
+  title: 'an id_token is returned for openid and verifies against the JWKS',
+  ...idTokenCheck,
+  gather: idTokenPresence,
+  spec: oidcCore('3.1.3.7', 'IDTokenValidation'),
+  judge: ({ jwt }) => {
+    if (!jwt) return fail('a token response to an openid request MUST contain an id_token (OIDC Core §3.1.3.3)', 'an id_token', 'none');
+    return jwt.signature === 'valid'
+      ? pass(`${jwt.header.alg} signature verified`)
+      : fail('the client MUST validate the signature of the ID Token with the issuer\'s keys (OIDC Core §3.1.3.7 step 6)', 'a signature valid under jwks_uri', jwt.signature);
+  },
+});
+
+export const idTokenIssuer = defineCheck({
+  id: 'token-response.id-token-iss',
+  title: "the id_token's iss is the issuer",
+  ...idTokenCheck,
+  spec: oidcCore('3.1.3.7', 'IDTokenValidation'),
+  judge: ({ jwt, issuer }) =>
+    jwt.claims.iss === issuer ? pass(`iss ${show(issuer)}`) : fail('the iss claim MUST exactly match the issuer identifier (OIDC Core §3.1.3.7 step 2)', show(issuer), show(jwt.claims.iss)),
+});
+
+export const idTokenAudience = defineCheck({
+  id: 'token-response.id-token-aud',
+  title: "the id_token's aud contains the client_id",
+  ...idTokenCheck,
+  spec: oidcCore('3.1.3.7', 'IDTokenValidation'),
+  judge: ({ jwt, clientId }) =>
+    [jwt.claims.aud].flat().includes(clientId)
+      ? pass(`aud ${show(jwt.claims.aud)}`)
+      : fail('the aud claim MUST contain the client_id of the client that asked (OIDC Core §3.1.3.7 step 3)', `aud containing ${show(clientId)}`, show(jwt.claims.aud)),
+});
+
+export const idTokenExpiry = defineCheck({
+  id: 'token-response.id-token-exp',
+  title: 'the id_token has not expired',
+  ...idTokenCheck,
+  spec: oidcCore('3.1.3.7', 'IDTokenValidation'),
+  judge: ({ jwt, receivedAt }) => {
+    const exp = jwt.claims.exp;
+    return typeof exp === 'number' && exp * 1000 > receivedAt
+      ? pass(`exp ${new Date(exp * 1000).toISOString()}`)
+      : fail('the current time MUST be before the time in exp (OIDC Core §3.1.3.7 step 9)', 'exp after the moment the token arrived', typeof exp === 'number' ? new Date(exp * 1000).toISOString() : show(exp));
+  },
+});
+
+/** How far in the future an iat may be before it is wrong rather than a clock difference (OIDC Core leaves it to the client). */
+const IAT_FUTURE_SECONDS = 300;
+
+export const idTokenIssuedAt = defineCheck({
+  id: 'token-response.id-token-iat',
+  title: 'the id_token has an iat that is not in the future',
+  ...idTokenCheck,
+  spec: oidcCore('3.1.3.7', 'IDTokenValidation'),
+  judge: ({ jwt, receivedAt }) => {
+    const iat = jwt.claims.iat;
+    return typeof iat === 'number' && iat * 1000 <= receivedAt + IAT_FUTURE_SECONDS * 1000
+      ? pass(`iat ${new Date(iat * 1000).toISOString()}`)
+      : fail(`iat is REQUIRED and can reject tokens issued too far from the current time (OIDC Core §2, §3.1.3.7 step 10); allowed: up to ${IAT_FUTURE_SECONDS} s ahead`, `iat no later than ${new Date(receivedAt).toISOString()}`, typeof iat === 'number' ? new Date(iat * 1000).toISOString() : show(iat));
+  },
+});
+
+export const idTokenNonce = defineCheck({
+  id: 'token-response.id-token-nonce',
+  title: "the id_token's nonce is the one sent",
+  ...idTokenCheck,
+  spec: oidcCore('3.1.3.7', 'IDTokenValidation'),
+  judge: ({ jwt, nonce }) =>
+    jwt.claims.nonce === nonce
+      ? pass('nonce echoed')
+      : fail('a nonce sent in the authentication request MUST be present in the ID Token with the same value (OIDC Core §3.1.3.7 step 11)', show(nonce), show(jwt.claims.nonce)),
+});
+
+export const idTokenAtHash = defineCheck({
+  id: 'token-response.id-token-at-hash',
+  title: "the id_token's at_hash, when present, matches the access token",
+  ...idTokenCheck,
+  spec: oidcCore('3.1.3.8', 'CodeIDToken'),
+  judge: ({ jwt, expectedAtHash }) => {
+    const atHash = jwt.claims.at_hash;
+    if (atHash === undefined) return pass('no at_hash (optional in the code flow)');
+    return atHash === expectedAtHash
+      ? pass('at_hash matches the access token')
+      : fail('at_hash, when present, MUST be the left half of the hash of the access token (OIDC Core §3.1.3.8, §3.2.2.9)', show(expectedAtHash), show(atHash));
+  },
 });

@@ -20,10 +20,12 @@ const suiteOptions: Options = { suite: { type: 'string', multiple: true }, 'env-
 const commands: Record<string, Command> = {
   run: {
     summary: 'run the suites and write the reports (the default: local suite against the embedded sandbox)',
-    usage: 'conformance run [--suite NAME|FILE ...] [--env-file F] [--only AREA|CHECK ...] [--results-dir D] [--report-dir D] [--junit F] [--summary F] [--timeout MS] [--profile NAME] [--no-html]',
+    usage: 'conformance run [--suite NAME|FILE ...] [--env-file F] [--only AREA|CHECK ...] [--strict] [--long] [--results-dir D] [--report-dir D] [--junit F] [--summary F] [--timeout MS] [--profile NAME] [--no-html]',
     options: {
       ...suiteOptions,
       only: { type: 'string', multiple: true },
+      strict: { type: 'boolean' },
+      long: { type: 'boolean' },
       'results-dir': { type: 'string', default: 'reports/allure-results' },
       'report-dir': { type: 'string', default: 'reports/html' },
       junit: { type: 'string', default: 'reports/junit.xml' },
@@ -36,6 +38,8 @@ const commands: Record<string, Command> = {
       suite: 'suite name in suites/ or a path; repeatable. Default: every suite whose variables are set',
       'env-file': 'dotenv file with the suites\' variables (default: ./.env when present)',
       only: 'run only these areas or check ids; repeatable (see `conformance list`)',
+      strict: 'treat warnings (SHOULD rules) as failures',
+      long: 'also wait out token and code lifetimes to check expiry is enforced (takes as long as the longest lifetime)',
       'results-dir': 'Allure results directory, emptied before the run',
       'report-dir': 'Allure HTML report directory',
       junit: 'JUnit XML file',

@@ -14,6 +14,8 @@ export interface RunOptions {
   suite?: string[];
   'env-file'?: string;
   only?: string[];
+  strict?: boolean;
+  long?: boolean;
   'results-dir': string;
   'report-dir': string;
   junit: string;
@@ -47,6 +49,8 @@ export async function runCommand(options: RunOptions): Promise<number> {
         suites,
         secrets: suites.flatMap((s) => s.secrets),
         only,
+        strict: options.strict ?? false,
+        long: options.long ?? false,
         http: { ...defaultHttpOptions, timeoutMs },
       },
       options['results-dir'],

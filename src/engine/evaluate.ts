@@ -1,17 +1,26 @@
 import type { Verdict } from '../checks/types.js';
-import { Blocked } from '../flows/blocked.js';
+import { Blocked, NotApplicable } from '../flows/blocked.js';
 import { SuiteFlows } from '../flows/suite-flows.js';
-import type { HttpOptions } from '../http/client.js';
+import { defaultHttpOptions, type HttpOptions } from '../http/client.js';
 import type { Exchange } from '../http/exchange.js';
 import { redact } from '../secrets.js';
 import type { LoadedSuite } from '../suite/load.js';
 import { planChecks, type CheckInstance } from './plan.js';
 
-/** A check's result: its verdict, or why it could not judge (blocked) or did not run (skipped). */
-export type Outcome =
-  | (Verdict & { exchanges: Exchange[] })
-  | { status: 'blocked'; message: string; exchanges: Exchange[] }
-  | { status: 'skipped'; message: string; exchanges: Exchange[] };
+/**
+ * A check's result. Beyond pass and fail: warn (a SHOULD broken), deviation (a rule the suite documents the vendor
+ * breaks), blocked (what the check needs could not be obtained; `transport` when the network failed) and skipped.
+ */
+export interface Outcome {
+  status: 'pass' | 'fail' | 'warn' | 'deviation' | 'blocked' | 'skipped';
+  message: string;
+  expected?: string;
+  actual?: string;
+  exchanges: Exchange[];
+  /** The suite's documented reason, when it declares a deviation for this check (also on a pass: the vendor now conforms). */
+  deviation?: string;
+  cause?: 'transport';
+}
 
 export interface StartedCheck extends CheckInstance {
   outcome: Promise<Outcome>;
@@ -20,6 +29,10 @@ export interface StartedCheck extends CheckInstance {
 export interface RunOptions {
   only?: string[];
   http?: HttpOptions;
+  /** Warnings (SHOULD) count as failures. */
+  strict?: boolean;
+  /** Run the probes that wait out lifetimes. */
+  long?: boolean;
 }
 
 /**
@@ -29,22 +42,30 @@ export interface RunOptions {
  */
 export function startChecks(suites: LoadedSuite[], options: RunOptions = {}): StartedCheck[] {
   return suites.flatMap((suite) => {
-    const flows = new SuiteFlows(suite, options.http);
-    return planChecks(suite, options.only).map((instance) => ({ ...instance, outcome: evaluate(instance, flows) }));
+    const flows = new SuiteFlows(suite, { http: options.http ?? defaultHttpOptions, long: options.long ?? false });
+    return planChecks(suite, options.only).map((instance) => ({ ...instance, outcome: evaluate(instance, flows, options.strict ?? false) }));
   });
 }
 
-async function evaluate(instance: CheckInstance, flows: SuiteFlows): Promise<Outcome> {
+async function evaluate(instance: CheckInstance, flows: SuiteFlows, strict: boolean): Promise<Outcome> {
   if (instance.skip) return { status: 'skipped', message: instance.skip, exchanges: [] };
   let evidence;
   try {
     evidence = await instance.check.gather(flows, instance.subject);
   } catch (error) {
+    if (error instanceof NotApplicable) return { status: 'skipped', message: redact(error.message), exchanges: [] };
     if (!(error instanceof Blocked)) throw error;
-    return { status: 'blocked', message: redact(error.message), exchanges: error.exchanges };
+    const transport = error.exchanges.some((e) => e.error !== undefined);
+    return { status: 'blocked', message: redact(error.message), exchanges: error.exchanges, ...(transport && { cause: 'transport' as const }) };
   }
-  const verdict = instance.check.judge(evidence);
-  return verdict.status === 'pass'
-    ? { ...verdict, message: redact(verdict.message), exchanges: evidence.exchanges }
-    : { ...verdict, message: redact(verdict.message), expected: redact(verdict.expected), actual: redact(verdict.actual), exchanges: evidence.exchanges };
+  return judged(instance, instance.check.judge(evidence), evidence.exchanges, strict);
+}
+
+/** Applies the requirement level and the suite's declared deviations to a verdict. */
+function judged(instance: CheckInstance, verdict: Verdict, exchanges: Exchange[], strict: boolean): Outcome {
+  const deviation = instance.suite.deviations?.[instance.check.id];
+  const message = redact(verdict.message);
+  if (verdict.status === 'pass') return { status: 'pass', message, exchanges, ...(deviation && { deviation }) };
+  const status = deviation ? 'deviation' : instance.check.level === 'SHOULD' && !strict ? 'warn' : 'fail';
+  return { status, message, expected: redact(verdict.expected), actual: redact(verdict.actual), exchanges, ...(deviation && { deviation }) };
 }

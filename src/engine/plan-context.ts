@@ -7,6 +7,8 @@ export interface Plan {
   suites: LoadedSuite[];
   secrets: string[];
   only: string[];
+  strict: boolean;
+  long: boolean;
   http: HttpOptions;
 }
 

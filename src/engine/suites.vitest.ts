@@ -13,7 +13,7 @@ import type { Plan } from './plan-context.js';
  */
 const plan: Plan = inject('conformancePlan');
 plan.secrets.forEach(addSecret);
-const started = startChecks(plan.suites, { only: plan.only, http: plan.http });
+const started = startChecks(plan.suites, plan);
 
 for (const suite of plan.suites) {
   describe(suite.vendor, () => {
@@ -25,8 +25,9 @@ for (const suite of plan.suites) {
           test(testName(check), async (ctx) => {
             const outcome = await check.outcome;
             ctx.task.meta.conformance = resultOf(check, outcome);
-            await describeForAllure(check, outcome);
+            await describeForAllure(check, ctx.task.meta.conformance, outcome.exchanges);
             if (outcome.status === 'skipped') ctx.skip(outcome.message);
+            if (outcome.status === 'deviation') ctx.skip(`known deviation: ${outcome.deviation}`);
             if (outcome.status === 'fail' || outcome.status === 'blocked') throw failureOf(ctx.task.meta.conformance);
           });
         }
@@ -47,7 +48,9 @@ function resultOf(check: StartedCheck, outcome: Outcome): CheckResult {
     spec: c.spec,
     status: outcome.status,
     message: outcome.message,
-    ...(outcome.status === 'fail' && { expected: outcome.expected, actual: outcome.actual }),
+    ...(outcome.expected !== undefined && { expected: outcome.expected, actual: outcome.actual }),
+    ...(outcome.deviation && { deviation: outcome.deviation }),
+    ...(outcome.cause && { cause: outcome.cause }),
   };
 }
 

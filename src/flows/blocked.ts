@@ -13,3 +13,11 @@ export class Blocked extends Error {
     this.name = 'Blocked';
   }
 }
+
+/** Thrown when a check does not apply to this vendor or run (an opaque token, no revocation endpoint, no --long). */
+export class NotApplicable extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NotApplicable';
+  }
+}

@@ -1,9 +1,11 @@
 import type { HttpRequest, HttpResult } from '../http/client.js';
 import type { Client } from '../suite/suite.types.js';
 
+export type Endpoint = 'token_endpoint' | 'authorization_endpoint' | 'jwks_uri' | 'revocation_endpoint' | 'introspection_endpoint';
+
 /** What a grant needs from its suite's flows: sending recorded requests, discovered endpoints, and clients. */
 export interface FlowContext {
   send(request: HttpRequest): Promise<HttpResult>;
-  endpoint(name: 'token_endpoint' | 'authorization_endpoint' | 'jwks_uri'): Promise<string>;
+  endpoint(name: Endpoint): Promise<string>;
   client(name: string): Client;
 }

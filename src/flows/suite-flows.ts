@@ -1,14 +1,25 @@
+import { createLocalJWKSet, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
 import { defaultHttpOptions, Recorder, send, type HttpOptions, type HttpRequest, type HttpResult } from '../http/client.js';
 import { isObject } from '../http/exchange.js';
 import type { LoadedSuite } from '../suite/load.js';
-import type { Client, Resource } from '../suite/suite.types.js';
-import { authorizationCode } from './authorization-code.js';
-import { Blocked } from './blocked.js';
+import type { AuthorizationCodeGrant, Client, Grant, Resource } from '../suite/suite.types.js';
+import { authorizationCode, randomValue, type Authorization } from './authorization-code.js';
+import { Blocked, NotApplicable } from './blocked.js';
 import { clientCredentials } from './client-credentials.js';
-import type { FlowContext } from './context.js';
+import type { Endpoint, FlowContext } from './context.js';
 import type { TokenResult } from './token.js';
 
-export type ResourceProbe = 'bearer' | 'none';
+/** How a resource is called: RFC 6750 §2.1 header, lower-case scheme, a garbage token, a narrower token, §2.3 query, none. */
+export type ResourceProbe = 'bearer' | 'lowercase' | 'invalid' | 'insufficient' | 'query' | 'none';
+
+export interface FlowOptions {
+  http: HttpOptions;
+  /** Wait out lifetimes (--long). */
+  long: boolean;
+}
+
+/** Private and symmetric JWK members: dropped before verifying, so a leaky JWKS is judged by its own check only. */
+const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
 
 /**
  * Everything a suite's checks read, fetched at most once: the first check that asks starts the request, every
@@ -20,17 +31,41 @@ export class SuiteFlows implements FlowContext {
 
   constructor(
     readonly suite: LoadedSuite,
-    private readonly http: HttpOptions = defaultHttpOptions,
+    readonly options: FlowOptions = { http: defaultHttpOptions, long: false },
   ) {}
 
   send(request: HttpRequest): Promise<HttpResult> {
-    return send(request, this.recorder, this.http);
+    return send(request, this.recorder, this.options.http);
+  }
+
+  /** Memoises a flow by key; flows are started ahead of the checks that await them. */
+  once<T>(key: string, make: () => Promise<T>): Promise<T> {
+    let promise = this.memo.get(key) as Promise<T> | undefined;
+    if (!promise) {
+      promise = Promise.resolve().then(make);
+      // A failure is reported by the checks that await it, not as an unhandled rejection.
+      promise.catch(() => undefined);
+      this.memo.set(key, promise);
+    }
+    return promise;
   }
 
   client(name: string): Client {
     const client = this.suite.clients?.[name];
     if (!client) throw new Blocked(`unknown client ${name}`);
     return client;
+  }
+
+  grant(name: string): Grant {
+    const grant = this.suite.grants?.[name];
+    if (!grant) throw new Blocked(`unknown grant ${name}`);
+    return grant;
+  }
+
+  codeGrant(name: string): AuthorizationCodeGrant {
+    const grant = this.grant(name);
+    if (grant.type !== 'authorization_code') throw new NotApplicable(`grant ${name} is not an authorization_code grant`);
+    return grant;
   }
 
   discovery(): Promise<HttpResult> {
@@ -55,11 +90,13 @@ export class SuiteFlows implements FlowContext {
     return { result, document };
   }
 
-  async endpoint(name: 'token_endpoint' | 'authorization_endpoint' | 'jwks_uri'): Promise<string> {
+  async endpoint(name: Endpoint): Promise<string> {
     const { document, result } = await this.metadata();
     const value = document[name];
-    if (typeof value !== 'string' || !value) throw new Blocked(`the discovery document has no ${name}`, [result.exchange]);
-    return value;
+    if (typeof value === 'string' && value) return value;
+    // Optional endpoints make their checks not applicable; the ones every flow needs block them.
+    if (name === 'revocation_endpoint' || name === 'introspection_endpoint') throw new NotApplicable(`the discovery document has no ${name}`);
+    throw new Blocked(`the discovery document has no ${name}`, [result.exchange]);
   }
 
   jwks(): Promise<HttpResult> {
@@ -68,42 +105,77 @@ export class SuiteFlows implements FlowContext {
     );
   }
 
-  token(grantName: string): Promise<TokenResult> {
-    return this.once(`token:${grantName}`, () => {
-      const grant = this.suite.grants?.[grantName];
-      if (!grant) throw new Blocked(`unknown grant ${grantName}`);
-      return grant.type === 'client_credentials'
-        ? clientCredentials(this, grantName, grant)
-        : authorizationCode(this, grantName, grant);
+  /** The JWKS's public members as a jose key set, for verifying signatures. */
+  keySet(): Promise<JWTVerifyGetKey> {
+    return this.once('keyset', async () => {
+      const { exchange, response } = await this.jwks();
+      if (response?.status !== 200) throw new Blocked(`the JWKS could not be fetched (${exchange.error ?? response?.status})`, [exchange]);
+      const jwks = JSON.parse(response.body) as JSONWebKeySet;
+      const keys = (Array.isArray(jwks.keys) ? jwks.keys : []).map((key) => Object.fromEntries(Object.entries(key).filter(([k]) => !PRIVATE_MEMBERS.includes(k))));
+      return createLocalJWKSet({ keys } as JSONWebKeySet);
     });
   }
 
-  /** Calls a protected resource with the grant's access token (RFC 6750 §2.1) or with none. */
+  smart(): Promise<HttpResult> {
+    const url = this.suite.discovery.smart;
+    if (!url) return Promise.reject(new NotApplicable('the suite declares no SMART configuration (discovery.smart)'));
+    return this.once('smart', () => this.send({ label: 'smart-configuration', method: 'GET', url, headers: { accept: 'application/json' } }));
+  }
+
+  /** The grant as the suite declares it: the token every other check on this grant reads. */
+  token(grantName: string): Promise<TokenResult & { authorization?: Authorization }> {
+    return this.once(`token:${grantName}`, () => {
+      const grant = this.grant(grantName);
+      return grant.type === 'client_credentials' ? clientCredentials(this, grantName, grant) : authorizationCode(this, grantName, grant);
+    });
+  }
+
+  /** The grant's access token, or Blocked saying why there is none. */
+  async accessToken(grantName: string): Promise<string> {
+    const token = await this.token(grantName);
+    if (!token.accessToken) {
+      throw new Blocked(
+        `grant ${grantName} issued no access token (${token.token.exchange.error ?? `token endpoint answered ${token.token.response?.status}`})`,
+        token.exchanges,
+      );
+    }
+    return token.accessToken;
+  }
+
+  /** Calls a protected resource one way (memoised per resource and probe). */
   resource(resource: Resource, probe: ResourceProbe): Promise<HttpResult> {
     return this.once(`resource:${resource.name}:${probe}`, async () => {
-      const headers: Record<string, string> = { accept: 'application/json' };
-      if (probe === 'bearer') {
-        const token = await this.token(resource.grant);
-        if (!token.accessToken) {
-          throw new Blocked(
-            `grant ${resource.grant} issued no access token (${token.token.exchange.error ?? `token endpoint answered ${token.token.response?.status}`})`,
-            token.exchanges,
-          );
-        }
-        headers.authorization = `Bearer ${token.accessToken}`;
+      const label = `resource ${resource.name} (${probe})`;
+      switch (probe) {
+        case 'none':
+          return this.callResource(resource, label);
+        case 'invalid':
+          return this.callResource(resource, label, `conformance-invalid-${randomValue()}`);
+        case 'insufficient':
+          if (!resource.insufficient_grant) throw new NotApplicable(`resource ${resource.name} names no insufficient_grant`);
+          return this.callResource(resource, label, await this.accessToken(resource.insufficient_grant));
+        case 'lowercase':
+        case 'query':
+          return this.callResource(resource, label, await this.accessToken(resource.grant), probe);
+        default:
+          return this.callResource(resource, label, await this.accessToken(resource.grant));
       }
-      return this.send({ label: `resource ${resource.name} (${probe === 'bearer' ? 'Bearer token' : 'no token'})`, method: resource.method ?? 'GET', url: resource.url, headers });
     });
   }
 
-  private once<T>(key: string, make: () => Promise<T>): Promise<T> {
-    let promise = this.memo.get(key) as Promise<T> | undefined;
-    if (!promise) {
-      promise = Promise.resolve().then(make);
-      // Flows are started ahead of the checks that await them; a failure is reported by those checks.
-      promise.catch(() => undefined);
-      this.memo.set(key, promise);
-    }
-    return promise;
+  /** One call to a resource, presenting the token in the Authorization header (or as the probe says). */
+  callResource(resource: Resource, label: string, token?: string, how: 'header' | 'lowercase' | 'query' = 'header'): Promise<HttpResult> {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    const url = new URL(resource.url);
+    if (token && how === 'query') url.searchParams.set('access_token', token);
+    else if (token) headers.authorization = `${how === 'lowercase' ? 'bearer' : 'Bearer'} ${token}`;
+    return this.send({ label, method: resource.method ?? 'GET', url: url.href, headers, secrets: [token] });
+  }
+
+  /** The first resource called with this grant's tokens, for probes that test a token after something happened to it. */
+  resourceFor(grantName: string): Resource {
+    const resource = this.suite.resources?.find((r, i) => r.grant === grantName && !this.suite.disabled[`resources[${i}]`]);
+    if (!resource) throw new NotApplicable(`no resource of the suite uses grant ${grantName}`);
+    return resource;
   }
 }

@@ -4,42 +4,59 @@ import type { Client } from '../suite/suite.types.js';
 import { tokenRequest } from './client-auth.js';
 import type { FlowContext } from './context.js';
 
-/** What a grant produced. The raw access token stays in memory for later requests; reports see only exchanges. */
+/** What a grant produced. Raw tokens stay in memory for later requests; reports see only exchanges. */
 export interface TokenResult {
   grant: string;
   /** Every exchange the grant made, in order: authorization hops, then the token request. */
   exchanges: Exchange[];
   token: HttpResult;
+  /** The parsed body of a 200 token response, raw (credentials included): never put in a report. */
+  issued?: Record<string, unknown>;
   accessToken?: string;
+  refreshToken?: string;
 }
 
-/** POSTs a grant to the token endpoint with the client's authentication and reads the access token back. */
+/** POSTs a grant to the token endpoint with the client's authentication and reads the tokens back. */
 export async function redeem(
   flows: FlowContext,
   grant: string,
   client: Client,
   params: Record<string, string | undefined>,
   before: Exchange[] = [],
+  label = `token (${grant}: ${params.grant_type})`,
 ): Promise<TokenResult> {
   const url = await flows.endpoint('token_endpoint');
   const { headers, body } = tokenRequest(client, params);
   const token = await flows.send({
-    label: `token (${grant}: ${params.grant_type})`,
+    label,
     method: 'POST',
     url,
     headers,
     body,
     secrets: [client.secret, params.code, params.code_verifier, params.refresh_token],
   });
-  return { grant, exchanges: [...before, token.exchange], token, accessToken: accessTokenOf(token) };
+  const issued = issuedBy(token);
+  return {
+    grant,
+    exchanges: [...before, token.exchange],
+    token,
+    issued,
+    accessToken: stringMember(issued, 'access_token'),
+    refreshToken: stringMember(issued, 'refresh_token'),
+  };
 }
 
-function accessTokenOf(result: HttpResult): string | undefined {
+function issuedBy(result: HttpResult): Record<string, unknown> | undefined {
   if (result.response?.status !== 200) return undefined;
   try {
-    const value = (JSON.parse(result.response.body) as { access_token?: unknown }).access_token;
-    return typeof value === 'string' && value ? value : undefined;
+    const body = JSON.parse(result.response.body) as unknown;
+    return body && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : undefined;
   } catch {
     return undefined;
   }
+}
+
+export function stringMember(body: Record<string, unknown> | undefined, name: string): string | undefined {
+  const value = body?.[name];
+  return typeof value === 'string' && value ? value : undefined;
 }

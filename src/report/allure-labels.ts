@@ -1,8 +1,13 @@
 import * as allure from 'allure-js-commons';
-import type { StartedCheck, Outcome } from '../engine/evaluate.js';
+import type { StartedCheck } from '../engine/evaluate.js';
+import type { Exchange } from '../http/exchange.js';
+import { failureText, outcomeOf, type CheckResult } from './results.js';
 
-/** Allure metadata of a check per the design: epic vendor, feature area, story check id, spec tag and link. */
-export async function describeForAllure(check: StartedCheck, outcome: Outcome): Promise<void> {
+/**
+ * Allure metadata of a check per the design: epic vendor, feature area, story check id, spec tag and link,
+ * severity from the requirement level, and the `outcome` label the report's categories group by.
+ */
+export async function describeForAllure(check: StartedCheck, result: CheckResult, exchanges: Exchange[]): Promise<void> {
   const { check: c, suite, subject } = check;
   await allure.epic(suite.vendor);
   await allure.feature(c.area);
@@ -12,10 +17,20 @@ export async function describeForAllure(check: StartedCheck, outcome: Outcome): 
   if (suite.docs) await allure.link(suite.docs, `${suite.vendor} documentation`, 'docs');
   await allure.severity(c.level === 'MUST' ? 'critical' : 'normal');
   await allure.label('level', c.level);
+  await allure.label('outcome', outcomeOf(result));
   if (subject) await allure.parameter(c.scope, subject);
-  await allure.description(`${c.title}.\n\nRequirement: ${c.level} (${c.spec.ref}).\n\n${outcome.message}`);
+  await allure.description(describe(c.title, c.level, result));
   // Exchanges are recorded already redacted; they are the evidence the check judged.
-  for (const exchange of outcome.exchanges) {
+  for (const exchange of exchanges) {
     await allure.attachment(`${exchange.id} ${exchange.label}`, JSON.stringify(exchange, null, 2), { contentType: 'application/json' });
   }
+}
+
+function describe(title: string, level: string, result: CheckResult): string {
+  const lines = [`${title}.`, '', `Requirement: ${level} (${result.spec.ref}).`, ''];
+  if (result.status === 'warn') lines.push(`Warning (a SHOULD is not met; --strict makes it a failure):\n\n${failureText(result)}`);
+  else if (result.status === 'deviation') lines.push(`Known deviation documented by the suite: ${result.deviation}\n\nObserved:\n\n${failureText(result)}`);
+  else if (result.deviation) lines.push(`The suite declares a deviation (${result.deviation}), but the vendor now conforms: remove it from the suite.\n\n${result.message}`);
+  else lines.push(result.message);
+  return lines.join('\n');
 }

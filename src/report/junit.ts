@@ -13,7 +13,12 @@ export function junitXml(results: CheckResult[]): string {
       const open = `    <testcase name="${xml(r.name)}" classname="${xml(`${r.vendor}.${r.area}`)}" time="${seconds(r.durationMs)}"`;
       switch (r.status) {
         case 'pass':
-          return `${open}/>`;
+          return r.deviation ? `${open}>\n      <system-out>${xml(`declared deviation no longer observed: ${r.deviation}`)}</system-out>\n    </testcase>` : `${open}/>`;
+        case 'warn':
+          // JUnit has no warning: the test passes and says why it is one.
+          return `${open}>\n      <system-out>${xml(`warning (SHOULD): ${failureText(r)}`)}</system-out>\n    </testcase>`;
+        case 'deviation':
+          return `${open}>\n      <skipped message="${xml(`known deviation: ${r.deviation}`)}"/>\n      <system-out>${xml(failureText(r))}</system-out>\n    </testcase>`;
         case 'skipped':
           return `${open}>\n      <skipped message="${xml(r.message)}"/>\n    </testcase>`;
         case 'fail':
@@ -23,10 +28,10 @@ export function junitXml(results: CheckResult[]): string {
       }
     });
     const time = own.reduce((sum, r) => sum + (r.durationMs ?? 0), 0);
-    return `  <testsuite name="${xml(vendor)}" tests="${own.length}" failures="${counts.fail}" errors="${counts.blocked}" skipped="${counts.skipped}" time="${seconds(time)}">\n${cases.join('\n')}\n  </testsuite>`;
+    return `  <testsuite name="${xml(vendor)}" tests="${own.length}" failures="${counts.fail}" errors="${counts.blocked}" skipped="${counts.skipped + counts.deviation}" time="${seconds(time)}">\n${cases.join('\n')}\n  </testsuite>`;
   });
   const totals = countByStatus(results);
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="oauth-conformance" tests="${results.length}" failures="${totals.fail}" errors="${totals.blocked}" skipped="${totals.skipped}">\n${suites.join('\n')}\n</testsuites>\n`;
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="oauth-conformance" tests="${results.length}" failures="${totals.fail}" errors="${totals.blocked}" skipped="${totals.skipped + totals.deviation}">\n${suites.join('\n')}\n</testsuites>\n`;
 }
 
 export async function writeJunit(path: string, results: CheckResult[]): Promise<void> {

@@ -3,53 +3,76 @@ import { dirname } from 'node:path';
 import { redact } from '../secrets.js';
 import { countByStatus, type CheckResult, type ResultStatus } from './results.js';
 
-const SYMBOL: Record<ResultStatus, string> = { pass: '✓', fail: '✗', blocked: '!', skipped: '-' };
+const SYMBOL: Record<ResultStatus, string> = { pass: '✓', fail: '✗', warn: '⚠', deviation: '~', blocked: '!', skipped: '-' };
 
-/** The console summary: per vendor and area, counts; then each failure with its reason and citation. */
+const COUNTED: Array<[ResultStatus, string]> = [
+  ['pass', 'passed'],
+  ['fail', 'failed'],
+  ['warn', 'warnings'],
+  ['deviation', 'known deviations'],
+  ['blocked', 'could not run'],
+  ['skipped', 'skipped'],
+];
+
+/** Sections of findings, most serious first: a reader sees the broken rule before anything else. */
+const SECTIONS: Array<[string, (r: CheckResult) => boolean]> = [
+  ['Broken rules (MUST)', (r) => r.status === 'fail'],
+  ['Warnings (SHOULD)', (r) => r.status === 'warn'],
+  ['Could not run', (r) => r.status === 'blocked'],
+  ['Known deviations', (r) => r.status === 'deviation'],
+  ['Declared deviations no longer observed (remove them from the suite)', (r) => r.status === 'pass' && r.deviation !== undefined],
+];
+
+/** The console summary: findings first, then per vendor and area a mark per check, then the totals. */
 export function consoleSummary(results: CheckResult[]): string {
   const lines: string[] = [];
+  for (const [title, matches] of SECTIONS) {
+    const found = results.filter(matches);
+    if (found.length === 0) continue;
+    lines.push(`${title}:`);
+    for (const r of found) {
+      lines.push(`  ${SYMBOL[r.status]} ${r.vendor} ${r.name}`);
+      lines.push(`      ${r.message}`);
+      if (r.deviation) lines.push(`      declared: ${r.deviation}`);
+      if (r.expected !== undefined) lines.push(`      expected: ${r.expected}`, `      actual:   ${r.actual}`);
+      lines.push(`      ${r.spec.ref}  ${r.spec.url}`);
+    }
+    lines.push('');
+  }
   for (const vendor of unique(results.map((r) => r.vendor))) {
     const own = results.filter((r) => r.vendor === vendor);
     lines.push(`${vendor}  ${counts(own)}`);
     for (const area of unique(own.map((r) => r.area))) {
       const inArea = own.filter((r) => r.area === area);
-      const marks = inArea.map((r) => SYMBOL[r.status]).join('');
-      lines.push(`  ${area.padEnd(20)} ${marks}  ${counts(inArea)}`);
+      lines.push(`  ${area.padEnd(20)} ${inArea.map((r) => SYMBOL[r.status]).join('')}  ${counts(inArea)}`);
     }
   }
-  const problems = results.filter((r) => r.status === 'fail' || r.status === 'blocked');
-  if (problems.length) {
-    lines.push('', 'Failures:');
-    for (const r of problems) {
-      lines.push(`  ${SYMBOL[r.status]} ${r.vendor} ${r.name}`);
-      lines.push(`      ${r.status === 'blocked' ? 'could not check: ' : ''}${r.message}`);
-      if (r.expected !== undefined) lines.push(`      expected: ${r.expected}`, `      actual:   ${r.actual}`);
-      lines.push(`      ${r.spec.ref}  ${r.spec.url}`);
-    }
-  }
-  const skipped = results.filter((r) => r.status === 'skipped');
-  if (skipped.length) {
-    lines.push('', 'Skipped:');
-    for (const reason of unique(skipped.map((r) => `${r.vendor}: ${r.message}`))) lines.push(`  - ${reason}`);
-  }
+  const skipped = unique(results.filter((r) => r.status === 'skipped').map((r) => `${r.vendor}: ${r.message}`));
+  if (skipped.length) lines.push('', 'Skipped:', ...skipped.map((reason) => `  - ${reason}`));
   const total = countByStatus(results);
-  lines.push('', `${total.pass} passed, ${total.fail} failed, ${total.blocked} could not run, ${total.skipped} skipped`);
+  lines.push('', COUNTED.map(([status, word]) => `${total[status]} ${word}`).join(', '));
   return redact(lines.join('\n'));
 }
 
 /** Markdown for a CI job summary or a ticket. */
 export function markdownSummary(results: CheckResult[]): string {
-  const lines = ['# oauth-conformance', '', '| vendor | area | passed | failed | could not run | skipped |', '|---|---|---|---|---|---|'];
+  const lines = [
+    '# oauth-conformance',
+    '',
+    `| vendor | area | ${COUNTED.map(([, word]) => word).join(' | ')} |`,
+    `|---|---|${COUNTED.map(() => '---').join('|')}|`,
+  ];
   for (const vendor of unique(results.map((r) => r.vendor))) {
     for (const area of unique(results.filter((r) => r.vendor === vendor).map((r) => r.area))) {
       const c = countByStatus(results.filter((r) => r.vendor === vendor && r.area === area));
-      lines.push(`| ${vendor} | ${area} | ${c.pass} | ${c.fail} | ${c.blocked} | ${c.skipped} |`);
+      lines.push(`| ${vendor} | ${area} | ${COUNTED.map(([status]) => c[status]).join(' | ')} |`);
     }
   }
-  const problems = results.filter((r) => r.status === 'fail' || r.status === 'blocked');
-  if (problems.length) {
-    lines.push('', '## Failures', '');
-    for (const r of problems) {
+  for (const [title, matches] of SECTIONS) {
+    const found = results.filter(matches);
+    if (found.length === 0) continue;
+    lines.push('', `## ${title}`, '');
+    for (const r of found) {
       lines.push(`- **${r.vendor}** \`${r.checkId}\`${r.subject ? ` [${r.subject}]` : ''}: ${r.message.split('\n')[0]} ([${r.spec.ref}](${r.spec.url}))`);
     }
   }
@@ -63,7 +86,9 @@ export async function writeSummary(path: string, results: CheckResult[]): Promis
 
 function counts(results: CheckResult[]): string {
   const c = countByStatus(results);
-  return [`${c.pass} passed`, c.fail && `${c.fail} failed`, c.blocked && `${c.blocked} could not run`, c.skipped && `${c.skipped} skipped`].filter(Boolean).join(', ');
+  return COUNTED.filter(([status]) => status === 'pass' || c[status] > 0)
+    .map(([status, word]) => `${c[status]} ${word}`)
+    .join(', ');
 }
 
 function unique<T>(values: T[]): T[] {

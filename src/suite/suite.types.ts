@@ -17,6 +17,13 @@ export type Grant = ClientCredentialsGrant | AuthorizationCodeGrant;
  * via the `definition` "name".
  */
 export type Name = string;
+/**
+ * Seconds: an integer, or a ${VARIABLE} whose value is one.
+ *
+ * This interface was referenced by `Suite`'s JSON-Schema
+ * via the `definition` "seconds".
+ */
+export type Seconds = number | string;
 
 /**
  * An oauth-conformance suite: where a vendor's endpoints are, which grants to exercise and what the vendor is expected to do.
@@ -61,6 +68,13 @@ export interface Suite {
    * Protected resources to call with the tokens of a grant.
    */
   resources?: Resource[];
+  expect?: Expect;
+  /**
+   * Documented vendor deviations: check id → the reason (with a link to the vendor's documentation). Reported as a deviation, not a failure; reported again when the vendor starts conforming.
+   */
+  deviations?: {
+    [k: string]: string;
+  };
 }
 /**
  * This interface was referenced by `Suite`'s JSON-Schema
@@ -97,6 +111,10 @@ export interface Discovery {
    * Metadata URL. Defaults to the issuer (without trailing slash) + /.well-known/openid-configuration (OIDC Discovery §4.1).
    */
   url?: string;
+  /**
+   * SMART App Launch configuration URL (…/.well-known/smart-configuration), checked when given.
+   */
+  smart?: string;
 }
 /**
  * This interface was referenced by `Suite`'s JSON-Schema
@@ -166,4 +184,49 @@ export interface Resource {
    * Scope the resource requires. When the resource refuses the token and the grant's token response lacks it, the failure says so.
    */
   scope?: string;
+  /**
+   * A grant whose token lacks this resource's scope: the resource must answer it 403 insufficient_scope (RFC 6750 §3.1).
+   */
+  insufficient_grant?: string;
+}
+/**
+ * What the vendor documents, for the checks that compare against it.
+ *
+ * This interface was referenced by `Suite`'s JSON-Schema
+ * via the `definition` "expect".
+ */
+export interface Expect {
+  lifetimes?: {
+    /**
+     * expires_in range in seconds (a single number means exactly that).
+     */
+    access_token?:
+      | Seconds
+      | {
+          min?: Seconds;
+          max?: Seconds;
+        };
+    /**
+     * Seconds: an integer, or a ${VARIABLE} whose value is one.
+     */
+    code?: number | string;
+  };
+  /**
+   * rfc9068: JWT access tokens must carry the RFC 9068 header and claims.
+   */
+  access_token_profile?: 'rfc9068';
+  refresh?: {
+    /**
+     * Each refresh returns a new refresh token and the old one is then refused (RFC 9700 §4.14.2).
+     */
+    rotates?: boolean;
+  };
+  /**
+   * Authorization requests without code_challenge must be refused (RFC 9700 §2.1.1).
+   */
+  pkce_required?: boolean;
+  /**
+   * Seconds: an integer, or a ${VARIABLE} whose value is one.
+   */
+  clock_skew?: number | string;
 }

@@ -1,0 +1,119 @@
+import { Blocked } from '../flows/blocked.js';
+import { codeRace, codeReplay, redirectMismatchAtAuthorize, redirectMismatchAtToken } from '../flows/code-probes.js';
+import type { SuiteFlows } from '../flows/suite-flows.js';
+import type { TokenResult } from '../flows/token.js';
+import { describeExchange } from '../http/exchange.js';
+import { defineCheck } from './check.js';
+import { rfc } from './spec.js';
+import { fail, pass, show } from './types.js';
+
+/** Checks of the authorization code itself (RFC 6749 §4.1), each on its own authorization. */
+
+const codeCheck = { area: 'authorization-code', level: 'MUST', scope: 'grant', grantTypes: ['authorization_code'] } as const;
+
+/** How a token request ended, for a report: status and error, never the tokens. */
+export function outcomeOf(result: TokenResult): string {
+  const { exchange } = result.token;
+  return `${describeExchange(exchange)}${result.accessToken ? ' with a token' : ''}`;
+}
+
+export const stateEchoed = defineCheck({
+  id: 'authorization-code.state-echoed',
+  title: 'the redirect back carries the state sent, unchanged',
+  ...codeCheck,
+  spec: rfc(6749, '4.1.2'),
+  gather: async (flows: SuiteFlows, grant: string) => {
+    const token = await flows.token(grant);
+    const authorization = token.authorization!;
+    return { exchanges: authorization.exchanges, sent: authorization.state, returned: authorization.callback?.searchParams.get('state') ?? undefined };
+  },
+  judge: ({ sent, returned }) =>
+    returned === sent ? pass('state echoed') : fail('state is REQUIRED in the response if it was in the request, with the exact value received (RFC 6749 §4.1.2)', show(sent), show(returned)),
+});
+
+export const singleUse = defineCheck({
+  id: 'authorization-code.single-use',
+  title: 'a code redeemed a second time is refused',
+  ...codeCheck,
+  spec: rfc(6749, '4.1.2'),
+  gather: async (flows: SuiteFlows, grant: string) => {
+    const { first, second } = await codeReplay(flows, grant);
+    return { exchanges: [...first.exchanges, second.token.exchange], first, second };
+  },
+  judge: ({ first, second }) => {
+    if (!first.accessToken) return fail('the first redemption of a fresh code should succeed (RFC 6749 §4.1.3)', 'a token', outcomeOf(first));
+    return second.accessToken
+      ? fail('the client MUST NOT use the authorization code more than once; the server MUST deny a second request (RFC 6749 §4.1.2)', 'the second redemption refused (invalid_grant)', outcomeOf(second))
+      : pass(`second redemption: ${outcomeOf(second)}`);
+  },
+});
+
+export const parallelRedemption = defineCheck({
+  id: 'authorization-code.parallel-redemption',
+  title: 'a code redeemed twice at the same moment yields at most one token',
+  ...codeCheck,
+  spec: rfc(6749, '4.1.2'),
+  gather: async (flows: SuiteFlows, grant: string) => {
+    const results = await codeRace(flows, grant);
+    return { exchanges: [...results[0]!.exchanges, ...results.slice(1).map((r) => r.token.exchange)], results };
+  },
+  judge: ({ results }) => {
+    const issued = results.filter((r) => r.accessToken).length;
+    return issued <= 1
+      ? pass(results.map(outcomeOf).join('; '))
+      : fail('single use must hold under concurrency: a race between two redemptions is how single use breaks (RFC 6749 §4.1.2, §10.5)', 'at most one token', `${issued} tokens: ${results.map(outcomeOf).join('; ')}`);
+  },
+});
+
+export const replayRevokesTokens = defineCheck({
+  id: 'authorization-code.replay-revokes-tokens',
+  title: 'after a code replay, the tokens first issued for it are revoked',
+  ...codeCheck,
+  level: 'SHOULD',
+  spec: rfc(6749, '4.1.2'),
+  gather: async (flows: SuiteFlows, grant: string) => {
+    flows.resourceFor(grant);
+    const { first, second, after } = await codeReplay(flows, grant);
+    const exchanges = [first.token.exchange, second.token.exchange, ...(after ? [after.exchange] : [])];
+    if (!first.accessToken) throw new Blocked('the first redemption issued no token', exchanges);
+    if (second.accessToken) throw new Blocked('the replay was not refused (see authorization-code.single-use)', exchanges);
+    if (!after?.exchange.response) throw new Blocked(`the resource did not answer: ${after?.exchange.error}`, exchanges);
+    return { exchanges, after: after.exchange };
+  },
+  judge: ({ after }) => {
+    const status = after.response?.status ?? 0;
+    return status >= 200 && status < 300
+      ? fail('if a code is used more than once, the server SHOULD revoke all tokens previously issued based on it (RFC 6749 §4.1.2, RFC 9700 §4.5)', 'the first access token refused after the replay', describeExchange(after))
+      : pass(`the first access token is now refused: ${describeExchange(after)}`);
+  },
+});
+
+export const redirectUriAtToken = defineCheck({
+  id: 'authorization-code.redirect-uri-token',
+  title: 'a code redeemed with another redirect_uri is refused',
+  ...codeCheck,
+  spec: rfc(6749, '4.1.3'),
+  gather: async (flows: SuiteFlows, grant: string) => {
+    const result = await redirectMismatchAtToken(flows, grant);
+    return { exchanges: result.exchanges, result };
+  },
+  judge: ({ result }) =>
+    result.accessToken
+      ? fail('the redirect_uri at the token endpoint MUST be identical to the one in the authorization request (RFC 6749 §4.1.3)', 'refused (invalid_grant)', outcomeOf(result))
+      : pass(outcomeOf(result)),
+});
+
+export const redirectUriAtAuthorize = defineCheck({
+  id: 'authorization-code.redirect-uri-authorize',
+  title: 'an unregistered redirect_uri is never redirected to',
+  ...codeCheck,
+  spec: rfc(6749, '4.1.2.1'),
+  gather: async (flows: SuiteFlows, grant: string) => {
+    const { authorization, redirectUri } = await redirectMismatchAtAuthorize(flows, grant);
+    return { exchanges: authorization.exchanges, redirected: authorization.callback !== undefined, redirectUri, withCode: authorization.code !== undefined };
+  },
+  judge: ({ redirected, redirectUri, withCode }) =>
+    redirected
+      ? fail('with a mismatching redirect_uri the server MUST NOT redirect the user-agent to it; redirect URIs are compared exactly (RFC 6749 §4.1.2.1, §3.1.2.3; RFC 9700 §4.1.3)', 'an error page, no redirect', `redirected to ${redirectUri}${withCode ? ' with a code' : ''}`)
+      : pass('no redirect to the unregistered URI'),
+});

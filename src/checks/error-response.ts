@@ -1,0 +1,190 @@
+import { Blocked } from '../flows/blocked.js';
+import type { SuiteFlows } from '../flows/suite-flows.js';
+import { tokenEndpointProbe, type TokenEndpointProbe } from '../flows/token-endpoint-probes.js';
+import { describeExchange, isObject, jsonOf, type Exchange } from '../http/exchange.js';
+import { defineCheck } from './check.js';
+import { rfc } from './spec.js';
+import { fail, pass, show, type Verdict } from './types.js';
+import { isJsonMediaType } from './verdicts.js';
+
+/**
+ * Token endpoint errors (RFC 6749 §5.2) and requests it must refuse (§2.3.1, §3.1, §3.2). Every probe sends a
+ * request a conforming server refuses; the checks read how.
+ */
+
+/** Error codes of RFC 6749 §5.2 and the OAuth Extensions Error Registry that a token endpoint may answer. */
+const REGISTERED = new Set([
+  'invalid_request', 'invalid_client', 'invalid_grant', 'unauthorized_client', 'unsupported_grant_type', 'invalid_scope',
+  'invalid_target', 'invalid_dpop_proof', 'use_dpop_nonce', 'authorization_pending', 'slow_down', 'access_denied',
+  'expired_token', 'invalid_authorization_details', 'server_error', 'temporarily_unavailable', 'unsupported_token_type',
+]);
+
+/** The probes whose answers are error responses. */
+const ERROR_PROBES: TokenEndpointProbe[] = ['wrong-secret-basic', 'wrong-secret-post', 'unknown-grant-type', 'missing-grant-type', 'duplicate-parameter'];
+
+interface ProbeEvidence {
+  exchanges: Exchange[];
+  exchange: Exchange;
+}
+
+function probe(name: TokenEndpointProbe) {
+  return async (flows: SuiteFlows): Promise<ProbeEvidence> => {
+    const { exchange } = await tokenEndpointProbe(flows, name);
+    if (!exchange.response) throw new Blocked(`the token endpoint did not answer: ${exchange.error}`, [exchange]);
+    return { exchanges: [exchange], exchange };
+  };
+}
+
+/** The probe's error code; a body that is not a JSON error leaves nothing to judge (error-response.json says so). */
+function errorCodeOf(name: TokenEndpointProbe) {
+  return async (flows: SuiteFlows): Promise<ProbeEvidence & { error: unknown }> => {
+    const evidence = await probe(name)(flows);
+    const body = jsonOf(evidence.exchange);
+    if (!body.ok || !isObject(body.value)) throw new Blocked(`the error response is not JSON (see error-response.json): ${describeExchange(evidence.exchange)}`, evidence.exchanges);
+    return { ...evidence, error: body.value.error };
+  };
+}
+
+async function errorProbes(flows: SuiteFlows): Promise<{ exchanges: Exchange[]; answered: Array<[TokenEndpointProbe, Exchange]> }> {
+  const results = await Promise.all(ERROR_PROBES.map(async (name) => [name, (await tokenEndpointProbe(flows, name)).exchange] as [TokenEndpointProbe, Exchange]));
+  // A probe that got a token is judged by its own refusal check, not as an error response.
+  const answered = results.filter(([, e]) => e.response && !issuedToken(e));
+  if (answered.length === 0) throw new Blocked('the token endpoint answered none of the error probes', results.map(([, e]) => e));
+  return { exchanges: answered.map(([, e]) => e), answered };
+}
+
+function issuedToken(exchange: Exchange): boolean {
+  const body = jsonOf(exchange);
+  return exchange.response?.status === 200 && body.ok && isObject(body.value) && typeof body.value.access_token === 'string';
+}
+
+const section52 = { area: 'error-response', level: 'MUST', scope: 'suite', spec: rfc(6749, '5.2') } as const;
+
+function errorCode(expected: string, rule: string) {
+  return ({ exchange, error }: ProbeEvidence & { error: unknown }): Verdict =>
+    error === expected ? pass(`${exchange.response?.status} error ${show(error)}`) : fail(rule, `error "${expected}"`, `${exchange.response?.status} error ${show(error)}`);
+}
+
+export const invalidClientBasic = defineCheck({
+  id: 'error-response.invalid-client-basic',
+  title: 'a wrong secret sent with Basic gets 401, WWW-Authenticate and invalid_client',
+  ...section52,
+  gather: errorCodeOf('wrong-secret-basic'),
+  judge: ({ exchange, error }) => {
+    const status = exchange.response?.status;
+    const challenge = exchange.response?.headers['www-authenticate'];
+    const actual = `${status}, ${challenge ? `WWW-Authenticate: ${challenge}` : 'no WWW-Authenticate'}, error ${show(error)}`;
+    return status === 401 && challenge !== undefined && error === 'invalid_client'
+      ? pass(actual)
+      : fail('a client that authenticated with the Authorization header and failed MUST get 401 with WWW-Authenticate, error invalid_client (RFC 6749 §5.2)', '401, WWW-Authenticate: Basic …, error "invalid_client"', actual);
+  },
+});
+
+export const invalidClientPost = defineCheck({
+  id: 'error-response.invalid-client-post',
+  title: 'a wrong client_secret in the body gets invalid_client',
+  ...section52,
+  gather: errorCodeOf('wrong-secret-post'),
+  judge: errorCode('invalid_client', 'failed client authentication is answered with error invalid_client (RFC 6749 §5.2)'),
+});
+
+export const unsupportedGrantType = defineCheck({
+  id: 'error-response.unsupported-grant-type',
+  title: 'an unknown grant_type gets unsupported_grant_type',
+  ...section52,
+  gather: errorCodeOf('unknown-grant-type'),
+  judge: errorCode('unsupported_grant_type', 'a grant type the server does not support is answered with error unsupported_grant_type (RFC 6749 §5.2)'),
+});
+
+export const missingParameter = defineCheck({
+  id: 'error-response.missing-parameter',
+  title: 'a request without grant_type gets invalid_request',
+  ...section52,
+  gather: errorCodeOf('missing-grant-type'),
+  judge: errorCode('invalid_request', 'a request missing a required parameter is answered with error invalid_request (RFC 6749 §5.2)'),
+});
+
+export const status = defineCheck({
+  id: 'error-response.status',
+  title: 'token endpoint errors use 400 (or 401 for client authentication)',
+  ...section52,
+  gather: errorProbes,
+  judge: ({ answered }) => {
+    // The Basic case has its own, stricter rule (error-response.invalid-client-basic).
+    const wrong = answered.filter(([name, e]) => name !== 'wrong-secret-basic' && ![400, 401].includes(e.response?.status ?? 0)).map(([, e]) => e);
+    return wrong.length === 0
+      ? pass(answered.map(([, e]) => e.response?.status).join(', '))
+      : fail('an error response uses 400 Bad Request unless specified otherwise, 401 for failed client authentication (RFC 6749 §5.2)', '400 or 401', wrong.map(describeExchange).join('; '));
+  },
+});
+
+export const json = defineCheck({
+  id: 'error-response.json',
+  title: 'token endpoint errors are application/json objects with an error member',
+  ...section52,
+  gather: errorProbes,
+  judge: ({ exchanges }) => {
+    const wrong = exchanges.filter((e) => {
+      const body = jsonOf(e);
+      return !isJsonMediaType(e.response?.headers['content-type'] ?? '') || !body.ok || !isObject(body.value) || typeof body.value.error !== 'string';
+    });
+    return wrong.length === 0
+      ? pass(`${exchanges.length} error responses, all JSON with an error member`)
+      : fail('error parameters are returned in the body as application/json, with an error member (RFC 6749 §5.2)', 'Content-Type: application/json; {"error": "…"}', wrong.map((e) => `${describeExchange(e)} (${e.response?.headers['content-type'] ?? 'no Content-Type'})`).join('; '));
+  },
+});
+
+export const registeredCode = defineCheck({
+  id: 'error-response.registered-code',
+  title: 'token endpoint error codes are registered ones',
+  ...section52,
+  gather: errorProbes,
+  judge: ({ exchanges }) => {
+    const codes = exchanges.flatMap((e) => {
+      const body = jsonOf(e);
+      return body.ok && isObject(body.value) && typeof body.value.error === 'string' ? [body.value.error] : [];
+    });
+    const unknown = codes.filter((c) => !REGISTERED.has(c));
+    return unknown.length === 0
+      ? pass(`codes: ${[...new Set(codes)].join(', ') || '(none readable)'}`)
+      : fail('error is one of the codes of RFC 6749 §5.2 or the OAuth Extensions Error Registry (§11.4)', 'a registered error code', unknown.join(', '));
+  },
+});
+
+/** Requests that must not get a token, whatever the error looks like. */
+function refused(rule: string, expected: string) {
+  return ({ exchange }: ProbeEvidence): Verdict => (issuedToken(exchange) ? fail(rule, expected, `${describeExchange(exchange)} with a token`) : pass(describeExchange(exchange)));
+}
+
+export const getRefused = defineCheck({
+  id: 'error-response.get-refused',
+  title: 'the token endpoint issues no token to a GET',
+  area: 'error-response',
+  level: 'SHOULD',
+  scope: 'suite',
+  spec: rfc(6749, '3.2'),
+  gather: probe('get'),
+  judge: refused('the token endpoint is used with POST; a GET puts credentials and grants into URLs and logs (RFC 6749 §3.2)', 'no token for a GET'),
+});
+
+export const duplicateParameter = defineCheck({
+  id: 'error-response.duplicate-parameter',
+  title: 'a request with a parameter twice gets no token',
+  area: 'error-response',
+  level: 'MUST',
+  scope: 'suite',
+  spec: rfc(6749, '3.1'),
+  gather: probe('duplicate-parameter'),
+  judge: refused('request parameters MUST NOT be included more than once; such a request is invalid_request (RFC 6749 §3.1, §5.2)', 'refused'),
+});
+
+export const queryCredentials = defineCheck({
+  id: 'error-response.query-credentials',
+  title: 'client credentials in the query string get no token',
+  area: 'error-response',
+  level: 'MUST',
+  scope: 'suite',
+  spec: rfc(6749, '2.3.1'),
+  gather: probe('credentials-in-query'),
+  judge: refused('client credentials can only be transmitted in the request body and MUST NOT be included in the request URI (RFC 6749 §2.3.1)', 'refused'),
+});

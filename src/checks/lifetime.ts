@@ -1,0 +1,108 @@
+import { NotApplicable } from '../flows/blocked.js';
+import { afterAccessTokenExpiry, afterCodeExpiry } from '../flows/long-probes.js';
+import { describeExchange } from '../http/exchange.js';
+import { outcomeOf } from './authorization-code.js';
+import { defineCheck } from './check.js';
+import { clocks, jwtAccessToken, tokenLifetime } from './evidence.js';
+import { rfc } from './spec.js';
+import { fail, pass, show } from './types.js';
+
+/** How long tokens and codes live, against what the vendor documents and what the tokens themselves say. */
+
+export const expiresInRange = defineCheck({
+  id: 'lifetime.expires-in-range',
+  area: 'lifetime',
+  title: 'expires_in is within the lifetime the vendor documents',
+  level: 'MUST',
+  spec: rfc(6749, '5.1'),
+  scope: 'grant',
+  gather: tokenLifetime,
+  judge: ({ expiresIn, min, max }) =>
+    typeof expiresIn === 'number' && expiresIn >= min && expiresIn <= max
+      ? pass(`expires_in ${expiresIn} s`)
+      : fail('expires_in states the token lifetime; the vendor documents this range (RFC 6749 §5.1)', `expires_in between ${min} and ${max} s`, `expires_in ${show(expiresIn)}`),
+});
+
+/** Seconds by which a JWT's own lifetime may differ from expires_in (the two are computed a moment apart). */
+const CONSISTENCY_SECONDS = 5;
+
+export const jwtExpConsistent = defineCheck({
+  id: 'lifetime.jwt-exp-consistent',
+  area: 'lifetime',
+  title: "a JWT access token's exp − iat agrees with expires_in",
+  level: 'SHOULD',
+  spec: rfc(9068, '2.2'),
+  scope: 'grant',
+  gather: async (flows, grant) => {
+    const evidence = await jwtAccessToken(flows, grant);
+    const { exp, iat } = evidence.jwt.claims;
+    if (typeof exp !== 'number' || typeof iat !== 'number' || evidence.expiresIn === undefined) {
+      throw new NotApplicable('nothing to compare: exp, iat or expires_in is absent');
+    }
+    return { exchanges: evidence.exchanges, exp, iat, expiresIn: evidence.expiresIn };
+  },
+  judge: ({ exp, iat, expiresIn }) => {
+    return Math.abs(exp - iat - expiresIn) <= CONSISTENCY_SECONDS
+      ? pass(`exp − iat = ${exp - iat} s, expires_in ${expiresIn} s`)
+      : fail('the token and the response disagree on its lifetime; clients schedule refreshes by expires_in (RFC 6749 §5.1, RFC 9068 §2.2)', `exp − iat within ${CONSISTENCY_SECONDS} s of expires_in ${expiresIn}`, `exp − iat = ${exp - iat} s`);
+  },
+});
+
+export const clockSkew = defineCheck({
+  id: 'lifetime.clock-skew',
+  area: 'lifetime',
+  title: "the server's Date header and token iat agree with our clock",
+  level: 'SHOULD',
+  spec: rfc(7519, '4.1.6'),
+  scope: 'grant',
+  gather: clocks,
+  judge: ({ date, receivedAt, iat, tolerance }) => {
+    const skews = [
+      ...(date !== undefined ? [[`Date header ${Math.round((date - receivedAt) / 1000)} s`, (date - receivedAt) / 1000] as const] : []),
+      ...(iat !== undefined ? [[`iat ${Math.round(iat - receivedAt / 1000)} s`, iat - receivedAt / 1000] as const] : []),
+    ];
+    const off = skews.filter(([, s]) => Math.abs(s) > tolerance);
+    const shown = skews.map(([text]) => text).join(', ') || 'no Date header or iat';
+    return off.length === 0
+      ? pass(`${shown} from our clock`)
+      : fail(`a skewed clock makes fresh tokens look expired or not yet valid (RFC 7519 §4.1.4, §4.1.6; RFC 9110 §6.6.1); tolerated: ${tolerance} s`, `within ${tolerance} s of our clock`, `${shown} from our clock`);
+  },
+});
+
+export const expiryEnforced = defineCheck({
+  id: 'lifetime.expiry-enforced',
+  area: 'lifetime',
+  title: 'once expires_in has passed, the resource refuses the token with invalid_token (--long)',
+  level: 'MUST',
+  spec: rfc(6750, '3.1'),
+  scope: 'resource',
+  gather: async (flows, resource) => {
+    const { waited, after } = await afterAccessTokenExpiry(flows, resource);
+    return { exchanges: [after.exchange], waited, after: after.exchange };
+  },
+  judge: ({ waited, after }) => {
+    const status = after.response?.status;
+    const challenge = after.response?.headers['www-authenticate'] ?? '';
+    return status === 401 && /error="?invalid_token/i.test(challenge)
+      ? pass(`after ${waited} s: ${describeExchange(after)}`)
+      : fail('an expired access token is refused with 401 and error="invalid_token" (RFC 6750 §3.1)', `401, WWW-Authenticate: Bearer error="invalid_token" after ${waited} s`, `${describeExchange(after)}${challenge ? `, WWW-Authenticate: ${challenge}` : ''}`);
+  },
+});
+
+export const codeExpiry = defineCheck({
+  id: 'lifetime.code-expiry',
+  area: 'lifetime',
+  title: 'a code redeemed after its documented lifetime is refused (--long)',
+  level: 'MUST',
+  spec: rfc(6749, '4.1.2'),
+  scope: 'grant',
+  grantTypes: ['authorization_code'],
+  gather: async (flows, grant) => {
+    const { lifetime, token } = await afterCodeExpiry(flows, grant);
+    return { exchanges: token.exchanges, lifetime, token };
+  },
+  judge: ({ lifetime, token }) =>
+    token.accessToken
+      ? fail('the authorization code MUST expire shortly after it is issued; the vendor documents this lifetime (RFC 6749 §4.1.2)', `refused after ${lifetime} s`, outcomeOf(token))
+      : pass(outcomeOf(token)),
+});

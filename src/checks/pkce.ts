@@ -1,0 +1,59 @@
+import { NotApplicable } from '../flows/blocked.js';
+import { verifierProbe, withoutPkce } from '../flows/code-probes.js';
+import type { SuiteFlows } from '../flows/suite-flows.js';
+import { outcomeOf } from './authorization-code.js';
+import { defineCheck } from './check.js';
+import { rfc } from './spec.js';
+import { fail, pass } from './types.js';
+
+/** PKCE (RFC 7636) as the server enforces it, each on its own authorization. */
+
+const pkceCheck = { area: 'pkce', level: 'MUST', scope: 'grant', grantTypes: ['authorization_code'] } as const;
+
+function verifier(kind: 'wrong' | 'missing') {
+  return async (flows: SuiteFlows, grant: string) => {
+    if (flows.codeGrant(grant).pkce === 'none') throw new NotApplicable(`grant ${grant} does not use PKCE`);
+    const result = await verifierProbe(flows, grant, kind);
+    return { exchanges: result.exchanges, result };
+  };
+}
+
+export const verifierMismatch = defineCheck({
+  id: 'pkce.verifier-mismatch',
+  title: 'a code redeemed with the wrong code_verifier is refused',
+  ...pkceCheck,
+  spec: rfc(7636, '4.6'),
+  gather: verifier('wrong'),
+  judge: ({ result }) =>
+    result.accessToken
+      ? fail('if the transformed code_verifier does not equal the code_challenge, the server MUST return invalid_grant (RFC 7636 §4.6)', 'refused (invalid_grant)', outcomeOf(result))
+      : pass(outcomeOf(result)),
+});
+
+export const verifierMissing = defineCheck({
+  id: 'pkce.verifier-missing',
+  title: 'a code issued with a challenge is refused without a code_verifier',
+  ...pkceCheck,
+  spec: rfc(7636, '4.6'),
+  gather: verifier('missing'),
+  judge: ({ result }) =>
+    result.accessToken
+      ? fail('a code bound to a code_challenge must not be redeemable without its verifier (RFC 7636 §4.6, RFC 9700 §2.1.1)', 'refused (invalid_grant or invalid_request)', outcomeOf(result))
+      : pass(outcomeOf(result)),
+});
+
+export const required = defineCheck({
+  id: 'pkce.required',
+  title: 'an authorization without code_challenge yields no token',
+  ...pkceCheck,
+  spec: rfc(9700, '2.1.1'),
+  gather: async (flows: SuiteFlows, grant: string) => {
+    if (!flows.suite.expect?.pkce_required) throw new NotApplicable('the suite does not declare pkce_required');
+    const { authorization, token } = await withoutPkce(flows, grant);
+    return { exchanges: [...authorization.exchanges, ...(token ? [token.token.exchange] : [])], token };
+  },
+  judge: ({ token }) =>
+    token?.accessToken
+      ? fail('this server is documented to require PKCE; without a code_challenge the flow must not produce a token (RFC 9700 §2.1.1)', 'the authorization request refused', outcomeOf(token))
+      : pass(token ? `redemption refused: ${outcomeOf(token)}` : 'the authorization request was refused'),
+});

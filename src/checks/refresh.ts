@@ -1,0 +1,128 @@
+import { Blocked, NotApplicable } from '../flows/blocked.js';
+import { mainRefresh, refreshAfterRevocation, refreshByOtherClient, refreshReplay, refreshScope } from '../flows/refresh-probes.js';
+import type { SuiteFlows } from '../flows/suite-flows.js';
+import { outcomeOf } from './authorization-code.js';
+import { defineCheck } from './check.js';
+import { rfc } from './spec.js';
+import { fail, pass, show } from './types.js';
+
+/** Refreshing an authorization_code grant's tokens (RFC 6749 §6), each probe that spends or revokes on its own authorization. */
+
+const refreshCheck = { area: 'refresh', level: 'MUST', scope: 'grant', grantTypes: ['authorization_code'] } as const;
+
+export const works = defineCheck({
+  id: 'refresh.works',
+  title: 'the refresh token gets a new access token',
+  ...refreshCheck,
+  spec: rfc(6749, '6'),
+  gather: async (flows: SuiteFlows, grant: string) => {
+    const { refreshed } = await mainRefresh(flows, grant);
+    return { exchanges: [refreshed.token.exchange], refreshed };
+  },
+  judge: ({ refreshed }) =>
+    refreshed.accessToken ? pass(outcomeOf(refreshed)) : fail('a valid refresh token gets a new access token (RFC 6749 §6, §5.1)', '200 with an access_token', outcomeOf(refreshed)),
+});
+
+/** The grant's refresh and whether it rotated; blocked when the refresh itself failed (refresh.works says so). */
+async function rotation(flows: SuiteFlows, grant: string) {
+  const { original, refreshed } = await mainRefresh(flows, grant);
+  if (!refreshed.accessToken) throw new Blocked('the refresh failed (see refresh.works)', [refreshed.token.exchange]);
+  return { exchanges: [refreshed.token.exchange], rotated: refreshed.refreshToken !== undefined && refreshed.refreshToken !== original.refreshToken };
+}
+
+export const rotates = defineCheck({
+  id: 'refresh.rotation',
+  title: 'a refresh returns a new refresh token, as the suite documents',
+  ...refreshCheck,
+  spec: rfc(9700, '4.14.2'),
+  gather: async (flows: SuiteFlows, grant: string) => {
+    if (!flows.suite.expect?.refresh?.rotates) throw new NotApplicable('the suite does not declare refresh rotation (expect.refresh.rotates)');
+    return rotation(flows, grant);
+  },
+  judge: ({ rotated }) =>
+    rotated ? pass('a new refresh token was issued') : fail('the vendor documents rotation: every refresh issues a new refresh token (RFC 9700 §4.14.2)', 'a new refresh_token', 'the same refresh token, or none'),
+});
+
+export const replayRefused = defineCheck({
+  id: 'refresh.replay-refused',
+  title: 'a rotated-out refresh token is refused',
+  ...refreshCheck,
+  spec: rfc(9700, '4.14.2'),
+  gather: async (flows: SuiteFlows, grant: string) => {
+    const { original, refreshed, replay } = await refreshReplay(flows, grant);
+    if (!refreshed.accessToken) throw new Blocked('the refresh failed (see refresh.works)', [refreshed.token.exchange]);
+    if (!refreshed.refreshToken || refreshed.refreshToken === original.refreshToken) {
+      throw new NotApplicable('the refresh did not rotate the refresh token, so the old one stays valid');
+    }
+    return { exchanges: [refreshed.token.exchange, replay.token.exchange], replay };
+  },
+  judge: ({ replay }) =>
+    replay.accessToken
+      ? fail('with rotation, a refresh token that was already used MUST be refused, or a stolen one stays usable (RFC 9700 §4.14.2)', 'refused (invalid_grant)', outcomeOf(replay))
+      : pass(outcomeOf(replay)),
+});
+
+export const widerScopeRefused = defineCheck({
+  id: 'refresh.wider-scope-refused',
+  title: 'a refresh asking for scope beyond the grant is refused',
+  ...refreshCheck,
+  spec: rfc(6749, '6'),
+  gather: async (flows: SuiteFlows, grant: string) => {
+    const { requested, refreshed } = await refreshScope(flows, grant, 'wider');
+    return { exchanges: [refreshed.token.exchange], requested, refreshed };
+  },
+  judge: ({ requested, refreshed }) =>
+    refreshed.accessToken
+      ? fail('the requested scope MUST NOT include any scope not originally granted (RFC 6749 §6); expected invalid_scope', `refused for scope "${requested}"`, outcomeOf(refreshed))
+      : pass(outcomeOf(refreshed)),
+});
+
+export const narrowerScope = defineCheck({
+  id: 'refresh.narrower-scope',
+  title: 'a refresh asking for less scope gets exactly that',
+  ...refreshCheck,
+  level: 'SHOULD',
+  spec: rfc(6749, '6'),
+  gather: async (flows: SuiteFlows, grant: string) => {
+    const { requested, refreshed } = await refreshScope(flows, grant, 'narrower');
+    if (!refreshed.accessToken) throw new Blocked(`the refresh with a narrower scope failed: ${outcomeOf(refreshed)}`, [refreshed.token.exchange]);
+    return { exchanges: [refreshed.token.exchange], requested, stated: refreshed.issued?.scope };
+  },
+  judge: ({ requested, stated }) => {
+    const set = (s: string) => [...new Set(s.split(' ').filter(Boolean))].sort().join(' ');
+    return stated === undefined || (typeof stated === 'string' && set(stated) === set(requested))
+      ? pass(stated === undefined ? 'no scope member: the requested scope was granted' : `scope ${show(stated)}`)
+      : fail('a refresh may narrow the scope, and the response states the scope granted (RFC 6749 §6, §5.1)', `scope "${requested}"`, `scope ${show(stated)}`);
+  },
+});
+
+export const boundToClient = defineCheck({
+  id: 'refresh.bound-to-client',
+  title: "another client cannot use this grant's refresh token",
+  ...refreshCheck,
+  spec: rfc(6749, '6'),
+  gather: async (flows: SuiteFlows, grant: string) => {
+    const { client, refreshed } = await refreshByOtherClient(flows, grant);
+    return { exchanges: [refreshed.token.exchange], client, refreshed };
+  },
+  judge: ({ client, refreshed }) =>
+    refreshed.accessToken
+      ? fail('the server MUST verify that the refresh token was issued to the authenticated client (RFC 6749 §6)', `refused for client ${client}`, outcomeOf(refreshed))
+      : pass(outcomeOf(refreshed)),
+});
+
+export const revokedRefused = defineCheck({
+  id: 'refresh.revoked-refused',
+  title: 'a revoked refresh token is refused',
+  ...refreshCheck,
+  spec: rfc(7009, '2.1'),
+  gather: async (flows: SuiteFlows, grant: string) => {
+    const { revocation, refreshed } = await refreshAfterRevocation(flows, grant);
+    if (revocation.exchange.response?.status !== 200) throw new Blocked(`the revocation request was not accepted: ${revocation.exchange.response?.status ?? revocation.exchange.error}`, [revocation.exchange]);
+    return { exchanges: [revocation.exchange, refreshed.token.exchange], refreshed };
+  },
+  judge: ({ refreshed }) =>
+    refreshed.accessToken
+      ? fail('after revocation the token is invalid and can no longer be used (RFC 7009 §2.1, §2.2)', 'refused (invalid_grant)', outcomeOf(refreshed))
+      : pass(outcomeOf(refreshed)),
+});

@@ -1,0 +1,30 @@
+import { handshake } from '../flows/tls.js';
+import { defineCheck } from './check.js';
+import { urlMembers } from './discovery.js';
+import { metadata } from './evidence.js';
+import { pass, fail } from './types.js';
+
+/** RFC 9325 (BCP 195): TLS 1.2 or newer, and a certificate chain a client trusts. */
+const MODERN = new Set(['TLSv1.2', 'TLSv1.3']);
+
+export const tls = defineCheck({
+  id: 'transport.tls',
+  area: 'transport',
+  title: 'every https endpoint offers TLS 1.2+ with a trusted certificate',
+  level: 'MUST',
+  spec: { ref: 'RFC 9325 §3.1.1', url: 'https://www.rfc-editor.org/rfc/rfc9325#section-3.1.1' },
+  scope: 'suite',
+  gather: async (flows) => {
+    const { exchanges, document } = await metadata(flows);
+    const urls = [...new Set([flows.suite.discoveryUrl, ...urlMembers(document).map(([, url]) => url), ...(flows.suite.resources ?? []).map((r) => r.url)])].filter((u) => u.startsWith('https:'));
+    const origins = [...new Map(urls.map((u) => [new URL(u).origin, u])).values()];
+    return { exchanges, handshakes: await Promise.all(origins.map((u) => handshake(u, flows.options.http.timeoutMs))) };
+  },
+  judge: ({ handshakes }) => {
+    const bad = handshakes.filter((h) => !h.authorized || !MODERN.has(h.protocol ?? ''));
+    if (handshakes.length === 0) return pass('no https endpoints (plain http is allowed on loopback only, see discovery.endpoints-https)');
+    return bad.length === 0
+      ? pass(handshakes.map((h) => `${new URL(h.url).host} ${h.protocol}`).join(', '))
+      : fail('TLS 1.2 or newer with a certificate chain the client can verify (RFC 9325 §3.1.1, §7.2; RFC 6749 §1.6)', 'TLS 1.2+ and a trusted chain', bad.map((h) => `${new URL(h.url).host}: ${h.error ?? h.protocol}`).join('; '));
+  },
+});

@@ -1,0 +1,109 @@
+import type { HttpResult } from '../http/client.js';
+import type { Client } from '../suite/suite.types.js';
+import { authorize, redeemCode } from './authorization-code.js';
+import { Blocked, NotApplicable } from './blocked.js';
+import { tokenRequest } from './client-auth.js';
+import type { SuiteFlows } from './suite-flows.js';
+import { redeem, type TokenResult } from './token.js';
+
+/** RFC 6749 §6: a refresh request, by the grant's client unless another is given. */
+export function refresh(flows: SuiteFlows, grantName: string, refreshToken: string, label: string, options: { scope?: string; client?: Client } = {}): Promise<TokenResult> {
+  const client = options.client ?? flows.client(flows.grant(grantName).client);
+  return redeem(flows, grantName, client, { grant_type: 'refresh_token', refresh_token: refreshToken, scope: options.scope }, [], `token (${grantName}, ${label})`);
+}
+
+/** The refresh token of a token result, or why the refresh checks cannot run. */
+export function refreshTokenOf(flows: SuiteFlows, token: TokenResult): string {
+  if (token.refreshToken) return token.refreshToken;
+  if (!token.accessToken) throw new Blocked(`grant ${token.grant} issued no token`, token.exchanges);
+  if (flows.suite.expect?.refresh) throw new Blocked(`grant ${token.grant} issued no refresh_token, though the suite expects refresh`, token.exchanges);
+  throw new NotApplicable(`grant ${token.grant} issued no refresh_token`);
+}
+
+/** A fresh authorization redeemed for its tokens, for a probe that may spend or revoke them. */
+async function freshTokens(flows: SuiteFlows, grantName: string, purpose: string): Promise<TokenResult> {
+  const grant = flows.codeGrant(grantName);
+  const authorization = await authorize(flows, grantName, grant, { label: `authorize (${grantName}, ${purpose})` });
+  return redeemCode(flows, grantName, grant, authorization, { label: `token (${grantName}, ${purpose})` });
+}
+
+/** The grant's own tokens refreshed once. */
+export function mainRefresh(flows: SuiteFlows, grantName: string): Promise<{ original: TokenResult; refreshed: TokenResult }> {
+  return flows.once(`refresh:${grantName}`, async () => {
+    flows.codeGrant(grantName);
+    const original = await flows.token(grantName);
+    return { original, refreshed: await refresh(flows, grantName, refreshTokenOf(flows, original), 'refresh') };
+  });
+}
+
+/** Refresh, then the spent refresh token presented again (RFC 9700 §4.14.2). */
+export function refreshReplay(flows: SuiteFlows, grantName: string): Promise<{ original: TokenResult; refreshed: TokenResult; replay: TokenResult }> {
+  return flows.once(`refresh-replay:${grantName}`, async () => {
+    const original = await freshTokens(flows, grantName, 'refresh replay');
+    const old = refreshTokenOf(flows, original);
+    const refreshed = await refresh(flows, grantName, old, 'refresh');
+    return { original, refreshed, replay: await refresh(flows, grantName, old, 'refresh again with the spent token') };
+  });
+}
+
+/** The grant's scope and what a wider or narrower refresh asks for (RFC 6749 §6). */
+export function scopesFor(flows: SuiteFlows, grantName: string): { granted: string[]; wider: string; narrower?: string } {
+  const granted = (flows.grant(grantName).scope ?? '').split(' ').filter(Boolean);
+  // Narrower keeps the scopes a resource grants, dropping the OpenID ones that only shape the login.
+  const kept = granted.filter((s) => s !== 'openid' && s !== 'offline_access');
+  return {
+    granted,
+    wider: [...granted, 'conformance:wider'].join(' '),
+    narrower: kept.length > 0 && kept.length < granted.length ? kept.join(' ') : undefined,
+  };
+}
+
+export function refreshScope(flows: SuiteFlows, grantName: string, kind: 'wider' | 'narrower'): Promise<{ requested: string; refreshed: TokenResult }> {
+  return flows.once(`refresh-${kind}:${grantName}`, async () => {
+    const requested = scopesFor(flows, grantName)[kind];
+    if (!requested) throw new NotApplicable(`grant ${grantName}'s scope has nothing to leave out`);
+    const original = await freshTokens(flows, grantName, `${kind} scope`);
+    return { requested, refreshed: await refresh(flows, grantName, refreshTokenOf(flows, original), `refresh with ${kind} scope`, { scope: requested }) };
+  });
+}
+
+/** Another client of the suite presenting this grant's refresh token. */
+export function refreshByOtherClient(flows: SuiteFlows, grantName: string): Promise<{ client: string; refreshed: TokenResult }> {
+  return flows.once(`refresh-other-client:${grantName}`, async () => {
+    const own = flows.grant(grantName).client;
+    const other = Object.entries(flows.suite.clients ?? {}).find(([name, c], _) => name !== own && c.secret && !flows.suite.disabled[`clients.${name}`]);
+    if (!other) throw new NotApplicable('the suite has no second client to present the refresh token');
+    const original = await freshTokens(flows, grantName, 'refresh by another client');
+    return { client: other[0], refreshed: await refresh(flows, grantName, refreshTokenOf(flows, original), `refresh as client ${other[0]}`, { client: other[1] }) };
+  });
+}
+
+/** RFC 7009 §2.1: revoke a token at the revocation endpoint, authenticated as the grant's client. */
+export async function revoke(flows: SuiteFlows, grantName: string, token: string, hint: 'access_token' | 'refresh_token'): Promise<HttpResult> {
+  const url = await flows.endpoint('revocation_endpoint');
+  const { headers, body } = tokenRequest(flows.client(flows.grant(grantName).client), { token, token_type_hint: hint });
+  return flows.send({ label: `revoke ${hint} (${grantName})`, method: 'POST', url, headers, body, secrets: [token] });
+}
+
+/** A refresh token revoked, then used. */
+export function refreshAfterRevocation(flows: SuiteFlows, grantName: string): Promise<{ revocation: HttpResult; refreshed: TokenResult }> {
+  return flows.once(`refresh-revoked:${grantName}`, async () => {
+    await flows.endpoint('revocation_endpoint');
+    const original = await freshTokens(flows, grantName, 'revocation');
+    const token = refreshTokenOf(flows, original);
+    const revocation = await revoke(flows, grantName, token, 'refresh_token');
+    return { revocation, refreshed: await refresh(flows, grantName, token, 'refresh with the revoked token') };
+  });
+}
+
+/** An access token revoked, then presented to the grant's resource. */
+export function resourceAfterRevocation(flows: SuiteFlows, grantName: string): Promise<{ revocation: HttpResult; after: HttpResult }> {
+  return flows.once(`access-revoked:${grantName}`, async () => {
+    await flows.endpoint('revocation_endpoint');
+    const resource = flows.resourceFor(grantName);
+    const original = await freshTokens(flows, grantName, 'access token revocation');
+    if (!original.accessToken) throw new Blocked(`grant ${grantName} issued no access token`, original.exchanges);
+    const revocation = await revoke(flows, grantName, original.accessToken, 'access_token');
+    return { revocation, after: await flows.callResource(resource, `resource ${resource.name} (revoked token)`, original.accessToken) };
+  });
+}

@@ -1,0 +1,26 @@
+import { connect } from 'node:tls';
+
+export interface Handshake {
+  url: string;
+  protocol?: string;
+  authorized?: boolean;
+  /** Why the certificate chain was not trusted, or why no handshake happened. */
+  error?: string;
+}
+
+/** A TLS handshake with the host of an https URL (RFC 9325 §3): the protocol version and whether the chain is trusted. */
+export function handshake(url: string, timeoutMs: number): Promise<Handshake> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = connect({ host: hostname, port: Number(port || 443), servername: /^[\d.]+$|:/.test(hostname) ? undefined : hostname, rejectUnauthorized: false });
+    const done = (result: Omit<Handshake, 'url'>) => {
+      socket.destroy();
+      resolve({ url, ...result });
+    };
+    socket.setTimeout(timeoutMs, () => done({ error: `no TLS handshake within ${timeoutMs / 1000} s` }));
+    socket.once('secureConnect', () =>
+      done({ protocol: socket.getProtocol() ?? undefined, authorized: socket.authorized, error: socket.authorizationError ? String(socket.authorizationError) : undefined }),
+    );
+    socket.once('error', (error: NodeJS.ErrnoException) => done({ error: error.code ?? error.message }));
+  });
+}

@@ -1,0 +1,64 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { startSandbox, type Sandbox } from '../sandbox/index.js';
+import { consoleSummary } from '../src/report/summary.js';
+import type { CheckResult } from '../src/report/results.js';
+import { runLocalSuite } from './helpers.js';
+
+const started: Sandbox[] = [];
+afterAll(() => Promise.all(started.map((s) => s.close())));
+
+async function run(profile: string, ...rest: Parameters<typeof runLocalSuite> extends [unknown, ...infer R] ? R : never) {
+  const sandbox = await startSandbox({ profile });
+  started.push(sandbox);
+  return runLocalSuite(sandbox, ...rest);
+}
+
+function statusOf(results: Awaited<ReturnType<typeof run>>, id: string) {
+  return [...new Set(results.filter((r) => r.id === id).map((r) => r.outcome.status))];
+}
+
+describe.concurrent('requirement levels, deviations and long mode', () => {
+  it('a broken SHOULD rule warns, and --strict makes it a failure', async () => {
+    expect(statusOf(await run('token-no-pragma'), 'token-response.pragma')).toContain('warn');
+    const strict = await run('token-no-pragma', { strict: true });
+    expect(statusOf(strict, 'token-response.pragma')).toContain('fail');
+    expect(strict.filter((r) => r.outcome.status === 'warn')).toEqual([]);
+  });
+
+  it('a declared deviation is reported as one, with its reason', async () => {
+    const results = await run('issuer-mismatch', {}, { 'discovery.issuer-match': 'documented trailing slash' });
+    const [result] = results.filter((r) => r.id === 'discovery.issuer-match');
+    expect(result?.outcome).toMatchObject({ status: 'deviation', deviation: 'documented trailing slash' });
+    expect(result?.outcome.expected).toBeDefined();
+  });
+
+  it('a declared deviation the vendor no longer shows passes and says so', async () => {
+    const results = await run('conformant', {}, { 'discovery.issuer-match': 'documented trailing slash' });
+    expect(results.find((r) => r.id === 'discovery.issuer-match')?.outcome).toMatchObject({ status: 'pass', deviation: 'documented trailing slash' });
+  });
+
+  it('long checks are skipped without --long, with how to run them', async () => {
+    const results = await run('short-lived');
+    for (const id of ['lifetime.expiry-enforced', 'lifetime.code-expiry']) {
+      const outcomes = results.filter((r) => r.id === id).map((r) => r.outcome);
+      expect(outcomes.length).toBeGreaterThan(0);
+      for (const outcome of outcomes) expect(outcome).toMatchObject({ status: 'skipped', message: expect.stringContaining('--long') });
+    }
+  });
+});
+
+describe('console summary', () => {
+  const result = (status: CheckResult['status'], checkId: string): CheckResult => ({
+    vendor: 'acme', area: 'discovery', checkId, subject: '', name: `${checkId}: t`, level: 'MUST',
+    spec: { ref: 'RFC 8414 §2', url: 'https://www.rfc-editor.org/rfc/rfc8414#section-2' }, status, message: `${checkId} message`,
+  });
+
+  it('names the broken rule first, then warnings, then what could not run', () => {
+    const text = consoleSummary([result('pass', 'discovery.a'), result('blocked', 'discovery.b'), result('warn', 'discovery.c'), result('fail', 'discovery.d')]);
+    const lines = text.split('\n');
+    expect(lines[0]).toBe('Broken rules (MUST):');
+    expect(lines[1]).toContain('discovery.d');
+    expect(text.indexOf('Warnings (SHOULD):')).toBeLessThan(text.indexOf('Could not run:'));
+    expect(lines.at(-1)).toBe('1 passed, 1 failed, 1 warnings, 0 known deviations, 1 could not run, 0 skipped');
+  });
+});

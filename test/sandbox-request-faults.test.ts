@@ -1,0 +1,458 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { request } from 'undici';
+import { frontDoor } from '../sandbox/front-door.js';
+import { startSandbox, type Sandbox } from '../sandbox/index.js';
+import { requestProfiles } from '../sandbox/request-profiles.js';
+
+/**
+ * Each request-level profile against the probe it targets: the fault shows there, the same probe on a conformant
+ * sandbox is answered per spec, and a neighbouring probe stays conformant on the profile.
+ */
+
+interface Reply {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  text: string;
+  json: Record<string, unknown>;
+}
+
+async function call(url: string | URL, init: Parameters<typeof request>[1] = {}): Promise<Reply> {
+  const response = await request(url, init);
+  const text = await response.body.text();
+  let json: Record<string, unknown> = {};
+  try {
+    json = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    // Not every reply is JSON; the cases that care say so.
+  }
+  return { status: response.statusCode, headers: response.headers, text, json };
+}
+
+function basic(id: string | undefined, secret: string | undefined): string {
+  return `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
+}
+
+const machine = ({ variables: v }: Sandbox) => basic(v.SANDBOX_CLIENT_ID, v.SANDBOX_CLIENT_SECRET);
+const app = ({ variables: v }: Sandbox) => basic(v.SANDBOX_AUTH_CLIENT_ID, v.SANDBOX_AUTH_CLIENT_SECRET);
+const mismatched = ({ variables: v }: Sandbox) => `${v.SANDBOX_REDIRECT_URI}-mismatch`;
+const randomValue = () => randomBytes(32).toString('base64url');
+
+function postForm(url: string, body: string | Record<string, string>, headers: Record<string, string> = {}): Promise<Reply> {
+  return call(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+    body: typeof body === 'string' ? body : new URLSearchParams(body).toString(),
+  });
+}
+
+// ---- Token endpoint probes (client sandbox-machine) ----------------------------------------------------------------
+
+const WRONG_SECRET = 'conformance-wrong-secret';
+
+const e1 = (s: Sandbox) => postForm(`${s.issuer}/token`, 'grant_type=client_credentials', { authorization: basic(s.variables.SANDBOX_CLIENT_ID, WRONG_SECRET) });
+const e2 = (s: Sandbox) => postForm(`${s.issuer}/token`, { grant_type: 'client_credentials', client_id: s.variables.SANDBOX_CLIENT_ID!, client_secret: WRONG_SECRET });
+const e3 = (s: Sandbox) => postForm(`${s.issuer}/token`, 'grant_type=urn:oauth-conformance:unknown-grant', { authorization: machine(s) });
+const e4 = (s: Sandbox) => postForm(`${s.issuer}/token`, 'scope=api%3Aread', { authorization: machine(s) });
+const e5 = (s: Sandbox) => postForm(`${s.issuer}/token`, 'grant_type=client_credentials&grant_type=client_credentials', { authorization: machine(s) });
+const e6 = (s: Sandbox) => call(`${s.issuer}/token?grant_type=client_credentials`, { headers: { authorization: machine(s) } });
+const e7 = (s: Sandbox) => {
+  const query = new URLSearchParams({ client_id: s.variables.SANDBOX_CLIENT_ID!, client_secret: s.variables.SANDBOX_CLIENT_SECRET! });
+  return postForm(`${s.issuer}/token?${query}`, 'grant_type=client_credentials');
+};
+const refusals = (s: Sandbox) => Promise.all([e1(s), e2(s), e3(s), e4(s), e5(s)]);
+const clientCredentials = (s: Sandbox) => postForm(`${s.issuer}/token`, { grant_type: 'client_credentials', scope: 'api:read' }, { authorization: machine(s) });
+
+/** Status and error of E1–E5 on a conformant server. */
+const CONFORMANT_REFUSALS = [[401, 'invalid_client'], [401, 'invalid_client'], [400, 'unsupported_grant_type'], [400, 'invalid_request'], [400, 'invalid_request']];
+
+// ---- Authorization code probes (client sandbox-app) ----------------------------------------------------------------
+
+interface Authorization {
+  state: string;
+  verifier: string;
+  /** The redirect back to the client, if one came. */
+  callback?: URL;
+  code?: string;
+  /** Status of the last answer from the authorization server. */
+  last: number;
+}
+
+/** GET /auth, then same-origin redirects with a cookie jar, until a redirect leaves the issuer or none comes. */
+async function authorize(s: Sandbox, { redirectUri = s.variables.SANDBOX_REDIRECT_URI!, pkce = true } = {}): Promise<Authorization> {
+  const state = randomValue();
+  const verifier = randomValue();
+  const query = new URLSearchParams({
+    client_id: s.variables.SANDBOX_AUTH_CLIENT_ID!,
+    response_type: 'code',
+    redirect_uri: redirectUri,
+    scope: 'openid offline_access api:read',
+    state,
+    nonce: randomValue(),
+    ...(pkce ? { code_challenge: createHash('sha256').update(verifier).digest('base64url'), code_challenge_method: 'S256' } : {}),
+  });
+  const jar = new Map<string, string>();
+  let next = new URL(`${s.issuer}/auth?${query}`);
+  for (;;) {
+    const response = await request(next, { headers: { cookie: [...jar].map(([name, value]) => `${name}=${value}`).join('; ') } });
+    await response.body.dump();
+    for (const cookie of [response.headers['set-cookie'] ?? []].flat()) {
+      const [name = '', value = ''] = cookie.split(';')[0]!.split(/=(.*)/);
+      if (value) jar.set(name, value);
+      else jar.delete(name);
+    }
+    const location = response.headers.location;
+    if (typeof location !== 'string') return { state, verifier, last: response.statusCode };
+    next = new URL(location, next);
+    if (next.origin !== s.issuer) return { state, verifier, callback: next, code: next.searchParams.get('code') ?? undefined, last: response.statusCode };
+  }
+}
+
+function redeem(s: Sandbox, a: Authorization, { verifier = a.verifier as string | null, redirectUri = s.variables.SANDBOX_REDIRECT_URI! } = {}) {
+  const params: Record<string, string> = { grant_type: 'authorization_code', code: String(a.code), redirect_uri: redirectUri };
+  if (verifier !== null) params.code_verifier = verifier;
+  return postForm(`${s.issuer}/token`, params, { authorization: app(s) });
+}
+
+/** P1: a fresh authorization redeemed for its tokens. */
+async function signIn(s: Sandbox): Promise<{ access: string; refresh: string; expiresIn: number }> {
+  const tokens = await redeem(s, await authorize(s));
+  issued(tokens);
+  return { access: String(tokens.json.access_token), refresh: String(tokens.json.refresh_token), expiresIn: Number(tokens.json.expires_in) };
+}
+
+function refresh(s: Sandbox, token: string, { scope, authorization = app(s) }: { scope?: string; authorization?: string } = {}) {
+  return postForm(`${s.issuer}/token`, { grant_type: 'refresh_token', refresh_token: token, ...(scope ? { scope } : {}) }, { authorization });
+}
+
+const revoke = (s: Sandbox, token: string, hint: string) => postForm(`${s.issuer}/token/revocation`, { token, token_type_hint: hint }, { authorization: app(s) });
+const resource = (s: Sandbox, token: string) => call(s.variables.SANDBOX_RESOURCE_URL!, { headers: { authorization: `Bearer ${token}` } });
+
+async function p2(s: Sandbox) {
+  const a = await authorize(s);
+  const first = await redeem(s, a);
+  const replay = await redeem(s, a);
+  return { first, replay, resource: await resource(s, String(first.json.access_token)) };
+}
+async function p3(s: Sandbox) {
+  const a = await authorize(s);
+  return Promise.all([redeem(s, a), redeem(s, a)]);
+}
+const p4 = async (s: Sandbox) => redeem(s, await authorize(s), { redirectUri: mismatched(s) });
+const p5 = (s: Sandbox) => authorize(s, { redirectUri: mismatched(s) });
+const p6 = async (s: Sandbox) => redeem(s, await authorize(s), { verifier: randomValue() });
+const p7 = async (s: Sandbox) => redeem(s, await authorize(s), { verifier: null });
+async function p8(s: Sandbox) {
+  const authorization = await authorize(s, { pkce: false });
+  return { authorization, token: authorization.code ? await redeem(s, authorization, { verifier: null }) : undefined };
+}
+async function p9(s: Sandbox) {
+  const original = await signIn(s);
+  return { original, refreshed: await refresh(s, original.refresh) };
+}
+async function p10(s: Sandbox) {
+  const { refresh: old } = await signIn(s);
+  const first = await refresh(s, old);
+  return { first, replay: await refresh(s, old) };
+}
+const p11 = async (s: Sandbox) => refresh(s, (await signIn(s)).refresh, { scope: 'openid offline_access api:read api:write' });
+const p12 = async (s: Sandbox) => refresh(s, (await signIn(s)).refresh, { scope: 'api:read' });
+const p13 = async (s: Sandbox) => refresh(s, (await signIn(s)).refresh, { authorization: machine(s) });
+async function p14(s: Sandbox) {
+  const { refresh: token } = await signIn(s);
+  const revocation = await revoke(s, token, 'refresh_token');
+  return { revocation, refreshed: await refresh(s, token) };
+}
+async function p15(s: Sandbox) {
+  const { access } = await signIn(s);
+  expect((await revoke(s, access, 'access_token')).status).toBe(200);
+  return resource(s, access);
+}
+async function p16(s: Sandbox) {
+  const { access, expiresIn } = await signIn(s);
+  await sleep((expiresIn + 1) * 1000);
+  return resource(s, access);
+}
+async function p17(s: Sandbox) {
+  const a = await authorize(s);
+  await sleep((Number(s.variables.SANDBOX_CODE_TTL) + 1) * 1000);
+  return redeem(s, a);
+}
+
+// ---- Expectations --------------------------------------------------------------------------------------------------
+
+function issued(reply: Reply): void {
+  expect(reply.status, reply.text).toBe(200);
+  expect(reply.json.access_token).toEqual(expect.any(String));
+}
+
+function refused(reply: Reply, status: number, error: string): void {
+  expect([reply.status, reply.json.error], reply.text).toEqual([status, error]);
+}
+
+function noToken(reply: Reply): void {
+  expect(reply.status).toBeGreaterThanOrEqual(400);
+  expect(reply.json).not.toHaveProperty('access_token');
+}
+
+function pkceRequired({ authorization, token }: Awaited<ReturnType<typeof p8>>): void {
+  expect(authorization.callback?.searchParams.get('error')).toBe('invalid_request');
+  expect(token).toBeUndefined();
+}
+
+const raced = (replies: Reply[]) => expect(replies.map((r) => r.status).sort()).toEqual([200, 400]);
+
+interface Case {
+  faulty(sandbox: Sandbox): Promise<void>;
+  conformant(sandbox: Sandbox): Promise<void>;
+  neighbour(sandbox: Sandbox): Promise<void>;
+  /** The profile `conformant` runs on, when not the conformant one: a probe that waits out a documented lifetime. */
+  reference?: string;
+}
+
+/** One probe, judged on the profile and on the reference sandbox. */
+function probing<T>(probe: (s: Sandbox) => Promise<T>, faulty: (result: T, s: Sandbox) => void, conformant: (result: T, s: Sandbox) => void) {
+  return {
+    faulty: async (s: Sandbox) => faulty(await probe(s), s),
+    conformant: async (s: Sandbox) => conformant(await probe(s), s),
+  };
+}
+
+const cases: Record<string, Case> = {
+  // First, so that its wait overlaps the other cases.
+  'code-never-expires': {
+    ...probing(p17, (r, s) => {
+      expect(s.variables.SANDBOX_CODE_TTL).toBe('5');
+      issued(r);
+    }, (r) => refused(r, 400, 'invalid_grant')),
+    reference: 'short-lived',
+    neighbour: async (s) => expect((await p16(s)).status).toBe(401),
+  },
+  'token-get-accepted': {
+    ...probing(e6, issued, noToken),
+    neighbour: async (s) => noToken(await e7(s)),
+  },
+  'duplicate-parameter-accepted': {
+    ...probing(e5, issued, (r) => refused(r, 400, 'invalid_request')),
+    neighbour: async (s) => refused(await e4(s), 400, 'invalid_request'),
+  },
+  'query-credentials-accepted': {
+    ...probing(e7, issued, (r) => refused(r, 400, 'invalid_request')),
+    neighbour: async (s) => noToken(await e6(s)),
+  },
+  'basic-error-400': {
+    ...probing(e1, (r) => {
+      refused(r, 400, 'invalid_client');
+      expect(r.headers).not.toHaveProperty('www-authenticate');
+    }, (r) => {
+      refused(r, 401, 'invalid_client');
+      expect(r.headers['www-authenticate']).toMatch(/^Basic /);
+    }),
+    neighbour: async (s) => refused(await e2(s), 401, 'invalid_client'),
+  },
+  'post-error-code': {
+    ...probing(e2, (r) => refused(r, 401, 'invalid_request'), (r) => refused(r, 401, 'invalid_client')),
+    neighbour: async (s) => {
+      const reply = await e1(s);
+      refused(reply, 401, 'invalid_client');
+      expect(reply.headers['www-authenticate']).toMatch(/^Basic /);
+    },
+  },
+  'grant-type-error-code': {
+    ...probing(e3, (r) => refused(r, 400, 'invalid_request'), (r) => refused(r, 400, 'unsupported_grant_type')),
+    neighbour: async (s) => refused(await e4(s), 400, 'invalid_request'),
+  },
+  'missing-param-error-code': {
+    ...probing(e4, (r) => refused(r, 400, 'invalid_grant'), (r) => refused(r, 400, 'invalid_request')),
+    neighbour: async (s) => refused(await e3(s), 400, 'unsupported_grant_type'),
+  },
+  'unregistered-error-code': {
+    ...probing(e5, (r) => refused(r, 400, 'duplicate_parameter'), (r) => refused(r, 400, 'invalid_request')),
+    neighbour: async (s) => refused(await e4(s), 400, 'invalid_request'),
+  },
+  'errors-as-html': {
+    ...probing(refusals, (replies) => {
+      expect(replies.map((r) => r.status)).toEqual(CONFORMANT_REFUSALS.map(([status]) => status));
+      for (const reply of replies) {
+        expect(reply.headers['content-type']).toMatch(/^text\/html/);
+        expect(reply.text).toMatch(/^<!DOCTYPE html>/);
+      }
+      expect(replies[0]!.headers['www-authenticate']).toMatch(/^Basic .*error="invalid_client"/);
+    }, (replies) => {
+      for (const reply of replies) expect(reply.headers['content-type']).toMatch(/^application\/json/);
+    }),
+    neighbour: async (s) => {
+      const reply = await clientCredentials(s);
+      issued(reply);
+      expect(reply.headers['content-type']).toMatch(/^application\/json/);
+    },
+  },
+  'errors-as-200': {
+    ...probing(
+      refusals,
+      (replies) => expect(replies.map((r) => [r.status, r.json.error])).toEqual(CONFORMANT_REFUSALS.map(([status, error], i) => [i === 0 ? status : 200, error])),
+      (replies) => expect(replies.map((r) => [r.status, r.json.error])).toEqual(CONFORMANT_REFUSALS),
+    ),
+    neighbour: async (s) => {
+      const reply = await clientCredentials(s);
+      issued(reply);
+      expect((await resource(s, String(reply.json.access_token))).status).toBe(200);
+    },
+  },
+  'state-dropped': {
+    ...probing(authorize, (a, s) => {
+      expect(a.code).toEqual(expect.any(String));
+      expect(a.callback?.searchParams.get('iss')).toBe(s.issuer);
+      expect(a.callback?.searchParams.has('state')).toBe(false);
+    }, (a) => expect(a.callback?.searchParams.get('state')).toBe(a.state)),
+    neighbour: async (s) => void (await signIn(s)),
+  },
+  'code-reusable': {
+    ...probing(async (s) => ({ sequential: await p2(s), parallel: await p3(s) }), ({ sequential, parallel }) => {
+      issued(sequential.replay);
+      expect(sequential.replay.json.access_token).toBe(sequential.first.json.access_token);
+      parallel.forEach(issued);
+    }, ({ sequential, parallel }) => {
+      refused(sequential.replay, 400, 'invalid_grant');
+      raced(parallel);
+    }),
+    neighbour: async (s) => refused(await p7(s), 400, 'invalid_grant'),
+  },
+  'code-race': {
+    ...probing(p3, (replies) => replies.forEach(issued), raced),
+    neighbour: async (s) => {
+      const { replay, resource: after } = await p2(s);
+      refused(replay, 400, 'invalid_grant');
+      expect(after.status).toBe(401);
+    },
+  },
+  'code-replay-keeps-tokens': {
+    ...probing(p2, ({ replay, resource: after }) => {
+      refused(replay, 400, 'invalid_grant');
+      expect(after.status).toBe(200);
+    }, ({ replay, resource: after }) => {
+      refused(replay, 400, 'invalid_grant');
+      expect(after.status).toBe(401);
+    }),
+    neighbour: async (s) => raced(await p3(s)),
+  },
+  'redirect-uri-not-compared': {
+    ...probing(p4, issued, (r) => refused(r, 400, 'invalid_grant')),
+    neighbour: async (s) => {
+      const a = await p5(s);
+      expect([a.callback, a.last]).toEqual([undefined, 400]);
+    },
+  },
+  'redirect-uri-prefix-match': {
+    ...probing(p5, (a, s) => {
+      expect(`${a.callback?.origin}${a.callback?.pathname}`).toBe(mismatched(s));
+      expect(a.code).toEqual(expect.any(String));
+      expect(a.callback?.searchParams.get('state')).toBe(a.state);
+    }, (a) => expect([a.callback, a.last]).toEqual([undefined, 400])),
+    neighbour: async (s) => {
+      const a = await authorize(s);
+      expect(`${a.callback?.origin}${a.callback?.pathname}`).toBe(s.variables.SANDBOX_REDIRECT_URI);
+      issued(await redeem(s, a));
+    },
+  },
+  'pkce-mismatch-accepted': {
+    ...probing(p6, issued, (r) => refused(r, 400, 'invalid_grant')),
+    neighbour: async (s) => {
+      refused(await p7(s), 400, 'invalid_grant');
+      pkceRequired(await p8(s));
+      issued(await redeem(s, await authorize(s)));
+    },
+  },
+  'pkce-verifier-optional': {
+    ...probing(p7, issued, (r) => refused(r, 400, 'invalid_grant')),
+    neighbour: async (s) => {
+      refused(await p6(s), 400, 'invalid_grant');
+      pkceRequired(await p8(s));
+      issued(await redeem(s, await authorize(s)));
+    },
+  },
+  'pkce-not-required': {
+    ...probing(p8, ({ authorization, token }) => {
+      expect(authorization.code).toEqual(expect.any(String));
+      issued(token!);
+    }, pkceRequired),
+    neighbour: async (s) => refused(await p7(s), 400, 'invalid_grant'),
+  },
+  'refresh-broken': {
+    ...probing(p9, ({ refreshed }) => refused(refreshed, 400, 'invalid_grant'), ({ refreshed }) => issued(refreshed)),
+    neighbour: async (s) => expect((await resource(s, (await signIn(s)).access)).status).toBe(200),
+  },
+  'refresh-no-rotation': {
+    ...probing(p9, ({ original, refreshed }) => {
+      issued(refreshed);
+      expect(refreshed.json.refresh_token ?? original.refresh).toBe(original.refresh);
+    }, ({ original, refreshed }) => {
+      issued(refreshed);
+      expect(refreshed.json.refresh_token).toEqual(expect.any(String));
+      expect(refreshed.json.refresh_token).not.toBe(original.refresh);
+    }),
+    neighbour: async (s) => refused((await p14(s)).refreshed, 400, 'invalid_grant'),
+  },
+  'refresh-replay-allowed': {
+    ...probing(p10, ({ replay }) => issued(replay), ({ replay }) => refused(replay, 400, 'invalid_grant')),
+    neighbour: async (s) => refused((await p14(s)).refreshed, 400, 'invalid_grant'),
+  },
+  'refresh-scope-widened': {
+    ...probing(p11, issued, (r) => refused(r, 400, 'invalid_scope')),
+    neighbour: async (s) => expect((await p12(s)).json.scope).toBe('api:read'),
+  },
+  'refresh-scope-not-narrowed': {
+    ...probing(p12, (r) => {
+      issued(r);
+      expect(String(r.json.scope).split(' ').sort()).toEqual(['api:read', 'openid']);
+    }, (r) => expect(r.json.scope).toBe('api:read')),
+    neighbour: async (s) => refused(await p11(s), 400, 'invalid_scope'),
+  },
+  'refresh-any-client': {
+    ...probing(p13, issued, noToken),
+    neighbour: async (s) => {
+      issued((await p9(s)).refreshed);
+      // The client presenting the token must still authenticate.
+      const wrongSecret = basic(s.variables.SANDBOX_CLIENT_ID, WRONG_SECRET);
+      refused(await refresh(s, (await signIn(s)).refresh, { authorization: wrongSecret }), 401, 'invalid_client');
+    },
+  },
+  'revocation-ignored': {
+    ...probing(p14, ({ revocation, refreshed }) => {
+      expect(revocation.status).toBe(200);
+      issued(refreshed);
+    }, ({ revocation, refreshed }) => {
+      expect(revocation.status).toBe(200);
+      refused(refreshed, 400, 'invalid_grant');
+    }),
+    neighbour: async (s) => expect((await p15(s)).status).toBe(401),
+  },
+};
+
+describe('request fault profiles', () => {
+  let conformant: Sandbox;
+  beforeAll(async () => {
+    conformant = await startSandbox();
+  });
+  afterAll(() => conformant.close());
+
+  it('has a case for every request profile', () => {
+    expect(Object.keys(cases).sort()).toEqual(requestProfiles.map((p) => p.name).sort());
+  });
+
+  it('is the provider itself when there is no fault', () => {
+    const provider = () => undefined;
+    expect(frontDoor([], provider, [])).toBe(provider);
+  });
+
+  it.concurrent.for(Object.entries(cases))('%s', async ([name, { faulty, conformant: perSpec, neighbour, reference }]) => {
+    const sandbox = await startSandbox({ profile: name });
+    const compared = reference ? await startSandbox({ profile: reference }) : conformant;
+    try {
+      await Promise.all([faulty(sandbox), perSpec(compared), neighbour(sandbox)]);
+    } finally {
+      await Promise.all([sandbox.close(), compared === conformant ? undefined : compared.close()]);
+    }
+  });
+});

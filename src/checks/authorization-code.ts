@@ -1,21 +1,15 @@
 import { Blocked } from '../flows/blocked.js';
 import { codeRace, codeReplay, redirectMismatchAtAuthorize, redirectMismatchAtToken } from '../flows/code-probes.js';
 import type { SuiteFlows } from '../flows/suite-flows.js';
-import type { TokenResult } from '../flows/token.js';
 import { describeExchange } from '../http/exchange.js';
 import { defineCheck } from './check.js';
 import { rfc } from './spec.js';
 import { fail, pass, show } from './types.js';
+import { outcomeOf, refusedVerdict } from './verdicts.js';
 
 /** Checks of the authorization code itself (RFC 6749 §4.1), each on its own authorization. */
 
 const codeCheck = { area: 'authorization-code', level: 'MUST', scope: 'grant', grantTypes: ['authorization_code'] } as const;
-
-/** How a token request ended, for a report: status and error, never the tokens. */
-export function outcomeOf(result: TokenResult): string {
-  const { exchange } = result.token;
-  return `${describeExchange(exchange)}${result.accessToken ? ' with a token' : ''}`;
-}
 
 export const stateEchoed = defineCheck({
   id: 'authorization-code.state-echoed',
@@ -98,9 +92,7 @@ export const redirectUriAtToken = defineCheck({
     return { exchanges: result.exchanges, result };
   },
   judge: ({ result }) =>
-    result.accessToken
-      ? fail('the redirect_uri at the token endpoint MUST be identical to the one in the authorization request (RFC 6749 §4.1.3)', 'refused (invalid_grant)', outcomeOf(result))
-      : pass(outcomeOf(result)),
+    refusedVerdict(result, 'the redirect_uri at the token endpoint MUST be identical to the one in the authorization request (RFC 6749 §4.1.3)', 'refused (invalid_grant)'),
 });
 
 export const redirectUriAtAuthorize = defineCheck({

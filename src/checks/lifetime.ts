@@ -1,11 +1,11 @@
 import { NotApplicable } from '../flows/blocked.js';
 import { afterAccessTokenExpiry, afterCodeExpiry } from '../flows/long-probes.js';
 import { describeExchange } from '../http/exchange.js';
-import { outcomeOf } from './authorization-code.js';
 import { defineCheck } from './check.js';
 import { clocks, jwtAccessToken, tokenLifetime } from './evidence.js';
 import { rfc } from './spec.js';
 import { fail, pass, show } from './types.js';
+import { refusedVerdict } from './verdicts.js';
 
 /** How long tokens and codes live, against what the vendor documents and what the tokens themselves say. */
 
@@ -102,7 +102,5 @@ export const codeExpiry = defineCheck({
     return { exchanges: token.exchanges, lifetime, token };
   },
   judge: ({ lifetime, token }) =>
-    token.accessToken
-      ? fail('the authorization code MUST expire shortly after it is issued; the vendor documents this lifetime (RFC 6749 §4.1.2)', `refused after ${lifetime} s`, outcomeOf(token))
-      : pass(outcomeOf(token)),
+    refusedVerdict(token, 'the authorization code MUST expire shortly after it is issued; the vendor documents this lifetime (RFC 6749 §4.1.2)', `refused after ${lifetime} s`),
 });

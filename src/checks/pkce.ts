@@ -1,10 +1,10 @@
 import { NotApplicable } from '../flows/blocked.js';
 import { verifierProbe, withoutPkce } from '../flows/code-probes.js';
 import type { SuiteFlows } from '../flows/suite-flows.js';
-import { outcomeOf } from './authorization-code.js';
 import { defineCheck } from './check.js';
 import { rfc } from './spec.js';
 import { fail, pass } from './types.js';
+import { outcomeOf, refusedVerdict } from './verdicts.js';
 
 /** PKCE (RFC 7636) as the server enforces it, each on its own authorization. */
 
@@ -25,9 +25,7 @@ export const verifierMismatch = defineCheck({
   spec: rfc(7636, '4.6'),
   gather: verifier('wrong'),
   judge: ({ result }) =>
-    result.accessToken
-      ? fail('if the transformed code_verifier does not equal the code_challenge, the server MUST return invalid_grant (RFC 7636 §4.6)', 'refused (invalid_grant)', outcomeOf(result))
-      : pass(outcomeOf(result)),
+    refusedVerdict(result, 'if the transformed code_verifier does not equal the code_challenge, the server MUST return invalid_grant (RFC 7636 §4.6)', 'refused (invalid_grant)'),
 });
 
 export const verifierMissing = defineCheck({
@@ -37,9 +35,7 @@ export const verifierMissing = defineCheck({
   spec: rfc(7636, '4.6'),
   gather: verifier('missing'),
   judge: ({ result }) =>
-    result.accessToken
-      ? fail('a code bound to a code_challenge must not be redeemable without its verifier (RFC 7636 §4.6, RFC 9700 §2.1.1)', 'refused (invalid_grant or invalid_request)', outcomeOf(result))
-      : pass(outcomeOf(result)),
+    refusedVerdict(result, 'a code bound to a code_challenge must not be redeemable without its verifier (RFC 7636 §4.6, RFC 9700 §2.1.1)', 'refused (invalid_grant or invalid_request)'),
 });
 
 export const required = defineCheck({

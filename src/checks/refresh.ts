@@ -1,10 +1,10 @@
 import { Blocked, NotApplicable } from '../flows/blocked.js';
 import { mainRefresh, refreshAfterRevocation, refreshByOtherClient, refreshReplay, refreshScope } from '../flows/refresh-probes.js';
 import type { SuiteFlows } from '../flows/suite-flows.js';
-import { outcomeOf } from './authorization-code.js';
 import { defineCheck } from './check.js';
 import { rfc } from './spec.js';
 import { fail, pass, show } from './types.js';
+import { outcomeOf, refusedVerdict } from './verdicts.js';
 
 /** Refreshing an authorization_code grant's tokens (RFC 6749 §6), each probe that spends or revokes on its own authorization. */
 
@@ -56,10 +56,7 @@ export const replayRefused = defineCheck({
     }
     return { exchanges: [refreshed.token.exchange, replay.token.exchange], replay };
   },
-  judge: ({ replay }) =>
-    replay.accessToken
-      ? fail('with rotation, a refresh token that was already used MUST be refused, or a stolen one stays usable (RFC 9700 §4.14.2)', 'refused (invalid_grant)', outcomeOf(replay))
-      : pass(outcomeOf(replay)),
+  judge: ({ replay }) => refusedVerdict(replay, 'with rotation, a refresh token that was already used MUST be refused, or a stolen one stays usable (RFC 9700 §4.14.2)', 'refused (invalid_grant)'),
 });
 
 export const widerScopeRefused = defineCheck({
@@ -72,9 +69,7 @@ export const widerScopeRefused = defineCheck({
     return { exchanges: [refreshed.token.exchange], requested, refreshed };
   },
   judge: ({ requested, refreshed }) =>
-    refreshed.accessToken
-      ? fail('the requested scope MUST NOT include any scope not originally granted (RFC 6749 §6); expected invalid_scope', `refused for scope "${requested}"`, outcomeOf(refreshed))
-      : pass(outcomeOf(refreshed)),
+    refusedVerdict(refreshed, 'the requested scope MUST NOT include any scope not originally granted (RFC 6749 §6); expected invalid_scope', `refused for scope "${requested}"`),
 });
 
 export const narrowerScope = defineCheck({
@@ -106,9 +101,7 @@ export const boundToClient = defineCheck({
     return { exchanges: [refreshed.token.exchange], client, refreshed };
   },
   judge: ({ client, refreshed }) =>
-    refreshed.accessToken
-      ? fail('the server MUST verify that the refresh token was issued to the authenticated client (RFC 6749 §6)', `refused for client ${client}`, outcomeOf(refreshed))
-      : pass(outcomeOf(refreshed)),
+    refusedVerdict(refreshed, 'the server MUST verify that the refresh token was issued to the authenticated client (RFC 6749 §6)', `refused for client ${client}`),
 });
 
 export const revokedRefused = defineCheck({
@@ -121,8 +114,5 @@ export const revokedRefused = defineCheck({
     if (revocation.exchange.response?.status !== 200) throw new Blocked(`the revocation request was not accepted: ${revocation.exchange.response?.status ?? revocation.exchange.error}`, [revocation.exchange]);
     return { exchanges: [revocation.exchange, refreshed.token.exchange], refreshed };
   },
-  judge: ({ refreshed }) =>
-    refreshed.accessToken
-      ? fail('after revocation the token is invalid and can no longer be used (RFC 7009 §2.1, §2.2)', 'refused (invalid_grant)', outcomeOf(refreshed))
-      : pass(outcomeOf(refreshed)),
+  judge: ({ refreshed }) => refusedVerdict(refreshed, 'after revocation the token is invalid and can no longer be used (RFC 7009 §2.1, §2.2)', 'refused (invalid_grant)'),
 });

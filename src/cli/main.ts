@@ -92,11 +92,11 @@ function usage(): string {
     '',
     ...Object.entries(commands).map(([name, c]) => `  ${name.padEnd(9)} ${c.summary}`),
     '',
-    'Run `conformance <command> --help` for its options. Exit codes: 0 all checks passed, 1 a check failed, 2 usage or configuration error.',
+    'Run `conformance <command> --help` for its options. Exit codes: 0 no check failed, 1 a check failed or could not run, 2 usage or configuration error.',
   ].join('\n');
 }
 
-function commandHelp(name: string, command: Command): string {
+function commandHelp(command: Command): string {
   return [
     command.summary,
     '',
@@ -122,11 +122,11 @@ export async function main(argv: string[]): Promise<number> {
   try {
     values = parseArgs({ args: rest, options: { ...common, ...command.options }, strict: true, allowPositionals: false }).values;
   } catch (error) {
-    console.error(`${(error as Error).message}\n\n${commandHelp(name, command)}`);
+    console.error(`${(error as Error).message}\n\n${commandHelp(command)}`);
     return 2;
   }
   if (values.help) {
-    console.log(commandHelp(name, command));
+    console.log(commandHelp(command));
     return 0;
   }
   try {

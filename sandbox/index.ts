@@ -7,6 +7,7 @@ import { defaultSettings } from './authorization-server.js';
 import { needsUntrustedTls, resourceDeviations } from './faults.js';
 import { frontDoor } from './front-door.js';
 import { closeServer, listenOnLoopback } from './loopback.js';
+import { findProfile } from './emulators/toolkit.js';
 import { profiles } from './profiles.js';
 import { providerFaults } from './provider-faults.js';
 import { createResourceHandler, RESOURCE_PATH } from './resource-server.js';
@@ -35,10 +36,7 @@ const RESOURCE_SCOPE = 'api:read';
 
 /** Starts the reference authorization server and protected resource, broken as the profile says. */
 export async function startSandbox({ profile = 'conformant', port = 0, resourcePort = 0 }: SandboxOptions = {}): Promise<Sandbox> {
-  const selected = profiles.find((candidate) => candidate.name === profile);
-  if (!selected) {
-    throw new Error(`Unknown sandbox profile "${profile}"; valid profiles: ${profiles.map((p) => p.name).join(', ')}`);
-  }
+  const selected = findProfile('sandbox', profiles, profile);
 
   // Every listener started is closed by close(), also when a later step of the start fails.
   const servers: Server[] = [];

@@ -24,6 +24,13 @@ export const requestProfiles: FaultProfile[] = [
     requestFaults: [{ kind: 'accept-query-credentials' }],
   },
   {
+    name: 'json-body-accepted',
+    description: 'A token request with a JSON body instead of a form gets a token.',
+    breaks: ['error-response.form-body-required'],
+    faults: [],
+    requestFaults: [{ kind: 'accept-json-token-body' }],
+  },
+  {
     name: 'basic-error-400',
     description: 'A wrong secret sent with Basic is answered 400 invalid_client without WWW-Authenticate.',
     breaks: ['error-response.invalid-client-basic'],

@@ -3,10 +3,10 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { profiles, startSandbox, type Sandbox } from '../sandbox/index.js';
+import { startSandbox, type Sandbox } from '../sandbox/index.js';
 import { catalogue } from '../src/checks/catalogue.js';
 import { AREAS } from '../src/checks/types.js';
-import { cli, tempDir } from './helpers.js';
+import { cli, targets, tempDir } from './helpers.js';
 import { startMinimalProvider } from './fixtures/minimal-provider.js';
 
 const JWT = /eyJ[A-Za-z0-9_-]{10,}\.eyJ/;
@@ -39,7 +39,9 @@ function label(result: { labels: Array<{ name: string; value: string }> }, name:
   return result.labels.find((l) => l.name === name)?.value;
 }
 
-describe('conformance run against the embedded sandbox (the default)', () => {
+const VENDORS = ['1uphealth', 'bwell', 'local', 'medplum'];
+
+describe('conformance run with no configuration: the sandbox and every vendor emulator', () => {
   let run: Awaited<ReturnType<typeof cli>>;
   let out: Awaited<ReturnType<typeof reportArgs>>['paths'];
 
@@ -52,8 +54,9 @@ describe('conformance run against the embedded sandbox (the default)', () => {
   it('exits 0 and prints a summary', () => {
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^Running 1uphealth \(oneup emulator\), bwell \(bwell emulator\), local \(embedded sandbox\), medplum \(medplum emulator\)$/m);
     expect(run.stdout).toMatch(/^local\s+\d+ passed, \d+ skipped$/m);
-    expect(run.stdout).toMatch(/^\d+ passed, 0 failed, 0 warnings, 0 known deviations, 0 could not run, \d+ skipped$/m);
+    expect(run.stdout).toMatch(/^\d+ passed, 0 failed, 0 warnings, \d+ known deviations, 0 could not run, \d+ skipped$/m);
   });
 
   it('writes JUnit with check-id test names and vendor.area classnames', async () => {
@@ -64,8 +67,9 @@ describe('conformance run against the embedded sandbox (the default)', () => {
       const id = name!.split(/[ :]/)[0]!;
       const check = catalogue.find((c) => c.id === id);
       expect(check, name).toBeDefined();
-      expect(classname).toBe(`local.${check!.area}`);
+      expect(classname).toMatch(new RegExp(`^(${VENDORS.join('|')})\\.${check!.area}$`));
     }
+    expect(new Set(cases.map(([, , classname]) => classname!.split('.')[0]))).toEqual(new Set(VENDORS));
     expect(xml).not.toContain('<failure');
   });
 
@@ -76,15 +80,19 @@ describe('conformance run against the embedded sandbox (the default)', () => {
       const check = catalogue.find((c) => c.id === label(result, 'story'));
       expect(check, result.name).toBeDefined();
       expect(result.name.startsWith(check!.id)).toBe(true);
-      expect(label(result, 'epic')).toBe('local');
+      expect(VENDORS).toContain(label(result, 'epic'));
       expect(label(result, 'feature')).toBe(check!.area);
       expect(AREAS).toContain(label(result, 'feature'));
       expect(label(result, 'tag')).toBe(check!.spec.ref);
       expect(result.links.map((l) => l.url)).toContain(check!.spec.url);
       expect(label(result, 'severity')).toBe(check!.level === 'MUST' ? 'critical' : 'normal');
-      expect(label(result, 'outcome')).toBe(result.status === 'passed' ? 'pass' : 'skipped');
+      expect(label(result, 'outcome')).toBe(result.status === 'passed' ? 'pass' : label(result, 'outcome') === 'deviation' ? 'deviation' : 'skipped');
       if (result.status === 'passed') expect(result.steps.flatMap((s) => s.attachments).length).toBeGreaterThan(0);
     }
+  });
+
+  it('has one epic per vendor', async () => {
+    expect(new Set((await allureResults(out.results)).map((r) => label(r, 'epic')))).toEqual(new Set(VENDORS));
   });
 
   it('writes the HTML report and the markdown summary', async () => {
@@ -174,6 +182,35 @@ describe('the generic suite against the full sandbox, every part configured', ()
   });
 });
 
+describe('conformance init', () => {
+  it('writes a starter suite from the running sandbox that then runs green', async () => {
+    const sandbox = await startSandbox();
+    try {
+      const dir = await tempDir();
+      const out = join(dir, 'acme.yaml');
+      const v = sandbox.variables;
+      const init = await cli(['init', '--discovery', v.SANDBOX_DISCOVERY_URL!, '--vendor', 'acme', '--out', out]);
+      expect(init.code, init.stderr).toBe(0);
+      const text = await readFile(out, 'utf8');
+      expect(text).toMatch(/^# yaml-language-server: \$schema=/);
+      expect(text).toContain('type: client_credentials');
+      expect(text).toContain('pkce: S256');
+      const { args } = await reportArgs();
+      const run = await cli(['run', '--suite', out, '--no-html', ...args], {
+        env: {
+          ACME_CLIENT_ID: v.SANDBOX_CLIENT_ID!, ACME_CLIENT_SECRET: v.SANDBOX_CLIENT_SECRET!, ACME_SCOPE: v.SANDBOX_SCOPE!,
+          ACME_AUTH_CLIENT_ID: v.SANDBOX_AUTH_CLIENT_ID!, ACME_AUTH_CLIENT_SECRET: v.SANDBOX_AUTH_CLIENT_SECRET!, ACME_REDIRECT_URI: v.SANDBOX_REDIRECT_URI!,
+        },
+      });
+      expect(run.code, run.stdout + run.stderr).toBe(0);
+      expect(run.stdout).toMatch(/^\d+ passed, 0 failed, 0 warnings, 0 known deviations, 0 could not run, \d+ skipped$/m);
+      expect((await cli(['init', '--discovery', v.SANDBOX_DISCOVERY_URL!, '--out', out])).code).toBe(2);
+    } finally {
+      await sandbox.close();
+    }
+  });
+});
+
 describe('a failing check', () => {
   it('exits 1 and says expected vs actual and the spec section, in the console, JUnit and summary', async () => {
     const { paths, args } = await reportArgs();
@@ -189,17 +226,18 @@ describe('a failing check', () => {
   });
 });
 
-describe.concurrent('every fault profile through the CLI', () => {
-  it.each(profiles.filter((p) => p.breaks.length > 0).map((p) => [p.name, p] as const))('%s: the broken rule comes first', async (_, profile) => {
+describe.concurrent('every fault profile through the CLI', async () => {
+  const cases = (await targets()).flatMap((t) => t.profiles.filter((p) => p.breaks.length > 0).map((p) => [`${t.name}: ${p.name}`, t.suite, p] as const));
+  it.each(cases)('%s: the broken rule comes first', async (_, suite, profile) => {
     const { args } = await reportArgs();
-    const run = await cli(['run', '--suite', 'local', '--profile', profile.name, '--no-html', ...(profile.long ? ['--long'] : []), ...args]);
+    const run = await cli(['run', '--suite', suite, '--profile', profile.name, '--no-html', ...(profile.long ? ['--long'] : []), ...args]);
     const must = profile.breaks.some((id) => catalogue.find((c) => c.id === id)?.level === 'MUST');
     // The summary begins after the "Running …" line and a blank line.
     const [header, first] = run.stdout.split('\n').slice(2);
     expect(header, run.stdout).toBe(must ? 'Broken rules (MUST):' : 'Warnings (SHOULD):');
     expect(profile.breaks.some((id) => first?.includes(` ${id}`)), first).toBe(true);
     expect(run.code, run.stdout).toBe(must ? 1 : 0);
-    if (!must) expect((await cli(['run', '--suite', 'local', '--profile', profile.name, '--no-html', '--strict', ...args])).code).toBe(1);
+    if (!must) expect((await cli(['run', '--suite', suite, '--profile', profile.name, '--no-html', '--strict', ...args])).code).toBe(1);
   });
 });
 

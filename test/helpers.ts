@@ -1,9 +1,11 @@
 import { spawn } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Sandbox } from '../sandbox/index.js';
+import { emulators } from '../sandbox/emulators/index.js';
+import { profiles, startSandbox, type Sandbox } from '../sandbox/index.js';
 import { startChecks, type RunOptions } from '../src/engine/evaluate.js';
 import { addSecret } from '../src/secrets.js';
 import { resolveSuite } from '../src/suite/load.js';
@@ -11,12 +13,35 @@ import { readSuite } from '../src/suite/read.js';
 
 export const root = fileURLToPath(new URL('..', import.meta.url));
 
-/** Runs the local suite's checks in-process against a started sandbox: check id, subject, outcome. */
-export async function runLocalSuite(sandbox: Sandbox, options: RunOptions = {}, deviations?: Record<string, string>) {
-  const suite = { ...resolveSuite(await readSuite(join(root, 'suites/local.yaml')), sandbox.variables), ...(deviations && { deviations }) };
+/** Runs a suite's checks in-process against a started sandbox or emulator: check id, subject, outcome. */
+export async function runSuite(file: string, server: { variables: Record<string, string> }, options: RunOptions = {}, deviations?: Record<string, string>) {
+  const resolved = resolveSuite(await readSuite(join(root, file)), { ...server.variables });
+  const suite = deviations ? { ...resolved, deviations } : resolved;
   suite.secrets.forEach(addSecret);
   const started = startChecks([suite], options);
   return Promise.all(started.map(async (s) => ({ id: s.check.id, subject: s.subject, outcome: await s.outcome })));
+}
+
+export function runLocalSuite(sandbox: Sandbox, options: RunOptions = {}, deviations?: Record<string, string>) {
+  return runSuite('suites/local.yaml', sandbox, options, deviations);
+}
+
+export interface Target {
+  /** "sandbox" or the emulator's name. */
+  name: string;
+  /** The suite that runs against it, relative to the project. */
+  suite: string;
+  profiles: readonly { name: string; breaks: string[]; long?: boolean }[];
+  start(profile: string): Promise<{ variables: Record<string, string>; close(): Promise<void> }>;
+}
+
+/** Everything a suite runs against: the reference sandbox with the local suite, and each vendor emulator with its suite. */
+export async function targets(): Promise<Target[]> {
+  const suites = await Promise.all(readdirSync(join(root, 'suites')).map(async (f) => ({ file: `suites/${f}`, data: (await readSuite(join(root, 'suites', f))).data })));
+  return [
+    { name: 'sandbox', suite: 'suites/local.yaml', profiles, start: (profile) => startSandbox({ profile }) },
+    ...emulators.map((e) => ({ name: e.name, suite: suites.find((s) => s.data.emulator === e.name)!.file, profiles: e.profiles, start: (profile: string) => e.start(profile) })),
+  ];
 }
 
 export interface CliResult {

@@ -1,51 +1,29 @@
-import { createHash, randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { request } from 'undici';
 import { frontDoor } from '../sandbox/front-door.js';
 import { startSandbox, type Sandbox } from '../sandbox/index.js';
 import { requestProfiles } from '../sandbox/request-profiles.js';
+import {
+  authorize,
+  basic,
+  call,
+  clientCredentials,
+  getResource,
+  machineAuth,
+  postForm,
+  randomValue,
+  redeem,
+  refresh,
+  revoke,
+  type Reply,
+} from './sandbox-client.js';
 
 /**
  * Each request-level profile against the probe it targets: the fault shows there, the same probe on a conformant
  * sandbox is answered per spec, and a neighbouring probe stays conformant on the profile.
  */
 
-interface Reply {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  text: string;
-  json: Record<string, unknown>;
-}
-
-async function call(url: string | URL, init: Parameters<typeof request>[1] = {}): Promise<Reply> {
-  const response = await request(url, init);
-  const text = await response.body.text();
-  let json: Record<string, unknown> = {};
-  try {
-    json = JSON.parse(text) as Record<string, unknown>;
-  } catch {
-    // Not every reply is JSON; the cases that care say so.
-  }
-  return { status: response.statusCode, headers: response.headers, text, json };
-}
-
-function basic(id: string | undefined, secret: string | undefined): string {
-  return `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
-}
-
-const machine = ({ variables: v }: Sandbox) => basic(v.SANDBOX_CLIENT_ID, v.SANDBOX_CLIENT_SECRET);
-const app = ({ variables: v }: Sandbox) => basic(v.SANDBOX_AUTH_CLIENT_ID, v.SANDBOX_AUTH_CLIENT_SECRET);
 const mismatched = ({ variables: v }: Sandbox) => `${v.SANDBOX_REDIRECT_URI}-mismatch`;
-const randomValue = () => randomBytes(32).toString('base64url');
-
-function postForm(url: string, body: string | Record<string, string>, headers: Record<string, string> = {}): Promise<Reply> {
-  return call(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
-    body: typeof body === 'string' ? body : new URLSearchParams(body).toString(),
-  });
-}
 
 // ---- Token endpoint probes (client sandbox-machine) ----------------------------------------------------------------
 
@@ -53,67 +31,26 @@ const WRONG_SECRET = 'conformance-wrong-secret';
 
 const e1 = (s: Sandbox) => postForm(`${s.issuer}/token`, 'grant_type=client_credentials', { authorization: basic(s.variables.SANDBOX_CLIENT_ID, WRONG_SECRET) });
 const e2 = (s: Sandbox) => postForm(`${s.issuer}/token`, { grant_type: 'client_credentials', client_id: s.variables.SANDBOX_CLIENT_ID!, client_secret: WRONG_SECRET });
-const e3 = (s: Sandbox) => postForm(`${s.issuer}/token`, 'grant_type=urn:oauth-conformance:unknown-grant', { authorization: machine(s) });
-const e4 = (s: Sandbox) => postForm(`${s.issuer}/token`, 'scope=api%3Aread', { authorization: machine(s) });
-const e5 = (s: Sandbox) => postForm(`${s.issuer}/token`, 'grant_type=client_credentials&grant_type=client_credentials', { authorization: machine(s) });
-const e6 = (s: Sandbox) => call(`${s.issuer}/token?grant_type=client_credentials`, { headers: { authorization: machine(s) } });
+const e3 = (s: Sandbox) => postForm(`${s.issuer}/token`, 'grant_type=urn:oauth-conformance:unknown-grant', { authorization: machineAuth(s) });
+const e4 = (s: Sandbox) => postForm(`${s.issuer}/token`, 'scope=api%3Aread', { authorization: machineAuth(s) });
+const e5 = (s: Sandbox) => postForm(`${s.issuer}/token`, 'grant_type=client_credentials&grant_type=client_credentials', { authorization: machineAuth(s) });
+const e6 = (s: Sandbox) => call(`${s.issuer}/token?grant_type=client_credentials`, { headers: { authorization: machineAuth(s) } });
 const e7 = (s: Sandbox) => {
   const query = new URLSearchParams({ client_id: s.variables.SANDBOX_CLIENT_ID!, client_secret: s.variables.SANDBOX_CLIENT_SECRET! });
   return postForm(`${s.issuer}/token?${query}`, 'grant_type=client_credentials');
 };
+const e8 = (s: Sandbox) =>
+  call(`${s.issuer}/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ grant_type: 'client_credentials', client_id: s.variables.SANDBOX_CLIENT_ID, client_secret: s.variables.SANDBOX_CLIENT_SECRET }),
+  });
 const refusals = (s: Sandbox) => Promise.all([e1(s), e2(s), e3(s), e4(s), e5(s)]);
-const clientCredentials = (s: Sandbox) => postForm(`${s.issuer}/token`, { grant_type: 'client_credentials', scope: 'api:read' }, { authorization: machine(s) });
 
 /** Status and error of E1–E5 on a conformant server. */
 const CONFORMANT_REFUSALS = [[401, 'invalid_client'], [401, 'invalid_client'], [400, 'unsupported_grant_type'], [400, 'invalid_request'], [400, 'invalid_request']];
 
 // ---- Authorization code probes (client sandbox-app) ----------------------------------------------------------------
-
-interface Authorization {
-  state: string;
-  verifier: string;
-  /** The redirect back to the client, if one came. */
-  callback?: URL;
-  code?: string;
-  /** Status of the last answer from the authorization server. */
-  last: number;
-}
-
-/** GET /auth, then same-origin redirects with a cookie jar, until a redirect leaves the issuer or none comes. */
-async function authorize(s: Sandbox, { redirectUri = s.variables.SANDBOX_REDIRECT_URI!, pkce = true } = {}): Promise<Authorization> {
-  const state = randomValue();
-  const verifier = randomValue();
-  const query = new URLSearchParams({
-    client_id: s.variables.SANDBOX_AUTH_CLIENT_ID!,
-    response_type: 'code',
-    redirect_uri: redirectUri,
-    scope: 'openid offline_access api:read',
-    state,
-    nonce: randomValue(),
-    ...(pkce ? { code_challenge: createHash('sha256').update(verifier).digest('base64url'), code_challenge_method: 'S256' } : {}),
-  });
-  const jar = new Map<string, string>();
-  let next = new URL(`${s.issuer}/auth?${query}`);
-  for (;;) {
-    const response = await request(next, { headers: { cookie: [...jar].map(([name, value]) => `${name}=${value}`).join('; ') } });
-    await response.body.dump();
-    for (const cookie of [response.headers['set-cookie'] ?? []].flat()) {
-      const [name = '', value = ''] = cookie.split(';')[0]!.split(/=(.*)/);
-      if (value) jar.set(name, value);
-      else jar.delete(name);
-    }
-    const location = response.headers.location;
-    if (typeof location !== 'string') return { state, verifier, last: response.statusCode };
-    next = new URL(location, next);
-    if (next.origin !== s.issuer) return { state, verifier, callback: next, code: next.searchParams.get('code') ?? undefined, last: response.statusCode };
-  }
-}
-
-function redeem(s: Sandbox, a: Authorization, { verifier = a.verifier as string | null, redirectUri = s.variables.SANDBOX_REDIRECT_URI! } = {}) {
-  const params: Record<string, string> = { grant_type: 'authorization_code', code: String(a.code), redirect_uri: redirectUri };
-  if (verifier !== null) params.code_verifier = verifier;
-  return postForm(`${s.issuer}/token`, params, { authorization: app(s) });
-}
 
 /** P1: a fresh authorization redeemed for its tokens. */
 async function signIn(s: Sandbox): Promise<{ access: string; refresh: string; expiresIn: number }> {
@@ -122,12 +59,7 @@ async function signIn(s: Sandbox): Promise<{ access: string; refresh: string; ex
   return { access: String(tokens.json.access_token), refresh: String(tokens.json.refresh_token), expiresIn: Number(tokens.json.expires_in) };
 }
 
-function refresh(s: Sandbox, token: string, { scope, authorization = app(s) }: { scope?: string; authorization?: string } = {}) {
-  return postForm(`${s.issuer}/token`, { grant_type: 'refresh_token', refresh_token: token, ...(scope ? { scope } : {}) }, { authorization });
-}
-
-const revoke = (s: Sandbox, token: string, hint: string) => postForm(`${s.issuer}/token/revocation`, { token, token_type_hint: hint }, { authorization: app(s) });
-const resource = (s: Sandbox, token: string) => call(s.variables.SANDBOX_RESOURCE_URL!, { headers: { authorization: `Bearer ${token}` } });
+const resource = (s: Sandbox, token: string) => getResource(s, `Bearer ${token}`);
 
 async function p2(s: Sandbox) {
   const a = await authorize(s);
@@ -158,7 +90,7 @@ async function p10(s: Sandbox) {
 }
 const p11 = async (s: Sandbox) => refresh(s, (await signIn(s)).refresh, { scope: 'openid offline_access api:read api:write' });
 const p12 = async (s: Sandbox) => refresh(s, (await signIn(s)).refresh, { scope: 'api:read' });
-const p13 = async (s: Sandbox) => refresh(s, (await signIn(s)).refresh, { authorization: machine(s) });
+const p13 = async (s: Sandbox) => refresh(s, (await signIn(s)).refresh, { authorization: machineAuth(s) });
 async function p14(s: Sandbox) {
   const { refresh: token } = await signIn(s);
   const revocation = await revoke(s, token, 'refresh_token');
@@ -240,6 +172,10 @@ const cases: Record<string, Case> = {
   'query-credentials-accepted': {
     ...probing(e7, issued, (r) => refused(r, 400, 'invalid_request')),
     neighbour: async (s) => noToken(await e6(s)),
+  },
+  'json-body-accepted': {
+    ...probing(e8, issued, noToken),
+    neighbour: async (s) => noToken(await e7(s)),
   },
   'basic-error-400': {
     ...probing(e1, (r) => {

@@ -1,101 +1,46 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { connect } from 'node:tls';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { request } from 'undici';
 import { compactVerify, createLocalJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify, type JWK } from 'jose';
 import { profiles, startSandbox, type Sandbox } from '../sandbox/index.js';
 // Their cases are in sandbox-request-faults.test.ts.
 import { requestProfiles } from '../sandbox/request-profiles.js';
+import {
+  authorize,
+  browse,
+  call,
+  clientCredentials,
+  getResource,
+  introspect,
+  postForm,
+  redeem,
+  refresh,
+  revoke,
+  type Hop,
+  type Reply,
+} from './sandbox-client.js';
 
-interface Reply {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  json: Record<string, unknown>;
-}
-
-async function call(url: string, init: Parameters<typeof request>[1] = {}): Promise<Reply> {
-  const response = await request(url, init);
-  const text = await response.body.text();
-  let json: Record<string, unknown> = {};
-  try {
-    json = JSON.parse(text) as Record<string, unknown>;
-  } catch {
-    // Not every reply is JSON; tests that need a body assert on it.
-  }
-  return { status: response.statusCode, headers: response.headers, json };
-}
-
-function basic(id: string, secret: string): string {
-  return `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
-}
-
-function post(url: string, params: Record<string, string>, authorization: string): Promise<Reply> {
-  return call(url, {
-    method: 'POST',
-    headers: { authorization, 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams(params).toString(),
-  });
-}
-
-function getResource(sandbox: Sandbox, authorization?: string): Promise<Reply> {
-  return call(sandbox.variables.SANDBOX_RESOURCE_URL!, { headers: authorization ? { authorization } : {} });
-}
-
-function clientCredentials(sandbox: Sandbox, params: Record<string, string> = { scope: sandbox.variables.SANDBOX_SCOPE! }) {
-  const { SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET } = sandbox.variables;
-  return post(`${sandbox.issuer}/token`, { grant_type: 'client_credentials', ...params }, basic(SANDBOX_CLIENT_ID!, SANDBOX_CLIENT_SECRET!));
+/** Asserts that every answer on the way was a redirect; the paths visited. */
+function redirectsOnly(hops: Hop[]): string[] {
+  for (const { url, status } of hops) expect(status, `redirect from ${url.pathname}`).toBeOneOf([302, 303]);
+  return hops.map(({ url }) => url.pathname);
 }
 
 /** GETs `url` and follows same-origin redirects with a cookie jar until one leaves the origin. */
 async function followToRedirectUri(url: string): Promise<{ location: URL; hops: string[] }> {
-  const jar = new Map<string, string>();
-  const hops: string[] = [];
-  let next = new URL(url);
-  while (next.origin === new URL(url).origin) {
-    hops.push(next.pathname);
-    const response = await request(next, { headers: { cookie: [...jar].map(([name, value]) => `${name}=${value}`).join('; ') } });
-    await response.body.dump();
-    for (const cookie of [response.headers['set-cookie'] ?? []].flat()) {
-      const [name = '', value = ''] = cookie.split(';')[0]!.split(/=(.*)/);
-      if (value) jar.set(name, value);
-      else jar.delete(name);
-    }
-    expect(response.statusCode, `redirect from ${next.pathname}`).toBeOneOf([302, 303]);
-    next = new URL(String(response.headers.location), next);
-  }
-  return { location: next, hops };
+  const { hops, location } = await browse(url);
+  return { hops: redirectsOnly(hops), location: location! };
 }
 
 const NONCE = 'nonce-456';
 
 /** Authorization code flow with PKCE S256 and the code exchange; returns the token response. */
 async function authorizationCode(sandbox: Sandbox) {
-  const v = sandbox.variables;
-  const verifier = randomBytes(32).toString('base64url');
-  const query = new URLSearchParams({
-    client_id: v.SANDBOX_AUTH_CLIENT_ID!,
-    response_type: 'code',
-    redirect_uri: v.SANDBOX_REDIRECT_URI!,
-    scope: 'openid offline_access api:read',
-    state: 'state-123',
-    nonce: NONCE,
-    code_challenge: createHash('sha256').update(verifier).digest('base64url'),
-    code_challenge_method: 'S256',
-  });
-  const { location, hops } = await followToRedirectUri(`${sandbox.issuer}/auth?${query}`);
-  const redemption = {
-    grant_type: 'authorization_code',
-    code: String(location.searchParams.get('code')),
-    redirect_uri: v.SANDBOX_REDIRECT_URI!,
-    code_verifier: verifier,
-  };
-  const tokens = await post(`${sandbox.issuer}/token`, redemption, appAuth(sandbox));
-  return { location, hops, tokens, redeemAgain: () => post(`${sandbox.issuer}/token`, redemption, appAuth(sandbox)) };
-}
-
-function appAuth(sandbox: Sandbox): string {
-  return basic(sandbox.variables.SANDBOX_AUTH_CLIENT_ID!, sandbox.variables.SANDBOX_AUTH_CLIENT_SECRET!);
+  const authorization = await authorize(sandbox, { state: 'state-123', nonce: NONCE });
+  const hops = redirectsOnly(authorization.hops);
+  const tokens = await redeem(sandbox, authorization);
+  return { location: authorization.callback!, hops, tokens, redeemAgain: () => redeem(sandbox, authorization) };
 }
 
 async function machineToken(sandbox: Sandbox): Promise<string> {
@@ -104,10 +49,6 @@ async function machineToken(sandbox: Sandbox): Promise<string> {
 
 async function userTokens(sandbox: Sandbox): Promise<Record<string, unknown>> {
   return (await authorizationCode(sandbox)).tokens.json;
-}
-
-function revoke(sandbox: Sandbox, token: string): Promise<Reply> {
-  return post(`${sandbox.issuer}/token/revocation`, { token, token_type_hint: 'access_token' }, appAuth(sandbox));
 }
 
 /** Verifies a JWT's signature with the keys the sandbox publishes; its claims are each test's to judge. */
@@ -228,11 +169,7 @@ describe('conformant sandbox', () => {
 
   it('accepts client_secret_post too', async () => {
     const { SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET } = sandbox.variables;
-    const { status } = await call(`${sandbox.issuer}/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: SANDBOX_CLIENT_ID!, client_secret: SANDBOX_CLIENT_SECRET! }).toString(),
-    });
+    const { status } = await postForm(`${sandbox.issuer}/token`, { grant_type: 'client_credentials', client_id: SANDBOX_CLIENT_ID!, client_secret: SANDBOX_CLIENT_SECRET! });
     expect(status).toBe(200);
   });
 
@@ -303,25 +240,24 @@ describe('conformant sandbox', () => {
 
   it('rotates refresh tokens, with a valid at_hash in the refreshed ID Token', async () => {
     const tokens = await userTokens(sandbox);
-    const refresh = (token: unknown) => post(`${sandbox.issuer}/token`, { grant_type: 'refresh_token', refresh_token: String(token) }, appAuth(sandbox));
-    const rotated = await refresh(tokens.refresh_token);
+    const rotated = await refresh(sandbox, String(tokens.refresh_token));
     expect(rotated.status).toBe(200);
     expect(rotated.json.refresh_token).toEqual(expect.any(String));
     expect(rotated.json.refresh_token).not.toBe(tokens.refresh_token);
     expect((await verifyJwt(sandbox, rotated.json.id_token)).payload.at_hash).toBe(atHash(rotated.json.access_token));
     expect((await getResource(sandbox, `Bearer ${String(rotated.json.access_token)}`)).status).toBe(200);
-    const replayed = await refresh(tokens.refresh_token);
+    const replayed = await refresh(sandbox, String(tokens.refresh_token));
     expect(replayed.status).toBe(400);
     expect(replayed.json.error).toBe('invalid_grant');
   });
 
   it('introspects and revokes access tokens', async () => {
     const token = String((await userTokens(sandbox)).access_token);
-    const introspected = await post(`${sandbox.issuer}/token/introspection`, { token }, appAuth(sandbox));
+    const introspected = await introspect(sandbox, token);
     expect(introspected.json).toMatchObject({ active: true, sub: 'test-user', scope: 'api:read', aud: sandbox.variables.SANDBOX_RESOURCE_URL });
 
-    expect((await revoke(sandbox, token)).status).toBe(200);
-    expect((await post(`${sandbox.issuer}/token/introspection`, { token }, appAuth(sandbox))).json).toEqual({ active: false });
+    expect((await revoke(sandbox, token, 'access_token')).status).toBe(200);
+    expect((await introspect(sandbox, token)).json).toEqual({ active: false });
     const refused = await getResource(sandbox, `Bearer ${token}`);
     expect(refused.status).toBe(401);
     expect(refused.headers['www-authenticate']).toMatch(/error="invalid_token"/);
@@ -506,7 +442,7 @@ describe('fault profiles', () => {
       },
       async intact(sandbox) {
         const tokens = await userTokens(sandbox);
-        const refreshed = await post(`${sandbox.issuer}/token`, { grant_type: 'refresh_token', refresh_token: String(tokens.refresh_token) }, appAuth(sandbox));
+        const refreshed = await refresh(sandbox, String(tokens.refresh_token));
         expect(refreshed.status).toBe(200);
         await machineTokenAccepted(sandbox);
       },
@@ -627,11 +563,11 @@ describe('fault profiles', () => {
         await outliveAccessTokens();
         await accepted(sandbox, machine);
         await accepted(sandbox, user.access_token);
-        expect((await post(`${sandbox.issuer}/token/introspection`, { token: String(user.access_token) }, appAuth(sandbox))).json).toEqual({ active: false });
+        expect((await introspect(sandbox, String(user.access_token))).json).toEqual({ active: false });
       },
       async intact(sandbox) {
         const token = String((await userTokens(sandbox)).access_token);
-        await revoke(sandbox, token);
+        await revoke(sandbox, token, 'access_token');
         expect((await getResource(sandbox, `Bearer ${token}`)).status).toBe(401);
       },
     },
@@ -680,7 +616,7 @@ describe('fault profiles', () => {
       async intact(sandbox) {
         // A token that was issued and then revoked is still refused: only made-up tokens get through.
         const token = String((await userTokens(sandbox)).access_token);
-        expect((await revoke(sandbox, token)).status).toBe(200);
+        expect((await revoke(sandbox, token, 'access_token')).status).toBe(200);
         expect((await getResource(sandbox, `Bearer ${token}`)).status).toBe(401);
       },
     },
@@ -704,8 +640,8 @@ describe('fault profiles', () => {
     'revoked-token-accepted': {
       async fault(sandbox) {
         const token = String((await userTokens(sandbox)).access_token);
-        expect((await revoke(sandbox, token)).status).toBe(200);
-        expect((await post(`${sandbox.issuer}/token/introspection`, { token }, appAuth(sandbox))).json).toEqual({ active: false });
+        expect((await revoke(sandbox, token, 'access_token')).status).toBe(200);
+        expect((await introspect(sandbox, token)).json).toEqual({ active: false });
         await accepted(sandbox, token);
       },
       async intact(sandbox) {

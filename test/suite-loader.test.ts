@@ -281,7 +281,7 @@ describe('resolveSuite: references and URLs', () => {
     const suite = load(text);
     expect(suite.discoveryUrl).toBe(expected);
     // The issuer itself is compared character for character later: it is kept as written.
-    expect(suite.discovery.issuer).toBe(issuer);
+    expect(suite.discovery?.issuer).toBe(issuer);
   });
 });
 
@@ -291,8 +291,11 @@ describe('shipped suites', () => {
   it('parses every suite in suites/', async () => {
     const sources = await Promise.all(suiteFiles([], suitesDir).map((file) => readSuite(file)));
     expect(sources.map((s) => [s.name, s.data.vendor])).toEqual([
+      ['1uphealth', '1uphealth'],
+      ['bwell', 'bwell'],
       ['generic-oidc', 'generic-oidc'],
       ['local', 'local'],
+      ['medplum', 'medplum'],
     ]);
   });
 
@@ -333,13 +336,13 @@ describe('shipped suites', () => {
 describe('suiteFiles', () => {
   it('maps names to files and keeps paths', () => {
     expect(suiteFiles(['local'], suitesDir)).toEqual([join(suitesDir, 'local.yaml')]);
-    expect(suiteFiles([], suitesDir)).toEqual([join(suitesDir, 'generic-oidc.yaml'), join(suitesDir, 'local.yaml')]);
+    expect(suiteFiles([], suitesDir)).toEqual(['1uphealth', 'bwell', 'generic-oidc', 'local', 'medplum'].map((name) => join(suitesDir, `${name}.yaml`)));
     expect(suiteFiles(['/elsewhere/acme.yaml'], suitesDir)).toEqual(['/elsewhere/acme.yaml']);
   });
 
   it('rejects an unknown name, listing the available ones', () => {
     expect(problemsOf(() => suiteFiles(['okta'], suitesDir))).toEqual([
-      { message: `--suite okta: no suite of that name in ${suitesDir}`, fix: 'use one of: generic-oidc, local, or a path to a suite file' },
+      { message: `--suite okta: no suite of that name in ${suitesDir}`, fix: 'use one of: 1uphealth, bwell, generic-oidc, local, medplum, or a path to a suite file' },
     ]);
   });
 });

@@ -1,4 +1,4 @@
-import { Blocked } from '../flows/blocked.js';
+import { Blocked, NotApplicable } from '../flows/blocked.js';
 import { codeRace, codeReplay, redirectMismatchAtAuthorize, redirectMismatchAtToken } from '../flows/code-probes.js';
 import type { SuiteFlows } from '../flows/suite-flows.js';
 import { describeExchange } from '../http/exchange.js';
@@ -17,6 +17,7 @@ export const stateEchoed = defineCheck({
   ...codeCheck,
   spec: rfc(6749, '4.1.2'),
   gather: async (flows: SuiteFlows, grant: string) => {
+    if (flows.codeGrant(grant).code.strategy === 'api') throw new NotApplicable('the api strategy has no redirect to carry state');
     const token = await flows.token(grant);
     const authorization = token.authorization!;
     return { exchanges: authorization.exchanges, sent: authorization.state, returned: authorization.callback?.searchParams.get('state') ?? undefined };

@@ -35,6 +35,7 @@ export const catalogue: Check[] = [
   tokenResponse.jwtIssuer,
   tokenResponse.jwtExpiry,
   tokenResponse.rfc9068Claims,
+  tokenResponse.jwtDeclaredClaims,
   tokenResponse.idTokenSignature,
   tokenResponse.idTokenIssuer,
   tokenResponse.idTokenAudience,
@@ -52,6 +53,7 @@ export const catalogue: Check[] = [
   errorResponse.getRefused,
   errorResponse.duplicateParameter,
   errorResponse.queryCredentials,
+  errorResponse.formBodyRequired,
   authorizationCode.stateEchoed,
   authorizationCode.singleUse,
   authorizationCode.parallelRedemption,
@@ -67,6 +69,7 @@ export const catalogue: Check[] = [
   refresh.widerScopeRefused,
   refresh.narrowerScope,
   refresh.boundToClient,
+  refresh.requiresScope,
   refresh.revokedRefused,
   lifetime.expiresInRange,
   lifetime.jwtExpConsistent,
@@ -81,6 +84,8 @@ export const catalogue: Check[] = [
   resourceAccess.insufficientScope,
   resourceAccess.queryToken,
   resourceAccess.revokedRefused,
+  resourceAccess.headerAuthAccepted,
+  resourceAccess.headerWriteRefused,
   transport.tls,
 ];
 

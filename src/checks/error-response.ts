@@ -178,6 +178,17 @@ export const duplicateParameter = defineCheck({
   judge: refused('request parameters MUST NOT be included more than once; such a request is invalid_request (RFC 6749 §3.1, §5.2)', 'refused'),
 });
 
+export const formBodyRequired = defineCheck({
+  id: 'error-response.form-body-required',
+  title: 'a JSON body instead of a form gets no token',
+  area: 'error-response',
+  level: 'SHOULD',
+  scope: 'suite',
+  spec: rfc(6749, '4.4.2'),
+  gather: probe('json-body'),
+  judge: refused('token requests are application/x-www-form-urlencoded (RFC 6749 §3.2, §4.4.2); accepting other bodies invites clients that break elsewhere', 'refused'),
+});
+
 export const queryCredentials = defineCheck({
   id: 'error-response.query-credentials',
   title: 'client credentials in the query string get no token',

@@ -1,5 +1,5 @@
 import { Blocked, NotApplicable } from '../flows/blocked.js';
-import { accessTokenHash, decodeAndVerify, type DecodedJwt } from '../flows/jwt.js';
+import { accessTokenHash, claimsOf, decodeAndVerify, looksLikeJwt, type DecodedJwt } from '../flows/jwt.js';
 import type { ResourceProbe, SuiteFlows } from '../flows/suite-flows.js';
 import type { Exchange } from '../http/exchange.js';
 import type { Resource } from '../suite/suite.types.js';
@@ -13,19 +13,19 @@ export interface ExchangeEvidence {
 
 export async function discoveryExchange(flows: SuiteFlows): Promise<ExchangeEvidence & { url: string }> {
   const { exchange } = await flows.discovery();
-  return { exchanges: [exchange], exchange, url: flows.suite.discoveryUrl };
+  return { exchanges: [exchange], exchange, url: exchange.request.url };
 }
 
 /** The discovery answer when it was a 200: judges of its content need nothing less. */
 export async function discoveryOk(flows: SuiteFlows): Promise<ExchangeEvidence & { url: string; expectedIssuer: string }> {
   const { exchange } = await flows.discovery();
   if (exchange.response?.status !== 200) throw new Blocked(`discovery did not answer 200 (${exchange.error ?? exchange.response?.status})`, [exchange]);
-  return { exchanges: [exchange], exchange, url: flows.suite.discoveryUrl, expectedIssuer: flows.suite.discovery.issuer };
+  return { exchanges: [exchange], exchange, url: exchange.request.url, expectedIssuer: flows.issuer() };
 }
 
 export async function metadata(flows: SuiteFlows): Promise<ExchangeEvidence & { document: Record<string, unknown>; url: string; expectedIssuer: string }> {
   const { result, document } = await flows.metadata();
-  return { exchanges: [result.exchange], exchange: result.exchange, document, url: flows.suite.discoveryUrl, expectedIssuer: flows.suite.discovery.issuer };
+  return { exchanges: [result.exchange], exchange: result.exchange, document, url: result.exchange.request.url, expectedIssuer: flows.issuer() };
 }
 
 export async function jwks(flows: SuiteFlows): Promise<ExchangeEvidence & { document: unknown }> {
@@ -74,7 +74,7 @@ export function resourceProbe(probe: ResourceProbe) {
     }
     const { exchange } = await flows.resource(resource, probe);
     if (!exchange.response) throw new Blocked(`resource request failed: ${exchange.error}`, [exchange]);
-    if (probe === 'none') return { exchanges: [exchange], exchange, resource };
+    if (probe === 'none' || !resource.grant) return { exchanges: [exchange], exchange, resource };
     const token = await flows.token(resource.grant);
     return { exchanges: [token.token.exchange, exchange], exchange, resource, grantedScope: grantedScope(token.token.response?.body) };
   };
@@ -109,13 +109,14 @@ export async function jwtAccessToken(flows: SuiteFlows, grant: string): Promise<
   const evidence = await tokenIssued(flows, grant);
   const token = await flows.token(grant);
   const accessToken = await flows.accessToken(grant);
+  if (!looksLikeJwt(accessToken)) throw new NotApplicable('the access token is opaque, not a JWT');
   const jwt = await decodeAndVerify(accessToken, await flows.keySet());
   if (!jwt) throw new NotApplicable('the access token is opaque, not a JWT');
   const expiresIn = token.issued?.expires_in;
   return {
     ...evidence,
     jwt,
-    issuer: flows.suite.discovery.issuer,
+    issuer: flows.issuer(),
     expiresIn: typeof expiresIn === 'number' ? expiresIn : undefined,
     receivedAt: receivedAt(evidence.exchange),
     profile: flows.suite.expect?.access_token_profile,
@@ -143,7 +144,7 @@ export async function idTokenPresence(flows: SuiteFlows, grant: string): Promise
   return {
     ...evidence,
     jwt,
-    issuer: flows.suite.discovery.issuer,
+    issuer: flows.issuer(),
     clientId: flows.client(config.client).id,
     nonce: token.authorization?.nonce,
     expectedAtHash: token.accessToken ? accessTokenHash(token.accessToken, jwt?.header.alg) : undefined,
@@ -163,8 +164,8 @@ export async function tokenScope(flows: SuiteFlows, grant: string): Promise<Exch
   const evidence = await tokenIssued(flows, grant);
   const token = await flows.token(grant);
   const stated = token.issued?.scope;
-  const jwt = token.accessToken ? await decodeAndVerify(token.accessToken, await flows.keySet()).catch(() => undefined) : undefined;
-  const claim = jwt?.claims.scope;
+  // The scope claim is read, not trusted: its signature is another check's business.
+  const claim = token.accessToken && looksLikeJwt(token.accessToken) ? claimsOf(token.accessToken)?.scope : undefined;
   return {
     ...evidence,
     requested: flows.grant(grant).scope ?? '',
@@ -192,9 +193,8 @@ export async function tokenLifetime(flows: SuiteFlows, grant: string): Promise<E
 export async function clocks(flows: SuiteFlows, grant: string): Promise<ExchangeEvidence & { date?: number; receivedAt: number; iat?: number; tolerance: number }> {
   const evidence = await tokenIssued(flows, grant);
   const token = await flows.token(grant);
-  const keys = await flows.keySet().catch(() => undefined);
-  const jwt = keys && token.accessToken ? await decodeAndVerify(token.accessToken, keys) : undefined;
-  const iat = typeof jwt?.claims.iat === 'number' ? jwt.claims.iat : undefined;
+  const claims = token.accessToken && looksLikeJwt(token.accessToken) ? claimsOf(token.accessToken) : undefined;
+  const iat = typeof claims?.iat === 'number' ? claims.iat : undefined;
   const date = Date.parse(evidence.exchange.response?.headers.date ?? '');
   return { ...evidence, date: Number.isNaN(date) ? undefined : date, receivedAt: receivedAt(evidence.exchange), iat, tolerance: Number(flows.suite.expect?.clock_skew ?? 60) };
 }

@@ -1,5 +1,5 @@
 import { Blocked, NotApplicable } from '../flows/blocked.js';
-import { mainRefresh, refreshAfterRevocation, refreshByOtherClient, refreshReplay, refreshScope } from '../flows/refresh-probes.js';
+import { mainRefresh, refreshAfterRevocation, refreshByOtherClient, refreshReplay, refreshScope, withoutRefreshScope } from '../flows/refresh-probes.js';
 import type { SuiteFlows } from '../flows/suite-flows.js';
 import { defineCheck } from './check.js';
 import { rfc } from './spec.js';
@@ -102,6 +102,22 @@ export const boundToClient = defineCheck({
   },
   judge: ({ client, refreshed }) =>
     refusedVerdict(refreshed, 'the server MUST verify that the refresh token was issued to the authenticated client (RFC 6749 §6)', `refused for client ${client}`),
+});
+
+export const requiresScope = defineCheck({
+  id: 'refresh.requires-scope',
+  title: 'no refresh token without the scope the vendor documents for it',
+  ...refreshCheck,
+  spec: rfc(6749, '1.5'),
+  gather: async (flows: SuiteFlows, grant: string) => {
+    const { scope, token } = await withoutRefreshScope(flows, grant);
+    if (!token.accessToken) throw new Blocked(`the authorization without that scope issued no token: ${outcomeOf(token)}`, token.exchanges);
+    return { exchanges: token.exchanges, scope, needed: flows.suite.expect?.refresh?.requires_scope, issued: token.refreshToken !== undefined };
+  },
+  judge: ({ scope, needed, issued }) =>
+    issued
+      ? fail(`issuing a refresh token is at the server's discretion (RFC 6749 §1.5); this vendor documents it only with ${needed}`, `no refresh_token for scope "${scope}"`, 'a refresh_token')
+      : pass(`no refresh_token for scope "${scope}"`),
 });
 
 export const revokedRefused = defineCheck({

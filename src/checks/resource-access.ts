@@ -1,5 +1,6 @@
-import { Blocked } from '../flows/blocked.js';
+import { Blocked, NotApplicable } from '../flows/blocked.js';
 import { resourceAfterRevocation } from '../flows/refresh-probes.js';
+import type { SuiteFlows } from '../flows/suite-flows.js';
 import { describeExchange, type Exchange } from '../http/exchange.js';
 import { defineCheck } from './check.js';
 import { resourceProbe } from './evidence.js';
@@ -142,5 +143,40 @@ export const revokedRefused = defineCheck({
   judge: ({ exchange }) =>
     accepted(exchange)
       ? fail('a revoked token is invalid; a resource server that checks tokens with the authorization server refuses it (RFC 7009 §2, RFC 7662 §2.2)', '401 invalid_token', describeExchange(exchange))
+      : pass(answered(exchange)),
+});
+
+async function headerProbe(flows: SuiteFlows, name: string, method: 'GET' | 'POST') {
+  const resource = flows.suite.resources?.find((r) => r.name === name);
+  if (!resource) throw new Blocked(`unknown resource ${name}`);
+  if (method === 'POST' && !resource.writes_refused) throw new NotApplicable(`resource ${name} does not declare writes_refused`);
+  const { exchange } = await flows.headerCall(resource, method);
+  if (!exchange.response) throw new Blocked(`resource request failed: ${exchange.error}`, [exchange]);
+  return { exchanges: [exchange], exchange };
+}
+
+export const headerAuthAccepted = defineCheck({
+  id: 'resource-access.header-auth-accepted',
+  title: "the vendor's header authentication is accepted",
+  ...resourceCheck,
+  level: 'MUST',
+  spec: rfc(6749, '2.3'),
+  gather: (flows, name) => headerProbe(flows, name, 'GET'),
+  judge: ({ exchange }) =>
+    accepted(exchange)
+      ? pass(describeExchange(exchange))
+      : fail('the vendor documents this header authentication for its API (other client authentication methods, RFC 6749 §2.3)', '2xx for a read with the documented headers', answered(exchange)),
+});
+
+export const headerWriteRefused = defineCheck({
+  id: 'resource-access.header-write-refused',
+  title: 'a write with read-only header authentication is refused',
+  ...resourceCheck,
+  level: 'MUST',
+  spec: rfc(9110, '9.2.1'),
+  gather: (flows, name) => headerProbe(flows, name, 'POST'),
+  judge: ({ exchange }) =>
+    accepted(exchange)
+      ? fail('the vendor documents this authentication for reads (safe methods, RFC 9110 §9.2.1) only; a write must be refused', '4xx for a POST', describeExchange(exchange))
       : pass(answered(exchange)),
 });

@@ -177,6 +177,24 @@ export const rfc9068Claims = defineCheck({
   },
 });
 
+export const jwtDeclaredClaims = defineCheck({
+  id: 'token-response.jwt-declared-claims',
+  title: 'a JWT access token carries the claims the vendor documents',
+  ...jwtAccess,
+  spec: rfc(7519, '4'),
+  gather: async (flows, grant) => {
+    const claims = flows.suite.expect?.access_token_claims;
+    if (!claims) throw new NotApplicable('the suite declares no access token claims (expect.access_token_claims)');
+    return { ...(await jwtAccessToken(flows, grant)), claims };
+  },
+  judge: ({ jwt, claims }) => {
+    const missing = claims.filter((c) => jwt.claims[c] === undefined);
+    return missing.length === 0
+      ? pass(`claims ${claims.join(', ')} present`)
+      : fail('the vendor documents these claims in its access tokens; resource servers and clients rely on them (RFC 7519 §4)', claims.join(', '), `missing ${missing.join(', ')}`);
+  },
+});
+
 /** What ID token checks share: OIDC Core §3.1.3.7 validation of the id_token an authorization_code grant returned. */
 const idTokenCheck = { area: 'token-response', level: 'MUST', scope: 'grant', grantTypes: ['authorization_code'], gather: idToken } as const;
 

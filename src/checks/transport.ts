@@ -15,10 +15,18 @@ export const tls = defineCheck({
   spec: { ref: 'RFC 9325 §3.1.1', url: 'https://www.rfc-editor.org/rfc/rfc9325#section-3.1.1' },
   scope: 'suite',
   gather: async (flows) => {
-    const { exchanges, document } = await metadata(flows);
-    const urls = [...new Set([flows.suite.discoveryUrl, ...urlMembers(document).map(([, url]) => url), ...(flows.suite.resources ?? []).map((r) => r.url)])].filter((u) => u.startsWith('https:'));
+    // Without a discovery document, the endpoints the suite gives are all there is to reach.
+    const { exchanges, document } = flows.suite.discoveryUrl ? await metadata(flows) : { exchanges: [], document: {} };
+    const urls = [
+      flows.suite.discoveryUrl,
+      ...urlMembers(document).map(([, url]) => url),
+      ...Object.values(flows.suite.endpoints ?? {}),
+      ...Object.values(flows.suite.grants ?? {}).map((g) => g.token_endpoint),
+      ...(flows.suite.resources ?? []).map((r) => r.url),
+    ].filter((u): u is string => u?.startsWith('https:') === true);
     const origins = [...new Map(urls.map((u) => [new URL(u).origin, u])).values()];
-    return { exchanges, handshakes: await Promise.all(origins.map((u) => handshake(u, flows.options.http.timeoutMs))) };
+    const handshakes = await Promise.all(origins.map((u) => handshake(u, flows.options.http.timeoutMs)));
+    return { exchanges, handshakes, observed: { handshakes } };
   },
   judge: ({ handshakes }) => {
     const bad = handshakes.filter((h) => !h.authorized || !MODERN.has(h.protocol ?? ''));

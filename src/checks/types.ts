@@ -23,6 +23,8 @@ export type Verdict =
 /** What a check judges: the exchanges it read (attached to the report) plus values taken from them. */
 export interface Evidence {
   exchanges: Exchange[];
+  /** What the check observed beyond HTTP exchanges (e.g. TLS handshakes), attached to the report as well. */
+  observed?: unknown;
 }
 
 /** What a check runs over: once per suite, once per grant, or once per protected resource. */

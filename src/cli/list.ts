@@ -1,18 +1,26 @@
+import { emulators } from '../../sandbox/emulators/index.js';
+import { profiles } from '../../sandbox/profiles.js';
 import { catalogue } from '../checks/catalogue.js';
 import { readSuite } from '../suite/read.js';
 import { suiteFiles } from '../suite/select.js';
 
-/** `conformance list`: the suites, then every check with its level and spec citation. */
+/** `conformance list`: the suites, every check with its level and spec citation, and the fault profiles. */
 export async function listCommand(): Promise<number> {
   console.log('Suites:');
   for (const file of suiteFiles([])) {
     const suite = await readSuite(file);
-    console.log(`  ${suite.name.padEnd(16)} ${suite.data.title ?? suite.data.vendor}  (${suite.file})`);
+    const runsOn = suite.data.sandbox ? ' [embedded sandbox]' : suite.data.emulator ? ` [${suite.data.emulator} emulator when unconfigured]` : '';
+    console.log(`  ${suite.name.padEnd(16)} ${suite.data.title ?? suite.data.vendor}${runsOn}  (${suite.file})`);
   }
   console.log(`\nChecks (${catalogue.length}):`);
   for (const check of catalogue) {
-    console.log(`  ${check.id.padEnd(36)} ${check.level.padEnd(6)} ${check.spec.ref.padEnd(22)} ${check.title}`);
-    console.log(`  ${''.padEnd(36)} ${''.padEnd(6)} ${check.spec.url}`);
+    console.log(`  ${check.id.padEnd(42)} ${check.level.padEnd(6)} ${check.spec.ref.padEnd(22)} ${check.title}`);
+    console.log(`  ${''.padEnd(42)} ${''.padEnd(6)} ${check.spec.url}`);
+  }
+  console.log('\nFault profiles (--profile NAME), each breaking the checks named:');
+  for (const [owner, list] of [['sandbox', profiles] as const, ...emulators.map((e) => [`${e.name} emulator`, e.profiles] as const)]) {
+    console.log(`  ${owner}:`);
+    for (const p of list) console.log(`    ${p.name.padEnd(40)} ${p.breaks.join(', ') || '(documented behaviour)'}`);
   }
   return 0;
 }

@@ -71,11 +71,24 @@ const commands: Record<string, Command> = {
     help: { 'results-dir': 'results directory; repeatable (default reports/allure-results)', 'report-dir': 'where the HTML goes' },
     action: async (v) => (await import('./report.js')).reportCommand(v as never),
   },
+  init: {
+    summary: 'write a starter suite from a live discovery or SMART configuration document',
+    usage: 'conformance init --discovery URL [--vendor NAME] [--out FILE] [--force]',
+    options: { discovery: { type: 'string' }, vendor: { type: 'string' }, out: { type: 'string' }, force: { type: 'boolean' } },
+    help: {
+      discovery: 'the metadata URL (…/.well-known/openid-configuration, oauth-authorization-server or smart-configuration)',
+      vendor: 'suite and variable name (default: from the host name)',
+      out: 'the file to write (default suites/VENDOR.yaml)',
+      force: 'overwrite an existing file',
+    },
+    action: async (v) => (await import('./init.js')).initCommand(v as never),
+  },
   sandbox: {
     summary: 'serve the embedded sandbox for manual use until interrupted',
-    usage: 'conformance sandbox [--profile NAME] [--port N] [--env-out F]',
-    options: { profile: { type: 'string' }, port: { type: 'string' }, 'env-out': { type: 'string', default: '.sandbox.env' } },
+    usage: 'conformance sandbox [--emulator NAME] [--profile NAME] [--port N] [--env-out F]',
+    options: { emulator: { type: 'string' }, profile: { type: 'string' }, port: { type: 'string' }, 'env-out': { type: 'string', default: '.sandbox.env' } },
     help: {
+      emulator: 'serve a vendor emulator instead (oneup, bwell, medplum); its profiles: see `conformance list`',
       profile: `fault profile to serve: ${profiles.map((p) => p.name).join(', ')} (default conformant)`,
       port: 'authorization server port (default: a free port)',
       'env-out': 'file to write the sandbox variables to, secrets included (mode 0600)',

@@ -1,45 +1,91 @@
-import { startSandbox, type Sandbox } from '../../sandbox/index.js';
+import { emulatorNamed, emulators } from '../../sandbox/emulators/index.js';
+import { profiles, startSandbox } from '../../sandbox/index.js';
 import { ConfigError, type Problem } from '../suite/errors.js';
 import { resolveSuite, type LoadedSuite } from '../suite/load.js';
 import { readSuite, type SuiteSource } from '../suite/read.js';
 import { suiteFiles } from '../suite/select.js';
 
+/** A suite ready to run, and what it runs against when that is embedded. */
+export interface PreparedSuite {
+  suite: LoadedSuite;
+  /** "embedded sandbox" or "medplum emulator", with its profile when not the documented one. */
+  target?: string;
+}
+
 export interface Prepared {
-  suites: LoadedSuite[];
+  suites: PreparedSuite[];
   /** Suites left out of a default run because their required variables are unset, with the names missing. */
   notConfigured: Array<{ name: string; variables: string[] }>;
-  sandbox?: Sandbox;
+  /** Stops the embedded servers started for the run. */
+  close(): Promise<void>;
+}
+
+interface Started {
+  variables: Record<string, string>;
+  profile: string;
+  close(): Promise<void>;
 }
 
 /**
- * Reads, validates and resolves the selected suites, starting the embedded sandbox when one of them runs against
- * it. Every broken file is reported at once. A default run (no --suite) leaves out suites whose required variables
- * are unset; naming a suite makes those variables an error.
+ * Reads, validates and resolves the selected suites. A suite marked `sandbox` runs against the embedded sandbox; a
+ * suite with an `emulator` runs against that vendor emulator when none of its required variables is set (set them
+ * and it runs against the real vendor). Every broken file is reported at once. A default run (no --suite) leaves out
+ * suites whose required variables are unset; naming a suite makes those variables an error.
  */
 export async function prepareSuites(options: { suites: string[]; env: Record<string, string | undefined>; profile?: string }): Promise<Prepared> {
   const explicit = options.suites.length > 0;
   const sources = await readAll(suiteFiles(options.suites));
-  const sandbox = sources.some((s) => s.data.sandbox) ? await startSandbox({ profile: options.profile }) : undefined;
+  const owner = profileOwner(options.profile);
+  const started: Started[] = [];
+  const close = () => Promise.all(started.map((s) => s.close())).then(() => undefined);
   try {
-    const prepared: Prepared = { suites: [], notConfigured: [], sandbox };
+    const targets = await Promise.all(
+      sources.map(async (source): Promise<{ started?: Started; target?: string }> => {
+        const name = source.data.sandbox ? 'sandbox' : source.data.emulator && noRequiredVariableSet(source, options.env) ? source.data.emulator : undefined;
+        if (!name) return {};
+        const profile = owner === name ? options.profile : undefined;
+        const server = name === 'sandbox' ? await startSandbox({ profile }) : await emulatorNamed(name).start(profile ?? emulatorNamed(name).profiles[0]!.name);
+        started.push(server);
+        const label = name === 'sandbox' ? 'embedded sandbox' : `${name} emulator`;
+        return { started: server, target: profile ? `${label}, profile ${server.profile}` : label };
+      }),
+    );
+    const prepared: Prepared = { suites: [], notConfigured: [], close };
     const problems: Problem[] = [];
-    for (const source of sources) {
-      const env = source.data.sandbox && sandbox ? { ...options.env, ...sandbox.variables } : options.env;
+    sources.forEach((source, i) => {
+      const { started: server, target } = targets[i]!;
       try {
-        prepared.suites.push(resolveSuite(source, env));
+        prepared.suites.push({ suite: resolveSuite(source, server ? { ...options.env, ...server.variables } : options.env), target });
       } catch (error) {
         if (!(error instanceof ConfigError)) throw error;
         if (!explicit && error.problems.every((p) => p.unsetVariable)) {
           prepared.notConfigured.push({ name: source.name, variables: error.problems.map((p) => p.unsetVariable!) });
         } else problems.push(...error.problems);
       }
-    }
+    });
     if (problems.length) throw new ConfigError(problems);
     return prepared;
   } catch (error) {
-    await sandbox?.close();
+    await close();
     throw error;
   }
+}
+
+/** Which embedded server a --profile belongs to: "sandbox", an emulator's name, or none. */
+function profileOwner(profile: string | undefined): string | undefined {
+  if (!profile) return undefined;
+  if (profiles.some((p) => p.name === profile)) return 'sandbox';
+  const emulator = emulators.find((e) => e.profiles.some((p) => p.name === profile));
+  if (emulator) return emulator.name;
+  throw new ConfigError({
+    message: `--profile ${profile}: no such profile`,
+    fix: `use a sandbox profile (${profiles.map((p) => p.name).join(', ')}) or an emulator profile (${emulators.flatMap((e) => e.profiles.map((p) => p.name)).join(', ')})`,
+  });
+}
+
+/** True when the user has configured none of the suite's required variables: the emulator stands in for the vendor. */
+function noRequiredVariableSet(source: SuiteSource, env: Record<string, string | undefined>): boolean {
+  return Object.entries(source.data.variables ?? {}).every(([name, spec]) => spec.optional || spec.default !== undefined || !env[name]);
 }
 
 async function readAll(files: string[]): Promise<SuiteSource[]> {

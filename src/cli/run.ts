@@ -34,13 +34,14 @@ export async function runCommand(options: RunOptions): Promise<number> {
   const only = options.only ?? [];
   selectChecks(only);
   const env = loadEnv(options['env-file']);
-  const { suites, notConfigured, sandbox } = await prepareSuites({ suites: options.suite ?? [], env, profile: options.profile });
+  const prepared = await prepareSuites({ suites: options.suite ?? [], env, profile: options.profile });
+  const suites = prepared.suites.map((p) => p.suite);
   try {
-    for (const s of notConfigured) console.log(`${s.name}: not configured, skipped (set ${s.variables.join(', ')}; see .env.example)`);
+    for (const s of prepared.notConfigured) console.log(`${s.name}: not configured, skipped (set ${s.variables.join(', ')}; see .env.example)`);
     if (suites.length === 0) {
       throw new ConfigError({ message: 'no suite to run', fix: 'set the variables of a suite (see .env.example) or pass --suite NAME' });
     }
-    console.log(`Running ${suites.map((s) => (s.sandbox ? `${s.name} (embedded sandbox${sandbox?.profile !== 'conformant' ? `, profile ${sandbox?.profile}` : ''})` : s.name)).join(', ')}`);
+    console.log(`Running ${prepared.suites.map(({ suite, target }) => (target ? `${suite.name} (${target})` : suite.name)).join(', ')}`);
 
     // Allure never empties its results directory: stale results would mix into this run's report.
     await rm(options['results-dir'], { recursive: true, force: true });
@@ -61,11 +62,12 @@ export async function runCommand(options: RunOptions): Promise<number> {
     for (const error of run.errors) console.error(`error: ${error}`);
 
     if (!options['no-html']) await generateHtml([options['results-dir']], options['report-dir']);
+    if (run.results.some((r) => r.status === 'skipped')) console.log(`Skipped checks did not apply; why is listed in ${options.summary} and the report.`);
     console.log(
       `\nReports: ${options['no-html'] ? '' : `${options['report-dir']}/index.html, `}${options.junit}, ${options.summary}, ${options['results-dir']}/`,
     );
     return run.errors.length > 0 ? 1 : exitCodeOf(run.results);
   } finally {
-    await sandbox?.close();
+    await prepared.close();
   }
 }

@@ -1,12 +1,60 @@
 import { writeFile } from 'node:fs/promises';
+import { emulatorNamed, emulators } from '../../sandbox/emulators/index.js';
 import { profiles, startSandbox } from '../../sandbox/index.js';
 import { ConfigError } from '../suite/errors.js';
+import { readSuite } from '../suite/read.js';
+import { suiteFiles } from '../suite/select.js';
+
+export interface SandboxOptions {
+  profile?: string;
+  port?: string;
+  emulator?: string;
+  'env-out': string;
+}
 
 /**
- * `conformance sandbox`: serves the embedded sandbox until interrupted. Its client secrets go to a 0600 file, not
- * the console, and the file also maps them onto the generic suite's OIDC_* variables.
+ * `conformance sandbox`: serves the embedded sandbox (or a vendor emulator) until interrupted. Client secrets go to a
+ * 0600 file, not the console; for the sandbox the file also maps them onto the generic suite's OIDC_* variables.
  */
-export async function sandboxCommand(options: { profile?: string; port?: string; 'env-out': string }): Promise<number> {
+export async function sandboxCommand(options: SandboxOptions): Promise<number> {
+  const server = options.emulator ? await startEmulator(options.emulator, options.profile) : await startReference(options);
+  const lines = Object.entries(server.variables).map(([k, value]) => `${k}=${value}`);
+  await writeFile(options['env-out'], `${lines.join('\n')}\n`, { mode: 0o600 });
+  console.log(`${server.title} (profile ${server.profile}) serving:`);
+  for (const [name, value] of Object.entries(server.variables)) if (/_(URL|ISSUER)$/.test(name)) console.log(`  ${name.padEnd(28)} ${value}`);
+  console.log(`Client ids and secrets are in ${options['env-out']}. Try:`);
+  console.log(`  conformance run --suite ${server.suite} --env-file ${options['env-out']}`);
+  console.log('Press Ctrl-C to stop.');
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await server.close();
+  return 0;
+}
+
+async function startEmulator(name: string, profile: string | undefined) {
+  if (!emulators.some((e) => e.name === name)) {
+    throw new ConfigError({ message: `unknown emulator ${name}`, fix: `use one of: ${emulators.map((e) => e.name).join(', ')}` });
+  }
+  const definition = emulatorNamed(name);
+  if (profile && !definition.profiles.some((p) => p.name === profile)) {
+    throw new ConfigError({ message: `unknown ${name} profile ${profile}`, fix: `use one of: ${definition.profiles.map((p) => p.name).join(', ')}` });
+  }
+  const emulator = await definition.start(profile ?? definition.profiles[0]!.name);
+  return { ...emulator, title: `The ${name} emulator`, suite: await suiteUsing(name) };
+}
+
+/** The suite that runs against an emulator (its `emulator:`), by name. */
+async function suiteUsing(emulator: string): Promise<string> {
+  for (const file of suiteFiles([])) {
+    const source = await readSuite(file);
+    if (source.data.emulator === emulator) return source.name;
+  }
+  return `a suite with "emulator: ${emulator}"`;
+}
+
+async function startReference(options: SandboxOptions) {
   const port = options.port === undefined ? 0 : Number(options.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new ConfigError({ message: `--port ${options.port} is not a port number`, fix: 'use a number from 1 to 65535, or leave it out for a free port' });
@@ -16,7 +64,8 @@ export async function sandboxCommand(options: { profile?: string; port?: string;
   }
   const sandbox = await startSandbox({ profile: options.profile, port });
   const v = sandbox.variables;
-  const generic: Record<string, string | undefined> = {
+  // The same values under the generic suite's names, so it can be pointed at the sandbox by --env-file alone.
+  const generic = {
     OIDC_ISSUER: v.SANDBOX_ISSUER,
     OIDC_CLIENT_ID: v.SANDBOX_CLIENT_ID,
     OIDC_CLIENT_SECRET: v.SANDBOX_CLIENT_SECRET,
@@ -28,19 +77,5 @@ export async function sandboxCommand(options: { profile?: string; port?: string;
     OIDC_REDIRECT_URI: v.SANDBOX_REDIRECT_URI,
     OIDC_CODE_STRATEGY: 'redirect',
   };
-  const lines = Object.entries({ ...v, ...generic }).map(([k, value]) => `${k}=${value ?? ''}`);
-  await writeFile(options['env-out'], `${lines.join('\n')}\n`, { mode: 0o600 });
-  console.log(`Sandbox (profile ${sandbox.profile}) serving:`);
-  console.log(`  issuer    ${sandbox.issuer}`);
-  console.log(`  discovery ${v.SANDBOX_DISCOVERY_URL}`);
-  console.log(`  resource  ${v.SANDBOX_RESOURCE_URL}`);
-  console.log(`Client ids and secrets are in ${options['env-out']}. Try:`);
-  console.log(`  conformance run --suite generic-oidc --env-file ${options['env-out']}`);
-  console.log('Press Ctrl-C to stop.');
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
-  await sandbox.close();
-  return 0;
+  return { ...sandbox, variables: { ...v, ...generic } as Record<string, string>, title: 'Sandbox', suite: 'generic-oidc' };
 }

@@ -17,6 +17,8 @@ export interface Outcome {
   expected?: string;
   actual?: string;
   exchanges: Exchange[];
+  /** What the check observed beyond HTTP exchanges. */
+  observed?: unknown;
   /** The suite's documented reason, when it declares a deviation for this check (also on a pass: the vendor now conforms). */
   deviation?: string;
   cause?: 'transport';
@@ -58,7 +60,7 @@ async function evaluate(instance: CheckInstance, flows: SuiteFlows, strict: bool
     const transport = error.exchanges.some((e) => e.error !== undefined);
     return { status: 'blocked', message: redact(error.message), exchanges: error.exchanges, ...(transport && { cause: 'transport' as const }) };
   }
-  return judged(instance, instance.check.judge(evidence), evidence.exchanges, strict);
+  return { ...judged(instance, instance.check.judge(evidence), evidence.exchanges, strict), ...(evidence.observed !== undefined && { observed: evidence.observed }) };
 }
 
 /** Applies the requirement level and the suite's declared deviations to a verdict. */

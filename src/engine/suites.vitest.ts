@@ -25,7 +25,7 @@ for (const suite of plan.suites) {
           test(testName(check), async (ctx) => {
             const outcome = await check.outcome;
             ctx.task.meta.conformance = resultOf(check, outcome);
-            await describeForAllure(check, ctx.task.meta.conformance, outcome.exchanges);
+            await describeForAllure(check, ctx.task.meta.conformance, outcome);
             if (outcome.status === 'skipped') ctx.skip(outcome.message);
             if (outcome.status === 'deviation') ctx.skip(`known deviation: ${outcome.deviation}`);
             if (outcome.status === 'fail' || outcome.status === 'blocked') throw failureOf(ctx.task.meta.conformance);

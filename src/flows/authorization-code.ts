@@ -1,30 +1,30 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Exchange } from '../http/exchange.js';
 import { addSecret } from '../secrets.js';
-import type { AuthorizationCodeGrant } from '../suite/suite.types.js';
-import { Blocked } from './blocked.js';
+import type { ApiStep, AuthorizationCodeGrant } from '../suite/suite.types.js';
+import { Blocked, NotApplicable } from './blocked.js';
 import type { FlowContext } from './context.js';
 import { CookieJar } from './cookies.js';
 import { redeem, type TokenResult } from './token.js';
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
-/** One authorization request and where it ended. Raw values (code, verifier) stay in memory for the redemption. */
+/** One authorization and where it ended. Raw values (code, verifier) stay in memory for the redemption. */
 export interface Authorization {
   exchanges: Exchange[];
   state: string;
   nonce?: string;
   verifier?: string;
-  /** The redirect that targeted the redirect_uri, if one came. */
+  /** The redirect that targeted the redirect_uri, if one came (redirect strategy). */
   callback?: URL;
   code?: string;
+  /** Why no code came, when the strategy can tell. */
+  failure?: string;
 }
 
 export interface AuthorizeOptions {
   /** Send code_challenge (default: as the grant says). */
   pkce?: boolean;
-  /** Ask for another redirect_uri than the registered one. */
-  redirectUri?: string;
   label?: string;
 }
 
@@ -32,73 +32,152 @@ export function randomValue(): string {
   return randomBytes(32).toString('base64url');
 }
 
-/**
- * RFC 6749 §4.1.1 with PKCE (RFC 7636 §4.3), by the `redirect` strategy: request the authorization URL and follow
- * same-origin redirects with a cookie jar until one targets redirect_uri, whose code is read from the Location
- * without requesting it. A page or an error instead of a redirect ends the walk; the caller judges it.
- */
-export async function authorize(flows: FlowContext, grantName: string, grant: AuthorizationCodeGrant, options: AuthorizeOptions = {}): Promise<Authorization> {
-  const client = flows.client(grant.client);
-  const pkce = options.pkce ?? grant.pkce !== 'none';
+/** The per-authorization values: PKCE verifier (RFC 7636 §4.1), state, and nonce when openid is asked. */
+function session(grant: AuthorizationCodeGrant, pkce: boolean) {
   const verifier = pkce ? randomValue() : undefined;
   addSecret(verifier);
-  const state = randomBytes(16).toString('base64url');
-  const nonce = (grant.scope ?? '').split(' ').includes('openid') ? randomBytes(16).toString('base64url') : undefined;
-  const redirectUri = options.redirectUri ?? grant.redirect_uri;
+  return {
+    verifier,
+    challenge: verifier && createHash('sha256').update(verifier).digest('base64url'),
+    state: randomBytes(16).toString('base64url'),
+    nonce: (grant.scope ?? '').split(' ').includes('openid') ? randomBytes(16).toString('base64url') : undefined,
+  };
+}
+
+/** Obtains a code by the grant's strategy (RFC 6749 §4.1.1 with PKCE, RFC 7636 §4.3). */
+export function authorize(flows: FlowContext, grantName: string, grant: AuthorizationCodeGrant, options: AuthorizeOptions = {}): Promise<Authorization> {
+  const values = session(grant, options.pkce ?? grant.pkce !== 'none');
+  const label = options.label ?? `authorize (${grantName})`;
+  return grant.code.strategy === 'api'
+    ? codeFromApi(flows, label, grant, values)
+    : walkAuthorization(flows, label, grant, values, grant.redirect_uri!);
+}
+
+/** An authorization request to another redirect_uri than the registered one, whatever the grant's strategy. */
+export function authorizeWithRedirectUri(flows: FlowContext, grantName: string, grant: AuthorizationCodeGrant, redirectUri: string): Promise<Authorization> {
+  return walkAuthorization(flows, `authorize (${grantName}, unregistered redirect_uri)`, grant, session(grant, grant.pkce !== 'none'), redirectUri);
+}
+
+type Session = ReturnType<typeof session>;
+
+/**
+ * The `redirect` strategy: request the authorization URL and follow same-origin redirects with a cookie jar until
+ * one targets redirect_uri, whose code is read from the Location without requesting it. A page or an error
+ * instead of a redirect ends the walk; the caller judges it.
+ */
+async function walkAuthorization(flows: FlowContext, label: string, grant: AuthorizationCodeGrant, values: Session, redirectUri: string): Promise<Authorization> {
+  const client = flows.client(grant.client);
   const url = new URL(await flows.endpoint('authorization_endpoint'));
   const params: Record<string, string | undefined> = {
     response_type: 'code',
     client_id: client.id,
     redirect_uri: redirectUri,
     scope: grant.scope || undefined,
-    state,
-    nonce,
-    code_challenge: verifier && createHash('sha256').update(verifier).digest('base64url'),
-    code_challenge_method: verifier && 'S256',
+    state: values.state,
+    nonce: values.nonce,
+    code_challenge: values.challenge,
+    code_challenge_method: values.challenge && 'S256',
   };
   for (const [k, v] of Object.entries(params)) if (v) url.searchParams.set(k, v);
 
   const jar = new CookieJar();
-  const exchanges: Exchange[] = [];
+  const result: Authorization = { exchanges: [], state: values.state, nonce: values.nonce, verifier: values.verifier };
   const target = new URL(redirectUri);
-  const origin = url.origin;
   let next = url.href;
   for (let hop = 1; hop <= (grant.code.max_hops ?? 10); hop++) {
-    const result = await flows.send({ label: `${options.label ?? `authorize (${grantName})`} hop ${hop}`, method: 'GET', url: next, headers: jar.header(next) });
-    exchanges.push(result.exchange);
-    const response = result.response;
-    if (!response) throw new Blocked(`authorization request failed: ${result.exchange.error}`, exchanges);
+    const { exchange, response } = await flows.send({ label: `${label} hop ${hop}`, method: 'GET', url: next, headers: jar.header(next) });
+    result.exchanges.push(exchange);
+    if (!response) throw new Blocked(`authorization request failed: ${exchange.error}`, result.exchanges);
     jar.store(next, response.setCookies);
     const location = response.headers.location;
-    if (!REDIRECTS.has(response.status) || !location) return { exchanges, state, nonce, verifier };
+    if (!REDIRECTS.has(response.status) || !location) {
+      result.failure = response.status === 200
+        ? 'the authorization endpoint showed a page instead of redirecting: the redirect strategy needs a server that approves test clients without a login page'
+        : `the authorization endpoint answered ${response.status} instead of redirecting to the redirect_uri`;
+      return result;
+    }
     const to = new URL(location, next);
     if (to.origin === target.origin && to.pathname === target.pathname) {
-      const code = to.searchParams.get('code') ?? undefined;
-      addSecret(code);
-      return { exchanges, state, nonce, verifier, callback: to, code };
+      result.callback = to;
+      result.code = to.searchParams.get('code') ?? undefined;
+      addSecret(result.code);
+      const error = to.searchParams.get('error');
+      if (!result.code) result.failure = `the authorization server redirected back without a code${error ? `: error=${error} ${to.searchParams.get('error_description') ?? ''}` : ''}`;
+      return result;
     }
     // The strategy stops where a login page on another host would begin.
-    if (to.origin !== origin) return { exchanges, state, nonce, verifier };
+    if (to.origin !== url.origin) {
+      result.failure = `the authorization endpoint redirected to another host (${to.origin}, a login page?); the redirect strategy follows only same-origin hops`;
+      return result;
+    }
     next = to.href;
   }
-  return { exchanges, state, nonce, verifier };
+  result.failure = `no redirect to the redirect_uri within ${grant.code.max_hops ?? 10} hops`;
+  return result;
+}
+
+/**
+ * The `api` strategy: the vendor's endpoint that issues codes to a backend. Steps run in order; {{placeholders}}
+ * take this authorization's values, and the last step's JSON answer holds the code at `capture`.
+ */
+async function codeFromApi(flows: FlowContext, label: string, grant: AuthorizationCodeGrant, values: Session): Promise<Authorization> {
+  const placeholders: Record<string, string> = {
+    code_challenge: values.challenge ?? '',
+    code_challenge_method: values.challenge ? 'S256' : '',
+    state: values.state,
+    nonce: values.nonce ?? '',
+    scope: grant.scope ?? '',
+    redirect_uri: grant.redirect_uri ?? '',
+    client_id: flows.client(grant.client).id,
+  };
+  const fill = <T>(value: T): T => fillPlaceholders(value, placeholders);
+  const result: Authorization = { exchanges: [], state: values.state, nonce: values.nonce, verifier: values.verifier };
+  const steps = grant.code.steps ?? [];
+  for (const [i, step] of steps.entries()) {
+    const { exchange, response } = await flows.send({ label: `${label} step ${i + 1}`, method: step.method, url: fill(step.url), ...stepBody(step, fill) });
+    result.exchanges.push(exchange);
+    if (!response) throw new Blocked(`the code request failed: ${exchange.error}`, result.exchanges);
+    if (!(step.accept ?? [200, 201]).includes(response.status)) {
+      result.failure = `step ${i + 1} of the code request answered ${response.status}`;
+      return result;
+    }
+    if (i === steps.length - 1) {
+      result.code = memberAt(response.body, step.capture ?? 'code');
+      addSecret(result.code);
+      if (!result.code) result.failure = `the code request's answer has no string at "${step.capture}"`;
+    }
+  }
+  return result;
+}
+
+function stepBody(step: ApiStep, fill: <T>(value: T) => T): { headers: Record<string, string>; body?: string } {
+  const headers = { accept: 'application/json', ...fill(step.headers ?? {}) };
+  if (step.form) return { headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fill(step.form)).toString() };
+  if (step.json) return { headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(fill(step.json)) };
+  return { headers };
+}
+
+function fillPlaceholders<T>(value: T, placeholders: Record<string, string>): T {
+  if (typeof value === 'string') return value.replace(/\{\{(\w+)\}\}/g, (whole, name: string) => placeholders[name] ?? whole) as T;
+  if (Array.isArray(value)) return value.map((v) => fillPlaceholders(v, placeholders)) as T;
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fillPlaceholders(v, placeholders)])) as T;
+  return value;
+}
+
+function memberAt(body: string, path: string): string | undefined {
+  try {
+    let value: unknown = JSON.parse(body);
+    for (const key of path.split('.')) value = value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
+    return typeof value === 'string' && value ? value : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The code of an authorization, or Blocked saying why none came. */
 export function codeOf(authorization: Authorization): string {
   if (authorization.code) return authorization.code;
-  const last = authorization.exchanges.at(-1)?.response;
-  const error = authorization.callback?.searchParams.get('error');
-  throw new Blocked(
-    error
-      ? `the authorization server redirected back without a code: error=${error} ${authorization.callback?.searchParams.get('error_description') ?? ''}`
-      : last?.status === 200
-        ? 'the authorization endpoint showed a page instead of redirecting: the redirect strategy needs a server that approves test clients without a login page'
-        : last && REDIRECTS.has(last.status)
-          ? 'the authorization endpoint redirected to another host (a login page?); the redirect strategy follows only same-origin hops'
-          : `the authorization endpoint answered ${last?.status ?? 'nothing'} instead of redirecting to the redirect_uri`,
-    authorization.exchanges,
-  );
+  throw new Blocked(authorization.failure ?? 'no code was obtained', authorization.exchanges);
 }
 
 export interface RedeemOptions {
@@ -125,4 +204,10 @@ export function redeemCode(flows: FlowContext, grantName: string, grant: Authori
 export async function authorizationCode(flows: FlowContext, grantName: string, grant: AuthorizationCodeGrant): Promise<TokenResult & { authorization: Authorization }> {
   const authorization = await authorize(flows, grantName, grant);
   return { ...(await redeemCode(flows, grantName, grant, authorization)), authorization };
+}
+
+/** The grant's redirect_uri, for probes that vary it. */
+export function redirectUriOf(grantName: string, grant: AuthorizationCodeGrant): string {
+  if (!grant.redirect_uri) throw new NotApplicable(`grant ${grantName} declares no redirect_uri`);
+  return grant.redirect_uri;
 }

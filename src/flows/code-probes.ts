@@ -1,5 +1,5 @@
 import type { HttpResult } from '../http/client.js';
-import { authorize, redeemCode, randomValue, type Authorization } from './authorization-code.js';
+import { authorize, authorizeWithRedirectUri, redeemCode, randomValue, redirectUriOf, type Authorization } from './authorization-code.js';
 import type { SuiteFlows } from './suite-flows.js';
 import type { TokenResult } from './token.js';
 
@@ -44,8 +44,9 @@ export function codeRace(flows: SuiteFlows, grantName: string): Promise<TokenRes
 /** A code redeemed with another redirect_uri than the one it was issued for. */
 export function redirectMismatchAtToken(flows: SuiteFlows, grantName: string): Promise<TokenResult> {
   return flows.once(`redirect-mismatch-token:${grantName}`, async () => {
-    const { grant, redeem } = await fresh(flows, grantName, 'redirect_uri mismatch');
-    return redeem('other redirect_uri', { redirectUri: mismatchedRedirectUri(grant.redirect_uri) });
+    const redirectUri = mismatchedRedirectUri(redirectUriOf(grantName, flows.codeGrant(grantName)));
+    const { redeem } = await fresh(flows, grantName, 'redirect_uri mismatch');
+    return redeem('other redirect_uri', { redirectUri });
   });
 }
 
@@ -53,9 +54,8 @@ export function redirectMismatchAtToken(flows: SuiteFlows, grantName: string): P
 export function redirectMismatchAtAuthorize(flows: SuiteFlows, grantName: string): Promise<{ authorization: Authorization; redirectUri: string }> {
   return flows.once(`redirect-mismatch-authorize:${grantName}`, async () => {
     const grant = flows.codeGrant(grantName);
-    const redirectUri = mismatchedRedirectUri(grant.redirect_uri);
-    const authorization = await authorize(flows, grantName, grant, { redirectUri, label: `authorize (${grantName}, unregistered redirect_uri)` });
-    return { authorization, redirectUri };
+    const redirectUri = mismatchedRedirectUri(redirectUriOf(grantName, grant));
+    return { authorization: await authorizeWithRedirectUri(flows, grantName, grant, redirectUri), redirectUri };
   });
 }
 

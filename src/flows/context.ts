@@ -7,5 +7,6 @@ export type Endpoint = 'token_endpoint' | 'authorization_endpoint' | 'jwks_uri' 
 export interface FlowContext {
   send(request: HttpRequest): Promise<HttpResult>;
   endpoint(name: Endpoint): Promise<string>;
+  tokenEndpoint(grantName: string): Promise<string>;
   client(name: string): Client;
 }

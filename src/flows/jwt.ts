@@ -13,6 +13,15 @@ export function looksLikeJwt(token: string): boolean {
   return /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/.test(token);
 }
 
+/** A JWT's claims without verifying it, or undefined when it does not decode. */
+export function claimsOf(token: string): JWTPayload | undefined {
+  try {
+    return decodeJwt(token);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Decodes a JWT and verifies its signature with the issuer's keys; undefined when the token is not a JWT. */
 export async function decodeAndVerify(token: string, keys: JWTVerifyGetKey): Promise<DecodedJwt | undefined> {
   if (!looksLikeJwt(token)) return undefined;

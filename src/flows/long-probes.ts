@@ -23,8 +23,8 @@ export function afterAccessTokenExpiry(flows: SuiteFlows, resourceName: string):
     requireLong(flows);
     const resource = flows.suite.resources?.find((r) => r.name === resourceName);
     if (!resource) throw new Blocked(`unknown resource ${resourceName}`);
-    const token = await flows.token(resource.grant);
     const accessToken = await flows.accessToken(resource.grant);
+    const token = await flows.token(resource.grant!);
     const expiresIn = token.issued?.expires_in;
     if (typeof expiresIn !== 'number') throw new NotApplicable('the token response states no numeric expires_in to wait out');
     const waited = expiresIn + GRACE_SECONDS;

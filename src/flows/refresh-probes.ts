@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { HttpResult } from '../http/client.js';
 import type { Client } from '../suite/suite.types.js';
 import { authorize, redeemCode } from './authorization-code.js';
@@ -39,9 +40,13 @@ export function mainRefresh(flows: SuiteFlows, grantName: string): Promise<{ ori
 /** Refresh, then the spent refresh token presented again (RFC 9700 §4.14.2). */
 export function refreshReplay(flows: SuiteFlows, grantName: string): Promise<{ original: TokenResult; refreshed: TokenResult; replay: TokenResult }> {
   return flows.once(`refresh-replay:${grantName}`, async () => {
+    // A vendor may honour the old token for a documented grace (a retry window); the replay comes after it.
+    const grace = Number(flows.suite.expect?.refresh?.replay_grace ?? 0);
+    if (grace > 0 && !flows.options.long) throw new NotApplicable(`the vendor honours a rotated-out refresh token for ${grace} s: run with --long to wait it out`);
     const original = await freshTokens(flows, grantName, 'refresh replay');
     const old = refreshTokenOf(flows, original);
     const refreshed = await refresh(flows, grantName, old, 'refresh');
+    if (grace > 0) await sleep((grace + 1) * 1000);
     return { original, refreshed, replay: await refresh(flows, grantName, old, 'refresh again with the spent token') };
   });
 }
@@ -64,6 +69,19 @@ export function refreshScope(flows: SuiteFlows, grantName: string, kind: 'wider'
     if (!requested) throw new NotApplicable(`grant ${grantName}'s scope has nothing to leave out`);
     const original = await freshTokens(flows, grantName, `${kind} scope`);
     return { requested, refreshed: await refresh(flows, grantName, refreshTokenOf(flows, original), `refresh with ${kind} scope`, { scope: requested }) };
+  });
+}
+
+/** An authorization without the scope refresh tokens need (e.g. offline_access): no refresh token should come. */
+export function withoutRefreshScope(flows: SuiteFlows, grantName: string): Promise<{ scope: string; token: TokenResult }> {
+  return flows.once(`without-refresh-scope:${grantName}`, async () => {
+    const needed = flows.suite.expect?.refresh?.requires_scope;
+    if (!needed) throw new NotApplicable('the suite declares no scope that refresh tokens require (expect.refresh.requires_scope)');
+    const grant = flows.codeGrant(grantName);
+    const scope = (grant.scope ?? '').split(' ').filter((s) => s && s !== needed).join(' ');
+    const narrowed = { ...grant, scope };
+    const authorization = await authorize(flows, grantName, narrowed, { label: `authorize (${grantName}, without ${needed})` });
+    return { scope, token: await redeemCode(flows, grantName, narrowed, authorization, { label: `token (${grantName}, without ${needed})` }) };
   });
 }
 

@@ -69,9 +69,16 @@ export class SuiteFlows implements FlowContext {
   }
 
   discovery(): Promise<HttpResult> {
-    return this.once('discovery', () =>
-      this.send({ label: 'discovery', method: 'GET', url: this.suite.discoveryUrl, headers: { accept: 'application/json' } }),
-    );
+    const url = this.suite.discoveryUrl;
+    if (!url) return Promise.reject(new NotApplicable('the suite has no discovery document; its endpoints are given directly'));
+    return this.once('discovery', () => this.send({ label: 'discovery', method: 'GET', url, headers: { accept: 'application/json' } }));
+  }
+
+  /** The issuer identifier tokens must name: the discovery's, or the one the suite gives with its endpoints. */
+  issuer(): string {
+    const issuer = this.suite.discovery?.issuer ?? this.suite.endpoints?.issuer;
+    if (!issuer) throw new NotApplicable('the suite names no issuer (discovery.issuer or endpoints.issuer)');
+    return issuer;
   }
 
   /** The metadata as a JSON object, or Blocked: checks that read members cannot judge without it. */
@@ -91,12 +98,25 @@ export class SuiteFlows implements FlowContext {
   }
 
   async endpoint(name: Endpoint): Promise<string> {
+    const given = this.suite.endpoints?.[name];
+    if (given) return given;
+    // Optional endpoints make their checks not applicable; the ones every flow needs block them.
+    const optional = name === 'revocation_endpoint' || name === 'introspection_endpoint' || name === 'authorization_endpoint' || name === 'jwks_uri';
+    if (!this.suite.discoveryUrl) {
+      if (optional) throw new NotApplicable(`the suite gives no ${name}`);
+      throw new Blocked(`the suite gives no ${name} and has no discovery document`);
+    }
     const { document, result } = await this.metadata();
     const value = document[name];
     if (typeof value === 'string' && value) return value;
-    // Optional endpoints make their checks not applicable; the ones every flow needs block them.
-    if (name === 'revocation_endpoint' || name === 'introspection_endpoint') throw new NotApplicable(`the discovery document has no ${name}`);
+    if (optional && name !== 'jwks_uri') throw new NotApplicable(`the discovery document has no ${name}`);
     throw new Blocked(`the discovery document has no ${name}`, [result.exchange]);
+  }
+
+  /** The token endpoint a grant uses: its own, or the suite's. */
+  tokenEndpoint(grantName: string): Promise<string> {
+    const own = this.suite.grants?.[grantName]?.token_endpoint;
+    return own ? Promise.resolve(own) : this.endpoint('token_endpoint');
   }
 
   jwks(): Promise<HttpResult> {
@@ -117,7 +137,7 @@ export class SuiteFlows implements FlowContext {
   }
 
   smart(): Promise<HttpResult> {
-    const url = this.suite.discovery.smart;
+    const url = this.suite.discovery?.smart;
     if (!url) return Promise.reject(new NotApplicable('the suite declares no SMART configuration (discovery.smart)'));
     return this.once('smart', () => this.send({ label: 'smart-configuration', method: 'GET', url, headers: { accept: 'application/json' } }));
   }
@@ -131,7 +151,8 @@ export class SuiteFlows implements FlowContext {
   }
 
   /** The grant's access token, or Blocked saying why there is none. */
-  async accessToken(grantName: string): Promise<string> {
+  async accessToken(grantName: string | undefined): Promise<string> {
+    if (!grantName) throw new NotApplicable('this resource is called with vendor headers, not a grant\'s token');
     const token = await this.token(grantName);
     if (!token.accessToken) {
       throw new Blocked(
@@ -144,6 +165,7 @@ export class SuiteFlows implements FlowContext {
 
   /** Calls a protected resource one way (memoised per resource and probe). */
   resource(resource: Resource, probe: ResourceProbe): Promise<HttpResult> {
+    if (resource.auth) return Promise.reject(new NotApplicable(`resource ${resource.name} is called with vendor headers, not Bearer tokens`));
     return this.once(`resource:${resource.name}:${probe}`, async () => {
       const label = `resource ${resource.name} (${probe})`;
       switch (probe) {
@@ -170,6 +192,21 @@ export class SuiteFlows implements FlowContext {
     if (token && how === 'query') url.searchParams.set('access_token', token);
     else if (token) headers.authorization = `${how === 'lowercase' ? 'bearer' : 'Bearer'} ${token}`;
     return this.send({ label, method: resource.method ?? 'GET', url: url.href, headers, secrets: [token] });
+  }
+
+  /** Calls a resource with its vendor authentication headers: a read (GET) or a write (POST of an empty JSON object). */
+  headerCall(resource: Resource, method: 'GET' | 'POST'): Promise<HttpResult> {
+    const auth = resource.auth;
+    if (!auth) return Promise.reject(new NotApplicable(`resource ${resource.name} declares no vendor header authentication`));
+    return this.once(`resource:${resource.name}:headers:${method}`, () =>
+      this.send({
+        label: `resource ${resource.name} (vendor headers, ${method})`,
+        method,
+        url: resource.url,
+        headers: { accept: 'application/json', ...auth.headers, ...(method === 'POST' && { 'content-type': 'application/json' }) },
+        ...(method === 'POST' && { body: '{}' }),
+      }),
+    );
   }
 
   /** The first resource called with this grant's tokens, for probes that test a token after something happened to it. */

@@ -12,17 +12,21 @@ export type TokenEndpointProbe =
   | 'missing-grant-type'
   | 'duplicate-parameter'
   | 'get'
-  | 'credentials-in-query';
+  | 'credentials-in-query'
+  | 'json-body';
 
 export const WRONG_SECRET = 'conformance-wrong-secret';
 export const UNKNOWN_GRANT_TYPE = 'urn:oauth-conformance:unknown-grant';
 
-/** The client the probes authenticate as: the first client_credentials grant's, else any client with a secret. */
+/**
+ * The client the probes authenticate as at the suite's token endpoint: the first client_credentials grant's, else
+ * another grant's client with a secret. Grants with a token endpoint of their own are left out: their clients are
+ * unknown to this one.
+ */
 export function probeClient(flows: SuiteFlows): { name: string; client: Client } {
-  const grants = Object.entries(flows.suite.grants ?? {}).filter(([name]) => !flows.suite.disabled[`grants.${name}`]);
-  const name =
-    grants.find(([, g]) => g.type === 'client_credentials')?.[1].client ??
-    Object.keys(flows.suite.clients ?? {}).find((c) => flows.suite.clients?.[c]?.secret && !flows.suite.disabled[`clients.${c}`]);
+  const grants = Object.entries(flows.suite.grants ?? {}).filter(([name, g]) => !flows.suite.disabled[`grants.${name}`] && !g.token_endpoint);
+  const withSecret = (g: (typeof grants)[number]) => flows.suite.clients?.[g[1].client]?.secret !== undefined;
+  const name = (grants.find((g) => g[1].type === 'client_credentials' && withSecret(g)) ?? grants.find(withSecret))?.[1].client;
   const client = name ? flows.suite.clients?.[name] : undefined;
   if (!name || !client?.secret) throw new NotApplicable('the suite has no client with a secret to probe the token endpoint with');
   return { name, client };
@@ -55,6 +59,11 @@ export function tokenEndpointProbe(flows: SuiteFlows, probe: TokenEndpointProbe)
         target.searchParams.set('grant_type', 'client_credentials');
         return send({ headers: { authorization: headers.authorization!, accept: 'application/json' } }, 'GET', target.href);
       }
+      case 'json-body':
+        return send({
+          headers: { 'content-type': 'application/json', accept: 'application/json' },
+          body: JSON.stringify({ grant_type: 'client_credentials', client_id: client.id, client_secret: client.secret }),
+        });
       case 'credentials-in-query': {
         const target = new URL(url);
         target.searchParams.set('client_id', client.id);

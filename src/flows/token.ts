@@ -25,7 +25,7 @@ export async function redeem(
   before: Exchange[] = [],
   label = `token (${grant}: ${params.grant_type})`,
 ): Promise<TokenResult> {
-  const url = await flows.endpoint('token_endpoint');
+  const url = await flows.tokenEndpoint(grant);
   const { headers, body } = tokenRequest(client, params);
   const token = await flows.send({
     label,

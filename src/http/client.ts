@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Agent, errors, request } from 'undici';
 import { addSecret, learnSecrets, learnSecretsFromUrl, redact, redactBody, redactHeaders, redactUrl } from '../secrets.js';
 import type { Exchange } from './exchange.js';
@@ -28,9 +29,12 @@ export interface HttpResult {
 export interface HttpOptions {
   timeoutMs: number;
   maxBodyBytes: number;
+  /** A 429 is retried after its Retry-After at most this often, and only when the wait is at most `maxRetryAfterSeconds`. */
+  rateLimitRetries: number;
+  maxRetryAfterSeconds: number;
 }
 
-export const defaultHttpOptions: HttpOptions = { timeoutMs: 10_000, maxBodyBytes: 1024 * 1024 };
+export const defaultHttpOptions: HttpOptions = { timeoutMs: 10_000, maxBodyBytes: 1024 * 1024, rateLimitRetries: 2, maxRetryAfterSeconds: 30 };
 
 // One pool for the process: keep-alive per origin, and a bound on parallel connections so a vendor is not hammered.
 const agent = new Agent({ keepAliveTimeout: 10_000, connections: 6 });
@@ -46,9 +50,30 @@ export class Recorder {
 
 let nextId = 1;
 
-/** Sends one request with a timeout and a body cap; never throws for transport failures, it records them. */
+/**
+ * Sends a request with a timeout and a body cap; never throws for transport failures, it records them. A 429 is
+ * sent again once its Retry-After has passed (a rate-limited server did not process the request), a bounded number
+ * of times: a vendor that limits us is waited for, never stormed.
+ */
 export async function send(req: HttpRequest, recorder: Recorder, options: HttpOptions = defaultHttpOptions): Promise<HttpResult> {
   req.secrets?.forEach(addSecret);
+  for (let attempt = 0; ; attempt++) {
+    const result = await sendOnce(attempt ? { ...req, label: `${req.label} (retry ${attempt} after 429)` } : req, recorder, options);
+    const wait = result.response?.status === 429 ? retryAfterSeconds(result.response.headers['retry-after']) : undefined;
+    if (wait === undefined || attempt >= options.rateLimitRetries || wait > options.maxRetryAfterSeconds) return result;
+    await sleep(wait * 1000);
+  }
+}
+
+/** Retry-After as seconds (RFC 9110 §10.2.3: delay-seconds or an HTTP-date); 1 s when absent or unreadable. */
+export function retryAfterSeconds(value: string | undefined): number {
+  if (value === undefined) return 1;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim());
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? 1 : Math.max(0, Math.ceil((date - Date.now()) / 1000));
+}
+
+async function sendOnce(req: HttpRequest, recorder: Recorder, options: HttpOptions): Promise<HttpResult> {
   const started = Date.now();
   const base = {
     id: nextId++,

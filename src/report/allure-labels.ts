@@ -1,13 +1,13 @@
 import * as allure from 'allure-js-commons';
-import type { StartedCheck } from '../engine/evaluate.js';
-import type { Exchange } from '../http/exchange.js';
+import type { Outcome, StartedCheck } from '../engine/evaluate.js';
+import { redact } from '../secrets.js';
 import { failureText, outcomeOf, type CheckResult } from './results.js';
 
 /**
  * Allure metadata of a check per the design: epic vendor, feature area, story check id, spec tag and link,
  * severity from the requirement level, and the `outcome` label the report's categories group by.
  */
-export async function describeForAllure(check: StartedCheck, result: CheckResult, exchanges: Exchange[]): Promise<void> {
+export async function describeForAllure(check: StartedCheck, result: CheckResult, { exchanges, observed }: Pick<Outcome, 'exchanges' | 'observed'>): Promise<void> {
   const { check: c, suite, subject } = check;
   await allure.epic(suite.vendor);
   await allure.feature(c.area);
@@ -24,6 +24,7 @@ export async function describeForAllure(check: StartedCheck, result: CheckResult
   for (const exchange of exchanges) {
     await allure.attachment(`${exchange.id} ${exchange.label}`, JSON.stringify(exchange, null, 2), { contentType: 'application/json' });
   }
+  if (observed !== undefined) await allure.attachment('observed', redact(JSON.stringify(observed, null, 2)), { contentType: 'application/json' });
 }
 
 function describe(title: string, level: string, result: CheckResult): string {

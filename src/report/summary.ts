@@ -47,8 +47,6 @@ export function consoleSummary(results: CheckResult[]): string {
       lines.push(`  ${area.padEnd(20)} ${inArea.map((r) => SYMBOL[r.status]).join('')}  ${counts(inArea)}`);
     }
   }
-  const skipped = unique(results.filter((r) => r.status === 'skipped').map((r) => `${r.vendor}: ${r.message}`));
-  if (skipped.length) lines.push('', 'Skipped:', ...skipped.map((reason) => `  - ${reason}`));
   const total = countByStatus(results);
   lines.push('', COUNTED.map(([status, word]) => `${total[status]} ${word}`).join(', '));
   return redact(lines.join('\n'));
@@ -76,6 +74,8 @@ export function markdownSummary(results: CheckResult[]): string {
       lines.push(`- **${r.vendor}** \`${r.checkId}\`${r.subject ? ` [${r.subject}]` : ''}: ${r.message.split('\n')[0]} ([${r.spec.ref}](${r.spec.url}))`);
     }
   }
+  const skipped = unique(results.filter((r) => r.status === 'skipped').map((r) => `**${r.vendor}**: ${r.message}`));
+  if (skipped.length) lines.push('', '## Skipped (why those checks did not apply)', '', ...skipped.map((reason) => `- ${reason}`));
   return redact(lines.join('\n')) + '\n';
 }
 

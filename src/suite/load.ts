@@ -7,7 +7,8 @@ import type { Suite } from './suite.types.js';
 export interface LoadedSuite extends Suite {
   file: string;
   name: string;
-  discoveryUrl: string;
+  /** Where the metadata is fetched from; absent when the suite gives its endpoints directly. */
+  discoveryUrl?: string;
   /** "grants.user" → why it is skipped (e.g. "OIDC_AUTH_CLIENT_ID is not set"). */
   disabled: Record<string, string>;
   secrets: string[];
@@ -41,11 +42,25 @@ export function resolveSuite(source: SuiteSource, env: Record<string, string | u
     lack(`grants.${name}`, lacking.get(`clients.${grant.client}`) ?? []);
   }
   (suite.resources ?? []).forEach((resource, i) => {
-    if (!grants[resource.grant]) {
-      problems.push({ ...at(['resources', i, 'grant'], `resources[${i}].grant`), message: `unknown grant "${resource.grant}"`, fix: `use one of the grants: ${Object.keys(grants).join(', ') || '(none declared)'}` });
+    for (const key of ['grant', 'insufficient_grant'] as const) {
+      const grant = resource[key];
+      if (grant === undefined) continue;
+      if (!grants[grant]) {
+        problems.push({ ...at(['resources', i, key], `resources[${i}].${key}`), message: `unknown grant "${grant}"`, fix: `use one of the grants: ${Object.keys(grants).join(', ') || '(none declared)'}` });
+      }
+      lack(`resources[${i}]`, lacking.get(`grants.${grant}`) ?? []);
     }
-    lack(`resources[${i}]`, lacking.get(`grants.${resource.grant}`) ?? []);
   });
+  for (const [name, grant] of Object.entries(grants)) {
+    if (grant.type !== 'authorization_code') continue;
+    const strategy = grant.code.strategy;
+    if (strategy === 'redirect' && !grant.redirect_uri) {
+      problems.push({ ...at(['grants', name], `grants.${name}`), message: 'the redirect strategy needs a redirect_uri', fix: 'add the redirect_uri registered for the client' });
+    }
+    if (strategy === 'api' && !grant.code.steps?.at(-1)?.capture) {
+      problems.push({ ...at(['grants', name, 'code'], `grants.${name}.code`), message: 'the api strategy needs steps, the last with `capture`', fix: 'list the requests that obtain a code, and name the JSON member of the last answer that holds it (capture: code)' });
+    }
+  }
   const disabled = Object.fromEntries(
     [...lacking].map(([part, names]) => [part, `${[...names].join(', ')} ${names.size > 1 ? 'are' : 'is'} not set`]),
   );
@@ -53,10 +68,15 @@ export function resolveSuite(source: SuiteSource, env: Record<string, string | u
   // URL problems are only worth reading once every value is there.
   if (problems.length) throw new ConfigError(problems);
 
-  const discoveryUrl = suite.discovery.url ?? `${suite.discovery.issuer.replace(/\/$/, '')}/.well-known/openid-configuration`;
+  const discoveryUrl = suite.discovery && (suite.discovery.url ?? `${suite.discovery.issuer.replace(/\/$/, '')}/.well-known/openid-configuration`);
   const urls: Array<[Array<string | number>, string, string | undefined]> = [
-    [['discovery', suite.discovery.url ? 'url' : 'issuer'], 'discovery', discoveryUrl],
-    ...Object.entries(grants).map(([name, g]): [Array<string | number>, string, string | undefined] => [['grants', name, 'redirect_uri'], `grants.${name}`, g.type === 'authorization_code' ? g.redirect_uri : undefined]),
+    [['discovery', suite.discovery?.url ? 'url' : 'issuer'], 'discovery', discoveryUrl],
+    ...Object.entries(suite.endpoints ?? {}).map(([key, url]): [Array<string | number>, string, string | undefined] => [['endpoints', key], 'endpoints', url]),
+    ...Object.entries(grants).flatMap(([name, g]) =>
+      [g.type === 'authorization_code' ? ['redirect_uri', g.redirect_uri] : [], ['token_endpoint', g.token_endpoint]]
+        .filter((pair): pair is [string, string | undefined] => pair.length === 2)
+        .map(([key, url]): [Array<string | number>, string, string | undefined] => [['grants', name, key], `grants.${name}`, url]),
+    ),
     ...(suite.resources ?? []).map((r, i): [Array<string | number>, string, string | undefined] => [['resources', i, 'url'], `resources[${i}]`, r.url]),
   ];
   for (const [path, part, url] of urls) {

@@ -105,24 +105,42 @@ function schemaProblems(
   file: string,
   locate: SuiteSource['locate'],
 ): Problem[] {
-  // An anyOf of "one of these words, or a ${VARIABLE}" produces three errors; report the one a user understands.
-  const anyOfPaths = new Set(errors.filter((e) => e.keyword === 'anyOf').map((e) => e.instancePath));
+  // An anyOf reports itself and every branch that failed; one problem says it better than three.
+  // ajv reports an anyOf's failed branches right before it, at the same place in the document (through $refs too).
+  const branchesOf = (anyOf: ErrorObject): ErrorObject[] => {
+    const branches: ErrorObject[] = [];
+    for (let i = errors.indexOf(anyOf) - 1; i >= 0 && errors[i]!.instancePath === anyOf.instancePath && errors[i]!.keyword !== 'additionalProperties'; i--) {
+      branches.unshift(errors[i]!);
+    }
+    return branches;
+  };
+  const inBranch = (error: ErrorObject) => errors.some((e) => e.keyword === 'anyOf' && branchesOf(e).includes(error));
   const problems: Problem[] = [];
   for (const error of errors) {
     const path = toPath(error.instancePath);
     const at = { file, ...locate(path), path: dotted(path) };
-    if (anyOfPaths.has(error.instancePath) && error.keyword !== 'enum') continue;
     // oneOf over grant types: the discriminator reports the real cause separately.
-    if (error.keyword === 'oneOf' || error.keyword === 'if') continue;
-    if (error.keyword === 'additionalProperties') {
+    if (error.keyword === 'oneOf' || error.keyword === 'if' || inBranch(error)) continue;
+    if (error.keyword === 'anyOf') {
+      problems.push({ ...at, ...explainAnyOf(branchesOf(error)) });
+    } else if (error.keyword === 'additionalProperties') {
       // Point at the unknown key itself, not at the map that holds it.
       const keyPath = [...path, (error.params as { additionalProperty: string }).additionalProperty];
       problems.push({ ...at, ...locate(keyPath), path: dotted(keyPath), ...explain(error, false) });
     } else {
-      problems.push({ ...at, ...explain(error, anyOfPaths.has(error.instancePath)) });
+      problems.push({ ...at, ...explain(error, false) });
     }
   }
   return dedupe(problems);
+}
+
+/** "one of these words, or a ${VARIABLE}", or "one of these keys": what the failed branches of an anyOf add up to. */
+function explainAnyOf(branches: ErrorObject[]): { message: string; fix: string } {
+  const word = branches.find((e) => e.keyword === 'enum');
+  if (word) return explain(word, true);
+  const keys = branches.filter((e) => e.keyword === 'required').map((e) => (e.params as { missingProperty: string }).missingProperty);
+  if (keys.length === branches.length && keys.length > 0) return { message: `needs one of: ${keys.join(', ')}`, fix: `add ${keys.join(' or ')}` };
+  return { message: branches.map((e) => e.message).join('; ') || 'is invalid', fix: 'see schemas/suite.schema.json for what is allowed here' };
 }
 
 function explain(error: ErrorObject, allowsVariable: boolean): { message: string; fix: string } {

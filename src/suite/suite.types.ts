@@ -1,34 +1,11 @@
 // Generated from schemas/suite.schema.json by `npm run gen:types`; do not edit.
 
 /**
- * A whole-value reference to a declared variable, resolved before use.
- *
- * This interface was referenced by `Suite`'s JSON-Schema
- * via the `definition` "variableRef".
- */
-export type VariableRef = string;
-/**
- * This interface was referenced by `Suite`'s JSON-Schema
- * via the `definition` "grant".
- */
-export type Grant = ClientCredentialsGrant | AuthorizationCodeGrant;
-/**
- * This interface was referenced by `Suite`'s JSON-Schema
- * via the `definition` "name".
- */
-export type Name = string;
-/**
- * Seconds: an integer, or a ${VARIABLE} whose value is one.
- *
- * This interface was referenced by `Suite`'s JSON-Schema
- * via the `definition` "seconds".
- */
-export type Seconds = number | string;
-
-/**
  * An oauth-conformance suite: where a vendor's endpoints are, which grants to exercise and what the vendor is expected to do.
  */
-export interface Suite {
+export type Suite = {
+  [k: string]: unknown;
+} & {
   /**
    * Vendor name: the report's epic and the JUnit classname prefix.
    */
@@ -51,7 +28,7 @@ export interface Suite {
   variables?: {
     [k: string]: Variable;
   };
-  discovery: Discovery;
+  discovery?: Discovery;
   /**
    * OAuth clients by name, referenced from grants.
    */
@@ -75,9 +52,47 @@ export interface Suite {
   deviations?: {
     [k: string]: string;
   };
-}
+  /**
+   * When none of the suite's required variables is set, the suite runs against this embedded vendor emulator, which provides them.
+   */
+  emulator?: string;
+  endpoints?: Endpoints;
+};
 /**
- * This interface was referenced by `Suite`'s JSON-Schema
+ * A whole-value reference to a declared variable, resolved before use.
+ *
+ * This interface was referenced by `undefined`'s JSON-Schema
+ * via the `definition` "variableRef".
+ */
+export type VariableRef = string;
+/**
+ * This interface was referenced by `undefined`'s JSON-Schema
+ * via the `definition` "grant".
+ */
+export type Grant = ClientCredentialsGrant | AuthorizationCodeGrant;
+/**
+ * This interface was referenced by `undefined`'s JSON-Schema
+ * via the `definition` "name".
+ */
+export type Name = string;
+/**
+ * This interface was referenced by `undefined`'s JSON-Schema
+ * via the `definition` "resource".
+ */
+export type Resource = Resource1 & Resource2;
+export type Resource1 = {
+  [k: string]: unknown;
+};
+/**
+ * Seconds: an integer, or a ${VARIABLE} whose value is one.
+ *
+ * This interface was referenced by `undefined`'s JSON-Schema
+ * via the `definition` "seconds".
+ */
+export type Seconds = number | string;
+
+/**
+ * This interface was referenced by `undefined`'s JSON-Schema
  * via the `definition` "variable".
  */
 export interface Variable {
@@ -99,7 +114,7 @@ export interface Variable {
   optional?: boolean;
 }
 /**
- * This interface was referenced by `Suite`'s JSON-Schema
+ * This interface was referenced by `undefined`'s JSON-Schema
  * via the `definition` "discovery".
  */
 export interface Discovery {
@@ -117,7 +132,7 @@ export interface Discovery {
   smart?: string;
 }
 /**
- * This interface was referenced by `Suite`'s JSON-Schema
+ * This interface was referenced by `undefined`'s JSON-Schema
  * via the `definition` "client".
  */
 export interface Client {
@@ -132,7 +147,7 @@ export interface Client {
   auth?: ('client_secret_basic' | 'client_secret_post' | 'none') | VariableRef;
 }
 /**
- * This interface was referenced by `Suite`'s JSON-Schema
+ * This interface was referenced by `undefined`'s JSON-Schema
  * via the `definition` "clientCredentialsGrant".
  */
 export interface ClientCredentialsGrant {
@@ -142,43 +157,87 @@ export interface ClientCredentialsGrant {
    * Space-separated scope to request; empty or absent sends none.
    */
   scope?: string;
+  /**
+   * A token endpoint of its own for this grant (e.g. a second authorization server).
+   */
+  token_endpoint?: string;
 }
 /**
- * This interface was referenced by `Suite`'s JSON-Schema
+ * This interface was referenced by `undefined`'s JSON-Schema
  * via the `definition` "authorizationCodeGrant".
  */
 export interface AuthorizationCodeGrant {
   type: 'authorization_code';
   client: Name;
   scope?: string;
-  redirect_uri: string;
+  /**
+   * Registered redirect URI; required by the redirect strategy, sent at redemption when given.
+   */
+  redirect_uri?: string;
   /**
    * PKCE method to use (RFC 7636); none sends no code_challenge.
    */
   pkce?: 'S256' | 'none';
   code: CodeStrategy;
+  /**
+   * A token endpoint of its own for this grant (e.g. a second authorization server).
+   */
+  token_endpoint?: string;
 }
 /**
- * How the authorization code is obtained. redirect: follow the authorization endpoint's redirects (a server that approves test clients without a login page) and read the code from the Location that targets redirect_uri.
+ * How the authorization code is obtained. redirect: follow the authorization endpoint's redirects (a server that approves test clients without a login page) and read the code from the Location that targets redirect_uri. api: requests to a vendor endpoint that issues codes to a backend; the last step's JSON answer carries the code.
  *
- * This interface was referenced by `Suite`'s JSON-Schema
+ * This interface was referenced by `undefined`'s JSON-Schema
  * via the `definition` "codeStrategy".
  */
 export interface CodeStrategy {
-  strategy: 'redirect' | VariableRef;
+  strategy: ('redirect' | 'api') | VariableRef;
   max_hops?: number;
+  /**
+   * For the api strategy: requests made in order. Strings may use {{code_challenge}}, {{code_challenge_method}}, {{state}}, {{nonce}}, {{scope}}, {{redirect_uri}} and {{client_id}}.
+   *
+   * @minItems 1
+   */
+  steps?: [ApiStep, ...ApiStep[]];
 }
 /**
- * This interface was referenced by `Suite`'s JSON-Schema
- * via the `definition` "resource".
+ * This interface was referenced by `undefined`'s JSON-Schema
+ * via the `definition` "apiStep".
  */
-export interface Resource {
+export interface ApiStep {
+  method: 'GET' | 'POST' | 'PUT';
+  url: string;
+  /**
+   * Sent as application/x-www-form-urlencoded.
+   */
+  form?: {
+    [k: string]: string;
+  };
+  /**
+   * Sent as application/json.
+   */
+  json?: {};
+  headers?: {
+    [k: string]: string;
+  };
+  /**
+   * Statuses that let the flow go on (default 200 and 201), e.g. 400 for "user already exists".
+   *
+   * @minItems 1
+   */
+  accept?: [number, ...number[]];
+  /**
+   * Dotted path of the JSON member holding the code (last step).
+   */
+  capture?: string;
+}
+export interface Resource2 {
   name: Name;
   url: string;
   /**
    * The grant whose access token is presented.
    */
-  grant: string;
+  grant?: string;
   method?: 'GET' | 'HEAD';
   /**
    * Scope the resource requires. When the resource refuses the token and the grant's token response lacks it, the failure says so.
@@ -188,11 +247,23 @@ export interface Resource {
    * A grant whose token lacks this resource's scope: the resource must answer it 403 insufficient_scope (RFC 6750 §3.1).
    */
   insufficient_grant?: string;
+  /**
+   * Vendor header authentication instead of a Bearer token (e.g. client id and secret headers).
+   */
+  auth?: {
+    headers: {
+      [k: string]: string;
+    };
+  };
+  /**
+   * With this authentication, writes must be refused (a POST is tried).
+   */
+  writes_refused?: boolean;
 }
 /**
  * What the vendor documents, for the checks that compare against it.
  *
- * This interface was referenced by `Suite`'s JSON-Schema
+ * This interface was referenced by `undefined`'s JSON-Schema
  * via the `definition` "expect".
  */
 export interface Expect {
@@ -220,6 +291,14 @@ export interface Expect {
      * Each refresh returns a new refresh token and the old one is then refused (RFC 9700 §4.14.2).
      */
     rotates?: boolean;
+    /**
+     * Refresh tokens are issued only when this scope is requested (e.g. offline_access).
+     */
+    requires_scope?: string;
+    /**
+     * Seconds: an integer, or a ${VARIABLE} whose value is one.
+     */
+    replay_grace?: number | string;
   };
   /**
    * Authorization requests without code_challenge must be refused (RFC 9700 §2.1.1).
@@ -229,4 +308,24 @@ export interface Expect {
    * Seconds: an integer, or a ${VARIABLE} whose value is one.
    */
   clock_skew?: number | string;
+  /**
+   * Claims JWT access tokens carry (beyond RFC 9068), as the vendor documents.
+   *
+   * @minItems 1
+   */
+  access_token_claims?: [string, ...string[]];
+}
+/**
+ * Endpoints given directly, for vendors without a discovery document (or to override one).
+ *
+ * This interface was referenced by `undefined`'s JSON-Schema
+ * via the `definition` "endpoints".
+ */
+export interface Endpoints {
+  issuer?: string;
+  token_endpoint?: string;
+  authorization_endpoint?: string;
+  jwks_uri?: string;
+  revocation_endpoint?: string;
+  introspection_endpoint?: string;
 }

@@ -1,0 +1,30 @@
+import type { MedplumFacts } from './medplum.js';
+import type { Login, Logins } from './medplum-logins.js';
+import { json, operationOutcome, type Handler, type Reply } from './toolkit.js';
+
+/**
+ * What Medplum's access tokens open: a FHIR search and the OpenID userinfo. Authentication (server
+ * oauth/middleware.ts) splits the Authorization header at its space and takes a token only after "Bearer", spelled
+ * so; anything else, a token in the query string included, is a 401 OperationOutcome without WWW-Authenticate.
+ */
+
+const PATIENT = { resourceType: 'Patient', id: '8f7c9a52-4f5e-4d7b-9a53-1e6a3c0b2d41', name: [{ given: ['Homer'], family: 'Simpson' }], gender: 'male', birthDate: '1956-05-12' };
+
+function fhirJson(status: number, resource: Record<string, unknown>): Reply {
+  return { status, headers: { 'content-type': 'application/fhir+json; charset=utf-8' }, body: JSON.stringify(resource) };
+}
+
+export function fhirApi(facts: MedplumFacts, logins: Logins): Record<string, Handler> {
+  const { paths } = facts;
+  const authenticated = (handle: (login: Login) => Reply): Handler => async (request) => {
+    const [scheme, token] = String(request.headers.authorization ?? '').split(' ');
+    const login = scheme === 'Bearer' && token ? await logins.forAccessToken(token) : undefined;
+    return login ? handle(login) : operationOutcome(401, 'login', facts.messages.unauthorized);
+  };
+  return {
+    [`GET ${paths.patients}`]: authenticated(() =>
+      fhirJson(200, { resourceType: 'Bundle', type: 'searchset', entry: [{ resource: PATIENT, search: { mode: 'match' } }] }),
+    ),
+    [`GET ${paths.userinfo}`]: authenticated((login) => json(200, { sub: login.subject })),
+  };
+}

@@ -1,0 +1,122 @@
+import { createHash } from 'node:crypto';
+import type { MedplumFacts } from './medplum.js';
+import type { Login, Logins } from './medplum-logins.js';
+import { clientOf, type Tenant } from './medplum-tenant.js';
+import { basicCredentials, json, type Handler, type Reply, type Request } from './toolkit.js';
+
+/**
+ * Medplum's token endpoint (server token.ts): form bodies only (anything else is a 400 text), errors 400
+ * {error, error_description} with invalid_request where RFC 6749 would say invalid_client or unsupported_grant_type.
+ */
+
+/** The form as Medplum's body parser reads it: a parameter sent twice becomes a list. */
+type Body = Record<string, string | string[]>;
+
+function bodyOf(form: URLSearchParams): Body {
+  return Object.fromEntries([...new Set(form.keys())].map((key) => {
+    const values = form.getAll(key);
+    return [key, values.length === 1 ? values[0]! : values];
+  }));
+}
+
+const text = (value: unknown): string | undefined => (typeof value === 'string' && value ? value : undefined);
+
+function tokenError(error: 'invalid_request' | 'invalid_grant', description: string): Reply {
+  return json(400, { error, error_description: description });
+}
+
+/** Client id and secret from Basic authentication, else from the body (client_secret_post). */
+function clientCredentials(facts: MedplumFacts, request: Request, body: Body): { id?: string; secret?: string; error?: string } {
+  const header = request.headers.authorization;
+  if (!header) return { id: text(body.client_id), secret: text(body.client_secret) };
+  if (!header.startsWith('Basic ')) return { error: facts.messages.invalidAuthorizationHeader };
+  const basic = basicCredentials(request);
+  return { id: basic?.id, secret: basic?.secret };
+}
+
+/** PKCE (RFC 7636 §4.6) with the methods /auth/login accepts. */
+function verifies(login: Login, verifier: string): boolean {
+  const transformed = login.codeChallengeMethod === 'S256' ? createHash('sha256').update(verifier).digest('base64url') : verifier;
+  return transformed === login.codeChallenge;
+}
+
+export function tokenEndpoint(facts: MedplumFacts, tenant: Tenant, logins: Logins): Handler {
+  const { messages } = facts;
+  const issue = async (login: Login) => json(200, await logins.tokenResponse(login));
+
+  async function clientCredentialsGrant(request: Request, body: Body): Promise<Reply> {
+    const { id, secret, error } = clientCredentials(facts, request, body);
+    if (error) return tokenError('invalid_request', error);
+    if (!id) return tokenError('invalid_request', messages.missingClientId);
+    if (!secret) return tokenError('invalid_request', messages.missingClientSecret);
+    const client = clientOf(tenant, id);
+    if (!client) return tokenError('invalid_request', messages.invalidClient);
+    if (secret !== client.secret) return tokenError('invalid_request', messages.invalidSecret);
+    const scope = text(body.scope) ?? facts.defaultScope;
+    return issue(logins.create({ authMethod: 'client', client, subject: client.id, profile: `ClientApplication/${client.id}`, scope, granted: true }));
+  }
+
+  // Every check and the marking of the code as spent happen before the first await: two redemptions of one code
+  // at the same moment cannot both pass. The PKCE verifier authenticates the redemption; the secret is not compared.
+  async function authorizationCodeGrant(request: Request, body: Body): Promise<Reply> {
+    const { id, error } = clientCredentials(facts, request, body);
+    if (error) return tokenError('invalid_request', error);
+    const code = text(body.code);
+    if (!code) return tokenError('invalid_request', messages.missingCode);
+    const login = logins.withCode(code);
+    if (!login) return tokenError('invalid_request', messages.invalidCode);
+    if (id && login.client.id !== id) return tokenError('invalid_request', messages.invalidClient);
+    if (login.granted && facts.singleUseCodes) {
+      login.revoked = true;
+      return tokenError('invalid_grant', messages.alreadyGranted);
+    }
+    if (login.revoked) return tokenError('invalid_grant', messages.revoked);
+    if (!login.codeChallenge) return tokenError('invalid_request', messages.missingVerificationContext);
+    const verifier = text(body.code_verifier);
+    if (!verifier) return tokenError('invalid_request', messages.missingVerifier);
+    if (!verifies(login, verifier)) return tokenError('invalid_request', messages.invalidVerifier);
+    login.granted = true;
+    return issue(login);
+  }
+
+  // Rotation with reuse detection: the current secret rotates; the one just rotated out answers within the grace
+  // without rotating; any other revokes the login. The scope parameter is not read: tokens keep the login's scope.
+  async function refreshTokenGrant(request: Request, body: Body): Promise<Reply> {
+    const token = text(body.refresh_token);
+    const claims = token ? await logins.claims(token) : undefined;
+    const login = claims ? logins.find(claims.login_id) : undefined;
+    // Only a refresh token of a login that issues them carries a secret: anything else is not one.
+    if (typeof claims?.refresh_secret !== 'string' || !login?.refreshSecret) return tokenError('invalid_request', messages.invalidRefreshToken);
+    if (login.revoked) return tokenError('invalid_grant', messages.revoked);
+    const standing = logins.standing(login, claims.refresh_secret);
+    if (standing === 'spent') {
+      login.revoked = true;
+      return tokenError('invalid_grant', messages.revoked);
+    }
+    // Client authentication is optional here; when sent, it must name the login's client and carry a secret.
+    if (request.headers.authorization) {
+      if (!request.headers.authorization.startsWith('Basic ')) return tokenError('invalid_request', messages.invalidAuthorizationHeader);
+      const basic = basicCredentials(request);
+      if (basic?.id !== login.client.id) return tokenError('invalid_grant', messages.incorrectClient);
+      if (!basic.secret) return tokenError('invalid_grant', messages.incorrectClientSecret);
+    }
+    if (standing === 'current') logins.rotate(login);
+    return issue(login);
+  }
+
+  return (request) => {
+    if (!request.form) return { status: 400, body: messages.unsupportedContentType };
+    const body = bodyOf(request.form);
+    if (!body.grant_type) return tokenError('invalid_request', messages.missingGrantType);
+    switch (body.grant_type) {
+      case 'client_credentials':
+        return clientCredentialsGrant(request, body);
+      case 'authorization_code':
+        return authorizationCodeGrant(request, body);
+      case 'refresh_token':
+        return refreshTokenGrant(request, body);
+      default:
+        return tokenError('invalid_request', messages.unsupportedGrantType);
+    }
+  };
+}

@@ -1,0 +1,229 @@
+import { fhirApi } from './medplum-fhir.js';
+import { Logins } from './medplum-logins.js';
+import { appHost, authorizeEndpoint, introspectEndpoint, loginEndpoint, wellKnown } from './medplum-oauth.js';
+import { createTenant } from './medplum-tenant.js';
+import { tokenEndpoint } from './medplum-token.js';
+import { createSigner, findProfile, type Handler, operationOutcome, serve } from './toolkit.js';
+import type { EmulatorDefinition, EmulatorProfile } from './types.js';
+
+/**
+ * Medplum as documented (seed 004, vendor-facts "Medplum"): one API host whose base URL, trailing slash included,
+ * is the issuer. It serves the discovery documents, the OAuth2 endpoints, `POST /auth/login` (a backend trades a
+ * user's email and password for a code) and the FHIR API; the Medplum App's sign-in page, where /oauth2/authorize
+ * sends a browser, lives on a host of its own. Where the documentation is silent, Medplum's public server source
+ * (packages/server/src) decides, and the comment says so.
+ */
+export interface MedplumFacts {
+  /** Relative to the base URL, as Medplum builds its endpoint URLs. */
+  paths: Record<'openidConfiguration' | 'authorizationServer' | 'smartConfiguration' | 'jwks' | 'authorize' | 'token' | 'userinfo' | 'introspect' | 'login' | 'patients' | 'smartStyles', string>;
+  /** The Medplum App's sign-in page, on the app host (app.medplum.com). */
+  appSignIn: string;
+  lifetimes: { accessToken: number; idToken: number; refreshToken: number };
+  /** The issuer in the discovery documents is the base URL with its trailing slash. */
+  issuerTrailingSlash: boolean;
+  /** What a login or client_credentials grant gets when it names no scope. */
+  defaultScope: string;
+  /** Refresh tokens come only with one of these scopes ("any": with every user login). */
+  refreshTokenScopes: readonly string[] | 'any';
+  /** How long the refresh token just rotated out still works (see MEDPLUM below). */
+  refreshReplayGraceSeconds: number;
+  /** A code redeemed a second time is refused, and its login revoked. */
+  singleUseCodes: boolean;
+  codeChallengeMethods: readonly string[];
+  /** Set on every response (server app.ts, standardHeaders). */
+  standardHeaders: Record<string, string>;
+  /** The discovery document's members besides issuer and endpoints. */
+  metadata: Record<string, unknown>;
+  /** The SMART configuration's members besides issuer and endpoints. */
+  smartConfiguration: Record<string, unknown>;
+  /** error_description and page texts, word for word. */
+  messages: Record<
+    | 'unsupportedContentType' | 'missingGrantType' | 'unsupportedGrantType' | 'missingClientId' | 'missingClientSecret' | 'invalidClient'
+    | 'invalidSecret' | 'invalidAuthorizationHeader' | 'missingCode' | 'invalidCode' | 'alreadyGranted' | 'revoked' | 'missingVerifier'
+    | 'invalidVerifier' | 'missingVerificationContext' | 'invalidRefreshToken' | 'incorrectClient' | 'incorrectClientSecret'
+    | 'clientNotFound' | 'incorrectRedirectUri' | 'invalidEmail' | 'invalidPassword' | 'badCredentials' | 'invalidChallengeMethod'
+    | 'missingIntrospectionToken' | 'unauthorized' | 'notFound',
+    string
+  >;
+}
+
+const GRANT_TYPES = ['client_credentials', 'authorization_code', 'refresh_token', 'urn:ietf:params:oauth:grant-type:token-exchange'];
+const AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'private_key_jwt'];
+
+export const MEDPLUM: MedplumFacts = {
+  paths: {
+    openidConfiguration: '.well-known/openid-configuration',
+    authorizationServer: '.well-known/oauth-authorization-server',
+    smartConfiguration: '.well-known/smart-configuration',
+    jwks: '.well-known/jwks.json',
+    authorize: 'oauth2/authorize',
+    token: 'oauth2/token',
+    userinfo: 'oauth2/userinfo',
+    introspect: 'oauth2/introspect',
+    login: 'auth/login',
+    patients: 'fhir/R4/Patient',
+    smartStyles: 'fhir/R4/.well-known/smart-styles.json',
+  },
+  appSignIn: 'oauth',
+  // Documented defaults: access 3600 s, refresh two weeks; the ID token lives an hour (server keys.ts).
+  lifetimes: { accessToken: 3600, idToken: 3600, refreshToken: 1_209_600 },
+  issuerTrailingSlash: true,
+  defaultScope: 'openid',
+  // "Refresh tokens are not issued by default": only with offline_access or offline.
+  refreshTokenScopes: ['offline_access', 'offline'],
+  // Medplum still honours the refresh token it just rotated out for a short grace (under 60 s), so a client whose
+  // response was lost can retry; the retry gets tokens for the current secret and rotates nothing. Replayed after
+  // the grace, the old token gets invalid_grant "Token revoked" and the whole login is revoked. The emulator stands
+  // for the moment after the grace: it keeps none, so the suite's replay, sent at once, meets what any later replay
+  // meets. (A live Medplum answers a replay within the grace with tokens.)
+  refreshReplayGraceSeconds: 0,
+  singleUseCodes: true,
+  // Accepted at /auth/login; the SMART configuration advertises S256 only.
+  codeChallengeMethods: ['plain', 'S256'],
+  standardHeaders: { 'cache-control': 'no-store, no-cache, must-revalidate', pragma: 'no-cache' },
+  // Medplum's openid-configuration (server wellknown.ts): no revocation endpoint, no code_challenge_methods_supported.
+  // Dynamic registration (/oauth2/register) and token exchange, which needs an external identity provider, are
+  // advertised by Medplum but not emulated.
+  metadata: {
+    id_token_signing_alg_values_supported: ['RS256'],
+    grant_types_supported: GRANT_TYPES,
+    response_types_supported: ['code', 'id_token', 'token id_token'],
+    subject_types_supported: ['pairwise', 'public'],
+    scopes_supported: ['openid', 'profile', 'email', 'phone', 'address'],
+    token_endpoint_auth_methods_supported: AUTH_METHODS,
+    request_object_signing_alg_values_supported: ['none'],
+  },
+  smartConfiguration: {
+    grant_types_supported: GRANT_TYPES,
+    token_endpoint_auth_methods_supported: AUTH_METHODS,
+    token_endpoint_auth_signing_alg_values_supported: ['RS256', 'RS384', 'ES384'],
+    scopes_supported: ['patient/*.rs', 'user/*.cruds', 'openid', 'fhirUser', 'launch', 'launch/patient', 'offline_access', 'online_access'],
+    response_types_supported: ['code'],
+    capabilities: [
+      'authorize-post', 'permission-v1', 'permission-v2', 'client-confidential-asymmetric', 'client-confidential-symmetric', 'client-public',
+      'context-banner', 'context-ehr-patient', 'context-ehr-encounter', 'context-standalone-patient', 'context-style', 'launch-ehr',
+      'launch-standalone', 'permission-offline', 'permission-patient', 'permission-user', 'sso-openid-connect',
+    ],
+    code_challenge_methods_supported: ['S256'],
+  },
+  messages: {
+    unsupportedContentType: 'Unsupported content type',
+    missingGrantType: 'Missing grant_type',
+    unsupportedGrantType: 'Unsupported grant_type',
+    missingClientId: 'Missing client_id',
+    missingClientSecret: 'Missing client_secret',
+    invalidClient: 'Invalid client',
+    invalidSecret: 'Invalid secret',
+    invalidAuthorizationHeader: 'Invalid authorization header',
+    missingCode: 'Missing code',
+    invalidCode: 'Invalid code',
+    alreadyGranted: 'Token already granted',
+    revoked: 'Token revoked',
+    missingVerifier: 'Missing code verifier',
+    invalidVerifier: 'Invalid code verifier',
+    missingVerificationContext: 'Missing verification context',
+    invalidRefreshToken: 'Invalid refresh token',
+    incorrectClient: 'Incorrect client',
+    incorrectClientSecret: 'Incorrect client secret',
+    clientNotFound: 'Client not found',
+    incorrectRedirectUri: 'Incorrect redirect_uri',
+    invalidEmail: 'Valid email address is required',
+    invalidPassword: 'Invalid password, must be at least 5 characters',
+    badCredentials: 'Email or password is invalid',
+    invalidChallengeMethod: 'Invalid code challenge method',
+    missingIntrospectionToken: 'Token to introspect must be provided',
+    unauthorized: 'Unauthorized',
+    notFound: 'Not found',
+  },
+};
+
+interface MedplumProfile extends EmulatorProfile {
+  /** The facts this variant changes. */
+  facts?: Partial<MedplumFacts>;
+}
+
+const profiles: readonly MedplumProfile[] = [
+  { name: 'medplum', description: 'Medplum as documented', breaks: [] },
+  {
+    name: 'medplum-code-reusable',
+    description: 'a code can be redeemed again, even at the same moment, and the replay revokes nothing',
+    breaks: ['authorization-code.single-use', 'authorization-code.parallel-redemption'],
+    facts: { singleUseCodes: false },
+  },
+  {
+    name: 'medplum-refresh-replay',
+    description: 'the refresh token rotated out keeps working for as long as a refresh token lives',
+    breaks: ['refresh.replay-refused'],
+    facts: { refreshReplayGraceSeconds: MEDPLUM.lifetimes.refreshToken },
+  },
+  {
+    name: 'medplum-refresh-without-offline-access',
+    description: 'every user login gets a refresh token, offline_access or not',
+    breaks: ['refresh.requires-scope'],
+    facts: { refreshTokenScopes: 'any' },
+  },
+  {
+    name: 'medplum-issuer-without-slash',
+    description: 'the discovery documents state the issuer without its trailing slash (tokens keep it)',
+    breaks: ['discovery.issuer-match'],
+    facts: { issuerTrailingSlash: false },
+  },
+];
+
+/** Requests by "METHOD path" (path relative to the host's root); anything else is Medplum's 404 OperationOutcome. */
+function router(facts: MedplumFacts, routes: Record<string, Handler>): Handler {
+  return async (request) => {
+    const route = routes[`${request.method} ${request.url.pathname.slice(1)}`];
+    const reply = route ? await route(request) : operationOutcome(404, 'not-found', facts.messages.notFound);
+    return { ...reply, headers: { ...facts.standardHeaders, ...reply.headers } };
+  };
+}
+
+export const medplum: EmulatorDefinition = {
+  name: 'medplum',
+  profiles,
+  async start(name) {
+    const profile = findProfile('medplum', profiles, name);
+    const facts = { ...MEDPLUM, ...profile.facts };
+    // The API host's routes need its own origin (the issuer), known once it listens.
+    let api: Handler;
+    const hosts = await Promise.all([serve((request) => api(request)), serve(appHost(facts))]);
+    const [apiHost, app] = hosts;
+    const tenant = createTenant(`${apiHost.origin}/`, app.origin);
+    const signer = await createSigner('RS256');
+    const logins = new Logins(facts, tenant, signer);
+    const { paths } = facts;
+    api = router(facts, {
+      [`GET ${paths.openidConfiguration}`]: wellKnown(facts, tenant, 'metadata'),
+      [`GET ${paths.authorizationServer}`]: wellKnown(facts, tenant, 'metadata'),
+      [`GET ${paths.smartConfiguration}`]: wellKnown(facts, tenant, 'smartConfiguration'),
+      [`GET ${paths.jwks}`]: () => ({ status: 200, body: signer.jwks }),
+      [`GET ${paths.authorize}`]: authorizeEndpoint(facts, tenant),
+      [`POST ${paths.login}`]: loginEndpoint(facts, tenant, logins),
+      [`POST ${paths.token}`]: tokenEndpoint(facts, tenant, logins),
+      [`POST ${paths.introspect}`]: introspectEndpoint(facts, tenant, logins),
+      ...fhirApi(facts, logins),
+    });
+    const [client, second] = tenant.clients;
+    return {
+      name: 'medplum',
+      profile: profile.name,
+      variables: {
+        MEDPLUM_BASE_URL: tenant.issuer,
+        MEDPLUM_CLIENT_ID: client.id,
+        MEDPLUM_CLIENT_SECRET: client.secret,
+        MEDPLUM_REDIRECT_URI: client.redirectUri,
+        MEDPLUM_EMAIL: tenant.user.email,
+        MEDPLUM_PASSWORD: tenant.user.password,
+        MEDPLUM_SECOND_CLIENT_ID: second.id,
+        MEDPLUM_SECOND_CLIENT_SECRET: second.secret,
+        MEDPLUM_ACCESS_TOKEN_LIFETIME: String(facts.lifetimes.accessToken),
+        // What the emulator documents, whatever a fault profile makes it do.
+        MEDPLUM_REFRESH_REPLAY_GRACE: String(MEDPLUM.refreshReplayGraceSeconds),
+      },
+      close: async () => {
+        await Promise.all(hosts.map((host) => host.close()));
+      },
+    };
+  },
+};

@@ -1,0 +1,20 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { root } from './helpers.js';
+
+/** .env.example is where users learn what to set: every variable of every suite must be there, secrets marked. */
+describe('.env.example', () => {
+  const example = readFileSync(join(root, '.env.example'), 'utf8');
+  const suites = readdirSync(join(root, 'suites')).map((f) => ({ file: f, data: parse(readFileSync(join(root, 'suites', f), 'utf8')) as { variables?: Record<string, { secret?: boolean }> } }));
+
+  it.each(suites.map((s) => [s.file, s] as const))('lists every variable of %s', (_, { data }) => {
+    // The sandbox's variables are provided by the runner, never by a user.
+    const names = Object.keys(data.variables ?? {}).filter((n) => !n.startsWith('SANDBOX_'));
+    expect(names.filter((name) => !new RegExp(`^${name}=`, 'm').test(example))).toEqual([]);
+    for (const [name, spec] of Object.entries(data.variables ?? {})) {
+      if (spec.secret && !name.startsWith('SANDBOX_')) expect(example, name).toMatch(new RegExp(`SECRET[^\\n]*\\n(#[^\\n]*\\n)*${name}=`));
+    }
+  });
+});

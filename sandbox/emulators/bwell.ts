@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { userPool, type CognitoFacts, type CognitoOrigins } from './bwell-cognito.js';
 import { fhirServer, type FhirFacts } from './bwell-fhir.js';
 import { createSigner, findProfile, randomToken, serve } from './toolkit.js';
-import type { EmulatorDefinition, EmulatorProfile } from './types.js';
+import type { EmulatorDefinition, FactsProfile } from './types.js';
 
 /**
  * b.well as documented (seed 003, vendor-facts "b.well"): a FHIR server whose tokens come from an AWS Cognito user
@@ -48,12 +48,7 @@ const BWELL: BwellFacts = {
   },
 };
 
-interface BwellProfile extends EmulatorProfile {
-  /** The facts this variant changes. */
-  facts?: Partial<BwellFacts>;
-}
-
-const profiles: readonly BwellProfile[] = [
+const profiles: readonly FactsProfile<BwellFacts>[] = [
   { name: 'bwell', description: 'b.well as documented', breaks: [] },
   {
     name: 'bwell-refresh-token',

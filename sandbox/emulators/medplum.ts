@@ -4,7 +4,7 @@ import { appHost, authorizeEndpoint, introspectEndpoint, loginEndpoint, wellKnow
 import { createTenant } from './medplum-tenant.js';
 import { tokenEndpoint } from './medplum-token.js';
 import { createSigner, findProfile, type Handler, operationOutcome, serve } from './toolkit.js';
-import type { EmulatorDefinition, EmulatorProfile } from './types.js';
+import type { EmulatorDefinition, FactsProfile } from './types.js';
 
 /**
  * Medplum as documented (seed 004, vendor-facts "Medplum"): one API host whose base URL, trailing slash included,
@@ -137,12 +137,7 @@ export const MEDPLUM: MedplumFacts = {
   },
 };
 
-interface MedplumProfile extends EmulatorProfile {
-  /** The facts this variant changes. */
-  facts?: Partial<MedplumFacts>;
-}
-
-const profiles: readonly MedplumProfile[] = [
+const profiles: readonly FactsProfile<MedplumFacts>[] = [
   { name: 'medplum', description: 'Medplum as documented', breaks: [] },
   {
     name: 'medplum-code-reusable',

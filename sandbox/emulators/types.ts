@@ -23,3 +23,8 @@ export interface EmulatorDefinition {
   profiles: readonly EmulatorProfile[];
   start(profile: string): Promise<Emulator>;
 }
+
+/** A profile that changes some of an emulator's facts (the vendor's documented behaviour, as data). */
+export interface FactsProfile<Facts> extends EmulatorProfile {
+  facts?: Partial<Facts>;
+}

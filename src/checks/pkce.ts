@@ -30,7 +30,7 @@ export const verifierMismatch = defineCheck({
 
 export const verifierMissing = defineCheck({
   id: 'pkce.verifier-missing',
-  title: 'a code issued with a challenge is refused without a code_verifier',
+  title: 'a code issued with a challenge is refused when no code_verifier is sent',
   ...pkceCheck,
   spec: rfc(7636, '4.6'),
   gather: verifier('missing'),

@@ -16,36 +16,51 @@ interface Command {
 const common: Options = { help: { type: 'boolean', short: 'h' }, debug: { type: 'boolean' } };
 const suiteOptions: Options = { suite: { type: 'string', multiple: true }, 'env-file': { type: 'string' } };
 
+const runOptions: Options = {
+  ...suiteOptions,
+  only: { type: 'string', multiple: true },
+  strict: { type: 'boolean' },
+  long: { type: 'boolean' },
+  shard: { type: 'string' },
+  baseline: { type: 'string' },
+  'fail-on': { type: 'string', default: 'fail' },
+  history: { type: 'string', default: 'reports/history.jsonl' },
+  'results-dir': { type: 'string', default: 'reports/allure-results' },
+  'report-dir': { type: 'string', default: 'reports/html' },
+  junit: { type: 'string', default: 'reports/junit.xml' },
+  summary: { type: 'string', default: 'reports/summary.md' },
+  timeout: { type: 'string', default: '10000' },
+  profile: { type: 'string' },
+  'sandbox-port': { type: 'string' },
+  'no-html': { type: 'boolean' },
+};
+
+/** The run options' defaults, for commands that are a run with a purpose (baseline). */
+const runDefaults = Object.fromEntries(Object.entries(runOptions).flatMap(([name, o]) => (o.default === undefined ? [] : [[name, o.default]])));
+
 // Each command loads its module on use: `--help` and `list` need neither vitest nor the sandbox.
 const commands: Record<string, Command> = {
   run: {
     summary: 'run the suites and write the reports (the default: local suite against the embedded sandbox)',
-    usage: 'conformance run [--suite NAME|FILE ...] [--env-file F] [--only AREA|CHECK ...] [--strict] [--long] [--results-dir D] [--report-dir D] [--junit F] [--summary F] [--timeout MS] [--profile NAME] [--no-html]',
-    options: {
-      ...suiteOptions,
-      only: { type: 'string', multiple: true },
-      strict: { type: 'boolean' },
-      long: { type: 'boolean' },
-      'results-dir': { type: 'string', default: 'reports/allure-results' },
-      'report-dir': { type: 'string', default: 'reports/html' },
-      junit: { type: 'string', default: 'reports/junit.xml' },
-      summary: { type: 'string', default: 'reports/summary.md' },
-      timeout: { type: 'string', default: '10000' },
-      profile: { type: 'string' },
-      'no-html': { type: 'boolean' },
-    },
+    usage: 'conformance run [--suite NAME|FILE ...] [--env-file F] [--only AREA|CHECK ...] [--strict] [--long] [--shard I/N] [--baseline F] [--fail-on fail|warn|never] [--history F] [--results-dir D] [--report-dir D] [--junit F] [--summary F] [--timeout MS] [--profile NAME] [--no-html]',
+    options: runOptions,
     help: {
       suite: 'suite name in suites/ or a path; repeatable. Default: every suite whose variables are set',
       'env-file': 'dotenv file with the suites\' variables (default: ./.env when present)',
       only: 'run only these areas or check ids; repeatable (see `conformance list`)',
       strict: 'treat warnings (SHOULD rules) as failures',
       long: 'also wait out token and code lifetimes to check expiry is enforced (takes as long as the longest lifetime)',
+      shard: 'run part I of N of the checks (CI jobs in parallel; merge with `conformance report --merge`)',
+      baseline: 'compare discovery, SMART, key ids, lifetimes and error shapes with this baseline (see `conformance baseline`)',
+      'fail-on': 'what makes the exit code 1: fail (failed checks, breaking drift), warn (also warnings), never',
+      history: 'Allure history file: keeps the trend across runs (keep it between CI runs)',
       'results-dir': 'Allure results directory, emptied before the run',
       'report-dir': 'Allure HTML report directory',
       junit: 'JUnit XML file',
       summary: 'markdown summary file (for a CI job summary)',
       timeout: 'per-request timeout in milliseconds',
       profile: 'fault profile of the embedded sandbox, to see checks fail (see `conformance sandbox --help`)',
+      'sandbox-port': 'fixed port P for the embedded sandbox (P+1 for its resource), so its URLs match a baseline',
       'no-html': 'skip the HTML report (results, JUnit and summary are still written)',
     },
     action: async (v) => (await import('./run.js')).runCommand(v as never),
@@ -64,11 +79,34 @@ const commands: Record<string, Command> = {
     help: {},
     action: async () => (await import('./list.js')).listCommand(),
   },
+  baseline: {
+    summary: 'run the suites and keep what was seen (discovery, keys, lifetimes, error shapes) as a baseline',
+    usage: 'conformance baseline [--out F] [--suite NAME|FILE ...] [--env-file F] [--profile NAME]',
+    options: { ...suiteOptions, out: { type: 'string', default: 'baseline.json' }, profile: { type: 'string' }, 'sandbox-port': { type: 'string' } },
+    help: {
+      out: 'the baseline file to write',
+      suite: 'suite name in suites/ or a path; repeatable',
+      'env-file': 'dotenv file with the suites\' variables',
+      profile: 'fault profile of the embedded sandbox or an emulator',
+      'sandbox-port': 'fixed port P for the embedded sandbox (P+1 for its resource)',
+    },
+    action: async (v) => (await import('./run.js')).runCommand({ ...runDefaults, ...v, 'save-baseline': String(v.out), 'fail-on': 'never', 'no-html': true } as never),
+  },
   report: {
-    summary: 'build the HTML report from Allure results directories',
-    usage: 'conformance report [--results-dir D ...] [--report-dir D]',
-    options: { 'results-dir': { type: 'string', multiple: true }, 'report-dir': { type: 'string', default: 'reports/html' } },
-    help: { 'results-dir': 'results directory; repeatable (default reports/allure-results)', 'report-dir': 'where the HTML goes' },
+    summary: 'build the HTML report from Allure results directories, merging several (shards, vendors)',
+    usage: 'conformance report [--merge DIR ...] [--results-dir D ...] [--report-dir D] [--history F]',
+    options: {
+      merge: { type: 'boolean' },
+      'results-dir': { type: 'string', multiple: true },
+      'report-dir': { type: 'string', default: 'reports/html' },
+      history: { type: 'string', default: 'reports/history.jsonl' },
+    },
+    help: {
+      merge: 'build one report from the results directories given as arguments',
+      'results-dir': 'results directory; repeatable (default reports/allure-results)',
+      'report-dir': 'where the HTML goes',
+      history: 'Allure history file: keeps the trend across runs',
+    },
     action: async (v) => (await import('./report.js')).reportCommand(v as never),
   },
   init: {
@@ -133,7 +171,8 @@ export async function main(argv: string[]): Promise<number> {
   }
   let values: Record<string, unknown>;
   try {
-    values = parseArgs({ args: rest, options: { ...common, ...command.options }, strict: true, allowPositionals: false }).values;
+    const parsed = parseArgs({ args: rest, options: { ...common, ...command.options }, strict: true, allowPositionals: name === 'report' });
+    values = { ...parsed.values, ...(parsed.positionals.length > 0 && { positionals: parsed.positionals }) };
   } catch (error) {
     console.error(`${(error as Error).message}\n\n${commandHelp(command)}`);
     return 2;

@@ -32,7 +32,7 @@ interface Started {
  * and it runs against the real vendor). Every broken file is reported at once. A default run (no --suite) leaves out
  * suites whose required variables are unset; naming a suite makes those variables an error.
  */
-export async function prepareSuites(options: { suites: string[]; env: Record<string, string | undefined>; profile?: string }): Promise<Prepared> {
+export async function prepareSuites(options: { suites: string[]; env: Record<string, string | undefined>; profile?: string; sandboxPort?: number }): Promise<Prepared> {
   const explicit = options.suites.length > 0;
   const sources = await readAll(suiteFiles(options.suites));
   const owner = profileOwner(options.profile);
@@ -44,7 +44,8 @@ export async function prepareSuites(options: { suites: string[]; env: Record<str
         const name = source.data.sandbox ? 'sandbox' : source.data.emulator && noRequiredVariableSet(source, options.env) ? source.data.emulator : undefined;
         if (!name) return {};
         const profile = owner === name ? options.profile : undefined;
-        const server = name === 'sandbox' ? await startSandbox({ profile }) : await emulatorNamed(name).start(profile ?? emulatorNamed(name).profiles[0]!.name);
+        // A fixed port keeps the sandbox's URLs the same from run to run, as a baseline expects of a vendor.
+        const server = name === 'sandbox' ? await startSandbox({ profile, ...(options.sandboxPort && { port: options.sandboxPort, resourcePort: options.sandboxPort + 1 }) }) : await emulatorNamed(name).start(profile ?? emulatorNamed(name).profiles[0]!.name);
         started.push(server);
         const label = name === 'sandbox' ? 'embedded sandbox' : `${name} emulator`;
         return { started: server, target: profile ? `${label}, profile ${server.profile}` : label };

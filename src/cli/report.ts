@@ -2,14 +2,26 @@ import { existsSync } from 'node:fs';
 import { generateHtml } from '../report/html.js';
 import { ConfigError } from '../suite/errors.js';
 
-/** `conformance report`: HTML from existing results, e.g. after a run with --no-html or from several CI shards. */
-export async function reportCommand(options: { 'results-dir'?: string[]; 'report-dir': string }): Promise<number> {
-  const dirs = options['results-dir'] ?? ['reports/allure-results'];
+export interface ReportOptions {
+  merge?: boolean;
+  positionals?: string[];
+  'results-dir'?: string[];
+  'report-dir': string;
+  history: string;
+}
+
+/** `conformance report`: HTML from existing results — after a run with --no-html, or merging CI shards and vendors. */
+export async function reportCommand(options: ReportOptions): Promise<number> {
+  if (options.positionals?.length && !options.merge) {
+    throw new ConfigError({ message: `unexpected arguments ${options.positionals.join(' ')}`, fix: 'to build one report from several results directories: conformance report --merge DIR DIR …' });
+  }
+  const dirs = [...(options.positionals ?? []), ...(options['results-dir'] ?? [])];
+  if (dirs.length === 0) dirs.push('reports/allure-results');
   const missing = dirs.filter((d) => !existsSync(d));
   if (missing.length) {
-    throw new ConfigError({ message: `no results directory ${missing.join(', ')}`, fix: 'run `conformance run` first, or pass --results-dir DIR' });
+    throw new ConfigError({ message: `no results directory ${missing.join(', ')}`, fix: 'run `conformance run` first, or pass the directories the runs wrote' });
   }
-  await generateHtml(dirs, options['report-dir']);
-  console.log(`Report: ${options['report-dir']}/index.html`);
+  await generateHtml(dirs, options['report-dir'], options.history);
+  console.log(`Report: ${options['report-dir']}/index.html (${dirs.length} results ${dirs.length > 1 ? 'directories merged' : 'directory'})`);
   return 0;
 }

@@ -1,10 +1,16 @@
-import { rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { appendFile, copyFile, rm } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { resultChanges } from '../drift/changes.js';
+import { compare, type Finding } from '../drift/compare.js';
+import { readSnapshot } from '../drift/snapshot.js';
 import { runWithVitest } from '../engine/run-vitest.js';
 import { selectChecks } from '../engine/plan.js';
 import { defaultHttpOptions } from '../http/client.js';
+import { changeLines } from '../report/changes.js';
 import { generateHtml } from '../report/html.js';
 import { writeJunit } from '../report/junit.js';
-import { exitCodeOf } from '../report/results.js';
+import type { CheckResult } from '../report/results.js';
 import { consoleSummary, writeSummary } from '../report/summary.js';
 import { ConfigError } from '../suite/errors.js';
 import { loadEnv } from './env.js';
@@ -16,32 +22,56 @@ export interface RunOptions {
   only?: string[];
   strict?: boolean;
   long?: boolean;
+  shard?: string;
+  baseline?: string;
+  'fail-on': string;
+  history: string;
   'results-dir': string;
   'report-dir': string;
   junit: string;
   summary: string;
   timeout: string;
   profile?: string;
+  'sandbox-port'?: string;
   'no-html'?: boolean;
+  /** `conformance baseline`: keep this run's snapshot as the baseline file. */
+  'save-baseline'?: string;
 }
 
-/** `conformance run`: load suites, run every check as a vitest test, write Allure results, JUnit, summary and HTML. */
+const FAIL_ON = ['fail', 'warn', 'never'] as const;
+type FailOn = (typeof FAIL_ON)[number];
+
+/**
+ * `conformance run`: load suites, run every check as a vitest test, write Allure results, JUnit, summary and HTML,
+ * and compare what was seen with the baseline (or the previous run).
+ */
 export async function runCommand(options: RunOptions): Promise<number> {
   const timeoutMs = Number(options.timeout);
   if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) {
     throw new ConfigError({ message: `--timeout ${options.timeout} is not a positive number of milliseconds`, fix: 'e.g. --timeout 10000' });
   }
+  const failOn = parseFailOn(options['fail-on']);
+  const shard = parseShard(options.shard);
   const only = options.only ?? [];
   selectChecks(only);
+  const baseline = options.baseline ? await readSnapshot(options.baseline) : undefined;
+  // Beside the results directory, so each shard and each output set keeps its own.
+  const snapshotFile = resolve(options['results-dir'], '..', 'snapshot.json');
+  // The previous run's snapshot, read before this run replaces it: what "changed since the previous run" compares to.
+  const previous = existsSync(snapshotFile) ? await readSnapshot(snapshotFile).catch(() => undefined) : undefined;
   const env = loadEnv(options['env-file']);
-  const prepared = await prepareSuites({ suites: options.suite ?? [], env, profile: options.profile });
+  const sandboxPort = options['sandbox-port'] === undefined ? undefined : Number(options['sandbox-port']);
+  if (sandboxPort !== undefined && (!Number.isInteger(sandboxPort) || sandboxPort < 1 || sandboxPort > 65534)) {
+    throw new ConfigError({ message: `--sandbox-port ${options['sandbox-port']} is not a port number`, fix: 'a free port P (the resource takes P+1)' });
+  }
+  const prepared = await prepareSuites({ suites: options.suite ?? [], env, profile: options.profile, sandboxPort });
   const suites = prepared.suites.map((p) => p.suite);
   try {
     for (const s of prepared.notConfigured) console.log(`${s.name}: not configured, skipped (set ${s.variables.join(', ')}; see .env.example)`);
     if (suites.length === 0) {
       throw new ConfigError({ message: 'no suite to run', fix: 'set the variables of a suite (see .env.example) or pass --suite NAME' });
     }
-    console.log(`Running ${prepared.suites.map(({ suite, target }) => (target ? `${suite.name} (${target})` : suite.name)).join(', ')}`);
+    console.log(`Running ${prepared.suites.map(({ suite, target }) => (target ? `${suite.name} (${target})` : suite.name)).join(', ')}${shard ? `, shard ${shard.index}/${shard.count}` : ''}`);
 
     // Allure never empties its results directory: stale results would mix into this run's report.
     await rm(options['results-dir'], { recursive: true, force: true });
@@ -52,22 +82,59 @@ export async function runCommand(options: RunOptions): Promise<number> {
         only,
         strict: options.strict ?? false,
         long: options.long ?? false,
+        ...(shard && { shard }),
         http: { ...defaultHttpOptions, timeoutMs },
+        snapshot: snapshotFile,
       },
       options['results-dir'],
     );
+    const current = await readSnapshot(snapshotFile);
+    if (options['save-baseline']) await copyFile(snapshotFile, options['save-baseline']);
+    // Drift is judged against a baseline only: between two runs against the embedded servers, every URL moves.
+    const drift = baseline ? { against: `the baseline ${options.baseline}`, findings: compare(baseline, current) } : undefined;
+    const changed = previous ? resultChanges(previous, current) : [];
+    const changes = changeLines(drift, changed, false);
+
     await writeJunit(options.junit, run.results);
     await writeSummary(options.summary, run.results);
+    await appendFile(options.summary, `${changeLines(drift, changed, true).join('\n')}\n`);
     console.log(`\n${consoleSummary(run.results)}`);
+    if (changes.length) console.log(changes.join('\n'));
     for (const error of run.errors) console.error(`error: ${error}`);
 
-    if (!options['no-html']) await generateHtml([options['results-dir']], options['report-dir']);
+    if (!options['no-html']) await generateHtml([options['results-dir']], options['report-dir'], options.history);
     if (run.results.some((r) => r.status === 'skipped')) console.log(`Skipped checks did not apply; why is listed in ${options.summary} and the report.`);
+    if (options['save-baseline']) console.log(`Baseline written to ${options['save-baseline']}`);
     console.log(
       `\nReports: ${options['no-html'] ? '' : `${options['report-dir']}/index.html, `}${options.junit}, ${options.summary}, ${options['results-dir']}/`,
     );
-    return run.errors.length > 0 ? 1 : exitCodeOf(run.results);
+    return run.errors.length > 0 ? 1 : exitCode(failOn, run.results, drift?.findings ?? []);
   } finally {
     await prepared.close();
   }
+}
+
+/**
+ * The exit code a monitoring job asked for: by default (fail) a failed or unrunnable check, or drift from the
+ * baseline that breaks clients, exits 1; `warn` adds warnings and drift worth a look; `never` always exits 0.
+ */
+function exitCode(failOn: FailOn, results: CheckResult[], findings: Finding[]): 0 | 1 {
+  if (failOn === 'never') return 0;
+  const severe = (status: string) => status === 'fail' || status === 'blocked' || (failOn === 'warn' && status === 'warn');
+  return results.some((r) => severe(r.status)) || findings.some((f) => severe(f.severity)) ? 1 : 0;
+}
+
+function parseFailOn(value: string): FailOn {
+  if ((FAIL_ON as readonly string[]).includes(value)) return value as FailOn;
+  throw new ConfigError({ message: `--fail-on ${value}: not one of ${FAIL_ON.join(', ')}`, fix: 'use --fail-on fail (default), warn or never' });
+}
+
+function parseShard(value: string | undefined): { index: number; count: number } | undefined {
+  if (value === undefined) return undefined;
+  const m = /^(\d+)\/(\d+)$/.exec(value);
+  const [index, count] = m ? [Number(m[1]), Number(m[2])] : [0, 0];
+  if (!m || count < 1 || index < 1 || index > count) {
+    throw new ConfigError({ message: `--shard ${value} is not i/n with 1 ≤ i ≤ n`, fix: 'e.g. --shard 1/2 and --shard 2/2 in two jobs, then conformance report --merge' });
+  }
+  return { index, count };
 }

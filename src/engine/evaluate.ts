@@ -35,6 +35,13 @@ export interface RunOptions {
   strict?: boolean;
   /** Run the probes that wait out lifetimes. */
   long?: boolean;
+  /** Run only this part of the checks (1-based index of count), as CI jobs split a large run. */
+  shard?: { index: number; count: number };
+}
+
+export interface StartedSuite {
+  flows: SuiteFlows;
+  checks: StartedCheck[];
 }
 
 /**
@@ -43,9 +50,18 @@ export interface RunOptions {
  * its longest chain of dependent requests.
  */
 export function startChecks(suites: LoadedSuite[], options: RunOptions = {}): StartedCheck[] {
-  return suites.flatMap((suite) => {
+  return startSuites(suites, options).flatMap((s) => s.checks);
+}
+
+/** The same, keeping each suite's flows: what was fetched also makes the run's snapshot. */
+export function startSuites(suites: LoadedSuite[], options: RunOptions = {}): StartedSuite[] {
+  const { index, count } = options.shard ?? { index: 1, count: 1 };
+  let position = 0;
+  return suites.map((suite) => {
     const flows = new SuiteFlows(suite, { http: options.http ?? defaultHttpOptions, long: options.long ?? false });
-    return planChecks(suite, options.only).map((instance) => ({ ...instance, outcome: evaluate(instance, flows, options.strict ?? false) }));
+    // A check's shard is its place in the whole run, so shards split evenly and the same way every time.
+    const mine = planChecks(suite, options.only).filter(() => position++ % count === index - 1);
+    return { flows, checks: mine.map((instance) => ({ ...instance, outcome: evaluate(instance, flows, options.strict ?? false) })) };
   });
 }
 

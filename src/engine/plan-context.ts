@@ -9,7 +9,10 @@ export interface Plan {
   only: string[];
   strict: boolean;
   long: boolean;
+  shard?: { index: number; count: number };
   http: HttpOptions;
+  /** Where the worker writes the run's snapshot (drift/snapshot.ts). */
+  snapshot: string;
 }
 
 declare module 'vitest' {

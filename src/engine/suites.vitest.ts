@@ -1,9 +1,11 @@
-import { describe, inject, test } from 'vitest';
+import { writeSnapshot } from '../drift/snapshot.js';
+import { afterAll, describe, inject, test } from 'vitest';
 import { AREAS } from '../checks/types.js';
 import { describeForAllure } from '../report/allure-labels.js';
 import { failureText, type CheckResult } from '../report/results.js';
 import { addSecret } from '../secrets.js';
-import { startChecks, type Outcome, type StartedCheck } from './evaluate.js';
+import { takeSnapshot } from '../drift/take.js';
+import { startSuites, type Outcome, type StartedCheck } from './evaluate.js';
 import { testName } from './plan.js';
 import type { Plan } from './plan-context.js';
 
@@ -13,7 +15,14 @@ import type { Plan } from './plan-context.js';
  */
 const plan: Plan = inject('conformancePlan');
 plan.secrets.forEach(addSecret);
-const started = startChecks(plan.suites, plan);
+const suites = startSuites(plan.suites, plan);
+const started = suites.flatMap((s) => s.checks);
+
+// What the run saw of each vendor, for drift detection against a baseline or the previous run.
+afterAll(async () => {
+  const vendors = await Promise.all(suites.map(takeSnapshot));
+  await writeSnapshot(plan.snapshot, { version: 1, takenAt: new Date().toISOString(), vendors });
+});
 
 for (const suite of plan.suites) {
   describe(suite.vendor, () => {

@@ -50,6 +50,15 @@ export class SuiteFlows implements FlowContext {
     return promise;
   }
 
+  /** A flow the run already started, without starting it: what a snapshot may read at no extra request. */
+  started<T>(key: string): Promise<T> | undefined {
+    return this.memo.get(key) as Promise<T> | undefined;
+  }
+
+  startedKeys(): string[] {
+    return [...this.memo.keys()];
+  }
+
   client(name: string): Client {
     const client = this.suite.clients?.[name];
     if (!client) throw new Blocked(`unknown client ${name}`);

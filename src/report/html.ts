@@ -1,5 +1,7 @@
 import { execFile } from 'node:child_process';
-import { rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { redact } from '../secrets.js';
@@ -10,16 +12,24 @@ const cli = fileURLToPath(new URL('../cli.js', import.meta.resolve('allure')));
 const config = fileURLToPath(new URL('allurerc.json', import.meta.url));
 
 /**
- * Builds the Allure 3 HTML report (no Java) from one or more results directories. The report is a single file, so
- * reports/html/index.html opens straight from disk.
+ * Builds the Allure 3 HTML report (no Java) from one or more results directories (shards, vendors: merged into one
+ * report). The report is a single file, so reports/html/index.html opens straight from disk. Each build appends to
+ * the history file, which carries the trend across runs (keep it between CI runs, e.g. in a cache).
  */
-export async function generateHtml(resultsDirs: string[], outputDir: string): Promise<void> {
+export async function generateHtml(resultsDirs: string[], outputDir: string, historyFile?: string): Promise<void> {
   // Allure writes into <output>/awesome/ when the output directory exists already.
   await rm(outputDir, { recursive: true, force: true });
+  const scratch = await mkdtemp(join(tmpdir(), 'conformance-allure-'));
   try {
-    await run(process.execPath, [cli, 'generate', ...resultsDirs, '--output', outputDir, '--config', config], { maxBuffer: 16 * 1024 * 1024 });
+    const runConfig = join(scratch, 'allurerc.json');
+    const base = JSON.parse(await readFile(config, 'utf8')) as Record<string, unknown>;
+    if (historyFile) await mkdir(dirname(resolve(historyFile)), { recursive: true });
+    await writeFile(runConfig, JSON.stringify({ ...base, ...(historyFile && { historyPath: resolve(historyFile) }) }));
+    await run(process.execPath, [cli, 'generate', ...resultsDirs, '--output', outputDir, '--config', runConfig], { maxBuffer: 16 * 1024 * 1024 });
   } catch (error) {
     const e = error as { stderr?: string; stdout?: string; message: string };
     throw new Error(redact(`allure generate failed: ${(e.stderr || e.stdout || e.message).trim().split('\n').slice(-5).join('\n')}`));
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
   }
 }

@@ -1,0 +1,24 @@
+import type { ResultChange } from '../drift/changes.js';
+import type { Finding } from '../drift/compare.js';
+import { redact } from '../secrets.js';
+
+const MARK: Record<Finding['severity'], string> = { fail: '✗', warn: '⚠', info: 'i' };
+
+/** What changed since the baseline (drift) and since the previous run (results), for the console and the summary. */
+export function changeLines(drift: { against: string; findings: Finding[] } | undefined, results: ResultChange[], markdown: boolean): string[] {
+  const lines: string[] = [];
+  const heading = (text: string) => (markdown ? ['', `## ${text}`, ''] : ['', `${text}:`]);
+  const item = (text: string) => (markdown ? `- ${text}` : `  ${text}`);
+  if (drift) {
+    lines.push(...heading(`Changes since ${drift.against}`));
+    if (drift.findings.length === 0) lines.push(item('none'));
+    for (const f of drift.findings) {
+      lines.push(item(`${markdown ? `**${f.severity}**` : MARK[f.severity]} ${f.vendor} ${f.path}: ${f.message}${f.severity === 'info' ? ' (information)' : ''}`));
+    }
+  }
+  if (results.length) {
+    lines.push(...heading('Results changed since the previous run'));
+    for (const c of results) lines.push(item(`${c.vendor} ${c.check}: ${c.before} → ${c.after}`));
+  }
+  return lines.map(redact);
+}

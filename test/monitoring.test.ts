@@ -1,0 +1,87 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cli, tempDir } from './helpers.js';
+
+/** A free loopback port P such that P+1 is free too (the sandbox's resource). */
+async function freePort(): Promise<number> {
+  for (;;) {
+    const port = await new Promise<number>((resolve) => {
+      const server = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = server.address() as { port: number };
+        server.close(() => resolve(port));
+      });
+    });
+    const next = await new Promise<boolean>((resolve) => {
+      const server = createServer().once('error', () => resolve(false)).listen(port + 1, '127.0.0.1', () => server.close(() => resolve(true)));
+    });
+    if (next && port < 65534) return port;
+  }
+}
+
+function outputs(dir: string) {
+  return ['--results-dir', join(dir, 'allure-results'), '--report-dir', join(dir, 'html'), '--junit', join(dir, 'junit.xml'), '--summary', join(dir, 'summary.md'), '--history', join(dir, 'history.jsonl')];
+}
+
+async function resultNames(dir: string): Promise<string[]> {
+  const files = (await readdir(dir)).filter((f) => f.endsWith('-result.json'));
+  return (await Promise.all(files.map(async (f) => (JSON.parse(await readFile(join(dir, f), 'utf8')) as { fullName: string }).fullName))).sort();
+}
+
+describe('scheduled monitoring', () => {
+  it('keeps a trend across runs and says what changed since the previous one', async () => {
+    const dir = await tempDir();
+    const port = String(await freePort());
+    const first = await cli(['run', '--suite', 'local', '--sandbox-port', port, ...outputs(dir)]);
+    expect(first.code, first.stdout + first.stderr).toBe(0);
+    const second = await cli(['run', '--suite', 'local', '--sandbox-port', port, '--profile', 'issuer-mismatch', ...outputs(dir)]);
+    expect(second.code).toBe(1);
+    // Allure appends one line per report: the trend has both runs.
+    expect((await readFile(join(dir, 'history.jsonl'), 'utf8')).trim().split('\n')).toHaveLength(2);
+    const summary = await readFile(join(dir, 'summary.md'), 'utf8');
+    expect(summary).toMatch(/## Results changed since the previous run\n\n- local discovery\.issuer-match: [^\n]* pass → fail/);
+    expect(second.stdout).toMatch(/^Results changed since the previous run:\n  local discovery\.issuer-match/m);
+  });
+
+  it('reports drift from a baseline: a changed issuer fails, a key rotation is information only', async () => {
+    const dir = await tempDir();
+    const port = String(await freePort());
+    const baseline = join(dir, 'baseline.json');
+    // The baseline command writes its reports under the working directory: a scratch one.
+    const made = await cli(['baseline', '--suite', 'local', '--sandbox-port', port, '--out', baseline], { cwd: dir });
+    expect(made.code, made.stdout + made.stderr).toBe(0);
+    // Only the JWKS checks run, and they pass: the exit code comes from the drift alone.
+    const changed = await cli(['run', '--suite', 'local', '--sandbox-port', port, '--profile', 'issuer-mismatch', '--only', 'jwks', '--baseline', baseline, '--no-html', ...outputs(dir)]);
+    expect(changed.stdout).toMatch(/^Changes since the baseline .*:\n(.*\n)*  ✗ local discovery\.issuer: /m);
+    expect(changed.code).toBe(1);
+    // Every sandbox start makes new keys: a rotation.
+    const rotated = await cli(['run', '--suite', 'local', '--sandbox-port', port, '--only', 'jwks', '--baseline', baseline, '--no-html', ...outputs(dir)]);
+    expect(rotated.stdout).toMatch(/  i local jwks\.kid[^\n]*\(information\)/);
+    expect(rotated.stdout).not.toMatch(/^  [✗⚠] local /m);
+    expect(rotated.code).toBe(0);
+    expect((await cli(['run', '--suite', 'local', '--sandbox-port', port, '--profile', 'issuer-mismatch', '--only', 'jwks', '--baseline', baseline, '--fail-on', 'never', '--no-html', ...outputs(dir)])).code).toBe(0);
+  });
+
+  it('two shards merged give the same tests as one unsharded run', async () => {
+    const dir = await tempDir();
+    const runIn = (sub: string, extra: string[]) => cli(['run', '--suite', 'local', '--no-html', ...extra, ...outputs(join(dir, sub))]);
+    const [whole, one, two] = await Promise.all([runIn('whole', []), runIn('one', ['--shard', '1/2']), runIn('two', ['--shard', '2/2'])]);
+    for (const run of [whole, one, two]) expect(run.code, run.stdout + run.stderr).toBe(0);
+    const [all, first, second] = await Promise.all([resultNames(join(dir, 'whole', 'allure-results')), resultNames(join(dir, 'one', 'allure-results')), resultNames(join(dir, 'two', 'allure-results'))]);
+    expect(first.length).toBeGreaterThan(0);
+    expect(second.length).toBeGreaterThan(0);
+    expect(first.filter((name) => second.includes(name))).toEqual([]);
+    expect([...first, ...second].sort()).toEqual(all);
+
+    const merged = await cli(['report', '--merge', join(dir, 'one', 'allure-results'), join(dir, 'two', 'allure-results'), '--report-dir', join(dir, 'merged'), '--history', join(dir, 'history.jsonl')]);
+    expect(merged.code, merged.stderr).toBe(0);
+    const stats = (JSON.parse(await readFile(join(dir, 'merged', 'summary.json'), 'utf8')) as { stats: { total: number } }).stats;
+    expect(stats.total).toBe(all.length);
+  });
+
+  it('rejects a malformed shard or fail-on', async () => {
+    expect((await cli(['run', '--shard', '3/2'])).stderr).toMatch(/--shard 3\/2 is not i\/n/);
+    expect((await cli(['run', '--fail-on', 'sometimes'])).stderr).toMatch(/--fail-on sometimes: not one of fail, warn, never/);
+  });
+});

@@ -1,0 +1,543 @@
+import { validateWorkflow, type ValidationError } from '@action-validator/core';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+
+/**
+ * The CI monitoring workflow (.github/workflows/conformance.yml): valid against the GitHub workflow schema (offline,
+ * @action-validator/core embeds it), its expressions name things that exist, and it keeps the promises its comments
+ * make. Every check here is shown to fail on a broken copy of the workflow.
+ */
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const workflowFile = join(root, '.github/workflows/conformance.yml');
+const text = readFileSync(workflowFile, 'utf8');
+
+interface Step {
+  id?: string;
+  name?: string;
+  uses?: string;
+  run?: string;
+  if?: string;
+  with?: Record<string, string | number | boolean>;
+  env?: Record<string, string>;
+}
+interface Job {
+  name?: string;
+  needs?: string | string[];
+  if?: string;
+  'runs-on': string;
+  'timeout-minutes'?: number;
+  env?: Record<string, string>;
+  strategy?: { 'fail-fast'?: boolean; matrix: Record<string, unknown> & { include?: Array<Record<string, string>> } };
+  steps: Step[];
+}
+interface Input {
+  type?: string;
+  options?: string[];
+  default?: string;
+}
+interface Workflow {
+  on: { schedule?: Array<{ cron: string }>; workflow_dispatch?: { inputs?: Record<string, Input> } };
+  permissions?: unknown;
+  concurrency?: { group?: string; 'cancel-in-progress'?: boolean | string };
+  env?: Record<string, string>;
+  jobs: Record<string, Job>;
+}
+interface Variable {
+  secret?: boolean;
+  optional?: boolean;
+  default?: string;
+}
+interface Suite {
+  name: string;
+  emulator?: string;
+  variables: Record<string, Variable | null>;
+  clients?: unknown;
+  resources?: Array<{ auth?: unknown }>;
+}
+
+const suites: Suite[] = readdirSync(join(root, 'suites'))
+  .filter((f) => f.endsWith('.yaml'))
+  .map((f) => {
+    const data = parse(readFileSync(join(root, 'suites', f), 'utf8')) as Omit<Suite, 'name'>;
+    return { ...data, name: f.replace(/\.yaml$/, ''), variables: data.variables ?? {} };
+  });
+/** The vendor suites: those with an embedded emulator, which CI runs against the real vendor when its secrets are set. */
+const vendorSuites = suites.filter((s) => s.emulator).map((s) => s.name).sort();
+
+function load(source: string): Workflow {
+  return parse(source) as Workflow;
+}
+
+/** A copy of the workflow with one edit; fails if the edit does not apply, so a mutation test cannot go vacuous. */
+function mutate(source: string, from: string | RegExp, to: string): string {
+  const changed = source.replace(from, to);
+  if (changed === source) throw new Error(`mutation did not apply: ${String(from)}`);
+  return changed;
+}
+
+// --- schema validation and reference checks ------------------------------------------------------------------------
+
+/** The validator's errors as lines; a oneOf error carries the errors of each branch it tried. */
+function flatten(errors: ValidationError[]): string[] {
+  return errors.flatMap((e) => {
+    const here = `${'path' in e ? e.path || '/' : ''} ${e.title}${e.detail ? `: ${e.detail}` : ''}${'location' in e && e.location ? ` (line ${e.location.line})` : ''}`;
+    return 'states' in e && e.states?.length ? [here, ...e.states.flatMap((s) => flatten(s.errors))] : [here];
+  });
+}
+
+const CONTEXTS = new Set(['github', 'inputs', 'matrix', 'secrets', 'steps', 'needs', 'strategy', 'runner', 'env', 'vars', 'job', 'true', 'false', 'null']);
+const FUNCTIONS = new Set(['contains', 'startsWith', 'endsWith', 'format', 'join', 'toJSON', 'fromJSON', 'hashFiles', 'success', 'always', 'cancelled', 'failure']);
+
+/** Every string under a value, with the key it sits at. */
+function strings(value: unknown, key = ''): Array<{ key: string; value: string }> {
+  if (typeof value === 'string') return [{ key, value }];
+  if (Array.isArray(value)) return value.flatMap((v) => strings(v, key));
+  if (value && typeof value === 'object') return Object.entries(value).flatMap(([k, v]) => strings(v, k));
+  return [];
+}
+
+/** The expressions in the strings: `${{ … }}`, and the whole value of an `if:` written without them. */
+function expressions(found: Array<{ key: string; value: string }>): string[] {
+  return found.flatMap(({ key, value }) => {
+    const wrapped = [...value.matchAll(/\$\{\{(.*?)\}\}/gs)].map((m) => m[1]!);
+    return wrapped.length === 0 && key === 'if' ? [value] : wrapped;
+  });
+}
+
+/**
+ * What the schema cannot see: expressions naming an unknown context or function, a step id, matrix key, needed job or
+ * input that does not exist.
+ */
+function referenceErrors(workflow: Workflow): string[] {
+  const inputs = Object.keys(workflow.on?.workflow_dispatch?.inputs ?? {});
+  const check = (where: string, exprs: string[], scope: { steps: string[]; matrix: string[]; needs: string[] }) =>
+    exprs.flatMap((expr) => {
+      const code = expr.replace(/'(?:[^']|'')*'/g, "''");
+      const errors: string[] = [];
+      for (const m of code.matchAll(/(?<![.\w-])([A-Za-z_][\w-]*)(\s*\()?/g)) {
+        const known = m[2] ? FUNCTIONS.has(m[1]!) : CONTEXTS.has(m[1]!);
+        if (!known) errors.push(`${where}: unknown ${m[2] ? 'function' : 'context'} "${m[1]}" in \${{ ${expr.trim()} }}`);
+      }
+      const refs: Array<[RegExp, string[], string]> = [
+        [/\bsteps\.([\w-]+)/g, scope.steps, 'step id'],
+        [/\bmatrix\.([\w-]+)/g, scope.matrix, 'matrix key'],
+        [/\bneeds\.([\w-]+)/g, scope.needs, 'needed job'],
+        [/\binputs\.([\w-]+)/g, inputs, 'workflow_dispatch input'],
+      ];
+      for (const [pattern, names, what] of refs) {
+        for (const m of code.matchAll(pattern)) if (!names.includes(m[1]!)) errors.push(`${where}: no ${what} "${m[1]}" (${names.join(', ') || 'none'})`);
+      }
+      return errors;
+    });
+  const { jobs = {}, ...top } = workflow;
+  const jobIds = Object.keys(jobs);
+  return [
+    ...check('workflow', expressions(strings(top)), { steps: [], matrix: [], needs: [] }),
+    ...Object.entries(jobs).flatMap(([id, job]) => {
+      const needs = [job.needs ?? []].flat();
+      const missing = needs.filter((n) => !jobIds.includes(n)).map((n) => `jobs.${id}.needs: no job "${n}"`);
+      const matrix = job.strategy?.matrix ?? {};
+      const matrixKeys = [...Object.keys(matrix).filter((k) => k !== 'include' && k !== 'exclude'), ...(matrix.include ?? []).flatMap((i) => Object.keys(i))];
+      const steps = (job.steps ?? []).flatMap((s) => (s.id ? [s.id] : []));
+      return [...missing, ...check(`jobs.${id}`, expressions(strings(job)), { steps, matrix: matrixKeys, needs })];
+    }),
+  ];
+}
+
+/** Everything wrong with a workflow text: schema violations first, then broken references. */
+function lint(source: string): string[] {
+  const schema = flatten(validateWorkflow(source).errors);
+  if (schema.length > 0) return schema;
+  return referenceErrors(load(source));
+}
+
+describe('the workflow file', () => {
+  it('is valid against the GitHub workflow schema and its expressions resolve', () => {
+    expect(lint(text)).toEqual([]);
+  });
+
+  // The same validation on broken copies: if any of these passed, the check above would prove nothing.
+  it.each([
+    ['a misspelt job key', /runs-on:/, 'runs-onn:', "'runs-onn' is not allowed"],
+    ['a misspelt trigger', 'workflow_dispatch:', 'workflow-dispatch:', 'Additional property'],
+    ['a misspelt top-level key', 'concurrency:', 'concurency:', "'concurency' is not allowed"],
+    ['a wrong type', /timeout-minutes: \d+/, 'timeout-minutes: soon', '/timeout-minutes'],
+    ['invalid YAML', /^jobs:/m, 'jobs: [', 'Parse Error'],
+    ['a step id that does not exist', 'steps.report.outcome', 'steps.reprot.outcome', 'no step id "reprot"'],
+    ['a matrix key that does not exist', /matrix\.shard-name/, 'matrix.shard_name', 'no matrix key "shard_name"'],
+    ['a misspelt context', /secrets\.MEDPLUM_PASSWORD/, 'secret.MEDPLUM_PASSWORD', 'unknown context "secret"'],
+    ['an unknown input', /inputs\.fail-on/, 'inputs.failon', 'no workflow_dispatch input "failon"'],
+    ['a needed job that does not exist', /needs: \w+/, 'needs: conformance-shards', 'conformance-shards'],
+  ])('rejects %s', (_, from, to, message) => {
+    const errors = lint(mutate(text, from, to));
+    expect(errors.length).toBeGreaterThan(0);
+    expect(errors.join('\n')).toContain(message);
+  });
+});
+
+// --- the promises ----------------------------------------------------------------------------------------------------
+
+const workflow = load(text);
+const jobEntries = Object.entries(workflow.jobs);
+const [matrixJobId, matrixJob] = jobEntries.find(([, j]) => j.strategy?.matrix) ?? ['', undefined];
+const [, reportJob] = jobEntries.find(([, j]) => [j.needs ?? []].flat().includes(matrixJobId)) ?? ['', undefined];
+if (!matrixJob || !reportJob) throw new Error('the workflow needs a matrix job and a job that needs it');
+
+function stepIndex(job: Job, predicate: (s: Step) => boolean, what: string): number {
+  const index = job.steps.findIndex(predicate);
+  if (index < 0) throw new Error(`no step that ${what}`);
+  return index;
+}
+const runIndex = stepIndex(matrixJob, (s) => /\bconformance run\b/.test(s.run ?? ''), 'runs `conformance run`');
+const runStep = matrixJob.steps[runIndex]!;
+const reportIndex = stepIndex(reportJob, (s) => /\bconformance report\b/.test(s.run ?? ''), 'runs `conformance report`');
+const reportStep = reportJob.steps[reportIndex]!;
+
+/** The command line of a run step (folded or block scalar) as one line, `${{ }}` kept. */
+function commandLine(step: Step): string {
+  return (step.run ?? '').replace(/\s*\\?\n\s*/g, ' ').trim();
+}
+
+/** The suites the matrix runs when no single suite is asked for: a JSON list literal inside the expression. */
+function matrixSuites(w: Workflow): string[] {
+  const job = Object.values(w.jobs).find((j) => j.strategy?.matrix);
+  const value = job?.strategy?.matrix.suite;
+  if (Array.isArray(value)) return (value as string[]).slice().sort();
+  // e.g. fromJSON(<one asked for> && format('["{0}"]', inputs.suite) || '["a","b"]'): the list of plain names.
+  const lists = typeof value === 'string' ? [...value.matchAll(/'(\[[^']*\])'/g)].map((m) => JSON.parse(m[1]!) as string[]) : [];
+  const names = lists.filter((l) => l.every((n) => /^[\w-]+$/.test(n)));
+  return names.length === 1 ? names[0]!.slice().sort() : [];
+}
+
+/** The matrix's combinations for the default suite list: suite × shard, plus what `include` adds to matching ones. */
+function combinations(job: Job): Array<Record<string, string>> {
+  const matrix = job.strategy!.matrix;
+  const shards = matrix.shard as string[];
+  return matrixSuites({ ...workflow, jobs: { job } }).flatMap((suite) =>
+    shards.map((shard) => {
+      const combo: Record<string, string> = { suite, shard };
+      // GitHub adds an include entry to every combination whose original values it does not change.
+      for (const extra of matrix.include ?? []) {
+        if (Object.entries(extra).every(([k, v]) => !['suite', 'shard'].includes(k) || combo[k] === v)) Object.assign(combo, extra);
+      }
+      return combo;
+    }),
+  );
+}
+
+/** `${{ matrix.x }}` replaced by a combination's values (other expressions are left as they are). */
+function expand(template: string, combo: Record<string, string>): string {
+  return template.replace(/\$\{\{\s*matrix\.([\w-]+)\s*\}\}/g, (_, key: string) => combo[key] ?? `<no matrix.${key}>`);
+}
+
+function globToRegExp(glob: string): RegExp {
+  return new RegExp(`^${glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]')}$`);
+}
+
+/** Variables a vendor account supplies: secrets, required ones, and those used as client or resource credentials. */
+function credentialVariables(suite: Suite): string[] {
+  const used = new Set(strings([suite.clients, (suite.resources ?? []).map((r) => r.auth)]).flatMap(({ value }) => [...value.matchAll(/\$\{(\w+)\}/g)].map((m) => m[1]!)));
+  return Object.entries(suite.variables)
+    .filter(([name, spec]) => spec?.secret || (spec?.default === undefined && !spec?.optional) || used.has(name))
+    .map(([name]) => name);
+}
+
+/**
+ * What is wrong with the secrets of a workflow: a secret anywhere but the run step's env, mapped to a variable of
+ * another name, or not a credential variable of a suite the matrix runs; a credential of such a suite not mapped.
+ */
+function secretProblems(source: string): string[] {
+  const w = load(source);
+  const job = Object.values(w.jobs).find((j) => j.strategy?.matrix);
+  const step = job?.steps.find((s) => /\bconformance run\b/.test(s.run ?? ''));
+  const env = step?.env ?? {};
+  const problems: string[] = [];
+  const allowed = new Map(suites.filter((s) => matrixSuites(w).includes(s.name)).flatMap((s) => credentialVariables(s).map((v) => [v, s.name] as const)));
+  // Secrets may appear in exactly one form, `NAME: ${{ secrets.NAME }}` in the env of the run step.
+  const mapped: string[] = [];
+  let inEnv = 0;
+  for (const [name, value] of Object.entries(env)) {
+    if (!/\bsecrets\b/.test(value)) continue;
+    inEnv += 1;
+    const m = /^\$\{\{\s*secrets\.(\w+)\s*\}\}$/.exec(value);
+    if (!m) {
+      problems.push(`${name}: "${value}" is not of the form \${{ secrets.${name} }}`);
+      continue;
+    }
+    mapped.push(name);
+    if (m[1] !== name) problems.push(`${name} is given the secret ${m[1]}: name the secret after the variable`);
+    if (!allowed.has(name)) problems.push(`${name} is not a secret or credential variable of ${matrixSuites(w).join(', ')}`);
+  }
+  const everywhere = expressions(strings(w)).filter((e) => /\bsecrets\b/.test(e)).length;
+  if (everywhere !== inEnv) problems.push(`secrets are used ${everywhere - inEnv} time(s) outside the run step's env`);
+  if (/secrets:\s*inherit/.test(source)) problems.push('secrets: inherit hands every secret over');
+  for (const [name, suite] of allowed) if (!mapped.includes(name)) problems.push(`${suite}: ${name} is not mapped from secrets.${name}`);
+  return problems;
+}
+
+/** What is wrong with the suite coverage of a workflow: the matrix and the `suite` input must name every vendor suite. */
+function matrixProblems(source: string): string[] {
+  const w = load(source);
+  const options = (w.on?.workflow_dispatch?.inputs?.suite?.options ?? []).filter((o) => o !== 'all').sort();
+  return [
+    ...(JSON.stringify(matrixSuites(w)) === JSON.stringify(vendorSuites) ? [] : [`matrix suites ${matrixSuites(w).join(', ')} ≠ vendor suites ${vendorSuites.join(', ')}`]),
+    ...(JSON.stringify(options) === JSON.stringify(vendorSuites) ? [] : [`suite input options ${options.join(', ')} ≠ vendor suites ${vendorSuites.join(', ')}`]),
+  ];
+}
+
+describe('triggers and job settings', () => {
+  it('runs on a schedule and on demand with suite and fail-on inputs', () => {
+    const crons = (workflow.on.schedule ?? []).map((s) => s.cron);
+    expect(crons.length).toBeGreaterThan(0);
+    for (const cron of crons) expect(cron.split(/\s+/), cron).toHaveLength(5);
+    const inputs = workflow.on.workflow_dispatch?.inputs ?? {};
+    expect(inputs.suite).toMatchObject({ type: 'choice', default: 'all' });
+    expect(inputs['fail-on']).toMatchObject({ type: 'choice', default: 'fail' });
+  });
+
+  it('offers exactly the --fail-on values the CLI accepts', () => {
+    const help = execFileSync(process.execPath, [join(root, 'bin/conformance.js'), 'run', '--help'], { cwd: root, encoding: 'utf8' });
+    const values = /--fail-on ([\w|]+)/.exec(help)?.[1]?.split('|');
+    expect(values, 'run --help names the --fail-on values').toBeDefined();
+    expect([...(workflow.on.workflow_dispatch?.inputs?.['fail-on']?.options ?? [])].sort()).toEqual([...values!].sort());
+  });
+
+  it('reads the repository only, never piles up runs, and bounds every job', () => {
+    expect(workflow.permissions).toEqual({ contents: 'read' });
+    expect(workflow.concurrency?.group).toMatch(/github\.(workflow|ref)/);
+    expect(workflow.concurrency?.['cancel-in-progress']).toBe(false);
+    for (const [id, job] of jobEntries) expect(job['timeout-minutes'], id).toBeGreaterThan(0);
+  });
+
+  it('pins every action to its major version from the allowed set, Node 20 with the npm cache, npm ci', () => {
+    const allowed = /^actions\/(checkout|setup-node|upload-artifact|download-artifact|cache|cache\/restore|cache\/save)@v4$/;
+    const uses = jobEntries.flatMap(([, j]) => j.steps.flatMap((s) => (s.uses ? [s.uses] : [])));
+    expect(uses.filter((u) => !allowed.test(u))).toEqual([]);
+    for (const [id, job] of jobEntries) {
+      const node = job.steps.find((s) => s.uses?.startsWith('actions/setup-node@'));
+      expect(node?.with, id).toMatchObject({ 'node-version': 20, cache: 'npm' });
+      const ci = stepIndex(job, (s) => /^npm ci\b/.test(s.run ?? ''), 'runs npm ci');
+      const conformance = stepIndex(job, (s) => /\bnpx conformance\b/.test(s.run ?? ''), 'runs npx conformance');
+      expect(ci, id).toBeLessThan(conformance);
+    }
+  });
+});
+
+describe('the matrix', () => {
+  it('covers every suite in suites/ that has an emulator, in the matrix and in the suite input', () => {
+    expect(vendorSuites.length).toBeGreaterThan(0);
+    expect(matrixProblems(text)).toEqual([]);
+    expect(matrixJob.strategy?.['fail-fast']).toBe(false);
+  });
+
+  it('notices a vendor suite left out', () => {
+    expect(matrixProblems(mutate(text, /"bwell",?/, ''))).toEqual([expect.stringMatching(/^matrix suites/)]);
+    expect(matrixProblems(mutate(text, /options: \[all, ([^\]]*)bwell, /, 'options: [all, $1'))).toEqual([expect.stringMatching(/^suite input options/)]);
+  });
+
+  it('runs each combination with a distinct shard of 2, named for artifacts', () => {
+    expect(matrixJob.strategy?.matrix.shard).toEqual(['1/2', '2/2']);
+    const combos = combinations(matrixJob);
+    expect(combos).toHaveLength(vendorSuites.length * 2);
+    for (const combo of combos) expect(combo['shard-name'], combo.shard).toMatch(/^[\w-]+$/);
+  });
+
+  it('runs the suite shard with the baseline, results dir and fail-on level the brief asks for', () => {
+    const line = commandLine(runStep);
+    expect(line).toMatch(/^npx conformance run /);
+    for (const part of [
+      '--suite ${{ matrix.suite }}',
+      '--shard ${{ matrix.shard }}',
+      '--no-html',
+      '--results-dir reports/allure-results',
+      '--baseline baselines/${{ matrix.suite }}.json',
+      "--fail-on ${{ inputs.fail-on || 'fail' }}",
+    ]) {
+      expect(line).toContain(part);
+    }
+  });
+
+  it('uses only options the CLI has', () => {
+    const help = (command: string) => execFileSync(process.execPath, [join(root, 'bin/conformance.js'), command, '--help'], { cwd: root, encoding: 'utf8' });
+    const flags = (line: string) => [...new Set(line.match(/(?<=\s|^)--[a-z][\w-]*/g) ?? [])];
+    const runHelp = help('run');
+    expect(flags(commandLine(runStep)).filter((f) => !runHelp.includes(`${f} `) && !runHelp.includes(`${f}\n`))).toEqual([]);
+    const reportHelp = help('report');
+    const reportLine = (reportStep.run ?? '').split('\n').find((l) => l.includes('conformance report'))!;
+    expect(flags(reportLine).filter((f) => !reportHelp.includes(`${f} `) && !reportHelp.includes(`${f}\n`))).toEqual([]);
+  });
+});
+
+describe('secrets', () => {
+  it('maps each vendor credential from the repository secret of its name, only into the run step', () => {
+    expect(secretProblems(text)).toEqual([]);
+    expect(matrixJob.env ?? {}).toEqual({});
+    expect(workflow.env ?? {}).toEqual({});
+  });
+
+  it('names the suite variables, with every secret: true variable of each vendor mapped', () => {
+    for (const suite of suites.filter((s) => vendorSuites.includes(s.name))) {
+      for (const [name, spec] of Object.entries(suite.variables)) if (spec?.secret) expect(runStep.env, `${suite.name}: ${name}`).toHaveProperty(name);
+    }
+  });
+
+  it.each([
+    ['a variable with a default', /(\n(\s+)MEDPLUM_CLIENT_ID: .*)/, '$1\n$2MEDPLUM_BASE_URL: ${{ secrets.MEDPLUM_BASE_URL }}', 'MEDPLUM_BASE_URL is not a secret or credential'],
+    ['a variable of no vendor suite', /(\n(\s+)MEDPLUM_CLIENT_ID: .*)/, '$1\n$2OIDC_CLIENT_SECRET: ${{ secrets.OIDC_CLIENT_SECRET }}', 'OIDC_CLIENT_SECRET is not a secret or credential'],
+    ['a secret missing', /\n\s+MEDPLUM_PASSWORD: .*/, '', 'medplum: MEDPLUM_PASSWORD is not mapped'],
+    ['a secret under another name', 'secrets.BWELL_CLIENT_SECRET', 'secrets.BWELL_SECRET', 'BWELL_CLIENT_SECRET is given the secret BWELL_SECRET'],
+    ['a secret in the job env', /(\n\s+timeout-minutes: 30\n)/, '$1    env: { BWELL_CLIENT_ID: "${{ secrets.BWELL_CLIENT_ID }}" }\n', 'outside the run step'],
+  ])('notices %s', (_, from, to, message) => {
+    expect(secretProblems(mutate(text, from, to)).join('\n')).toContain(message);
+  });
+});
+
+describe('shard artifacts', () => {
+  const uploads = matrixJob.steps.map((s, i) => ({ s, i })).filter(({ s }) => s.uses?.startsWith('actions/upload-artifact@'));
+
+  it('upload after the run even when it failed: if: always()', () => {
+    expect(uploads.length).toBeGreaterThan(0);
+    for (const { s, i } of uploads) {
+      expect(s.if, s.name).toMatch(/\balways\(\)/);
+      expect(i).toBeGreaterThan(runIndex);
+    }
+    for (const s of reportJob.steps.filter((s) => s.uses?.startsWith('actions/upload-artifact@'))) expect(s.if, s.name).toMatch(/\balways\(\)/);
+  });
+
+  it('hold the results dir, junit.xml and summary.md, under a distinct valid name per suite and shard', () => {
+    const paths = uploads.flatMap(({ s }) => String(s.with?.path ?? '').split('\n').map((p) => p.trim().replace(/\/$/, '')).filter(Boolean));
+    expect(paths).toEqual(expect.arrayContaining(['reports/allure-results', 'reports/junit.xml', 'reports/summary.md']));
+    const names = combinations(matrixJob).flatMap((combo) => uploads.map(({ s }) => expand(String(s.with?.name), combo)));
+    expect(new Set(names).size).toBe(names.length);
+    for (const name of names) expect(name).toMatch(/^[\w.-]+$/);
+  });
+});
+
+describe('the report job', () => {
+  const steps = reportJob.steps;
+  const download = stepIndex(reportJob, (s) => !!s.uses?.startsWith('actions/download-artifact@'), 'downloads artifacts');
+  const restore = stepIndex(reportJob, (s) => /^actions\/cache(\/restore)?@/.test(s.uses ?? ''), 'restores the cache');
+  const save = stepIndex(reportJob, (s) => /^actions\/cache\/save@/.test(s.uses ?? ''), 'saves the cache');
+  const htmlUpload = stepIndex(reportJob, (s) => !!s.uses?.startsWith('actions/upload-artifact@'), 'uploads the HTML');
+  const summary = stepIndex(reportJob, (s) => /GITHUB_STEP_SUMMARY/.test(s.run ?? ''), 'writes the step summary');
+  const reportLine = (reportStep.run ?? '').split('\n').find((l) => l.includes('conformance report'))!;
+  const history = /--history (\S+)/.exec(reportLine)?.[1];
+
+  it('runs after the matrix, also when shards failed', () => {
+    expect([reportJob.needs].flat()).toContain(matrixJobId);
+    expect(reportJob.if).toMatch(/always\(\)|!\s*cancelled\(\)/);
+  });
+
+  it('downloads, restores the history, merges, saves the history, uploads the HTML, in that order', () => {
+    expect(download).toBeLessThan(restore);
+    expect(restore).toBeLessThan(reportIndex);
+    expect(reportIndex).toBeLessThan(save);
+    expect(reportIndex).toBeLessThan(htmlUpload);
+    expect(reportLine).toMatch(/npx conformance report --merge /);
+    expect(steps[htmlUpload]!.with?.path).toMatch(/^reports\/html\/?$/);
+    expect(reportLine).toMatch(/--report-dir reports\/html( |$)/);
+    expect(steps[summary]!.if).toMatch(/\balways\(\)/);
+  });
+
+  it('keeps the history in the cache under a per-branch key, restored by prefix', () => {
+    expect(history).toBe('reports/history.jsonl');
+    const [r, s] = [steps[restore]!.with!, steps[save]!.with!];
+    expect(r.path).toBe(history);
+    expect(s.path).toBe(history);
+    expect(s.key).toBe(r.key);
+    expect(String(r.key)).toMatch(/github\.ref_name|github\.ref\b/);
+    const prefixes = String(r['restore-keys']).split('\n').map((k) => k.trim()).filter(Boolean);
+    expect(prefixes.length).toBeGreaterThan(0);
+    for (const prefix of prefixes) expect(String(r.key).startsWith(prefix), prefix).toBe(true);
+    // The save step runs even though an earlier step of the job failed, but only when the report was built.
+    expect(steps[save]!.if).toMatch(/steps\.report\.outcome == 'success'/);
+    expect(reportStep.id).toBe('report');
+  });
+
+  it('downloads every shard artifact', () => {
+    const pattern = globToRegExp(String(steps[download]!.with?.pattern));
+    const names = combinations(matrixJob).flatMap((combo) => matrixJob.steps.filter((s) => s.uses?.startsWith('actions/upload-artifact@')).map((s) => expand(String(s.with?.name), combo)));
+    expect(names.filter((n) => !pattern.test(n))).toEqual([]);
+    // Not the job's own HTML artifact, which a re-run of the job would otherwise find from the earlier attempt.
+    for (const s of steps.filter((s) => s.uses?.startsWith('actions/upload-artifact@'))) expect(pattern.test(String(s.with?.name)), String(s.with?.name)).toBe(false);
+    for (const s of [...matrixJob.steps, ...steps].filter((s) => s.uses?.startsWith('actions/upload-artifact@'))) expect(s.with?.overwrite, String(s.with?.name)).toBe(true);
+    expect(steps[download]!.with?.['merge-multiple'] ?? false).toBe(false);
+  });
+
+  // The report job's shell scripts, run for real on the directories the download step makes from the shards' artifacts
+  // (with a stand-in for npx that records its arguments), as the runner's default shell runs them.
+  describe('its scripts, run on the downloaded layout', () => {
+    const work = mkdtempSync(join(tmpdir(), 'workflow-test-'));
+    afterAll(() => rmSync(work, { recursive: true, force: true }));
+    const combos = combinations(matrixJob);
+    const [resultsUpload, reportsUpload] = ['reports/allure-results', 'reports/summary.md'].map((p) =>
+      matrixJob.steps.find((s) => s.uses?.startsWith('actions/upload-artifact@') && String(s.with?.path).split('\n').some((l) => l.trim().replace(/\/$/, '') === p)),
+    );
+    const downloadPath = String(steps[download]!.with?.path);
+
+    function layout(dir: string) {
+      for (const combo of combos) {
+        const results = join(dir, downloadPath, expand(String(resultsUpload!.with?.name), combo));
+        mkdirSync(results, { recursive: true });
+        writeFileSync(join(results, `${combo.suite}-result.json`), '{}');
+        const reports = join(dir, downloadPath, expand(String(reportsUpload!.with?.name), combo));
+        mkdirSync(reports, { recursive: true });
+        writeFileSync(join(reports, 'summary.md'), `# oauth-conformance\n\nsummary of ${combo.suite} shard ${combo.shard}\n\n## Known deviations\n`);
+        writeFileSync(join(reports, 'junit.xml'), '<testsuites/>');
+      }
+    }
+
+    function runScript(script: string, dir: string) {
+      expect(script, 'the script has no ${{ }} to evaluate').not.toContain('${{');
+      const bin = join(dir, 'bin');
+      mkdirSync(bin, { recursive: true });
+      writeFileSync(join(bin, 'npx'), `#!/usr/bin/env bash\nprintf '%s\\n' "$@" > "${join(dir, 'npx-args')}"\n`);
+      chmodSync(join(bin, 'npx'), 0o755);
+      return spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', script], {
+        cwd: dir,
+        encoding: 'utf8',
+        env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, GITHUB_STEP_SUMMARY: join(dir, 'step-summary.md') },
+      });
+    }
+
+    it('merges exactly the results directories of every shard', () => {
+      const dir = join(work, 'merge');
+      layout(dir);
+      const result = runScript(reportStep.run!, dir);
+      expect(result.status, result.stderr + result.stdout).toBe(0);
+      const args = readFileSync(join(dir, 'npx-args'), 'utf8').trim().split('\n');
+      expect(args.slice(0, 3)).toEqual(['conformance', 'report', '--merge']);
+      const merged = args.filter((a) => a.startsWith(`${downloadPath}/`)).map((a) => a.replace(/\/$/, '')).sort();
+      const expected = combos.map((c) => `${downloadPath}/${expand(String(resultsUpload!.with?.name), c)}`).sort();
+      expect(merged).toEqual(expected);
+      expect(args).toEqual(expect.arrayContaining(['--history', history]));
+    });
+
+    it('fails with a message when no shard uploaded results', () => {
+      const dir = join(work, 'empty');
+      mkdirSync(dir, { recursive: true });
+      const result = runScript(reportStep.run!, dir);
+      expect(result.status).not.toBe(0);
+      expect(result.stdout).toMatch(/::error::/);
+    });
+
+    it("appends every shard's summary.md to the step summary", () => {
+      const dir = join(work, 'summary');
+      layout(dir);
+      const result = runScript(steps[summary]!.run!, dir);
+      expect(result.status, result.stderr).toBe(0);
+      const written = readFileSync(join(dir, 'step-summary.md'), 'utf8');
+      for (const combo of combos) expect(written).toContain(`summary of ${combo.suite} shard ${combo.shard}`);
+      // One heading per shard; the shards' own headings sit below it.
+      expect(written.match(/^## /gm)).toHaveLength(combos.length);
+      expect(written).not.toMatch(/^# /m);
+      expect(written.match(/^### oauth-conformance$/gm)).toHaveLength(combos.length);
+    });
+  });
+});

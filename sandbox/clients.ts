@@ -15,11 +15,11 @@ function newSecret(): string {
 
 // No `scope` metadata: oidc-provider limits it to OpenID scopes, and the resource server
 // (getResourceServerInfo) already decides which resource scopes a token can carry.
-export function createClients(redirectUri: string): SandboxClients {
+export function createClients(redirectUri: string, secrets: { machine?: string; app?: string } = {}): SandboxClients {
   return {
     machine: {
       client_id: 'sandbox-machine',
-      client_secret: newSecret(),
+      client_secret: secrets.machine ?? newSecret(),
       grant_types: ['client_credentials'],
       response_types: [],
       redirect_uris: [],
@@ -28,7 +28,7 @@ export function createClients(redirectUri: string): SandboxClients {
     },
     app: {
       client_id: 'sandbox-app',
-      client_secret: newSecret(),
+      client_secret: secrets.app ?? newSecret(),
       grant_types: ['authorization_code', 'refresh_token'],
       response_types: ['code'],
       redirect_uris: [redirectUri],

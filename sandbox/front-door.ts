@@ -1,6 +1,7 @@
 import { ServerResponse, type IncomingMessage } from 'node:http';
 import { Readable } from 'node:stream';
 import type { ClientMetadata } from 'oidc-provider';
+import { deliver, hostile, type HostileFault } from './hostile.js';
 import { dropState, ignoreTokenRedirectUri, interceptCodeReplay, laxPkce, prefixMatchRedirectUri, shareCodeRedemption } from './request-faults/authorization-code.js';
 import { tokenError, type Forward, type FrontRequest, type FrontResponse, type Stage } from './request-faults/messages.js';
 import {
@@ -52,11 +53,13 @@ export type RequestFault =
   /** A refresh token works for any authenticated client: the request is served as its owner's. */
   | { kind: 'refresh-as-token-owner' }
   /** Revocation requests hinted as refresh tokens are answered 200 and revoke nothing. */
-  | { kind: 'ignore-refresh-revocation' };
+  | { kind: 'ignore-refresh-revocation' }
+  /** The transport misbehaves: hangs, drips, floods, resets, or sends what is not what it says. */
+  | HostileFault;
 
 /**
  * Request-level faults: a layer in front of the provider that may rewrite, answer or replay requests before
- * oidc-provider sees them. With no such fault it is the provider itself.
+ * oidc-provider sees them, or leave them unanswered. With no such fault it is the provider itself.
  */
 export function frontDoor(faults: readonly RequestFault[], provider: Handler, clients: readonly ClientMetadata[]): Handler {
   if (faults.length === 0) return provider;
@@ -119,11 +122,12 @@ function dispatch(provider: Handler, original: IncomingMessage, { method, url, h
   });
 }
 
-function send(res: ServerResponse, { status, headers, body }: FrontResponse): void {
+function send(res: ServerResponse, { status, headers, body, delivery }: FrontResponse): void {
   res.statusCode = status;
   // Node computes Content-Length for the body as finally sent.
   for (const [name, value] of Object.entries(headers)) if (name !== 'content-length' && value !== undefined) res.setHeader(name, value);
-  res.end(body);
+  if (delivery) deliver(res, body, delivery);
+  else res.end(body);
 }
 
 // ---- Faults -------------------------------------------------------------------------------------------------------
@@ -166,5 +170,13 @@ function stage(fault: RequestFault, clients: readonly ClientMetadata[]): Stage {
       return refreshAsTokenOwner(clients);
     case 'ignore-refresh-revocation':
       return ignoreRefreshRevocation();
+    case 'hang':
+    case 'overloaded':
+    case 'replace-body':
+    case 'drip':
+    case 'pad-body':
+    case 'gzip-bomb':
+    case 'reset-connection':
+      return hostile(fault);
   }
 }

@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import { createAccessTokenVerifier } from './access-token-verifier.js';
 import { everIssued } from './issued-tokens.js';
 import { createAuthorizationServer } from './authorization-server.js';
@@ -21,6 +21,17 @@ export interface SandboxOptions {
   port?: number;
   /** Protected resource port; 0 (the default) picks a free one. */
   resourcePort?: number;
+  /** Client secrets to use instead of fresh random ones (a leak test needs to know what to look for). */
+  secrets?: { machine?: string; app?: string };
+}
+
+/** A request as the sandbox received it. */
+export interface SandboxRequest {
+  readonly method: string;
+  /** Without the query, which may carry credentials. */
+  readonly path: string;
+  /** When its headers arrived, in milliseconds since the epoch. */
+  readonly at: number;
 }
 
 export interface Sandbox {
@@ -28,6 +39,8 @@ export interface Sandbox {
   issuer: string;
   /** Values the suites are interpolated with. */
   variables: Record<string, string>;
+  /** Every request its servers received so far, oldest first: how often and when a client called, retried or waited. */
+  requests(): SandboxRequest[];
   /** Closes its servers and their keep-alive connections. */
   close(): Promise<void>;
 }
@@ -35,14 +48,18 @@ export interface Sandbox {
 const RESOURCE_SCOPE = 'api:read';
 
 /** Starts the reference authorization server and protected resource, broken as the profile says. */
-export async function startSandbox({ profile = 'conformant', port = 0, resourcePort = 0 }: SandboxOptions = {}): Promise<Sandbox> {
+export async function startSandbox({ profile = 'conformant', port = 0, resourcePort = 0, secrets }: SandboxOptions = {}): Promise<Sandbox> {
   const selected = findProfile('sandbox', profiles, profile);
 
-  // Every listener started is closed by close(), also when a later step of the start fails.
+  // Every listener started is closed by close(), also when a later step of the start fails, and logs its requests.
   const servers: Server[] = [];
+  const log: SandboxRequest[] = [];
+  const record = ({ method = 'GET', url = '/' }: IncomingMessage) => log.push({ method, path: url.split('?', 1)[0]!, at: Date.now() });
   const listening = async (started: Promise<{ server: Server; origin: string }>) => {
     const host = await started;
     servers.push(host.server);
+    // Attached before any handler, so that it logs a request before it is answered.
+    host.server.on('request', record);
     return host;
   };
   // Idempotent, so that callers may close in several cleanup paths.
@@ -65,7 +82,7 @@ export async function startSandbox({ profile = 'conformant', port = 0, resourceP
     const resource = { url: `${resourceHost.origin}${RESOURCE_PATH}`, scope: RESOURCE_SCOPE };
     // Off the issuer's origin, so a client that follows same-origin redirects stops right there.
     const redirectUri = `${resourceHost.origin}/callback`;
-    const clients = createClients(redirectUri);
+    const clients = createClients(redirectUri, secrets);
     const provider = createAuthorizationServer({
       issuer,
       keys,
@@ -99,6 +116,7 @@ export async function startSandbox({ profile = 'conformant', port = 0, resourceP
         SANDBOX_RESOURCE_SCOPE: resource.scope,
         SANDBOX_CODE_TTL: String(settings.documentedCodeTtl ?? settings.codeTtl),
       },
+      requests: () => [...log],
       close,
     };
   } catch (error) {

@@ -1,9 +1,10 @@
 import type { ProviderSettings } from './authorization-server.js';
 import type { Fault } from './faults.js';
 import type { RequestFault } from './front-door.js';
+import { hostileProfiles } from './hostile-profiles.js';
 import { requestProfiles } from './request-profiles.js';
 
-/** A sandbox variant that breaks exactly one rule and leaves everything else conformant. */
+/** A sandbox variant that breaks exactly one rule and leaves everything else conformant; or a hostile one. */
 export interface FaultProfile {
   name: string;
   description: string;
@@ -16,6 +17,11 @@ export interface FaultProfile {
   settings?: Partial<ProviderSettings>;
   /** Its checks only run in `--long` mode (they wait out a lifetime), so the fault matrix runs it so. */
   long?: boolean;
+  /**
+   * It misbehaves at the transport level (hangs, floods, resets…) and breaks no rule: it proves that the engine
+   * survives such endpoints, which the fault matrix cannot, so the matrix skips it.
+   */
+  hostile?: true;
 }
 
 // Lifetimes short enough for --long checks to wait out.
@@ -345,4 +351,4 @@ const responseProfiles: FaultProfile[] = [
   },
 ];
 
-export const profiles: readonly FaultProfile[] = [...responseProfiles, ...requestProfiles];
+export const profiles: readonly FaultProfile[] = [...responseProfiles, ...requestProfiles, ...hostileProfiles];

@@ -39,7 +39,8 @@ export interface Target {
 export async function targets(): Promise<Target[]> {
   const suites = await Promise.all(readdirSync(join(root, 'suites')).map(async (f) => ({ file: `suites/${f}`, data: (await readSuite(join(root, 'suites', f))).data })));
   return [
-    { name: 'sandbox', suite: 'suites/local.yaml', profiles, start: (profile) => startSandbox({ profile }) },
+    // Hostile profiles break transport, not rules: test/reliability.test.ts proves the engine survives them.
+    { name: 'sandbox', suite: 'suites/local.yaml', profiles: profiles.filter((p) => !p.hostile), start: (profile) => startSandbox({ profile }) },
     ...emulators.map((e) => ({ name: e.name, suite: suites.find((s) => s.data.emulator === e.name)!.file, profiles: e.profiles, start: (profile: string) => e.start(profile) })),
   ];
 }

@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
+import type { Delivery } from '../hostile.js';
 
 /**
  * Requests and responses as data, as the front door (../front-door.ts) holds them between the client and the provider,
@@ -16,6 +17,8 @@ export interface FrontResponse {
   status: number;
   headers: OutgoingHttpHeaders;
   body: Buffer;
+  /** Sent some other way than at once, as a hostile fault says. */
+  delivery?: Delivery;
 }
 
 export type Forward = (request: FrontRequest) => Promise<FrontResponse>;
@@ -23,6 +26,8 @@ export type Forward = (request: FrontRequest) => Promise<FrontResponse>;
 export type Stage = (request: FrontRequest, next: Forward) => Promise<FrontResponse>;
 
 // oidc-provider's default routes.
+export const DISCOVERY = '/.well-known/openid-configuration';
+export const JWKS = '/jwks';
 export const AUTHORIZATION = '/auth';
 export const TOKEN = '/token';
 export const INTROSPECTION = '/token/introspection';

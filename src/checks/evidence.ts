@@ -1,7 +1,7 @@
 import { Blocked, NotApplicable } from '../flows/blocked.js';
 import { accessTokenHash, claimsOf, decodeAndVerify, looksLikeJwt, type DecodedJwt } from '../flows/jwt.js';
 import type { ResourceProbe, SuiteFlows } from '../flows/suite-flows.js';
-import type { Exchange } from '../http/exchange.js';
+import { jsonOf, type Exchange } from '../http/exchange.js';
 import type { Resource } from '../suite/suite.types.js';
 
 /** Evidence gatherers shared by checks: each names the exchanges a judge reads and what it needs from the suite. */
@@ -28,15 +28,20 @@ export async function metadata(flows: SuiteFlows): Promise<ExchangeEvidence & { 
   return { exchanges: [result.exchange], exchange: result.exchange, document, url: result.exchange.request.url, expectedIssuer: flows.issuer() };
 }
 
-export async function jwks(flows: SuiteFlows): Promise<ExchangeEvidence & { document: unknown }> {
+/** What jwks_uri answered with 200, parsed when it is JSON (jwks.schema judges a body that is not). */
+export async function jwksAnswer(flows: SuiteFlows): Promise<ExchangeEvidence & { document?: unknown }> {
   const { exchange, response } = await flows.jwks();
   if (!response) throw new Blocked(`JWKS request failed: ${exchange.error}`, [exchange]);
   if (response.status !== 200) throw new Blocked(`jwks_uri answered ${response.status}, not 200`, [exchange]);
-  try {
-    return { exchanges: [exchange], exchange, document: JSON.parse(response.body) };
-  } catch {
-    throw new Blocked('jwks_uri did not answer JSON', [exchange]);
-  }
+  const body = jsonOf(exchange);
+  return { exchanges: [exchange], exchange, ...(body.ok && { document: body.value }) };
+}
+
+/** The JWK Set as JSON: checks of its keys cannot judge anything else. */
+export async function jwks(flows: SuiteFlows): Promise<ExchangeEvidence & { document: unknown }> {
+  const evidence = await jwksAnswer(flows);
+  if (!('document' in evidence)) throw new Blocked('jwks_uri did not answer JSON (see jwks.schema)', evidence.exchanges);
+  return { ...evidence, document: evidence.document };
 }
 
 /** The token endpoint's answer to a grant, whatever its status. */

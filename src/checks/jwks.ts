@@ -1,6 +1,6 @@
 import { isObject } from '../http/exchange.js';
 import { defineCheck } from './check.js';
-import { jwks } from './evidence.js';
+import { jwks, jwksAnswer } from './evidence.js';
 import { rfc } from './spec.js';
 import { fail, pass } from './types.js';
 import { schemaVerdict } from './verdicts.js';
@@ -15,9 +15,11 @@ export const schema = defineCheck({
   level: 'MUST',
   spec: rfc(7517, '5'),
   scope: 'suite',
-  gather: jwks,
-  judge: ({ document }) =>
-    schemaVerdict(
+  gather: jwksAnswer,
+  judge: ({ exchange, document }) =>
+    document === undefined
+      ? fail('jwks_uri MUST serve a JWK Set as JSON (RFC 7517 §5, §8.5: application/jwk-set+json)', 'a JSON JWK Set', `${exchange.response?.headers['content-type'] ?? 'no Content-Type'}, not JSON`)
+      : schemaVerdict(
       'jwks',
       document,
       'jwks_uri MUST serve a JWK Set: {"keys": [...]} where every key has "kty" (RFC 7517 §5, §4.1)',

@@ -18,9 +18,11 @@ export async function listCommand(): Promise<number> {
     console.log(`  ${''.padEnd(42)} ${''.padEnd(6)} ${check.spec.url}`);
   }
   console.log('\nFault profiles (--profile NAME), each breaking the checks named:');
-  for (const [owner, list] of [['sandbox', profiles] as const, ...emulators.map((e) => [`${e.name} emulator`, e.profiles] as const)]) {
+  for (const [owner, list] of [['sandbox', profiles.filter((p) => !p.hostile)] as const, ...emulators.map((e) => [`${e.name} emulator`, e.profiles] as const)]) {
     console.log(`  ${owner}:`);
     for (const p of list) console.log(`    ${p.name.padEnd(40)} ${p.breaks.join(', ') || '(documented behaviour)'}`);
   }
+  console.log('\nHostile sandbox profiles (--profile NAME), breaking transport rather than rules:');
+  for (const p of profiles.filter((p) => p.hostile)) console.log(`    ${p.name.padEnd(40)} ${p.description}`);
   return 0;
 }

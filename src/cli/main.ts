@@ -31,6 +31,8 @@ const runOptions: Options = {
   summary: { type: 'string', default: 'reports/summary.md' },
   timeout: { type: 'string', default: '10000' },
   profile: { type: 'string' },
+  deadline: { type: 'string' },
+  'allow-insecure-http': { type: 'boolean' },
   'sandbox-port': { type: 'string' },
   'no-html': { type: 'boolean' },
 };
@@ -42,7 +44,7 @@ const runDefaults = Object.fromEntries(Object.entries(runOptions).flatMap(([name
 const commands: Record<string, Command> = {
   run: {
     summary: 'run the suites and write the reports (the default: local suite against the embedded sandbox)',
-    usage: 'conformance run [--suite NAME|FILE ...] [--env-file F] [--only AREA|CHECK ...] [--strict] [--long] [--shard I/N] [--baseline F] [--fail-on fail|warn|never] [--history F] [--results-dir D] [--report-dir D] [--junit F] [--summary F] [--timeout MS] [--profile NAME] [--no-html]',
+    usage: 'conformance run [--suite NAME|FILE ...] [--env-file F] [--only AREA|CHECK ...] [--strict] [--long] [--shard I/N] [--baseline F] [--fail-on fail|warn|never] [--history F] [--results-dir D] [--report-dir D] [--junit F] [--summary F] [--timeout MS] [--deadline S] [--allow-insecure-http] [--profile NAME] [--sandbox-port P] [--no-html]',
     options: runOptions,
     help: {
       suite: 'suite name in suites/ or a path; repeatable. Default: every suite whose variables are set',
@@ -60,6 +62,8 @@ const commands: Record<string, Command> = {
       summary: 'markdown summary file (for a CI job summary)',
       timeout: 'per-request timeout in milliseconds',
       profile: 'fault profile of the embedded sandbox, to see checks fail (see `conformance sandbox --help`)',
+      deadline: 'end the run after this many seconds: unfinished checks are reported as transport errors',
+      'allow-insecure-http': 'send credentials over plain http to hosts other than loopback (a lab setup you control)',
       'sandbox-port': 'fixed port P for the embedded sandbox (P+1 for its resource), so its URLs match a baseline',
       'no-html': 'skip the HTML report (results, JUnit and summary are still written)',
     },

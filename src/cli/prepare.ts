@@ -40,17 +40,28 @@ export async function prepareSuites(options: { suites: string[]; env: Record<str
   const close = () => Promise.all(started.map((s) => s.close())).then(() => undefined);
   try {
     const targets = await Promise.all(
-      sources.map(async (source): Promise<{ started?: Started; target?: string }> => {
+      sources.map(async (source): Promise<{ started?: Started; target?: string; server?: string }> => {
         const name = source.data.sandbox ? 'sandbox' : source.data.emulator && noRequiredVariableSet(source, options.env) ? source.data.emulator : undefined;
         if (!name) return {};
         const profile = owner === name ? options.profile : undefined;
         // A fixed port keeps the sandbox's URLs the same from run to run, as a baseline expects of a vendor.
-        const server = name === 'sandbox' ? await startSandbox({ profile, ...(options.sandboxPort && { port: options.sandboxPort, resourcePort: options.sandboxPort + 1 }) }) : await emulatorNamed(name).start(profile ?? emulatorNamed(name).profiles[0]!.name);
+        const server =
+          name === 'sandbox'
+            ? await startSandbox({
+                profile,
+                ...(options.sandboxPort && { port: options.sandboxPort, resourcePort: options.sandboxPort + 1 }),
+                // Setting the sandbox's secret variables fixes its secrets (a leak scan knows what to look for).
+                secrets: { machine: options.env.SANDBOX_CLIENT_SECRET || undefined, app: options.env.SANDBOX_AUTH_CLIENT_SECRET || undefined },
+              })
+            : await emulatorNamed(name).start(profile ?? emulatorNamed(name).profiles[0]!.name);
         started.push(server);
         const label = name === 'sandbox' ? 'embedded sandbox' : `${name} emulator`;
-        return { started: server, target: profile ? `${label}, profile ${server.profile}` : label };
+        return { started: server, target: profile ? `${label}, profile ${server.profile}` : label, server: name };
       }),
     );
+    if (owner && !targets.some((t) => t.server === owner)) {
+      throw new ConfigError({ message: `--profile ${options.profile} belongs to the ${owner === 'sandbox' ? 'embedded sandbox' : `${owner} emulator`}, which no selected suite runs against`, fix: `add --suite ${owner === 'sandbox' ? 'local' : `(the suite with emulator: ${owner})`}, or drop --profile` });
+    }
     const prepared: Prepared = { suites: [], notConfigured: [], close };
     const problems: Problem[] = [];
     sources.forEach((source, i) => {

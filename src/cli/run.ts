@@ -32,6 +32,8 @@ export interface RunOptions {
   summary: string;
   timeout: string;
   profile?: string;
+  deadline?: string;
+  'allow-insecure-http'?: boolean;
   'sandbox-port'?: string;
   'no-html'?: boolean;
   /** `conformance baseline`: keep this run's snapshot as the baseline file. */
@@ -51,6 +53,11 @@ export async function runCommand(options: RunOptions): Promise<number> {
     throw new ConfigError({ message: `--timeout ${options.timeout} is not a positive number of milliseconds`, fix: 'e.g. --timeout 10000' });
   }
   const failOn = parseFailOn(options['fail-on']);
+  const deadlineSeconds = options.deadline === undefined ? undefined : Number(options.deadline);
+  if (deadlineSeconds !== undefined && !(deadlineSeconds > 0)) {
+    throw new ConfigError({ message: `--deadline ${options.deadline} is not a positive number of seconds`, fix: 'e.g. --deadline 600 ends the run after ten minutes, reporting what is unfinished' });
+  }
+  const startedAt = Date.now();
   const shard = parseShard(options.shard);
   const only = options.only ?? [];
   selectChecks(only);
@@ -83,21 +90,31 @@ export async function runCommand(options: RunOptions): Promise<number> {
         strict: options.strict ?? false,
         long: options.long ?? false,
         ...(shard && { shard }),
-        http: { ...defaultHttpOptions, timeoutMs },
+        http: {
+          ...defaultHttpOptions,
+          timeoutMs,
+          allowInsecureHttp: options['allow-insecure-http'] ?? false,
+          ...(deadlineSeconds !== undefined && { deadlineAt: startedAt + deadlineSeconds * 1000 }),
+        },
         snapshot: snapshotFile,
       },
       options['results-dir'],
     );
-    const current = await readSnapshot(snapshotFile);
-    if (options['save-baseline']) await copyFile(snapshotFile, options['save-baseline']);
+    // An interrupted run may have stopped before the snapshot: its results still get their reports.
+    const current = run.interrupted ? undefined : await readSnapshot(snapshotFile);
+    if (current && options['save-baseline']) await copyFile(snapshotFile, options['save-baseline']);
     // Drift is judged against a baseline only: between two runs against the embedded servers, every URL moves.
-    const drift = baseline ? { against: `the baseline ${options.baseline}`, findings: compare(baseline, current) } : undefined;
-    const changed = previous ? resultChanges(previous, current) : [];
+    const drift = baseline && current ? { against: `the baseline ${options.baseline}`, findings: compare(baseline, current) } : undefined;
+    const changed = previous && current ? resultChanges(previous, current) : [];
     const changes = changeLines(drift, changed, false);
+    const incomplete = run.interrupted
+      ? `INCOMPLETE RUN: stopped by ${run.interrupted.signal}; ${run.results.length} checks finished and are reported, ${run.interrupted.unfinished} did not finish.`
+      : undefined;
 
     await writeJunit(options.junit, run.results);
     await writeSummary(options.summary, run.results);
-    await appendFile(options.summary, `${changeLines(drift, changed, true).join('\n')}\n`);
+    await appendFile(options.summary, `${[...(incomplete ? ['', `**${incomplete}**`] : []), ...changeLines(drift, changed, true)].join('\n')}\n`);
+    if (incomplete) console.log(`\n${incomplete}`);
     console.log(`\n${consoleSummary(run.results)}`);
     if (changes.length) console.log(changes.join('\n'));
     for (const error of run.errors) console.error(`error: ${error}`);
@@ -108,7 +125,7 @@ export async function runCommand(options: RunOptions): Promise<number> {
     console.log(
       `\nReports: ${options['no-html'] ? '' : `${options['report-dir']}/index.html, `}${options.junit}, ${options.summary}, ${options['results-dir']}/`,
     );
-    return run.errors.length > 0 ? 1 : exitCode(failOn, run.results, drift?.findings ?? []);
+    return run.errors.length > 0 || incomplete ? 1 : exitCode(failOn, run.results, drift?.findings ?? []);
   } finally {
     await prepared.close();
   }

@@ -72,7 +72,8 @@ async function evaluate(instance: CheckInstance, flows: SuiteFlows, strict: bool
     evidence = await instance.check.gather(flows, instance.subject);
   } catch (error) {
     if (error instanceof NotApplicable) return { status: 'skipped', message: redact(error.message), exchanges: [] };
-    if (!(error instanceof Blocked)) throw error;
+    // A crash in one check must not cost the run its other results: it is reported as a check that could not run.
+    if (!(error instanceof Blocked)) return { status: 'blocked', message: redact(`the check crashed (a bug in oauth-conformance, please report it): ${(error as Error).stack ?? String(error)}`), exchanges: [] };
     const transport = error.exchanges.some((e) => e.error !== undefined);
     return { status: 'blocked', message: redact(error.message), exchanges: error.exchanges, ...(transport && { cause: 'transport' as const }) };
   }

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import AllureReporter from 'allure-vitest/reporter';
 import type { Reporter, TestModule } from 'vitest/node';
-import { startVitest } from 'vitest/node';
+import { createVitest } from 'vitest/node';
 import type { CheckResult } from '../report/results.js';
 import { redact } from '../secrets.js';
 import type { Plan } from './plan-context.js';
@@ -12,6 +12,8 @@ export interface VitestRun {
   results: CheckResult[];
   /** Failures outside any check (the engine itself): reported, and they fail the run. */
   errors: string[];
+  /** Set when a signal stopped the run: the results are those gathered until then. */
+  interrupted?: { signal: string; unfinished: number };
 }
 
 /** Collects each test's check result from its task meta once the run ends. */
@@ -24,6 +26,7 @@ class ResultCollector implements Reporter {
       for (const test of module.children.allTests()) {
         const result = test.meta().conformance;
         if (result) this.run.results.push({ ...result, durationMs: test.diagnostic()?.duration });
+        else if (this.run.interrupted) this.run.interrupted.unfinished++;
         else this.run.errors.push(redact(`${test.fullName}: ${test.result().errors?.[0]?.message ?? 'no result'}`));
       }
     }
@@ -31,13 +34,17 @@ class ResultCollector implements Reporter {
   }
 }
 
-/** Runs the plan as vitest tests with the Allure reporter, in-process; no vitest output reaches the console. */
+/**
+ * Runs the plan as vitest tests with the Allure reporter, in-process; no vitest output reaches the console. SIGINT
+ * or SIGTERM cancels the run and keeps what finished, so an interrupted run still leaves its reports.
+ */
 export async function runWithVitest(plan: Plan, resultsDir: string): Promise<VitestRun> {
   const collector = new ResultCollector();
   const exitCode = process.exitCode;
-  const vitest = await startVitest(
+  const signals = ['SIGINT', 'SIGTERM'] as const;
+  const before = signals.map((signal) => new Set(process.listeners(signal)));
+  const vitest = await createVitest(
     'test',
-    [],
     {
       config: false,
       root,
@@ -56,9 +63,22 @@ export async function runWithVitest(plan: Plan, resultsDir: string): Promise<Vit
     },
     { logLevel: 'silent' },
   );
-  await vitest?.close();
+  // vitest's logger exits the process on a signal; here the run is cancelled instead, so its reports are written.
+  signals.forEach((signal, i) => process.listeners(signal).filter((l) => !before[i]!.has(l)).forEach((l) => process.off(signal, l)));
+  const stop = (signal: NodeJS.Signals) => {
+    collector.run.interrupted = { signal, unfinished: 0 };
+    void vitest.cancelCurrentRun('keyboard-input');
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  try {
+    await vitest.start([]);
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+    await vitest.close();
+  }
   // vitest sets process.exitCode for failed tests; the CLI decides the exit code from the results.
   process.exitCode = exitCode;
-  if (!vitest) collector.run.errors.push('the test runner did not start');
   return collector.run;
 }

@@ -14,6 +14,13 @@ function requireLong(flows: SuiteFlows): void {
   if (!flows.options.long) throw new NotApplicable('waits out a lifetime: run with --long');
 }
 
+/** Waits, unless the run's deadline comes first: then the probe cannot run, and says why. */
+export async function wait(flows: SuiteFlows, seconds: number): Promise<void> {
+  const deadline = flows.options.http.deadlineAt;
+  if (deadline !== undefined && Date.now() + seconds * 1000 > deadline) throw new Blocked(`waiting ${seconds} s would pass the run's deadline (--deadline)`);
+  await sleep(seconds * 1000);
+}
+
 /** A margin past the lifetime, for clocks and rounding. */
 const GRACE_SECONDS = 1;
 
@@ -28,7 +35,7 @@ export function afterAccessTokenExpiry(flows: SuiteFlows, resourceName: string):
     const expiresIn = token.issued?.expires_in;
     if (typeof expiresIn !== 'number') throw new NotApplicable('the token response states no numeric expires_in to wait out');
     const waited = expiresIn + GRACE_SECONDS;
-    await sleep(waited * 1000);
+    await wait(flows, waited);
     return { token, waited, after: await flows.callResource(resource, `resource ${resource.name} (after expires_in)`, accessToken) };
   });
 }
@@ -42,7 +49,7 @@ export function afterCodeExpiry(flows: SuiteFlows, grantName: string): Promise<{
     const grant = flows.codeGrant(grantName);
     const lifetime = Number(declared);
     const authorization = await authorize(flows, grantName, grant, { label: `authorize (${grantName}, code expiry)` });
-    await sleep((lifetime + GRACE_SECONDS) * 1000);
+    await wait(flows, lifetime + GRACE_SECONDS);
     return { lifetime, token: await redeemCode(flows, grantName, grant, authorization, { label: `token (${grantName}, code after ${lifetime + GRACE_SECONDS} s)` }) };
   });
 }

@@ -1,7 +1,7 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { HttpResult } from '../http/client.js';
 import type { Client } from '../suite/suite.types.js';
 import { authorize, redeemCode } from './authorization-code.js';
+import { wait } from './long-probes.js';
 import { Blocked, NotApplicable } from './blocked.js';
 import { tokenRequest } from './client-auth.js';
 import type { SuiteFlows } from './suite-flows.js';
@@ -46,7 +46,7 @@ export function refreshReplay(flows: SuiteFlows, grantName: string): Promise<{ o
     const original = await freshTokens(flows, grantName, 'refresh replay');
     const old = refreshTokenOf(flows, original);
     const refreshed = await refresh(flows, grantName, old, 'refresh');
-    if (grace > 0) await sleep((grace + 1) * 1000);
+    if (grace > 0) await wait(flows, grace + 1);
     return { original, refreshed, replay: await refresh(flows, grantName, old, 'refresh again with the spent token') };
   });
 }

@@ -139,7 +139,12 @@ export class SuiteFlows implements FlowContext {
     return this.once('keyset', async () => {
       const { exchange, response } = await this.jwks();
       if (response?.status !== 200) throw new Blocked(`the JWKS could not be fetched (${exchange.error ?? response?.status})`, [exchange]);
-      const jwks = JSON.parse(response.body) as JSONWebKeySet;
+      let jwks: JSONWebKeySet;
+      try {
+        jwks = JSON.parse(response.body) as JSONWebKeySet;
+      } catch {
+        throw new Blocked('the JWKS is not JSON (see jwks.schema)', [exchange]);
+      }
       const keys = (Array.isArray(jwks.keys) ? jwks.keys : []).map((key) => Object.fromEntries(Object.entries(key).filter(([k]) => !PRIVATE_MEMBERS.includes(k))));
       return createLocalJWKSet({ keys } as JSONWebKeySet);
     });

@@ -34,6 +34,8 @@ export async function redeem(
     headers,
     body,
     secrets: [client.secret, params.code, params.code_verifier, params.refresh_token],
+    // Asking again for a client_credentials token spends nothing; a code or a refresh token must never be sent twice.
+    replayable: params.grant_type === 'client_credentials',
   });
   const issued = issuedBy(token);
   return {

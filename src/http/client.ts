@@ -1,7 +1,10 @@
+import type { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { Agent, errors, request } from 'undici';
 import { addSecret, learnSecrets, learnSecretsFromUrl, redact, redactBody, redactHeaders, redactUrl } from '../secrets.js';
 import type { Exchange } from './exchange.js';
+import { defaultRetryPolicy, retryDelay, type RetryPolicy } from './retry.js';
 
 export interface HttpRequest {
   label: string;
@@ -11,6 +14,8 @@ export interface HttpRequest {
   body?: string;
   /** Values in this request that are credentials (client secret, code, verifier), redacted everywhere. */
   secrets?: Array<string | undefined>;
+  /** A POST that may be sent twice (it spends no one-time credential), so a 5xx or a broken connection is retried. */
+  replayable?: boolean;
 }
 
 /** The response as received, kept in memory only: flows read credentials from it, reports never see it. */
@@ -28,13 +33,16 @@ export interface HttpResult {
 
 export interface HttpOptions {
   timeoutMs: number;
+  /** Bodies are cut at this size, after decompression. */
   maxBodyBytes: number;
-  /** A 429 is retried after its Retry-After at most this often, and only when the wait is at most `maxRetryAfterSeconds`. */
-  rateLimitRetries: number;
-  maxRetryAfterSeconds: number;
+  retry: RetryPolicy;
+  /** Send credentials over plain http to hosts other than loopback (a lab setup). */
+  allowInsecureHttp: boolean;
+  /** Epoch milliseconds after which no request is sent and none is waited for: the run's deadline. */
+  deadlineAt?: number;
 }
 
-export const defaultHttpOptions: HttpOptions = { timeoutMs: 10_000, maxBodyBytes: 1024 * 1024, rateLimitRetries: 2, maxRetryAfterSeconds: 30 };
+export const defaultHttpOptions: HttpOptions = { timeoutMs: 10_000, maxBodyBytes: 1024 * 1024, retry: defaultRetryPolicy, allowInsecureHttp: false };
 
 // One pool for the process: keep-alive per origin, and a bound on parallel connections so a vendor is not hammered.
 const agent = new Agent({ keepAliveTimeout: 10_000, connections: 6 });
@@ -51,31 +59,36 @@ export class Recorder {
 let nextId = 1;
 
 /**
- * Sends a request with a timeout and a body cap; never throws for transport failures, it records them. A 429 is
- * sent again once its Retry-After has passed (a rate-limited server did not process the request), a bounded number
- * of times: a vendor that limits us is waited for, never stormed.
+ * Sends a request with a timeout and a body cap; never throws for transport failures, it records them. Failed
+ * attempts are recorded too and sent again as retry.ts allows, a bounded number of times: a vendor that limits or
+ * stumbles is waited for, never stormed. Nothing is sent after the run's deadline.
  */
 export async function send(req: HttpRequest, recorder: Recorder, options: HttpOptions = defaultHttpOptions): Promise<HttpResult> {
   req.secrets?.forEach(addSecret);
+  const refusal = insecureCredentials(req, options);
+  if (refusal) return { exchange: recorder.add({ ...describe(req, Date.now()), durationMs: 0, error: refusal }) };
   for (let attempt = 0; ; attempt++) {
-    const result = await sendOnce(attempt ? { ...req, label: `${req.label} (retry ${attempt} after 429)` } : req, recorder, options);
-    const wait = result.response?.status === 429 ? retryAfterSeconds(result.response.headers['retry-after']) : undefined;
-    if (wait === undefined || attempt >= options.rateLimitRetries || wait > options.maxRetryAfterSeconds) return result;
-    await sleep(wait * 1000);
+    const result = await sendOnce(req, recorder, options, attempt);
+    const delay = retryDelay(req, result, attempt, options.retry);
+    if (delay === undefined || (options.deadlineAt !== undefined && Date.now() + delay >= options.deadlineAt)) return result;
+    await sleep(delay);
   }
 }
 
-/** Retry-After as seconds (RFC 9110 §10.2.3: delay-seconds or an HTTP-date); 1 s when absent or unreadable. */
-export function retryAfterSeconds(value: string | undefined): number {
-  if (value === undefined) return 1;
-  if (/^\d+$/.test(value.trim())) return Number(value.trim());
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? 1 : Math.max(0, Math.ceil((date - Date.now()) / 1000));
+const LOOPBACK = /^(127(\.\d{1,3}){3}|\[::1\]|localhost)$/i;
+
+/** Credentials cross the network only inside TLS (RFC 6749 §2.3.1, §10.3), loopback aside; a lab may opt out. */
+function insecureCredentials(req: HttpRequest, options: HttpOptions): string | undefined {
+  const url = URL.canParse(req.url) ? new URL(req.url) : undefined;
+  if (!url || url.protocol !== 'http:' || LOOPBACK.test(url.hostname) || options.allowInsecureHttp) return undefined;
+  const carries = Boolean(req.headers?.authorization || req.headers?.cookie) || (req.secrets ?? []).some(Boolean);
+  return carries
+    ? `refused to send credentials over plain http to ${url.host}: use its https URL, or pass --allow-insecure-http for a lab setup you control`
+    : undefined;
 }
 
-async function sendOnce(req: HttpRequest, recorder: Recorder, options: HttpOptions): Promise<HttpResult> {
-  const started = Date.now();
-  const base = {
+function describe(req: HttpRequest, started: number) {
+  return {
     id: nextId++,
     label: req.label,
     startedAt: new Date(started).toISOString(),
@@ -86,17 +99,25 @@ async function sendOnce(req: HttpRequest, recorder: Recorder, options: HttpOptio
       ...(req.body !== undefined && { body: redactBody(req.body, req.headers?.['content-type']) }),
     },
   };
+}
+
+async function sendOnce(req: HttpRequest, recorder: Recorder, options: HttpOptions, attempt: number): Promise<HttpResult> {
+  const started = Date.now();
+  const base = describe(attempt ? { ...req, label: `${req.label} (retry ${attempt})` } : req, started);
+  // The per-request timeout, cut short by the run's deadline: a hanging or dripping server cannot hold a run.
+  const remaining = options.deadlineAt === undefined ? options.timeoutMs : Math.max(0, Math.min(options.timeoutMs, options.deadlineAt - started));
   try {
+    if (remaining <= 0) throw new DeadlineError();
     const res = await request(req.url, {
       method: req.method as 'GET',
       headers: req.headers,
       body: req.body,
       dispatcher: agent,
-      headersTimeout: options.timeoutMs,
-      bodyTimeout: options.timeoutMs,
-      signal: AbortSignal.timeout(options.timeoutMs),
+      headersTimeout: remaining,
+      bodyTimeout: remaining,
+      signal: AbortSignal.timeout(remaining),
     });
-    const { body, truncated } = await readCapped(res.body, options.maxBodyBytes);
+    const { body, truncated } = await readCapped(decoded(res.body, res.headers['content-encoding']), options.maxBodyBytes);
     const headers = flattenHeaders(res.headers);
     // Learn what the server issued first, so the redacted copy hides it wherever it is quoted (bodies echo Locations).
     learnSecrets(body);
@@ -117,6 +138,26 @@ async function sendOnce(req: HttpRequest, recorder: Recorder, options: HttpOptio
     const exchange = recorder.add({ ...base, durationMs: Date.now() - started, error: describeTransportError(error, req.url, options) });
     return { exchange };
   }
+}
+
+/** Thrown for a request the run's deadline leaves no time for. */
+class DeadlineError extends Error {
+  constructor() {
+    super('the run deadline has passed');
+    this.name = 'DeadlineError';
+  }
+}
+
+/**
+ * The body as the server meant it. Compressed bodies are decompressed as a stream, so the size cap applies to what
+ * they expand to: a gzip bomb costs one capped read, not the machine's memory.
+ */
+function decoded(body: Readable, encoding: string | string[] | undefined): Readable {
+  const name = String(encoding ?? '').trim().toLowerCase();
+  const decoder = name === 'gzip' || name === 'x-gzip' ? createGunzip() : name === 'deflate' ? createInflate() : name === 'br' ? createBrotliDecompress() : undefined;
+  if (!decoder) return body;
+  body.on('error', (error) => decoder.destroy(error));
+  return body.pipe(decoder);
 }
 
 async function readCapped(stream: AsyncIterable<Buffer>, cap: number): Promise<{ body: string; truncated: boolean }> {
@@ -154,6 +195,7 @@ const codes: Record<string, string> = {
   ENOTFOUND: 'host name not found (check the URL)',
   EAI_AGAIN: 'host name lookup failed (check the URL and DNS)',
   ECONNRESET: 'connection reset by the server',
+  UND_ERR_SOCKET: 'the connection was closed mid-response (reset by the server)',
   EHOSTUNREACH: 'host unreachable',
   CERT_HAS_EXPIRED: 'TLS certificate has expired',
   DEPTH_ZERO_SELF_SIGNED_CERT: 'TLS certificate is self-signed (trust it with NODE_EXTRA_CA_CERTS)',
@@ -167,6 +209,10 @@ export function describeTransportError(error: unknown, url: string, options: Htt
   const where = `cannot reach ${redactUrl(url)}`;
   const err = error as { code?: string; name?: string; cause?: { code?: string }; message?: string };
   const code = err.code ?? err.cause?.code;
+  if (err.name === 'DeadlineError' || (err.name === 'TimeoutError' && options.deadlineAt !== undefined && Date.now() >= options.deadlineAt - 50)) {
+    return `${where}: the run's deadline passed (--deadline)`;
+  }
+  if (code === 'Z_DATA_ERROR' || code === 'Z_BUF_ERROR' || code === 'ERR__ERROR_FORMAT_PADDING_1') return `${where}: the compressed body is corrupt`;
   if (
     err.name === 'TimeoutError' ||
     error instanceof errors.HeadersTimeoutError ||

@@ -1,6 +1,7 @@
 import { ConfigError, type Problem } from './errors.js';
 import { interpolate } from './interpolate.js';
-import { dotted, revalidate, type SuiteSource } from './read.js';
+import { catalogue } from '../checks/catalogue.js';
+import { closest, dotted, revalidate, type SuiteSource } from './read.js';
 import type { Suite } from './suite.types.js';
 
 /** A suite ready to run: variables resolved, references checked, and parts whose optional variables are unset disabled. */
@@ -51,6 +52,11 @@ export function resolveSuite(source: SuiteSource, env: Record<string, string | u
       lack(`resources[${i}]`, lacking.get(`grants.${grant}`) ?? []);
     }
   });
+  const ids = catalogue.map((c) => c.id);
+  for (const id of Object.keys(suite.deviations ?? {}).filter((id) => !ids.includes(id))) {
+    const guess = closest(id, ids);
+    problems.push({ ...at(['deviations', id], `deviations.${id}`), message: `no check "${id}"`, fix: guess ? `did you mean "${guess}"?` : 'use a check id from `conformance list`' });
+  }
   for (const [name, grant] of Object.entries(grants)) {
     if (grant.type !== 'authorization_code') continue;
     const strategy = grant.code.strategy;

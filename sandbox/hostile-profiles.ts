@@ -1,0 +1,86 @@
+import type { FaultProfile } from './profiles.js';
+
+const MB = 1024 * 1024;
+
+// What a misconfigured gateway serves in place of what was asked for.
+const LOGIN_PAGE = '<!DOCTYPE html>\n<html><head><title>Sign in</title></head><body><h1>Sign in</h1>'
+  + '<form method="post" action="/login"><input name="username"><input name="password" type="password"></form></body></html>\n';
+
+/** Profiles whose server misbehaves at the transport level (hostile.ts): they break no rule, but no client may hang or crash on them. */
+export const hostileProfiles: FaultProfile[] = [
+  {
+    name: 'hang',
+    description: 'The token endpoint accepts requests and never answers them.',
+    breaks: [],
+    faults: [],
+    requestFaults: [{ kind: 'hang', endpoint: 'token' }],
+    hostile: true,
+  },
+  {
+    name: 'slow-drip',
+    description: 'The discovery document comes one byte every 2 seconds, forever.',
+    breaks: [],
+    faults: [],
+    requestFaults: [{ kind: 'drip', endpoint: 'discovery', intervalMs: 2000 }],
+    hostile: true,
+  },
+  {
+    name: 'huge-body',
+    description: 'The discovery document is padded with whitespace to 50 MB.',
+    breaks: [],
+    faults: [],
+    requestFaults: [{ kind: 'pad-body', endpoint: 'discovery', bytes: 50 * MB }],
+    hostile: true,
+  },
+  {
+    name: 'gzip-bomb',
+    description: 'The discovery document is a gzip body that inflates to 100 MB of whitespace.',
+    breaks: [],
+    faults: [],
+    requestFaults: [{ kind: 'gzip-bomb', endpoint: 'discovery', bytes: 100 * MB }],
+    hostile: true,
+  },
+  {
+    name: 'not-json',
+    description: 'Successful token responses are truncated JSON.',
+    breaks: [],
+    faults: [],
+    requestFaults: [{ kind: 'replace-body', endpoint: 'token', contentType: 'application/json', body: '{"access_token": "abc' }],
+    hostile: true,
+  },
+  {
+    name: 'wrong-content-type',
+    description: 'The JWKS is an HTML sign-in page, served as text/html.',
+    breaks: [],
+    faults: [],
+    requestFaults: [{ kind: 'replace-body', endpoint: 'jwks', contentType: 'text/html; charset=utf-8', body: LOGIN_PAGE }],
+    hostile: true,
+  },
+  {
+    name: 'flaky',
+    description: 'The 1st, 4th, 7th… distinct token request and discovery GET are answered 503 without Retry-After (sent again, they go through).',
+    breaks: [],
+    faults: [],
+    requestFaults: [
+      { kind: 'overloaded', endpoint: 'token', when: { every: 3 }, status: 503 },
+      { kind: 'overloaded', endpoint: 'discovery', method: 'GET', when: { every: 3 }, status: 503 },
+    ],
+    hostile: true,
+  },
+  {
+    name: 'rate-limited',
+    description: 'Each client\'s first token request is answered 429 with Retry-After: 2.',
+    breaks: [],
+    faults: [],
+    requestFaults: [{ kind: 'overloaded', endpoint: 'token', when: { firstPer: 'client' }, status: 429, retryAfter: 2 }],
+    hostile: true,
+  },
+  {
+    name: 'reset',
+    description: 'The connection of the first JWKS GET is reset halfway through the response.',
+    breaks: [],
+    faults: [],
+    requestFaults: [{ kind: 'reset-connection', endpoint: 'jwks', method: 'GET', when: { firstPer: 'sandbox' } }],
+    hostile: true,
+  },
+];

@@ -1,0 +1,173 @@
+import { STATUS_CODES, type ServerResponse } from 'node:http';
+import { Readable } from 'node:stream';
+import { buffer } from 'node:stream/consumers';
+import { pipeline } from 'node:stream/promises';
+import { createGzip } from 'node:zlib';
+import type { Endpoint } from './faults.js';
+import { DISCOVERY, JWKS, TOKEN, isForm, type Forward, type FrontRequest, type FrontResponse, type Stage } from './request-faults/messages.js';
+import { SMART_CONFIGURATION_PATH } from './smart-configuration.js';
+
+/**
+ * Hostile faults: the authorization server misbehaving at the transport level, to prove that a client survives broken
+ * and hostile endpoints. They break no rule of the specifications, so no check is meant to fail on them. The front
+ * door plays them like any request fault; those that shape how a body goes over the wire travel with the response
+ * to its send, which hands them to deliver().
+ */
+
+/** Which of the requests a hostile fault targets it acts on, counted from the sandbox's start; all by default. */
+export type Occurrence =
+  /** The 1st, (n+1)th, (2n+1)th… request; the same request sent again is served (the fault is transient). */
+  | { every: number }
+  /** The first one only, or the first one from each client. */
+  | { firstPer: 'sandbox' | 'client' };
+
+interface HostileTarget {
+  endpoint: Endpoint;
+  /** Only requests with this method; any by default. */
+  method?: string;
+  when?: Occurrence;
+}
+
+export type HostileFault = HostileTarget & (
+  /** The request is read and never answered; its connection stays open. */
+  | { kind: 'hang' }
+  /** Answered with this status and its reason phrase alone, as a busy server or its proxy would. */
+  | { kind: 'overloaded'; status: number; retryAfter?: number }
+  /** Successful answers keep their status and headers but get this content type and body. */
+  | { kind: 'replace-body'; contentType: string; body: string }
+  /** The answer's headers go at once, then its body one byte per interval, then spaces, forever. */
+  | { kind: 'drip'; intervalMs: number }
+  /** The answer's body, padded with spaces to this many bytes, is streamed. */
+  | { kind: 'pad-body'; bytes: number }
+  /** The answer's body is a gzip of this many spaces, sent with Content-Encoding: gzip. */
+  | { kind: 'gzip-bomb'; bytes: number }
+  /** The connection is reset once the answer's headers and half its body are sent. */
+  | { kind: 'reset-connection' }
+);
+
+/** The hostile faults that say how a body goes over the wire, for deliver(). */
+export type Delivery = Extract<HostileFault, { kind: 'drip' | 'pad-body' | 'reset-connection' }>;
+
+const PATHS: Record<Endpoint, string> = {
+  discovery: DISCOVERY,
+  jwks: JWKS,
+  token: TOKEN,
+  'smart-configuration': SMART_CONFIGURATION_PATH,
+};
+
+export function hostile(fault: HostileFault): Stage {
+  const occurs = occurrence(fault.when);
+  return (request, next) => {
+    const targeted = request.url.pathname === PATHS[fault.endpoint] && (fault.method === undefined || request.method === fault.method);
+    return targeted && occurs(request) ? act(fault, request, next) : next(request);
+  };
+}
+
+/** Whether a targeted request is one the fault acts on; called once for each. */
+function occurrence(when: Occurrence | undefined): (request: FrontRequest) => boolean {
+  if (when === undefined) return () => true;
+  if ('every' in when) {
+    let seen = 0;
+    const struck = new Set<string>();
+    return (request) => {
+      const key = `${request.method} ${request.url.href} ${request.headers.authorization ?? ''} ${request.body.toString()}`;
+      if (struck.has(key)) return false;
+      const hit = seen++ % when.every === 0;
+      if (hit) struck.add(key);
+      return hit;
+    };
+  }
+  const seen = new Set<string>();
+  return (request) => {
+    const key = when.firstPer === 'client' ? clientOf(request) : '';
+    const first = !seen.has(key);
+    seen.add(key);
+    return first;
+  };
+}
+
+/** The client a request names, by HTTP Basic or client_id in a form body; '' for none. */
+function clientOf(request: FrontRequest): string {
+  const [scheme = '', credentials = ''] = (request.headers.authorization ?? '').split(' ');
+  // Basic credentials are form-encoded (RFC 6749 §2.3.1), which URLSearchParams decodes without throwing.
+  const form = scheme.toLowerCase() === 'basic'
+    ? `client_id=${Buffer.from(credentials, 'base64').toString().split(':')[0]}`
+    : isForm(request) ? request.body.toString() : '';
+  return new URLSearchParams(form).get('client_id') ?? '';
+}
+
+async function act(fault: HostileFault, request: FrontRequest, next: Forward): Promise<FrontResponse> {
+  switch (fault.kind) {
+    case 'hang':
+      // Never settles, so the front door never sends; closing the sandbox drops the connection.
+      return new Promise<never>(() => undefined);
+    case 'overloaded':
+      return {
+        status: fault.status,
+        headers: { 'content-type': 'text/plain; charset=utf-8', ...(fault.retryAfter !== undefined && { 'retry-after': String(fault.retryAfter) }) },
+        body: Buffer.from(STATUS_CODES[fault.status] ?? ''),
+      };
+    case 'replace-body': {
+      const response = await next(request);
+      if (response.status !== 200) return response;
+      return { ...response, headers: { ...response.headers, 'content-type': fault.contentType }, body: Buffer.from(fault.body) };
+    }
+    case 'gzip-bomb': {
+      const response = await next(request);
+      return { ...response, headers: { ...response.headers, 'content-encoding': 'gzip' }, body: await gzippedSpaces(fault.bytes) };
+    }
+    case 'drip':
+    case 'pad-body':
+    case 'reset-connection':
+      return { ...(await next(request)), delivery: fault };
+  }
+}
+
+/** Sends a body as a hostile fault says, once status and headers (but no Content-Length) are set. */
+export function deliver(res: ServerResponse, body: Buffer, delivery: Delivery): void {
+  switch (delivery.kind) {
+    case 'drip': {
+      res.flushHeaders();
+      let sent = 0;
+      // Spaces after the body are JSON whitespace: the document never ends, yet never turns invalid either.
+      const drip = () => res.write(sent < body.length ? body.subarray(sent, ++sent) : ' ');
+      drip();
+      const timer = setInterval(drip, delivery.intervalMs);
+      res.once('close', () => clearInterval(timer));
+      return;
+    }
+    case 'pad-body':
+      res.setHeader('content-length', Math.max(body.length, delivery.bytes));
+      // Rejects when the client gives up and its connection closes, which leaves nothing to do.
+      pipeline(Readable.from(padded(body, delivery.bytes)), res).catch(() => undefined);
+      return;
+    case 'reset-connection':
+      res.setHeader('content-length', body.length);
+      res.write(body.subarray(0, body.length >> 1), () => res.socket?.resetAndDestroy());
+      return;
+  }
+}
+
+// Large bodies go out in slices of this, so that none is ever held whole.
+const SPACES = Buffer.alloc(64 * 1024, ' ');
+
+function* spaces(bytes: number): Generator<Buffer> {
+  for (let left = bytes; left > 0; left -= SPACES.length) yield SPACES.subarray(0, Math.min(left, SPACES.length));
+}
+
+function* padded(body: Buffer, bytes: number): Generator<Buffer> {
+  yield body;
+  yield* spaces(bytes - body.length);
+}
+
+const bombs = new Map<number, Promise<Buffer>>();
+
+/** Compressed once per size, on first use: 100 MB of spaces take a fraction of a second and become about 100 KB. */
+function gzippedSpaces(bytes: number): Promise<Buffer> {
+  let bomb = bombs.get(bytes);
+  if (!bomb) {
+    bomb = buffer(Readable.from(spaces(bytes)).pipe(createGzip({ level: 9 })));
+    bombs.set(bytes, bomb);
+  }
+  return bomb;
+}

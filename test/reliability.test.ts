@@ -1,0 +1,153 @@
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { startSandbox, type Sandbox } from '../sandbox/index.js';
+import { startSuites } from '../src/engine/evaluate.js';
+import { defaultHttpOptions, Recorder, send } from '../src/http/client.js';
+import { addSecret } from '../src/secrets.js';
+import { resolveSuite } from '../src/suite/load.js';
+import { readSuite } from '../src/suite/read.js';
+import { cli, root, tempDir } from './helpers.js';
+
+const started: Sandbox[] = [];
+afterAll(() => Promise.all(started.map((s) => s.close())));
+
+/** The local suite run in-process against a hostile profile: every outcome and every exchange the run made. */
+async function runHostile(profile: string, http = defaultHttpOptions) {
+  const sandbox = await startSandbox({ profile });
+  started.push(sandbox);
+  const suite = resolveSuite(await readSuite(join(root, 'suites/local.yaml')), sandbox.variables);
+  suite.secrets.forEach(addSecret);
+  const [run] = startSuites([suite], { http });
+  const outcomes = await Promise.all(run!.checks.map(async (c) => ({ id: c.check.id, outcome: await c.outcome })));
+  return { sandbox, outcomes, exchanges: run!.flows.recorder.exchanges };
+}
+
+function outputs(dir: string) {
+  return ['--results-dir', join(dir, 'allure-results'), '--report-dir', join(dir, 'html'), '--junit', join(dir, 'junit.xml'), '--summary', join(dir, 'summary.md')];
+}
+
+describe.concurrent('hostile and broken endpoints', () => {
+  it('a server that never answers: the run ends at its deadline with transport errors and a report', async () => {
+    const dir = await tempDir();
+    const startedAt = Date.now();
+    const run = await cli(['run', '--suite', 'local', '--profile', 'hang', '--deadline', '4', '--no-html', ...outputs(dir)]);
+    expect(Date.now() - startedAt).toBeLessThan(20_000);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain("the run's deadline passed (--deadline)");
+    expect(await readFile(join(dir, 'junit.xml'), 'utf8')).toMatch(/<error message="could not check: [^"]*deadline passed/);
+    const results = await readdir(join(dir, 'allure-results'));
+    expect(results.some((f) => f.endsWith('-result.json'))).toBe(true);
+  });
+
+  it('one in three token requests answered 503: retried, green, and the retries are in the report', async () => {
+    const dir = await tempDir();
+    const run = await cli(['run', '--suite', 'local', '--profile', 'flaky', '--no-html', ...outputs(dir)]);
+    expect(run.code, run.stdout).toBe(0);
+    const files = await readdir(join(dir, 'allure-results'));
+    const texts = await Promise.all(files.filter((f) => f.endsWith('-result.json')).map((f) => readFile(join(dir, 'allure-results', f), 'utf8')));
+    expect(texts.some((t) => t.includes('(retry 1)'))).toBe(true);
+  });
+
+  it('a 429 with Retry-After: 2 is sent again no sooner than 2 s later, and the run is green', async () => {
+    const { outcomes, exchanges } = await runHostile('rate-limited');
+    expect(outcomes.filter((o) => o.outcome.status === 'fail' || o.outcome.status === 'blocked')).toEqual([]);
+    const limited = exchanges.filter((e) => e.response?.status === 429);
+    expect(limited.length).toBeGreaterThan(0);
+    for (const first of limited) {
+      const retry = exchanges.find((e) => e.label === `${first.label} (retry 1)`);
+      expect(retry, first.label).toBeDefined();
+      expect(Date.parse(retry!.startedAt) - (Date.parse(first.startedAt) + first.durationMs)).toBeGreaterThanOrEqual(2000);
+    }
+  });
+
+  it.each([
+    ['slow-drip', 'discovery.reachable', /deadline passed/],
+    ['gzip-bomb', 'discovery.json', /exceeds the size cap/],
+    ['not-json', 'token-response.schema', /body is not JSON/],
+    ['wrong-content-type', 'jwks.schema', /not JSON/],
+  ])('%s: %s fails with a clear message, nothing crashes', async (profile, id, message) => {
+    const { outcomes } = await runHostile(profile, { ...defaultHttpOptions, deadlineAt: Date.now() + 4000 });
+    const outcome = outcomes.find((o) => o.id === id)!.outcome;
+    expect(outcome.status).toBe('fail');
+    expect(`${outcome.message} ${outcome.actual}`).toMatch(message);
+    expect(outcomes.filter((o) => /crashed/.test(o.outcome.message))).toEqual([]);
+  });
+
+  it('a huge body is read only up to the cap', async () => {
+    const { exchanges } = await runHostile('huge-body');
+    const discovery = exchanges.find((e) => e.label === 'discovery')!;
+    expect(discovery.response?.truncated).toBe(true);
+    expect(discovery.response!.body.length).toBeLessThanOrEqual(defaultHttpOptions.maxBodyBytes * 2);
+  });
+
+  it('a connection reset on a read is retried and the run is green', async () => {
+    const { outcomes, exchanges } = await runHostile('reset');
+    expect(outcomes.filter((o) => o.outcome.status === 'fail' || o.outcome.status === 'blocked').map((o) => `${o.id}: ${o.outcome.message}`)).toEqual([]);
+    expect(exchanges.some((e) => e.label === 'jwks (retry 1)')).toBe(true);
+  });
+});
+
+describe('transport rules', () => {
+  it('refuses to send credentials over plain http to a host other than loopback, and says how to allow it', async () => {
+    const recorder = new Recorder();
+    const { exchange, response } = await send({ label: 'token', method: 'POST', url: 'http://auth.example.invalid/token', headers: { authorization: 'Basic eDp5' } }, recorder);
+    expect(response).toBeUndefined();
+    expect(exchange.error).toMatch(/refused to send credentials over plain http to auth\.example\.invalid: use its https URL, or pass --allow-insecure-http/);
+  });
+});
+
+describe('interrupted and broken runs lose nothing', () => {
+  it('SIGINT mid-run writes the results so far and says the run is incomplete', async () => {
+    const dir = await tempDir();
+    const child = spawn(process.execPath, [join(root, 'bin/conformance.js'), 'run', '--suite', 'local', '--profile', 'short-lived', '--long', '--no-html', ...outputs(dir)], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d;
+      // The long checks wait out 3 s lifetimes: a signal 1.5 s after the start lands mid-run.
+      if (stdout.includes('Running ') && !child.killed) setTimeout(() => child.kill('SIGINT'), 1500);
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/INCOMPLETE RUN: stopped by SIGINT; \d+ checks finished and are reported, \d+ did not finish\./);
+    expect(await readFile(join(dir, 'summary.md'), 'utf8')).toContain('INCOMPLETE RUN');
+    expect(await readFile(join(dir, 'junit.xml'), 'utf8')).toMatch(/<testcase /);
+  });
+
+  it('a deviation naming no check is a configuration error with a suggestion', async () => {
+    const dir = await tempDir();
+    const suite = (await readFile(join(root, 'suites/local.yaml'), 'utf8')).replace('sandbox: reference', 'sandbox: reference\ndeviations:\n  discovery.isuer-match: typo');
+    await writeFile(join(dir, 'local.yaml'), suite);
+    const run = await cli(['run', '--suite', join(dir, 'local.yaml'), '--no-html']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/deviations\.discovery\.isuer-match: no check "discovery\.isuer-match"\n  fix: did you mean "discovery\.issuer-match"\?/);
+  });
+
+  it('a profile for a server no selected suite runs against is a usage error', async () => {
+    const run = await cli(['run', '--suite', 'generic-oidc', '--profile', 'hang']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('--profile hang belongs to the embedded sandbox, which no selected suite runs against');
+  });
+});
+
+describe('no secret leaks, on every sandbox profile', () => {
+  const secret = () => `known-${randomBytes(18).toString('base64url')}`;
+  const JWT = /eyJ[A-Za-z0-9_-]{10,}\.eyJ/;
+
+  it.concurrent.each(['conformant', 'flaky', 'not-json', 'issuer-mismatch', 'jwks-private', 'errors-as-html', 'code-reusable', 'refresh-replay-allowed', 'query-token-accepted'])('%s', async (profile) => {
+    const dir = await tempDir();
+    const machine = secret();
+    const app = secret();
+    const run = await cli(['run', '--suite', 'local', '--profile', profile, ...outputs(dir)], { env: { SANDBOX_CLIENT_SECRET: machine, SANDBOX_AUTH_CLIENT_SECRET: app } });
+    expect(run.code, run.stderr).not.toBe(2);
+    const files = await readdir(dir, { recursive: true, withFileTypes: true });
+    const texts = await Promise.all(files.filter((f) => f.isFile()).map(async (f) => ({ path: join(f.parentPath, f.name), text: await readFile(join(f.parentPath, f.name), 'utf8') })));
+    expect(texts.length).toBeGreaterThan(10);
+    for (const { path, text } of [...texts, { path: 'stdout', text: run.stdout + run.stderr }]) {
+      for (const value of [machine, app]) expect(text.includes(value), path).toBe(false);
+      expect(JWT.test(text), path).toBe(false);
+    }
+  });
+});

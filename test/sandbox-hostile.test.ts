@@ -1,0 +1,211 @@
+import { pipeline } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createGunzip } from 'node:zlib';
+import { request } from 'undici';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { profiles, startSandbox, type Sandbox } from '../sandbox/index.js';
+import { basic, call, clientCredentials, postForm } from './sandbox-client.js';
+
+/**
+ * The hostile profiles, seen by a plain HTTP client: each misbehaves as it says at the transport level, and only
+ * where it says.
+ */
+
+const MB = 1024 * 1024;
+
+const discoveryUrl = (s: Sandbox) => s.variables.SANDBOX_DISCOVERY_URL!;
+const jwksUrl = (s: Sandbox) => `${s.issuer}/jwks`;
+
+/** Reads a stream until `bytes` have come; what came. Leaving the loop destroys the stream. */
+async function firstBytes(stream: AsyncIterable<Buffer>, bytes: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let length = 0;
+  for await (const chunk of stream) {
+    chunks.push(chunk);
+    length += chunk.length;
+    if (length >= bytes) break;
+  }
+  return Buffer.concat(chunks);
+}
+
+/** The statuses of these requests, sent one after the other. */
+async function statuses(send: () => Promise<{ status: number; headers: Record<string, unknown> }>, times: number) {
+  const replies = [];
+  for (let i = 0; i < times; i++) replies.push(await send());
+  return replies;
+}
+
+const cases: Record<string, (sandbox: Sandbox) => Promise<void>> = {
+  async hang(sandbox) {
+    const pending = request(`${sandbox.issuer}/token`, { method: 'POST', body: 'grant_type=client_credentials', signal: AbortSignal.timeout(1000) });
+    await expect(pending).rejects.toMatchObject({ name: 'TimeoutError' });
+    expect((await call(discoveryUrl(sandbox))).status).toBe(200);
+  },
+
+  async 'slow-drip'(sandbox) {
+    const response = await request(discoveryUrl(sandbox));
+    const headersAt = Date.now();
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toMatch(/^application\/json/);
+    const arrivals: Array<{ byte: string; at: number }> = [];
+    response.body.on('data', (chunk: Buffer) => arrivals.push(...[...chunk.toString()].map((byte) => ({ byte, at: Date.now() }))));
+    await sleep(3000 - (Date.now() - headersAt));
+    const inThreeSeconds = arrivals.length;
+    await vi.waitFor(() => expect(arrivals.length).toBeGreaterThanOrEqual(2), { timeout: 10_000 });
+    response.body.destroy();
+    expect(inThreeSeconds).toBeLessThanOrEqual(2);
+    expect(arrivals.slice(0, 2).map(({ byte }) => byte).join('')).toBe('{"');
+    // A little under the 2 s interval: the first byte may reach the client late, behind the headers.
+    expect(arrivals[1]!.at - arrivals[0]!.at).toBeGreaterThanOrEqual(1900);
+    expect((await clientCredentials(sandbox)).status).toBe(200);
+  },
+
+  async 'huge-body'(sandbox) {
+    const response = await request(discoveryUrl(sandbox));
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toMatch(/^application\/json/);
+    expect(Number(response.headers['content-length'])).toBe(50 * MB);
+    const first = await firstBytes(response.body, MB);
+    // The document is all there, at the start; the rest is whitespace.
+    expect(JSON.parse(first.toString())).toMatchObject({ issuer: sandbox.issuer });
+    expect(first.subarray(first.indexOf('}') + 1).toString()).toMatch(/^ +$/);
+  },
+
+  async 'gzip-bomb'(sandbox) {
+    const response = await request(discoveryUrl(sandbox));
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-encoding']).toBe('gzip');
+    expect(Number(response.headers['content-length'])).toBeLessThan(MB);
+    // Leaving the loop destroys the gunzip stream, and the pipeline the body with it: an expected premature close.
+    const inflated = await firstBytes(pipeline(response.body, createGunzip(), () => undefined), MB);
+    expect(inflated.length).toBeGreaterThanOrEqual(MB);
+    expect(inflated.toString()).toMatch(/^ +$/);
+  },
+
+  async 'not-json'(sandbox) {
+    const tokens = await clientCredentials(sandbox);
+    expect(tokens.status).toBe(200);
+    expect(tokens.headers['content-type']).toMatch(/^application\/json/);
+    expect(tokens.text).toBe('{"access_token": "abc');
+    expect(() => JSON.parse(tokens.text)).toThrow(SyntaxError);
+    // Refusals are not successes: they stay JSON.
+    const refused = await postForm(`${sandbox.issuer}/token`, 'grant_type=client_credentials', { authorization: basic(sandbox.variables.SANDBOX_CLIENT_ID, 'wrong') });
+    expect(refused.status).toBe(401);
+    expect(refused.json.error).toBe('invalid_client');
+  },
+
+  async 'wrong-content-type'(sandbox) {
+    const jwks = await call(jwksUrl(sandbox));
+    expect(jwks.status).toBe(200);
+    expect(jwks.headers['content-type']).toMatch(/^text\/html/);
+    expect(jwks.text).toMatch(/^<!DOCTYPE html>/);
+    expect((await call(discoveryUrl(sandbox))).json.issuer).toBe(sandbox.issuer);
+  },
+
+  async flaky(sandbox) {
+    // The fault is transient: a request that got a 503 goes through when sent again.
+    const again = await statuses(() => clientCredentials(sandbox), 3);
+    expect(again.map(({ status }) => status)).toEqual([503, 200, 200]);
+    expect(again[0]!.headers['retry-after']).toBeUndefined();
+    // Distinct requests: the 1st, 4th, 7th… are struck.
+    let n = 0;
+    const distinct = await statuses(() => clientCredentials(sandbox, { scope: `api:read distinct-${n++}` }), 3);
+    expect(distinct.map(({ status }) => status)).toEqual([200, 200, 503]);
+    const discovery = await statuses(() => call(`${discoveryUrl(sandbox)}?n=${n++}`), 4);
+    expect(discovery.map(({ status }) => status)).toEqual([503, 200, 200, 503]);
+  },
+
+  async 'rate-limited'(sandbox) {
+    const limited = await clientCredentials(sandbox);
+    expect(limited.status).toBe(429);
+    expect(limited.headers['retry-after']).toBe('2');
+    await sleep(2000);
+    expect((await clientCredentials(sandbox)).status).toBe(200);
+    const [first, second] = sandbox.requests().filter(({ path }) => path === '/token');
+    expect(first).toMatchObject({ method: 'POST', at: expect.any(Number) });
+    expect(second).toMatchObject({ method: 'POST', at: expect.any(Number) });
+    // The log is what shows a client waited as it was told.
+    expect(second!.at - first!.at).toBeGreaterThanOrEqual(2000);
+    // Each client is limited once: the app client's first request too (it may not use client_credentials).
+    const app = basic(sandbox.variables.SANDBOX_AUTH_CLIENT_ID, sandbox.variables.SANDBOX_AUTH_CLIENT_SECRET);
+    const send = () => postForm(`${sandbox.issuer}/token`, { grant_type: 'client_credentials' }, { authorization: app });
+    expect((await statuses(send, 2)).map(({ status }) => status)).toEqual([429, 400]);
+  },
+
+  async reset(sandbox) {
+    await expect(call(jwksUrl(sandbox))).rejects.toMatchObject({ code: 'UND_ERR_SOCKET' });
+    const jwks = await call(jwksUrl(sandbox));
+    expect(jwks.status).toBe(200);
+    expect(jwks.json.keys).toEqual(expect.arrayContaining([expect.objectContaining({ kty: 'RSA' })]));
+  },
+};
+
+describe('hostile profiles', () => {
+  const hostile = profiles.filter((p) => p.hostile);
+
+  it('has a case for every hostile profile, and none of them breaks a rule', () => {
+    expect(Object.keys(cases).sort()).toEqual(hostile.map((p) => p.name).sort());
+    for (const profile of hostile) expect(profile.breaks, profile.name).toEqual([]);
+  });
+
+  it.concurrent.for(Object.entries(cases))('%s', async ([name, misbehaves]) => {
+    const sandbox = await startSandbox({ profile: name });
+    try {
+      await misbehaves(sandbox);
+    } finally {
+      await sandbox.close();
+    }
+  });
+
+  /** A request the profile leaves pending, once the sandbox holds it; it settles when the sandbox closes. */
+  const pendingRequests: Record<string, (sandbox: Sandbox) => Promise<{ pending: Promise<unknown> }>> = {
+    async hang(sandbox) {
+      const pending = call(`${sandbox.issuer}/token`, { method: 'POST', body: 'grant_type=client_credentials' });
+      await vi.waitFor(() => expect(sandbox.requests().map(({ path }) => path)).toContain('/token'), { timeout: 10_000 });
+      return { pending };
+    },
+    async 'slow-drip'(sandbox) {
+      const response = await request(discoveryUrl(sandbox));
+      return { pending: response.body.text() };
+    },
+  };
+
+  it.concurrent.for(Object.entries(pendingRequests))('%s: close() drops a pending request promptly', async ([name, pendingRequest]) => {
+    const sandbox = await startSandbox({ profile: name });
+    const { pending } = await pendingRequest(sandbox);
+    const closed = await Promise.race([sandbox.close().then(() => true), sleep(2000, false)]);
+    expect(closed, 'close() resolved within 2 s').toBe(true);
+    await expect(pending).rejects.toMatchObject({ code: 'UND_ERR_SOCKET' });
+  });
+});
+
+describe('request log', () => {
+  let sandbox: Sandbox;
+  beforeAll(async () => {
+    sandbox = await startSandbox();
+  });
+  afterAll(() => sandbox.close());
+
+  it('records every request to the sandbox\'s servers, without its query, when it arrives, and hands out copies', async () => {
+    const before = Date.now();
+    expect(sandbox.requests()).toEqual([]);
+    await call(`${discoveryUrl(sandbox)}?probe=1`);
+    expect(sandbox.requests()).toHaveLength(1);
+    await clientCredentials(sandbox);
+    await call(sandbox.variables.SANDBOX_RESOURCE_URL!);
+    const after = Date.now();
+    const log = sandbox.requests();
+    expect(log.map(({ method, path }) => [method, path])).toEqual([
+      ['GET', '/.well-known/openid-configuration'],
+      ['POST', '/token'],
+      ['GET', new URL(sandbox.variables.SANDBOX_RESOURCE_URL!).pathname],
+    ]);
+    const times = log.map(({ at }) => at);
+    expect(times).toEqual([...times].sort((a, b) => a - b));
+    expect(Math.min(...times)).toBeGreaterThanOrEqual(before);
+    expect(Math.max(...times)).toBeLessThanOrEqual(after);
+    // What it hands out is a copy.
+    log.length = 0;
+    expect(sandbox.requests()).toHaveLength(3);
+  });
+});

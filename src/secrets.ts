@@ -8,6 +8,8 @@ import { createHmac, randomBytes } from 'node:crypto';
 const key = randomBytes(32);
 /** Every form a secret may be written in → the secret itself, whose fingerprint stands for all of them. */
 const known = new Map<string, string>();
+/** `known` longest form first, so a secret that contains another is replaced whole; rebuilt only when one is added. */
+let longestFirst: Array<[string, string]> = [];
 
 /** Field names whose values are credentials wherever they appear: forms, query strings, JSON. */
 export const SECRET_FIELDS = new Set([
@@ -29,14 +31,15 @@ export function fingerprint(value: string): string {
 export function addSecret(value: string | undefined): void {
   if (!value || value.length < MIN_LENGTH) return;
   // Encoded forms travel in URLs and form bodies.
+  const before = known.size;
   for (const form of [value, encodeURIComponent(value), formEncode(value)]) known.set(form, value);
+  if (known.size !== before) longestFirst = [...known].sort(([a], [b]) => b.length - a.length);
 }
 
 /** Replaces every known secret and any JWT in free text. */
 export function redact(text: string): string {
   let out = text;
-  // Longest first, so a secret that contains another is replaced whole.
-  for (const [form, value] of [...known].sort(([a], [b]) => b.length - a.length)) {
+  for (const [form, value] of longestFirst) {
     if (out.includes(form)) out = out.split(form).join(fingerprint(value));
   }
   return out.replace(JWT, (jwt) => fingerprint(jwt));

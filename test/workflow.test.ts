@@ -348,7 +348,7 @@ describe('the matrix', () => {
     for (const combo of combos) expect(combo['shard-name'], combo.shard).toMatch(/^[\w-]+$/);
   });
 
-  it('runs the suite shard with the baseline, results dir and fail-on level the brief asks for', () => {
+  it('runs each suite shard with its baseline, results directory and fail-on level', () => {
     const line = commandLine(runStep);
     expect(line).toMatch(/^npx conformance run /);
     for (const part of [

@@ -43,7 +43,7 @@ const runDefaults = Object.fromEntries(Object.entries(runOptions).flatMap(([name
 // Each command loads its module on use: `--help` and `list` need neither vitest nor the sandbox.
 const commands: Record<string, Command> = {
   run: {
-    summary: 'run the suites and write the reports (the default: local suite against the embedded sandbox)',
+    summary: 'run the suites and write the reports (by default every suite, against the embedded sandbox and emulators unless configured)',
     usage: 'conformance run [--suite NAME|FILE ...] [--env-file F] [--only AREA|CHECK ...] [--strict] [--long] [--shard I/N] [--baseline F] [--fail-on fail|warn|never] [--history F] [--results-dir D] [--report-dir D] [--junit F] [--summary F] [--timeout MS] [--deadline S] [--allow-insecure-http] [--profile NAME] [--sandbox-port P] [--no-html]',
     options: runOptions,
     help: {

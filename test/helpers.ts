@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve as resolvePath } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { emulators } from '../sandbox/emulators/index.js';
 import { profiles, startSandbox, type Sandbox } from '../sandbox/index.js';
@@ -15,7 +15,7 @@ export const root = fileURLToPath(new URL('..', import.meta.url));
 
 /** Runs a suite's checks in-process against a started sandbox or emulator: check id, subject, outcome. */
 export async function runSuite(file: string, server: { variables: Record<string, string> }, options: RunOptions = {}, deviations?: Record<string, string>) {
-  const resolved = resolveSuite(await readSuite(join(root, file)), { ...server.variables });
+  const resolved = resolveSuite(await readSuite(resolvePath(root, file)), { ...server.variables });
   const suite = deviations ? { ...resolved, deviations } : resolved;
   suite.secrets.forEach(addSecret);
   const started = startChecks([suite], options);
@@ -37,10 +37,10 @@ export interface Target {
 
 /** Everything a suite runs against: the reference sandbox with the local suite, and each vendor emulator with its suite. */
 export async function targets(): Promise<Target[]> {
-  const suites = await Promise.all(readdirSync(join(root, 'suites')).map(async (f) => ({ file: `suites/${f}`, data: (await readSuite(join(root, 'suites', f))).data })));
+  const suites = await Promise.all(readdirSync(join(root, 'suites')).map(async (f) => ({ file: join(root, 'suites', f), data: (await readSuite(join(root, 'suites', f))).data })));
   return [
     // Hostile profiles break transport, not rules: test/reliability.test.ts proves the engine survives them.
-    { name: 'sandbox', suite: 'suites/local.yaml', profiles: profiles.filter((p) => !p.hostile), start: (profile) => startSandbox({ profile }) },
+    { name: 'sandbox', suite: join(root, 'suites', 'local.yaml'), profiles: profiles.filter((p) => !p.hostile), start: (profile) => startSandbox({ profile }) },
     ...emulators.map((e) => ({ name: e.name, suite: suites.find((s) => s.data.emulator === e.name)!.file, profiles: e.profiles, start: (profile: string) => e.start(profile) })),
   ];
 }
@@ -51,11 +51,14 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the real CLI in a child process, as a user would. */
+/**
+ * Runs the real CLI in a child process, as a user would: by default in a fresh directory, so concurrent runs never
+ * share the default reports/ (two runs appending to one history file at once would interleave its lines).
+ */
 export function cli(args: string[], options: { env?: Record<string, string>; cwd?: string } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [join(root, 'bin/conformance.js'), ...args], {
-      cwd: options.cwd ?? root,
+      cwd: options.cwd ?? mkdtempSync(join(tmpdir(), 'conformance-cwd-')),
       env: { ...process.env, ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

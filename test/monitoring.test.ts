@@ -1,4 +1,4 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { appendFile, readdir, readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -42,6 +42,19 @@ describe('scheduled monitoring', () => {
     const summary = await readFile(join(dir, 'summary.md'), 'utf8');
     expect(summary).toMatch(/## Results changed since the previous run\n\n- local discovery\.issuer-match: [^\n]* pass → fail/);
     expect(second.stdout).toMatch(/^Results changed since the previous run:\n  local discovery\.issuer-match/m);
+  });
+
+  it('builds the report past a history line cut short, keeping that line aside', async () => {
+    const dir = await tempDir();
+    const run = await cli(['run', '--suite', 'local', '--sandbox-port', String(await freePort()), ...outputs(dir)]);
+    expect(run.code, run.stderr).toBe(0);
+    const history = join(dir, 'history.jsonl');
+    await appendFile(history, '{"uuid":"cut sho');
+    const report = await cli(['report', '--results-dir', join(dir, 'allure-results'), '--report-dir', join(dir, 'html'), '--history', history]);
+    expect(report.code, report.stderr).toBe(0);
+    expect(report.stderr).toMatch(/^warning: .*history\.jsonl: line 2 of the report history was not JSON .*moved to .*history\.jsonl\.damaged/);
+    expect(await readFile(`${history}.damaged`, 'utf8')).toBe('{"uuid":"cut sho\n');
+    expect((await readFile(history, 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as unknown)).toHaveLength(2);
   });
 
   it('reports drift from a baseline: a changed issuer fails, a key rotation is information only', async () => {

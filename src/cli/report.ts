@@ -21,7 +21,7 @@ export async function reportCommand(options: ReportOptions): Promise<number> {
   if (missing.length) {
     throw new ConfigError({ message: `no results directory ${missing.join(', ')}`, fix: 'run `conformance run` first, or pass the directories the runs wrote' });
   }
-  await generateHtml(dirs, options['report-dir'], options.history);
+  for (const warning of await generateHtml(dirs, options['report-dir'], options.history)) console.error(`warning: ${warning}`);
   console.log(`Report: ${options['report-dir']}/index.html (${dirs.length} results ${dirs.length > 1 ? 'directories merged' : 'directory'})`);
   return 0;
 }

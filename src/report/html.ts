@@ -5,6 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { redact } from '../secrets.js';
+import { repairHistory } from './history.js';
 
 const run = promisify(execFile);
 // The package exports no path to its CLI script; it sits beside dist/ in the package.
@@ -14,9 +15,9 @@ const config = fileURLToPath(new URL('allurerc.json', import.meta.url));
 /**
  * Builds the Allure 3 HTML report (no Java) from one or more results directories (shards, vendors: merged into one
  * report). The report is a single file, so reports/html/index.html opens straight from disk. Each build appends to
- * the history file, which carries the trend across runs (keep it between CI runs, e.g. in a cache).
+ * the history file, which carries the trend across runs (keep it between CI runs, e.g. in a cache). Returns warnings.
  */
-export async function generateHtml(resultsDirs: string[], outputDir: string, historyFile?: string): Promise<void> {
+export async function generateHtml(resultsDirs: string[], outputDir: string, historyFile?: string): Promise<string[]> {
   // Allure writes into <output>/awesome/ when the output directory exists already.
   await rm(outputDir, { recursive: true, force: true });
   const scratch = await mkdtemp(join(tmpdir(), 'conformance-allure-'));
@@ -24,8 +25,10 @@ export async function generateHtml(resultsDirs: string[], outputDir: string, his
     const runConfig = join(scratch, 'allurerc.json');
     const base = JSON.parse(await readFile(config, 'utf8')) as Record<string, unknown>;
     if (historyFile) await mkdir(dirname(resolve(historyFile)), { recursive: true });
+    const repaired = historyFile && (await repairHistory(resolve(historyFile)));
     await writeFile(runConfig, JSON.stringify({ ...base, ...(historyFile && { historyPath: resolve(historyFile) }) }));
     await run(process.execPath, [cli, 'generate', ...resultsDirs, '--output', outputDir, '--config', runConfig], { maxBuffer: 16 * 1024 * 1024 });
+    return repaired ? [repaired] : [];
   } catch (error) {
     const e = error as { stderr?: string; stdout?: string; message: string };
     throw new Error(redact(`allure generate failed: ${(e.stderr || e.stdout || e.message).trim().split('\n').slice(-5).join('\n')}`));

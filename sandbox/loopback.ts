@@ -4,9 +4,19 @@ import type { AddressInfo } from 'node:net';
 
 export const HOST = '127.0.0.1';
 
+let latencyMs = 0;
+
+/** Every loopback server of the process answers this much later: the benchmark's stand-in for a network round trip. */
+export function setLatency(ms: number): void {
+  latencyMs = ms;
+}
+
 /** An HTTP server listening on HOST (HTTPS with `tls`); port 0 picks a free one. Request handlers are attached later. */
 export async function listenOnLoopback(port: number, tls?: ServerOptions): Promise<{ server: Server; origin: string }> {
   const server: Server = tls ? createSecureServer(tls) : createServer();
+  const emit = server.emit.bind(server);
+  server.emit = ((event: string, ...args: unknown[]) =>
+    event === 'request' && latencyMs > 0 ? (setTimeout(() => emit(event, ...args), latencyMs), true) : emit(event, ...args)) as Server['emit'];
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, HOST, () => {

@@ -2,7 +2,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../sandbox/index.js';
 import { consoleSummary } from '../src/report/summary.js';
 import type { CheckResult } from '../src/report/results.js';
-import { runLocalSuite } from './helpers.js';
+import { join } from 'node:path';
+import { startSuites } from '../src/engine/evaluate.js';
+import { resolveSuite } from '../src/suite/load.js';
+import { readSuite } from '../src/suite/read.js';
+import { root, runLocalSuite } from './helpers.js';
 
 const started: Sandbox[] = [];
 afterAll(() => Promise.all(started.map((s) => s.close())));
@@ -44,6 +48,24 @@ describe.concurrent('requirement levels, deviations and long mode', () => {
       expect(outcomes.length).toBeGreaterThan(0);
       for (const outcome of outcomes) expect(outcome).toMatchObject({ status: 'skipped', message: expect.stringContaining('--long') });
     }
+  });
+});
+
+describe('requests a run makes', () => {
+  it('memoises flows: one discovery and JWKS fetch, each token request needed once, and a critical path of 7', async () => {
+    const sandbox = await startSandbox();
+    started.push(sandbox);
+    const suite = resolveSuite(await readSuite(join(root, 'suites/local.yaml')), sandbox.variables);
+    const [run] = startSuites([suite]);
+    await Promise.all(run!.checks.map((c) => c.outcome));
+    const exchanges = run!.flows.recorder.exchanges;
+    expect(exchanges.filter((e) => e.label === 'discovery')).toHaveLength(1);
+    expect(exchanges.filter((e) => e.label === 'jwks')).toHaveLength(1);
+    const tokens = exchanges.filter((e) => e.label.startsWith('token ('));
+    expect(new Set(tokens.map((e) => e.label)).size).toBe(tokens.length);
+    // discovery, three authorization hops, the code redemption, then two dependent probes.
+    expect(Math.max(...exchanges.map((e) => e.depth ?? 0))).toBe(7);
+    expect(exchanges.find((e) => e.label === 'discovery')?.depth).toBe(1);
   });
 });
 

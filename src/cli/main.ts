@@ -32,6 +32,7 @@ const runOptions: Options = {
   timeout: { type: 'string', default: '10000' },
   profile: { type: 'string' },
   deadline: { type: 'string' },
+  connections: { type: 'string', default: '16' },
   'allow-insecure-http': { type: 'boolean' },
   'sandbox-port': { type: 'string' },
   'no-html': { type: 'boolean' },
@@ -44,7 +45,7 @@ const runDefaults = Object.fromEntries(Object.entries(runOptions).flatMap(([name
 const commands: Record<string, Command> = {
   run: {
     summary: 'run the suites and write the reports (by default every suite, against the embedded sandbox and emulators unless configured)',
-    usage: 'conformance run [--suite NAME|FILE ...] [--env-file F] [--only AREA|CHECK ...] [--strict] [--long] [--shard I/N] [--baseline F] [--fail-on fail|warn|never] [--history F] [--results-dir D] [--report-dir D] [--junit F] [--summary F] [--timeout MS] [--deadline S] [--allow-insecure-http] [--profile NAME] [--sandbox-port P] [--no-html]',
+    usage: 'conformance run [--suite NAME|FILE ...] [--env-file F] [--only AREA|CHECK ...] [--strict] [--long] [--shard I/N] [--baseline F] [--fail-on fail|warn|never] [--history F] [--results-dir D] [--report-dir D] [--junit F] [--summary F] [--timeout MS] [--deadline S] [--connections N] [--allow-insecure-http] [--profile NAME] [--sandbox-port P] [--no-html]',
     options: runOptions,
     help: {
       suite: 'suite name in suites/ or a path; repeatable. Default: every suite whose variables are set',
@@ -63,6 +64,7 @@ const commands: Record<string, Command> = {
       timeout: 'per-request timeout in milliseconds',
       profile: 'fault profile of the embedded sandbox, to see checks fail (see `conformance sandbox --help`)',
       deadline: 'end the run after this many seconds: unfinished checks are reported as transport errors',
+      connections: 'parallel connections per host: lower it for a vendor that must not be hammered',
       'allow-insecure-http': 'send credentials over plain http to hosts other than loopback (a lab setup you control)',
       'sandbox-port': 'fixed port P for the embedded sandbox (P+1 for its resource), so its URLs match a baseline',
       'no-html': 'skip the HTML report (results, JUnit and summary are still written)',

@@ -33,6 +33,7 @@ export interface RunOptions {
   timeout: string;
   profile?: string;
   deadline?: string;
+  connections: string;
   'allow-insecure-http'?: boolean;
   'sandbox-port'?: string;
   'no-html'?: boolean;
@@ -56,6 +57,10 @@ export async function runCommand(options: RunOptions): Promise<number> {
   const deadlineSeconds = options.deadline === undefined ? undefined : Number(options.deadline);
   if (deadlineSeconds !== undefined && !(deadlineSeconds > 0)) {
     throw new ConfigError({ message: `--deadline ${options.deadline} is not a positive number of seconds`, fix: 'e.g. --deadline 600 ends the run after ten minutes, reporting what is unfinished' });
+  }
+  const connections = Number(options.connections);
+  if (!Number.isInteger(connections) || connections < 1) {
+    throw new ConfigError({ message: `--connections ${options.connections} is not a positive whole number`, fix: 'e.g. --connections 4 for a vendor that must not be hammered' });
   }
   const startedAt = Date.now();
   const shard = parseShard(options.shard);
@@ -94,6 +99,7 @@ export async function runCommand(options: RunOptions): Promise<number> {
           ...defaultHttpOptions,
           timeoutMs,
           allowInsecureHttp: options['allow-insecure-http'] ?? false,
+          connections,
           ...(deadlineSeconds !== undefined && { deadlineAt: startedAt + deadlineSeconds * 1000 }),
         },
         snapshot: snapshotFile,
@@ -119,7 +125,7 @@ export async function runCommand(options: RunOptions): Promise<number> {
     if (changes.length) console.log(changes.join('\n'));
     for (const error of run.errors) console.error(`error: ${error}`);
 
-    if (!options['no-html']) await generateHtml([options['results-dir']], options['report-dir'], options.history);
+    if (!options['no-html']) for (const warning of await generateHtml([options['results-dir']], options['report-dir'], options.history)) console.error(`warning: ${warning}`);
     if (run.results.some((r) => r.status === 'skipped')) console.log(`Skipped checks did not apply; why is listed in ${options.summary} and the report.`);
     if (options['save-baseline']) console.log(`Baseline written to ${options['save-baseline']}`);
     console.log(

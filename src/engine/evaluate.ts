@@ -1,6 +1,7 @@
 import type { Verdict } from '../checks/types.js';
 import { Blocked, NotApplicable } from '../flows/blocked.js';
 import { SuiteFlows } from '../flows/suite-flows.js';
+import { root } from '../http/chain.js';
 import { defaultHttpOptions, type HttpOptions } from '../http/client.js';
 import type { Exchange } from '../http/exchange.js';
 import { redact } from '../secrets.js';
@@ -65,11 +66,12 @@ export function startSuites(suites: LoadedSuite[], options: RunOptions = {}): St
   });
 }
 
-async function evaluate(instance: CheckInstance, flows: SuiteFlows, strict: boolean): Promise<Outcome> {
+/** One check, gathered through the suite's flows and judged. */
+export async function evaluate(instance: CheckInstance, flows: SuiteFlows, strict: boolean): Promise<Outcome> {
   if (instance.skip) return { status: 'skipped', message: instance.skip, exchanges: [] };
   let evidence;
   try {
-    evidence = await instance.check.gather(flows, instance.subject);
+    evidence = await root(() => instance.check.gather(flows, instance.subject));
   } catch (error) {
     if (error instanceof NotApplicable) return { status: 'skipped', message: redact(error.message), exchanges: [] };
     // A crash in one check must not cost the run its other results: it is reported as a check that could not run.

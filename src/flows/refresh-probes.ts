@@ -45,7 +45,7 @@ export function refreshReplay(flows: SuiteFlows, grantName: string): Promise<{ o
     if (grace > 0 && !flows.options.long) throw new NotApplicable(`the vendor honours a rotated-out refresh token for ${grace} s: run with --long to wait it out`);
     const original = await freshTokens(flows, grantName, 'refresh replay');
     const old = refreshTokenOf(flows, original);
-    const refreshed = await refresh(flows, grantName, old, 'refresh');
+    const refreshed = await refresh(flows, grantName, old, 'refresh before the replay');
     if (grace > 0) await wait(flows, grace + 1);
     return { original, refreshed, replay: await refresh(flows, grantName, old, 'refresh again with the spent token') };
   });

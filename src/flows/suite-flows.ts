@@ -1,5 +1,6 @@
 import { createLocalJWKSet, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
 import { defaultHttpOptions, Recorder, send, type HttpOptions, type HttpRequest, type HttpResult } from '../http/client.js';
+import { branch, reach } from '../http/chain.js';
 import { isObject } from '../http/exchange.js';
 import type { LoadedSuite } from '../suite/load.js';
 import type { AuthorizationCodeGrant, Client, Grant, Resource } from '../suite/suite.types.js';
@@ -28,6 +29,8 @@ const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
 export class SuiteFlows implements FlowContext {
   readonly recorder = new Recorder();
   private readonly memo = new Map<string, Promise<unknown>>();
+  /** Where each memoised flow's chain of requests ended, for the critical path (http/chain.ts). */
+  private readonly depths = new Map<string, { depth: number }>();
 
   constructor(
     readonly suite: LoadedSuite,
@@ -42,12 +45,17 @@ export class SuiteFlows implements FlowContext {
   once<T>(key: string, make: () => Promise<T>): Promise<T> {
     let promise = this.memo.get(key) as Promise<T> | undefined;
     if (!promise) {
-      promise = Promise.resolve().then(make);
+      promise = branch((chain) => {
+        this.depths.set(key, chain);
+        return Promise.resolve().then(make);
+      });
       // A failure is reported by the checks that await it, not as an unhandled rejection.
       promise.catch(() => undefined);
       this.memo.set(key, promise);
     }
-    return promise;
+    // Whoever awaits the flow depends on its last request.
+    const chain = this.depths.get(key)!;
+    return promise.finally(() => reach(chain.depth));
   }
 
   /** A flow the run already started, without starting it: what a snapshot may read at no extra request. */

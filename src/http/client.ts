@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { Agent, errors, request } from 'undici';
 import { addSecret, learnSecrets, learnSecretsFromUrl, redact, redactBody, redactHeaders, redactUrl } from '../secrets.js';
+import { currentDepth, reach } from './chain.js';
 import type { Exchange } from './exchange.js';
 import { defaultRetryPolicy, retryDelay, type RetryPolicy } from './retry.js';
 
@@ -40,12 +41,19 @@ export interface HttpOptions {
   allowInsecureHttp: boolean;
   /** Epoch milliseconds after which no request is sent and none is waited for: the run's deadline. */
   deadlineAt?: number;
+  /** Parallel connections per origin: keeps a vendor from being hammered, and bounds how fast a run can go. */
+  connections: number;
 }
 
-export const defaultHttpOptions: HttpOptions = { timeoutMs: 10_000, maxBodyBytes: 1024 * 1024, retry: defaultRetryPolicy, allowInsecureHttp: false };
+export const defaultHttpOptions: HttpOptions = { timeoutMs: 10_000, maxBodyBytes: 1024 * 1024, retry: defaultRetryPolicy, allowInsecureHttp: false, connections: 16 };
 
-// One pool for the process: keep-alive per origin, and a bound on parallel connections so a vendor is not hammered.
-const agent = new Agent({ keepAliveTimeout: 10_000, connections: 6 });
+// One pool per bound for the process: connections are kept alive and reused per origin.
+const agents = new Map<number, Agent>();
+function agentFor(connections: number): Agent {
+  let agent = agents.get(connections);
+  if (!agent) agents.set(connections, (agent = new Agent({ keepAliveTimeout: 10_000, connections })));
+  return agent;
+}
 
 /** Every exchange a run makes, in order; attachments and the report are built from these. */
 export class Recorder {
@@ -103,7 +111,8 @@ function describe(req: HttpRequest, started: number) {
 
 async function sendOnce(req: HttpRequest, recorder: Recorder, options: HttpOptions, attempt: number): Promise<HttpResult> {
   const started = Date.now();
-  const base = describe(attempt ? { ...req, label: `${req.label} (retry ${attempt})` } : req, started);
+  const depth = currentDepth() + 1;
+  const base = { ...describe(attempt ? { ...req, label: `${req.label} (retry ${attempt})` } : req, started), depth };
   // The per-request timeout, cut short by the run's deadline: a hanging or dripping server cannot hold a run.
   const remaining = options.deadlineAt === undefined ? options.timeoutMs : Math.max(0, Math.min(options.timeoutMs, options.deadlineAt - started));
   try {
@@ -112,7 +121,7 @@ async function sendOnce(req: HttpRequest, recorder: Recorder, options: HttpOptio
       method: req.method as 'GET',
       headers: req.headers,
       body: req.body,
-      dispatcher: agent,
+      dispatcher: agentFor(options.connections),
       headersTimeout: remaining,
       bodyTimeout: remaining,
       signal: AbortSignal.timeout(remaining),
@@ -137,6 +146,9 @@ async function sendOnce(req: HttpRequest, recorder: Recorder, options: HttpOptio
   } catch (error) {
     const exchange = recorder.add({ ...base, durationMs: Date.now() - started, error: describeTransportError(error, req.url, options) });
     return { exchange };
+  } finally {
+    // Whatever comes next in this chain waited for this request, answered or not.
+    reach(depth);
   }
 }
 

@@ -8,6 +8,8 @@ export interface Exchange {
   response?: { status: number; headers: Record<string, string>; body: string; truncated?: boolean };
   /** Set when no HTTP response arrived: a transport failure in words a user can act on. */
   error?: string;
+  /** How many dependent requests led to this one, itself included (http/chain.ts). */
+  depth?: number;
 }
 
 /** Parses the (redacted) response body as JSON; redaction keeps JSON structure and value types. */

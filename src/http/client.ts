@@ -221,17 +221,14 @@ export function describeTransportError(error: unknown, url: string, options: Htt
   const where = `cannot reach ${redactUrl(url)}`;
   const err = error as { code?: string; name?: string; cause?: { code?: string }; message?: string };
   const code = err.code ?? err.cause?.code;
-  if (err.name === 'DeadlineError' || (err.name === 'TimeoutError' && options.deadlineAt !== undefined && Date.now() >= options.deadlineAt - 50)) {
+  // Undici's own timers and the abort signal are all cut to the deadline; whichever fires first, the deadline ended it.
+  // Undici's timers are coarse (up to a second early or late), hence the margin.
+  const timedOut = err.name === 'TimeoutError' || error instanceof errors.HeadersTimeoutError || error instanceof errors.BodyTimeoutError;
+  if (err.name === 'DeadlineError' || (timedOut && options.deadlineAt !== undefined && Date.now() >= options.deadlineAt - 1000)) {
     return `${where}: the run's deadline passed (--deadline)`;
   }
   if (code === 'Z_DATA_ERROR' || code === 'Z_BUF_ERROR' || code === 'ERR__ERROR_FORMAT_PADDING_1') return `${where}: the compressed body is corrupt`;
-  if (
-    err.name === 'TimeoutError' ||
-    error instanceof errors.HeadersTimeoutError ||
-    error instanceof errors.BodyTimeoutError
-  ) {
-    return `${where}: no response within ${options.timeoutMs / 1000} s (timeout)`;
-  }
+  if (timedOut) return `${where}: no response within ${options.timeoutMs / 1000} s (timeout)`;
   if (code && codes[code]) return `${where}: ${codes[code]}`;
   if (error instanceof TypeError && /invalid url/i.test(error.message)) return `invalid URL ${JSON.stringify(redactUrl(url))}`;
   // Library messages may quote the request; they pass through redaction like everything else.

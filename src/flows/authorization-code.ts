@@ -85,7 +85,7 @@ async function walkAuthorization(flows: FlowContext, label: string, grant: Autho
   const target = new URL(redirectUri);
   let next = url.href;
   for (let hop = 1; hop <= (grant.code.max_hops ?? 10); hop++) {
-    const { exchange, response } = await flows.send({ label: `${label} hop ${hop}`, method: 'GET', url: next, headers: jar.header(next) });
+    const { exchange, response } = await flows.send({ label: `${label} hop ${hop}`, method: 'GET', url: next, headers: jar.header(next), ahead: 1 });
     result.exchanges.push(exchange);
     if (!response) throw new Blocked(`authorization request failed: ${exchange.error}`, result.exchanges);
     jar.store(next, response.setCookies);
@@ -134,7 +134,7 @@ async function codeFromApi(flows: FlowContext, label: string, grant: Authorizati
   const result: Authorization = { exchanges: [], state: values.state, nonce: values.nonce, verifier: values.verifier };
   const steps = grant.code.steps ?? [];
   for (const [i, step] of steps.entries()) {
-    const { exchange, response } = await flows.send({ label: `${label} step ${i + 1}`, method: step.method, url: fill(step.url), ...stepBody(step, fill) });
+    const { exchange, response } = await flows.send({ label: `${label} step ${i + 1}`, method: step.method, url: fill(step.url), ...stepBody(step, fill), ahead: steps.length - i });
     result.exchanges.push(exchange);
     if (!response) throw new Blocked(`the code request failed: ${exchange.error}`, result.exchanges);
     if (!(step.accept ?? [200, 201]).includes(response.status)) {

@@ -5,6 +5,7 @@ import { Agent, errors, request } from 'undici';
 import { addSecret, learnSecrets, learnSecretsFromUrl, redact, redactBody, redactHeaders, redactUrl } from '../secrets.js';
 import { currentDepth, reach } from './chain.js';
 import type { Exchange } from './exchange.js';
+import { HostGate } from './host-gate.js';
 import { defaultRetryPolicy, retryDelay, type RetryPolicy } from './retry.js';
 
 export interface HttpRequest {
@@ -17,6 +18,8 @@ export interface HttpRequest {
   secrets?: Array<string | undefined>;
   /** A POST that may be sent twice (it spends no one-time credential), so a 5xx or a broken connection is retried. */
   replayable?: boolean;
+  /** Dependent requests that must still follow this one in its flow (a login's redemption): see HostGate. */
+  ahead?: number;
 }
 
 /** The response as received, kept in memory only: flows read credentials from it, reports never see it. */
@@ -47,12 +50,13 @@ export interface HttpOptions {
 
 export const defaultHttpOptions: HttpOptions = { timeoutMs: 10_000, maxBodyBytes: 1024 * 1024, retry: defaultRetryPolicy, allowInsecureHttp: false, connections: 16 };
 
-// One pool per bound for the process: connections are kept alive and reused per origin.
-const agents = new Map<number, Agent>();
-function agentFor(connections: number): Agent {
-  let agent = agents.get(connections);
-  if (!agent) agents.set(connections, (agent = new Agent({ keepAliveTimeout: 10_000, connections })));
-  return agent;
+// One pool and one gate per bound for the process: connections are kept alive and reused per origin, and the gate
+// decides which waiting request goes next (undici's own queue is first come, first served).
+const pools = new Map<number, { agent: Agent; gate: HostGate }>();
+function poolFor(connections: number) {
+  let pool = pools.get(connections);
+  if (!pool) pools.set(connections, (pool = { agent: new Agent({ keepAliveTimeout: 10_000, connections }), gate: new HostGate(connections) }));
+  return pool;
 }
 
 /** Every exchange a run makes, in order; attachments and the report are built from these. */
@@ -76,7 +80,8 @@ export async function send(req: HttpRequest, recorder: Recorder, options: HttpOp
   const refusal = insecureCredentials(req, options);
   if (refusal) return { exchange: recorder.add({ ...describe(req, Date.now()), durationMs: 0, error: refusal }) };
   for (let attempt = 0; ; attempt++) {
-    const result = await sendOnce(req, recorder, options, attempt);
+    const { agent, gate } = poolFor(options.connections);
+    const result = await gate.run(originOf(req.url), currentDepth() + (req.ahead ?? 0), () => sendOnce(req, recorder, options, attempt, agent));
     const delay = retryDelay(req, result, attempt, options.retry);
     if (delay === undefined || (options.deadlineAt !== undefined && Date.now() + delay >= options.deadlineAt)) return result;
     await sleep(delay);
@@ -109,7 +114,9 @@ function describe(req: HttpRequest, started: number) {
   };
 }
 
-async function sendOnce(req: HttpRequest, recorder: Recorder, options: HttpOptions, attempt: number): Promise<HttpResult> {
+const originOf = (url: string) => (URL.canParse(url) ? new URL(url).origin : url);
+
+async function sendOnce(req: HttpRequest, recorder: Recorder, options: HttpOptions, attempt: number, agent: Agent): Promise<HttpResult> {
   const started = Date.now();
   const depth = currentDepth() + 1;
   const base = { ...describe(attempt ? { ...req, label: `${req.label} (retry ${attempt})` } : req, started), depth };
@@ -121,7 +128,7 @@ async function sendOnce(req: HttpRequest, recorder: Recorder, options: HttpOptio
       method: req.method as 'GET',
       headers: req.headers,
       body: req.body,
-      dispatcher: agentFor(options.connections),
+      dispatcher: agent,
       headersTimeout: remaining,
       bodyTimeout: remaining,
       signal: AbortSignal.timeout(remaining),

@@ -16,6 +16,14 @@ export const SECRET_FIELDS = new Set([
   'client_secret', 'password', 'code', 'code_verifier', 'refresh_token', 'access_token', 'id_token',
   'client_assertion', 'assertion', 'token', 'device_code', 'subject_token', 'actor_token',
 ]);
+/**
+ * A JSON member that is a credential: `code` only at the top level (an authorization code in an API's answer);
+ * nested, it is data, such as a FHIR OperationOutcome's issue code or a coding's code.
+ */
+function isSecretMember(name: string, depth: number): boolean {
+  return SECRET_FIELDS.has(name) && (name !== 'code' || depth === 0);
+}
+
 /** Headers that always carry credentials or sessions. */
 export const SECRET_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie', 'set-cookie']);
 
@@ -72,14 +80,11 @@ export function redactForm(body: string): string {
 }
 
 /** Redacts secret-named members of parsed JSON at any depth. */
-export function redactJson(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(redactJson);
+export function redactJson(value: unknown, depth = 0): unknown {
+  if (Array.isArray(value)) return value.map((v) => redactJson(v, depth + 1));
   if (value && typeof value === 'object') {
     return Object.fromEntries(
-      Object.entries(value).map(([k, v]) => [
-        k,
-        SECRET_FIELDS.has(k) && typeof v === 'string' ? fingerprint(v) : redactJson(v),
-      ]),
+      Object.entries(value).map(([k, v]) => [k, isSecretMember(k, depth) && typeof v === 'string' ? fingerprint(v) : redactJson(v, depth + 1)]),
     );
   }
   return typeof value === 'string' ? redact(value) : value;
@@ -112,16 +117,16 @@ export function redactBody(body: string, contentType: string | undefined): strin
 
 /** Registers the credential members of a JSON body (tokens a server issued) so they are redacted anywhere later. */
 export function learnSecrets(body: string): void {
-  const visit = (value: unknown): void => {
-    if (Array.isArray(value)) value.forEach(visit);
+  const visit = (value: unknown, depth: number): void => {
+    if (Array.isArray(value)) value.forEach((v) => visit(v, depth + 1));
     else if (value && typeof value === 'object') {
       for (const [k, v] of Object.entries(value)) {
-        if (SECRET_FIELDS.has(k) && typeof v === 'string') addSecret(v);
-        else visit(v);
+        if (isSecretMember(k, depth) && typeof v === 'string') addSecret(v);
+        else visit(v, depth + 1);
       }
     }
   };
-  visit(parseJson(body));
+  visit(parseJson(body), 0);
 }
 
 export function formEncode(value: string): string {

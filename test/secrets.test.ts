@@ -132,6 +132,15 @@ describe('learning secrets', () => {
     expect(redact('echo opaque-AT-7788 and RT-5566 with Bearer read-scope')).toBe(`echo ${fp('opaque-AT-7788')} and ${fp('RT-5566')} with Bearer read-scope`);
   });
 
+  it('learns a top-level code (an API\'s authorization code), not the codes nested in FHIR data', () => {
+    learnSecrets('{"login":"l-1","code":"api-issued-code-42"}');
+    const outcome = '{"resourceType":"OperationOutcome","issue":[{"severity":"error","code":"login","diagnostics":"Unauthorized"}]}';
+    learnSecrets(outcome);
+    expect(redact('api-issued-code-42 login invalid')).toBe(`${fp('api-issued-code-42')} login invalid`);
+    expect(redactJson(JSON.parse(outcome))).toEqual(JSON.parse(outcome));
+    expect(redactJson({ code: 'top-level-code-7' })).toEqual({ code: fp('top-level-code-7') });
+  });
+
   it('ignores a body that is not JSON', () => {
     learnSecrets('access_token=not-json-token');
     expect(redact('not-json-token')).toBe('not-json-token');

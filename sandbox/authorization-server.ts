@@ -3,6 +3,7 @@ import './silence-provider-notices.js';
 import { randomBytes } from 'node:crypto';
 import Provider, { errors, type ClientMetadata, type Middleware } from 'oidc-provider';
 import { autoApproval, INTERACTION_PATH } from './auto-approval.js';
+import { loginPage, type Account } from './login-page.js';
 import { idTokenAtHash } from './id-token-at-hash.js';
 import type { SigningKeys } from './signing-keys.js';
 import { smartConfiguration } from './smart-configuration.js';
@@ -23,7 +24,7 @@ export const defaultSettings: ProviderSettings = { accessTokenTtl: 3600, codeTtl
 
 const OIDC_SCOPES = ['openid', 'offline_access'];
 
-const TEST_ACCOUNT = { sub: 'test-user', name: 'Test User', email: 'test-user@example.test', email_verified: true };
+export const TEST_ACCOUNT = { sub: 'test-user', name: 'Test User', email: 'test-user@example.test', email_verified: true };
 
 export interface ProtectedResource {
   /** Resource indicator and access token audience. */
@@ -39,9 +40,11 @@ export interface AuthorizationServerOptions {
   /** Rewrites the provider's responses (provider-faults.ts); it wraps every other middleware. */
   faults: Middleware;
   settings: ProviderSettings;
+  /** Sign-in and consent pages for this account (the interactive mode); without it every interaction is approved. */
+  login?: Account;
 }
 
-export function createAuthorizationServer({ issuer, keys, clients, resource, faults, settings }: AuthorizationServerOptions): Provider {
+export function createAuthorizationServer({ issuer, keys, clients, resource, faults, settings, login }: AuthorizationServerOptions): Provider {
   const provider = new Provider(issuer, {
     clients,
     jwks: { keys: keys.privateJwks },
@@ -97,7 +100,8 @@ export function createAuthorizationServer({ issuer, keys, clients, resource, fau
   provider.use(tokenPragma);
   provider.use(idTokenAtHash(keys));
   provider.use(smartConfiguration(provider, [...OIDC_SCOPES, resource.scope]));
-  provider.use(autoApproval(provider, { accountId: TEST_ACCOUNT.sub, resource: resource.url }));
+  const approval = { accountId: TEST_ACCOUNT.sub, resource: resource.url };
+  provider.use(login ? loginPage(provider, login, approval) : autoApproval(provider, approval));
   return provider;
 }
 

@@ -9,7 +9,7 @@ export interface SandboxClients {
 }
 
 // Random per start so a report that leaks a secret can be caught by scanning for it.
-function newSecret(): string {
+export function newSecret(): string {
   return randomBytes(32).toString('base64url');
 }
 

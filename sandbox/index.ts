@@ -1,9 +1,8 @@
 import type { IncomingMessage, Server } from 'node:http';
 import { createAccessTokenVerifier } from './access-token-verifier.js';
 import { everIssued } from './issued-tokens.js';
-import { createAuthorizationServer } from './authorization-server.js';
-import { createClients } from './clients.js';
-import { defaultSettings } from './authorization-server.js';
+import { createAuthorizationServer, defaultSettings, TEST_ACCOUNT } from './authorization-server.js';
+import { createClients, newSecret } from './clients.js';
 import { needsUntrustedTls, resourceDeviations } from './faults.js';
 import { frontDoor } from './front-door.js';
 import { closeServer, listenOnLoopback } from './loopback.js';
@@ -21,8 +20,10 @@ export interface SandboxOptions {
   port?: number;
   /** Protected resource port; 0 (the default) picks a free one. */
   resourcePort?: number;
-  /** Client secrets to use instead of fresh random ones (a leak test needs to know what to look for). */
-  secrets?: { machine?: string; app?: string };
+  /** Client secrets and the login password to use instead of fresh random ones (a leak test needs to know what to look for). */
+  secrets?: { machine?: string; app?: string; password?: string };
+  /** `interactive`: a sign-in page and a consent screen (for the browser code strategy); `auto` approves every request. */
+  login?: 'auto' | 'interactive';
 }
 
 /** A request as the sandbox received it. */
@@ -48,7 +49,7 @@ export interface Sandbox {
 const RESOURCE_SCOPE = 'api:read';
 
 /** Starts the reference authorization server and protected resource, broken as the profile says. */
-export async function startSandbox({ profile = 'conformant', port = 0, resourcePort = 0, secrets }: SandboxOptions = {}): Promise<Sandbox> {
+export async function startSandbox({ profile = 'conformant', port = 0, resourcePort = 0, secrets, login = 'auto' }: SandboxOptions = {}): Promise<Sandbox> {
   const selected = findProfile('sandbox', profiles, profile);
 
   // Every listener started is closed by close(), also when a later step of the start fails, and logs its requests.
@@ -83,6 +84,7 @@ export async function startSandbox({ profile = 'conformant', port = 0, resourceP
     // Off the issuer's origin, so a client that follows same-origin redirects stops right there.
     const redirectUri = `${resourceHost.origin}/callback`;
     const clients = createClients(redirectUri, secrets);
+    const account = login === 'interactive' ? { username: TEST_ACCOUNT.email, password: secrets?.password ?? newSecret() } : undefined;
     const provider = createAuthorizationServer({
       issuer,
       keys,
@@ -90,6 +92,7 @@ export async function startSandbox({ profile = 'conformant', port = 0, resourceP
       resource,
       faults: providerFaults(selected.faults, { keys, untrustedTlsOrigin: untrustedTls?.origin }),
       settings,
+      ...(account && { login: account }),
     });
     const deviations = resourceDeviations(selected.faults);
     authorization.server.on('request', frontDoor(selected.requestFaults ?? [], provider.callback(), [clients.machine, clients.app]));
@@ -115,6 +118,11 @@ export async function startSandbox({ profile = 'conformant', port = 0, resourceP
         SANDBOX_RESOURCE_URL: resource.url,
         SANDBOX_RESOURCE_SCOPE: resource.scope,
         SANDBOX_CODE_TTL: String(settings.documentedCodeTtl ?? settings.codeTtl),
+        ...(account && {
+          SANDBOX_USERNAME: account.username,
+          // A profile may hand out a password the sign-in page refuses, as a mistyped or expired one would be.
+          SANDBOX_PASSWORD: selected.wrongPassword ? `${account.password}-wrong` : account.password,
+        }),
       },
       requests: () => [...log],
       close,

@@ -13,6 +13,12 @@ declare module 'oidc-provider' {
     res: ServerResponse;
     /** Present on the provider's own routes; `route` is its route name, e.g. 'token'. */
     oidc?: { route: string; params?: Record<string, unknown> };
+    /** Response content type, e.g. 'html'. */
+    type: string;
+    cookies: {
+      get(name: string): string | undefined;
+      set(name: string, value: string, options: { httpOnly: boolean; sameSite: 'lax' | 'strict'; path: string; signed: boolean }): void;
+    };
     set(field: string, value: string): void;
     remove(field: string): void;
     redirect(url: string): void;
@@ -74,6 +80,9 @@ declare module 'oidc-provider' {
   }
 
   export interface Interaction {
+    uid: string;
+    /** What the provider needs next: 'login', then 'consent'. */
+    prompt: { name: string };
     params: Record<string, string | undefined>;
   }
 
@@ -95,8 +104,11 @@ declare module 'oidc-provider' {
   }
 
   export interface InteractionResult {
-    login: { accountId: string };
-    consent: { grantId: string };
+    login?: { accountId: string };
+    consent?: { grantId: string };
+    /** Ends the authorization with this error, redirected to the client (e.g. access_denied). */
+    error?: string;
+    error_description?: string;
   }
 
   export default class Provider {
@@ -111,7 +123,7 @@ declare module 'oidc-provider' {
     use(middleware: Middleware): this;
     callback(): (req: IncomingMessage, res: ServerResponse) => void;
     interactionDetails(req: IncomingMessage, res: ServerResponse): Promise<Interaction>;
-    interactionResult(req: IncomingMessage, res: ServerResponse, result: InteractionResult): Promise<string>;
+    interactionResult(req: IncomingMessage, res: ServerResponse, result: InteractionResult, options?: { mergeWithLastSubmission?: boolean }): Promise<string>;
   }
 
   export const errors: {

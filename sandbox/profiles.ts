@@ -15,6 +15,8 @@ export interface FaultProfile {
   requestFaults?: RequestFault[];
   /** Provider knobs this profile turns (defaults: authorization-server.ts). */
   settings?: Partial<ProviderSettings>;
+  /** The interactive sandbox hands out a password its sign-in page refuses: a browser login's failure path. */
+  wrongPassword?: true;
   /** Its checks only run in `--long` mode (they wait out a lifetime), so the fault matrix runs it so. */
   long?: boolean;
   /**
@@ -41,6 +43,13 @@ const responseProfiles: FaultProfile[] = [
     faults: [],
     settings: SHORT_LIVED,
     long: true,
+  },
+  {
+    name: 'wrong-password',
+    description: 'Conformant, but SANDBOX_PASSWORD is not the account\'s: a browser login fails on the sign-in page (suite local-browser).',
+    breaks: [],
+    faults: [],
+    wrongPassword: true,
   },
   {
     name: 'discovery-error',

@@ -6,27 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../sandbox/index.js';
 import { catalogue } from '../src/checks/catalogue.js';
 import { AREAS } from '../src/checks/types.js';
-import { cli, targets, tempDir } from './helpers.js';
+import { CLEAR_CREDENTIAL, cli, JWT, reportArgs, reportFiles, targets, tempDir } from './helpers.js';
 import { startMinimalProvider } from './fixtures/minimal-provider.js';
-
-const JWT = /eyJ[A-Za-z0-9_-]{10,}\.eyJ/;
-// A credential parameter whose value is not a fingerprint.
-const CLEAR_CREDENTIAL = /(code|code_verifier|client_secret|access_token|refresh_token)(=|": ?")(?!\[redacted:)/;
-
-/** Output paths of one run, in a fresh directory. */
-async function reportArgs() {
-  const dir = await tempDir();
-  const paths = { dir, results: join(dir, 'allure-results'), html: join(dir, 'html'), junit: join(dir, 'junit.xml'), summary: join(dir, 'summary.md') };
-  return { paths, args: ['--results-dir', paths.results, '--report-dir', paths.html, '--junit', paths.junit, '--summary', paths.summary] };
-}
-
-/** Every file a run wrote, as text, with its path. */
-async function reportFiles(dir: string): Promise<Array<{ path: string; text: string }>> {
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  return Promise.all(
-    entries.filter((e) => e.isFile()).map(async (e) => ({ path: join(e.parentPath, e.name), text: await readFile(join(e.parentPath, e.name), 'utf8') })),
-  );
-}
 
 async function allureResults(dir: string) {
   const files = (await readdir(dir)).filter((f) => f.endsWith('-result.json'));

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve as resolvePath } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,7 +9,9 @@ import { profiles, startSandbox, type Sandbox } from '../sandbox/index.js';
 import { startChecks, type RunOptions } from '../src/engine/evaluate.js';
 import { addSecret } from '../src/secrets.js';
 import { resolveSuite } from '../src/suite/load.js';
+import { findChromium, INSTALL_CHROMIUM } from '../src/browser/chromium.js';
 import { readSuite } from '../src/suite/read.js';
+import { usesBrowser } from '../src/suite/uses-browser.js';
 
 export const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -35,13 +37,13 @@ export interface Target {
   start(profile: string): Promise<{ variables: Record<string, string>; close(): Promise<void> }>;
 }
 
-/** Everything a suite runs against: the reference sandbox with the local suite, and each vendor emulator with its suite. */
+/** Everything a suite runs against: the reference sandbox with the local suite, and each vendor emulator with its suite (browser suites: test/browser-login.test.ts). */
 export async function targets(): Promise<Target[]> {
   const suites = await Promise.all(readdirSync(join(root, 'suites')).map(async (f) => ({ file: join(root, 'suites', f), data: (await readSuite(join(root, 'suites', f))).data })));
   return [
     // Hostile profiles break transport, not rules: test/reliability.test.ts proves the engine survives them.
     { name: 'sandbox', suite: join(root, 'suites', 'local.yaml'), profiles: profiles.filter((p) => !p.hostile), start: (profile) => startSandbox({ profile }) },
-    ...emulators.map((e) => ({ name: e.name, suite: suites.find((s) => s.data.emulator === e.name)!.file, profiles: e.profiles, start: (profile: string) => e.start(profile) })),
+    ...emulators.map((e) => ({ name: e.name, suite: suites.find((s) => s.data.emulator === e.name && !usesBrowser(s.data))!.file, profiles: e.profiles, start: (profile: string) => e.start(profile) })),
   ];
 }
 
@@ -73,4 +75,36 @@ export function cli(args: string[], options: { env?: Record<string, string>; cwd
 
 export function tempDir(): Promise<string> {
   return mkdtemp(join(tmpdir(), 'conformance-test-'));
+}
+
+export const JWT = /eyJ[A-Za-z0-9_-]{10,}\.eyJ/;
+// A credential parameter whose value is not a fingerprint.
+export const CLEAR_CREDENTIAL = /(code|code_verifier|client_secret|access_token|refresh_token)(=|": ?")(?!\[redacted:)/;
+
+/** Output paths of one run, in a fresh directory. */
+export async function reportArgs() {
+  const dir = await tempDir();
+  const paths = { dir, results: join(dir, 'allure-results'), html: join(dir, 'html'), junit: join(dir, 'junit.xml'), summary: join(dir, 'summary.md') };
+  return { paths, args: ['--results-dir', paths.results, '--report-dir', paths.html, '--junit', paths.junit, '--summary', paths.summary] };
+}
+
+/** Every file a run wrote, as text, with its path. */
+export async function reportFiles(dir: string): Promise<Array<{ path: string; text: string }>> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return Promise.all(
+    entries.filter((e) => e.isFile()).map(async (e) => ({ path: join(e.parentPath, e.name), text: await readFile(join(e.parentPath, e.name), 'utf8') })),
+  );
+}
+
+/**
+ * A beforeEach hook for tests that need Chromium: without it they are skipped, and the run says (once per file) how to
+ * install it. `.ci/run` installs it, so CI runs them.
+ */
+export function skipWithoutChromium(): (ctx: { skip: (note?: string) => void }) => void {
+  const installed = findChromium();
+  const note = `browser tests skipped: Chromium is not installed; ${INSTALL_CHROMIUM}`;
+  if (!installed) console.warn(note);
+  return (ctx) => {
+    if (!installed) ctx.skip(note);
+  };
 }

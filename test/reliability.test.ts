@@ -9,7 +9,7 @@ import { defaultHttpOptions, Recorder, send } from '../src/http/client.js';
 import { addSecret } from '../src/secrets.js';
 import { resolveSuite } from '../src/suite/load.js';
 import { readSuite } from '../src/suite/read.js';
-import { cli, root, tempDir } from './helpers.js';
+import { cli, JWT, root, tempDir } from './helpers.js';
 
 const started: Sandbox[] = [];
 afterAll(() => Promise.all(started.map((s) => s.close())));
@@ -134,7 +134,6 @@ describe('interrupted and broken runs lose nothing', () => {
 
 describe('no secret leaks, on every sandbox profile', () => {
   const secret = () => `known-${randomBytes(18).toString('base64url')}`;
-  const JWT = /eyJ[A-Za-z0-9_-]{10,}\.eyJ/;
 
   it.concurrent.each(['conformant', 'flaky', 'not-json', 'issuer-mismatch', 'jwks-private', 'errors-as-html', 'code-reusable', 'refresh-replay-allowed', 'query-token-accepted'])('%s', async (profile) => {
     const dir = await tempDir();

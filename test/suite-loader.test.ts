@@ -272,6 +272,20 @@ describe('resolveSuite: references and URLs', () => {
   });
 
   it.each([
+    ['without login steps', 'code: { strategy: browser }', 'grants.user.code', 'the browser strategy needs login steps'],
+    ['without a redirect_uri', "code: { strategy: browser, login: [{ click: '#go' }] }", 'grants.user', 'the browser strategy needs a redirect_uri'],
+  ])('reports a browser strategy %s', (what, code, path, message) => {
+    let text = fullSuite.replace('code: { strategy: redirect }', code);
+    if (what === 'without a redirect_uri') text = text.replace('    redirect_uri: https://app.example/cb\n', '');
+    expect(problemsOf(() => load(text, fullEnv))).toEqual([expect.objectContaining({ path, message })]);
+  });
+
+  it('refuses a login step that neither fills nor clicks', () => {
+    const text = fullSuite.replace('code: { strategy: redirect }', "code: { strategy: browser, login: [{ press: Enter }] }");
+    expect(problemsOf(() => load(text, fullEnv)).map((p) => p.path)).toContain('grants.user.code.login[0]');
+  });
+
+  it.each([
     ['https://id.example.com/', undefined, 'https://id.example.com/.well-known/openid-configuration'],
     ['https://id.example.com', undefined, 'https://id.example.com/.well-known/openid-configuration'],
     ['https://id.example.com/tenants/acme/', undefined, 'https://id.example.com/tenants/acme/.well-known/openid-configuration'],
@@ -294,7 +308,9 @@ describe('shipped suites', () => {
       ['1uphealth', '1uphealth'],
       ['bwell', 'bwell'],
       ['generic-oidc', 'generic-oidc'],
+      ['local-browser', 'local-browser'],
       ['local', 'local'],
+      ['medplum-browser', 'medplum-browser'],
       ['medplum', 'medplum'],
     ]);
   });
@@ -336,13 +352,13 @@ describe('shipped suites', () => {
 describe('suiteFiles', () => {
   it('maps names to files and keeps paths', () => {
     expect(suiteFiles(['local'], suitesDir)).toEqual([join(suitesDir, 'local.yaml')]);
-    expect(suiteFiles([], suitesDir)).toEqual(['1uphealth', 'bwell', 'generic-oidc', 'local', 'medplum'].map((name) => join(suitesDir, `${name}.yaml`)));
+    expect(suiteFiles([], suitesDir)).toEqual(['1uphealth', 'bwell', 'generic-oidc', 'local-browser', 'local', 'medplum-browser', 'medplum'].map((name) => join(suitesDir, `${name}.yaml`)));
     expect(suiteFiles(['/elsewhere/acme.yaml'], suitesDir)).toEqual(['/elsewhere/acme.yaml']);
   });
 
   it('rejects an unknown name, listing the available ones', () => {
     expect(problemsOf(() => suiteFiles(['okta'], suitesDir))).toEqual([
-      { message: `--suite okta: no suite of that name in ${suitesDir}`, fix: 'use one of: 1uphealth, bwell, generic-oidc, local, medplum, or a path to a suite file' },
+      { message: `--suite okta: no suite of that name in ${suitesDir}`, fix: 'use one of: 1uphealth, bwell, generic-oidc, local-browser, local, medplum-browser, medplum, or a path to a suite file' },
     ]);
   });
 });

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { MedplumFacts } from './medplum.js';
-import type { Logins } from './medplum-logins.js';
+import type { Login, Logins } from './medplum-logins.js';
 import { clientOf, type Tenant } from './medplum-tenant.js';
 import { json, operationOutcome, type Handler } from './toolkit.js';
 
@@ -38,12 +38,49 @@ export function authorizeEndpoint(facts: MedplumFacts, tenant: Tenant): Handler 
   };
 }
 
-/** The Medplum App: its sign-in page, which a browser reaches from /oauth2/authorize. */
-export function appHost(facts: MedplumFacts): Handler {
-  return ({ method, url }) =>
-    method === 'GET' && url.pathname === `/${facts.appSignIn}`
-      ? { status: 200, headers: { 'content-type': 'text/html; charset=utf-8' }, body: '<!doctype html><title>Medplum</title><h1>Sign in</h1>' }
-      : { status: 404, body: facts.messages.notFound };
+/** What a sign-in carries: from /auth/login's JSON, or from the Medplum App's pages. */
+export interface SignIn {
+  email?: string;
+  password?: string;
+  clientId?: unknown;
+  scope?: string;
+  nonce?: string;
+  codeChallenge?: string;
+  codeChallengeMethod?: string;
+}
+
+/** Why a sign-in failed: the OperationOutcome's status, issue code and message. */
+export interface SignInFailure {
+  status: number;
+  code: string;
+  message: string;
+}
+
+/** Medplum's sign-in: the user's email and password for a client of the project give a Login with a code. */
+export function signIn(facts: MedplumFacts, tenant: Tenant, logins: Logins, request: SignIn): { login: Login } | { error: SignInFailure } {
+  const { messages } = facts;
+  const fail = (status: number, code: string, message: string) => ({ error: { status, code, message } });
+  const email = request.email?.toLowerCase();
+  const { password, codeChallenge, codeChallengeMethod } = request;
+  if (!email || !/^[^\s@]+@[^\s@]+$/.test(email)) return fail(400, 'invalid', messages.invalidEmail);
+  if (!password || password.length < 5) return fail(400, 'invalid', messages.invalidPassword);
+  const client = clientOf(tenant, request.clientId);
+  if (!client) return fail(404, 'not-found', messages.notFound);
+  if (codeChallenge && !facts.codeChallengeMethods.includes(codeChallengeMethod ?? '')) return fail(400, 'invalid', messages.invalidChallengeMethod);
+  const { user } = tenant;
+  if (email !== user.email || password !== user.password) return fail(400, 'invalid', messages.badCredentials);
+  const login = logins.create({
+    authMethod: 'password',
+    client,
+    subject: user.id,
+    profile: user.profile,
+    scope: request.scope ?? facts.defaultScope,
+    nonce: request.nonce ?? randomUUID(),
+    code: randomBytes(16).toString('hex'),
+    codeChallenge,
+    codeChallengeMethod,
+  });
+  return { login };
 }
 
 /**
@@ -52,31 +89,18 @@ export function appHost(facts: MedplumFacts): Handler {
  * Medplum App itself, without clientId, is not emulated: it answers as for an unknown client.)
  */
 export function loginEndpoint(facts: MedplumFacts, tenant: Tenant, logins: Logins): Handler {
-  const { messages } = facts;
   return ({ json: body = {} }) => {
-    const email = text(body.email)?.toLowerCase();
-    const password = text(body.password);
-    if (!email || !/^[^\s@]+@[^\s@]+$/.test(email)) return operationOutcome(400, 'invalid', messages.invalidEmail);
-    if (!password || password.length < 5) return operationOutcome(400, 'invalid', messages.invalidPassword);
-    const client = clientOf(tenant, body.clientId);
-    if (!client) return operationOutcome(404, 'not-found', messages.notFound);
-    const codeChallenge = text(body.codeChallenge);
-    const codeChallengeMethod = text(body.codeChallengeMethod);
-    if (codeChallenge && !facts.codeChallengeMethods.includes(codeChallengeMethod ?? '')) return operationOutcome(400, 'invalid', messages.invalidChallengeMethod);
-    const { user } = tenant;
-    if (email !== user.email || password !== user.password) return operationOutcome(400, 'invalid', messages.badCredentials);
-    const login = logins.create({
-      authMethod: 'password',
-      client,
-      subject: user.id,
-      profile: user.profile,
-      scope: text(body.scope) ?? facts.defaultScope,
-      nonce: text(body.nonce) ?? randomUUID(),
-      code: randomBytes(16).toString('hex'),
-      codeChallenge,
-      codeChallengeMethod,
+    const result = signIn(facts, tenant, logins, {
+      email: text(body.email),
+      password: text(body.password),
+      clientId: body.clientId,
+      scope: text(body.scope),
+      nonce: text(body.nonce),
+      codeChallenge: text(body.codeChallenge),
+      codeChallengeMethod: text(body.codeChallengeMethod),
     });
-    return json(200, { login: login.id, code: login.code });
+    if ('error' in result) return operationOutcome(result.error.status, result.error.code, result.error.message);
+    return json(200, { login: result.login.id, code: result.login.code });
   };
 }
 

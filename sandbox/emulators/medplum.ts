@@ -1,6 +1,7 @@
 import { fhirApi } from './medplum-fhir.js';
 import { Logins } from './medplum-logins.js';
-import { appHost, authorizeEndpoint, introspectEndpoint, loginEndpoint, wellKnown } from './medplum-oauth.js';
+import { appHost } from './medplum-app.js';
+import { authorizeEndpoint, introspectEndpoint, loginEndpoint, wellKnown } from './medplum-oauth.js';
 import { createTenant } from './medplum-tenant.js';
 import { tokenEndpoint } from './medplum-token.js';
 import { createSigner, findProfile, type Handler, operationOutcome, serve } from './toolkit.js';
@@ -182,11 +183,13 @@ export const medplum: EmulatorDefinition = {
     const facts = { ...MEDPLUM, ...profile.facts };
     // The API host's routes need its own origin (the issuer), known once it listens.
     let api: Handler;
-    const hosts = await Promise.all([serve((request) => api(request)), serve(appHost(facts))]);
-    const [apiHost, app] = hosts;
-    const tenant = createTenant(`${apiHost.origin}/`, app.origin);
+    let app: Handler;
+    const hosts = await Promise.all([serve((request) => api(request)), serve((request) => app(request))]);
+    const [apiHost, appOrigin] = hosts;
+    const tenant = createTenant(`${apiHost.origin}/`, appOrigin.origin);
     const signer = await createSigner('RS256');
     const logins = new Logins(facts, tenant, signer);
+    app = appHost(facts, tenant, logins);
     const { paths } = facts;
     api = router(facts, {
       [`GET ${paths.openidConfiguration}`]: wellKnown(facts, tenant, 'metadata'),

@@ -36,6 +36,8 @@ const runOptions: Options = {
   'allow-insecure-http': { type: 'boolean' },
   'sandbox-port': { type: 'string' },
   'no-html': { type: 'boolean' },
+  headed: { type: 'boolean' },
+  'browser-trace': { type: 'string' },
 };
 
 /** The run options' defaults, for commands that are a run with a purpose (baseline). */
@@ -45,7 +47,7 @@ const runDefaults = Object.fromEntries(Object.entries(runOptions).flatMap(([name
 const commands: Record<string, Command> = {
   run: {
     summary: 'run the suites and write the reports (by default every suite, against the embedded sandbox and emulators unless configured)',
-    usage: 'conformance run [--suite NAME|FILE ...] [--env-file F] [--only AREA|CHECK ...] [--strict] [--long] [--shard I/N] [--baseline F] [--fail-on fail|warn|never] [--history F] [--results-dir D] [--report-dir D] [--junit F] [--summary F] [--timeout MS] [--deadline S] [--connections N] [--allow-insecure-http] [--profile NAME] [--sandbox-port P] [--no-html]',
+    usage: 'conformance run [--suite NAME|FILE ...] [--env-file F] [--only AREA|CHECK ...] [--strict] [--long] [--shard I/N] [--baseline F] [--fail-on fail|warn|never] [--history F] [--results-dir D] [--report-dir D] [--junit F] [--summary F] [--timeout MS] [--deadline S] [--connections N] [--allow-insecure-http] [--profile NAME] [--sandbox-port P] [--no-html] [--headed] [--browser-trace D]',
     options: runOptions,
     help: {
       suite: 'suite name in suites/ or a path; repeatable. Default: every suite whose variables are set',
@@ -68,6 +70,8 @@ const commands: Record<string, Command> = {
       'allow-insecure-http': 'send credentials over plain http to hosts other than loopback (a lab setup you control)',
       'sandbox-port': 'fixed port P for the embedded sandbox (P+1 for its resource), so its URLs match a baseline',
       'no-html': 'skip the HTML report (results, JUnit and summary are still written)',
+      headed: 'show the browser of browser logins (needs a display; slowed down to follow)',
+      'browser-trace': 'write a Playwright trace of each browser login to D (open with `npx playwright show-trace`); traces hold what was typed, in clear: never share them',
     },
     action: async (v) => (await import('./run.js')).runCommand(v as never),
   },
@@ -129,10 +133,11 @@ const commands: Record<string, Command> = {
   },
   sandbox: {
     summary: 'serve the embedded sandbox for manual use until interrupted',
-    usage: 'conformance sandbox [--emulator NAME] [--profile NAME] [--port N] [--env-out F]',
-    options: { emulator: { type: 'string' }, profile: { type: 'string' }, port: { type: 'string' }, 'env-out': { type: 'string', default: '.sandbox.env' } },
+    usage: 'conformance sandbox [--emulator NAME] [--interactive] [--profile NAME] [--port N] [--env-out F]',
+    options: { emulator: { type: 'string' }, interactive: { type: 'boolean' }, profile: { type: 'string' }, port: { type: 'string' }, 'env-out': { type: 'string', default: '.sandbox.env' } },
     help: {
       emulator: 'serve a vendor emulator instead (oneup, bwell, medplum); its profiles: see `conformance list`',
+      interactive: 'show a sign-in page (SANDBOX_USERNAME, SANDBOX_PASSWORD) and a consent screen, for browser logins',
       profile: `fault profile to serve: ${profiles.map((p) => p.name).join(', ')} (default conformant)`,
       port: 'authorization server port (default: a free port)',
       'env-out': 'file to write the sandbox variables to, secrets included (mode 0600)',

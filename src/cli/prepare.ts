@@ -51,7 +51,8 @@ export async function prepareSuites(options: { suites: string[]; env: Record<str
                 profile,
                 ...(options.sandboxPort && { port: options.sandboxPort, resourcePort: options.sandboxPort + 1 }),
                 // Setting the sandbox's secret variables fixes its secrets (a leak scan knows what to look for).
-                secrets: { machine: options.env.SANDBOX_CLIENT_SECRET || undefined, app: options.env.SANDBOX_AUTH_CLIENT_SECRET || undefined },
+                secrets: { machine: options.env.SANDBOX_CLIENT_SECRET || undefined, app: options.env.SANDBOX_AUTH_CLIENT_SECRET || undefined, password: options.env.SANDBOX_PASSWORD || undefined },
+                login: source.data.sandbox === 'interactive' ? 'interactive' : 'auto',
               })
             : await emulatorNamed(name).start(profile ?? emulatorNamed(name).profiles[0]!.name);
         started.push(server);

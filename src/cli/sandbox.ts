@@ -4,11 +4,13 @@ import { profiles, startSandbox } from '../../sandbox/index.js';
 import { ConfigError } from '../suite/errors.js';
 import { readSuite } from '../suite/read.js';
 import { suiteFiles } from '../suite/select.js';
+import { usesBrowser } from '../suite/uses-browser.js';
 
 export interface SandboxOptions {
   profile?: string;
   port?: string;
   emulator?: string;
+  interactive?: boolean;
   'env-out': string;
 }
 
@@ -49,7 +51,7 @@ async function startEmulator(name: string, profile: string | undefined) {
 async function suiteUsing(emulator: string): Promise<string> {
   for (const file of suiteFiles([])) {
     const source = await readSuite(file);
-    if (source.data.emulator === emulator) return source.name;
+    if (source.data.emulator === emulator && !usesBrowser(source.data)) return source.name;
   }
   return `a suite with "emulator: ${emulator}"`;
 }
@@ -62,7 +64,7 @@ async function startReference(options: SandboxOptions) {
   if (options.profile && !profiles.some((p) => p.name === options.profile)) {
     throw new ConfigError({ message: `unknown profile ${options.profile}`, fix: `use one of: ${profiles.map((p) => p.name).join(', ')}` });
   }
-  const sandbox = await startSandbox({ profile: options.profile, port });
+  const sandbox = await startSandbox({ profile: options.profile, port, login: options.interactive ? 'interactive' : 'auto' });
   const v = sandbox.variables;
   // The same values under the generic suite's names, so it can be pointed at the sandbox by --env-file alone.
   const generic = {
@@ -75,7 +77,8 @@ async function startReference(options: SandboxOptions) {
     OIDC_AUTH_CLIENT_ID: v.SANDBOX_AUTH_CLIENT_ID,
     OIDC_AUTH_CLIENT_SECRET: v.SANDBOX_AUTH_CLIENT_SECRET,
     OIDC_REDIRECT_URI: v.SANDBOX_REDIRECT_URI,
-    OIDC_CODE_STRATEGY: 'redirect',
+    // Interactive: the generic suite's login steps sign in on the sandbox's page.
+    ...(options.interactive ? { OIDC_CODE_STRATEGY: 'browser', OIDC_USERNAME: v.SANDBOX_USERNAME, OIDC_PASSWORD: v.SANDBOX_PASSWORD } : { OIDC_CODE_STRATEGY: 'redirect' }),
   };
   return { ...sandbox, variables: { ...v, ...generic } as Record<string, string>, title: 'Sandbox', suite: 'generic-oidc' };
 }

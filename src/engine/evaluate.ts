@@ -1,3 +1,4 @@
+import type { BrowserOptions } from '../browser/chromium.js';
 import type { Verdict } from '../checks/types.js';
 import { Blocked, NotApplicable } from '../flows/blocked.js';
 import { SuiteFlows } from '../flows/suite-flows.js';
@@ -38,6 +39,7 @@ export interface RunOptions {
   long?: boolean;
   /** Run only this part of the checks (1-based index of count), as CI jobs split a large run. */
   shard?: { index: number; count: number };
+  browser?: BrowserOptions;
 }
 
 export interface StartedSuite {
@@ -59,7 +61,7 @@ export function startSuites(suites: LoadedSuite[], options: RunOptions = {}): St
   const { index, count } = options.shard ?? { index: 1, count: 1 };
   let position = 0;
   return suites.map((suite) => {
-    const flows = new SuiteFlows(suite, { http: options.http ?? defaultHttpOptions, long: options.long ?? false });
+    const flows = new SuiteFlows(suite, { http: options.http ?? defaultHttpOptions, long: options.long ?? false, ...(options.browser && { browser: options.browser }) });
     // A check's shard is its place in the whole run, so shards split evenly and the same way every time.
     const mine = planChecks(suite, options.only).filter(() => position++ % count === index - 1);
     return { flows, checks: mine.map((instance) => ({ ...instance, outcome: evaluate(instance, flows, options.strict ?? false) })) };

@@ -1,3 +1,4 @@
+import type { BrowserOptions } from '../browser/chromium.js';
 import type { HttpOptions } from '../http/client.js';
 import type { CheckResult } from '../report/results.js';
 import type { LoadedSuite } from '../suite/load.js';
@@ -11,6 +12,7 @@ export interface Plan {
   long: boolean;
   shard?: { index: number; count: number };
   http: HttpOptions;
+  browser: BrowserOptions;
   /** Where the worker writes the run's snapshot (drift/snapshot.ts). */
   snapshot: string;
 }

@@ -1,5 +1,6 @@
 import { writeSnapshot } from '../drift/snapshot.js';
 import { afterAll, describe, inject, test } from 'vitest';
+import { closeBrowser } from '../browser/chromium.js';
 import { AREAS } from '../checks/types.js';
 import { describeForAllure } from '../report/allure-labels.js';
 import { failureText, type CheckResult } from '../report/results.js';
@@ -20,6 +21,7 @@ const started = suites.flatMap((s) => s.checks);
 
 // What the run saw of each vendor, for drift detection against a baseline or the previous run.
 afterAll(async () => {
+  await closeBrowser();
   const vendors = await Promise.all(suites.map(takeSnapshot));
   await writeSnapshot(plan.snapshot, { version: 1, takenAt: new Date().toISOString(), vendors });
 });

@@ -3,6 +3,7 @@ import type { Exchange } from '../http/exchange.js';
 import { addSecret } from '../secrets.js';
 import type { ApiStep, AuthorizationCodeGrant } from '../suite/suite.types.js';
 import { Blocked, NotApplicable } from './blocked.js';
+import { codeFromBrowser } from './browser-login.js';
 import type { FlowContext } from './context.js';
 import { CookieJar } from './cookies.js';
 import { redeem, type TokenResult } from './token.js';
@@ -48,9 +49,9 @@ function session(grant: AuthorizationCodeGrant, pkce: boolean) {
 export function authorize(flows: FlowContext, grantName: string, grant: AuthorizationCodeGrant, options: AuthorizeOptions = {}): Promise<Authorization> {
   const values = session(grant, options.pkce ?? grant.pkce !== 'none');
   const label = options.label ?? `authorize (${grantName})`;
-  return grant.code.strategy === 'api'
-    ? codeFromApi(flows, label, grant, values)
-    : walkAuthorization(flows, label, grant, values, grant.redirect_uri!);
+  if (grant.code.strategy === 'api') return codeFromApi(flows, label, grant, values);
+  if (grant.code.strategy === 'browser') return browserAuthorization(flows, label, grant, values);
+  return walkAuthorization(flows, label, grant, values, grant.redirect_uri!);
 }
 
 /** An authorization request to another redirect_uri than the registered one, whatever the grant's strategy. */
@@ -66,20 +67,7 @@ type Session = ReturnType<typeof session>;
  * instead of a redirect ends the walk; the caller judges it.
  */
 async function walkAuthorization(flows: FlowContext, label: string, grant: AuthorizationCodeGrant, values: Session, redirectUri: string): Promise<Authorization> {
-  const client = flows.client(grant.client);
-  const url = new URL(await flows.endpoint('authorization_endpoint'));
-  const params: Record<string, string | undefined> = {
-    response_type: 'code',
-    client_id: client.id,
-    redirect_uri: redirectUri,
-    scope: grant.scope || undefined,
-    state: values.state,
-    nonce: values.nonce,
-    code_challenge: values.challenge,
-    code_challenge_method: values.challenge && 'S256',
-  };
-  for (const [k, v] of Object.entries(params)) if (v) url.searchParams.set(k, v);
-
+  const url = await authorizationUrl(flows, grant, values, redirectUri);
   const jar = new CookieJar();
   const result: Authorization = { exchanges: [], state: values.state, nonce: values.nonce, verifier: values.verifier };
   const target = new URL(redirectUri);
@@ -97,14 +85,7 @@ async function walkAuthorization(flows: FlowContext, label: string, grant: Autho
       return result;
     }
     const to = new URL(location, next);
-    if (to.origin === target.origin && to.pathname === target.pathname) {
-      result.callback = to;
-      result.code = to.searchParams.get('code') ?? undefined;
-      addSecret(result.code);
-      const error = to.searchParams.get('error');
-      if (!result.code) result.failure = `the authorization server redirected back without a code${error ? `: error=${error} ${to.searchParams.get('error_description') ?? ''}` : ''}`;
-      return result;
-    }
+    if (to.origin === target.origin && to.pathname === target.pathname) return { ...result, ...callbackOf(to) };
     // The strategy stops where a login page on another host would begin.
     if (to.origin !== url.origin) {
       result.failure = `the authorization endpoint redirected to another host (${to.origin}, a login page?); the redirect strategy follows only same-origin hops`;
@@ -114,6 +95,43 @@ async function walkAuthorization(flows: FlowContext, label: string, grant: Autho
   }
   result.failure = `no redirect to the redirect_uri within ${grant.code.max_hops ?? 10} hops`;
   return result;
+}
+
+/** The authorization request (RFC 6749 §4.1.1), with PKCE (RFC 7636 §4.3) and OpenID Connect's nonce. */
+async function authorizationUrl(flows: FlowContext, grant: AuthorizationCodeGrant, values: Session, redirectUri: string): Promise<URL> {
+  const url = new URL(await flows.endpoint('authorization_endpoint'));
+  const params: Record<string, string | undefined> = {
+    response_type: 'code',
+    client_id: flows.client(grant.client).id,
+    redirect_uri: redirectUri,
+    scope: grant.scope || undefined,
+    state: values.state,
+    nonce: values.nonce,
+    code_challenge: values.challenge,
+    code_challenge_method: values.challenge && 'S256',
+  };
+  for (const [k, v] of Object.entries(params)) if (v) url.searchParams.set(k, v);
+  return url;
+}
+
+/** The authorization response at redirect_uri (RFC 6749 §4.1.2): a code, or an error that says why not. */
+function callbackOf(to: URL): Pick<Authorization, 'callback' | 'code' | 'failure'> {
+  const code = to.searchParams.get('code') ?? undefined;
+  addSecret(code);
+  const error = to.searchParams.get('error');
+  return {
+    callback: to,
+    code,
+    ...(!code && { failure: `the authorization server redirected back without a code${error ? `: error=${error} ${to.searchParams.get('error_description') ?? ''}` : ''}` }),
+  };
+}
+
+/** The `browser` strategy (browser-login.ts): a person's login, performed by Chromium. */
+async function browserAuthorization(flows: FlowContext, label: string, grant: AuthorizationCodeGrant, values: Session): Promise<Authorization> {
+  const redirectUri = grant.redirect_uri!;
+  const login = await codeFromBrowser(flows, label, grant, await authorizationUrl(flows, grant, values, redirectUri), redirectUri);
+  const result: Authorization = { exchanges: login.exchanges, state: values.state, nonce: values.nonce, verifier: values.verifier };
+  return login.callback ? { ...result, ...callbackOf(login.callback) } : { ...result, failure: login.failure };
 }
 
 /**

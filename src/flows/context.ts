@@ -1,4 +1,6 @@
+import type { BrowserOptions } from '../browser/chromium.js';
 import type { HttpRequest, HttpResult } from '../http/client.js';
+import type { Exchange } from '../http/exchange.js';
 import type { Client } from '../suite/suite.types.js';
 
 export type Endpoint = 'token_endpoint' | 'authorization_endpoint' | 'jwks_uri' | 'revocation_endpoint' | 'introspection_endpoint';
@@ -6,6 +8,9 @@ export type Endpoint = 'token_endpoint' | 'authorization_endpoint' | 'jwks_uri' 
 /** What a grant needs from its suite's flows: sending recorded requests, discovered endpoints, and clients. */
 export interface FlowContext {
   send(request: HttpRequest): Promise<HttpResult>;
+  /** Records what happened outside `send` (a browser's navigations) among the exchanges. */
+  record(entry: Omit<Exchange, 'id'>): Exchange;
+  readonly browser: BrowserOptions;
   endpoint(name: Endpoint): Promise<string>;
   tokenEndpoint(grantName: string): Promise<string>;
   client(name: string): Client;

@@ -1,7 +1,8 @@
 import { createLocalJWKSet, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
-import { defaultHttpOptions, Recorder, send, type HttpOptions, type HttpRequest, type HttpResult } from '../http/client.js';
+import { defaultBrowserOptions, type BrowserOptions } from '../browser/chromium.js';
+import { defaultHttpOptions, Recorder, recordOutside, send, type HttpOptions, type HttpRequest, type HttpResult } from '../http/client.js';
 import { branch, reach } from '../http/chain.js';
-import { isObject } from '../http/exchange.js';
+import { isObject, type Exchange } from '../http/exchange.js';
 import type { LoadedSuite } from '../suite/load.js';
 import type { AuthorizationCodeGrant, Client, Grant, Resource } from '../suite/suite.types.js';
 import { authorizationCode, randomValue, type Authorization } from './authorization-code.js';
@@ -15,6 +16,7 @@ export type ResourceProbe = 'bearer' | 'lowercase' | 'invalid' | 'insufficient' 
 
 export interface FlowOptions {
   http: HttpOptions;
+  browser?: BrowserOptions;
   /** Wait out lifetimes (--long). */
   long: boolean;
 }
@@ -39,6 +41,14 @@ export class SuiteFlows implements FlowContext {
 
   send(request: HttpRequest): Promise<HttpResult> {
     return send(request, this.recorder, this.options.http);
+  }
+
+  record(entry: Omit<Exchange, 'id'>): Exchange {
+    return recordOutside(this.recorder, entry);
+  }
+
+  get browser(): BrowserOptions {
+    return this.options.browser ?? defaultBrowserOptions;
   }
 
   /** Memoises a flow by key; flows are started ahead of the checks that await them. */

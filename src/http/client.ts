@@ -70,6 +70,11 @@ export class Recorder {
 
 let nextId = 1;
 
+/** Records what happened outside `send` (a browser's navigations), numbered in the same sequence. */
+export function recordOutside(recorder: Recorder, entry: Omit<Exchange, 'id'>): Exchange {
+  return recorder.add({ id: nextId++, ...entry });
+}
+
 /**
  * Sends a request with a timeout and a body cap; never throws for transport failures, it records them. Failed
  * attempts are recorded too and sent again as retry.ts allows, a bounded number of times: a vendor that limits or

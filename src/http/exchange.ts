@@ -10,6 +10,8 @@ export interface Exchange {
   error?: string;
   /** How many dependent requests led to this one, itself included (http/chain.ts). */
   depth?: number;
+  /** A PNG (base64) of the page a browser login stopped on, password fields and secret values masked. */
+  screenshot?: string;
 }
 
 /** Parses the (redacted) response body as JSON; redaction keeps JSON structure and value types. */

@@ -21,8 +21,10 @@ export async function describeForAllure(check: StartedCheck, result: CheckResult
   if (subject) await allure.parameter(c.scope, subject);
   await allure.description(describe(c.title, c.level, result));
   // Exchanges are recorded already redacted; they are the evidence the check judged.
-  for (const exchange of exchanges) {
+  for (const { screenshot, ...exchange } of exchanges) {
     await allure.attachment(`${exchange.id} ${exchange.label}`, JSON.stringify(exchange, null, 2), { contentType: 'application/json' });
+    // Masked when taken (flows/browser-login.ts): password fields and fields typed a secret into.
+    if (screenshot) await allure.attachment(`${exchange.id} ${exchange.label} (screenshot)`, Buffer.from(screenshot, 'base64'), { contentType: 'image/png' });
   }
   if (observed !== undefined) await allure.attachment('observed', redact(JSON.stringify(observed, null, 2)), { contentType: 'application/json' });
 }

@@ -60,8 +60,11 @@ export function resolveSuite(source: SuiteSource, env: Record<string, string | u
   for (const [name, grant] of Object.entries(grants)) {
     if (grant.type !== 'authorization_code') continue;
     const strategy = grant.code.strategy;
-    if (strategy === 'redirect' && !grant.redirect_uri) {
-      problems.push({ ...at(['grants', name], `grants.${name}`), message: 'the redirect strategy needs a redirect_uri', fix: 'add the redirect_uri registered for the client' });
+    if ((strategy === 'redirect' || strategy === 'browser') && !grant.redirect_uri) {
+      problems.push({ ...at(['grants', name], `grants.${name}`), message: `the ${strategy} strategy needs a redirect_uri`, fix: 'add the redirect_uri registered for the client' });
+    }
+    if (strategy === 'browser' && !grant.code.login) {
+      problems.push({ ...at(['grants', name, 'code'], `grants.${name}.code`), message: 'the browser strategy needs login steps', fix: 'list what a person does on the login page, e.g. login: [{ fill: "#username", value: "${USER}" }, { fill: "#password", value: "${PASSWORD}" }, { click: "button[type=submit]" }]' });
     }
     if (strategy === 'api' && !grant.code.steps?.at(-1)?.capture) {
       problems.push({ ...at(['grants', name, 'code'], `grants.${name}.code`), message: 'the api strategy needs steps, the last with `capture`', fix: 'list the requests that obtain a code, and name the JSON member of the last answer that holds it (capture: code)' });

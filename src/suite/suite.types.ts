@@ -19,9 +19,9 @@ export type Suite = {
    */
   docs?: string;
   /**
-   * Run against the embedded sandbox: the runner starts it and provides the SANDBOX_* variables.
+   * Run against the embedded sandbox: the runner starts it and provides the SANDBOX_* variables. reference approves every authorization without a page; interactive shows a sign-in page and a consent screen (for the browser code strategy) and also provides SANDBOX_USERNAME and SANDBOX_PASSWORD.
    */
-  sandbox?: 'reference';
+  sandbox?: 'reference' | 'interactive';
   /**
    * Every ${NAME} the suite uses, with whether it is a secret (redacted from every output).
    */
@@ -75,6 +75,13 @@ export type Grant = ClientCredentialsGrant | AuthorizationCodeGrant;
  * via the `definition` "name".
  */
 export type Name = string;
+/**
+ * One action on a login page: fill a field, or click an element (a submit button, a consent "Allow").
+ *
+ * This interface was referenced by `undefined`'s JSON-Schema
+ * via the `definition` "loginStep".
+ */
+export type LoginStep = FillStep | ClickStep;
 /**
  * This interface was referenced by `undefined`'s JSON-Schema
  * via the `definition` "resource".
@@ -185,13 +192,13 @@ export interface AuthorizationCodeGrant {
   token_endpoint?: string;
 }
 /**
- * How the authorization code is obtained. redirect: follow the authorization endpoint's redirects (a server that approves test clients without a login page) and read the code from the Location that targets redirect_uri. api: requests to a vendor endpoint that issues codes to a backend; the last step's JSON answer carries the code.
+ * How the authorization code is obtained. redirect: follow the authorization endpoint's redirects (a server that approves test clients without a login page) and read the code from the Location that targets redirect_uri. api: requests to a vendor endpoint that issues codes to a backend; the last step's JSON answer carries the code. browser: headless Chromium opens the authorization URL, performs the login steps on the vendor's pages, and reads the code from the navigation to redirect_uri (which is never requested).
  *
  * This interface was referenced by `undefined`'s JSON-Schema
  * via the `definition` "codeStrategy".
  */
 export interface CodeStrategy {
-  strategy: ('redirect' | 'api') | VariableRef;
+  strategy: ('redirect' | 'api' | 'browser') | VariableRef;
   max_hops?: number;
   /**
    * For the api strategy: requests made in order. Strings may use {{code_challenge}}, {{code_challenge_method}}, {{state}}, {{nonce}}, {{scope}}, {{redirect_uri}} and {{client_id}}.
@@ -199,6 +206,20 @@ export interface CodeStrategy {
    * @minItems 1
    */
   steps?: [ApiStep, ...ApiStep[]];
+  /**
+   * For the browser strategy: what a person does on the vendor's pages, in order. Values may use ${VARIABLES}; secret ones are masked in screenshots. Steps whose element never appears because the browser already reached redirect_uri (a remembered session or consent) are skipped.
+   *
+   * @minItems 1
+   */
+  login?: [LoginStep, ...LoginStep[]];
+  /**
+   * For the browser strategy: CSS selector of the element a login page shows its errors in; when it appears with text, the login fails at once with that text.
+   */
+  error?: string;
+  /**
+   * For the browser strategy: seconds to wait for each step's element, and for redirect_uri after the last step.
+   */
+  timeout?: number;
 }
 /**
  * This interface was referenced by `undefined`'s JSON-Schema
@@ -230,6 +251,30 @@ export interface ApiStep {
    * Dotted path of the JSON member holding the code (last step).
    */
   capture?: string;
+}
+export interface FillStep {
+  /**
+   * CSS selector of an input to type into.
+   */
+  fill: string;
+  /**
+   * What to type; use a ${VARIABLE} marked secret for passwords.
+   */
+  value: string;
+  /**
+   * The element may not appear (a consent screen shown only once): skipped when it does not.
+   */
+  optional?: boolean;
+}
+export interface ClickStep {
+  /**
+   * CSS selector of an element to click.
+   */
+  click: string;
+  /**
+   * The element may not appear (a consent screen shown only once): skipped when it does not.
+   */
+  optional?: boolean;
 }
 export interface Resource2 {
   name: Name;

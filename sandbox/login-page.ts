@@ -1,0 +1,106 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { text } from 'node:stream/consumers';
+import type Provider from 'oidc-provider';
+import type { Middleware } from 'oidc-provider';
+import { grantRequested, INTERACTION_PATH, type Approval } from './auto-approval.js';
+
+export interface Account {
+  username: string;
+  password: string;
+}
+
+const SESSION_COOKIE = 'sandbox_login';
+
+/**
+ * The interactive login mode: a sign-in page and a consent screen as a vendor's look, for the `browser` code
+ * strategy. Forms carry a CSRF token bound to a cookie session (a post without both is refused, as real pages do),
+ * a wrong password shows an error on the page, and "Allow" grants what was asked, "Deny" answers access_denied.
+ */
+export function loginPage(provider: Provider, account: Account, approval: Approval): Middleware {
+  // Session id → CSRF token of the form last shown to that session.
+  const sessions = new Map<string, string>();
+  return async (ctx, next) => {
+    if (!ctx.path.startsWith(INTERACTION_PATH)) return next();
+    const { uid, prompt, params } = await provider.interactionDetails(ctx.req, ctx.res);
+    const action = ctx.path.slice(INTERACTION_PATH.length + uid.length);
+    const client = String(params.client_id);
+    const show = (page: (csrf: string) => string, status = 200) => {
+      let sid = ctx.cookies.get(SESSION_COOKIE);
+      if (!sid) {
+        sid = randomBytes(16).toString('base64url');
+        ctx.cookies.set(SESSION_COOKIE, sid, { httpOnly: true, sameSite: 'lax', path: INTERACTION_PATH, signed: false });
+      }
+      const csrf = randomBytes(16).toString('base64url');
+      sessions.set(sid, csrf);
+      ctx.status = status;
+      ctx.type = 'html';
+      ctx.set('Cache-Control', 'no-store');
+      ctx.body = page(csrf);
+    };
+    const finish = async (result: Parameters<Provider['interactionResult']>[2]) => {
+      ctx.status = 303;
+      ctx.redirect(await provider.interactionResult(ctx.req, ctx.res, result, { mergeWithLastSubmission: true }));
+    };
+
+    if (ctx.method === 'GET' && action === '') {
+      return show((csrf) => (prompt.name === 'login' ? signIn(uid, client, csrf) : consent(uid, client, String(params.scope ?? ''), csrf)));
+    }
+    if (ctx.method !== 'POST' || (action !== '/login' && action !== '/confirm')) {
+      ctx.status = 404;
+      return;
+    }
+    const form = new URLSearchParams(await text(ctx.req));
+    const expected = sessions.get(ctx.cookies.get(SESSION_COOKIE) ?? '');
+    if (!expected || !same(expected, form.get('csrf') ?? '')) {
+      return show(() => page('Session expired', '<p class="error" role="alert">Your session expired or the form was sent twice. Start the sign-in again.</p>'), 403);
+    }
+    if (action === '/login') {
+      if (form.get('username') !== account.username || !same(account.password, form.get('password') ?? '')) {
+        return show((csrf) => signIn(uid, client, csrf, 'Invalid username or password.'));
+      }
+      return finish({ login: { accountId: approval.accountId } });
+    }
+    if (form.get('decision') !== 'allow') return finish({ error: 'access_denied', error_description: 'the user denied the request' });
+    return finish({ consent: { grantId: await grantRequested(provider, params, approval) } });
+  };
+}
+
+function same(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+const escape = (value: string) => value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+function page(title: string, body: string): string {
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${title} · Sandbox</title>
+<style>body{font:16px system-ui,sans-serif;background:#f4f5f7;margin:0}main{max-width:22rem;margin:4rem auto;background:#fff;padding:2rem;border-radius:8px;box-shadow:0 1px 4px #0002}
+label{display:block;margin:.8rem 0 .2rem}input{width:100%;box-sizing:border-box;padding:.5rem}button{margin-top:1rem;padding:.5rem 1rem}.error{color:#b00020}</style>
+</head><body><main>${body}</main></body></html>`;
+}
+
+function signIn(uid: string, client: string, csrf: string, error?: string): string {
+  return page(
+    'Sign in',
+    `<h1>Sign in</h1><p>to continue to <b>${escape(client)}</b></p>${error ? `<p class="error" role="alert">${escape(error)}</p>` : ''}
+<form method="post" action="${INTERACTION_PATH}${uid}/login" autocomplete="off">
+<input type="hidden" name="csrf" value="${csrf}">
+<label for="username">Username</label><input id="username" name="username" autofocus>
+<label for="password">Password</label><input id="password" name="password" type="password">
+<button type="submit">Sign in</button></form>`,
+  );
+}
+
+function consent(uid: string, client: string, scope: string, csrf: string): string {
+  const items = scope.split(' ').filter(Boolean).map((s) => `<li>${escape(s)}</li>`).join('');
+  return page(
+    'Authorize',
+    `<h1>Authorize ${escape(client)}</h1><p>${escape(client)} asks for:</p><ul>${items}</ul>
+<form method="post" action="${INTERACTION_PATH}${uid}/confirm">
+<input type="hidden" name="csrf" value="${csrf}">
+<button type="submit" name="decision" value="allow" id="allow">Allow</button>
+<button type="submit" name="decision" value="deny" id="deny">Deny</button></form>`,
+  );
+}

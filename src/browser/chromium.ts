@@ -1,0 +1,65 @@
+import { existsSync } from 'node:fs';
+import type { Browser } from 'playwright-core';
+import { Blocked } from '../flows/blocked.js';
+
+/** How browser logins run: --headed shows the window (slowed down to follow), --browser-trace keeps Playwright traces. */
+export interface BrowserOptions {
+  headed: boolean;
+  /** Directory for one Playwright trace per login; traces hold what was typed, in clear. */
+  traceDir?: string;
+}
+
+export const defaultBrowserOptions: BrowserOptions = { headed: false };
+
+// Debian's package first (what the README installs), then other usual names.
+const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable'];
+
+/** The Chromium binary to drive: CONFORMANCE_CHROMIUM, or the first one installed. */
+export function findChromium(env: Record<string, string | undefined> = process.env): string | undefined {
+  const chosen = env.CONFORMANCE_CHROMIUM;
+  if (chosen) return existsSync(chosen) ? chosen : undefined;
+  return CANDIDATES.find((path) => existsSync(path));
+}
+
+export const INSTALL_CHROMIUM = 'install it with `sudo apt-get install -y chromium` (Debian, Ubuntu), or set CONFORMANCE_CHROMIUM to a Chromium or Chrome binary';
+
+// One browser per process, launched by the first login and shared; each login gets its own context (cookies).
+let launched: Promise<Browser> | undefined;
+
+export function launchBrowser(options: BrowserOptions): Promise<Browser> {
+  launched ??= launch(options);
+  return launched;
+}
+
+async function launch({ headed }: BrowserOptions): Promise<Browser> {
+  const executablePath = findChromium();
+  if (!executablePath) {
+    const chosen = process.env.CONFORMANCE_CHROMIUM;
+    throw new Blocked(`the browser strategy needs Chromium, and ${chosen ? `CONFORMANCE_CHROMIUM=${chosen} does not exist` : `none is installed (looked for ${CANDIDATES.join(', ')})`}: ${INSTALL_CHROMIUM}`);
+  }
+  if (headed && process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) {
+    throw new Blocked('--headed needs a display, and DISPLAY is not set: run under `xvfb-run`, or drop --headed and read the screenshots in the report');
+  }
+  // Loaded on the first login only: runs without one never pay for it.
+  const { chromium } = await import('playwright-core');
+  try {
+    return await chromium.launch({
+      executablePath,
+      headless: !headed,
+      ...(headed && { slowMo: 250 }),
+      // No sandbox: CI runs as root, where Chromium's own refuses to start. The rest keep it off the network
+      // except for the pages it is sent to (a closed network otherwise refuses its background connections).
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  } catch (error) {
+    // Kept: every login of the run reports the same failure instead of starting Chromium again.
+    throw new Blocked(`Chromium (${executablePath}) did not start: ${(error as Error).message.split('\n')[0]}`);
+  }
+}
+
+/** Closes the shared browser, if a login launched it. */
+export async function closeBrowser(): Promise<void> {
+  const browser = await launched?.catch(() => undefined);
+  launched = undefined;
+  await browser?.close();
+}

@@ -1,0 +1,178 @@
+import { mkdir } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
+import { launchBrowser } from '../browser/chromium.js';
+import type { Exchange } from '../http/exchange.js';
+import { HostGate } from '../http/host-gate.js';
+import { learnSecretsFromUrl, redact, redactHeaders, redactUrl } from '../secrets.js';
+import type { AuthorizationCodeGrant, FillStep, LoginStep } from '../suite/suite.types.js';
+import type { FlowContext } from './context.js';
+
+/** What a browser login ended with: the navigation to redirect_uri, or why none came. */
+export interface BrowserLogin {
+  exchanges: Exchange[];
+  callback?: URL;
+  failure?: string;
+}
+
+const DEFAULT_TIMEOUT_S = 15;
+// Long enough for an optional element to render after the previous step's navigation; not the whole timeout.
+const OPTIONAL_WAIT_MS = 3000;
+
+/**
+ * The `browser` strategy: Chromium opens the authorization URL in a fresh context, performs the suite's login steps,
+ * and reads the code from the navigation to redirect_uri, which is answered in the browser and never reaches the
+ * network (a real client behind it could otherwise redeem the code first). Every page the browser navigates is
+ * recorded, redacted; a login that fails leaves a screenshot with password fields and secret values masked.
+ */
+export function codeFromBrowser(flows: FlowContext, label: string, grant: AuthorizationCodeGrant, url: URL, redirectUri: string): Promise<BrowserLogin> {
+  return logins.run(url.origin, 0, () => login(flows, label, grant, url, redirectUri));
+}
+
+// Each login renders in a browser context of its own, which costs CPU rather than waiting: a few at a time finish
+// sooner than all at once on a small machine (14 logins on 2 cores: 7.6 s one at a time, 9.2 s all at once), and a
+// slow step does not eat into the next login's timeout.
+const logins = new HostGate(2);
+
+async function login(flows: FlowContext, label: string, grant: AuthorizationCodeGrant, url: URL, redirectUri: string): Promise<BrowserLogin> {
+  const browser = await launchBrowser(flows.browser);
+  const context = await browser.newContext();
+  const trace = flows.browser.traceDir;
+  if (trace) await context.tracing.start({ screenshots: true, snapshots: true, title: label });
+  const result: BrowserLogin = { exchanges: [] };
+  try {
+    const page = await context.newPage();
+    const callback = await interceptRedirectUri(context, page, redirectUri);
+    const lastStatus = recordNavigations(flows, page, label, result);
+    const failure = await signIn(page, grant, url, callback);
+    if (failure === undefined) return { ...result, callback: new URL(await callback.url) };
+    const where = `${redactUrl(page.url())} (“${await page.title().catch(() => '')}”)`;
+    result.exchanges.push(await screenshot(flows, page, `${label} login page`, lastStatus(), grant.code.login ?? []));
+    return { ...result, failure: `${failure}; the browser shows ${where}, masked screenshot in the report` };
+  } finally {
+    if (trace) {
+      await mkdir(trace, { recursive: true });
+      await context.tracing.stop({ path: `${trace}/${label.replace(/[^\w.-]+/g, '_')}.zip` });
+    }
+    await context.close();
+  }
+}
+
+/** Opens the authorization URL and performs the login steps until redirect_uri is reached; says why not otherwise. */
+async function signIn(page: Page, grant: AuthorizationCodeGrant, url: URL, callback: Callback): Promise<string | undefined> {
+  const timeoutMs = (grant.code.timeout ?? DEFAULT_TIMEOUT_S) * 1000;
+  page.setDefaultTimeout(timeoutMs);
+  const errorShown = page.locator(grant.code.error ?? '[role=alert]').filter({ hasText: /\S/ }).first();
+  const pageError = async (after: string) => `the login page shows “${redact(await errorShown.innerText())}” after ${after}`;
+  const opened = await page.goto(url.href).then(() => undefined, (error: Error) => firstLine(error));
+  if (opened && !callback.reached()) return `the browser could not open the authorization URL: ${opened}`;
+  let done = 'opening the authorization URL';
+  for (const [i, step] of (grant.code.login ?? []).entries()) {
+    const selector = 'fill' in step ? step.fill : step.click;
+    const what = `login step ${i + 1} (${'fill' in step ? 'fill' : 'click'} ${selector})`;
+    const target = page.locator(selector).first();
+    const seen = await first(callback, errorShown, target, step.optional ? OPTIONAL_WAIT_MS : timeoutMs);
+    if (seen === 'redirect') return undefined;
+    if (seen === 'error') return pageError(done);
+    if (seen === 'timeout' && step.optional) continue;
+    if (seen === 'timeout') return `${what}: nothing matches ${selector} within ${timeoutMs / 1000} s`;
+    if (seen !== 'element') return `${what}: ${seen.broken}`;
+    const acted = await ('fill' in step ? target.fill(step.value) : target.click()).then(() => undefined, (error: Error) => firstLine(error));
+    if (acted) return `${what} failed: ${acted}`;
+    done = what;
+  }
+  const end = await first(callback, errorShown, undefined, timeoutMs);
+  if (end === 'error') return pageError(done);
+  if (end === 'timeout') return `after the login steps the browser did not reach the redirect_uri within ${timeoutMs / 1000} s`;
+  return undefined;
+}
+
+const firstLine = (error: Error) => redact(error.message.split('\n')[0] ?? '');
+
+/** The navigation to redirect_uri: its URL once it comes, and whether it has. */
+interface Callback {
+  url: Promise<string>;
+  reached(): boolean;
+}
+
+/**
+ * Answers the navigation to redirect_uri in the browser (CDP Fetch sees redirects, which Playwright's routes do not).
+ * Resolves once interception is on: the authorization URL must not be opened before.
+ */
+async function interceptRedirectUri(context: BrowserContext, page: Page, redirectUri: string): Promise<Callback> {
+  const cdp = await context.newCDPSession(page);
+  let reached = false;
+  const url = new Promise<string>((resolve) => {
+    cdp.on('Fetch.requestPaused', (event) => {
+      // The code is a secret from the moment it is seen.
+      learnSecretsFromUrl(event.request.url);
+      reached = true;
+      resolve(event.request.url);
+      const body = Buffer.from('The authorization response was received by the conformance suite.').toString('base64');
+      void cdp.send('Fetch.fulfillRequest', { requestId: event.requestId, responseCode: 200, responseHeaders: [{ name: 'content-type', value: 'text/plain' }], body }).catch(() => undefined);
+    });
+  });
+  await cdp.send('Fetch.enable', { patterns: [{ urlPattern: `${redirectUri.replace(/[*?\\]/g, '\\$&')}*`, requestStage: 'Request' }] });
+  return { url, reached: () => reached };
+}
+
+/** Every document the page navigates to, as an exchange (no body: the page was rendered, not read); returns the last status. */
+function recordNavigations(flows: FlowContext, page: Page, label: string, result: BrowserLogin): () => number {
+  let n = 0;
+  let last = 0;
+  page.on('response', (response) => {
+    if (!response.request().isNavigationRequest() || response.frame() !== page.mainFrame()) return;
+    const request = response.request();
+    last = response.status();
+    learnSecretsFromUrl(response.url());
+    learnSecretsFromUrl(response.headers().location);
+    const timing = request.timing();
+    result.exchanges.push(
+      flows.record({
+        label: `${label} page ${++n}`,
+        startedAt: new Date(timing.startTime).toISOString(),
+        durationMs: Math.max(0, Math.round(timing.responseStart)),
+        request: { method: request.method(), url: redactUrl(request.url()), headers: {} },
+        response: { status: response.status(), headers: redactHeaders(response.headers()), body: '' },
+      }),
+    );
+  });
+  return () => last;
+}
+
+/**
+ * Which comes first: the redirect, an error on the page, the awaited element, or the timeout. A selector Playwright
+ * cannot parse is no timeout: it is reported as broken.
+ */
+async function first(callback: Callback, errorShown: Locator, target: Locator | undefined, timeoutMs: number): Promise<'redirect' | 'error' | 'element' | 'timeout' | { broken: string }> {
+  const never = new Promise<never>(() => undefined);
+  const visible = (locator: Locator) => locator.waitFor({ state: 'visible', timeout: timeoutMs });
+  return Promise.race([
+    callback.url.then(() => 'redirect' as const),
+    visible(errorShown).then(() => 'error' as const, () => never),
+    target
+      ? visible(target).then(
+          () => 'element' as const,
+          (error: Error) => (error.name === 'TimeoutError' ? ('timeout' as const) : { broken: firstLine(error) }),
+        )
+      : sleep(timeoutMs, 'timeout' as const, { ref: false }),
+  ]);
+}
+
+/** The page as the login left it: its text, and a screenshot with password fields and fields typed a secret into masked. */
+async function screenshot(flows: FlowContext, page: Page, label: string, status: number, steps: LoginStep[]): Promise<Exchange> {
+  const secretFields = steps.filter((s): s is FillStep => 'fill' in s && redact(s.value) !== s.value).map((s) => page.locator(s.fill));
+  const png = await page
+    .screenshot({ fullPage: true, mask: [page.locator('input[type=password]'), ...secretFields], maskColor: '#444' })
+    .then((b) => b.toString('base64'))
+    .catch(() => undefined);
+  const text = await page.locator('body').innerText({ timeout: 1000 }).catch(() => '');
+  return flows.record({
+    label,
+    startedAt: new Date().toISOString(),
+    durationMs: 0,
+    request: { method: 'GET', url: redactUrl(page.url()), headers: {} },
+    response: { status, headers: {}, body: redact(text.slice(0, 4000)) },
+    ...(png && { screenshot: png }),
+  });
+}

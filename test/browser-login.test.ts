@@ -1,0 +1,291 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { medplum } from '../sandbox/emulators/medplum.js';
+import { startSandbox, type Sandbox } from '../sandbox/index.js';
+import { closeBrowser, launchBrowser } from '../src/browser/chromium.js';
+import type { Outcome } from '../src/engine/evaluate.js';
+import { startMinimalProvider } from './fixtures/minimal-provider.js';
+import { CLEAR_CREDENTIAL, cli, JWT, reportArgs, reportFiles, root, runSuite, skipWithoutChromium, tempDir } from './helpers.js';
+
+const needsChromium = skipWithoutChromium();
+
+const AUTH_AREAS = ['authorization-code', 'pkce', 'refresh'];
+
+type Results = Awaited<ReturnType<typeof runSuite>>;
+const inAuthAreas = (results: Results) => results.filter((r) => AUTH_AREAS.some((area) => r.id.startsWith(`${area}.`)));
+
+const USERNAME = "{ fill: '#username', value: '${SANDBOX_USERNAME}' }";
+const PASSWORD = "{ fill: '#password', value: '${SANDBOX_PASSWORD}' }";
+const SUBMIT = "{ click: 'button[type=submit]' }";
+
+/** One authorization (the state-echoed check) by local-browser.yaml with these login steps and timeout instead. */
+async function oneLogin(sandbox: Sandbox, steps: string[], timeout?: number): Promise<Outcome> {
+  const source = await readFile(join(root, 'suites/local-browser.yaml'), 'utf8');
+  const login = source.slice(source.indexOf('      login:\n'), source.indexOf('resources:'));
+  const file = join(await tempDir(), 'local-browser.yaml');
+  await writeFile(file, source.replace(login, `${timeout ? `      timeout: ${timeout}\n` : ''}      login:\n${steps.map((step) => `        - ${step}\n`).join('')}`));
+  const results = await runSuite(file, sandbox, { only: ['authorization-code.state-echoed'] });
+  return results.find((r) => r.id === 'authorization-code.state-echoed')!.outcome;
+}
+
+/** Pixels of the mask colour (#444) in a PNG, counted by decoding it in the browser. */
+async function maskedPixels(png: string): Promise<number> {
+  const page = await (await launchBrowser({ headed: false })).newPage();
+  try {
+    await page.setContent(`<img id="shot" src="data:image/png;base64,${png}">`);
+    return await page.evaluate(`(async () => {
+      const img = document.getElementById('shot');
+      await img.decode();
+      const canvas = Object.assign(document.createElement('canvas'), { width: img.naturalWidth, height: img.naturalHeight });
+      const g = canvas.getContext('2d');
+      g.drawImage(img, 0, 0);
+      const data = g.getImageData(0, 0, canvas.width, canvas.height).data;
+      let n = 0;
+      for (let i = 0; i < data.length; i += 4) if (data[i] === 68 && data[i + 1] === 68 && data[i + 2] === 68) n++;
+      return n;
+    })()`);
+  } finally {
+    await page.close();
+  }
+}
+
+const screenshotOf = (outcome: Outcome) => outcome.exchanges.find((e) => e.screenshot)?.screenshot;
+
+describe('browser logins through the interactive sandbox', () => {
+  let sandbox: Sandbox;
+  beforeEach(needsChromium);
+  afterEach(closeBrowser);
+  beforeAll(async () => {
+    sandbox = await startSandbox({ login: 'interactive' });
+  });
+  afterAll(() => sandbox.close());
+
+  it('signs in, consents, and the authorization-code, PKCE and refresh checks pass; redirect_uri is never requested', async () => {
+    const results = await runSuite('suites/local-browser.yaml', sandbox);
+    const auth = inAuthAreas(results);
+    expect(auth.filter((r) => r.outcome.status === 'pass').length).toBeGreaterThanOrEqual(12);
+    for (const r of results) expect(['pass', 'skipped'], `${r.id}: ${r.outcome.message}`).toContain(r.outcome.status);
+    const paths = sandbox.requests().map((r) => `${r.method} ${r.path}`);
+    expect(paths.some((p) => /^POST \/interaction\/[^/]+\/login$/.test(p))).toBe(true);
+    expect(paths.some((p) => /^POST \/interaction\/[^/]+\/confirm$/.test(p))).toBe(true);
+    expect(paths.filter((p) => p.endsWith('/callback'))).toEqual([]);
+  });
+
+  it('a selector that matches nothing fails the login with the step, the page, and a screenshot with the typed password masked', async () => {
+    const outcome = await oneLogin(sandbox, [USERNAME, PASSWORD, "{ click: '#sign-in' }"], 2);
+    expect(outcome.status).toBe('blocked');
+    expect(outcome.message).toMatch(/^login step 3 \(click #sign-in\): nothing matches #sign-in within 2 s; the browser shows http:\/\/127\.0\.0\.1:\d+\/interaction\/\S+ \(“Sign in · Sandbox”\), masked screenshot in the report$/);
+    const png = screenshotOf(outcome);
+    expect(png).toBeDefined();
+    // The password field (352 × 35 px on the sandbox's page) is covered.
+    expect(await maskedPixels(png!)).toBeGreaterThan(10_000);
+    expect(outcome.exchanges.map((e) => e.label)).toContain('authorize (user) login page');
+  });
+
+  it('a login that never reaches redirect_uri fails after the timeout, naming the page it stopped on', async () => {
+    const outcome = await oneLogin(sandbox, [USERNAME, PASSWORD, SUBMIT], 2);
+    expect(outcome.status).toBe('blocked');
+    expect(outcome.message).toMatch(/^after the login steps the browser did not reach the redirect_uri within 2 s; the browser shows \S+ \(“Authorize · Sandbox”\), masked screenshot in the report$/);
+    expect(screenshotOf(outcome)).toBeDefined();
+  });
+
+  it('a selector that is not CSS is reported as such, not as a timeout', async () => {
+    const outcome = await oneLogin(sandbox, [USERNAME, "{ click: 'button[type=' }"], 2);
+    expect(outcome.status).toBe('blocked');
+    expect(outcome.message).toMatch(/^login step 2 \(click button\[type=\): .+; the browser shows /);
+    expect(outcome.message).not.toContain('nothing matches');
+  });
+
+  it('an optional step whose element never appears is skipped', async () => {
+    const outcome = await oneLogin(sandbox, [USERNAME, PASSWORD, "{ click: '#remember-me', optional: true }", SUBMIT, "{ click: '#allow' }"]);
+    expect(outcome.status, outcome.message).toBe('pass');
+  });
+});
+
+describe('a wrong password', () => {
+  let sandbox: Sandbox;
+  beforeEach(needsChromium);
+  afterEach(closeBrowser);
+  beforeAll(async () => {
+    sandbox = await startSandbox({ login: 'interactive', profile: 'wrong-password' });
+  });
+  afterAll(() => sandbox.close());
+
+  it('stops every login at the sign-in page with its error and a masked screenshot', async () => {
+    const results = await runSuite('suites/local-browser.yaml', sandbox, { only: AUTH_AREAS });
+    // Refusals that come before any login (an authorization without PKCE, a foreign redirect_uri) still pass.
+    const refusedEarly = ['pkce.required', 'authorization-code.redirect-uri-authorize'];
+    expect(results.filter((r) => r.outcome.status === 'pass').map((r) => r.id).sort()).toEqual(refusedEarly.sort());
+    const blocked = results.filter((r) => !refusedEarly.includes(r.id) && r.outcome.status !== 'skipped');
+    expect(blocked.length).toBeGreaterThan(10);
+    for (const { outcome } of blocked) {
+      expect(outcome.status).toBe('blocked');
+      expect(outcome.message).toMatch(/^the login page shows “Invalid username or password\.” after login step 3 \(click button\[type=submit\]\); the browser shows \S+\/login \(“Sign in · Sandbox”\), masked screenshot in the report$/);
+    }
+    expect(await maskedPixels(screenshotOf(blocked[0]!.outcome)!)).toBeGreaterThan(10_000);
+  });
+
+  it('through the CLI: exit 1, the message, and no password, token or code in any report', async () => {
+    const password = `known-password-${Date.now()}`;
+    const { paths, args } = await reportArgs();
+    const run = await cli(['run', '--suite', 'local-browser', '--profile', 'wrong-password', '--no-html', ...args], { env: { SANDBOX_PASSWORD: password } });
+    expect(run.code, run.stderr).toBe(1);
+    expect(run.stdout).toContain('the login page shows “Invalid username or password.” after login step 3');
+    const files = await reportFiles(paths.dir);
+    expect(files.some((f) => f.path.endsWith('.png'))).toBe(true);
+    for (const { path, text } of [...files, { path: 'stdout', text: run.stdout }]) {
+      // The profile types the password with "-wrong" appended: neither form may appear.
+      expect(text.includes(password), path).toBe(false);
+      expect(JWT.test(text), path).toBe(false);
+      expect(CLEAR_CREDENTIAL.exec(text)?.[0], path).toBeUndefined();
+    }
+  });
+});
+
+describe('a successful browser run through the CLI', () => {
+  beforeEach(needsChromium);
+
+  it('exits 0 and leaves no password, token or code in any report', async () => {
+    const password = `known-password-${Date.now()}`;
+    const { paths, args } = await reportArgs();
+    const run = await cli(['run', '--suite', 'local-browser', '--no-html', ...args], { env: { SANDBOX_PASSWORD: password } });
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/^\d+ passed, 0 failed, 0 warnings, 0 known deviations, 0 could not run, \d+ skipped$/m);
+    for (const { path, text } of [...(await reportFiles(paths.dir)), { path: 'stdout', text: run.stdout }]) {
+      expect(text.includes(password), path).toBe(false);
+      expect(JWT.test(text), path).toBe(false);
+      expect(CLEAR_CREDENTIAL.exec(text)?.[0], path).toBeUndefined();
+    }
+  });
+});
+
+describe('without Chromium', () => {
+  it('the logins cannot run, and the message says how to install Chromium', async () => {
+    const run = await cli(['run', '--suite', 'local-browser', '--only', 'authorization-code.state-echoed', '--no-html', ...(await reportArgs()).args], {
+      env: { CONFORMANCE_CHROMIUM: '/nonexistent/chromium' },
+    });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('the browser strategy needs Chromium, and CONFORMANCE_CHROMIUM=/nonexistent/chromium does not exist: install it with `sudo apt-get install -y chromium`');
+  });
+});
+
+describe('the interactive sandbox sign-in page, over plain HTTP', () => {
+  let sandbox: Sandbox;
+  beforeAll(async () => {
+    sandbox = await startSandbox({ login: 'interactive' });
+  });
+  afterAll(() => sandbox.close());
+
+  /** Opens an authorization and its sign-in page; returns the page, its form action and the cookies set so far. */
+  async function signInPage() {
+    const v = sandbox.variables;
+    const auth = new URL(`${v.SANDBOX_ISSUER}/auth`);
+    const params = { response_type: 'code', client_id: v.SANDBOX_AUTH_CLIENT_ID!, redirect_uri: v.SANDBOX_REDIRECT_URI!, scope: 'openid', code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256' };
+    Object.entries(params).forEach(([k, value]) => auth.searchParams.set(k, value));
+    const cookies: string[] = [];
+    const get = async (url: string) => {
+      const res = await fetch(url, { redirect: 'manual', headers: { cookie: cookies.join('; ') } });
+      cookies.push(...res.headers.getSetCookie().map((c) => c.split(';')[0]!));
+      return res;
+    };
+    const interaction = new URL((await get(auth.href)).headers.get('location')!, auth).href;
+    const page = await (await get(interaction)).text();
+    const action = new URL(/action="([^"]+)"/.exec(page)![1]!, interaction).href;
+    const csrf = /name="csrf" value="([^"]+)"/.exec(page)![1]!;
+    const post = (form: Record<string, string>, cookie = cookies.join('; ')) =>
+      fetch(action, { method: 'POST', redirect: 'manual', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form).toString() });
+    return { page, csrf, post, cookies };
+  }
+
+  it('shows a form with a CSRF token, a username and a password field', async () => {
+    const { page } = await signInPage();
+    expect(page).toContain('<input type="hidden" name="csrf"');
+    expect(page).toContain('<input id="username" name="username"');
+    expect(page).toContain('<input id="password" name="password" type="password">');
+  });
+
+  it('refuses a post without the CSRF token, or without the session cookie', async () => {
+    const v = sandbox.variables;
+    const { csrf, post, cookies } = await signInPage();
+    const credentials = { username: v.SANDBOX_USERNAME!, password: v.SANDBOX_PASSWORD! };
+    expect((await post(credentials)).status).toBe(403);
+    expect((await post({ ...credentials, csrf }, cookies.filter((c) => !c.startsWith('sandbox_login=')).join('; '))).status).toBe(403);
+  });
+
+  it('shows an error on a wrong password, and continues to consent on the right one', async () => {
+    const v = sandbox.variables;
+    const { csrf, post } = await signInPage();
+    const wrong = await post({ csrf, username: v.SANDBOX_USERNAME!, password: 'not-it' });
+    expect(wrong.status).toBe(200);
+    const retry = await wrong.text();
+    expect(retry).toContain('<p class="error" role="alert">Invalid username or password.</p>');
+    const again = /name="csrf" value="([^"]+)"/.exec(retry)![1]!;
+    const right = await post({ csrf: again, username: v.SANDBOX_USERNAME!, password: v.SANDBOX_PASSWORD! });
+    expect(right.status).toBe(303);
+    expect(right.headers.get('location')).toMatch(/\/auth\/[^/]+$/);
+  });
+});
+
+describe('the generic suite with OIDC_CODE_STRATEGY=browser and its default login steps', () => {
+  beforeEach(needsChromium);
+  const secret = 'generic-client-secret-value';
+  const oidcEnv = (issuer: string, clients: [string, string], redirectUri: string, username: string, password: string) => ({
+    OIDC_ISSUER: issuer, OIDC_CLIENT_ID: clients[0], OIDC_CLIENT_SECRET: secret, OIDC_AUTH_CLIENT_ID: clients[1], OIDC_AUTH_CLIENT_SECRET: secret,
+    OIDC_REDIRECT_URI: redirectUri, OIDC_CODE_STRATEGY: 'browser', OIDC_USERNAME: username, OIDC_PASSWORD: password,
+  });
+
+  it('signs in on oidc-provider\'s own login and consent pages (another provider than the sandbox)', async () => {
+    const provider = await startMinimalProvider(secret, { pages: true });
+    try {
+      const run = await cli(['run', '--suite', 'generic-oidc', '--only', 'authorization-code', '--no-html', ...(await reportArgs()).args], {
+        env: oidcEnv(provider.issuer, ['plain-client', 'plain-app'], provider.redirectUri, 'someone', 'any-password'),
+      });
+      expect(run.code, run.stdout + run.stderr).toBe(0);
+      expect(run.stdout).toMatch(/^[1-9]\d* passed, 0 failed, 0 warnings, 0 known deviations, 0 could not run, \d+ skipped$/m);
+    } finally {
+      await provider.close();
+    }
+  });
+
+  it('signs in on the interactive sandbox\'s pages', async () => {
+    const sandbox = await startSandbox({ login: 'interactive' });
+    try {
+      const v = sandbox.variables;
+      const run = await cli(['run', '--suite', 'generic-oidc', '--only', 'authorization-code', '--no-html', ...(await reportArgs()).args], {
+        env: {
+          ...oidcEnv(v.SANDBOX_ISSUER!, [v.SANDBOX_CLIENT_ID!, v.SANDBOX_AUTH_CLIENT_ID!], v.SANDBOX_REDIRECT_URI!, v.SANDBOX_USERNAME!, v.SANDBOX_PASSWORD!),
+          OIDC_CLIENT_SECRET: v.SANDBOX_CLIENT_SECRET!,
+          OIDC_AUTH_CLIENT_SECRET: v.SANDBOX_AUTH_CLIENT_SECRET!,
+        },
+      });
+      expect(run.code, run.stdout + run.stderr).toBe(0);
+      expect(run.stdout).toMatch(/^[1-9]\d* passed, 0 failed, 0 warnings, 0 known deviations, 0 could not run, \d+ skipped$/m);
+    } finally {
+      await sandbox.close();
+    }
+  });
+});
+
+describe('medplum-browser: the Medplum App sign-in on the emulator', () => {
+  let emulator: Awaited<ReturnType<typeof medplum.start>>;
+  beforeEach(needsChromium);
+  afterEach(closeBrowser);
+  beforeAll(async () => {
+    emulator = await medplum.start('medplum');
+  });
+  afterAll(() => emulator.close());
+
+  it('goes through email, password and scope pages; nothing fails beyond the declared deviations', async () => {
+    const results = await runSuite('suites/medplum-browser.yaml', emulator);
+    for (const r of results) expect(['pass', 'skipped', 'deviation'], `${r.id}: ${r.outcome.message}`).toContain(r.outcome.status);
+    expect(inAuthAreas(results).filter((r) => r.outcome.status === 'pass').length).toBeGreaterThanOrEqual(8);
+  });
+
+  it('a wrong password stops at the password page with Medplum\'s message', async () => {
+    const results = await runSuite('suites/medplum-browser.yaml', { variables: { ...emulator.variables, MEDPLUM_PASSWORD: 'not-the-password' } }, { only: ['authorization-code.state-echoed'] });
+    const { outcome } = results[0]!;
+    expect(outcome.status).toBe('blocked');
+    expect(outcome.message).toMatch(/^the login page shows “Email or password is invalid” after login step 4 \(click button:has-text\("Sign in"\)\); the browser shows \S+ \(“Sign in - Medplum”\), masked screenshot in the report$/);
+  });
+});

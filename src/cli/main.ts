@@ -71,7 +71,7 @@ const commands: Record<string, Command> = {
       'sandbox-port': 'fixed port P for the embedded sandbox (P+1 for its resource), so its URLs match a baseline',
       'no-html': 'skip the HTML report (results, JUnit and summary are still written)',
       headed: 'show the browser of browser logins (needs a display; slowed down to follow)',
-      'browser-trace': 'write a Playwright trace of each browser login to D (open with `npx playwright show-trace`); traces hold what was typed, in clear: never share them',
+      'browser-trace': 'write a Playwright trace of each browser login to D (open with `npx playwright-core show-trace`); traces hold what was typed, in clear: never share them',
     },
     action: async (v) => (await import('./run.js')).runCommand(v as never),
   },

@@ -4,6 +4,7 @@ import { ConfigError, type Problem } from '../suite/errors.js';
 import { resolveSuite, type LoadedSuite } from '../suite/load.js';
 import { readSuite, type SuiteSource } from '../suite/read.js';
 import { suiteFiles } from '../suite/select.js';
+import { usesBrowser } from '../suite/uses-browser.js';
 
 /** A suite ready to run, and what it runs against when that is embedded. */
 export interface PreparedSuite {
@@ -16,6 +17,8 @@ export interface Prepared {
   suites: PreparedSuite[];
   /** Suites left out of a default run because their required variables are unset, with the names missing. */
   notConfigured: Array<{ name: string; variables: string[] }>;
+  /** Suites left out of a default run because they would log in with a browser against an embedded server. */
+  browserDemos: string[];
   /** Stops the embedded servers started for the run. */
   close(): Promise<void>;
 }
@@ -32,16 +35,25 @@ interface Started {
  * and it runs against the real vendor). Every broken file is reported at once. A default run (no --suite) leaves out
  * suites whose required variables are unset; naming a suite makes those variables an error.
  */
-export async function prepareSuites(options: { suites: string[]; env: Record<string, string | undefined>; profile?: string; sandboxPort?: number }): Promise<Prepared> {
+export async function prepareSuites(options: {
+  suites: string[];
+  env: Record<string, string | undefined>;
+  profile?: string;
+  sandboxPort?: number;
+  /** A default run leaves out browser logins against an embedded server: a demonstration that costs a browser's time. */
+  leaveOutBrowserDemos?: boolean;
+}): Promise<Prepared> {
   const explicit = options.suites.length > 0;
-  const sources = await readAll(suiteFiles(options.suites));
+  const all = await readAll(suiteFiles(options.suites));
+  const isDemo = (source: SuiteSource) => Boolean(!explicit && options.leaveOutBrowserDemos && usesBrowser(source.data) && embeddedServer(source, options.env));
+  const sources = all.filter((source) => !isDemo(source));
   const owner = profileOwner(options.profile);
   const started: Started[] = [];
   const close = () => Promise.all(started.map((s) => s.close())).then(() => undefined);
   try {
     const targets = await Promise.all(
       sources.map(async (source): Promise<{ started?: Started; target?: string; server?: string }> => {
-        const name = source.data.sandbox ? 'sandbox' : source.data.emulator && noRequiredVariableSet(source, options.env) ? source.data.emulator : undefined;
+        const name = embeddedServer(source, options.env);
         if (!name) return {};
         const profile = owner === name ? options.profile : undefined;
         // A fixed port keeps the sandbox's URLs the same from run to run, as a baseline expects of a vendor.
@@ -63,7 +75,7 @@ export async function prepareSuites(options: { suites: string[]; env: Record<str
     if (owner && !targets.some((t) => t.server === owner)) {
       throw new ConfigError({ message: `--profile ${options.profile} belongs to the ${owner === 'sandbox' ? 'embedded sandbox' : `${owner} emulator`}, which no selected suite runs against`, fix: `add --suite ${owner === 'sandbox' ? 'local' : `(the suite with emulator: ${owner})`}, or drop --profile` });
     }
-    const prepared: Prepared = { suites: [], notConfigured: [], close };
+    const prepared: Prepared = { suites: [], notConfigured: [], browserDemos: all.filter(isDemo).map((source) => source.name), close };
     const problems: Problem[] = [];
     sources.forEach((source, i) => {
       const { started: server, target } = targets[i]!;
@@ -82,6 +94,12 @@ export async function prepareSuites(options: { suites: string[]; env: Record<str
     await close();
     throw error;
   }
+}
+
+/** The embedded server a suite runs against ("sandbox" or an emulator's name), if it runs against one. */
+function embeddedServer(source: SuiteSource, env: Record<string, string | undefined>): string | undefined {
+  if (source.data.sandbox) return 'sandbox';
+  return source.data.emulator && noRequiredVariableSet(source, env) ? source.data.emulator : undefined;
 }
 
 /** Which embedded server a --profile belongs to: "sandbox", an emulator's name, or none. */

@@ -13,7 +13,6 @@ import { writeJunit } from '../report/junit.js';
 import type { CheckResult } from '../report/results.js';
 import { consoleSummary, writeSummary } from '../report/summary.js';
 import { ConfigError } from '../suite/errors.js';
-import { usesBrowser } from '../suite/uses-browser.js';
 import { loadEnv } from './env.js';
 import { prepareSuites } from './prepare.js';
 
@@ -79,18 +78,15 @@ export async function runCommand(options: RunOptions): Promise<number> {
   if (sandboxPort !== undefined && (!Number.isInteger(sandboxPort) || sandboxPort < 1 || sandboxPort > 65534)) {
     throw new ConfigError({ message: `--sandbox-port ${options['sandbox-port']} is not a port number`, fix: 'a free port P (the resource takes P+1)' });
   }
-  const prepared = await prepareSuites({ suites: options.suite ?? [], env, profile: options.profile, sandboxPort });
-  // Browser logins against an embedded server are a demonstration that costs a browser's time: run when named.
-  const browserDemos = options.suite?.length ? [] : prepared.suites.filter((p) => p.target && usesBrowser(p.suite));
-  const selected = prepared.suites.filter((p) => !browserDemos.includes(p));
-  const suites = selected.map((p) => p.suite);
+  const prepared = await prepareSuites({ suites: options.suite ?? [], env, profile: options.profile, sandboxPort, leaveOutBrowserDemos: true });
+  const suites = prepared.suites.map((p) => p.suite);
   try {
     for (const s of prepared.notConfigured) console.log(`${s.name}: not configured, skipped (set ${s.variables.join(', ')}; see .env.example)`);
-    for (const { suite } of browserDemos) console.log(`${suite.name}: logs in with a browser, run it with --suite ${suite.name}`);
+    for (const name of prepared.browserDemos) console.log(`${name}: logs in with a browser, run it with --suite ${name}`);
     if (suites.length === 0) {
       throw new ConfigError({ message: 'no suite to run', fix: 'set the variables of a suite (see .env.example) or pass --suite NAME' });
     }
-    console.log(`Running ${selected.map(({ suite, target }) => (target ? `${suite.name} (${target})` : suite.name)).join(', ')}${shard ? `, shard ${shard.index}/${shard.count}` : ''}`);
+    console.log(`Running ${prepared.suites.map(({ suite, target }) => (target ? `${suite.name} (${target})` : suite.name)).join(', ')}${shard ? `, shard ${shard.index}/${shard.count}` : ''}`);
 
     // Allure never empties its results directory: stale results would mix into this run's report.
     await rm(options['results-dir'], { recursive: true, force: true });

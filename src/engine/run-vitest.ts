@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import AllureReporter from 'allure-vitest/reporter';
 import type { Reporter, TestModule } from 'vitest/node';
@@ -60,6 +62,9 @@ export async function runWithVitest(plan: Plan, resultsDir: string): Promise<Vit
       // Flows carry their own per-request timeouts; a check waits for its flow however long the chain is.
       testTimeout: 0,
       hookTimeout: 0,
+      // The worker's transformed sources, kept between runs: a run starts ~0.2 s sooner (bench: start to first
+      // request). Per user under the system's temp directory, which is writable however the tool was installed.
+      experimental: { fsModuleCache: true, fsModuleCachePath: join(tmpdir(), `oauth-conformance-vitest-${process.getuid?.() ?? 'user'}`) },
     },
     { logLevel: 'silent' },
   );

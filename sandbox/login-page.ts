@@ -3,6 +3,7 @@ import { text } from 'node:stream/consumers';
 import type Provider from 'oidc-provider';
 import type { Middleware } from 'oidc-provider';
 import { grantRequested, INTERACTION_PATH, type Approval } from './auto-approval.js';
+import { escapeHtml } from './html.js';
 
 export interface Account {
   username: string;
@@ -71,8 +72,6 @@ function same(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-const escape = (value: string) => value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-
 function page(title: string, body: string): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${title} · Sandbox</title>
@@ -84,7 +83,7 @@ label{display:block;margin:.8rem 0 .2rem}input{width:100%;box-sizing:border-box;
 function signIn(uid: string, client: string, csrf: string, error?: string): string {
   return page(
     'Sign in',
-    `<h1>Sign in</h1><p>to continue to <b>${escape(client)}</b></p>${error ? `<p class="error" role="alert">${escape(error)}</p>` : ''}
+    `<h1>Sign in</h1><p>to continue to <b>${escapeHtml(client)}</b></p>${error ? `<p class="error" role="alert">${escapeHtml(error)}</p>` : ''}
 <form method="post" action="${INTERACTION_PATH}${uid}/login" autocomplete="off">
 <input type="hidden" name="csrf" value="${csrf}">
 <label for="username">Username</label><input id="username" name="username" autofocus>
@@ -94,10 +93,10 @@ function signIn(uid: string, client: string, csrf: string, error?: string): stri
 }
 
 function consent(uid: string, client: string, scope: string, csrf: string): string {
-  const items = scope.split(' ').filter(Boolean).map((s) => `<li>${escape(s)}</li>`).join('');
+  const items = scope.split(' ').filter(Boolean).map((s) => `<li>${escapeHtml(s)}</li>`).join('');
   return page(
     'Authorize',
-    `<h1>Authorize ${escape(client)}</h1><p>${escape(client)} asks for:</p><ul>${items}</ul>
+    `<h1>Authorize ${escapeHtml(client)}</h1><p>${escapeHtml(client)} asks for:</p><ul>${items}</ul>
 <form method="post" action="${INTERACTION_PATH}${uid}/confirm">
 <input type="hidden" name="csrf" value="${csrf}">
 <button type="submit" name="decision" value="allow" id="allow">Allow</button>

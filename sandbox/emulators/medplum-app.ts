@@ -1,3 +1,4 @@
+import { escapeHtml } from '../html.js';
 import type { MedplumFacts } from './medplum.js';
 import type { Logins } from './medplum-logins.js';
 import { signIn } from './medplum-oauth.js';
@@ -47,8 +48,6 @@ export function appHost(facts: MedplumFacts, tenant: Tenant, logins: Logins): Ha
   };
 }
 
-const escape = (value: string) => value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-
 function page(title: string, body: string): Reply {
   return {
     status: 200,
@@ -60,20 +59,20 @@ label{display:block;margin:1rem 0 .3rem}input[type=email],input[type=password]{w
   };
 }
 
-const alert = (message?: string) => (message ? `<div role="alert">${escape(message)}</div>` : '');
+const alert = (message?: string) => (message ? `<div role="alert">${escapeHtml(message)}</div>` : '');
 
 function emailForm(action: string, error?: string): string {
-  return `${alert(error)}<form method="post" action="${escape(action)}"><label for="email">Email *</label>
+  return `${alert(error)}<form method="post" action="${escapeHtml(action)}"><label for="email">Email *</label>
 <input id="email" name="email" type="email" placeholder="name@domain.com" required autofocus><button type="submit">Next</button></form>`;
 }
 
 function passwordForm(action: string, email: string, error?: string): string {
-  return `${alert(error)}<form method="post" action="${escape(action)}"><input type="hidden" name="email" value="${escape(email)}">
+  return `${alert(error)}<form method="post" action="${escapeHtml(action)}"><input type="hidden" name="email" value="${escapeHtml(email)}">
 <label for="password">Password *</label><input id="password" name="password" type="password" autocomplete="off" required autofocus>
 <label><input type="checkbox" id="remember" name="remember"> Remember me</label><button type="submit">Sign in</button></form>`;
 }
 
 function scopeForm(action: string, login: string, scope: string): string {
-  const boxes = scope.split(' ').filter(Boolean).map((s) => `<label><input type="checkbox" id="${escape(s)}" name="${escape(s)}" checked> ${escape(s)}</label>`).join('');
-  return `<h2>Choose scope</h2><form method="post" action="${escape(action)}"><input type="hidden" name="login" value="${escape(login)}">${boxes}<button type="submit">Set scope</button></form>`;
+  const boxes = scope.split(' ').filter(Boolean).map((s) => `<label><input type="checkbox" id="${escapeHtml(s)}" name="${escapeHtml(s)}" checked> ${escapeHtml(s)}</label>`).join('');
+  return `<h2>Choose scope</h2><form method="post" action="${escapeHtml(action)}"><input type="hidden" name="login" value="${escapeHtml(login)}">${boxes}<button type="submit">Set scope</button></form>`;
 }

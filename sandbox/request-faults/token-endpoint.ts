@@ -1,3 +1,4 @@
+import { escapeHtml } from '../html.js';
 import { TOKEN, jsonOf, tokenParams, withForm, withJson, type FrontRequest, type FrontResponse, type Stage } from './messages.js';
 
 /** Fault steps in how the token endpoint reads a request and words its refusals, whatever the grant. */
@@ -95,8 +96,4 @@ function rewriteRefusal(
   const page = `<!DOCTYPE html>\n<html><head><title>${escapeHtml(error)}</title></head>`
     + `<body><h1>${escapeHtml(error)}</h1><p>${escapeHtml(String(rewritten.error_description ?? ''))}</p></body></html>\n`;
   return { status, headers: { ...headers, 'content-type': 'text/html; charset=utf-8' }, body: Buffer.from(page) };
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 }

@@ -60,18 +60,19 @@ async function startToFirstRequest(): Promise<number> {
   const sandbox = await startSandbox();
   const v = sandbox.variables;
   const started = Date.now();
-  const child = spawn(process.execPath, [`${root}bin/conformance.js`, 'run', '--suite', 'generic-oidc', '--no-html', '--results-dir', '/tmp/conformance-bench/allure-results', '--junit', '/tmp/conformance-bench/junit.xml', '--summary', '/tmp/conformance-bench/summary.md'], {
-    env: { ...process.env, OIDC_ISSUER: v.SANDBOX_ISSUER, OIDC_CLIENT_ID: v.SANDBOX_CLIENT_ID, OIDC_CLIENT_SECRET: v.SANDBOX_CLIENT_SECRET },
-    stdio: 'ignore',
+  await cliRun(['run', '--suite', 'generic-oidc', '--no-html', '--results-dir', '/tmp/conformance-bench/allure-results', '--junit', '/tmp/conformance-bench/junit.xml', '--summary', '/tmp/conformance-bench/summary.md'], {
+    OIDC_ISSUER: v.SANDBOX_ISSUER!,
+    OIDC_CLIENT_ID: v.SANDBOX_CLIENT_ID!,
+    OIDC_CLIENT_SECRET: v.SANDBOX_CLIENT_SECRET!,
   });
-  await new Promise((resolve) => child.on('close', resolve));
   const first = sandbox.requests()[0]?.at ?? Number.NaN;
   await sandbox.close();
   return first - started;
 }
 
-function cliRun(args: string[]): Promise<unknown> {
-  return new Promise((resolve) => spawn(process.execPath, [`${root}bin/conformance.js`, ...args], { stdio: 'ignore', cwd: '/tmp' }).on('close', resolve));
+/** The CLI in a child process, outside the project (no .env of the user's), until it exits. */
+function cliRun(args: string[], env: Record<string, string> = {}): Promise<unknown> {
+  return new Promise((resolve) => spawn(process.execPath, [`${root}bin/conformance.js`, ...args], { stdio: 'ignore', cwd: '/tmp', env: { ...process.env, ...env } }).on('close', resolve));
 }
 
 /** Copies each Allure result `times` times as other vendors' (`vendor-2`…), sharing the attachments. */

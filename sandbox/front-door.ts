@@ -10,7 +10,7 @@ import {
   ignoreRefreshRevocation,
   refreshAsTokenOwner,
   refuseRefresh,
-  trimRefreshScope,
+  widenRefreshScope,
 } from './request-faults/refresh-tokens.js';
 import { acceptGetOnToken, acceptJsonTokenBody, acceptQueryCredentials, dedupeTokenParameters, rewriteTokenRefusal, type TokenRefusal } from './request-faults/token-endpoint.js';
 
@@ -47,7 +47,7 @@ export type RequestFault =
   /** A refresh token that was rotated keeps working: it stands for its newest successor. */
   | { kind: 'honour-rotated-refresh-tokens' }
   /** Refresh requests are served with the requested scopes the refresh token lacks left out. */
-  | { kind: 'trim-refresh-scope' }
+  | { kind: 'widen-refresh-scope' }
   /** Refresh responses to a request with a scope claim the refresh token's whole scope. */
   | { kind: 'claim-refresh-token-scope' }
   /** A refresh token works for any authenticated client: the request is served as its owner's. */
@@ -162,8 +162,8 @@ function stage(fault: RequestFault, clients: readonly ClientMetadata[]): Stage {
       return refuseRefresh();
     case 'honour-rotated-refresh-tokens':
       return honourRotatedRefreshTokens();
-    case 'trim-refresh-scope':
-      return trimRefreshScope();
+    case 'widen-refresh-scope':
+      return widenRefreshScope();
     case 'claim-refresh-token-scope':
       return claimRefreshTokenScope();
     case 'refresh-as-token-owner':

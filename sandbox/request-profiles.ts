@@ -68,7 +68,7 @@ export const requestProfiles: FaultProfile[] = [
   {
     name: 'errors-as-html',
     description: 'Token endpoint errors keep their status and challenge but come as an HTML page.',
-    breaks: ['error-response.json'],
+    breaks: ['error-response.json', 'error-response.invalid-client-basic', 'error-response.invalid-client-post', 'error-response.unsupported-grant-type', 'error-response.missing-parameter'],
     faults: [],
     requestFaults: [{ kind: 'rewrite-token-refusal', refusals: 'every', html: true }],
   },
@@ -169,10 +169,10 @@ export const requestProfiles: FaultProfile[] = [
   },
   {
     name: 'refresh-scope-widened',
-    description: 'A refresh asking for scopes beyond the grant is served, without them, instead of refused.',
+    description: 'A refresh asking for scopes beyond the grant is answered as granting them.',
     breaks: ['refresh.wider-scope-refused'],
     faults: [],
-    requestFaults: [{ kind: 'trim-refresh-scope' }],
+    requestFaults: [{ kind: 'widen-refresh-scope' }],
   },
   {
     name: 'refresh-scope-not-narrowed',

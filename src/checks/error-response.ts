@@ -1,11 +1,11 @@
 import { Blocked } from '../flows/blocked.js';
 import type { SuiteFlows } from '../flows/suite-flows.js';
 import { tokenEndpointProbe, type TokenEndpointProbe } from '../flows/token-endpoint-probes.js';
-import { describeExchange, isObject, jsonOf, type Exchange } from '../http/exchange.js';
+import { describeExchange, errorCodeOf, isObject, jsonOf, type Exchange } from '../http/exchange.js';
 import { defineCheck } from './check.js';
 import { rfc } from './spec.js';
-import { fail, pass, show, type Verdict } from './types.js';
-import { isJsonMediaType } from './verdicts.js';
+import { couldNotRun, fail, pass, show, type Verdict } from './types.js';
+import { isJsonMediaType, refusedForAnotherReason } from './verdicts.js';
 
 /**
  * Token endpoint errors (RFC 6749 §5.2) and requests it must refuse (§2.3.1, §3.1, §3.2). Every probe sends a
@@ -27,28 +27,42 @@ interface ProbeEvidence {
   exchange: Exchange;
 }
 
+/** A probe's answer; a 5xx, a 429 that outlasted the retries, or no answer at all leaves nothing to judge. */
 function probe(name: TokenEndpointProbe) {
   return async (flows: SuiteFlows): Promise<ProbeEvidence> => {
     const { exchange } = await tokenEndpointProbe(flows, name);
-    if (!exchange.response) throw new Blocked(`the token endpoint did not answer: ${exchange.error}`, [exchange]);
+    const status = exchange.response?.status;
+    if (status === undefined || status >= 500 || status === 429) throw new Blocked(`the token endpoint did not judge the probe: ${describeExchange(exchange)}`, [exchange]);
     return { exchanges: [exchange], exchange };
   };
 }
 
-/** The probe's error code; a body that is not a JSON error leaves nothing to judge (error-response.json says so). */
-function errorCodeOf(name: TokenEndpointProbe) {
-  return async (flows: SuiteFlows): Promise<ProbeEvidence & { error: unknown }> => {
+/**
+ * A probe that expects a refusal of the request proves its rule only when the same client, authenticated right, is
+ * accepted: otherwise every probe is refused as invalid_client whatever the rule, and would pass for that.
+ */
+function controlled(name: TokenEndpointProbe) {
+  return async (flows: SuiteFlows): Promise<ProbeEvidence> => {
+    const { exchange: control } = await tokenEndpointProbe(flows, 'control');
+    const other = refusedForAnotherReason(control);
+    if (other) throw new Blocked(`the control request (the probe's client, authenticated right) failed, so a refusal would prove nothing: ${other}`, [control]);
     const evidence = await probe(name)(flows);
-    const body = jsonOf(evidence.exchange);
-    if (!body.ok || !isObject(body.value)) throw new Blocked(`the error response is not JSON (see error-response.json): ${describeExchange(evidence.exchange)}`, evidence.exchanges);
-    return { ...evidence, error: body.value.error };
+    return { exchanges: [control, ...evidence.exchanges], exchange: evidence.exchange };
+  };
+}
+
+/** The probe's answer and its error code, `undefined` when the body is not a JSON object (which breaks §5.2). */
+function errorAnswer(evidence: (flows: SuiteFlows) => Promise<ProbeEvidence>) {
+  return async (flows: SuiteFlows): Promise<ProbeEvidence & { error: unknown }> => {
+    const gathered = await evidence(flows);
+    return { ...gathered, error: errorCodeOf(gathered.exchange) };
   };
 }
 
 async function errorProbes(flows: SuiteFlows): Promise<{ exchanges: Exchange[]; answered: Array<[TokenEndpointProbe, Exchange]> }> {
   const results = await Promise.all(ERROR_PROBES.map(async (name) => [name, (await tokenEndpointProbe(flows, name)).exchange] as [TokenEndpointProbe, Exchange]));
-  // A probe that got a token is judged by its own refusal check, not as an error response.
-  const answered = results.filter(([, e]) => e.response && !issuedToken(e));
+  // A probe that got a token is judged by its own refusal check, not as an error response; a 5xx or 429 is not one either.
+  const answered = results.filter(([, e]) => e.response && e.response.status < 500 && e.response.status !== 429 && !issuedToken(e));
   if (answered.length === 0) throw new Blocked('the token endpoint answered none of the error probes', results.map(([, e]) => e));
   return { exchanges: answered.map(([, e]) => e), answered };
 }
@@ -60,20 +74,30 @@ function issuedToken(exchange: Exchange): boolean {
 
 const section52 = { area: 'error-response', level: 'MUST', scope: 'suite', spec: rfc(6749, '5.2') } as const;
 
+/** What an error response said, for messages: its status and error code, or that its body is not a JSON error. */
+function errorSaid(exchange: Exchange, error: unknown): string {
+  const body = jsonOf(exchange);
+  return body.ok && isObject(body.value) ? `${exchange.response?.status} error ${show(error)}` : `${exchange.response?.status}, ${body.ok ? 'a JSON body that is not an object' : body.reason}`;
+}
+
+/** The error code the rule names; invalid_client for a request whose client authenticated right means the server judged the client, not the request. */
 function errorCode(expected: string, rule: string) {
-  return ({ exchange, error }: ProbeEvidence & { error: unknown }): Verdict =>
-    error === expected ? pass(`${exchange.response?.status} error ${show(error)}`) : fail(rule, `error "${expected}"`, `${exchange.response?.status} error ${show(error)}`);
+  return ({ exchange, error }: ProbeEvidence & { error: unknown }): Verdict => {
+    if (error === expected) return pass(errorSaid(exchange, error));
+    if (error === 'invalid_client') return couldNotRun(`the probe was refused as invalid_client although its control was accepted: ${describeExchange(exchange)}`);
+    return fail(rule, `error "${expected}"`, errorSaid(exchange, error));
+  };
 }
 
 export const invalidClientBasic = defineCheck({
   id: 'error-response.invalid-client-basic',
   title: 'a wrong secret sent with Basic gets 401, WWW-Authenticate and invalid_client',
   ...section52,
-  gather: errorCodeOf('wrong-secret-basic'),
+  gather: errorAnswer(probe('wrong-secret-basic')),
   judge: ({ exchange, error }) => {
     const status = exchange.response?.status;
     const challenge = exchange.response?.headers['www-authenticate'];
-    const actual = `${status}, ${challenge ? `WWW-Authenticate: ${challenge}` : 'no WWW-Authenticate'}, error ${show(error)}`;
+    const actual = `${errorSaid(exchange, error)}, ${challenge ? `WWW-Authenticate: ${challenge}` : 'no WWW-Authenticate'}`;
     return status === 401 && challenge !== undefined && error === 'invalid_client'
       ? pass(actual)
       : fail('a client that authenticated with the Authorization header and failed MUST get 401 with WWW-Authenticate, error invalid_client (RFC 6749 §5.2)', '401, WWW-Authenticate: Basic …, error "invalid_client"', actual);
@@ -84,7 +108,7 @@ export const invalidClientPost = defineCheck({
   id: 'error-response.invalid-client-post',
   title: 'a wrong client_secret in the body gets invalid_client',
   ...section52,
-  gather: errorCodeOf('wrong-secret-post'),
+  gather: errorAnswer(probe('wrong-secret-post')),
   judge: errorCode('invalid_client', 'failed client authentication is answered with error invalid_client (RFC 6749 §5.2)'),
 });
 
@@ -92,7 +116,7 @@ export const unsupportedGrantType = defineCheck({
   id: 'error-response.unsupported-grant-type',
   title: 'an unknown grant_type gets unsupported_grant_type',
   ...section52,
-  gather: errorCodeOf('unknown-grant-type'),
+  gather: errorAnswer(controlled('unknown-grant-type')),
   judge: errorCode('unsupported_grant_type', 'a grant type the server does not support is answered with error unsupported_grant_type (RFC 6749 §5.2)'),
 });
 
@@ -100,7 +124,7 @@ export const missingParameter = defineCheck({
   id: 'error-response.missing-parameter',
   title: 'a request without grant_type gets invalid_request',
   ...section52,
-  gather: errorCodeOf('missing-grant-type'),
+  gather: errorAnswer(controlled('missing-grant-type')),
   judge: errorCode('invalid_request', 'a request missing a required parameter is answered with error invalid_request (RFC 6749 §5.2)'),
 });
 
@@ -163,7 +187,7 @@ export const getRefused = defineCheck({
   level: 'SHOULD',
   scope: 'suite',
   spec: rfc(6749, '3.2'),
-  gather: probe('get'),
+  gather: controlled('get'),
   judge: refused('the token endpoint is used with POST; a GET puts credentials and grants into URLs and logs (RFC 6749 §3.2)', 'no token for a GET'),
 });
 
@@ -174,7 +198,7 @@ export const duplicateParameter = defineCheck({
   level: 'MUST',
   scope: 'suite',
   spec: rfc(6749, '3.1'),
-  gather: probe('duplicate-parameter'),
+  gather: controlled('duplicate-parameter'),
   judge: refused('request parameters MUST NOT be included more than once; such a request is invalid_request (RFC 6749 §3.1, §5.2)', 'refused'),
 });
 
@@ -185,7 +209,7 @@ export const formBodyRequired = defineCheck({
   level: 'SHOULD',
   scope: 'suite',
   spec: rfc(6749, '4.4.2'),
-  gather: probe('json-body'),
+  gather: controlled('json-body'),
   judge: refused('token requests are application/x-www-form-urlencoded (RFC 6749 §3.2, §4.4.2); accepting other bodies invites clients that break elsewhere', 'refused'),
 });
 
@@ -196,6 +220,6 @@ export const queryCredentials = defineCheck({
   level: 'MUST',
   scope: 'suite',
   spec: rfc(6749, '2.3.1'),
-  gather: probe('credentials-in-query'),
+  gather: controlled('credentials-in-query'),
   judge: refused('client credentials can only be transmitted in the request body and MUST NOT be included in the request URI (RFC 6749 §2.3.1)', 'refused'),
 });

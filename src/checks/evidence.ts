@@ -1,7 +1,7 @@
 import { Blocked, NotApplicable } from '../flows/blocked.js';
 import { accessTokenHash, claimsOf, decodeAndVerify, looksLikeJwt, type DecodedJwt } from '../flows/jwt.js';
 import type { ResourceProbe, SuiteFlows } from '../flows/suite-flows.js';
-import { jsonOf, type Exchange } from '../http/exchange.js';
+import { describeExchange, jsonOf, type Exchange } from '../http/exchange.js';
 import type { Resource } from '../suite/suite.types.js';
 
 /** Evidence gatherers shared by checks: each names the exchanges a judge reads and what it needs from the suite. */
@@ -45,11 +45,12 @@ export async function jwks(flows: SuiteFlows): Promise<ExchangeEvidence & { docu
 }
 
 /** The token endpoint's answer to a grant, whatever its status. */
-export async function tokenExchange(flows: SuiteFlows, grant: string): Promise<ExchangeEvidence & { grant: string }> {
+export async function tokenExchange(flows: SuiteFlows, grant: string): Promise<ExchangeEvidence & { grant: string; credential: string }> {
   const result = await flows.token(grant);
   const { exchange } = result.token;
   if (!exchange.response) throw new Blocked(`token request failed: ${exchange.error}`, result.exchanges);
-  return { exchanges: result.exchanges, exchange, grant };
+  const client = flows.grant(grant).client;
+  return { exchanges: result.exchanges, exchange, grant, credential: flows.suite.secretVariables[client] ?? `client ${client}'s secret` };
 }
 
 /** The token endpoint's answer when it issued a token: judges of a success response need nothing less. */
@@ -71,14 +72,16 @@ export function resourceProbe(probe: ResourceProbe) {
   return async (flows: SuiteFlows, name: string): Promise<ResourceEvidence> => {
     const resource = flows.suite.resources?.find((r) => r.name === name);
     if (!resource) throw new Blocked(`unknown resource ${name}`);
-    if (probe === 'lowercase' || probe === 'insufficient') {
-      // These vary one thing about a request the resource accepts; if it accepts none, they cannot judge.
+    if (probe !== 'none' && probe !== 'bearer') {
+      // These vary one thing about a request the resource accepts: the valid token is their control, and if the
+      // resource accepts not even that, a refusal proves nothing.
       const { exchange } = await flows.resource(resource, 'bearer');
       const status = exchange.response?.status ?? 0;
       if (status < 200 || status >= 300) throw new Blocked(`the resource refuses the grant's token even as "Bearer" (see resource-access.bearer-accepted)`, [exchange]);
     }
     const { exchange } = await flows.resource(resource, probe);
-    if (!exchange.response) throw new Blocked(`resource request failed: ${exchange.error}`, [exchange]);
+    const status = exchange.response?.status;
+    if (status === undefined || status >= 500 || status === 429) throw new Blocked(`the resource did not judge the request: ${describeExchange(exchange)}`, [exchange]);
     if (probe === 'none' || !resource.grant) return { exchanges: [exchange], exchange, resource };
     const token = await flows.token(resource.grant);
     return { exchanges: [token.token.exchange, exchange], exchange, resource, grantedScope: grantedScope(token.token.response?.body) };

@@ -1,5 +1,5 @@
 import { Blocked, NotApplicable } from '../flows/blocked.js';
-import { mainRefresh, refreshAfterRevocation, refreshByOtherClient, refreshReplay, refreshScope, withoutRefreshScope } from '../flows/refresh-probes.js';
+import { grantedScope, mainRefresh, refreshAfterRevocation, refreshByOtherClient, refreshReplay, refreshScope, scopesFor, withoutRefreshScope } from '../flows/refresh-probes.js';
 import type { SuiteFlows } from '../flows/suite-flows.js';
 import { defineCheck } from './check.js';
 import { rfc } from './spec.js';
@@ -61,15 +61,26 @@ export const replayRefused = defineCheck({
 
 export const widerScopeRefused = defineCheck({
   id: 'refresh.wider-scope-refused',
-  title: 'a refresh asking for scope beyond the grant is refused',
+  title: 'a refresh asking for scope beyond the grant gets no wider scope',
   ...refreshCheck,
   spec: rfc(6749, '6'),
   gather: async (flows: SuiteFlows, grant: string) => {
-    const { requested, refreshed } = await refreshScope(flows, grant, 'wider');
-    return { exchanges: [refreshed.token.exchange], requested, refreshed };
+    const { requested, original, refreshed } = await refreshScope(flows, grant, 'wider');
+    const asked = scopesFor(flows, grant).granted.join(' ');
+    return { exchanges: [refreshed.token.exchange], requested, refreshed, original: grantedScope(original, asked), granted: refreshed.accessToken ? grantedScope(refreshed, requested) : [] };
   },
-  judge: ({ requested, refreshed }) =>
-    refusedVerdict(refreshed, 'the requested scope MUST NOT include any scope not originally granted (RFC 6749 §6); expected invalid_scope', `refused for scope "${requested}"`),
+  judge: ({ requested, refreshed, original, granted }) => {
+    // The server may refuse (invalid_scope) or ignore what it will not grant (RFC 6749 §3.3); only a wider grant breaks §6.
+    if (!refreshed.accessToken) return refusedVerdict(refreshed, 'the requested scope MUST NOT include any scope not originally granted (RFC 6749 §6)', `refused for scope "${requested}"`);
+    const beyond = granted.filter((s) => !original.includes(s));
+    return beyond.length === 0
+      ? pass(`refreshed with scope "${granted.join(' ')}", within the original grant "${original.join(' ')}"`)
+      : fail(
+          'a refresh MUST NOT grant scope not originally granted (RFC 6749 §6); a response without scope grants the scope requested (§5.1)',
+          `refused, or scope within "${original.join(' ')}"`,
+          `granted "${granted.join(' ')}" (beyond the grant: ${beyond.join(' ')})`,
+        );
+  },
 });
 
 export const narrowerScope = defineCheck({
@@ -101,7 +112,7 @@ export const boundToClient = defineCheck({
     return { exchanges: [refreshed.token.exchange], client, refreshed };
   },
   judge: ({ client, refreshed }) =>
-    refusedVerdict(refreshed, 'the server MUST verify that the refresh token was issued to the authenticated client (RFC 6749 §6)', `refused for client ${client}`),
+    refusedVerdict(refreshed, 'the server MUST verify that the refresh token was issued to the authenticated client (RFC 6749 §6)', `refused for client ${client}`, true),
 });
 
 export const requiresScope = defineCheck({

@@ -1,10 +1,10 @@
-import { isObject, jsonOf } from '../http/exchange.js';
+import { describeExchange, errorCodeOf, isObject, jsonOf } from '../http/exchange.js';
 import { defineCheck } from './check.js';
 import { NotApplicable } from '../flows/blocked.js';
 import { idToken, idTokenPresence, jwtAccessToken, tokenExchange, tokenIssued, tokenScope } from './evidence.js';
 import { rfc } from './spec.js';
-import { fail, pass, show } from './types.js';
-import { headerVerdict, isJsonMediaType, schemaVerdict } from './verdicts.js';
+import { couldNotRun, fail, pass, show } from './types.js';
+import { headerVerdict, isJsonMediaType, refusedForAnotherReason, schemaVerdict } from './verdicts.js';
 
 export const schema = defineCheck({
   id: 'token-response.schema',
@@ -14,9 +14,13 @@ export const schema = defineCheck({
   spec: rfc(6749, '5.1'),
   scope: 'grant',
   gather: tokenExchange,
-  judge: ({ exchange }) => {
+  judge: ({ exchange, credential }) => {
     const status = exchange.response?.status;
     const body = jsonOf(exchange);
+    // The configured credentials themselves refused: said first in the console, and nothing else is judged on them.
+    if (errorCodeOf(exchange) === 'invalid_client') return couldNotRun(`${credential} is refused: invalid_client (${describeExchange(exchange)})`);
+    const other = refusedForAnotherReason(exchange);
+    if (other) return couldNotRun(`the grant's token request failed: ${other}`);
     if (status !== 200) {
       return fail('the token request was refused; a successful token response is 200 OK (RFC 6749 §5.1)', '200 OK with a token', `${status} ${exchange.response?.body.slice(0, 200)}`);
     }

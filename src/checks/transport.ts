@@ -2,7 +2,7 @@ import { handshake } from '../flows/tls.js';
 import { defineCheck } from './check.js';
 import { urlMembers } from './discovery.js';
 import { metadata } from './evidence.js';
-import { pass, fail } from './types.js';
+import { couldNotRun, fail, pass } from './types.js';
 
 /** RFC 9325 (BCP 195): TLS 1.2 or newer, and a certificate chain a client trusts. */
 const MODERN = new Set(['TLSv1.2', 'TLSv1.3']);
@@ -29,10 +29,14 @@ export const tls = defineCheck({
     return { exchanges, handshakes, observed: { handshakes } };
   },
   judge: ({ handshakes }) => {
-    const bad = handshakes.filter((h) => !h.authorized || !MODERN.has(h.protocol ?? ''));
     if (handshakes.length === 0) return pass('no https endpoints (plain http is allowed on loopback only, see discovery.endpoints-https)');
+    const reached = handshakes.filter((h) => !h.unreachable);
+    const unreachable = handshakes.filter((h) => h.unreachable).map((h) => `${new URL(h.url).host}: ${h.error}`);
+    if (reached.length === 0) return couldNotRun(`no https endpoint could be reached: ${unreachable.join('; ')}`);
+    const bad = reached.filter((h) => !h.authorized || !MODERN.has(h.protocol ?? ''));
+    const untried = unreachable.length > 0 ? ` (not reached: ${unreachable.join('; ')})` : '';
     return bad.length === 0
-      ? pass(handshakes.map((h) => `${new URL(h.url).host} ${h.protocol}`).join(', '))
+      ? pass(reached.map((h) => `${new URL(h.url).host} ${h.protocol}`).join(', ') + untried)
       : fail('TLS 1.2 or newer with a certificate chain the client can verify (RFC 9325 §3.1.1, §7.2; RFC 6749 §1.6)', 'TLS 1.2+ and a trusted chain', bad.map((h) => `${new URL(h.url).host}: ${h.error ?? h.protocol}`).join('; '));
   },
 });

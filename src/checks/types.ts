@@ -16,9 +16,11 @@ export interface SpecRef {
 /** MUST violations fail the run; SHOULD violations are warnings. */
 export type Level = 'MUST' | 'SHOULD';
 
+/** `blocked`: the answer came for another reason than the rule (a refused client, a 5xx, a 429), so it proves nothing. */
 export type Verdict =
   | { status: 'pass'; message: string }
-  | { status: 'fail'; message: string; expected: string; actual: string };
+  | { status: 'fail'; message: string; expected: string; actual: string }
+  | { status: 'blocked'; message: string };
 
 /** What a check judges: the exchanges it read (attached to the report) plus values taken from them. */
 export interface Evidence {
@@ -36,6 +38,10 @@ export function pass(message: string): Verdict {
 
 export function fail(message: string, expected: string, actual: string): Verdict {
   return { status: 'fail', message, expected, actual };
+}
+
+export function couldNotRun(message: string): Verdict {
+  return { status: 'blocked', message };
 }
 
 /** A JSON value as a verdict shows it; a member that is missing says so rather than vanishing. */

@@ -1,7 +1,7 @@
 import type { TokenResult } from '../flows/token.js';
-import { describeExchange, type Exchange } from '../http/exchange.js';
+import { describeExchange, errorCodeOf, type Exchange } from '../http/exchange.js';
 import { schemaErrors, type SchemaName } from '../schemas.js';
-import { fail, pass, type Verdict } from './types.js';
+import { couldNotRun, fail, pass, type Verdict } from './types.js';
 
 /** Pass when a response header is present and satisfies `test`; either way the verdict quotes the header as sent. */
 export function headerVerdict(exchange: Exchange, header: string, test: (value: string) => boolean, rule: string, expected: string): Verdict {
@@ -18,12 +18,30 @@ export function schemaVerdict(schema: SchemaName, value: unknown, rule: string, 
   return errors.length === 0 ? pass(passed) : fail(rule, expected, errors.join('; '));
 }
 
-/** How a token request ended, for a report: status and error, never the tokens. */
+/** How a token request ended, for a report: status and error code, never the tokens. */
 export function outcomeOf(result: TokenResult): string {
-  return `${describeExchange(result.token.exchange)}${result.accessToken ? ' with a token' : ''}`;
+  const error = errorCodeOf(result.token.exchange);
+  return `${describeExchange(result.token.exchange)}${result.accessToken ? ' with a token' : typeof error === 'string' ? ` ${error}` : ''}`;
 }
 
-/** Pass when a request the rule forbids got no token. */
-export function refusedVerdict(result: TokenResult, rule: string, expected: string): Verdict {
-  return result.accessToken ? fail(rule, expected, outcomeOf(result)) : pass(outcomeOf(result));
+/**
+ * Why a refusal proves nothing about the rule under test, if it does not: no answer, a server error or rate limit
+ * (RFC 6585 §4), or the client itself refused (invalid_client, RFC 6749 §5.2) before the request was judged.
+ */
+export function refusedForAnotherReason(exchange: Exchange): string | undefined {
+  const status = exchange.response?.status;
+  if (status === undefined) return `the request got no answer: ${exchange.error ?? 'no response'}`;
+  if (status >= 500 || status === 429) return `the server answered ${status}, not a refusal of the request: ${describeExchange(exchange)}`;
+  if (errorCodeOf(exchange) === 'invalid_client') return `the client's credentials were refused (invalid_client), so the rule under test was never reached: ${describeExchange(exchange)}`;
+  return undefined;
+}
+
+/**
+ * Pass when a request the rule forbids got no token, refused for the request itself rather than for another reason.
+ * `clientRuled`: the rule is about which client may do this, so invalid_client is the refusal sought.
+ */
+export function refusedVerdict(result: TokenResult, rule: string, expected: string, clientRuled = false): Verdict {
+  if (result.accessToken) return fail(rule, expected, outcomeOf(result));
+  const other = clientRuled && errorCodeOf(result.token.exchange) === 'invalid_client' ? undefined : refusedForAnotherReason(result.token.exchange);
+  return other ? couldNotRun(other) : pass(outcomeOf(result));
 }

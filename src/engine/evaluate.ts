@@ -89,6 +89,7 @@ function judged(instance: CheckInstance, verdict: Verdict, exchanges: Exchange[]
   const deviation = instance.suite.deviations?.[instance.check.id];
   const message = redact(verdict.message);
   if (verdict.status === 'pass') return { status: 'pass', message, exchanges, ...(deviation && { deviation }) };
+  if (verdict.status === 'blocked') return { status: 'blocked', message, exchanges, ...(exchanges.some((e) => e.error !== undefined) && { cause: 'transport' as const }) };
   const status = deviation ? 'deviation' : instance.check.level === 'SHOULD' && !strict ? 'warn' : 'fail';
   return { status, message, expected: redact(verdict.expected), actual: redact(verdict.actual), exchanges, ...(deviation && { deviation }) };
 }

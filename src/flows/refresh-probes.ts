@@ -1,6 +1,7 @@
 import type { HttpResult } from '../http/client.js';
 import type { Client } from '../suite/suite.types.js';
 import { authorize, redeemCode } from './authorization-code.js';
+import { claimsOf } from './jwt.js';
 import { wait } from './long-probes.js';
 import { Blocked, NotApplicable } from './blocked.js';
 import { tokenRequest } from './client-auth.js';
@@ -63,13 +64,24 @@ export function scopesFor(flows: SuiteFlows, grantName: string): { granted: stri
   };
 }
 
-export function refreshScope(flows: SuiteFlows, grantName: string, kind: 'wider' | 'narrower'): Promise<{ requested: string; refreshed: TokenResult }> {
+export function refreshScope(flows: SuiteFlows, grantName: string, kind: 'wider' | 'narrower'): Promise<{ requested: string; original: TokenResult; refreshed: TokenResult }> {
   return flows.once(`refresh-${kind}:${grantName}`, async () => {
     const requested = scopesFor(flows, grantName)[kind];
     if (!requested) throw new NotApplicable(`grant ${grantName}'s scope has nothing to leave out`);
     const original = await freshTokens(flows, grantName, `${kind} scope`);
-    return { requested, refreshed: await refresh(flows, grantName, refreshTokenOf(flows, original), `refresh with ${kind} scope`, { scope: requested }) };
+    return { requested, original, refreshed: await refresh(flows, grantName, refreshTokenOf(flows, original), `refresh with ${kind} scope`, { scope: requested }) };
   });
+}
+
+/**
+ * The scope a token response granted: its `scope` member, else the access token's `scope` (RFC 9068 §2.2.3) or `scp`
+ * claim, else the scope that was asked for (RFC 6749 §5.1: omitted means identical to the request).
+ */
+export function grantedScope(result: TokenResult, asked: string): string[] {
+  const claims = result.accessToken ? claimsOf(result.accessToken) : undefined;
+  const stated = result.issued?.scope ?? claims?.scope ?? claims?.scp;
+  const scope = Array.isArray(stated) ? stated.join(' ') : typeof stated === 'string' ? stated : asked;
+  return [...new Set(scope.split(' ').filter(Boolean))];
 }
 
 /** An authorization without the scope refresh tokens need (e.g. offline_access): no refresh token should come. */

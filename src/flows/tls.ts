@@ -6,7 +6,11 @@ export interface Handshake {
   authorized?: boolean;
   /** Why the certificate chain was not trusted, or why no handshake happened. */
   error?: string;
+  /** No TCP connection, or no answer in time: the host said nothing about its TLS. */
+  unreachable?: boolean;
 }
+
+const UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH']);
 
 /** A TLS handshake with the host of an https URL (RFC 9325 §3): the protocol version and whether the chain is trusted. */
 export function handshake(url: string, timeoutMs: number): Promise<Handshake> {
@@ -17,10 +21,10 @@ export function handshake(url: string, timeoutMs: number): Promise<Handshake> {
       socket.destroy();
       resolve({ url, ...result });
     };
-    socket.setTimeout(timeoutMs, () => done({ error: `no TLS handshake within ${timeoutMs / 1000} s` }));
+    socket.setTimeout(timeoutMs, () => done({ error: `no TLS handshake within ${timeoutMs / 1000} s`, unreachable: true }));
     socket.once('secureConnect', () =>
       done({ protocol: socket.getProtocol() ?? undefined, authorized: socket.authorized, error: socket.authorizationError ? String(socket.authorizationError) : undefined }),
     );
-    socket.once('error', (error: NodeJS.ErrnoException) => done({ error: error.code ?? error.message }));
+    socket.once('error', (error: NodeJS.ErrnoException) => done({ error: error.code ?? error.message, unreachable: UNREACHABLE.has(error.code ?? '') }));
   });
 }

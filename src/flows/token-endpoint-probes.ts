@@ -13,7 +13,9 @@ export type TokenEndpointProbe =
   | 'duplicate-parameter'
   | 'get'
   | 'credentials-in-query'
-  | 'json-body';
+  | 'json-body'
+  /** The probes' control: the same client, authenticated right, asking for client_credentials. */
+  | 'control';
 
 export const WRONG_SECRET = 'conformance-wrong-secret';
 export const UNKNOWN_GRANT_TYPE = 'urn:oauth-conformance:unknown-grant';
@@ -39,8 +41,11 @@ export function tokenEndpointProbe(flows: SuiteFlows, probe: TokenEndpointProbe)
     const grant = { grant_type: 'client_credentials' };
     const basic = { ...client, auth: 'client_secret_basic' as const };
     const send = (request: { headers: Record<string, string>; body?: string }, method = 'POST', target = url.href) =>
-      flows.send({ label: `token endpoint probe: ${probe}`, method, url: target, ...request, secrets: [client.secret] });
+      // No probe spends a one-time credential, so a 429 or 503 may be waited out and the probe sent again.
+      flows.send({ label: `token endpoint probe: ${probe}`, method, url: target, ...request, secrets: [client.secret], replayable: true });
     switch (probe) {
+      case 'control':
+        return send(tokenRequest(basic, grant));
       case 'wrong-secret-basic':
         return send(tokenRequest({ ...basic, secret: WRONG_SECRET }, grant));
       case 'wrong-secret-post':

@@ -34,6 +34,12 @@ export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** The `error` member of a JSON error body (RFC 6749 §5.2), if there is one. */
+export function errorCodeOf(exchange: Exchange): unknown {
+  const body = jsonOf(exchange);
+  return body.ok && isObject(body.value) ? body.value.error : undefined;
+}
+
 /** "METHOD url → status" for messages. */
 export function describeExchange(exchange: Exchange): string {
   const outcome = exchange.response ? String(exchange.response.status) : (exchange.error ?? 'no response');

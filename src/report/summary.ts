@@ -23,9 +23,14 @@ const SECTIONS: Array<[string, (r: CheckResult) => boolean]> = [
   ['Declared deviations no longer observed (remove them from the suite)', (r) => r.status === 'pass' && r.deviation !== undefined],
 ];
 
-/** The console summary: findings first, then per vendor and area a mark per check, then the totals. */
+/** A grant's own token request refused for its client: every check on that grant is moot, so it is said first. */
+const refusedCredential = (r: CheckResult) => r.checkId === 'token-response.schema' && r.status === 'blocked' && / is refused: invalid_client/.test(r.message);
+
+/** The console summary: refused credentials, findings, then per vendor and area a mark per check, then the totals. */
 export function consoleSummary(results: CheckResult[]): string {
   const lines: string[] = [];
+  const refused = unique(results.filter(refusedCredential).map((r) => `  ! ${r.vendor}: ${r.message}`));
+  if (refused.length) lines.push('Refused credentials (fix these first: the checks that need them could not run):', ...refused, '');
   for (const [title, matches] of SECTIONS) {
     const found = results.filter(matches);
     if (found.length === 0) continue;

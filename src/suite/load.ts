@@ -13,6 +13,8 @@ export interface LoadedSuite extends Suite {
   /** "grants.user" → why it is skipped (e.g. "OIDC_AUTH_CLIENT_ID is not set"). */
   disabled: Record<string, string>;
   secrets: string[];
+  /** Client name → the variable its secret came from, so a refused secret can be named ("OIDC_CLIENT_SECRET"). */
+  secretVariables: Record<string, string>;
 }
 
 export function resolveSuite(source: SuiteSource, env: Record<string, string | undefined>): LoadedSuite {
@@ -100,7 +102,11 @@ export function resolveSuite(source: SuiteSource, env: Record<string, string | u
     ...result.secrets,
     ...Object.entries(clients).flatMap(([name, c]) => (c.secret && !disabled[`clients.${name}`] ? [c.secret] : [])),
   ];
-  return { ...suite, file: source.file, name: source.name, discoveryUrl, disabled, secrets };
+  const secretVariables = Object.fromEntries(Object.keys(clients).flatMap((name) => {
+    const variable = result.origin.get(`clients.${name}.secret`);
+    return variable ? [[name, variable]] : [];
+  }));
+  return { ...suite, file: source.file, name: source.name, discoveryUrl, disabled, secrets, secretVariables };
 }
 
 function isHttpUrl(value: string): boolean {

@@ -75,6 +75,12 @@ const responseProfiles: FaultProfile[] = [
     faults: [{ kind: 'edit-body', endpoint: 'discovery', op: 'remove', member: 'response_types_supported' }],
   },
   {
+    name: 'metadata-unregistered-values',
+    description: 'The discovery document lists a grant type that is neither registered nor a URI ("client-secret").',
+    breaks: ['discovery.registered-values'],
+    faults: [{ kind: 'edit-body', endpoint: 'discovery', op: 'append', member: 'grant_types_supported', item: 'client-secret' }],
+  },
+  {
     name: 'issuer-mismatch',
     description: 'The discovery document\'s issuer has a trailing slash the issuer identifier lacks.',
     breaks: ['discovery.issuer-match'],

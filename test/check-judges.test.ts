@@ -360,3 +360,18 @@ describe('transport.tls', () => {
     expect(judge(transport.tls, { exchanges: [], handshakes: [{ url: 'https://api.example.com/', protocol: 'TLSv1', authorized: true }] }).status).toBe('fail');
   });
 });
+
+describe('discovery.registered-values (RFC 8414 §2, RFC 6749 §4.5, §8.4)', () => {
+  const verdict = (document: Record<string, unknown>) => judge(discovery.registeredValues, { exchanges: [], document });
+  it.each([
+    [{ response_types_supported: ['code', 'code id_token', 'id_token token', 'none'], grant_types_supported: ['authorization_code', 'refresh_token', 'urn:ietf:params:oauth:grant-type:device_code'] }, 'pass'],
+    [{ response_types_supported: ['code'] }, 'pass'],
+    [{ response_types_supported: ['code_id_token'] }, 'fail'],
+    [{ response_types_supported: ['code code'] }, 'fail'],
+    [{ response_types_supported: ['code none'] }, 'fail'],
+    [{ response_types_supported: ['code'], grant_types_supported: ['client-credentials'] }, 'fail'],
+    [{ response_types_supported: ['code'], grant_types_supported: ['refresh'] }, 'fail'],
+  ])('%j: %s', (document, status) => {
+    expect(verdict(document).status).toBe(status);
+  });
+});

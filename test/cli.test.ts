@@ -80,7 +80,7 @@ describe('conformance run with no configuration: the sandbox and every vendor em
     expect(existsSync(join(out.html, 'index.html'))).toBe(true);
     const summary = await readFile(out.summary, 'utf8');
     expect(summary).toContain('| vendor | area | passed | failed | warnings | known deviations | could not run | skipped |');
-    expect(summary).toMatch(/\| local \| discovery \| 9 \| 0 \| 0 \| 0 \| 0 \| 0 \|/);
+    expect(summary).toMatch(/\| local \| discovery \| 10 \| 0 \| 0 \| 0 \| 0 \| 0 \|/);
   });
 
   it('leaves no token, code or credential in any report file or console line', async () => {

@@ -330,6 +330,11 @@ describe('fault profiles', () => {
         expect(json).not.toHaveProperty('response_types_supported');
       },
     },
+    'metadata-unregistered-values': {
+      async fault(sandbox) {
+        expect((await discovery(sandbox)).grant_types_supported).toContain('client-secret');
+      },
+    },
     'issuer-mismatch': {
       async fault(sandbox) {
         expect((await discovery(sandbox)).issuer).toBe(`${sandbox.issuer}/`);

@@ -18,6 +18,7 @@ export const catalogue: Check[] = [
   discovery.issuerMatch,
   discovery.endpointsHttps,
   discovery.grantTypesDeclared,
+  discovery.registeredValues,
   discovery.authMethodsDeclared,
   discovery.pkceS256,
   discovery.smartConfiguration,

@@ -126,6 +126,41 @@ export const grantTypesDeclared = defineCheck({
   },
 });
 
+/** Response types of the OAuth Authorization Endpoint Response Types registry (RFC 6749 §8.4, OAuth 2.0 Multiple Response Types). */
+const RESPONSE_TYPES = new Set(['code', 'token', 'id_token']);
+/** Grant types with a registered short name (RFC 6749 §4, RFC 7591 §2); any other must be an absolute URI (RFC 6749 §4.5). */
+const GRANT_TYPES = new Set(['authorization_code', 'implicit', 'password', 'client_credentials', 'refresh_token']);
+
+/** The values of a metadata list that no registry or URI rule allows. */
+function unregistered(document: Record<string, unknown>): string[] {
+  const responseTypes = listed(document, 'response_types_supported', []).filter((value) => {
+    const parts = value.split(' ');
+    return !(value === 'none' || (parts.length > 0 && parts.every((p) => RESPONSE_TYPES.has(p)) && new Set(parts).size === parts.length));
+  });
+  const grantTypes = listed(document, 'grant_types_supported', []).filter((value) => !GRANT_TYPES.has(value) && !/^[a-z][a-z0-9+.-]*:\S+$/i.test(value));
+  return [...responseTypes.map((v) => `response_types_supported ${JSON.stringify(v)}`), ...grantTypes.map((v) => `grant_types_supported ${JSON.stringify(v)}`)];
+}
+
+export const registeredValues = defineCheck({
+  id: 'discovery.registered-values',
+  area: 'discovery',
+  title: 'response_types_supported and grant_types_supported hold registered values',
+  level: 'MUST',
+  spec: rfc(8414, '2'),
+  scope: 'suite',
+  gather: metadata,
+  judge: ({ document }) => {
+    const wrong = unregistered(document);
+    return wrong.length === 0
+      ? pass(`response_types_supported: ${listed(document, 'response_types_supported', []).join(', ')}; grant_types_supported: ${listed(document, 'grant_types_supported', ['authorization_code', 'implicit']).join(', ')}`)
+      : fail(
+          'response types are registered values or space-separated combinations of them (RFC 6749 §3.1.1, §8.4; OIDC Discovery §3); a grant type is a registered name or an absolute URI (RFC 6749 §4.5, RFC 8414 §2)',
+          'registered values (code, id_token, token, none; authorization_code, client_credentials, refresh_token, …) or URIs',
+          wrong.join('; '),
+        );
+  },
+});
+
 export const authMethodsDeclared = defineCheck({
   id: 'discovery.auth-methods-declared',
   area: 'discovery',

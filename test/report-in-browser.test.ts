@@ -11,8 +11,8 @@ const needsChromium = skipWithoutChromium();
 // Left for people to look at: the overview, and the failing check.
 const SCREENSHOTS = { overview: join(root, 'reports', 'report-in-browser.png'), failure: join(root, 'reports', 'report-in-browser-failure.png') };
 
-/** Waits until the first element matching the locator is visible (throws after 10 s). */
-const shows = (locator: Locator) => locator.first().waitFor({ state: 'visible', timeout: 10_000 });
+/** Waits until the first element matching the locator is visible (throws after 30 s: the report renders slowly while the rest of the suite loads both cores). */
+const shows = (locator: Locator) => locator.first().waitFor({ state: 'visible', timeout: 30_000 });
 
 describe.sequential('the HTML report, opened in a browser', () => {
   const secrets = { SANDBOX_CLIENT_SECRET: `known-machine-${Date.now()}`, SANDBOX_AUTH_CLIENT_SECRET: `known-app-${Date.now()}` };

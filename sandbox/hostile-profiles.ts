@@ -58,12 +58,23 @@ export const hostileProfiles: FaultProfile[] = [
   },
   {
     name: 'flaky',
-    description: 'The 1st, 4th, 7th… distinct token request and discovery GET are answered 503 without Retry-After (sent again, they go through).',
+    description: 'The 1st, 4th, 7th… distinct token request and discovery GET are answered 503 without Retry-After (sent again, or with a new code or refresh token, they go through).',
     breaks: [],
     faults: [],
     requestFaults: [
       { kind: 'overloaded', endpoint: 'token', when: { every: 3 }, status: 503 },
       { kind: 'overloaded', endpoint: 'discovery', method: 'GET', when: { every: 3 }, status: 503 },
+    ],
+    hostile: true,
+  },
+  {
+    name: 'busy-one-time',
+    description: 'The first code redemption and the first refresh are answered 503: a client must start over with a new code or refresh token, never send the spent one again.',
+    breaks: [],
+    faults: [],
+    requestFaults: [
+      { kind: 'overloaded', endpoint: 'token', grantType: 'authorization_code', when: { firstPer: 'sandbox' }, status: 503 },
+      { kind: 'overloaded', endpoint: 'token', grantType: 'refresh_token', when: { firstPer: 'sandbox' }, status: 503 },
     ],
     hostile: true,
   },

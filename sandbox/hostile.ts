@@ -16,7 +16,10 @@ import { SMART_CONFIGURATION_PATH } from './smart-configuration.js';
 
 /** Which of the requests a hostile fault targets it acts on, counted from the sandbox's start; all by default. */
 export type Occurrence =
-  /** The 1st, (n+1)th, (2n+1)th… request; the same request sent again is served (the fault is transient). */
+  /**
+   * The 1st, (n+1)th, (2n+1)th… request; the same request sent again is served (the fault is transient), and so is
+   * the same request with a new code or refresh token: a client that starts over after a 503 gets through.
+   */
   | { every: number }
   /** The first one only, or the first one from each client. */
   | { firstPer: 'sandbox' | 'client' };
@@ -25,6 +28,8 @@ interface HostileTarget {
   endpoint: Endpoint;
   /** Only requests with this method; any by default. */
   method?: string;
+  /** Only token requests of this grant_type; any by default. */
+  grantType?: string;
   when?: Occurrence;
 }
 
@@ -58,7 +63,9 @@ const PATHS: Record<Endpoint, string> = {
 export function hostile(fault: HostileFault): Stage {
   const occurs = occurrence(fault.when);
   return (request, next) => {
-    const targeted = request.url.pathname === PATHS[fault.endpoint] && (fault.method === undefined || request.method === fault.method);
+    const targeted = request.url.pathname === PATHS[fault.endpoint]
+      && (fault.method === undefined || request.method === fault.method)
+      && (fault.grantType === undefined || (isForm(request) && new URLSearchParams(request.body.toString()).get('grant_type') === fault.grantType));
     return targeted && occurs(request) ? act(fault, request, next) : next(request);
   };
 }
@@ -70,7 +77,7 @@ function occurrence(when: Occurrence | undefined): (request: FrontRequest) => bo
     let seen = 0;
     const struck = new Set<string>();
     return (request) => {
-      const key = `${request.method} ${request.url.href} ${request.headers.authorization ?? ''} ${request.body.toString()}`;
+      const key = `${request.method} ${request.url.href} ${request.headers.authorization ?? ''} ${withoutOneTimeValues(request)}`;
       if (struck.has(key)) return false;
       const hit = seen++ % when.every === 0;
       if (hit) struck.add(key);
@@ -84,6 +91,14 @@ function occurrence(when: Occurrence | undefined): (request: FrontRequest) => bo
     seen.add(key);
     return first;
   };
+}
+
+/** A request's body without the one-time values a flow that starts over replaces. */
+function withoutOneTimeValues(request: FrontRequest): string {
+  if (!isForm(request)) return request.body.toString();
+  const form = new URLSearchParams(request.body.toString());
+  for (const name of ['code', 'code_verifier', 'refresh_token']) form.delete(name);
+  return form.toString();
 }
 
 /** The client a request names, by HTTP Basic or client_id in a form body; '' for none. */

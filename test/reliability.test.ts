@@ -57,7 +57,8 @@ describe.concurrent('hostile and broken endpoints', () => {
     const limited = exchanges.filter((e) => e.response?.status === 429);
     expect(limited.length).toBeGreaterThan(0);
     for (const first of limited) {
-      const retry = exchanges.find((e) => e.label === `${first.label} (retry 1)`);
+      // Sent again, or (for a one-time credential) its flow started over.
+      const retry = exchanges.find((e) => e.label === `${first.label} (retry 1)` || e.label === `${first.label} (restart 1)`);
       expect(retry, first.label).toBeDefined();
       expect(Date.parse(retry!.startedAt) - (Date.parse(first.startedAt) + first.durationMs)).toBeGreaterThanOrEqual(2000);
     }
@@ -79,6 +80,19 @@ describe.concurrent('hostile and broken endpoints', () => {
     expect(outcome.status).toBe('fail');
     expect(`${outcome.message} ${outcome.actual}`).toMatch(message);
     expect(outcomes.filter((o) => /crashed/.test(o.outcome.message))).toEqual([]);
+  });
+
+  it('a 503 on a code redemption or a refresh: the spent credential is never sent again, its flow starts over, and the run is green', async () => {
+    const { outcomes, exchanges } = await runHostile('busy-one-time');
+    expect(outcomes.filter((o) => o.outcome.status === 'fail' || o.outcome.status === 'blocked').map((o) => `${o.id}: ${o.outcome.message}`)).toEqual([]);
+    const busy = exchanges.filter((e) => e.response?.status === 503);
+    expect(busy.map((e) => /grant_type=(\w+)/.exec(e.request.body ?? '')?.[1]).sort()).toEqual(['authorization_code', 'refresh_token']);
+    for (const first of busy) {
+      // The one-time value, as its fingerprint: sent once and never again.
+      const spent = /(?:^|&)(?:code|refresh_token)=([^&]+)/.exec(first.request.body!)![1]!;
+      expect(exchanges.filter((e) => e.request.body?.includes(spent)).map((e) => e.label)).toEqual([first.label]);
+      expect(exchanges.some((e) => e.label === `${first.label} (restart 1)` && e.response?.status === 200), first.label).toBe(true);
+    }
   });
 
   it('a huge body is read only up to the cap', async () => {

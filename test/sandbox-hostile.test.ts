@@ -115,6 +115,13 @@ const cases: Record<string, (sandbox: Sandbox) => Promise<void>> = {
     expect(discovery.map(({ status }) => status)).toEqual([503, 200, 200, 503]);
   },
 
+  async 'busy-one-time'(sandbox) {
+    const refresh = () => postForm(`${sandbox.issuer}/token`, { grant_type: 'refresh_token', refresh_token: 'unknown' }, { authorization: basic(sandbox.variables.SANDBOX_AUTH_CLIENT_ID, sandbox.variables.SANDBOX_AUTH_CLIENT_SECRET) });
+    expect((await statuses(refresh, 2)).map(({ status }) => status)).toEqual([503, 400]);
+    // Other grants are untouched.
+    expect((await clientCredentials(sandbox)).status).toBe(200);
+  },
+
   async 'rate-limited'(sandbox) {
     const limited = await clientCredentials(sandbox);
     expect(limited.status).toBe(429);

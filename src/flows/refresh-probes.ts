@@ -31,9 +31,10 @@ async function freshTokens(flows: SuiteFlows, grantName: string, purpose: string
 
 /** The grant's own tokens refreshed once. */
 export function mainRefresh(flows: SuiteFlows, grantName: string): Promise<{ original: TokenResult; refreshed: TokenResult }> {
-  return flows.once(`refresh:${grantName}`, async () => {
+  return flows.once(`refresh:${grantName}`, async (attempt) => {
     flows.codeGrant(grantName);
-    const original = await flows.token(grantName);
+    // Starting over, the grant's own refresh token may be spent: fresh tokens take its place.
+    const original = attempt === 0 ? await flows.token(grantName) : await freshTokens(flows, grantName, 'refresh');
     return { original, refreshed: await refresh(flows, grantName, refreshTokenOf(flows, original), 'refresh') };
   });
 }

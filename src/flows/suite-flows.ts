@@ -9,6 +9,7 @@ import { authorizationCode, randomValue, type Authorization } from './authorizat
 import { Blocked, NotApplicable } from './blocked.js';
 import { clientCredentials } from './client-credentials.js';
 import type { Endpoint, FlowContext } from './context.js';
+import { abandonIfBusy, labelInAttempt, startingOver } from './start-over.js';
 import type { TokenResult } from './token.js';
 
 /** How a resource is called: RFC 6750 §2.1 header, lower-case scheme, a garbage token, a narrower token, §2.3 query, none. */
@@ -39,8 +40,10 @@ export class SuiteFlows implements FlowContext {
     readonly options: FlowOptions = { http: defaultHttpOptions, long: false },
   ) {}
 
-  send(request: HttpRequest): Promise<HttpResult> {
-    return send(request, this.recorder, this.options.http);
+  async send(request: HttpRequest): Promise<HttpResult> {
+    const result = await send({ ...request, label: labelInAttempt(request.label) }, this.recorder, this.options.http);
+    abandonIfBusy(request, result);
+    return result;
   }
 
   record(entry: Omit<Exchange, 'id'>): Exchange {
@@ -51,13 +54,16 @@ export class SuiteFlows implements FlowContext {
     return this.options.browser ?? defaultBrowserOptions;
   }
 
-  /** Memoises a flow by key; flows are started ahead of the checks that await them. */
-  once<T>(key: string, make: () => Promise<T>): Promise<T> {
+  /**
+   * Memoises a flow by key; flows are started ahead of the checks that await them. A flow starts over when a
+   * one-time credential it spent met a busy server (start-over.ts); `attempt` counts its starts from 0.
+   */
+  once<T>(key: string, make: (attempt: number) => Promise<T>): Promise<T> {
     let promise = this.memo.get(key) as Promise<T> | undefined;
     if (!promise) {
       promise = branch((chain) => {
         this.depths.set(key, chain);
-        return Promise.resolve().then(make);
+        return startingOver((attempt) => Promise.resolve(attempt).then(make), this.options.http);
       });
       // A failure is reported by the checks that await it, not as an unhandled rejection.
       promise.catch(() => undefined);

@@ -1,10 +1,11 @@
 import type { HttpRequest, HttpResult } from './client.js';
 
 /**
- * When a failed request is sent again, and after how long. 429 and 503 mean the server did not handle the request,
- * so any request may be sent again once the wait is over (RFC 9110 §15.5.20 via RFC 6585 §4, §15.6.4). Other 5xx
- * answers and broken connections may have been handled: only requests that are safe to repeat are sent again —
- * never a code redemption or a refresh, which would spend a one-time credential twice.
+ * When a failed request is sent again, and after how long. Only requests that spend nothing are sent again: never a
+ * code redemption or a refresh, whose one-time credential a server may count as spent whatever it answered (RFC 6749
+ * §4.1.2, §10.4). 429 and 503 ask the client to come back later (RFC 6585 §4, RFC 9110 §15.6.4, §10.2.3); other 5xx
+ * answers and broken connections get a backoff. A flow whose one-time credential met a 429 or 503 starts over with
+ * a new one instead (flows/start-over.ts).
  */
 export interface RetryPolicy {
   /** How many times a request is sent again at most. */
@@ -19,16 +20,27 @@ export const defaultRetryPolicy: RetryPolicy = { retries: 2, maxRetryAfterSecond
 
 /** Milliseconds to wait before sending `req` again after `result`, or undefined when it must not be sent again. */
 export function retryDelay(req: HttpRequest, result: HttpResult, attempt: number, policy: RetryPolicy): number | undefined {
+  if (!replayable(req)) return undefined;
+  if (isBusy(result)) return busyDelay(result, attempt, policy);
   if (attempt >= policy.retries) return undefined;
   const status = result.response?.status;
-  if (status === 429 || status === 503) {
-    const header = result.response?.headers['retry-after'];
-    const seconds = header === undefined ? undefined : retryAfterSeconds(header);
-    if (seconds !== undefined && seconds > policy.maxRetryAfterSeconds) return undefined;
-    return seconds !== undefined ? seconds * 1000 : backoff(attempt, policy);
-  }
   const brokenOrServerError = result.exchange.error !== undefined ? /connection reset|ECONNRESET|socket|closed/i.test(result.exchange.error) : status !== undefined && status >= 500;
-  return brokenOrServerError && replayable(req) ? backoff(attempt, policy) : undefined;
+  return brokenOrServerError ? backoff(attempt, policy) : undefined;
+}
+
+/** 429 Too Many Requests or 503 Service Unavailable: the server asks to be asked again later. */
+export function isBusy(result: HttpResult): boolean {
+  const status = result.response?.status;
+  return status === 429 || status === 503;
+}
+
+/** The wait a busy answer asks for (its Retry-After, else a backoff), or undefined when the retries are spent or it asks too long. */
+export function busyDelay(result: HttpResult, attempt: number, policy: RetryPolicy): number | undefined {
+  if (attempt >= policy.retries) return undefined;
+  const header = result.response?.headers['retry-after'];
+  const seconds = header === undefined ? undefined : retryAfterSeconds(header);
+  if (seconds !== undefined && seconds > policy.maxRetryAfterSeconds) return undefined;
+  return seconds !== undefined ? seconds * 1000 : backoff(attempt, policy);
 }
 
 /** Safe to send twice: reads, and token requests that spend no one-time credential. */

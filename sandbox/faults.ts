@@ -45,8 +45,11 @@ export type Fault =
   /** Re-signs the JWT in a body member, with the same key, after editing its header and claims. */
   | (Target & { kind: 'edit-jwt'; member: string; header?: MemberEdit[]; claims?: MemberEdit[] })
   | (Target & { kind: 'corrupt-jwt-signature'; member: string })
-  /** Sets a body member to `path` on a loopback HTTPS listener whose self-signed certificate no client trusts. */
-  | (Target & { kind: 'untrusted-tls-url'; member: string; path: string })
+  /**
+   * Sets a body member to `path` on a loopback HTTPS listener with a self-signed certificate: no client trusts it,
+   * unless `trusted`, when whoever starts the sandbox is handed the certificate to trust (a private CA, as it were).
+   */
+  | (Target & { kind: 'tls-url'; member: string; path: string; trusted: boolean })
   /** In the JWKS, the key for `alg` takes the kid of the key for `kidOf`. */
   | { kind: 'share-kid'; alg: string; kidOf: string }
   | { kind: 'publish-private-keys' }
@@ -58,6 +61,7 @@ export function resourceDeviations(faults: readonly Fault[]): ReadonlySet<Resour
   return new Set(faults.flatMap((fault) => (fault.kind === 'resource' ? [fault.deviation] : [])));
 }
 
-export function needsUntrustedTls(faults: readonly Fault[]): boolean {
-  return faults.some((fault) => fault.kind === 'untrusted-tls-url');
+/** The TLS listener a profile's faults point to: none, or one whose certificate the client is told to trust or not. */
+export function tlsListenerOf(faults: readonly Fault[]): { trusted: boolean } | undefined {
+  return faults.find((fault) => fault.kind === 'tls-url');
 }

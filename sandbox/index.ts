@@ -3,7 +3,7 @@ import { createAccessTokenVerifier } from './access-token-verifier.js';
 import { everIssued } from './issued-tokens.js';
 import { createAuthorizationServer, defaultSettings, TEST_ACCOUNT } from './authorization-server.js';
 import { createClients, newSecret } from './clients.js';
-import { needsUntrustedTls, resourceDeviations } from './faults.js';
+import { resourceDeviations, tlsListenerOf } from './faults.js';
 import { frontDoor } from './front-door.js';
 import { closeServer, listenOnLoopback } from './loopback.js';
 import { findProfile } from './emulators/toolkit.js';
@@ -40,6 +40,8 @@ export interface Sandbox {
   issuer: string;
   /** Values the suites are interpolated with. */
   variables: Record<string, string>;
+  /** Certificates (PEM) a client of this sandbox is to trust, as a private CA's would be: only on a profile that says so. */
+  trustedCertificates?: string[];
   /** Every request its servers received so far, oldest first: how often and when a client called, retried or waited. */
   requests(): SandboxRequest[];
   /** Closes its servers and their keep-alive connections. */
@@ -56,7 +58,7 @@ export async function startSandbox({ profile = 'conformant', port = 0, resourceP
   const servers: Server[] = [];
   const log: SandboxRequest[] = [];
   const record = ({ method = 'GET', url = '/' }: IncomingMessage) => log.push({ method, path: url.split('?', 1)[0]!, at: Date.now() });
-  const listening = async (started: Promise<{ server: Server; origin: string }>) => {
+  const listening = async <T extends { server: Server; origin: string }>(started: Promise<T>) => {
     const host = await started;
     servers.push(host.server);
     // Attached before any handler, so that it logs a request before it is answered.
@@ -74,9 +76,8 @@ export async function startSandbox({ profile = 'conformant', port = 0, resourceP
     const authorization = await listening(listenOnLoopback(port));
     const resourceHost = await listening(listenOnLoopback(resourcePort));
     // Loaded only when needed: the certificate library takes about as long to import as the rest of the start.
-    const untrustedTls = needsUntrustedTls(selected.faults)
-      ? await listening(import('./untrusted-tls.js').then((module) => module.listenWithUntrustedCertificate()))
-      : undefined;
+    const tlsListener = tlsListenerOf(selected.faults);
+    const tls = tlsListener && (await listening(import('./tls-listener.js').then((module) => module.listenWithOwnCertificate())));
     const keys = await generateSigningKeys();
     const settings = { ...defaultSettings, ...selected.settings };
     const issuer = authorization.origin;
@@ -90,7 +91,7 @@ export async function startSandbox({ profile = 'conformant', port = 0, resourceP
       keys,
       clients: [clients.machine, clients.app],
       resource,
-      faults: providerFaults(selected.faults, { keys, untrustedTlsOrigin: untrustedTls?.origin }),
+      faults: providerFaults(selected.faults, { keys, tlsOrigin: tls?.origin }),
       settings,
       ...(account && { login: account }),
     });
@@ -124,6 +125,7 @@ export async function startSandbox({ profile = 'conformant', port = 0, resourceP
           SANDBOX_PASSWORD: selected.wrongPassword ? `${account.password}-wrong` : account.password,
         }),
       },
+      ...(tlsListener?.trusted && tls && { trustedCertificates: [tls.certificate] }),
       requests: () => [...log],
       close,
     };

@@ -362,7 +362,13 @@ const responseProfiles: FaultProfile[] = [
     name: 'tls-untrusted',
     description: 'The discovery document advertises a registration_endpoint whose TLS certificate is self-signed.',
     breaks: ['transport.tls'],
-    faults: [{ kind: 'untrusted-tls-url', endpoint: 'discovery', member: 'registration_endpoint', path: '/register' }],
+    faults: [{ kind: 'tls-url', endpoint: 'discovery', member: 'registration_endpoint', path: '/register', trusted: false }],
+  },
+  {
+    name: 'tls-trusted',
+    description: 'The discovery document advertises a registration_endpoint served over TLS 1.3 with a certificate the client is given to trust: transport.tls has an https endpoint to pass on.',
+    breaks: [],
+    faults: [{ kind: 'tls-url', endpoint: 'discovery', member: 'registration_endpoint', path: '/register', trusted: true }],
   },
 ];
 

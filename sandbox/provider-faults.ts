@@ -7,8 +7,8 @@ import { SMART_CONFIGURATION_PATH } from './smart-configuration.js';
 
 export interface FaultContext {
   keys: SigningKeys;
-  /** Origin of the untrusted HTTPS listener, when a fault points to it. */
-  untrustedTlsOrigin?: string;
+  /** Origin of the HTTPS listener, when a fault points to it. */
+  tlsOrigin?: string;
 }
 
 /** Koa middleware that rewrites the provider's responses; it must wrap every other middleware. */
@@ -48,7 +48,7 @@ async function applyProviderFault(fault: Fault, ctx: KoaContext, context: FaultC
 type EndpointFault = Extract<Fault, { endpoint: Endpoint }>;
 
 // Bodies are replaced, never mutated: the provider hands out its own configuration arrays.
-async function applyEndpointFault(fault: EndpointFault, ctx: KoaContext, { keys, untrustedTlsOrigin }: FaultContext): Promise<void> {
+async function applyEndpointFault(fault: EndpointFault, ctx: KoaContext, { keys, tlsOrigin }: FaultContext): Promise<void> {
   const body = ctx.body as Record<string, unknown>;
   switch (fault.kind) {
     case 'replace-response':
@@ -74,8 +74,8 @@ async function applyEndpointFault(fault: EndpointFault, ctx: KoaContext, { keys,
       if (isJwt(jwt)) ctx.body = { ...body, [fault.member]: corruptSignature(jwt) };
       return;
     }
-    case 'untrusted-tls-url':
-      ctx.body = { ...body, [fault.member]: `${untrustedTlsOrigin}${fault.path}` };
+    case 'tls-url':
+      ctx.body = { ...body, [fault.member]: `${tlsOrigin}${fault.path}` };
       return;
   }
 }

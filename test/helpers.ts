@@ -16,8 +16,8 @@ import { usesBrowser } from '../src/suite/uses-browser.js';
 export const root = fileURLToPath(new URL('..', import.meta.url));
 
 /** Runs a suite's checks in-process against a started sandbox or emulator: check id, subject, outcome. */
-export async function runSuite(file: string, server: { variables: Record<string, string> }, options: RunOptions = {}, deviations?: Record<string, string>) {
-  const resolved = resolveSuite(await readSuite(resolvePath(root, file)), { ...server.variables });
+export async function runSuite(file: string, server: { variables: Record<string, string>; trustedCertificates?: string[] }, options: RunOptions = {}, deviations?: Record<string, string>) {
+  const resolved = { ...resolveSuite(await readSuite(resolvePath(root, file)), { ...server.variables }), trustedCertificates: server.trustedCertificates };
   const suite = deviations ? { ...resolved, deviations } : resolved;
   suite.secrets.forEach(addSecret);
   const started = startChecks([suite], options);
@@ -34,7 +34,7 @@ export interface Target {
   /** The suite that runs against it, relative to the project. */
   suite: string;
   profiles: readonly { name: string; breaks: string[]; long?: boolean }[];
-  start(profile: string): Promise<{ variables: Record<string, string>; close(): Promise<void> }>;
+  start(profile: string): Promise<{ variables: Record<string, string>; trustedCertificates?: string[]; close(): Promise<void> }>;
 }
 
 /** Everything a suite runs against: the reference sandbox with the local suite, and each vendor emulator with its suite (browser suites: test/browser-login.test.ts). */

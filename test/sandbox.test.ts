@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { connect } from 'node:tls';
+import { connect, type ConnectionOptions } from 'node:tls';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compactVerify, createLocalJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify, type JWK } from 'jose';
@@ -659,21 +659,38 @@ describe('fault profiles', () => {
     },
     'tls-untrusted': {
       async fault(sandbox) {
-        const url = new URL(String((await discovery(sandbox)).registration_endpoint));
-        expect(url.href).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/register$/);
-        const handshake = (rejectUnauthorized: boolean) => new Promise<string>((resolve) => {
-          const socket = connect({ host: url.hostname, port: Number(url.port), rejectUnauthorized });
-          socket.once('secureConnect', () => {
-            resolve(`authorized: ${socket.authorized}`);
-            socket.end();
-          });
-          socket.once('error', (error: NodeJS.ErrnoException) => resolve(String(error.code)));
-        });
-        expect(await handshake(true)).toBe('DEPTH_ZERO_SELF_SIGNED_CERT');
-        expect(await handshake(false)).toBe('authorized: false');
+        const url = await registrationEndpoint(sandbox);
+        expect(sandbox.trustedCertificates).toBeUndefined();
+        expect(await handshake(url, { rejectUnauthorized: true })).toBe('DEPTH_ZERO_SELF_SIGNED_CERT');
+        expect(await handshake(url, { rejectUnauthorized: false })).toBe('authorized: false TLSv1.3');
+      },
+    },
+    'tls-trusted': {
+      async fault(sandbox) {
+        // Not a fault: the same listener, whose certificate the sandbox hands to its client to trust.
+        const url = await registrationEndpoint(sandbox);
+        expect(await handshake(url, { rejectUnauthorized: true })).toBe('DEPTH_ZERO_SELF_SIGNED_CERT');
+        expect(await handshake(url, { rejectUnauthorized: true, ca: sandbox.trustedCertificates })).toBe('authorized: true TLSv1.3');
       },
     },
   };
+
+  async function registrationEndpoint(sandbox: Sandbox): Promise<URL> {
+    const url = new URL(String((await discovery(sandbox)).registration_endpoint));
+    expect(url.href).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/register$/);
+    return url;
+  }
+
+  function handshake(url: URL, options: ConnectionOptions): Promise<string> {
+    return new Promise<string>((resolve) => {
+      const socket = connect({ host: url.hostname, port: Number(url.port), ...options });
+      socket.once('secureConnect', () => {
+        resolve(`authorized: ${socket.authorized} ${socket.getProtocol()}`);
+        socket.end();
+      });
+      socket.once('error', (error: NodeJS.ErrnoException) => resolve(String(error.code)));
+    });
+  }
 
   const isLong = (name: string) => profiles.some((p) => p.name === name && p.long);
 

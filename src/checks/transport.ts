@@ -1,3 +1,4 @@
+import { NotApplicable } from '../flows/blocked.js';
 import { handshake } from '../flows/tls.js';
 import { defineCheck } from './check.js';
 import { urlMembers } from './discovery.js';
@@ -25,11 +26,11 @@ export const tls = defineCheck({
       ...(flows.suite.resources ?? []).map((r) => r.url),
     ].filter((u): u is string => u?.startsWith('https:') === true);
     const origins = [...new Map(urls.map((u) => [new URL(u).origin, u])).values()];
-    const handshakes = await Promise.all(origins.map((u) => handshake(u, flows.options.http.timeoutMs)));
+    if (origins.length === 0) throw new NotApplicable('no https endpoint to judge (plain http is allowed on loopback only, see discovery.endpoints-https)');
+    const handshakes = await Promise.all(origins.map((u) => handshake(u, flows.options.http.timeoutMs, flows.suite.trustedCertificates)));
     return { exchanges, handshakes, observed: { handshakes } };
   },
   judge: ({ handshakes }) => {
-    if (handshakes.length === 0) return pass('no https endpoints (plain http is allowed on loopback only, see discovery.endpoints-https)');
     const reached = handshakes.filter((h) => !h.unreachable);
     const unreachable = handshakes.filter((h) => h.unreachable).map((h) => `${new URL(h.url).host}: ${h.error}`);
     if (reached.length === 0) return couldNotRun(`no https endpoint could be reached: ${unreachable.join('; ')}`);

@@ -25,6 +25,7 @@ export interface Prepared {
 
 interface Started {
   variables: Record<string, string>;
+  trustedCertificates?: string[];
   profile: string;
   close(): Promise<void>;
 }
@@ -80,7 +81,8 @@ export async function prepareSuites(options: {
     sources.forEach((source, i) => {
       const { started: server, target } = targets[i]!;
       try {
-        prepared.suites.push({ suite: resolveSuite(source, server ? { ...options.env, ...server.variables } : options.env), target });
+        const suite = resolveSuite(source, server ? { ...options.env, ...server.variables } : options.env);
+        prepared.suites.push({ suite: { ...suite, ...(server?.trustedCertificates && { trustedCertificates: server.trustedCertificates }) }, target });
       } catch (error) {
         if (!(error instanceof ConfigError)) throw error;
         if (!explicit && error.problems.every((p) => p.unsetVariable)) {

@@ -1,4 +1,4 @@
-import { connect } from 'node:tls';
+import { connect, createSecureContext } from 'node:tls';
 
 export interface Handshake {
   url: string;
@@ -12,11 +12,16 @@ export interface Handshake {
 
 const UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH']);
 
-/** A TLS handshake with the host of an https URL (RFC 9325 §3): the protocol version and whether the chain is trusted. */
-export function handshake(url: string, timeoutMs: number): Promise<Handshake> {
+/**
+ * A TLS handshake with the host of an https URL (RFC 9325 §3): the protocol version and whether the chain is trusted
+ * by the system's store (NODE_EXTRA_CA_CERTS included) or one of `trusted`.
+ */
+export function handshake(url: string, timeoutMs: number, trusted: readonly string[] = []): Promise<Handshake> {
   const { hostname, port } = new URL(url);
+  const secureContext = createSecureContext();
+  for (const pem of trusted) (secureContext.context as { addCACert(pem: string): void }).addCACert(pem);
   return new Promise((resolve) => {
-    const socket = connect({ host: hostname, port: Number(port || 443), servername: /^[\d.]+$|:/.test(hostname) ? undefined : hostname, rejectUnauthorized: false });
+    const socket = connect({ host: hostname, port: Number(port || 443), servername: /^[\d.]+$|:/.test(hostname) ? undefined : hostname, rejectUnauthorized: false, secureContext });
     const done = (result: Omit<Handshake, 'url'>) => {
       socket.destroy();
       resolve({ url, ...result });

@@ -15,6 +15,8 @@ export interface LoadedSuite extends Suite {
   secrets: string[];
   /** Client name → the variable its secret came from, so a refused secret can be named ("OIDC_CLIENT_SECRET"). */
   secretVariables: Record<string, string>;
+  /** Certificates (PEM) the suite's embedded server presents, trusted beside the system's (a sandbox profile's own). */
+  trustedCertificates?: string[];
 }
 
 export function resolveSuite(source: SuiteSource, env: Record<string, string | undefined>): LoadedSuite {

@@ -7,10 +7,11 @@ import { HOST, listenOnLoopback } from './loopback.js';
 const ALGORITHM = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
 
 /**
- * A loopback HTTPS listener with a certificate made at start and signed by its own key, so that no client trusts
- * it. It answers every request 404: only its TLS handshake matters.
+ * A loopback HTTPS listener with a certificate made at start and signed by its own key: no client trusts it, unless
+ * it is handed the certificate (Sandbox.trustedCertificates). It answers every request 404: only its TLS handshake
+ * matters.
  */
-export async function listenWithUntrustedCertificate(): Promise<{ server: Server; origin: string }> {
+export async function listenWithOwnCertificate(): Promise<{ server: Server; origin: string; certificate: string }> {
   const keys = await webcrypto.subtle.generateKey(ALGORITHM, true, ['sign', 'verify']);
   const now = Date.now();
   const certificate = await x509.X509CertificateGenerator.createSelfSigned({
@@ -23,10 +24,11 @@ export async function listenWithUntrustedCertificate(): Promise<{ server: Server
     extensions: [new x509.SubjectAlternativeNameExtension([{ type: 'ip', value: HOST }])],
   });
   const key = x509.PemConverter.encode(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey), 'PRIVATE KEY');
-  const listener = await listenOnLoopback(0, { key, cert: certificate.toString('pem') });
+  const pem = certificate.toString('pem');
+  const listener = await listenOnLoopback(0, { key, cert: pem });
   listener.server.on('request', (_req, res) => {
     res.statusCode = 404;
     res.end();
   });
-  return listener;
+  return { ...listener, certificate: pem };
 }

@@ -65,7 +65,7 @@ declare module 'oidc-provider' {
         defaultResource(): string;
         useGrantedResource(): boolean;
         getResourceServerInfo(
-          ctx: unknown,
+          ctx: KoaContext,
           resourceIndicator: string,
           client: { grantTypes: string[] },
         ): ResourceServerInfo;
@@ -128,5 +128,6 @@ declare module 'oidc-provider' {
 
   export const errors: {
     InvalidTarget: new (description?: string) => Error;
+    InvalidScope: new (description: string, scope: string) => Error;
   };
 }

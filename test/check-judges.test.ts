@@ -375,3 +375,45 @@ describe('discovery.registered-values (RFC 8414 §2, RFC 6749 §4.5, §8.4)', ()
     expect(verdict(document).status).toBe(status);
   });
 });
+
+describe('every refusal of the run is judged against RFC 6749 §5.2', () => {
+  const json = { 'content-type': 'application/json' };
+  const refusal = (caseName: string, expected: string[], status: number, body: unknown, headers: Record<string, string> = json, ownCheck?: string) => ({
+    case: caseName,
+    exchange: exchange(tokenUrl, status, headers, typeof body === 'string' ? body : JSON.stringify(body)),
+    expected,
+    cite: 'RFC 6749 §5.2',
+    ...(ownCheck && { ownCheck }),
+  });
+  const evidence = (...refusals: ReturnType<typeof refusal>[]) => ({ exchanges: refusals.map((r) => r.exchange), refusals });
+
+  it.each([
+    ['the code its case names', refusal('a code redeemed again', ['invalid_grant'], 400, { error: 'invalid_grant' }), 'pass'],
+    ['one of the codes its case allows', refusal('no code_verifier', ['invalid_grant', 'invalid_request'], 400, { error: 'invalid_request' }), 'pass'],
+    ['another registered code', refusal('a code redeemed again', ['invalid_grant'], 400, { error: 'invalid_request' }), 'fail'],
+    ['an unknown scope refused as invalid_request', refusal('a scope no server defines', ['invalid_scope'], 400, { error: 'invalid_request' }), 'fail'],
+    ['no JSON error at all', refusal('a wrong code_verifier', ['invalid_grant'], 400, '<html>denied</html>', { 'content-type': 'text/html' }), 'fail'],
+    // The client was not authenticated, so its case was never judged.
+    ['invalid_client', refusal('a rotated-out refresh token', ['invalid_grant'], 401, { error: 'invalid_client' }), 'blocked'],
+    // Judged by its own check, with a stricter rule.
+    ['a case with a check of its own', refusal('an unknown grant_type', ['unsupported_grant_type'], 400, { error: 'invalid_request' }, json, 'error-response.unsupported-grant-type'), 'blocked'],
+  ])('error-response.code-for-case: %s → %s', (_, r, expected) => {
+    expect(judge(errorResponse.codeForCase, evidence(r)).status).toBe(expected);
+  });
+
+  it('names every case that got the wrong code, with the code its rule names', () => {
+    const verdict = judge(errorResponse.codeForCase, evidence(
+      refusal('a code redeemed again', ['invalid_grant'], 400, { error: 'invalid_grant' }),
+      refusal('a wrong code_verifier', ['invalid_grant'], 400, { error: 'invalid_request' }),
+    ));
+    expect(verdict).toMatchObject({ status: 'fail', expected: 'a wrong code_verifier: invalid_grant (RFC 6749 §5.2)', actual: 'a wrong code_verifier: 400 error "invalid_request"' });
+  });
+
+  it('error-response.status, .json and .registered-code read the grant refusals too, not only the dedicated probes', () => {
+    const ok = refusal('a code redeemed again', ['invalid_grant'], 400, { error: 'invalid_grant' });
+    expect(judge(errorResponse.status, evidence(ok, refusal('a revoked refresh token', ['invalid_grant'], 200, { error: 'invalid_grant' }))).status).toBe('fail');
+    expect(judge(errorResponse.json, evidence(ok, refusal('a wrong code_verifier', ['invalid_grant'], 400, { error: 'invalid_grant' }, { 'content-type': 'text/plain' }))).status).toBe('fail');
+    expect(judge(errorResponse.registeredCode, evidence(ok, refusal('a wrong code_verifier', ['invalid_grant'], 400, { error: 'bad_verifier' }))).status).toBe('fail');
+    for (const check of [errorResponse.status, errorResponse.json, errorResponse.registeredCode]) expect(judge(check, evidence(ok)).status).toBe('pass');
+  });
+});

@@ -46,6 +46,7 @@ const e8 = (s: Sandbox) =>
     body: JSON.stringify({ grant_type: 'client_credentials', client_id: s.variables.SANDBOX_CLIENT_ID, client_secret: s.variables.SANDBOX_CLIENT_SECRET }),
   });
 const refusals = (s: Sandbox) => Promise.all([e1(s), e2(s), e3(s), e4(s), e5(s)]);
+const unknownScope = (s: Sandbox) => postForm(`${s.issuer}/token`, 'grant_type=client_credentials&scope=conformance%3Aunknown-scope', { authorization: machineAuth(s) });
 
 /** Status and error of E1–E5 on a conformant server. */
 const CONFORMANT_REFUSALS = [[401, 'invalid_client'], [401, 'invalid_client'], [400, 'unsupported_grant_type'], [400, 'invalid_request'], [400, 'invalid_request']];
@@ -206,6 +207,14 @@ const cases: Record<string, Case> = {
   'unregistered-error-code': {
     ...probing(e5, (r) => refused(r, 400, 'duplicate_parameter'), (r) => refused(r, 400, 'invalid_request')),
     neighbour: async (s) => refused(await e4(s), 400, 'invalid_request'),
+  },
+  'grant-errors-as-invalid-request': {
+    ...probing(p2, ({ replay }) => refused(replay, 400, 'invalid_request'), ({ replay }) => refused(replay, 400, 'invalid_grant')),
+    neighbour: async (s) => refused(await unknownScope(s), 400, 'invalid_scope'),
+  },
+  'scope-error-as-invalid-request': {
+    ...probing(unknownScope, (r) => refused(r, 400, 'invalid_request'), (r) => refused(r, 400, 'invalid_scope')),
+    neighbour: async (s) => refused((await p2(s)).replay, 400, 'invalid_grant'),
   },
   'errors-as-html': {
     ...probing(refusals, (replies) => {

@@ -436,7 +436,7 @@ describe('fault profiles', () => {
     },
     'token-scope-omitted': {
       async fault(sandbox) {
-        const { json } = await clientCredentials(sandbox, { scope: 'api:read conformance:unknown' });
+        const { json } = await clientCredentials(sandbox, { scope: 'api:read openid' });
         expect(json).not.toHaveProperty('scope');
         expect((await verifyJwt(sandbox, json.access_token)).payload.scope).toBe('api:read');
       },

@@ -9,7 +9,10 @@ export type TokenRefusal =
   | 'invalid-client-post'
   | 'unsupported-grant-type'
   | 'missing-grant-type'
-  | 'duplicate-parameter';
+  | 'duplicate-parameter'
+  /** Any refusal the provider words invalid_grant: a spent, revoked or mismatched code or refresh token, a wrong verifier. */
+  | 'invalid-grant'
+  | 'invalid-scope';
 
 /** What a refusal is turned into; each member left out keeps the provider's. */
 interface RefusalRewrite {
@@ -78,6 +81,8 @@ export function rewriteTokenRefusal(fault: { refusals: 'every' | readonly TokenR
 function refusalReason(request: FrontRequest, params: URLSearchParams, error: string): TokenRefusal | 'other' {
   if (error === 'invalid_client') return request.headers.authorization ? 'invalid-client-basic' : 'invalid-client-post';
   if (error === 'unsupported_grant_type') return 'unsupported-grant-type';
+  if (error === 'invalid_grant') return 'invalid-grant';
+  if (error === 'invalid_scope') return 'invalid-scope';
   if (!params.has('grant_type')) return 'missing-grant-type';
   const names = [...params.keys()];
   return new Set(names).size < names.length ? 'duplicate-parameter' : 'other';

@@ -51,6 +51,7 @@ export const catalogue: Check[] = [
   errorResponse.status,
   errorResponse.json,
   errorResponse.registeredCode,
+  errorResponse.codeForCase,
   errorResponse.getRefused,
   errorResponse.duplicateParameter,
   errorResponse.queryCredentials,

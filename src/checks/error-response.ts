@@ -1,7 +1,8 @@
 import { Blocked } from '../flows/blocked.js';
 import type { SuiteFlows } from '../flows/suite-flows.js';
+import { observedRefusals, type Refusal } from '../flows/refusals.js';
 import { tokenEndpointProbe, type TokenEndpointProbe } from '../flows/token-endpoint-probes.js';
-import { describeExchange, errorCodeOf, isObject, jsonOf, type Exchange } from '../http/exchange.js';
+import { describeExchange, errorCodeOf, isObject, issuedToken, jsonOf, judgedByServer, type Exchange } from '../http/exchange.js';
 import { defineCheck } from './check.js';
 import { rfc } from './spec.js';
 import { couldNotRun, fail, pass, show, type Verdict } from './types.js';
@@ -19,9 +20,6 @@ const REGISTERED = new Set([
   'expired_token', 'invalid_authorization_details', 'server_error', 'temporarily_unavailable', 'unsupported_token_type',
 ]);
 
-/** The probes whose answers are error responses. */
-const ERROR_PROBES: TokenEndpointProbe[] = ['wrong-secret-basic', 'wrong-secret-post', 'unknown-grant-type', 'missing-grant-type', 'duplicate-parameter'];
-
 interface ProbeEvidence {
   exchanges: Exchange[];
   exchange: Exchange;
@@ -31,8 +29,7 @@ interface ProbeEvidence {
 function probe(name: TokenEndpointProbe) {
   return async (flows: SuiteFlows): Promise<ProbeEvidence> => {
     const { exchange } = await tokenEndpointProbe(flows, name);
-    const status = exchange.response?.status;
-    if (status === undefined || status >= 500 || status === 429) throw new Blocked(`the token endpoint did not judge the probe: ${describeExchange(exchange)}`, [exchange]);
+    if (!judgedByServer(exchange)) throw new Blocked(`the token endpoint did not judge the probe: ${describeExchange(exchange)}`, [exchange]);
     return { exchanges: [exchange], exchange };
   };
 }
@@ -59,17 +56,11 @@ function errorAnswer(evidence: (flows: SuiteFlows) => Promise<ProbeEvidence>) {
   };
 }
 
-async function errorProbes(flows: SuiteFlows): Promise<{ exchanges: Exchange[]; answered: Array<[TokenEndpointProbe, Exchange]> }> {
-  const results = await Promise.all(ERROR_PROBES.map(async (name) => [name, (await tokenEndpointProbe(flows, name)).exchange] as [TokenEndpointProbe, Exchange]));
-  // A probe that got a token is judged by its own refusal check, not as an error response; a 5xx or 429 is not one either.
-  const answered = results.filter(([, e]) => e.response && e.response.status < 500 && e.response.status !== 429 && !issuedToken(e));
-  if (answered.length === 0) throw new Blocked('the token endpoint answered none of the error probes', results.map(([, e]) => e));
-  return { exchanges: answered.map(([, e]) => e), answered };
-}
-
-function issuedToken(exchange: Exchange): boolean {
-  const body = jsonOf(exchange);
-  return exchange.response?.status === 200 && body.ok && isObject(body.value) && typeof body.value.access_token === 'string';
+/** Every refusal of the run (flows/refusals.ts); without one, the error response rules cannot be judged. */
+async function refusals(flows: SuiteFlows): Promise<{ exchanges: Exchange[]; refusals: Refusal[] }> {
+  const observed = await observedRefusals(flows);
+  if (observed.length === 0) throw new Blocked('the token endpoint refused none of the requests a conforming server refuses');
+  return { exchanges: observed.map((r) => r.exchange), refusals: observed };
 }
 
 const section52 = { area: 'error-response', level: 'MUST', scope: 'suite', spec: rfc(6749, '5.2') } as const;
@@ -132,13 +123,13 @@ export const status = defineCheck({
   id: 'error-response.status',
   title: 'token endpoint errors use 400 (or 401 for client authentication)',
   ...section52,
-  gather: errorProbes,
-  judge: ({ answered }) => {
+  gather: refusals,
+  judge: ({ refusals }) => {
     // The Basic case has its own, stricter rule (error-response.invalid-client-basic).
-    const wrong = answered.filter(([name, e]) => name !== 'wrong-secret-basic' && ![400, 401].includes(e.response?.status ?? 0)).map(([, e]) => e);
+    const wrong = refusals.filter((r) => r.ownCheck !== invalidClientBasic.id && ![400, 401].includes(r.exchange.response?.status ?? 0));
     return wrong.length === 0
-      ? pass(answered.map(([, e]) => e.response?.status).join(', '))
-      : fail('an error response uses 400 Bad Request unless specified otherwise, 401 for failed client authentication (RFC 6749 §5.2)', '400 or 401', wrong.map(describeExchange).join('; '));
+      ? pass(`${refusals.length} refusals: ${[...new Set(refusals.map((r) => r.exchange.response?.status))].join(', ')}`)
+      : fail('an error response uses 400 Bad Request unless specified otherwise, 401 for failed client authentication (RFC 6749 §5.2)', '400 or 401', wrong.map((r) => `${r.case}: ${describeExchange(r.exchange)}`).join('; '));
   },
 });
 
@@ -146,15 +137,12 @@ export const json = defineCheck({
   id: 'error-response.json',
   title: 'token endpoint errors are application/json objects with an error member',
   ...section52,
-  gather: errorProbes,
-  judge: ({ exchanges }) => {
-    const wrong = exchanges.filter((e) => {
-      const body = jsonOf(e);
-      return !isJsonMediaType(e.response?.headers['content-type'] ?? '') || !body.ok || !isObject(body.value) || typeof body.value.error !== 'string';
-    });
+  gather: refusals,
+  judge: ({ refusals }) => {
+    const wrong = refusals.filter(({ exchange }) => !isJsonMediaType(exchange.response?.headers['content-type'] ?? '') || typeof errorCodeOf(exchange) !== 'string');
     return wrong.length === 0
-      ? pass(`${exchanges.length} error responses, all JSON with an error member`)
-      : fail('error parameters are returned in the body as application/json, with an error member (RFC 6749 §5.2)', 'Content-Type: application/json; {"error": "…"}', wrong.map((e) => `${describeExchange(e)} (${e.response?.headers['content-type'] ?? 'no Content-Type'})`).join('; '));
+      ? pass(`${refusals.length} error responses, all JSON with an error member`)
+      : fail('error parameters are returned in the body as application/json, with an error member (RFC 6749 §5.2)', 'Content-Type: application/json; {"error": "…"}', wrong.map((r) => `${r.case}: ${describeExchange(r.exchange)} (${r.exchange.response?.headers['content-type'] ?? 'no Content-Type'})`).join('; '));
   },
 });
 
@@ -162,16 +150,34 @@ export const registeredCode = defineCheck({
   id: 'error-response.registered-code',
   title: 'token endpoint error codes are registered ones',
   ...section52,
-  gather: errorProbes,
-  judge: ({ exchanges }) => {
-    const codes = exchanges.flatMap((e) => {
-      const body = jsonOf(e);
-      return body.ok && isObject(body.value) && typeof body.value.error === 'string' ? [body.value.error] : [];
-    });
+  gather: refusals,
+  judge: ({ refusals }) => {
+    const codes = refusals.map((r) => errorCodeOf(r.exchange)).filter((c): c is string => typeof c === 'string');
     const unknown = codes.filter((c) => !REGISTERED.has(c));
     return unknown.length === 0
       ? pass(`codes: ${[...new Set(codes)].join(', ') || '(none readable)'}`)
-      : fail('error is one of the codes of RFC 6749 §5.2 or the OAuth Extensions Error Registry (§11.4)', 'a registered error code', unknown.join(', '));
+      : fail('error is one of the codes of RFC 6749 §5.2 or the OAuth Extensions Error Registry (§11.4)', 'a registered error code', [...new Set(unknown)].join(', '));
+  },
+});
+
+export const codeForCase = defineCheck({
+  id: 'error-response.code-for-case',
+  title: 'each refusal names the error code its case has (invalid_grant, invalid_scope, unauthorized_client, …)',
+  ...section52,
+  gather: refusals,
+  judge: ({ refusals }) => {
+    // invalid_client says the client was not authenticated, so the case itself was never judged.
+    const judged = refusals.filter((r) => !r.ownCheck && errorCodeOf(r.exchange) !== 'invalid_client');
+    if (judged.length === 0) return couldNotRun('no refusal of a case with its own error code was answered for the case itself');
+    const said = (r: Refusal) => `${r.case}: ${errorSaid(r.exchange, errorCodeOf(r.exchange))}`;
+    const wrong = judged.filter((r) => !r.expected.includes(errorCodeOf(r.exchange) as string));
+    return wrong.length === 0
+      ? pass(judged.map(said).join('; '))
+      : fail(
+          'the error code says what was wrong with the request, as RFC 6749 §5.2 defines each (and RFC 7636 §4.6 for a wrong code_verifier)',
+          wrong.map((r) => `${r.case}: ${r.expected.join(' or ')} (${r.cite})`).join('; '),
+          wrong.map(said).join('; '),
+        );
   },
 });
 

@@ -1,7 +1,7 @@
 import { Blocked, NotApplicable } from '../flows/blocked.js';
 import { accessTokenHash, claimsOf, decodeAndVerify, looksLikeJwt, type DecodedJwt } from '../flows/jwt.js';
 import type { ResourceProbe, SuiteFlows } from '../flows/suite-flows.js';
-import { describeExchange, jsonOf, type Exchange } from '../http/exchange.js';
+import { describeExchange, judgedByServer, jsonOf, type Exchange } from '../http/exchange.js';
 import type { Resource } from '../suite/suite.types.js';
 
 /** Evidence gatherers shared by checks: each names the exchanges a judge reads and what it needs from the suite. */
@@ -80,8 +80,7 @@ export function resourceProbe(probe: ResourceProbe) {
       if (status < 200 || status >= 300) throw new Blocked(`the resource refuses the grant's token even as "Bearer" (see resource-access.bearer-accepted)`, [exchange]);
     }
     const { exchange } = await flows.resource(resource, probe);
-    const status = exchange.response?.status;
-    if (status === undefined || status >= 500 || status === 429) throw new Blocked(`the resource did not judge the request: ${describeExchange(exchange)}`, [exchange]);
+    if (!judgedByServer(exchange)) throw new Blocked(`the resource did not judge the request: ${describeExchange(exchange)}`, [exchange]);
     if (probe === 'none' || !resource.grant) return { exchanges: [exchange], exchange, resource };
     const token = await flows.token(resource.grant);
     return { exchanges: [token.token.exchange, exchange], exchange, resource, grantedScope: grantedScope(token.token.response?.body) };

@@ -1,5 +1,5 @@
 import type { TokenResult } from '../flows/token.js';
-import { describeExchange, errorCodeOf, type Exchange } from '../http/exchange.js';
+import { describeExchange, errorCodeOf, judgedByServer, type Exchange } from '../http/exchange.js';
 import { schemaErrors, type SchemaName } from '../schemas.js';
 import { couldNotRun, fail, pass, type Verdict } from './types.js';
 
@@ -31,7 +31,7 @@ export function outcomeOf(result: TokenResult): string {
 export function refusedForAnotherReason(exchange: Exchange): string | undefined {
   const status = exchange.response?.status;
   if (status === undefined) return `the request got no answer: ${exchange.error ?? 'no response'}`;
-  if (status >= 500 || status === 429) return `the server answered ${status}, not a refusal of the request: ${describeExchange(exchange)}`;
+  if (!judgedByServer(exchange)) return `the server answered ${status}, not a refusal of the request: ${describeExchange(exchange)}`;
   if (errorCodeOf(exchange) === 'invalid_client') return `the client's credentials were refused (invalid_client), so the rule under test was never reached: ${describeExchange(exchange)}`;
   return undefined;
 }

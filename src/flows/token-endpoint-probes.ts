@@ -14,11 +14,16 @@ export type TokenEndpointProbe =
   | 'get'
   | 'credentials-in-query'
   | 'json-body'
+  /** client_credentials with a scope no server defines, by a client_credentials grant's client. */
+  | 'unknown-scope'
+  /** client_credentials by a client the suite uses only for authorization_code. */
+  | 'grant-type-not-allowed'
   /** The probes' control: the same client, authenticated right, asking for client_credentials. */
   | 'control';
 
 export const WRONG_SECRET = 'conformance-wrong-secret';
 export const UNKNOWN_GRANT_TYPE = 'urn:oauth-conformance:unknown-grant';
+export const UNKNOWN_SCOPE = 'conformance:unknown-scope';
 
 /**
  * The client the probes authenticate as at the suite's token endpoint: the first client_credentials grant's, else
@@ -34,10 +39,23 @@ export function probeClient(flows: SuiteFlows): { name: string; client: Client }
   return { name, client };
 }
 
+/** The client a probe authenticates as: the probes' client, or the one its case needs. */
+function clientFor(flows: SuiteFlows, probe: TokenEndpointProbe): Client {
+  if (probe !== 'unknown-scope' && probe !== 'grant-type-not-allowed') return probeClient(flows).client;
+  const grants = Object.entries(flows.suite.grants ?? {}).filter(([name, g]) => !flows.suite.disabled[`grants.${name}`] && !g.token_endpoint);
+  const machine = new Set(grants.filter(([, g]) => g.type === 'client_credentials').map(([, g]) => g.client));
+  const name = probe === 'unknown-scope' ? [...machine][0] : grants.find(([, g]) => g.type === 'authorization_code' && !machine.has(g.client))?.[1].client;
+  const client = name ? flows.suite.clients?.[name] : undefined;
+  if (!client?.secret) {
+    throw new NotApplicable(probe === 'unknown-scope' ? 'the suite has no client_credentials grant with a secret to ask for an unknown scope' : 'the suite has no client that only uses authorization_code to ask for client_credentials');
+  }
+  return client;
+}
+
 export function tokenEndpointProbe(flows: SuiteFlows, probe: TokenEndpointProbe): Promise<HttpResult> {
   return flows.once(`token-endpoint:${probe}`, async () => {
     const url = new URL(await flows.endpoint('token_endpoint'));
-    const { client } = probeClient(flows);
+    const client = clientFor(flows, probe);
     const grant = { grant_type: 'client_credentials' };
     const basic = { ...client, auth: 'client_secret_basic' as const };
     const send = (request: { headers: Record<string, string>; body?: string }, method = 'POST', target = url.href) =>
@@ -46,6 +64,11 @@ export function tokenEndpointProbe(flows: SuiteFlows, probe: TokenEndpointProbe)
     switch (probe) {
       case 'control':
         return send(tokenRequest(basic, grant));
+      // These two authenticate as the suite says their client does: their case is not client authentication.
+      case 'grant-type-not-allowed':
+        return send(tokenRequest(client, grant));
+      case 'unknown-scope':
+        return send(tokenRequest(client, { ...grant, scope: UNKNOWN_SCOPE }));
       case 'wrong-secret-basic':
         return send(tokenRequest({ ...basic, secret: WRONG_SECRET }, grant));
       case 'wrong-secret-post':

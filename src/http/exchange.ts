@@ -40,6 +40,18 @@ export function errorCodeOf(exchange: Exchange): unknown {
   return body.ok && isObject(body.value) ? body.value.error : undefined;
 }
 
+/** The server answered and judged the request: no transport failure, no 5xx, no 429 (RFC 6585 §4). */
+export function judgedByServer(exchange: Exchange): boolean {
+  const status = exchange.response?.status;
+  return status !== undefined && status < 500 && status !== 429;
+}
+
+/** A 200 whose JSON body holds an access_token. */
+export function issuedToken(exchange: Exchange): boolean {
+  const body = jsonOf(exchange);
+  return exchange.response?.status === 200 && body.ok && isObject(body.value) && typeof body.value.access_token === 'string';
+}
+
 /** "METHOD url → status" for messages. */
 export function describeExchange(exchange: Exchange): string {
   const outcome = exchange.response ? String(exchange.response.status) : (exchange.error ?? 'no response');

@@ -1,0 +1,76 @@
+import { issuedToken, judgedByServer, type Exchange } from '../http/exchange.js';
+import { codeReplay, redirectMismatchAtToken, verifierProbe } from './code-probes.js';
+import { refreshAfterRevocation, refreshReplay } from './refresh-probes.js';
+import type { SuiteFlows } from './suite-flows.js';
+import { tokenEndpointProbe, type TokenEndpointProbe } from './token-endpoint-probes.js';
+import type { TokenResult } from './token.js';
+
+/**
+ * Every token request of a run that a conforming server refuses, with the error code RFC 6749 §5.2 (or the rule
+ * cited) names for its case: the error response checks judge them all, not only the dedicated probes.
+ */
+export interface Refusal {
+  /** What the request got wrong, for messages. */
+  case: string;
+  exchange: Exchange;
+  /** The error codes the rule names for this case. */
+  expected: readonly string[];
+  /** Where that code is named. */
+  cite: string;
+  /** The check that judges this case's code on its own (with a stricter rule), if one does. */
+  ownCheck?: string;
+}
+
+type Source = (flows: SuiteFlows) => Promise<Refusal[]>;
+
+function probed(probe: TokenEndpointProbe, refusal: Omit<Refusal, 'exchange'>): Source {
+  return async (flows) => [{ ...refusal, exchange: (await tokenEndpointProbe(flows, probe)).exchange }];
+}
+
+/** A refusal read off a probe of each authorization_code grant of the suite. */
+function perCodeGrant(make: (flows: SuiteFlows, grant: string) => Promise<TokenResult>, refusal: Omit<Refusal, 'exchange' | 'case'> & { case: string }): Source {
+  return async (flows) => {
+    const grants = Object.entries(flows.suite.grants ?? {}).filter(([name, g]) => g.type === 'authorization_code' && !flows.suite.disabled[`grants.${name}`]);
+    const settled = await Promise.allSettled(grants.map(async ([name]) => ({ ...refusal, case: `${refusal.case} (grant ${name})`, exchange: (await make(flows, name)).token.exchange })));
+    return settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+  };
+}
+
+/**
+ * unauthorized_client, where the server declares it supports client_credentials; without that declaration the client
+ * cannot tell "not for you" from "not here", so unsupported_grant_type is as right.
+ */
+async function grantTypeNotAllowed(flows: SuiteFlows): Promise<Refusal[]> {
+  const declared = await flows.metadata().then(({ document }) => Array.isArray(document.grant_types_supported) && document.grant_types_supported.includes('client_credentials'), () => false);
+  return probed('grant-type-not-allowed', {
+    case: 'client_credentials by a client the suite uses only for authorization_code',
+    expected: declared ? ['unauthorized_client'] : ['unauthorized_client', 'unsupported_grant_type'],
+    cite: 'RFC 6749 §5.2',
+  })(flows);
+}
+
+const SOURCES: Source[] = [
+  probed('wrong-secret-basic', { case: 'a wrong client secret with Basic', expected: ['invalid_client'], cite: 'RFC 6749 §5.2', ownCheck: 'error-response.invalid-client-basic' }),
+  probed('wrong-secret-post', { case: 'a wrong client_secret in the body', expected: ['invalid_client'], cite: 'RFC 6749 §5.2', ownCheck: 'error-response.invalid-client-post' }),
+  probed('unknown-grant-type', { case: 'an unknown grant_type', expected: ['unsupported_grant_type'], cite: 'RFC 6749 §5.2', ownCheck: 'error-response.unsupported-grant-type' }),
+  probed('missing-grant-type', { case: 'no grant_type', expected: ['invalid_request'], cite: 'RFC 6749 §5.2', ownCheck: 'error-response.missing-parameter' }),
+  probed('duplicate-parameter', { case: 'a parameter sent twice', expected: ['invalid_request'], cite: 'RFC 6749 §3.1, §5.2' }),
+  probed('unknown-scope', { case: 'a scope no server defines', expected: ['invalid_scope'], cite: 'RFC 6749 §5.2' }),
+  grantTypeNotAllowed,
+  perCodeGrant(async (flows, grant) => (await codeReplay(flows, grant)).second, { case: 'a code redeemed again', expected: ['invalid_grant'], cite: 'RFC 6749 §4.1.2, §5.2' }),
+  perCodeGrant(redirectMismatchAtToken, { case: 'a code redeemed with another redirect_uri', expected: ['invalid_grant'], cite: 'RFC 6749 §4.1.3, §5.2' }),
+  perCodeGrant((flows, grant) => verifierProbe(flows, grant, 'wrong'), { case: 'a wrong code_verifier', expected: ['invalid_grant'], cite: 'RFC 7636 §4.6' }),
+  perCodeGrant((flows, grant) => verifierProbe(flows, grant, 'missing'), { case: 'no code_verifier for a code with a challenge', expected: ['invalid_grant', 'invalid_request'], cite: 'RFC 7636 §4.6, RFC 6749 §5.2' }),
+  perCodeGrant(async (flows, grant) => (await refreshReplay(flows, grant)).replay, { case: 'a rotated-out refresh token', expected: ['invalid_grant'], cite: 'RFC 6749 §5.2' }),
+  perCodeGrant(async (flows, grant) => (await refreshAfterRevocation(flows, grant)).refreshed, { case: 'a revoked refresh token', expected: ['invalid_grant'], cite: 'RFC 6749 §5.2, RFC 7009 §2.2' }),
+];
+
+/**
+ * The refusals the run's token requests met. A case that does not apply (no such grant, no PKCE, no revocation) or
+ * could not be set up is left out; so are answers that are no refusal: a token (judged by the case's own check), a
+ * 5xx, a 429 that outlasted the retries, or no answer.
+ */
+export async function observedRefusals(flows: SuiteFlows): Promise<Refusal[]> {
+  const settled = await Promise.allSettled(SOURCES.map((source) => source(flows)));
+  return settled.flatMap((s) => (s.status === 'fulfilled' ? s.value : [])).filter((r) => judgedByServer(r.exchange) && !issuedToken(r.exchange));
+}

@@ -1,5 +1,5 @@
 import type { TokenResult } from '../flows/token.js';
-import { describeExchange, errorCodeOf, judgedByServer, type Exchange } from '../http/exchange.js';
+import { codeSaid, describeExchange, errorCodeOf, judgedByServer, type Exchange } from '../http/exchange.js';
 import { schemaErrors, type SchemaName } from '../schemas.js';
 import { couldNotRun, fail, pass, type Verdict } from './types.js';
 
@@ -20,8 +20,7 @@ export function schemaVerdict(schema: SchemaName, value: unknown, rule: string, 
 
 /** How a token request ended, for a report: status and error code, never the tokens. */
 export function outcomeOf(result: TokenResult): string {
-  const error = errorCodeOf(result.token.exchange);
-  return `${describeExchange(result.token.exchange)}${result.accessToken ? ' with a token' : typeof error === 'string' ? ` ${error}` : ''}`;
+  return `${describeExchange(result.token.exchange)}${result.accessToken ? ' with a token' : codeSaid(result.token.exchange)}`;
 }
 
 /**

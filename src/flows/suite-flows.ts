@@ -2,7 +2,7 @@ import { createLocalJWKSet, type JSONWebKeySet, type JWTVerifyGetKey } from 'jos
 import { defaultBrowserOptions, type BrowserOptions } from '../browser/chromium.js';
 import { defaultHttpOptions, Recorder, recordOutside, send, type HttpOptions, type HttpRequest, type HttpResult } from '../http/client.js';
 import { branch, reach } from '../http/chain.js';
-import { errorCodeOf, isObject, type Exchange } from '../http/exchange.js';
+import { codeSaid, isObject, type Exchange } from '../http/exchange.js';
 import type { LoadedSuite } from '../suite/load.js';
 import type { AuthorizationCodeGrant, Client, Grant, Resource } from '../suite/suite.types.js';
 import { authorizationCode, randomValue, type Authorization } from './authorization-code.js';
@@ -253,10 +253,4 @@ export class SuiteFlows implements FlowContext {
     if (!resource) throw new NotApplicable(`no resource of the suite uses grant ${grantName}`);
     return resource;
   }
-}
-
-/** " invalid_client" when an error response names its code, for messages. */
-function codeSaid(exchange: Exchange): string {
-  const error = errorCodeOf(exchange);
-  return typeof error === 'string' ? ` ${error}` : '';
 }

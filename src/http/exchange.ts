@@ -40,6 +40,12 @@ export function errorCodeOf(exchange: Exchange): unknown {
   return body.ok && isObject(body.value) ? body.value.error : undefined;
 }
 
+/** " invalid_client" when an error response names its code, for messages; '' otherwise. */
+export function codeSaid(exchange: Exchange): string {
+  const error = errorCodeOf(exchange);
+  return typeof error === 'string' ? ` ${error}` : '';
+}
+
 /** The server answered and judged the request: no transport failure, no 5xx, no 429 (RFC 6585 §4). */
 export function judgedByServer(exchange: Exchange): boolean {
   const status = exchange.response?.status;

@@ -100,6 +100,7 @@ async function walkAuthorization(flows: FlowContext, label: string, grant: Autho
 /** The authorization request (RFC 6749 §4.1.1), with PKCE (RFC 7636 §4.3) and OpenID Connect's nonce. */
 async function authorizationUrl(flows: FlowContext, grant: AuthorizationCodeGrant, values: Session, redirectUri: string): Promise<URL> {
   const url = new URL(await flows.endpoint('authorization_endpoint'));
+  const scopes = (grant.scope ?? '').split(' ');
   const params: Record<string, string | undefined> = {
     response_type: 'code',
     client_id: flows.client(grant.client).id,
@@ -109,6 +110,8 @@ async function authorizationUrl(flows: FlowContext, grant: AuthorizationCodeGran
     nonce: values.nonce,
     code_challenge: values.challenge,
     code_challenge_method: values.challenge && 'S256',
+    // Offline access is asked for with prompt=consent, or an OpenID provider drops it (OIDC Core §11).
+    prompt: scopes.includes('openid') && scopes.includes('offline_access') ? 'consent' : undefined,
   };
   for (const [k, v] of Object.entries(params)) if (v) url.searchParams.set(k, v);
   return url;

@@ -3,7 +3,7 @@ import './silence-provider-notices.js';
 import { randomBytes } from 'node:crypto';
 import Provider, { errors, type ClientMetadata, type KoaContext, type Middleware } from 'oidc-provider';
 import { autoApproval, INTERACTION_PATH } from './auto-approval.js';
-import { loginPage, type Account } from './login-page.js';
+import { loginPage, type SignIn } from './login-page.js';
 import { idTokenAtHash } from './id-token-at-hash.js';
 import type { SigningKeys } from './signing-keys.js';
 import { smartConfiguration } from './smart-configuration.js';
@@ -41,7 +41,7 @@ export interface AuthorizationServerOptions {
   faults: Middleware;
   settings: ProviderSettings;
   /** Sign-in and consent pages for this account (the interactive mode); without it every interaction is approved. */
-  login?: Account;
+  login?: SignIn;
 }
 
 export function createAuthorizationServer({ issuer, keys, clients, resource, faults, settings, login }: AuthorizationServerOptions): Provider {

@@ -1,5 +1,6 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { text } from 'node:stream/consumers';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type Provider from 'oidc-provider';
 import type { Middleware } from 'oidc-provider';
 import { grantRequested, INTERACTION_PATH, type Approval } from './auto-approval.js';
@@ -10,6 +11,19 @@ export interface Account {
   password: string;
 }
 
+/** The interactive login mode's account, and how its sign-in page behaves. */
+export interface SignIn extends Account {
+  /**
+   * The sign-in page sends its form from a script, shows `<div role="alert">Loading...</div>` until the answer
+   * replaces the page, and answers late, as a slow login backend does. Before that the banner is in the page, hidden.
+   */
+  loadingBanner?: boolean;
+}
+
+// Longer than a browser login's settle window (src/flows/browser-login.ts), so that the banner outlasts it while the
+// login request is in flight.
+const LOADING_MS = 1500;
+
 const SESSION_COOKIE = 'sandbox_login';
 
 /**
@@ -17,7 +31,7 @@ const SESSION_COOKIE = 'sandbox_login';
  * strategy. Forms carry a CSRF token bound to a cookie session (a post without both is refused, as real pages do),
  * a wrong password shows an error on the page, and "Allow" grants what was asked, "Deny" answers access_denied.
  */
-export function loginPage(provider: Provider, account: Account, approval: Approval): Middleware {
+export function loginPage(provider: Provider, account: SignIn, approval: Approval): Middleware {
   // Session id → CSRF token of the form last shown to that session.
   const sessions = new Map<string, string>();
   return async (ctx, next) => {
@@ -44,7 +58,7 @@ export function loginPage(provider: Provider, account: Account, approval: Approv
     };
 
     if (ctx.method === 'GET' && action === '') {
-      return show((csrf) => (prompt.name === 'login' ? signIn(uid, client, csrf) : consent(uid, client, String(params.scope ?? ''), csrf)));
+      return show((csrf) => (prompt.name === 'login' ? signIn(uid, client, csrf, account.loadingBanner) : consent(uid, client, String(params.scope ?? ''), csrf)));
     }
     if (ctx.method !== 'POST' || (action !== '/login' && action !== '/confirm')) {
       ctx.status = 404;
@@ -56,8 +70,9 @@ export function loginPage(provider: Provider, account: Account, approval: Approv
       return show(() => page('Session expired', '<p class="error" role="alert">Your session expired or the form was sent twice. Start the sign-in again.</p>'), 403);
     }
     if (action === '/login') {
+      if (account.loadingBanner) await sleep(LOADING_MS);
       if (form.get('username') !== account.username || !same(account.password, form.get('password') ?? '')) {
-        return show((csrf) => signIn(uid, client, csrf, 'Invalid username or password.'));
+        return show((csrf) => signIn(uid, client, csrf, account.loadingBanner, 'Invalid username or password.'));
       }
       return finish({ login: { accountId: approval.accountId } });
     }
@@ -80,10 +95,10 @@ label{display:block;margin:.8rem 0 .2rem}input{width:100%;box-sizing:border-box;
 </head><body><main>${body}</main></body></html>`;
 }
 
-function signIn(uid: string, client: string, csrf: string, error?: string): string {
+function signIn(uid: string, client: string, csrf: string, loadingBanner?: boolean, error?: string): string {
   return page(
     'Sign in',
-    `<h1>Sign in</h1><p>to continue to <b>${escapeHtml(client)}</b></p>${error ? `<p class="error" role="alert">${escapeHtml(error)}</p>` : ''}
+    `<h1>Sign in</h1><p>to continue to <b>${escapeHtml(client)}</b></p>${loadingBanner ? LOADING_BANNER : ''}${error ? `<p class="error" role="alert">${escapeHtml(error)}</p>` : ''}
 <form method="post" action="${INTERACTION_PATH}${uid}/login" autocomplete="off">
 <input type="hidden" name="csrf" value="${csrf}">
 <label for="username">Username</label><input id="username" name="username" autofocus>
@@ -91,6 +106,22 @@ function signIn(uid: string, client: string, csrf: string, error?: string): stri
 <button type="submit">Sign in</button></form>`,
   );
 }
+
+// Ahead of the error, so that a client looking for the first alert finds the hidden banner first. The form is sent
+// from the script, as single-page apps do: the banner shows while the request is out, then the answer replaces the page.
+const LOADING_BANNER = `<div role="alert" id="loading" hidden>Loading...</div>
+<script>
+document.addEventListener('submit', async (event) => {
+  event.preventDefault();
+  document.getElementById('loading').hidden = false;
+  const answer = await fetch(event.target.action, { method: 'POST', body: new URLSearchParams(new FormData(event.target)) });
+  const next = await answer.text();
+  history.replaceState(null, '', answer.url);
+  document.open();
+  document.write(next);
+  document.close();
+});
+</script>`;
 
 function consent(uid: string, client: string, scope: string, csrf: string): string {
   const items = scope.split(' ').filter(Boolean).map((s) => `<li>${escapeHtml(s)}</li>`).join('');

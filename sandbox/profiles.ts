@@ -17,6 +17,8 @@ export interface FaultProfile {
   settings?: Partial<ProviderSettings>;
   /** The interactive sandbox hands out a password its sign-in page refuses: a browser login's failure path. */
   wrongPassword?: true;
+  /** The interactive sandbox's sign-in page shows a loading banner while its form is sent: a login must not fail on it. */
+  loadingBanner?: true;
   /** Its checks only run in `--long` mode (they wait out a lifetime), so the fault matrix runs it so. */
   long?: boolean;
   /**
@@ -50,6 +52,13 @@ const responseProfiles: FaultProfile[] = [
     breaks: [],
     faults: [],
     wrongPassword: true,
+  },
+  {
+    name: 'loading-banner',
+    description: 'Conformant, but the sign-in page sends its form from a script and shows a "Loading..." alert until the answer, 1.5 s later, replaces the page: a browser login still succeeds (suite local-browser).',
+    breaks: [],
+    faults: [],
+    loadingBanner: true,
   },
   {
     name: 'discovery-error',

@@ -18,9 +18,13 @@ const inAuthAreas = (results: Results) => results.filter((r) => AUTH_AREAS.some(
 const USERNAME = "{ fill: '#username', value: '${SANDBOX_USERNAME}' }";
 const PASSWORD = "{ fill: '#password', value: '${SANDBOX_PASSWORD}' }";
 const SUBMIT = "{ click: 'button[type=submit]' }";
+const CONSENT = "{ click: '#allow' }";
 
-/** One authorization (the state-echoed check) by local-browser.yaml with these login steps and timeout instead. */
-async function oneLogin(sandbox: Sandbox, steps: string[], timeout?: number): Promise<Outcome> {
+/**
+ * One authorization (the state-echoed check) by local-browser.yaml with these login steps and timeout instead, with
+ * the sandbox's variables or these.
+ */
+async function oneLogin(sandbox: Pick<Sandbox, 'variables'>, steps: string[], timeout?: number): Promise<Outcome> {
   const source = await readFile(join(root, 'suites/local-browser.yaml'), 'utf8');
   const login = source.slice(source.indexOf('      login:\n'), source.indexOf('resources:'));
   const file = join(await tempDir(), 'local-browser.yaml');
@@ -98,7 +102,7 @@ describe('browser logins through the interactive sandbox', () => {
   });
 
   it('an optional step whose element never appears is skipped', async () => {
-    const outcome = await oneLogin(sandbox, [USERNAME, PASSWORD, "{ click: '#remember-me', optional: true }", SUBMIT, "{ click: '#allow' }"]);
+    const outcome = await oneLogin(sandbox, [USERNAME, PASSWORD, "{ click: '#remember-me', optional: true }", SUBMIT, CONSENT]);
     expect(outcome.status, outcome.message).toBe('pass');
   });
 });
@@ -140,6 +144,33 @@ describe('a wrong password', () => {
       expect(JWT.test(text), path).toBe(false);
       expect(CLEAR_CREDENTIAL.exec(text)?.[0], path).toBeUndefined();
     }
+  });
+});
+
+describe('a loading banner on the sign-in page', () => {
+  let sandbox: Sandbox;
+  beforeEach(needsChromium);
+  afterEach(closeBrowser);
+  beforeAll(async () => {
+    sandbox = await startSandbox({ login: 'interactive', profile: 'loading-banner' });
+  });
+  afterAll(() => sandbox.close());
+
+  it('shown while the sign-in is sent, and gone when the next page comes, does not fail the login', async () => {
+    const outcome = await oneLogin(sandbox, [USERNAME, PASSWORD, SUBMIT, CONSENT]);
+    expect(outcome.status, outcome.message).toBe('pass');
+  });
+
+  it('an error still shown once the page settles fails the login with its text, not the banner\'s', async () => {
+    const outcome = await oneLogin({ variables: { ...sandbox.variables, SANDBOX_PASSWORD: 'not-the-password' } }, [USERNAME, PASSWORD, SUBMIT, CONSENT]);
+    expect(outcome.status).toBe('blocked');
+    expect(outcome.message).toMatch(/^the login page shows “Invalid username or password\.” after login step 3 \(click button\[type=submit\]\); the browser shows \S+\/login \(“Sign in · Sandbox”\)/);
+  });
+
+  it('hidden, as it is until the form is sent, is no error: the login waits for its step', async () => {
+    const outcome = await oneLogin(sandbox, [USERNAME, PASSWORD, "{ click: '#sign-in' }"], 2);
+    expect(outcome.status).toBe('blocked');
+    expect(outcome.message).toMatch(/^login step 3 \(click #sign-in\): nothing matches #sign-in within 2 s; /);
   });
 });
 

@@ -1,11 +1,12 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { startSandbox } from '../sandbox/index.js';
 import { ConfigError, type Problem } from '../src/suite/errors.js';
 import { resolveSuite } from '../src/suite/load.js';
 import { parseSuite, readSuite } from '../src/suite/read.js';
 import { suiteFiles } from '../src/suite/select.js';
-import { root } from './helpers.js';
+import { root, runSuite } from './helpers.js';
 
 const suitesDir = join(root, 'suites');
 
@@ -331,6 +332,37 @@ describe('shipped suites', () => {
   it('lists no unresolved ${VARIABLE} placeholder of a skipped client as a secret', async () => {
     const suite = resolveSuite(await readSuite(join(suitesDir, 'generic-oidc.yaml')), genericEnv);
     expect(suite.secrets.filter((s) => s.includes('${'))).toEqual([]);
+  });
+
+  it('generic-oidc takes the browser login\'s error selector from OIDC_LOGIN_ERROR, its default when empty', async () => {
+    const source = await readSuite(join(suitesDir, 'generic-oidc.yaml'));
+    const authEnv = { ...genericEnv, OIDC_AUTH_CLIENT_ID: 'app', OIDC_AUTH_CLIENT_SECRET: 'app-secret', OIDC_REDIRECT_URI: 'https://app.example/cb' };
+    const errorSelector = (env: Record<string, string>) => {
+      const user = resolveSuite(source, env).grants?.user;
+      return user && 'code' in user ? user.code.error : undefined;
+    };
+    expect(errorSelector({ ...authEnv, OIDC_LOGIN_ERROR: '#kc-error' })).toBe('#kc-error');
+    expect(errorSelector({ ...authEnv, OIDC_LOGIN_ERROR: '' })).toBe('[role=alert], .alert-error, .alert-danger');
+  });
+
+  it('generic-oidc asks for OIDC_AUTH_SCOPE in the authorization request, openid when it is unset', async () => {
+    const sandbox = await startSandbox();
+    try {
+      const v = sandbox.variables;
+      const env = {
+        OIDC_ISSUER: v.SANDBOX_ISSUER!, OIDC_CLIENT_ID: v.SANDBOX_CLIENT_ID!, OIDC_CLIENT_SECRET: v.SANDBOX_CLIENT_SECRET!,
+        OIDC_AUTH_CLIENT_ID: v.SANDBOX_AUTH_CLIENT_ID!, OIDC_AUTH_CLIENT_SECRET: v.SANDBOX_AUTH_CLIENT_SECRET!, OIDC_REDIRECT_URI: v.SANDBOX_REDIRECT_URI!,
+      };
+      const scopeAsked = async (scope: Record<string, string>) => {
+        const [state] = await runSuite(join(suitesDir, 'generic-oidc.yaml'), { variables: { ...env, ...scope } }, { only: ['authorization-code.state-echoed'] });
+        const authorize = state!.outcome.exchanges.find((e) => e.request.url.startsWith(`${v.SANDBOX_ISSUER}/auth?`));
+        return new URL(authorize!.request.url).searchParams.get('scope');
+      };
+      expect(await scopeAsked({})).toBe('openid');
+      expect(await scopeAsked({ OIDC_AUTH_SCOPE: 'openid offline_access' })).toBe('openid offline_access');
+    } finally {
+      await sandbox.close();
+    }
   });
 
   it('resolves local with every sandbox variable set', async () => {

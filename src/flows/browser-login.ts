@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { BrowserContext, Locator, Page } from 'playwright-core';
+import type { BrowserContext, Locator, Page, Request } from 'playwright-core';
 import { launchBrowser } from '../browser/chromium.js';
 import type { Exchange } from '../http/exchange.js';
 import { HostGate } from '../http/host-gate.js';
@@ -18,6 +18,10 @@ export interface BrowserLogin {
 const DEFAULT_TIMEOUT_S = 15;
 // Long enough for an optional element to render after the previous step's navigation; not the whole timeout.
 const OPTIONAL_WAIT_MS = 3000;
+// How long a login error and the network must stay unchanged for the error to count: a loading banner in the same
+// role ("Loading...", "Signing in…") shows while the login request is out and goes away as the login proceeds.
+const SETTLE_MS = 1000;
+const POLL_MS = 100;
 
 /**
  * The `browser` strategy: Chromium opens the authorization URL in a fresh context, performs the suite's login steps,
@@ -62,8 +66,8 @@ async function login(flows: FlowContext, label: string, grant: AuthorizationCode
 async function signIn(page: Page, grant: AuthorizationCodeGrant, url: URL, callback: Callback): Promise<string | undefined> {
   const timeoutMs = (grant.code.timeout ?? DEFAULT_TIMEOUT_S) * 1000;
   page.setDefaultTimeout(timeoutMs);
-  const errorShown = page.locator(grant.code.error ?? '[role=alert]').filter({ hasText: /\S/ }).first();
-  const pageError = async (after: string) => `the login page shows “${redact(await errorShown.innerText())}” after ${after}`;
+  const shown = persistentError(page, grant.code.error ?? '[role=alert]');
+  const pageError = (text: string, after: string) => `the login page shows “${redact(text)}” after ${after}`;
   const opened = await page.goto(url.href).then(() => undefined, (error: Error) => firstLine(error));
   if (opened && !callback.reached()) return `the browser could not open the authorization URL: ${opened}`;
   let done = 'opening the authorization URL';
@@ -71,20 +75,60 @@ async function signIn(page: Page, grant: AuthorizationCodeGrant, url: URL, callb
     const selector = 'fill' in step ? step.fill : step.click;
     const what = `login step ${i + 1} (${'fill' in step ? 'fill' : 'click'} ${selector})`;
     const target = page.locator(selector).first();
-    const seen = await first(callback, errorShown, target, step.optional ? OPTIONAL_WAIT_MS : timeoutMs);
+    const seen = await first(callback, shown, target, step.optional ? OPTIONAL_WAIT_MS : timeoutMs);
     if (seen === 'redirect') return undefined;
-    if (seen === 'error') return pageError(done);
     if (seen === 'timeout' && step.optional) continue;
     if (seen === 'timeout') return `${what}: nothing matches ${selector} within ${timeoutMs / 1000} s`;
-    if (seen !== 'element') return `${what}: ${seen.broken}`;
+    if (seen !== 'element') return 'error' in seen ? pageError(seen.error, done) : `${what}: ${seen.broken}`;
     const acted = await ('fill' in step ? target.fill(step.value) : target.click()).then(() => undefined, (error: Error) => firstLine(error));
     if (acted) return `${what} failed: ${acted}`;
     done = what;
   }
-  const end = await first(callback, errorShown, undefined, timeoutMs);
-  if (end === 'error') return pageError(done);
+  const end = await first(callback, shown, undefined, timeoutMs);
   if (end === 'timeout') return `after the login steps the browser did not reach the redirect_uri within ${timeoutMs / 1000} s`;
+  if (typeof end === 'object' && 'error' in end) return pageError(end.error, done);
   return undefined;
+}
+
+/**
+ * The text of the first login error still there once the page settles: a visible element with text matching the
+ * error selector, its text unchanged for SETTLE_MS with no request of the page in flight meanwhile. One that goes
+ * away or changes was a loading banner, and the watch goes on until the page closes. Polled: Playwright's waits can
+ * miss an element across navigations. Started before the page opens, so that it sees every request.
+ */
+function persistentError(page: Page, selector: string): Promise<{ error: string }> {
+  // Hidden matches (templates, messages already dismissed) are not what the user sees; skipping them here also lets
+  // a visible error that follows a hidden one in the page be found.
+  const errors = page.locator(selector).filter({ visible: true, hasText: /\S/ });
+  const quietFor = networkQuiet(page);
+  const watch = async () => {
+    let shown: { text: string; since: number } | undefined;
+    for (; !page.isClosed(); await sleep(POLL_MS)) {
+      // A page between two documents cannot be read: what it showed is gone.
+      const text = await errors.allInnerTexts().then((texts) => texts[0], () => undefined);
+      if (text !== shown?.text) shown = text === undefined ? undefined : { text, since: Date.now() };
+      else if (shown && Date.now() - shown.since >= SETTLE_MS && quietFor() >= SETTLE_MS) return { error: shown.text };
+    }
+    return new Promise<never>(() => undefined);
+  };
+  return watch();
+}
+
+/**
+ * Milliseconds since the page last had a request in flight (0 while it has). Playwright's networkidle fires once per
+ * document, so it misses the login request a single-page app sends after loading, which is when its banner shows.
+ */
+function networkQuiet(page: Page): () => number {
+  const pending = new Set<Request>();
+  let quietSince = Date.now();
+  page.on('request', (request) => pending.add(request));
+  const finished = (request: Request) => {
+    pending.delete(request);
+    if (pending.size === 0) quietSince = Date.now();
+  };
+  page.on('requestfinished', finished);
+  page.on('requestfailed', finished);
+  return () => (pending.size > 0 ? 0 : Date.now() - quietSince);
 }
 
 const firstLine = (error: Error) => redact(error.message.split('\n')[0] ?? '');
@@ -141,17 +185,15 @@ function recordNavigations(flows: FlowContext, page: Page, label: string, result
 }
 
 /**
- * Which comes first: the redirect, an error on the page, the awaited element, or the timeout. A selector Playwright
- * cannot parse is no timeout: it is reported as broken.
+ * Which comes first: the redirect, a login error that stays on the page, the awaited element, or the timeout. A
+ * selector Playwright cannot parse is no timeout: it is reported as broken.
  */
-async function first(callback: Callback, errorShown: Locator, target: Locator | undefined, timeoutMs: number): Promise<'redirect' | 'error' | 'element' | 'timeout' | { broken: string }> {
-  const never = new Promise<never>(() => undefined);
-  const visible = (locator: Locator) => locator.waitFor({ state: 'visible', timeout: timeoutMs });
+async function first(callback: Callback, shown: Promise<{ error: string }>, target: Locator | undefined, timeoutMs: number): Promise<'redirect' | 'element' | 'timeout' | { error: string } | { broken: string }> {
   return Promise.race([
     callback.url.then(() => 'redirect' as const),
-    visible(errorShown).then(() => 'error' as const, () => never),
+    shown,
     target
-      ? visible(target).then(
+      ? target.waitFor({ state: 'visible', timeout: timeoutMs }).then(
           () => 'element' as const,
           (error: Error) => (error.name === 'TimeoutError' ? ('timeout' as const) : { broken: firstLine(error) }),
         )

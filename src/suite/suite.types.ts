@@ -213,7 +213,7 @@ export interface CodeStrategy {
    */
   login?: [LoginStep, ...LoginStep[]];
   /**
-   * For the browser strategy: CSS selector of the element a login page shows its errors in; when it appears with text, the login fails at once with that text.
+   * For the browser strategy: CSS selector of the element a login page shows its errors in. One that is visible, has text and is still there once the page settles (the same text for a second with no request in flight) fails the login with that text; hidden ones and a loading banner that goes away do not.
    */
   error?: string;
   /**

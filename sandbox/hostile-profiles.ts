@@ -17,6 +17,14 @@ export const hostileProfiles: FaultProfile[] = [
     hostile: true,
   },
   {
+    name: 'slow',
+    description: 'Every server of the sandbox answers each request 5 seconds late: slower than a client with a shorter --timeout waits.',
+    breaks: [],
+    faults: [],
+    latencyMs: 5000,
+    hostile: true,
+  },
+  {
     name: 'slow-drip',
     description: 'The discovery document comes one byte every 2 seconds, forever.',
     breaks: [],

@@ -73,8 +73,8 @@ export async function startSandbox({ profile = 'conformant', port = 0, resourceP
   };
 
   try {
-    const authorization = await listening(listenOnLoopback(port));
-    const resourceHost = await listening(listenOnLoopback(resourcePort));
+    const authorization = await listening(listenOnLoopback(port, undefined, selected.latencyMs));
+    const resourceHost = await listening(listenOnLoopback(resourcePort, undefined, selected.latencyMs));
     // Loaded only when needed: the certificate library takes about as long to import as the rest of the start.
     const tlsListener = tlsListenerOf(selected.faults);
     const tls = tlsListener && (await listening(import('./tls-listener.js').then((module) => module.listenWithOwnCertificate())));

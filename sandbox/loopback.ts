@@ -11,12 +11,17 @@ export function setLatency(ms: number): void {
   latencyMs = ms;
 }
 
-/** An HTTP server listening on HOST (HTTPS with `tls`); port 0 picks a free one. Request handlers are attached later. */
-export async function listenOnLoopback(port: number, tls?: ServerOptions): Promise<{ server: Server; origin: string }> {
+/**
+ * An HTTP server listening on HOST (HTTPS with `tls`); port 0 picks a free one. Request handlers are attached later.
+ * It answers `ownLatencyMs` late, or the process's latency if that is longer.
+ */
+export async function listenOnLoopback(port: number, tls?: ServerOptions, ownLatencyMs = 0): Promise<{ server: Server; origin: string }> {
   const server: Server = tls ? createSecureServer(tls) : createServer();
   const emit = server.emit.bind(server);
-  server.emit = ((event: string, ...args: unknown[]) =>
-    event === 'request' && latencyMs > 0 ? (setTimeout(() => emit(event, ...args), latencyMs), true) : emit(event, ...args)) as Server['emit'];
+  server.emit = ((event: string, ...args: unknown[]) => {
+    const late = Math.max(latencyMs, ownLatencyMs);
+    return event === 'request' && late > 0 ? (setTimeout(() => emit(event, ...args), late), true) : emit(event, ...args);
+  }) as Server['emit'];
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, HOST, () => {

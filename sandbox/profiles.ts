@@ -19,6 +19,8 @@ export interface FaultProfile {
   wrongPassword?: true;
   /** The interactive sandbox's sign-in page shows a loading banner while its form is sent: a login must not fail on it. */
   loadingBanner?: true;
+  /** Every server of the sandbox answers this many milliseconds late: slower than a client's timeout, say. */
+  latencyMs?: number;
   /** Its checks only run in `--long` mode (they wait out a lifetime), so the fault matrix runs it so. */
   long?: boolean;
   /**

@@ -26,7 +26,7 @@ function exchange(url: string, status: number | undefined, headers: Record<strin
   };
 }
 
-const spec = /RFC \d+ §|OIDC Discovery §/;
+const spec = /RFC \d+ §|OIDC Discovery §|SMART App Launch/;
 
 /**
  * Judges `evidence` and checks what every failing verdict owes its reader: a message citing the spec, and what was
@@ -415,5 +415,22 @@ describe('every refusal of the run is judged against RFC 6749 §5.2', () => {
     expect(judge(errorResponse.json, evidence(ok, refusal('a wrong code_verifier', ['invalid_grant'], 400, { error: 'invalid_grant' }, { 'content-type': 'text/plain' }))).status).toBe('fail');
     expect(judge(errorResponse.registeredCode, evidence(ok, refusal('a wrong code_verifier', ['invalid_grant'], 400, { error: 'bad_verifier' }))).status).toBe('fail');
     for (const check of [errorResponse.status, errorResponse.json, errorResponse.registeredCode]) expect(judge(check, evidence(ok)).status).toBe('pass');
+  });
+});
+
+describe('a document that could not be fetched says nothing about the document', () => {
+  const checks = { 'discovery.reachable': discovery.reachable, 'discovery.smart-configuration': discovery.smartConfiguration };
+  it.each([
+    ['discovery.reachable', undefined, 'blocked'],
+    ['discovery.reachable', 503, 'blocked'],
+    ['discovery.reachable', 429, 'blocked'],
+    ['discovery.reachable', 404, 'fail'],
+    ['discovery.smart-configuration', undefined, 'blocked'],
+    ['discovery.smart-configuration', 500, 'blocked'],
+    ['discovery.smart-configuration', 404, 'fail'],
+  ] as const)('%s answered %s → %s', (id, status, expected) => {
+    const check = checks[id];
+    const e = exchange('https://id.example.com/.well-known/x', status, { 'content-type': 'text/plain' }, 'Not here');
+    expect(judge(check, { exchanges: [e], exchange: e }).status).toBe(expected);
   });
 });

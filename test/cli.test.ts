@@ -138,6 +138,36 @@ describe('the generic suite pointed at another provider by environment variables
   });
 });
 
+describe('the generic suite against an independent provider configured in full, OIDC_AUTH_SCOPE="openid offline_access"', () => {
+  const secret = randomBytes(24).toString('base64url');
+
+  // oidc-provider revokes opaque tokens only: tampered tokens are tried on JWTs, revocation on opaque ones.
+  it.each([
+    ['jwt', 'resource-access.tampered-jwt-refused [resource]'],
+    ['opaque', 'resource-access.revoked-refused [resource]'],
+  ] as const)('machine tokens %s: exercises refresh, userinfo, and %s, all green', async (machineTokens, exercised) => {
+    const provider = await startMinimalProvider(secret, { full: { machineTokens } });
+    const { paths, args } = await reportArgs();
+    const run = await cli(['run', '--suite', 'generic-oidc', '--no-html', ...args], {
+      env: {
+        OIDC_ISSUER: provider.issuer, OIDC_CLIENT_ID: 'plain-client', OIDC_CLIENT_SECRET: secret, OIDC_SCOPE: provider.resourceScope!,
+        OIDC_RESOURCE_URL: provider.resourceUrl!, OIDC_RESOURCE_SCOPE: provider.resourceScope!,
+        OIDC_AUTH_CLIENT_ID: 'plain-app', OIDC_AUTH_CLIENT_SECRET: secret, OIDC_REDIRECT_URI: provider.redirectUri, OIDC_AUTH_SCOPE: 'openid offline_access',
+      },
+    });
+    const xml = await readFile(paths.junit, 'utf8');
+    const verdicts = [...xml.matchAll(/<testcase name="([a-z-]+\.[a-z-]+)(?: \[(\w+)\])?: [^"]*"[^>]*?(\/>|>\s*<(\w+))/g)].map(([, id, subject, , tag]) => ({ id: `${id}${subject ? ` [${subject}]` : ''}`, status: tag ?? 'pass' }));
+    const of = (id: string) => verdicts.find((v) => v.id === id)?.status;
+    await provider.close();
+    for (const id of ['refresh.works [user]', 'refresh.wider-scope-refused [user]', 'refresh.revoked-refused [user]', 'resource-access.revoked-refused [userinfo]', exercised]) {
+      expect(of(id), `${id}\n${run.stdout}`).toBe('pass');
+    }
+    // The one finding, as on the bare provider: invalid_request for a grant type the client may not use.
+    expect(verdicts.filter((v) => v.status === 'failure' || v.status === 'error').map((v) => v.id), run.stdout).toEqual(['error-response.code-for-case']);
+    for (const { path, text } of [...(await reportFiles(paths.dir)), { path: 'stdout', text: run.stdout }]) expect(text.includes(secret), path).toBe(false);
+  });
+});
+
 describe('the generic suite against the full sandbox, every part configured', () => {
   let sandbox: Sandbox;
   beforeAll(async () => {

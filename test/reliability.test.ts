@@ -64,6 +64,12 @@ describe.concurrent('hostile and broken endpoints', () => {
     }
   });
 
+  it('every answer slower than --timeout: zero violations, and every check could not run or did not apply', async () => {
+    const { outcomes } = await runHostile('slow', { ...defaultHttpOptions, timeoutMs: 1000, retry: { ...defaultHttpOptions.retry, retries: 0 } });
+    expect(outcomes.filter((o) => o.outcome.status !== 'blocked' && o.outcome.status !== 'skipped').map((o) => `${o.id}: ${o.outcome.status} ${o.outcome.message}`)).toEqual([]);
+    expect(outcomes.find((o) => o.id === 'discovery.reachable')!.outcome).toMatchObject({ status: 'blocked', cause: 'transport', message: expect.stringMatching(/timed out|no answer|within/) });
+  });
+
   it('slow-drip: a transport failure is never a violation: discovery.reachable could not run, saying why', async () => {
     const { outcomes } = await runHostile('slow-drip', { ...defaultHttpOptions, deadlineAt: Date.now() + 4000 });
     expect(outcomes.find((o) => o.id === 'discovery.reachable')!.outcome).toMatchObject({ status: 'blocked', cause: 'transport', message: expect.stringMatching(/deadline passed/) });

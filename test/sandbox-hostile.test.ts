@@ -4,7 +4,7 @@ import { createGunzip } from 'node:zlib';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { profiles, startSandbox, type Sandbox } from '../sandbox/index.js';
-import { basic, call, clientCredentials, postForm } from './sandbox-client.js';
+import { basic, call, clientCredentials, getResource, postForm } from './sandbox-client.js';
 
 /**
  * The hostile profiles, seen by a plain HTTP client: each misbehaves as it says at the transport level, and only
@@ -40,6 +40,13 @@ const cases: Record<string, (sandbox: Sandbox) => Promise<void>> = {
     const pending = request(`${sandbox.issuer}/token`, { method: 'POST', body: 'grant_type=client_credentials', signal: AbortSignal.timeout(1000) });
     await expect(pending).rejects.toMatchObject({ name: 'TimeoutError' });
     expect((await call(discoveryUrl(sandbox))).status).toBe(200);
+  },
+
+  async slow(sandbox) {
+    const startedAt = Date.now();
+    await expect(request(discoveryUrl(sandbox), { signal: AbortSignal.timeout(1000) })).rejects.toMatchObject({ name: 'TimeoutError' });
+    expect((await getResource(sandbox, 'Bearer conformance-invalid')).status).toBe(401);
+    expect(Date.now() - startedAt).toBeGreaterThanOrEqual(6000);
   },
 
   async 'slow-drip'(sandbox) {

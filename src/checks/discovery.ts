@@ -1,4 +1,4 @@
-import { describeExchange, isObject, jsonOf } from '../http/exchange.js';
+import { describeExchange, isObject, jsonOf, judgedByServer } from '../http/exchange.js';
 import { NotApplicable } from '../flows/blocked.js';
 import { defineCheck } from './check.js';
 import { discoveryExchange, discoveryOk, metadata } from './evidence.js';
@@ -15,9 +15,9 @@ export const reachable = defineCheck({
   scope: 'suite',
   gather: discoveryExchange,
   judge: ({ exchange }) =>
-    !exchange.response
+    !judgedByServer(exchange)
       ? couldNotRun(`the metadata document could not be fetched: ${describeExchange(exchange)}`)
-      : exchange.response.status === 200
+      : exchange.response?.status === 200
       ? pass(`${describeExchange(exchange)}`)
       : fail('a successful metadata response MUST use 200 OK (RFC 8414 §3.2, OIDC Discovery §4.2)', '200 OK', describeExchange(exchange)),
 });
@@ -211,6 +211,8 @@ export const smartConfiguration = defineCheck({
   },
   judge: ({ exchange }) => {
     const body = jsonOf(exchange);
+    // No answer, a 5xx or a 429 says nothing about the document.
+    if (!judgedByServer(exchange)) return couldNotRun(`the SMART configuration could not be fetched: ${describeExchange(exchange)}`);
     if (exchange.response?.status !== 200 || !body.ok) {
       return fail('the SMART configuration MUST be served as JSON at .well-known/smart-configuration (SMART App Launch, Conformance)', '200 with a JSON object', describeExchange(exchange));
     }

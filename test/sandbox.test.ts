@@ -6,6 +6,7 @@ import { compactVerify, createLocalJWKSet, decodeJwt, decodeProtectedHeader, jwt
 import { profiles, startSandbox, type Sandbox } from '../sandbox/index.js';
 // Their cases are in sandbox-request-faults.test.ts.
 import { requestProfiles } from '../sandbox/request-profiles.js';
+import { tamper, TAMPERINGS } from '../src/flows/tampered-jwt.js';
 import {
   authorize,
   browse,
@@ -176,6 +177,12 @@ describe('conformant sandbox', () => {
   it('guards the resource per RFC 6750', async () => {
     const token = await machineToken(sandbox);
     const ok = await getResource(sandbox, `bearer ${token}`);
+    // RFC 9068 §4: the signature is verified, and alg "none" is refused.
+    for (const tampering of TAMPERINGS) {
+      const refused = await getResource(sandbox, `Bearer ${tamper(token, tampering)}`);
+      expect(refused.status, tampering).toBe(401);
+      expect(refused.headers['www-authenticate'], tampering).toMatch(/error="invalid_token"/);
+    }
     expect(ok.status).toBe(200);
     expect(ok.json).toEqual({ ok: true, sub: sandbox.variables.SANDBOX_CLIENT_ID, client_id: sandbox.variables.SANDBOX_CLIENT_ID });
 
@@ -623,6 +630,29 @@ describe('fault profiles', () => {
         const token = String((await userTokens(sandbox)).access_token);
         expect((await revoke(sandbox, token, 'access_token')).status).toBe(200);
         expect((await getResource(sandbox, `Bearer ${token}`)).status).toBe(401);
+      },
+    },
+    'tampered-jwt-accepted': {
+      async fault(sandbox) {
+        const token = await machineToken(sandbox);
+        await accepted(sandbox, tamper(token, 'tampered-signature'));
+        await accepted(sandbox, tamper(token, 'tampered-claims'));
+      },
+      async intact(sandbox) {
+        expect((await getResource(sandbox, 'Bearer conformance-invalid-token')).status).toBe(401);
+        await machineTokenAccepted(sandbox);
+      },
+    },
+    'alg-none-accepted': {
+      async fault(sandbox) {
+        await accepted(sandbox, tamper(await machineToken(sandbox), 'alg-none'));
+      },
+      async intact(sandbox) {
+        // Signed tokens are still verified.
+        const token = await machineToken(sandbox);
+        expect((await getResource(sandbox, `Bearer ${tamper(token, 'tampered-signature')}`)).status).toBe(401);
+        expect((await getResource(sandbox, `Bearer ${tamper(token, 'tampered-claims')}`)).status).toBe(401);
+        await accepted(sandbox, token);
       },
     },
     'insufficient-scope-401': {

@@ -1,5 +1,6 @@
 import { Blocked, NotApplicable } from '../flows/blocked.js';
 import { resourceAfterRevocation } from '../flows/refresh-probes.js';
+import { TAMPERINGS, type Tampering } from '../flows/tampered-jwt.js';
 import type { SuiteFlows } from '../flows/suite-flows.js';
 import { describeExchange, type Exchange } from '../http/exchange.js';
 import { defineCheck } from './check.js';
@@ -126,6 +127,35 @@ export const queryToken = defineCheck({
     accepted(exchange)
       ? fail('tokens in URLs leak through logs, history and Referer; the query method SHOULD NOT be used and RFC 9700 §4.3.2 forbids it (RFC 6750 §2.3, §5.3)', 'refused', describeExchange(exchange))
       : pass(describeExchange(exchange)),
+});
+
+const TAMPERED: Record<Tampering, string> = {
+  'tampered-signature': 'signature altered',
+  'tampered-claims': 'sub altered under the original signature',
+  'alg-none': 're-encoded with alg "none" and no signature',
+};
+
+export const tamperedJwtRefused = defineCheck({
+  id: 'resource-access.tampered-jwt-refused',
+  title: 'a JWT access token with its signature altered, its claims altered or alg "none" is refused',
+  ...resourceCheck,
+  level: 'MUST',
+  spec: rfc(9068, '4'),
+  gather: async (flows, name) => {
+    const answers = await Promise.all(TAMPERINGS.map(async (tampering) => ({ tampering, ...(await resourceProbe(tampering)(flows, name)) })));
+    return { exchanges: [...new Set(answers.flatMap((a) => a.exchanges))], answers: answers.map(({ tampering, exchange }) => ({ tampering, exchange })) };
+  },
+  judge: ({ answers }) => {
+    const shown = answers.map(({ tampering, exchange }) => `${TAMPERED[tampering]}: ${answered(exchange)}`).join('; ');
+    const taken = answers.filter(({ exchange }) => accepted(exchange)).map(({ tampering }) => TAMPERED[tampering]);
+    return taken.length === 0
+      ? pass(shown)
+      : fail(
+        `a resource server MUST validate the signature of a JWT access token and MUST reject alg "none" (RFC 9068 §4, RFC 8725 §3.1); it accepted the token ${taken.join(', ')}`,
+        'each refused: 401 with error="invalid_token" (RFC 6750 §3.1)',
+        shown,
+      );
+  },
 });
 
 export const revokedRefused = defineCheck({

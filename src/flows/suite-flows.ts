@@ -9,10 +9,14 @@ import { authorizationCode, randomValue, type Authorization } from './authorizat
 import { Blocked, NotApplicable } from './blocked.js';
 import { clientCredentials } from './client-credentials.js';
 import type { Endpoint, FlowContext } from './context.js';
+import { tamper, type Tampering } from './tampered-jwt.js';
 import type { TokenResult } from './token.js';
 
-/** How a resource is called: RFC 6750 §2.1 header, lower-case scheme, a garbage token, a narrower token, §2.3 query, none. */
-export type ResourceProbe = 'bearer' | 'lowercase' | 'invalid' | 'insufficient' | 'query' | 'none';
+/**
+ * How a resource is called: RFC 6750 §2.1 header, lower-case scheme, a garbage token, a narrower token, §2.3 query,
+ * none, or the grant's JWT tampered with (RFC 9068 §4).
+ */
+export type ResourceProbe = 'bearer' | 'lowercase' | 'invalid' | 'insufficient' | 'query' | 'none' | Tampering;
 
 export interface FlowOptions {
   http: HttpOptions;
@@ -211,6 +215,10 @@ export class SuiteFlows implements FlowContext {
         case 'lowercase':
         case 'query':
           return this.callResource(resource, label, await this.accessToken(resource.grant), probe);
+        case 'tampered-signature':
+        case 'tampered-claims':
+        case 'alg-none':
+          return this.callResource(resource, label, tamper(await this.accessToken(resource.grant), probe));
         default:
           return this.callResource(resource, label, await this.accessToken(resource.grant));
       }

@@ -19,9 +19,11 @@ export interface VerifierOptions {
   audience: string;
   /** How the resource deviates; the verifier heeds the deviations about tokens. */
   deviations: ReadonlySet<ResourceDeviation>;
+  /** Whether a JWT was revoked at the authorization server (jwt-revocation.ts). */
+  revokedJwt: (token: string) => boolean;
 }
 
-export function createAccessTokenVerifier({ provider, publicJwks, audience, deviations }: VerifierOptions): AccessTokenVerifier {
+export function createAccessTokenVerifier({ provider, publicJwks, audience, deviations, revokedJwt }: VerifierOptions): AccessTokenVerifier {
   const keys = createLocalJWKSet({ keys: publicJwks });
   const acceptExpired = deviations.has('accept-expired');
   const claimRules: JWTVerifyOptions = {
@@ -40,6 +42,7 @@ export function createAccessTokenVerifier({ provider, publicJwks, audience, devi
   }
 
   async function verifyJwt(token: string): Promise<TokenGrant | undefined> {
+    if (revokedJwt(token) && !deviations.has('miss-revocations')) return undefined;
     try {
       const payload = await claimsOf(token);
       return { sub: String(payload.sub), clientId: String(payload.client_id), scopes: scopeSet(payload.scope) };

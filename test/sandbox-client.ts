@@ -64,8 +64,8 @@ export function refresh(s: Sandbox, token: string, { scope, authorization = appA
 }
 
 /** RFC 7009 revocation by the app client. */
-export function revoke(s: Sandbox, token: string, hint: 'access_token' | 'refresh_token'): Promise<Reply> {
-  return postForm(`${s.issuer}/token/revocation`, { token, token_type_hint: hint }, { authorization: appAuth(s) });
+export function revoke(s: Sandbox, token: string, hint: 'access_token' | 'refresh_token', authorization = appAuth(s)): Promise<Reply> {
+  return postForm(`${s.issuer}/token/revocation`, { token, token_type_hint: hint }, { authorization });
 }
 
 /** RFC 7662 introspection by the app client. */

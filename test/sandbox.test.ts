@@ -14,6 +14,7 @@ import {
   clientCredentials,
   getResource,
   introspect,
+  machineAuth,
   postForm,
   redeem,
   refresh,
@@ -265,6 +266,17 @@ describe('conformant sandbox', () => {
 
     expect((await revoke(sandbox, token, 'access_token')).status).toBe(200);
     expect((await introspect(sandbox, token)).json).toEqual({ active: false });
+    const refused = await getResource(sandbox, `Bearer ${token}`);
+    expect(refused.status).toBe(401);
+    expect(refused.headers['www-authenticate']).toMatch(/error="invalid_token"/);
+  });
+
+  it('revokes a client_credentials JWT for the client it was issued to, and only for that client', async () => {
+    const token = await machineToken(sandbox);
+    expect((await revoke(sandbox, token, 'access_token')).status).toBe(400);
+    expect((await getResource(sandbox, `Bearer ${token}`)).status).toBe(200);
+    const revoked = await revoke(sandbox, token, 'access_token', machineAuth(sandbox));
+    expect(revoked.status).toBe(200);
     const refused = await getResource(sandbox, `Bearer ${token}`);
     expect(refused.status).toBe(401);
     expect(refused.headers['www-authenticate']).toMatch(/error="invalid_token"/);
@@ -678,6 +690,9 @@ describe('fault profiles', () => {
         expect((await revoke(sandbox, token, 'access_token')).status).toBe(200);
         expect((await introspect(sandbox, token)).json).toEqual({ active: false });
         await accepted(sandbox, token);
+        const machine = await machineToken(sandbox);
+        expect((await revoke(sandbox, machine, 'access_token', machineAuth(sandbox))).status).toBe(200);
+        await accepted(sandbox, machine);
       },
       async intact(sandbox) {
         // A revoked grant still reaches the resource: a replayed code's tokens are refused.

@@ -2,9 +2,10 @@ import { Blocked, NotApplicable } from '../flows/blocked.js';
 import { resourceAfterRevocation } from '../flows/refresh-probes.js';
 import { TAMPERINGS, type Tampering } from '../flows/tampered-jwt.js';
 import type { SuiteFlows } from '../flows/suite-flows.js';
-import { describeExchange, type Exchange } from '../http/exchange.js';
+import { describeExchange, errorCodeOf, type Exchange } from '../http/exchange.js';
 import { defineCheck } from './check.js';
 import { resourceProbe } from './evidence.js';
+import { refusedForAnotherReason } from './verdicts.js';
 import { rfc } from './spec.js';
 import { fail, pass } from './types.js';
 
@@ -166,9 +167,18 @@ export const revokedRefused = defineCheck({
   spec: rfc(7009, '2'),
   gather: async (flows, name) => {
     const resource = flows.suite.resources?.find((r) => r.name === name);
-    const { revocation, after } = await resourceAfterRevocation(flows, resource?.grant ?? '');
+    if (!resource) throw new Blocked(`unknown resource ${name}`);
+    const { revocation, after } = await resourceAfterRevocation(flows, resource);
+    // RFC 7009 §2.2.1: a server may not revoke access tokens at all, and says so.
+    if (errorCodeOf(revocation.exchange) === 'unsupported_token_type') throw new NotApplicable(`the authorization server does not revoke grant ${resource.grant}'s access tokens (unsupported_token_type)`);
     if (revocation.exchange.response?.status !== 200) throw new Blocked(`the revocation request was not accepted: ${revocation.exchange.response?.status ?? revocation.exchange.error}`, [revocation.exchange]);
-    return { exchanges: [revocation.exchange, after.exchange], exchange: after.exchange };
+    // The control: a refusal proves the revocation only if the resource takes the grant's token otherwise.
+    const control = await resourceProbe('bearer')(flows, name);
+    if (!accepted(control.exchange)) throw new Blocked(`the resource refuses the grant's token even unrevoked (see resource-access.bearer-accepted)`, control.exchanges);
+    const exchanges = [revocation.exchange, after.exchange];
+    const other = refusedForAnotherReason(after.exchange);
+    if (other) throw new Blocked(other, exchanges);
+    return { exchanges, exchange: after.exchange };
   },
   judge: ({ exchange }) =>
     accepted(exchange)

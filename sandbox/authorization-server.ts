@@ -60,8 +60,9 @@ export function createAuthorizationServer({ issuer, keys, clients, resource, fau
       revocation: { enabled: true },
       resourceIndicators: {
         enabled: true,
-        // Requests that name no resource get the sandbox's, so no client needs to send `resource`.
-        defaultResource: () => resource.url,
+        // Requests that name no resource get the sandbox's, so no client needs to send `resource`; but one that asks
+        // for nothing beyond OpenID scopes gets a token for the UserInfo Endpoint, which refuses tokens with an audience.
+        defaultResource: (ctx) => (forUserInfo(ctx.oidc?.params?.scope) ? undefined : resource.url),
         useGrantedResource: () => true,
         getResourceServerInfo(_ctx, indicator, client) {
           if (indicator !== resource.url) throw new errors.InvalidTarget();
@@ -103,6 +104,11 @@ export function createAuthorizationServer({ issuer, keys, clients, resource, fau
   const approval = { accountId: TEST_ACCOUNT.sub, resource: resource.url };
   provider.use(login ? loginPage(provider, login, approval) : autoApproval(provider, approval));
   return provider;
+}
+
+function forUserInfo(scope: unknown): boolean {
+  const scopes = typeof scope === 'string' ? scope.split(' ').filter(Boolean) : [];
+  return scopes.includes('openid') && scopes.every((s) => OIDC_SCOPES.includes(s));
 }
 
 // oidc-provider sends Cache-Control: no-store only; RFC 6749 §5.1 also requires Pragma: no-cache.

@@ -62,7 +62,7 @@ declare module 'oidc-provider' {
       revocation: { enabled: boolean };
       resourceIndicators: {
         enabled: boolean;
-        defaultResource(): string;
+        defaultResource(ctx: KoaContext): string | undefined;
         useGrantedResource(): boolean;
         getResourceServerInfo(
           ctx: unknown,

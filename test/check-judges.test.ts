@@ -166,9 +166,10 @@ describe('resource-access.no-token-401', () => {
 });
 
 describe('resource-access.bearer-accepted', () => {
-  const resource: Resource = { name: 'api', url: 'https://api.example/me', grant: 'system', scope: 'read admin' };
+  const url = 'https://api.example/me';
+  const resource: Resource = { name: 'api', url, grant: 'system', scope: 'read admin' };
   const evidence = (status: number, grantedScope?: string) => {
-    const e = exchange(resource.url, status, status === 401 ? { 'www-authenticate': 'Bearer error="insufficient_scope"' } : {});
+    const e = exchange(url, status, status === 401 ? { 'www-authenticate': 'Bearer error="insufficient_scope"' } : {});
     return { exchanges: [e], exchange: e, resource, ...(grantedScope !== undefined && { grantedScope }) };
   };
 

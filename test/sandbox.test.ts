@@ -231,6 +231,15 @@ describe('conformant sandbox', () => {
     expect(resource.json).toMatchObject({ ok: true, sub: 'test-user' });
   });
 
+  it('gives an authorization for OpenID scopes alone a token for the UserInfo Endpoint, not for the resource', async () => {
+    const authorization = await authorize(sandbox, { scope: 'openid' });
+    const { access_token: token } = (await redeem(sandbox, authorization)).json;
+    const { userinfo_endpoint: userinfo } = (await call(sandbox.variables.SANDBOX_DISCOVERY_URL!)).json;
+    const claims = await call(String(userinfo), { headers: { authorization: `Bearer ${String(token)}` } });
+    expect(claims).toMatchObject({ status: 200, json: { sub: 'test-user' } });
+    expect((await getResource(sandbox, `Bearer ${String(token)}`)).status).toBe(401);
+  });
+
   it('requires PKCE', async () => {
     const v = sandbox.variables;
     const query = new URLSearchParams({

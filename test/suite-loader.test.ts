@@ -151,6 +151,23 @@ grants:
   });
 });
 
+describe('a resource named by a metadata endpoint', () => {
+  const suite = (resource: string) => `vendor: acme\ndiscovery: { issuer: https://x/ }\nclients: { c: { id: x } }\ngrants:\n  g: { type: client_credentials, client: c }\nresources:\n  - { name: r, grant: g${resource} }\n`;
+
+  it('takes endpoint instead of url', () => {
+    expect(load(suite(', endpoint: userinfo_endpoint')).resources).toEqual([{ name: 'r', grant: 'g', endpoint: 'userinfo_endpoint' }]);
+  });
+
+  it.each([
+    ['both url and endpoint', ', url: https://x/me, endpoint: userinfo_endpoint', 'url and endpoint cannot both be given', 'keep only one of url, endpoint'],
+    ['neither', '', 'needs one of: url, endpoint', 'add url or endpoint'],
+    ['an endpoint that names no resource', ', endpoint: token_endpoint', 'value "token_endpoint" is not allowed', 'use one of: userinfo_endpoint'],
+  ])('explains a resource with %s', (_, resource, message, fix) => {
+    const text = suite(resource);
+    expect(problemsOf(() => parseSuite('acme.yaml', text))).toEqual([expect.objectContaining({ line: positionOf(text, '- { name: r').line, message, fix })]);
+  });
+});
+
 describe('resolveSuite: variables', () => {
   it('reports a variable used but not declared, once, at its first use', () => {
     const text = 'vendor: acme\ndiscovery:\n  issuer: ${TENANT_URL}\n  url: ${TENANT_URL}/meta\n';

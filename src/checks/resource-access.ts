@@ -4,7 +4,7 @@ import { TAMPERINGS, type Tampering } from '../flows/tampered-jwt.js';
 import type { SuiteFlows } from '../flows/suite-flows.js';
 import { describeExchange, errorCodeOf, type Exchange } from '../http/exchange.js';
 import { defineCheck } from './check.js';
-import { resourceProbe } from './evidence.js';
+import { resourceAcceptsToken, resourceProbe } from './evidence.js';
 import { refusedForAnotherReason } from './verdicts.js';
 import { rfc } from './spec.js';
 import { fail, pass } from './types.js';
@@ -172,9 +172,7 @@ export const revokedRefused = defineCheck({
     // RFC 7009 §2.2.1: a server may not revoke access tokens at all, and says so.
     if (errorCodeOf(revocation.exchange) === 'unsupported_token_type') throw new NotApplicable(`the authorization server does not revoke grant ${resource.grant}'s access tokens (unsupported_token_type)`);
     if (revocation.exchange.response?.status !== 200) throw new Blocked(`the revocation request was not accepted: ${revocation.exchange.response?.status ?? revocation.exchange.error}`, [revocation.exchange]);
-    // The control: a refusal proves the revocation only if the resource takes the grant's token otherwise.
-    const control = await resourceProbe('bearer')(flows, name);
-    if (!accepted(control.exchange)) throw new Blocked(`the resource refuses the grant's token even unrevoked (see resource-access.bearer-accepted)`, control.exchanges);
+    await resourceAcceptsToken(flows, resource);
     const exchanges = [revocation.exchange, after.exchange];
     const other = refusedForAnotherReason(after.exchange);
     if (other) throw new Blocked(other, exchanges);

@@ -132,7 +132,7 @@ export class SuiteFlows implements FlowContext {
     const given = this.suite.endpoints?.[name];
     if (given) return given;
     // Optional endpoints make their checks not applicable; the ones every flow needs block them.
-    const optional = name === 'revocation_endpoint' || name === 'introspection_endpoint' || name === 'authorization_endpoint' || name === 'jwks_uri';
+    const optional = name === 'revocation_endpoint' || name === 'introspection_endpoint' || name === 'authorization_endpoint' || name === 'jwks_uri' || name === 'userinfo_endpoint';
     if (!this.suite.discoveryUrl) {
       if (optional) throw new NotApplicable(`the suite gives no ${name}`);
       throw new Blocked(`the suite gives no ${name} and has no discovery document`);
@@ -225,10 +225,16 @@ export class SuiteFlows implements FlowContext {
     });
   }
 
+  /** Where a resource is: its url, or the metadata endpoint it names (not applicable when the metadata lacks it). */
+  resourceUrl(resource: Resource): Promise<string> {
+    // The schema requires one of the two.
+    return resource.endpoint ? this.endpoint(resource.endpoint) : Promise.resolve(resource.url!);
+  }
+
   /** One call to a resource, presenting the token in the Authorization header (or as the probe says). */
-  callResource(resource: Resource, label: string, token?: string, how: 'header' | 'lowercase' | 'query' = 'header'): Promise<HttpResult> {
+  async callResource(resource: Resource, label: string, token?: string, how: 'header' | 'lowercase' | 'query' = 'header'): Promise<HttpResult> {
     const headers: Record<string, string> = { accept: 'application/json' };
-    const url = new URL(resource.url);
+    const url = new URL(await this.resourceUrl(resource));
     if (token && how === 'query') url.searchParams.set('access_token', token);
     else if (token) headers.authorization = `${how === 'lowercase' ? 'bearer' : 'Bearer'} ${token}`;
     return this.send({ label, method: resource.method ?? 'GET', url: url.href, headers, secrets: [token] });
@@ -238,11 +244,11 @@ export class SuiteFlows implements FlowContext {
   headerCall(resource: Resource, method: 'GET' | 'POST'): Promise<HttpResult> {
     const auth = resource.auth;
     if (!auth) return Promise.reject(new NotApplicable(`resource ${resource.name} declares no vendor header authentication`));
-    return this.once(`resource:${resource.name}:headers:${method}`, () =>
+    return this.once(`resource:${resource.name}:headers:${method}`, async () =>
       this.send({
         label: `resource ${resource.name} (vendor headers, ${method})`,
         method,
-        url: resource.url,
+        url: await this.resourceUrl(resource),
         headers: { accept: 'application/json', ...auth.headers, ...(method === 'POST' && { 'content-type': 'application/json' }) },
         ...(method === 'POST' && { body: '{}' }),
       }),

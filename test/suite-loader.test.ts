@@ -332,12 +332,14 @@ describe('shipped suites', () => {
     ]);
   });
 
-  it('resolves generic-oidc with only the client-credentials variables set, skipping the user grant and the resource', async () => {
+  it('resolves generic-oidc with only the client-credentials variables set, skipping the user grant and the resources', async () => {
     const suite = resolveSuite(await readSuite(join(suitesDir, 'generic-oidc.yaml')), genericEnv);
     expect(suite.disabled).toEqual({
       'clients.web': expect.stringMatching(/OIDC_AUTH_CLIENT_ID.* not set/),
       'grants.user': expect.stringMatching(/OIDC_REDIRECT_URI.* not set/),
       'resources[0]': 'OIDC_RESOURCE_URL is not set',
+      // userinfo_endpoint, the user grant's resource
+      'resources[1]': expect.stringMatching(/OIDC_AUTH_CLIENT_ID.* not set/),
     });
     expect(suite.discoveryUrl).toBe('https://id.example.com/.well-known/openid-configuration');
     expect(suite.grants?.system).toEqual({ type: 'client_credentials', client: 'backend', scope: '' });

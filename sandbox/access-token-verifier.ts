@@ -1,4 +1,4 @@
-import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, UnsecuredJWT, type JWK, type JWTVerifyOptions } from 'jose';
+import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, UnsecuredJWT, type JWK, type JWTPayload, type JWTVerifyOptions } from 'jose';
 import type Provider from 'oidc-provider';
 import type { ResourceDeviation } from './faults.js';
 import { issuedTokens } from './issued-tokens.js';
@@ -19,9 +19,11 @@ export interface VerifierOptions {
   audience: string;
   /** How the resource deviates; the verifier heeds the deviations about tokens. */
   deviations: ReadonlySet<ResourceDeviation>;
+  /** Whether a JWT was revoked at the authorization server (jwt-revocation.ts). */
+  revokedJwt: (token: string) => boolean;
 }
 
-export function createAccessTokenVerifier({ provider, publicJwks, audience, deviations }: VerifierOptions): AccessTokenVerifier {
+export function createAccessTokenVerifier({ provider, publicJwks, audience, deviations, revokedJwt }: VerifierOptions): AccessTokenVerifier {
   const keys = createLocalJWKSet({ keys: publicJwks });
   const acceptExpired = deviations.has('accept-expired');
   const claimRules: JWTVerifyOptions = {
@@ -33,11 +35,16 @@ export function createAccessTokenVerifier({ provider, publicJwks, audience, devi
     clockTolerance: acceptExpired ? '1 year' : 0,
   };
 
+  async function claimsOf(token: string): Promise<JWTPayload> {
+    if (deviations.has('ignore-jwt-signature')) return UnsecuredJWT.decode(unsigned(token), claimRules).payload;
+    if (deviations.has('accept-alg-none') && decodeProtectedHeader(token).alg === 'none') return UnsecuredJWT.decode(token, claimRules).payload;
+    return (await jwtVerify(token, keys, claimRules)).payload;
+  }
+
   async function verifyJwt(token: string): Promise<TokenGrant | undefined> {
+    if (revokedJwt(token) && !deviations.has('miss-revocations')) return undefined;
     try {
-      const payload = deviations.has('ignore-jwt-signature')
-        ? UnsecuredJWT.decode(unsigned(token), claimRules).payload
-        : (await jwtVerify(token, keys, claimRules)).payload;
+      const payload = await claimsOf(token);
       return { sub: String(payload.sub), clientId: String(payload.client_id), scopes: scopeSet(payload.scope) };
     } catch {
       return undefined;

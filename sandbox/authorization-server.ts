@@ -60,8 +60,9 @@ export function createAuthorizationServer({ issuer, keys, clients, resource, fau
       revocation: { enabled: true },
       resourceIndicators: {
         enabled: true,
-        // Requests that name no resource get the sandbox's, so no client needs to send `resource`.
-        defaultResource: () => resource.url,
+        // Requests that name no resource get the sandbox's, so no client needs to send `resource`; but one that asks
+        // for nothing beyond OpenID scopes gets a token for the UserInfo Endpoint, which refuses tokens with an audience.
+        defaultResource: (ctx) => (forUserInfo(ctx.oidc?.params?.scope) ? undefined : resource.url),
         useGrantedResource: () => true,
         getResourceServerInfo(ctx, indicator, client) {
           if (indicator !== resource.url) throw new errors.InvalidTarget();
@@ -128,6 +129,11 @@ const unauthorizedClient: Middleware = async (ctx, next) => {
     ctx.body = { ...body, error: 'unauthorized_client' };
   }
 };
+
+function forUserInfo(scope: unknown): boolean {
+  const scopes = typeof scope === 'string' ? scope.split(' ').filter(Boolean) : [];
+  return scopes.includes('openid') && scopes.every((s) => OIDC_SCOPES.includes(s));
+}
 
 // oidc-provider sends Cache-Control: no-store only; RFC 6749 §5.1 also requires Pragma: no-cache.
 const tokenPragma: Middleware = async (ctx, next) => {

@@ -24,7 +24,10 @@ export type ResourceDeviation =
   | 'case-sensitive-scheme'
   /** The RFC 6750 §2.3 access_token query parameter is accepted. */
   | 'accept-query-token'
+  /** JWTs are read without verifying their signature (any alg, "none" included). */
   | 'ignore-jwt-signature'
+  /** Signed JWTs are verified, but an unsecured one (alg "none") is taken as it is. */
+  | 'accept-alg-none'
   | 'ignore-jwt-issuer'
   | 'ignore-jwt-typ'
   /** A JWT without exp is accepted. */

@@ -1,6 +1,7 @@
 import type { IncomingMessage, Server } from 'node:http';
 import { createAccessTokenVerifier } from './access-token-verifier.js';
 import { everIssued } from './issued-tokens.js';
+import { revocableJwts } from './jwt-revocation.js';
 import { createAuthorizationServer, defaultSettings, TEST_ACCOUNT } from './authorization-server.js';
 import { createClients, newSecret } from './clients.js';
 import { resourceDeviations, tlsListenerOf } from './faults.js';
@@ -95,10 +96,11 @@ export async function startSandbox({ profile = 'conformant', port = 0, resourceP
       settings,
       ...(account && { login: account }),
     });
+    const revokedJwt = revocableJwts(provider);
     const deviations = resourceDeviations(selected.faults);
     authorization.server.on('request', frontDoor(selected.requestFaults ?? [], provider.callback(), [clients.machine, clients.app]));
     resourceHost.server.on('request', createResourceHandler({
-      verify: createAccessTokenVerifier({ provider, publicJwks: keys.publicJwks, audience: resource.url, deviations }),
+      verify: createAccessTokenVerifier({ provider, publicJwks: keys.publicJwks, audience: resource.url, deviations, revokedJwt }),
       scope: resource.scope,
       deviations,
       ...(deviations.has('accept-unissued-tokens') && { everIssued: everIssued(provider) }),

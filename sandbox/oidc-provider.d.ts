@@ -11,8 +11,8 @@ declare module 'oidc-provider' {
     body: unknown;
     req: IncomingMessage;
     res: ServerResponse;
-    /** Present on the provider's own routes; `route` is its route name, e.g. 'token'. */
-    oidc?: { route: string; params?: Record<string, unknown> };
+    /** Present on the provider's own routes; `route` is its route name, e.g. 'token'; `client` once it authenticated. */
+    oidc?: { route: string; params?: Record<string, unknown>; client?: { clientId: string } };
     /** Response content type, e.g. 'html'. */
     type: string;
     cookies: {
@@ -62,7 +62,7 @@ declare module 'oidc-provider' {
       revocation: { enabled: boolean };
       resourceIndicators: {
         enabled: boolean;
-        defaultResource(): string;
+        defaultResource(ctx: KoaContext): string | undefined;
         useGrantedResource(): boolean;
         getResourceServerInfo(
           ctx: KoaContext,

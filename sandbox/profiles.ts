@@ -203,7 +203,8 @@ const responseProfiles: FaultProfile[] = [
   {
     name: 'jwt-bad-signature',
     description: 'JWT access tokens carry a signature no key verifies; the resource does not verify signatures.',
-    breaks: ['token-response.jwt-signature'],
+    // A resource that takes these tokens takes tampered ones too.
+    breaks: ['token-response.jwt-signature', 'resource-access.tampered-jwt-refused'],
     faults: [
       { kind: 'corrupt-jwt-signature', endpoint: 'token', member: 'access_token' },
       { kind: 'resource', deviation: 'ignore-jwt-signature' },
@@ -350,6 +351,18 @@ const responseProfiles: FaultProfile[] = [
     description: 'The protected resource accepts an opaque token the provider never issued.',
     breaks: ['resource-access.invalid-token-refused'],
     faults: [{ kind: 'resource', deviation: 'accept-unissued-tokens' }],
+  },
+  {
+    name: 'tampered-jwt-accepted',
+    description: 'The protected resource reads JWT access tokens without verifying their signature.',
+    breaks: ['resource-access.tampered-jwt-refused'],
+    faults: [{ kind: 'resource', deviation: 'ignore-jwt-signature' }],
+  },
+  {
+    name: 'alg-none-accepted',
+    description: 'The protected resource verifies signed JWT access tokens but takes unsecured ones (alg "none") as they are.',
+    breaks: ['resource-access.tampered-jwt-refused'],
+    faults: [{ kind: 'resource', deviation: 'accept-alg-none' }],
   },
   {
     name: 'insufficient-scope-401',

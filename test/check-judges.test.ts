@@ -1,3 +1,4 @@
+import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { describe, expect, it } from 'vitest';
 import type { Check } from '../src/checks/check.js';
 import * as authorizationCode from '../src/checks/authorization-code.js';
@@ -7,6 +8,9 @@ import * as pkce from '../src/checks/pkce.js';
 import * as refresh from '../src/checks/refresh.js';
 import * as transport from '../src/checks/transport.js';
 import type { TokenResult } from '../src/flows/token.js';
+import { NotApplicable } from '../src/flows/blocked.js';
+import { tamper, TAMPERINGS } from '../src/flows/tampered-jwt.js';
+import { redact } from '../src/secrets.js';
 import * as jwks from '../src/checks/jwks.js';
 import * as resourceAccess from '../src/checks/resource-access.js';
 import * as tokenResponse from '../src/checks/token-response.js';
@@ -27,6 +31,8 @@ function exchange(url: string, status: number | undefined, headers: Record<strin
 }
 
 const spec = /RFC \d+ §|OIDC Discovery §|SMART App Launch/;
+
+const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
 /**
  * Judges `evidence` and checks what every failing verdict owes its reader: a message citing the spec, and what was
@@ -160,9 +166,10 @@ describe('resource-access.no-token-401', () => {
 });
 
 describe('resource-access.bearer-accepted', () => {
-  const resource: Resource = { name: 'api', url: 'https://api.example/me', grant: 'system', scope: 'read admin' };
+  const url = 'https://api.example/me';
+  const resource: Resource = { name: 'api', url, grant: 'system', scope: 'read admin' };
   const evidence = (status: number, grantedScope?: string) => {
-    const e = exchange(resource.url, status, status === 401 ? { 'www-authenticate': 'Bearer error="insufficient_scope"' } : {});
+    const e = exchange(url, status, status === 401 ? { 'www-authenticate': 'Bearer error="insufficient_scope"' } : {});
     return { exchanges: [e], exchange: e, resource, ...(grantedScope !== undefined && { grantedScope }) };
   };
 
@@ -178,6 +185,50 @@ describe('resource-access.bearer-accepted', () => {
     const verdict = judge(resourceAccess.bearerAccepted, evidence(401, granted));
     expect(verdict).toMatchObject({ status: 'fail', actual: 'GET https://api.example/me → 401, WWW-Authenticate: Bearer error="insufficient_scope"' });
     expect(verdict.message.includes('request that scope')).toBe(hint);
+  });
+});
+
+describe('resource-access.tampered-jwt-refused (RFC 9068 §4)', () => {
+  const token = `${b64({ alg: 'RS256', typ: 'at+jwt', kid: 'k1' })}.${b64({ sub: 'client-1', scope: 'read' })}.${Buffer.from('signature-bytes').toString('base64url')}`;
+  const [header, payload, signature] = token.split('.');
+  const answers = (statuses: number[]) => TAMPERINGS.map((tampering, i) => ({ tampering, exchange: exchange('https://api.example/me', statuses[i]) }));
+
+  it('alters the signature, the claims under the original signature, or re-encodes as alg "none"', () => {
+    const [, , altered] = tamper(token, 'tampered-signature').split('.');
+    expect(tamper(token, 'tampered-signature').startsWith(`${header}.${payload}.`)).toBe(true);
+    expect(altered).not.toBe(signature);
+    const [claimsHeader, claims, kept] = tamper(token, 'tampered-claims').split('.');
+    expect([claimsHeader, kept]).toEqual([header, signature]);
+    expect(decodeJwt(tamper(token, 'tampered-claims'))).toEqual({ sub: 'client-1-tampered', scope: 'read' });
+    expect(claims).not.toBe(payload);
+    const unsecured = tamper(token, 'alg-none');
+    expect(decodeProtectedHeader(unsecured)).toEqual({ alg: 'none', typ: 'at+jwt', kid: 'k1' });
+    expect(unsecured.endsWith(`.${payload}.`)).toBe(true);
+  });
+
+  it('does not apply to an opaque token', () => {
+    expect(() => tamper('2YotnFZFEjr1zCsicMWpAA', 'alg-none')).toThrow(NotApplicable);
+  });
+
+  it('never shows the original signature on its own', () => {
+    tamper(token, 'tampered-claims');
+    expect(redact(`the signature ${signature} does not match`)).not.toContain(signature);
+  });
+
+  it.each([
+    [[401, 401, 401], 'pass'],
+    [[400, 403, 401], 'pass'],
+    [[200, 401, 401], 'fail'],
+    [[401, 401, 200], 'fail'],
+  ])('answered %j: %s', (statuses, expected) => {
+    const verdict = judge(resourceAccess.tamperedJwtRefused, { exchanges: [], answers: answers(statuses) });
+    expect(verdict.status).toBe(expected);
+  });
+
+  it('names each tampering the resource accepted', () => {
+    const verdict = judge(resourceAccess.tamperedJwtRefused, { exchanges: [], answers: answers([200, 401, 200]) });
+    expect(verdict.message).toMatch(/accepted the token signature altered, re-encoded with alg "none"/);
+    expect(verdict).toMatchObject({ actual: expect.stringContaining('sub altered under the original signature: GET https://api.example/me → 401') });
   });
 });
 

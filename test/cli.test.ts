@@ -202,6 +202,11 @@ describe('the generic suite against the full sandbox, every part configured', ()
     const run = await cli(['run', '--suite', 'generic-oidc', '--no-html', ...args], { env: env(v) });
     expect(run.code, run.stdout + run.stderr).toBe(0);
     expect(run.stdout).toMatch(/^\d+ passed, 0 failed, 0 warnings, 0 known deviations, 0 could not run, \d+ skipped$/m);
+    // Passed, not skipped: revocation of both grants' tokens, and the user's token at the discovered userinfo_endpoint.
+    const xml = await readFile(paths.junit, 'utf8');
+    for (const test of ['resource-access.revoked-refused [resource]', 'resource-access.revoked-refused [userinfo]', 'resource-access.scheme-case-insensitive [userinfo]', 'authorization-code.replay-revokes-tokens [user]']) {
+      expect(xml).toMatch(new RegExp(`<testcase name="${test.replace(/[[\]]/g, '\\$&')}[^>]*/>`));
+    }
     for (const { path, text } of [...(await reportFiles(paths.dir)), { path: 'stdout', text: run.stdout }]) {
       for (const secret of [v.SANDBOX_CLIENT_SECRET!, v.SANDBOX_AUTH_CLIENT_SECRET!]) expect(text.includes(secret), path).toBe(false);
       expect(JWT.test(text), path).toBe(false);

@@ -137,6 +137,16 @@ describe('b.well emulator, documented profile', () => {
     expect(answer.headers.get('www-authenticate')).toBeNull();
   });
 
+  it('revokes no access token at /oauth2/revoke, which takes refresh tokens only', async () => {
+    const revocation = String((await call(`${t.issuer}/.well-known/openid-configuration`)).body.revocation_endpoint);
+    const revoke = (token: string, authorization = basic(t.id, t.secret)) => tokenRequest(t, form({ token }), { authorization }, revocation);
+    const token = await accessToken(t);
+    expect(await revoke(token)).toMatchObject({ status: 400, body: { error: 'unsupported_token_type' } });
+    expect((await patients(t, bearer(token))).status).toBe(200);
+    expect(await revoke(token, basic(t.id, 'wrong'))).toMatchObject({ status: 401, body: { error: 'invalid_client' } });
+    expect(await revoke('not-a-token')).toMatchObject({ status: 200, body: {} });
+  });
+
   const fhir: Array<[string, (t: Tenant) => Promise<Answer>, number, string]> = [
     ['a Bearer token', async (t) => patients(t, bearer(await accessToken(t))), 200, 'Bundle'],
     ['a lower-case bearer scheme', async (t) => patients(t, bearer(await accessToken(t), 'bearer')), 200, 'Bundle'],

@@ -5,7 +5,10 @@ import type { CheckResult } from '../src/report/results.js';
 import { join } from 'node:path';
 import { startSuites } from '../src/engine/evaluate.js';
 import { resolveSuite } from '../src/suite/load.js';
-import { readSuite } from '../src/suite/read.js';
+import { NotApplicable } from '../src/flows/blocked.js';
+import { SuiteFlows } from '../src/flows/suite-flows.js';
+import type { HttpResult } from '../src/http/client.js';
+import { parseSuite, readSuite } from '../src/suite/read.js';
 import { root, runLocalSuite } from './helpers.js';
 
 const started: Sandbox[] = [];
@@ -66,6 +69,22 @@ describe('requests a run makes', () => {
     // discovery, three authorization hops, the code redemption, then two dependent probes.
     expect(Math.max(...exchanges.map((e) => e.depth ?? 0))).toBe(7);
     expect(exchanges.find((e) => e.label === 'discovery')?.depth).toBe(1);
+  });
+});
+
+describe('a resource named by a metadata endpoint', () => {
+  const text = 'vendor: acme\ndiscovery: { issuer: https://id.example }\nclients: { c: { id: x } }\ngrants:\n  g: { type: client_credentials, client: c }\nresources:\n  - { name: me, endpoint: userinfo_endpoint, grant: g }\n';
+  const suite = resolveSuite(parseSuite('acme.yaml', text), {});
+  const resource = suite.resources![0]!;
+  // The discovery document, as if fetched.
+  const flowsWith = (document: Record<string, unknown>) => Object.assign(new SuiteFlows(suite), { metadata: async () => ({ result: {} as HttpResult, document }) });
+
+  it('is called at the URL the discovery document gives', async () => {
+    expect(await flowsWith({ userinfo_endpoint: 'https://id.example/me' }).resourceUrl(resource)).toBe('https://id.example/me');
+  });
+
+  it('does not apply where the document has no such endpoint', async () => {
+    await expect(flowsWith({}).resourceUrl(resource)).rejects.toEqual(new NotApplicable('the discovery document has no userinfo_endpoint'));
   });
 });
 

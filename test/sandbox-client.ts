@@ -64,8 +64,8 @@ export function refresh(s: Sandbox, token: string, { scope, authorization = appA
 }
 
 /** RFC 7009 revocation by the app client. */
-export function revoke(s: Sandbox, token: string, hint: 'access_token' | 'refresh_token'): Promise<Reply> {
-  return postForm(`${s.issuer}/token/revocation`, { token, token_type_hint: hint }, { authorization: appAuth(s) });
+export function revoke(s: Sandbox, token: string, hint: 'access_token' | 'refresh_token', authorization = appAuth(s)): Promise<Reply> {
+  return postForm(`${s.issuer}/token/revocation`, { token, token_type_hint: hint }, { authorization });
 }
 
 /** RFC 7662 introspection by the app client. */
@@ -124,19 +124,20 @@ export interface Authorization {
 }
 
 /**
- * An authorization request of the app client for openid offline_access api:read, with PKCE S256 unless `pkce` is
- * false, followed through the sandbox's automatic sign-in and consent. State and nonce are random unless given.
+ * An authorization request of the app client for openid offline_access api:read unless `scope` says otherwise, with
+ * PKCE S256 unless `pkce` is false, followed through the sandbox's automatic sign-in and consent. State and nonce are
+ * random unless given.
  */
 export async function authorize(
   s: Sandbox,
-  { redirectUri = s.variables.SANDBOX_REDIRECT_URI!, pkce = true, state = randomValue(), nonce = randomValue() } = {},
+  { redirectUri = s.variables.SANDBOX_REDIRECT_URI!, pkce = true, state = randomValue(), nonce = randomValue(), scope = 'openid offline_access api:read' } = {},
 ): Promise<Authorization> {
   const verifier = randomValue();
   const query = new URLSearchParams({
     client_id: s.variables.SANDBOX_AUTH_CLIENT_ID!,
     response_type: 'code',
     redirect_uri: redirectUri,
-    scope: 'openid offline_access api:read',
+    scope,
     state,
     nonce,
     ...(pkce ? { code_challenge: createHash('sha256').update(verifier).digest('base64url'), code_challenge_method: 'S256' } : {}),

@@ -6,6 +6,7 @@ import { compactVerify, createLocalJWKSet, decodeJwt, decodeProtectedHeader, jwt
 import { profiles, startSandbox, type Sandbox } from '../sandbox/index.js';
 // Their cases are in sandbox-request-faults.test.ts.
 import { requestProfiles } from '../sandbox/request-profiles.js';
+import { tamper, TAMPERINGS } from '../src/flows/tampered-jwt.js';
 import {
   authorize,
   browse,
@@ -13,6 +14,7 @@ import {
   clientCredentials,
   getResource,
   introspect,
+  machineAuth,
   postForm,
   redeem,
   refresh,
@@ -176,6 +178,12 @@ describe('conformant sandbox', () => {
   it('guards the resource per RFC 6750', async () => {
     const token = await machineToken(sandbox);
     const ok = await getResource(sandbox, `bearer ${token}`);
+    // RFC 9068 §4: the signature is verified, and alg "none" is refused.
+    for (const tampering of TAMPERINGS) {
+      const refused = await getResource(sandbox, `Bearer ${tamper(token, tampering)}`);
+      expect(refused.status, tampering).toBe(401);
+      expect(refused.headers['www-authenticate'], tampering).toMatch(/error="invalid_token"/);
+    }
     expect(ok.status).toBe(200);
     expect(ok.json).toEqual({ ok: true, sub: sandbox.variables.SANDBOX_CLIENT_ID, client_id: sandbox.variables.SANDBOX_CLIENT_ID });
 
@@ -223,6 +231,15 @@ describe('conformant sandbox', () => {
     expect(resource.json).toMatchObject({ ok: true, sub: 'test-user' });
   });
 
+  it('gives an authorization for OpenID scopes alone a token for the UserInfo Endpoint, not for the resource', async () => {
+    const authorization = await authorize(sandbox, { scope: 'openid' });
+    const { access_token: token } = (await redeem(sandbox, authorization)).json;
+    const { userinfo_endpoint: userinfo } = (await call(sandbox.variables.SANDBOX_DISCOVERY_URL!)).json;
+    const claims = await call(String(userinfo), { headers: { authorization: `Bearer ${String(token)}` } });
+    expect(claims).toMatchObject({ status: 200, json: { sub: 'test-user' } });
+    expect((await getResource(sandbox, `Bearer ${String(token)}`)).status).toBe(401);
+  });
+
   it('requires PKCE', async () => {
     const v = sandbox.variables;
     const query = new URLSearchParams({
@@ -258,6 +275,17 @@ describe('conformant sandbox', () => {
 
     expect((await revoke(sandbox, token, 'access_token')).status).toBe(200);
     expect((await introspect(sandbox, token)).json).toEqual({ active: false });
+    const refused = await getResource(sandbox, `Bearer ${token}`);
+    expect(refused.status).toBe(401);
+    expect(refused.headers['www-authenticate']).toMatch(/error="invalid_token"/);
+  });
+
+  it('revokes a client_credentials JWT for the client it was issued to, and only for that client', async () => {
+    const token = await machineToken(sandbox);
+    expect((await revoke(sandbox, token, 'access_token')).status).toBe(400);
+    expect((await getResource(sandbox, `Bearer ${token}`)).status).toBe(200);
+    const revoked = await revoke(sandbox, token, 'access_token', machineAuth(sandbox));
+    expect(revoked.status).toBe(200);
     const refused = await getResource(sandbox, `Bearer ${token}`);
     expect(refused.status).toBe(401);
     expect(refused.headers['www-authenticate']).toMatch(/error="invalid_token"/);
@@ -625,6 +653,29 @@ describe('fault profiles', () => {
         expect((await getResource(sandbox, `Bearer ${token}`)).status).toBe(401);
       },
     },
+    'tampered-jwt-accepted': {
+      async fault(sandbox) {
+        const token = await machineToken(sandbox);
+        await accepted(sandbox, tamper(token, 'tampered-signature'));
+        await accepted(sandbox, tamper(token, 'tampered-claims'));
+      },
+      async intact(sandbox) {
+        expect((await getResource(sandbox, 'Bearer conformance-invalid-token')).status).toBe(401);
+        await machineTokenAccepted(sandbox);
+      },
+    },
+    'alg-none-accepted': {
+      async fault(sandbox) {
+        await accepted(sandbox, tamper(await machineToken(sandbox), 'alg-none'));
+      },
+      async intact(sandbox) {
+        // Signed tokens are still verified.
+        const token = await machineToken(sandbox);
+        expect((await getResource(sandbox, `Bearer ${tamper(token, 'tampered-signature')}`)).status).toBe(401);
+        expect((await getResource(sandbox, `Bearer ${tamper(token, 'tampered-claims')}`)).status).toBe(401);
+        await accepted(sandbox, token);
+      },
+    },
     'insufficient-scope-401': {
       async fault(sandbox) {
         const unscoped = String((await clientCredentials(sandbox, {})).json.access_token);
@@ -648,6 +699,9 @@ describe('fault profiles', () => {
         expect((await revoke(sandbox, token, 'access_token')).status).toBe(200);
         expect((await introspect(sandbox, token)).json).toEqual({ active: false });
         await accepted(sandbox, token);
+        const machine = await machineToken(sandbox);
+        expect((await revoke(sandbox, machine, 'access_token', machineAuth(sandbox))).status).toBe(200);
+        await accepted(sandbox, machine);
       },
       async intact(sandbox) {
         // A revoked grant still reaches the resource: a replayed code's tokens are refused.

@@ -152,6 +152,23 @@ grants:
   });
 });
 
+describe('a resource named by a metadata endpoint', () => {
+  const suite = (resource: string) => `vendor: acme\ndiscovery: { issuer: https://x/ }\nclients: { c: { id: x } }\ngrants:\n  g: { type: client_credentials, client: c }\nresources:\n  - { name: r, grant: g${resource} }\n`;
+
+  it('takes endpoint instead of url', () => {
+    expect(load(suite(', endpoint: userinfo_endpoint')).resources).toEqual([{ name: 'r', grant: 'g', endpoint: 'userinfo_endpoint' }]);
+  });
+
+  it.each([
+    ['both url and endpoint', ', url: https://x/me, endpoint: userinfo_endpoint', 'url and endpoint cannot both be given', 'keep only one of url, endpoint'],
+    ['neither', '', 'needs one of: url, endpoint', 'add url or endpoint'],
+    ['an endpoint that names no resource', ', endpoint: token_endpoint', 'value "token_endpoint" is not allowed', 'use one of: userinfo_endpoint'],
+  ])('explains a resource with %s', (_, resource, message, fix) => {
+    const text = suite(resource);
+    expect(problemsOf(() => parseSuite('acme.yaml', text))).toEqual([expect.objectContaining({ line: positionOf(text, '- { name: r').line, message, fix })]);
+  });
+});
+
 describe('resolveSuite: variables', () => {
   it('reports a variable used but not declared, once, at its first use', () => {
     const text = 'vendor: acme\ndiscovery:\n  issuer: ${TENANT_URL}\n  url: ${TENANT_URL}/meta\n';
@@ -316,12 +333,14 @@ describe('shipped suites', () => {
     ]);
   });
 
-  it('resolves generic-oidc with only the client-credentials variables set, skipping the user grant and the resource', async () => {
+  it('resolves generic-oidc with only the client-credentials variables set, skipping the user grant and the resources', async () => {
     const suite = resolveSuite(await readSuite(join(suitesDir, 'generic-oidc.yaml')), genericEnv);
     expect(suite.disabled).toEqual({
       'clients.web': expect.stringMatching(/OIDC_AUTH_CLIENT_ID.* not set/),
       'grants.user': expect.stringMatching(/OIDC_REDIRECT_URI.* not set/),
       'resources[0]': 'OIDC_RESOURCE_URL is not set',
+      // userinfo_endpoint, the user grant's resource
+      'resources[1]': expect.stringMatching(/OIDC_AUTH_CLIENT_ID.* not set/),
     });
     expect(suite.discoveryUrl).toBe('https://id.example.com/.well-known/openid-configuration');
     expect(suite.grants?.system).toEqual({ type: 'client_credentials', client: 'backend', scope: '' });

@@ -61,14 +61,19 @@ export function userPool(facts: CognitoFacts, client: AppClient, signer: Signer,
   /** Cognito's error body: the code alone, no error_description, no WWW-Authenticate. */
   const error = (code: string): Reply => json(facts.errorStatus, { error: code });
 
+  /** Whether the request authenticates the app client, with Basic or with client_id and client_secret in the body. */
+  const authenticated = (request: Request, form: URLSearchParams) => {
+    const posted = form.has('client_secret') ? { id: form.get('client_id') ?? '', secret: form.get('client_secret') ?? '' } : undefined;
+    const credentials = basicCredentials(request) ?? posted;
+    return credentials?.id === client.id && credentials.secret === client.secret;
+  };
+
   async function token(request: Request): Promise<Reply> {
     const form = request.form;
     if (request.method !== 'POST' || !form) return error('invalid_request');
     const names = [...form.keys()];
     if (new Set(names).size !== names.length) return error('invalid_request');
-    const posted = form.has('client_secret') ? { id: form.get('client_id') ?? '', secret: form.get('client_secret') ?? '' } : undefined;
-    const credentials = basicCredentials(request) ?? posted;
-    if (credentials?.id !== client.id || credentials.secret !== client.secret) return error('invalid_client');
+    if (!authenticated(request, form)) return error('invalid_client');
     const grantType = form.get('grant_type');
     if (!grantType) return error('invalid_request');
     if (grantType !== 'client_credentials') return error('unsupported_grant_type');
@@ -95,6 +100,28 @@ export function userPool(facts: CognitoFacts, client: AppClient, signer: Signer,
     });
   }
 
+  /**
+   * Cognito's /oauth2/revoke revokes refresh tokens and the access tokens issued with them; an access token itself is
+   * unsupported_token_type, a bad client 401 invalid_client, and an invalid or revoked token 200 (Amazon Cognito
+   * Developer Guide, "Revoke endpoint").
+   */
+  async function revoke(request: Request): Promise<Reply> {
+    const token = request.form?.get('token');
+    if (request.method !== 'POST' || !request.form || !token) return error('invalid_request');
+    if (!authenticated(request, request.form)) return json(401, { error: 'invalid_client' });
+    return (await verify(token)) ? error('unsupported_token_type') : { status: 200 };
+  }
+
+  async function verify(value: string): Promise<JWTPayload | undefined> {
+    try {
+      return (await jwtVerify(value, keys, { issuer: issuer() })).payload;
+    } catch {
+      return undefined;
+    }
+  }
+
+  const domainRoutes: Record<string, Handler> = { [facts.domainEndpoints.token_endpoint!]: token, [facts.domainEndpoints.revocation_endpoint!]: revoke };
+
   return {
     issuer,
     metadata,
@@ -103,13 +130,7 @@ export function userPool(facts: CognitoFacts, client: AppClient, signer: Signer,
       if (method === 'GET' && url.pathname === `${wellKnown}/jwks.json`) return json(200, signer.jwks);
       return json(404, { message: 'Not Found' });
     },
-    domainHost: (request) => (request.url.pathname === facts.domainEndpoints.token_endpoint ? token(request) : json(404, { error: 'not_found' })),
-    verify: async (value) => {
-      try {
-        return (await jwtVerify(value, keys, { issuer: issuer() })).payload;
-      } catch {
-        return undefined;
-      }
-    },
+    domainHost: (request) => domainRoutes[request.url.pathname]?.(request) ?? json(404, { error: 'not_found' }),
+    verify,
   };
 }

@@ -22,7 +22,7 @@ const BWELL: BwellFacts = {
     subject_types_supported: ['public'],
     token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
   },
-  // Advertised as Cognito does; of them only the token endpoint answers, a service account needs no other.
+  // Advertised as Cognito does; of them only the token and revocation endpoints answer, a service account needs no other.
   domainEndpoints: {
     authorization_endpoint: '/oauth2/authorize',
     token_endpoint: '/oauth2/token',

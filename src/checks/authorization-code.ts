@@ -3,9 +3,10 @@ import { codeRace, codeReplay, redirectMismatchAtAuthorize, redirectMismatchAtTo
 import type { SuiteFlows } from '../flows/suite-flows.js';
 import { describeExchange } from '../http/exchange.js';
 import { defineCheck } from './check.js';
+import { resourceAcceptsToken } from './evidence.js';
 import { rfc } from './spec.js';
 import { couldNotRun, fail, pass, show } from './types.js';
-import { outcomeOf, refusedVerdict } from './verdicts.js';
+import { outcomeOf, refusedForAnotherReason, refusedVerdict } from './verdicts.js';
 
 /** Checks of the authorization code itself (RFC 6749 §4.1), each on its own authorization. */
 
@@ -67,13 +68,17 @@ export const replayRevokesTokens = defineCheck({
   level: 'SHOULD',
   spec: rfc(6749, '4.1.2'),
   gather: async (flows: SuiteFlows, grant: string) => {
-    flows.resourceFor(grant);
+    const resource = flows.resourceFor(grant);
     const { first, second, after } = await codeReplay(flows, grant);
     const exchanges = [first.token.exchange, second.token.exchange, ...(after ? [after.exchange] : [])];
     if (!first.accessToken) throw new Blocked('the first redemption issued no token', exchanges);
     if (second.accessToken) throw new Blocked('the replay was not refused (see authorization-code.single-use)', exchanges);
-    if (!after?.exchange.response) throw new Blocked(`the resource did not answer: ${after?.exchange.error}`, exchanges);
-    return { exchanges, after: after.exchange };
+    // The grant has a resource (resourceFor) and a token came, so codeReplay called it.
+    const other = refusedForAnotherReason(after!.exchange);
+    if (other) throw new Blocked(other, exchanges);
+    // A refusal shows the revocation only where the resource takes the grant's tokens.
+    await resourceAcceptsToken(flows, resource);
+    return { exchanges, after: after!.exchange };
   },
   judge: ({ after }) => {
     const status = after.response?.status ?? 0;

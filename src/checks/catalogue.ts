@@ -83,6 +83,7 @@ export const catalogue: Check[] = [
   resourceAccess.schemeCaseInsensitive,
   resourceAccess.invalidTokenRefused,
   resourceAccess.invalidTokenError,
+  resourceAccess.tamperedJwtRefused,
   resourceAccess.insufficientScope,
   resourceAccess.queryToken,
   resourceAccess.revokedRefused,

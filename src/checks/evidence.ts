@@ -68,17 +68,21 @@ export interface ResourceEvidence extends ExchangeEvidence {
   grantedScope?: string;
 }
 
+/**
+ * The control of a probe that varies one thing about a request the resource accepts: the grant's own token. If the
+ * resource accepts not even that, a refusal proves nothing.
+ */
+export async function resourceAcceptsToken(flows: SuiteFlows, resource: Resource): Promise<void> {
+  const { exchange } = await flows.resource(resource, 'bearer');
+  const status = exchange.response?.status ?? 0;
+  if (status < 200 || status >= 300) throw new Blocked(`the resource refuses the grant's token even as "Bearer" (see resource-access.bearer-accepted)`, [exchange]);
+}
+
 export function resourceProbe(probe: ResourceProbe) {
   return async (flows: SuiteFlows, name: string): Promise<ResourceEvidence> => {
     const resource = flows.suite.resources?.find((r) => r.name === name);
     if (!resource) throw new Blocked(`unknown resource ${name}`);
-    if (probe !== 'none' && probe !== 'bearer') {
-      // These vary one thing about a request the resource accepts: the valid token is their control, and if the
-      // resource accepts not even that, a refusal proves nothing.
-      const { exchange } = await flows.resource(resource, 'bearer');
-      const status = exchange.response?.status ?? 0;
-      if (status < 200 || status >= 300) throw new Blocked(`the resource refuses the grant's token even as "Bearer" (see resource-access.bearer-accepted)`, [exchange]);
-    }
+    if (probe !== 'none' && probe !== 'bearer') await resourceAcceptsToken(flows, resource);
     const { exchange } = await flows.resource(resource, probe);
     if (!judgedByServer(exchange)) throw new Blocked(`the resource did not judge the request: ${describeExchange(exchange)}`, [exchange]);
     if (probe === 'none' || !resource.grant) return { exchanges: [exchange], exchange, resource };

@@ -1,9 +1,11 @@
 import { Blocked, NotApplicable } from '../flows/blocked.js';
 import { resourceAfterRevocation } from '../flows/refresh-probes.js';
+import { TAMPERINGS, type Tampering } from '../flows/tampered-jwt.js';
 import type { SuiteFlows } from '../flows/suite-flows.js';
-import { describeExchange, type Exchange } from '../http/exchange.js';
+import { describeExchange, errorCodeOf, type Exchange } from '../http/exchange.js';
 import { defineCheck } from './check.js';
-import { resourceProbe } from './evidence.js';
+import { resourceAcceptsToken, resourceProbe } from './evidence.js';
+import { refusedForAnotherReason } from './verdicts.js';
 import { rfc } from './spec.js';
 import { fail, pass } from './types.js';
 
@@ -128,6 +130,35 @@ export const queryToken = defineCheck({
       : pass(describeExchange(exchange)),
 });
 
+const TAMPERED: Record<Tampering, string> = {
+  'tampered-signature': 'signature altered',
+  'tampered-claims': 'sub altered under the original signature',
+  'alg-none': 're-encoded with alg "none" and no signature',
+};
+
+export const tamperedJwtRefused = defineCheck({
+  id: 'resource-access.tampered-jwt-refused',
+  title: 'a JWT access token with its signature altered, its claims altered or alg "none" is refused',
+  ...resourceCheck,
+  level: 'MUST',
+  spec: rfc(9068, '4'),
+  gather: async (flows, name) => {
+    const answers = await Promise.all(TAMPERINGS.map(async (tampering) => ({ tampering, ...(await resourceProbe(tampering)(flows, name)) })));
+    return { exchanges: [...new Set(answers.flatMap((a) => a.exchanges))], answers: answers.map(({ tampering, exchange }) => ({ tampering, exchange })) };
+  },
+  judge: ({ answers }) => {
+    const shown = answers.map(({ tampering, exchange }) => `${TAMPERED[tampering]}: ${answered(exchange)}`).join('; ');
+    const taken = answers.filter(({ exchange }) => accepted(exchange)).map(({ tampering }) => TAMPERED[tampering]);
+    return taken.length === 0
+      ? pass(shown)
+      : fail(
+        `a resource server MUST validate the signature of a JWT access token and MUST reject alg "none" (RFC 9068 §4, RFC 8725 §3.1); it accepted the token ${taken.join(', ')}`,
+        'each refused: 401 with error="invalid_token" (RFC 6750 §3.1)',
+        shown,
+      );
+  },
+});
+
 export const revokedRefused = defineCheck({
   id: 'resource-access.revoked-refused',
   title: 'a revoked access token is refused',
@@ -136,9 +167,16 @@ export const revokedRefused = defineCheck({
   spec: rfc(7009, '2'),
   gather: async (flows, name) => {
     const resource = flows.suite.resources?.find((r) => r.name === name);
-    const { revocation, after } = await resourceAfterRevocation(flows, resource?.grant ?? '');
+    if (!resource) throw new Blocked(`unknown resource ${name}`);
+    const { revocation, after } = await resourceAfterRevocation(flows, resource);
+    // RFC 7009 §2.2.1: a server may not revoke access tokens at all, and says so.
+    if (errorCodeOf(revocation.exchange) === 'unsupported_token_type') throw new NotApplicable(`the authorization server does not revoke grant ${resource.grant}'s access tokens (unsupported_token_type)`);
     if (revocation.exchange.response?.status !== 200) throw new Blocked(`the revocation request was not accepted: ${revocation.exchange.response?.status ?? revocation.exchange.error}`, [revocation.exchange]);
-    return { exchanges: [revocation.exchange, after.exchange], exchange: after.exchange };
+    await resourceAcceptsToken(flows, resource);
+    const exchanges = [revocation.exchange, after.exchange];
+    const other = refusedForAnotherReason(after.exchange);
+    if (other) throw new Blocked(other, exchanges);
+    return { exchanges, exchange: after.exchange };
   },
   judge: ({ exchange }) =>
     accepted(exchange)

@@ -3,7 +3,7 @@ import type { HttpRequest, HttpResult } from '../http/client.js';
 import type { Exchange } from '../http/exchange.js';
 import type { Client } from '../suite/suite.types.js';
 
-export type Endpoint = 'token_endpoint' | 'authorization_endpoint' | 'jwks_uri' | 'revocation_endpoint' | 'introspection_endpoint';
+export type Endpoint = 'token_endpoint' | 'authorization_endpoint' | 'jwks_uri' | 'revocation_endpoint' | 'introspection_endpoint' | 'userinfo_endpoint';
 
 /** What a grant needs from its suite's flows: sending recorded requests, discovered endpoints, and clients. */
 export interface FlowContext {

@@ -22,17 +22,21 @@ export function claimsOf(token: string): JWTPayload | undefined {
   }
 }
 
-/** Decodes a JWT and verifies its signature with the issuer's keys; undefined when the token is not a JWT. */
-export async function decodeAndVerify(token: string, keys: JWTVerifyGetKey): Promise<DecodedJwt | undefined> {
+/** A JWT's header and claims without verifying it, or undefined when the token is not a JWT. */
+export function decodeUnverified(token: string): Omit<DecodedJwt, 'signature'> | undefined {
   if (!looksLikeJwt(token)) return undefined;
-  let header: ProtectedHeaderParameters;
-  let claims: JWTPayload;
   try {
-    header = decodeProtectedHeader(token);
-    claims = decodeJwt(token);
+    return { header: decodeProtectedHeader(token), claims: decodeJwt(token) };
   } catch {
     return undefined;
   }
+}
+
+/** Decodes a JWT and verifies its signature with the issuer's keys; undefined when the token is not a JWT. */
+export async function decodeAndVerify(token: string, keys: JWTVerifyGetKey): Promise<DecodedJwt | undefined> {
+  const decoded = decodeUnverified(token);
+  if (!decoded) return undefined;
+  const { header, claims } = decoded;
   try {
     await compactVerify(token, keys);
     return { header, claims, signature: 'valid' };

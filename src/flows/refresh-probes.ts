@@ -1,10 +1,11 @@
 import type { HttpResult } from '../http/client.js';
-import type { Client } from '../suite/suite.types.js';
+import type { Client, Resource } from '../suite/suite.types.js';
 import { authorize, redeemCode } from './authorization-code.js';
 import { claimsOf } from './jwt.js';
 import { wait } from './long-probes.js';
 import { Blocked, NotApplicable } from './blocked.js';
 import { tokenRequest } from './client-auth.js';
+import { clientCredentials } from './client-credentials.js';
 import type { SuiteFlows } from './suite-flows.js';
 import { redeem, type TokenResult } from './token.js';
 
@@ -127,14 +128,20 @@ export function refreshAfterRevocation(flows: SuiteFlows, grantName: string): Pr
   });
 }
 
-/** An access token revoked, then presented to the grant's resource. */
-export function resourceAfterRevocation(flows: SuiteFlows, grantName: string): Promise<{ revocation: HttpResult; after: HttpResult }> {
-  return flows.once(`access-revoked:${grantName}`, async () => {
+/** A fresh access token of any grant, for a probe that revokes it: client_credentials asks again, a code grant authorizes again. */
+function freshAccessToken(flows: SuiteFlows, grantName: string, purpose: string): Promise<TokenResult> {
+  const grant = flows.grant(grantName);
+  return grant.type === 'client_credentials' ? clientCredentials(flows, grantName, grant, `token (${grantName}, ${purpose})`) : freshTokens(flows, grantName, purpose);
+}
+
+/** A fresh access token of the resource's grant revoked (RFC 7009 applies to every grant's tokens), then presented to it. */
+export function resourceAfterRevocation(flows: SuiteFlows, resource: Resource): Promise<{ revocation: HttpResult; after: HttpResult }> {
+  return flows.once(`access-revoked:${resource.name}`, async () => {
     await flows.endpoint('revocation_endpoint');
-    const resource = flows.resourceFor(grantName);
-    const original = await freshTokens(flows, grantName, 'access token revocation');
-    if (!original.accessToken) throw new Blocked(`grant ${grantName} issued no access token`, original.exchanges);
-    const revocation = await revoke(flows, grantName, original.accessToken, 'access_token');
+    if (!resource.grant) throw new NotApplicable(`resource ${resource.name} is called with vendor headers, not a grant's token`);
+    const original = await freshAccessToken(flows, resource.grant, 'access token revocation');
+    if (!original.accessToken) throw new Blocked(`grant ${resource.grant} issued no access token`, original.exchanges);
+    const revocation = await revoke(flows, resource.grant, original.accessToken, 'access_token');
     return { revocation, after: await flows.callResource(resource, `resource ${resource.name} (revoked token)`, original.accessToken) };
   });
 }

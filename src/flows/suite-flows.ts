@@ -10,10 +10,14 @@ import { Blocked, NotApplicable } from './blocked.js';
 import { clientCredentials } from './client-credentials.js';
 import type { Endpoint, FlowContext } from './context.js';
 import { abandonIfBusy, labelInAttempt, startingOver } from './start-over.js';
+import { tamper, type Tampering } from './tampered-jwt.js';
 import type { TokenResult } from './token.js';
 
-/** How a resource is called: RFC 6750 §2.1 header, lower-case scheme, a garbage token, a narrower token, §2.3 query, none. */
-export type ResourceProbe = 'bearer' | 'lowercase' | 'invalid' | 'insufficient' | 'query' | 'none';
+/**
+ * How a resource is called: RFC 6750 §2.1 header, lower-case scheme, a garbage token, a narrower token, §2.3 query,
+ * none, or the grant's JWT tampered with (RFC 9068 §4).
+ */
+export type ResourceProbe = 'bearer' | 'lowercase' | 'invalid' | 'insufficient' | 'query' | 'none' | Tampering;
 
 export interface FlowOptions {
   http: HttpOptions;
@@ -134,7 +138,7 @@ export class SuiteFlows implements FlowContext {
     const given = this.suite.endpoints?.[name];
     if (given) return given;
     // Optional endpoints make their checks not applicable; the ones every flow needs block them.
-    const optional = name === 'revocation_endpoint' || name === 'introspection_endpoint' || name === 'authorization_endpoint' || name === 'jwks_uri';
+    const optional = name === 'revocation_endpoint' || name === 'introspection_endpoint' || name === 'authorization_endpoint' || name === 'jwks_uri' || name === 'userinfo_endpoint';
     if (!this.suite.discoveryUrl) {
       if (optional) throw new NotApplicable(`the suite gives no ${name}`);
       throw new Blocked(`the suite gives no ${name} and has no discovery document`);
@@ -217,16 +221,26 @@ export class SuiteFlows implements FlowContext {
         case 'lowercase':
         case 'query':
           return this.callResource(resource, label, await this.accessToken(resource.grant), probe);
+        case 'tampered-signature':
+        case 'tampered-claims':
+        case 'alg-none':
+          return this.callResource(resource, label, tamper(await this.accessToken(resource.grant), probe));
         default:
           return this.callResource(resource, label, await this.accessToken(resource.grant));
       }
     });
   }
 
+  /** Where a resource is: its url, or the metadata endpoint it names (not applicable when the metadata lacks it). */
+  resourceUrl(resource: Resource): Promise<string> {
+    // The schema requires one of the two.
+    return resource.endpoint ? this.endpoint(resource.endpoint) : Promise.resolve(resource.url!);
+  }
+
   /** One call to a resource, presenting the token in the Authorization header (or as the probe says). */
-  callResource(resource: Resource, label: string, token?: string, how: 'header' | 'lowercase' | 'query' = 'header'): Promise<HttpResult> {
+  async callResource(resource: Resource, label: string, token?: string, how: 'header' | 'lowercase' | 'query' = 'header'): Promise<HttpResult> {
     const headers: Record<string, string> = { accept: 'application/json' };
-    const url = new URL(resource.url);
+    const url = new URL(await this.resourceUrl(resource));
     if (token && how === 'query') url.searchParams.set('access_token', token);
     else if (token) headers.authorization = `${how === 'lowercase' ? 'bearer' : 'Bearer'} ${token}`;
     return this.send({ label, method: resource.method ?? 'GET', url: url.href, headers, secrets: [token] });
@@ -236,11 +250,11 @@ export class SuiteFlows implements FlowContext {
   headerCall(resource: Resource, method: 'GET' | 'POST'): Promise<HttpResult> {
     const auth = resource.auth;
     if (!auth) return Promise.reject(new NotApplicable(`resource ${resource.name} declares no vendor header authentication`));
-    return this.once(`resource:${resource.name}:headers:${method}`, () =>
+    return this.once(`resource:${resource.name}:headers:${method}`, async () =>
       this.send({
         label: `resource ${resource.name} (vendor headers, ${method})`,
         method,
-        url: resource.url,
+        url: await this.resourceUrl(resource),
         headers: { accept: 'application/json', ...auth.headers, ...(method === 'POST' && { 'content-type': 'application/json' }) },
         ...(method === 'POST' && { body: '{}' }),
       }),

@@ -106,10 +106,11 @@ function schemaProblems(
   locate: SuiteSource['locate'],
 ): Problem[] {
   // An anyOf reports itself and every branch that failed; one problem says it better than three.
-  // ajv reports an anyOf's failed branches right before it, at the same place in the document (through $refs too).
+  // ajv reports an anyOf's failed branches right before it, at the same place in the document (through $refs too),
+  // after those of an anyOf before it there.
   const branchesOf = (anyOf: ErrorObject): ErrorObject[] => {
     const branches: ErrorObject[] = [];
-    for (let i = errors.indexOf(anyOf) - 1; i >= 0 && errors[i]!.instancePath === anyOf.instancePath && errors[i]!.keyword !== 'additionalProperties'; i--) {
+    for (let i = errors.indexOf(anyOf) - 1; i >= 0 && errors[i]!.instancePath === anyOf.instancePath && !['additionalProperties', 'anyOf'].includes(errors[i]!.keyword); i--) {
       branches.unshift(errors[i]!);
     }
     return branches;
@@ -163,6 +164,11 @@ function explain(error: ErrorObject, allowsVariable: boolean): { message: string
         message: `value ${JSON.stringify(error.data)} is not allowed`,
         fix: `use one of: ${values}${allowsVariable ? ', or a ${VARIABLE} reference' : ''}`,
       };
+    }
+    case 'not': {
+      // The schema's only `not`: keys that exclude each other.
+      const keys = (error.schema as { required?: string[] }).required ?? [];
+      return { message: `${keys.join(' and ')} cannot both be given`, fix: `keep only one of ${keys.join(', ')}` };
     }
     case 'const':
       return { message: `value ${JSON.stringify(error.data)} is not allowed`, fix: `use ${JSON.stringify(params.allowedValue)}` };

@@ -86,10 +86,9 @@ export type LoginStep = FillStep | ClickStep;
  * This interface was referenced by `undefined`'s JSON-Schema
  * via the `definition` "resource".
  */
-export type Resource = Resource1 & Resource2;
-export type Resource1 = {
+export type Resource = {
   [k: string]: unknown;
-};
+} & Resource1;
 /**
  * Seconds: an integer, or a ${VARIABLE} whose value is one.
  *
@@ -276,9 +275,16 @@ export interface ClickStep {
    */
   optional?: boolean;
 }
-export interface Resource2 {
+export interface Resource1 {
   name: Name;
-  url: string;
+  /**
+   * Where the resource is.
+   */
+  url?: string;
+  /**
+   * Instead of url: the metadata member that names the resource. userinfo_endpoint is the UserInfo Endpoint (OIDC Core §5.3), a resource of a grant that asks for openid; where the discovery document has no such member, the resource's checks do not apply.
+   */
+  endpoint?: 'userinfo_endpoint';
   /**
    * The grant whose access token is presented.
    */
@@ -373,4 +379,5 @@ export interface Endpoints {
   jwks_uri?: string;
   revocation_endpoint?: string;
   introspection_endpoint?: string;
+  userinfo_endpoint?: string;
 }

@@ -249,6 +249,12 @@ export class SuiteFlows implements FlowContext {
   }
 }
 
+/** Values a metadata member lists, with the RFC 8414 §2 default when it is omitted. */
+export function listed(document: Record<string, unknown>, member: string, fallback: string[]): string[] {
+  const value = document[member];
+  return Array.isArray(value) ? value.map(String) : fallback;
+}
+
 /** " invalid_client" when an error response names its code, for messages. */
 function codeSaid(exchange: Exchange): string {
   const error = errorCodeOf(exchange);

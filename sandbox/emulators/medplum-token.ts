@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { setTimeout } from 'node:timers/promises';
 import type { MedplumFacts } from './medplum.js';
 import type { Login, Logins } from './medplum-logins.js';
 import { clientOf, type Tenant } from './medplum-tenant.js';
@@ -56,8 +57,7 @@ export function tokenEndpoint(facts: MedplumFacts, tenant: Tenant, logins: Login
     return issue(logins.create({ authMethod: 'client', client, subject: client.id, profile: `ClientApplication/${client.id}`, scope, granted: true }));
   }
 
-  // Every check and the marking of the code as spent happen before the first await: two redemptions of one code
-  // at the same moment cannot both pass. The PKCE verifier authenticates the redemption; the secret is not compared.
+  // The PKCE verifier authenticates the redemption; the secret is not compared.
   async function authorizationCodeGrant(request: Request, body: Body): Promise<Reply> {
     const { id, error } = clientCredentials(facts, request, body);
     if (error) return tokenError('invalid_request', error);
@@ -75,6 +75,10 @@ export function tokenEndpoint(facts: MedplumFacts, tenant: Tenant, logins: Login
     const verifier = text(body.code_verifier);
     if (!verifier) return tokenError('invalid_request', messages.missingVerifier);
     if (!verifies(login, verifier)) return tokenError('invalid_request', messages.invalidVerifier);
+    // Medplum reads login.granted above and sets it database round trips later, without a version check (server
+    // oauth/token.ts, then oauth/utils.ts getAuthTokens): a redemption of the same code arriving in between passes
+    // the same check, and both get tokens.
+    await setTimeout(facts.grantWriteDelayMs);
     login.granted = true;
     return issue(login);
   }

@@ -30,6 +30,8 @@ export interface MedplumFacts {
   refreshReplayGraceSeconds: number;
   /** A code redeemed a second time is refused, and its login revoked. */
   singleUseCodes: boolean;
+  /** How long a redemption takes from checking that its code is unspent to marking it spent (see medplum-token.ts). */
+  grantWriteDelayMs: number;
   codeChallengeMethods: readonly string[];
   /** Set on every response (server app.ts, standardHeaders). */
   standardHeaders: Record<string, string>;
@@ -79,6 +81,8 @@ export const MEDPLUM: MedplumFacts = {
   // meets. (A live Medplum answers a replay within the grace with tokens.)
   refreshReplayGraceSeconds: 0,
   singleUseCodes: true,
+  // Long enough that two redemptions sent at once both fall within it (9 of 10 trials on a real server).
+  grantWriteDelayMs: 100,
   // Accepted at /auth/login; the SMART configuration advertises S256 only.
   codeChallengeMethods: ['plain', 'S256'],
   standardHeaders: { 'cache-control': 'no-store, no-cache, must-revalidate', pragma: 'no-cache' },
@@ -142,8 +146,8 @@ const profiles: readonly FactsProfile<MedplumFacts>[] = [
   { name: 'medplum', description: 'Medplum as documented', breaks: [] },
   {
     name: 'medplum-code-reusable',
-    description: 'a code can be redeemed again, even at the same moment, and the replay revokes nothing',
-    breaks: ['authorization-code.single-use', 'authorization-code.parallel-redemption'],
+    description: 'a code can be redeemed again, not only at the same moment, and the replay revokes nothing',
+    breaks: ['authorization-code.single-use'],
     facts: { singleUseCodes: false },
   },
   {

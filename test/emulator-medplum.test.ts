@@ -72,7 +72,7 @@ async function userTokens(t: Tenant, scope?: string): Promise<Record<string, unk
   return answer.body;
 }
 
-const refresh = (t: Tenant, refreshToken: unknown, headers = appAuth(t), extra: Record<string, string> = {}) =>
+const refresh = (t: Tenant, refreshToken: unknown, headers: Record<string, string> = appAuth(t), extra: Record<string, string> = {}) =>
   token(t, form({ grant_type: 'refresh_token', refresh_token: String(refreshToken), ...extra }), headers);
 const patients = (t: Tenant, authorization?: string, query = '') => call(`${t.base}fhir/R4/Patient${query}`, { headers: authorization ? { authorization } : {} });
 const metadata = async (t: Tenant) => (await call(`${t.base}.well-known/openid-configuration`)).body;
@@ -248,9 +248,17 @@ describe('Medplum emulator, documented profile', () => {
     expect((await patients(t, `Bearer ${String(rotated.body.access_token)}`)).status).toBe(401);
   });
 
-  it("refuses another client's refresh token, and answers a wider scope with the original one", async () => {
-    const other = await refresh(t, (await userTokens(t)).refresh_token, { authorization: basic(t.v.MEDPLUM_SECOND_CLIENT_ID!, t.v.MEDPLUM_SECOND_CLIENT_SECRET!) });
-    expect(other.body).toEqual({ error: 'invalid_grant', error_description: 'Incorrect client' });
+  it("refuses another client's refresh token and a wrong secret with Basic, but reads no credentials in the body", async () => {
+    const second = { id: t.v.MEDPLUM_SECOND_CLIENT_ID!, secret: t.v.MEDPLUM_SECOND_CLIENT_SECRET! };
+    const wrong = { id: t.v.MEDPLUM_CLIENT_ID!, secret: 'not-the-secret' };
+    const byBasic = async (c: typeof second) => refresh(t, (await userTokens(t)).refresh_token, { authorization: basic(c.id, c.secret) });
+    const inBody = async (c: typeof second) => refresh(t, (await userTokens(t)).refresh_token, {}, { client_id: c.id, client_secret: c.secret });
+    expect((await byBasic(second)).body).toEqual({ error: 'invalid_grant', error_description: 'Incorrect client' });
+    expect((await byBasic(wrong)).body).toEqual({ error: 'invalid_request', error_description: 'Invalid secret' });
+    for (const answer of [await inBody(second), await inBody(wrong)]) expect([answer.status, typeof answer.body.access_token]).toEqual([200, 'string']);
+  });
+
+  it('answers a refresh asking for a wider scope with the original one', async () => {
     const wider = await refresh(t, (await userTokens(t)).refresh_token, appAuth(t), { scope: 'openid offline_access patient/*.rs' });
     expect([wider.status, wider.body.scope]).toEqual([200, 'openid offline_access']);
   });

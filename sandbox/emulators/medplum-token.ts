@@ -97,12 +97,14 @@ export function tokenEndpoint(facts: MedplumFacts, tenant: Tenant, logins: Login
       login.revoked = true;
       return tokenError('invalid_grant', messages.revoked);
     }
-    // Client authentication is optional here; when sent, it must name the login's client and carry a secret.
+    // Client authentication is checked only when an Authorization header comes: client_id and client_secret in the
+    // body are not read, whoever's they are (verified on 5.1.29; server oauth/token.ts, handleRefreshToken).
     if (request.headers.authorization) {
       if (!request.headers.authorization.startsWith('Basic ')) return tokenError('invalid_request', messages.invalidAuthorizationHeader);
       const basic = basicCredentials(request);
       if (basic?.id !== login.client.id) return tokenError('invalid_grant', messages.incorrectClient);
       if (!basic.secret) return tokenError('invalid_grant', messages.incorrectClientSecret);
+      if (basic.secret !== login.client.secret) return tokenError('invalid_request', messages.invalidSecret);
     }
     if (standing === 'current') logins.rotate(login);
     return issue(login);

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { createLocalJWKSet, decodeJwt, jwtVerify, type JSONWebKeySet } from 'jose';
+import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify, type JSONWebKeySet } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { medplum } from '../sandbox/emulators/medplum.js';
@@ -74,10 +74,19 @@ async function userTokens(t: Tenant, scope?: string): Promise<Record<string, unk
 
 const refresh = (t: Tenant, refreshToken: unknown, headers: Record<string, string> = appAuth(t), extra: Record<string, string> = {}) =>
   token(t, form({ grant_type: 'refresh_token', refresh_token: String(refreshToken), ...extra }), headers);
+/** A refresh, then the refresh token it rotated out presented again. */
+async function refreshReplay(t: Tenant): Promise<{ rotated: Answer; replay: Answer }> {
+  const original = await userTokens(t);
+  const rotated = await refresh(t, original.refresh_token);
+  expect(rotated.status).toBe(200);
+  expect(rotated.body.refresh_token).not.toBe(original.refresh_token);
+  return { rotated, replay: await refresh(t, original.refresh_token) };
+}
+
 const patients = (t: Tenant, authorization?: string, query = '') => call(`${t.base}fhir/R4/Patient${query}`, { headers: authorization ? { authorization } : {} });
 const metadata = async (t: Tenant) => (await call(`${t.base}.well-known/openid-configuration`)).body;
 
-describe('Medplum emulator, documented profile', () => {
+describe('Medplum emulator, as verified on 5.1.29', () => {
   let t: Tenant;
   beforeAll(async () => {
     t = await start('medplum');
@@ -113,10 +122,11 @@ describe('Medplum emulator, documented profile', () => {
     expect(body.capabilities).toContain('permission-offline');
   });
 
-  it('publishes its RS256 signing key, public members only', async () => {
+  it('publishes its one EC P-384 signing key (ES384), public members only', async () => {
     const { body } = await call(`${t.base}.well-known/jwks.json`);
+    expect(body.keys).toHaveLength(1);
     const [key] = body.keys as Array<Record<string, unknown>>;
-    expect(key).toMatchObject({ kty: 'RSA', alg: 'RS256', use: 'sig' });
+    expect(key).toMatchObject({ kty: 'EC', crv: 'P-384', alg: 'ES384', use: 'sig' });
     expect(key).not.toHaveProperty('d');
   });
 
@@ -140,8 +150,8 @@ describe('Medplum emulator, documented profile', () => {
     expect(body).not.toHaveProperty('refresh_token');
     const keys = createLocalJWKSet((await call(`${t.base}.well-known/jwks.json`)).body as unknown as JSONWebKeySet);
     const { payload, protectedHeader } = await jwtVerify(String(body.access_token), keys, { issuer: t.base, audience: t.base });
-    expect(protectedHeader).toMatchObject({ alg: 'RS256', typ: 'JWT' });
-    expect(payload).toMatchObject({ client_id: t.v.MEDPLUM_CLIENT_ID, scope: 'openid', profile: `ClientApplication/${t.v.MEDPLUM_CLIENT_ID}` });
+    expect(protectedHeader).toMatchObject({ alg: 'ES384', typ: 'JWT' });
+    expect(payload).toMatchObject({ client_id: t.v.MEDPLUM_CLIENT_ID, scope: 'openid', profile: `ClientApplication/${t.v.MEDPLUM_CLIENT_ID}`, jti: expect.any(String), nbf: payload.iat });
     expect(typeof payload.login_id).toBe('string');
     expect(payload.exp! - payload.iat!).toBe(3600);
   });
@@ -237,15 +247,11 @@ describe('Medplum emulator, documented profile', () => {
     expect((await call(signInPage.href)).status).toBe(200);
   });
 
-  it('rotates refresh tokens; replaying a rotated-out one gets invalid_grant and revokes the login', async () => {
-    const original = await userTokens(t);
-    const rotated = await refresh(t, original.refresh_token);
-    expect(rotated.status).toBe(200);
-    expect(rotated.body.refresh_token).not.toBe(original.refresh_token);
-    const replay = await refresh(t, original.refresh_token);
-    expect([replay.status, replay.body]).toEqual([400, { error: 'invalid_grant', error_description: 'Token revoked' }]);
-    expect((await refresh(t, rotated.body.refresh_token)).status).toBe(400);
-    expect((await patients(t, `Bearer ${String(rotated.body.access_token)}`)).status).toBe(401);
+  it('rotates refresh tokens; replaying a rotated-out one gets invalid_request "Invalid token", and the login lives on', async () => {
+    const { replay, rotated } = await refreshReplay(t);
+    expect([replay.status, replay.body]).toEqual([400, { error: 'invalid_request', error_description: 'Invalid token' }]);
+    expect((await patients(t, `Bearer ${String(rotated.body.access_token)}`)).status).toBe(200);
+    expect((await refresh(t, rotated.body.refresh_token)).status).toBe(200);
   });
 
   it("refuses another client's refresh token and a wrong secret with Basic, but reads no credentials in the body", async () => {
@@ -273,11 +279,13 @@ describe('Medplum emulator, documented profile', () => {
     ['a refresh token', async (t) => patients(t, `Bearer ${String((await userTokens(t)).refresh_token)}`), 401],
   ];
 
-  it.each(access)('FHIR API answers %s with %i, an OperationOutcome when refused, and no WWW-Authenticate', async (_, request, status) => {
+  it.each(access)('FHIR API answers %s with %i, an OperationOutcome and a realm challenge without error= when refused', async (name, request, status) => {
     const answer = await request(t);
     expect(answer.status).toBe(status);
     expect(answer.body.resourceType).toBe(status === 200 ? 'Bundle' : 'OperationOutcome');
-    expect(answer.headers.get('www-authenticate')).toBeNull();
+    // The scheme is spelled as the request spelled it.
+    const scheme = name === 'a lower-case bearer scheme' ? 'bearer' : 'Bearer';
+    expect(answer.headers.get('www-authenticate')).toBe(status === 200 ? null : `${scheme} realm="${t.base}"`);
   });
 
   it("answers userinfo with the user's id", async () => {
@@ -297,10 +305,43 @@ describe('Medplum emulator, documented profile', () => {
   });
 });
 
+describe('Medplum emulator, other versions', () => {
+  const closers: Array<() => Promise<void>> = [];
+  afterAll(() => Promise.all(closers.map((close) => close())));
+  const version = async (name: string) => {
+    const t = await start(name);
+    closers.push(() => t.emulator.close());
+    return t;
+  };
+
+  it('medplum-5.1.11: 401 answers carry no challenge, tokens are signed RS256', async () => {
+    const t = await version('medplum-5.1.11');
+    const refused = await patients(t, 'Bearer conformance-invalid');
+    expect([refused.status, refused.headers.get('www-authenticate')]).toEqual([401, null]);
+    const [key] = (await call(`${t.base}.well-known/jwks.json`)).body.keys as Array<Record<string, unknown>>;
+    expect(key).toMatchObject({ kty: 'RSA', alg: 'RS256' });
+    const tokens = await userTokens(t);
+    expect(decodeProtectedHeader(String(tokens.access_token)).alg).toBe('RS256');
+  });
+
+  it('medplum-5.2: a rotated-out refresh token replayed gets invalid_grant "Token revoked" and revokes the login', async () => {
+    const t = await version('medplum-5.2');
+    const { replay, rotated } = await refreshReplay(t);
+    expect([replay.status, replay.body]).toEqual([400, { error: 'invalid_grant', error_description: 'Token revoked' }]);
+    expect((await refresh(t, rotated.body.refresh_token)).status).toBe(400);
+    expect((await patients(t, `Bearer ${String(rotated.body.access_token)}`)).status).toBe(401);
+  });
+});
+
 describe('Medplum emulator profiles', () => {
-  it('lists the documented behaviour first, then variants that each break one rule', () => {
-    const [documented, ...variants] = medplum.profiles;
-    expect(documented).toMatchObject({ name: 'medplum', breaks: [] });
+  const [documented, ...others] = medplum.profiles;
+  const versions = others.filter((p) => p.version);
+  const variants = others.filter((p) => !p.version);
+
+  it('lists the verified version first, then other versions that break nothing, then variants that each break one rule', () => {
+    expect(documented).toMatchObject({ name: 'medplum', breaks: [], version: '5.1.29' });
+    expect(versions.map((p) => p.name)).toEqual(['medplum-5.1.11', 'medplum-5.2']);
+    for (const p of versions) expect(p.breaks).toEqual([]);
     expect(variants.length).toBeGreaterThanOrEqual(3);
     for (const p of variants) {
       expect(p.name).toMatch(/^medplum-/);
@@ -331,7 +372,7 @@ describe('Medplum emulator profiles', () => {
   ];
 
   it('covers every variant', () => {
-    expect(faults.map(([name]) => name)).toEqual(medplum.profiles.slice(1).map((p) => p.name));
+    expect(faults.map(([name]) => name)).toEqual(variants.map((p) => p.name));
   });
 
   it.each(faults)('%s shows its fault over HTTP, the documented profile does not', async (profile, shows) => {

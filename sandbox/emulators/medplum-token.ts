@@ -83,8 +83,8 @@ export function tokenEndpoint(facts: MedplumFacts, tenant: Tenant, logins: Login
     return issue(login);
   }
 
-  // Rotation with reuse detection: the current secret rotates; the one just rotated out answers within the grace
-  // without rotating; any other revokes the login. The scope parameter is not read: tokens keep the login's scope.
+  // Rotation: the current secret rotates; the one just rotated out answers within the grace without rotating; any
+  // other is refused (see refreshReplayRevokesLogin). The scope parameter is not read: tokens keep the login's scope.
   async function refreshTokenGrant(request: Request, body: Body): Promise<Reply> {
     const token = text(body.refresh_token);
     const claims = token ? await logins.claims(token) : undefined;
@@ -94,6 +94,8 @@ export function tokenEndpoint(facts: MedplumFacts, tenant: Tenant, logins: Login
     if (login.revoked) return tokenError('invalid_grant', messages.revoked);
     const standing = logins.standing(login, claims.refresh_secret);
     if (standing === 'spent') {
+      // 5.1.x compares the secret and refuses, leaving the login alone; 5.2.x takes a replay for theft and revokes it.
+      if (!facts.refreshReplayRevokesLogin) return tokenError('invalid_request', messages.invalidToken);
       login.revoked = true;
       return tokenError('invalid_grant', messages.revoked);
     }

@@ -99,7 +99,7 @@ describe('Medplum emulator, as verified on 5.1.29', () => {
     expect(t.base).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
   });
 
-  it.each(['openid-configuration', 'oauth-authorization-server'])('serves .well-known/%s: issuer with its slash, no revocation endpoint', async (name) => {
+  it.each(['openid-configuration', 'oauth-authorization-server'])('serves .well-known/%s: issuer with its slash, PKCE methods, no revocation endpoint', async (name) => {
     const { status, body } = await call(`${t.base}.well-known/${name}`);
     expect(status).toBe(200);
     expect(body).toMatchObject({
@@ -110,13 +110,14 @@ describe('Medplum emulator, as verified on 5.1.29', () => {
       jwks_uri: `${t.base}.well-known/jwks.json`,
       introspection_endpoint: `${t.base}oauth2/introspect`,
       token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'private_key_jwt'],
+      code_challenge_methods_supported: ['S256', 'plain'],
+      id_token_signing_alg_values_supported: ['ES256', 'ES384', 'HS256', 'RS256'],
     });
     expect(body).not.toHaveProperty('revocation_endpoint');
-    expect(body).not.toHaveProperty('code_challenge_methods_supported');
   });
 
-  it('advertises S256 in the SMART configuration', async () => {
-    const { status, body } = await call(`${t.base}.well-known/smart-configuration`);
+  it.each(['.well-known/smart-configuration', 'fhir/R4/.well-known/smart-configuration'])('advertises S256 in the SMART configuration at %s', async (path) => {
+    const { status, body } = await call(`${t.base}${path}`);
     expect(status).toBe(200);
     expect(body).toMatchObject({ issuer: t.base, token_endpoint: `${t.base}oauth2/token`, code_challenge_methods_supported: ['S256'] });
     expect(body.capabilities).toContain('permission-offline');
@@ -172,10 +173,10 @@ describe('Medplum emulator, as verified on 5.1.29', () => {
     expect(headers.get('www-authenticate')).toBeNull();
   });
 
-  it('refuses a token request that is not a form with a 400 text', async () => {
+  it('refuses a token request that is not a form with a 400 text/html', async () => {
     const { status, text, headers } = await call(`${t.base}oauth2/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ grant_type: 'client_credentials' }) });
     expect([status, text]).toEqual([400, 'Unsupported content type']);
-    expect(headers.get('content-type')).toMatch(/^text\/plain/);
+    expect(headers.get('content-type')).toMatch(/^text\/html/);
     expect((await call(`${t.base}oauth2/token?grant_type=client_credentials`, { headers: appAuth(t) })).status).toBe(404);
   });
 
@@ -186,6 +187,7 @@ describe('Medplum emulator, as verified on 5.1.29', () => {
     const wrong = await login(t, { password: 'not-the-password' });
     expect(wrong.status).toBe(400);
     expect(wrong.body).toMatchObject({ resourceType: 'OperationOutcome', issue: [{ diagnostics: 'Email or password is invalid' }] });
+    expect((await login(t, { password: 'seven77' })).body).toMatchObject({ issue: [{ diagnostics: 'Password must be at least 8 characters' }] });
     expect((await login(t, { clientId: 'unknown' })).status).toBe(404);
   });
 
@@ -238,7 +240,7 @@ describe('Medplum emulator, as verified on 5.1.29', () => {
   it('shows an error page for an unregistered redirect_uri at /oauth2/authorize, and never redirects', async () => {
     const query = (redirectUri: string) => form({ response_type: 'code', client_id: t.v.MEDPLUM_CLIENT_ID!, redirect_uri: redirectUri, scope: 'openid', state: 's' });
     const wrong = await call(`${t.base}oauth2/authorize?${query(`${t.v.MEDPLUM_REDIRECT_URI}-mismatch`)}`);
-    expect([wrong.status, wrong.text, wrong.headers.get('location')]).toEqual([400, 'Incorrect redirect_uri', null]);
+    expect([wrong.status, wrong.text, wrong.headers.get('location')]).toEqual([400, 'Invalid redirect URI', null]);
     const right = await call(`${t.base}oauth2/authorize?${query(t.v.MEDPLUM_REDIRECT_URI!)}`);
     expect(right.status).toBe(302);
     const signInPage = new URL(right.headers.get('location')!);
@@ -295,11 +297,14 @@ describe('Medplum emulator, as verified on 5.1.29', () => {
     expect(body.sub).toBe(decodeJwt(String(tokens.id_token)).sub);
   });
 
-  it('introspects live tokens as active, others as inactive', async () => {
+  it('introspects live tokens as active, a rotated-out refresh token too, others as inactive', async () => {
     const introspect = (value: string) => call(`${t.base}oauth2/introspect`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form({ token: value }) });
     const { access_token: accessToken } = (await clientCredentials(t)).body;
     expect((await introspect(String(accessToken))).body).toMatchObject({ active: true, client_id: t.v.MEDPLUM_CLIENT_ID, scope: 'openid', iss: t.base });
     expect((await introspect('conformance-invalid')).body).toEqual({ active: false });
+    const original = await userTokens(t);
+    expect((await refresh(t, original.refresh_token)).status).toBe(200);
+    expect((await introspect(String(original.refresh_token))).body).toMatchObject({ active: true });
     const missing = await call(`${t.base}oauth2/introspect`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: '' });
     expect([missing.status, missing.text]).toEqual([400, 'Token to introspect must be provided']);
   });

@@ -113,7 +113,8 @@ export function tokenEndpoint(facts: MedplumFacts, tenant: Tenant, logins: Login
   }
 
   return (request) => {
-    if (!request.form) return { status: 400, body: messages.unsupportedContentType };
+    // Express's res.send of a string: text/html.
+    if (!request.form) return { status: 400, headers: { 'content-type': 'text/html; charset=utf-8' }, body: messages.unsupportedContentType };
     const body = bodyOf(request.form);
     if (!body.grant_type) return tokenError('invalid_request', messages.missingGrantType);
     switch (body.grant_type) {

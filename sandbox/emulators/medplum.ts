@@ -17,7 +17,7 @@ import type { EmulatorDefinition, FactsProfile } from './types.js';
  */
 export interface MedplumFacts {
   /** Relative to the base URL, as Medplum builds its endpoint URLs. */
-  paths: Record<'openidConfiguration' | 'authorizationServer' | 'smartConfiguration' | 'jwks' | 'authorize' | 'token' | 'userinfo' | 'introspect' | 'login' | 'patients' | 'smartStyles', string>;
+  paths: Record<'openidConfiguration' | 'authorizationServer' | 'smartConfiguration' | 'fhirSmartConfiguration' | 'jwks' | 'authorize' | 'token' | 'userinfo' | 'introspect' | 'login' | 'patients' | 'smartStyles', string>;
   /** The Medplum App's sign-in page, on the app host (app.medplum.com). */
   appSignIn: string;
   lifetimes: { accessToken: number; idToken: number; refreshToken: number };
@@ -51,7 +51,7 @@ export interface MedplumFacts {
     | 'unsupportedContentType' | 'missingGrantType' | 'unsupportedGrantType' | 'missingClientId' | 'missingClientSecret' | 'invalidClient'
     | 'invalidSecret' | 'invalidAuthorizationHeader' | 'missingCode' | 'invalidCode' | 'alreadyGranted' | 'revoked' | 'missingVerifier'
     | 'invalidVerifier' | 'missingVerificationContext' | 'invalidRefreshToken' | 'invalidToken' | 'incorrectClient' | 'incorrectClientSecret'
-    | 'clientNotFound' | 'incorrectRedirectUri' | 'invalidEmail' | 'invalidPassword' | 'badCredentials' | 'invalidChallengeMethod'
+    | 'clientNotFound' | 'invalidRedirectUri' | 'invalidEmail' | 'invalidPassword' | 'badCredentials' | 'invalidChallengeMethod'
     | 'missingIntrospectionToken' | 'unauthorized' | 'notFound',
     string
   >;
@@ -65,6 +65,7 @@ export const MEDPLUM: MedplumFacts = {
     openidConfiguration: '.well-known/openid-configuration',
     authorizationServer: '.well-known/oauth-authorization-server',
     smartConfiguration: '.well-known/smart-configuration',
+    fhirSmartConfiguration: 'fhir/R4/.well-known/smart-configuration',
     jwks: '.well-known/jwks.json',
     authorize: 'oauth2/authorize',
     token: 'oauth2/token',
@@ -93,11 +94,11 @@ export const MEDPLUM: MedplumFacts = {
   singleUseCodes: true,
   // Long enough that two redemptions sent at once both fall within it (9 of 10 trials on a real server).
   grantWriteDelayMs: 100,
-  // Accepted at /auth/login; the SMART configuration advertises S256 only.
+  // Accepted at /auth/login; the openid-configuration lists both, the SMART configuration S256 only.
   codeChallengeMethods: ['plain', 'S256'],
   standardHeaders: { 'cache-control': 'no-store, no-cache, must-revalidate', pragma: 'no-cache' },
-  // Medplum's openid-configuration (server wellknown.ts): no revocation endpoint, no code_challenge_methods_supported.
-  // Dynamic registration (/oauth2/register) and token exchange, which needs an external identity provider, are
+  // Medplum's openid-configuration (server wellknown.ts): no revocation endpoint; code_challenge_methods_supported
+  // since 4.3.10. Dynamic registration (/oauth2/register) and token exchange, which needs an external identity provider, are
   // advertised by Medplum but not emulated.
   metadata: {
     // As 5.1.29 advertises it; the RS256 of older deployments is among them.
@@ -108,6 +109,7 @@ export const MEDPLUM: MedplumFacts = {
     scopes_supported: ['openid', 'profile', 'email', 'phone', 'address'],
     token_endpoint_auth_methods_supported: AUTH_METHODS,
     request_object_signing_alg_values_supported: ['none'],
+    code_challenge_methods_supported: ['S256', 'plain'],
   },
   smartConfiguration: {
     grant_types_supported: GRANT_TYPES,
@@ -143,9 +145,9 @@ export const MEDPLUM: MedplumFacts = {
     incorrectClient: 'Incorrect client',
     incorrectClientSecret: 'Incorrect client secret',
     clientNotFound: 'Client not found',
-    incorrectRedirectUri: 'Incorrect redirect_uri',
+    invalidRedirectUri: 'Invalid redirect URI',
     invalidEmail: 'Valid email address is required',
-    invalidPassword: 'Invalid password, must be at least 5 characters',
+    invalidPassword: 'Password must be at least 8 characters',
     badCredentials: 'Email or password is invalid',
     invalidChallengeMethod: 'Invalid code challenge method',
     missingIntrospectionToken: 'Token to introspect must be provided',
@@ -225,6 +227,7 @@ export const medplum: EmulatorDefinition = {
       [`GET ${paths.openidConfiguration}`]: wellKnown(facts, tenant, 'metadata'),
       [`GET ${paths.authorizationServer}`]: wellKnown(facts, tenant, 'metadata'),
       [`GET ${paths.smartConfiguration}`]: wellKnown(facts, tenant, 'smartConfiguration'),
+      [`GET ${paths.fhirSmartConfiguration}`]: wellKnown(facts, tenant, 'smartConfiguration'),
       [`GET ${paths.jwks}`]: () => ({ status: 200, body: signer.jwks }),
       [`GET ${paths.authorize}`]: authorizeEndpoint(facts, tenant),
       [`POST ${paths.login}`]: loginEndpoint(facts, tenant, logins),

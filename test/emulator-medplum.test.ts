@@ -340,13 +340,12 @@ describe('Medplum emulator, other versions', () => {
 
 describe('Medplum emulator profiles', () => {
   const [documented, ...others] = medplum.profiles;
-  const versions = others.filter((p) => p.version);
-  const variants = others.filter((p) => !p.version);
+  const variants = others.filter((p) => p.breaks.length > 0);
 
-  it('lists the verified version first, then other versions that break nothing, then variants that each break one rule', () => {
+  it('lists the verified version first, then baselines of other versions or lifetimes, then variants that each break one rule', () => {
     expect(documented).toMatchObject({ name: 'medplum', breaks: [], version: '5.1.29' });
-    expect(versions.map((p) => p.name)).toEqual(['medplum-5.1.11', 'medplum-5.2']);
-    for (const p of versions) expect(p.breaks).toEqual([]);
+    expect(others.filter((p) => p.version).map((p) => p.name)).toEqual(['medplum-5.1.11', 'medplum-5.2']);
+    expect(others.filter((p) => p.breaks.length === 0 && !p.version)).toMatchObject([{ name: 'medplum-short-lived', long: true }]);
     expect(variants.length).toBeGreaterThanOrEqual(3);
     for (const p of variants) {
       expect(p.name).toMatch(/^medplum-/);

@@ -173,6 +173,13 @@ const profiles: readonly FactsProfile<MedplumFacts>[] = [
     facts: { refreshReplayRevokesLogin: true },
   },
   {
+    name: 'medplum-short-lived',
+    description: 'Medplum 5.1.29 with a ClientApplication whose access tokens live 3 s (accessTokenLifetime), for --long',
+    breaks: [],
+    facts: { lifetimes: { ...MEDPLUM.lifetimes, accessToken: 3 } },
+    long: true,
+  },
+  {
     name: 'medplum-code-reusable',
     description: 'a code can be redeemed again, not only at the same moment, and the replay revokes nothing',
     breaks: ['authorization-code.single-use'],

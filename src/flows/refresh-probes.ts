@@ -133,10 +133,13 @@ export function refreshByOtherClients(flows: SuiteFlows, grantName: string): Pro
     if (presenters.length === 0) throw new NotApplicable("the suite has no second client, and the grant's client has no secret to get wrong");
     const methods = await declaredSecretMethods(flows, own);
     if (methods.length === 0) throw new NotApplicable('the server declares no client authentication by secret (token_endpoint_auth_methods_supported)');
-    const probe = async ({ who, client }: (typeof presenters)[number], method: SecretMethod): Promise<ForeignRefresh> => {
+    // Each its own flow, so that its chain of requests is its own (http/chain.ts).
+    const probe = ({ who, client }: (typeof presenters)[number], method: SecretMethod): Promise<ForeignRefresh> => {
       const presenter = `${who}, ${method}`;
-      const original = await freshTokens(flows, grantName, `refresh by ${presenter}`);
-      return { presenter, refreshed: await refresh(flows, grantName, refreshTokenOf(flows, original), `refresh by ${presenter}`, { client: { ...client, auth: method } }) };
+      return flows.once(`refresh-by:${grantName}:${presenter}`, async () => {
+        const original = await freshTokens(flows, grantName, `tokens for a refresh by ${presenter}`);
+        return { presenter, refreshed: await refresh(flows, grantName, refreshTokenOf(flows, original), `refresh by ${presenter}`, { client: { ...client, auth: method } }) };
+      });
     };
     const [control, probes] = await Promise.all([
       mainRefresh(flows, grantName).then(({ refreshed }) => refreshed),

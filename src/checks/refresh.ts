@@ -104,7 +104,7 @@ export const narrowerScope = defineCheck({
 
 export const boundToClient = defineCheck({
   id: 'refresh.bound-to-client',
-  title: "only the client it was issued to, authenticated, can use a refresh token",
+  title: 'only the client it was issued to, authenticated, can use a refresh token',
   ...refreshCheck,
   spec: rfc(6749, '6'),
   gather: async (flows: SuiteFlows, grant: string) => {

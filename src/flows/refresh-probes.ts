@@ -126,9 +126,13 @@ export function refreshByOtherClients(flows: SuiteFlows, grantName: string): Pro
   return flows.once(`refresh-other-client:${grantName}`, async () => {
     const ownName = flows.grant(grantName).client;
     const own = flows.client(ownName);
-    const other = Object.entries(flows.suite.clients ?? {}).find(([name, c]) => name !== ownName && c.secret && !flows.suite.disabled[`clients.${name}`]);
+    // A client whose grants all go to a token endpoint of their own is unknown here: its refusal would prove nothing.
+    const grants = Object.values(flows.suite.grants ?? {});
+    const elsewhere = (name: string) => grants.some((g) => g.client === name) && grants.every((g) => g.client !== name || g.token_endpoint);
+    const other = Object.entries(flows.suite.clients ?? {}).find(([name, c]) => name !== ownName && c.secret && !flows.suite.disabled[`clients.${name}`] && !elsewhere(name));
     const presenters: Array<{ who: string; client: Client }> = [];
     if (other) presenters.push({ who: `client ${other[0]}`, client: other[1] });
+    // The wrong secret is kept out of reports like any client secret (redeem registers it).
     if (own.secret) presenters.push({ who: `client ${ownName}'s id with a wrong secret`, client: { ...own, secret: WRONG_SECRET } });
     if (presenters.length === 0) throw new NotApplicable("the suite has no second client, and the grant's client has no secret to get wrong");
     const methods = await declaredSecretMethods(flows, own);

@@ -98,8 +98,8 @@ export const MEDPLUM: MedplumFacts = {
   codeChallengeMethods: ['plain', 'S256'],
   standardHeaders: { 'cache-control': 'no-store, no-cache, must-revalidate', pragma: 'no-cache' },
   // Medplum's openid-configuration (server wellknown.ts): no revocation endpoint; code_challenge_methods_supported
-  // since 4.3.10. Dynamic registration (/oauth2/register) and token exchange, which needs an external identity provider, are
-  // advertised by Medplum but not emulated.
+  // since 4.3.10. Dynamic registration (/oauth2/register) and token exchange, which needs an external identity
+  // provider, are advertised by Medplum but not emulated.
   metadata: {
     // As 5.1.29 advertises it; the RS256 of older deployments is among them.
     id_token_signing_alg_values_supported: ['ES256', 'ES384', 'HS256', 'RS256'],

@@ -11,6 +11,7 @@ import {
   refreshAsTokenOwner,
   refuseRefresh,
   widenRefreshScope,
+  type RefreshClientLaxity,
 } from './request-faults/refresh-tokens.js';
 import { acceptGetOnToken, acceptJsonTokenBody, acceptQueryCredentials, dedupeTokenParameters, rewriteTokenRefusal, type TokenRefusal } from './request-faults/token-endpoint.js';
 
@@ -50,8 +51,8 @@ export type RequestFault =
   | { kind: 'widen-refresh-scope' }
   /** Refresh responses to a request with a scope claim the refresh token's whole scope. */
   | { kind: 'claim-refresh-token-scope' }
-  /** A refresh token works for any authenticated client: the request is served as its owner's. */
-  | { kind: 'refresh-as-token-owner' }
+  /** A refresh is served as the token owner's where its client authentication goes unchecked (see the laxities). */
+  | { kind: 'refresh-as-token-owner'; laxity: RefreshClientLaxity }
   /** Revocation requests hinted as refresh tokens are answered 200 and revoke nothing. */
   | { kind: 'ignore-refresh-revocation' }
   /** The transport misbehaves: hangs, drips, floods, resets, or sends what is not what it says. */
@@ -167,7 +168,7 @@ function stage(fault: RequestFault, clients: readonly ClientMetadata[]): Stage {
     case 'claim-refresh-token-scope':
       return claimRefreshTokenScope();
     case 'refresh-as-token-owner':
-      return refreshAsTokenOwner(clients);
+      return refreshAsTokenOwner(clients, fault.laxity);
     case 'ignore-refresh-revocation':
       return ignoreRefreshRevocation();
     case 'hang':

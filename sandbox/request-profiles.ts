@@ -200,7 +200,21 @@ export const requestProfiles: FaultProfile[] = [
     description: 'A refresh token works for any authenticated client, not only the one it was issued to.',
     breaks: ['refresh.bound-to-client'],
     faults: [],
-    requestFaults: [{ kind: 'refresh-as-token-owner' }],
+    requestFaults: [{ kind: 'refresh-as-token-owner', laxity: 'any-client' }],
+  },
+  {
+    name: 'refresh-body-credentials-unchecked',
+    description: 'A refresh with client_id and client_secret in the body is served whatever they say (Basic is still checked).',
+    breaks: ['refresh.bound-to-client'],
+    faults: [],
+    requestFaults: [{ kind: 'refresh-as-token-owner', laxity: 'body-credentials' }],
+  },
+  {
+    name: 'refresh-secret-unchecked',
+    description: "A refresh naming the token's client is served whatever secret comes with it, by Basic or in the body.",
+    breaks: ['refresh.bound-to-client'],
+    faults: [],
+    requestFaults: [{ kind: 'refresh-as-token-owner', laxity: 'any-secret' }],
   },
   {
     name: 'revocation-ignored',

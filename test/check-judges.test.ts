@@ -403,6 +403,38 @@ describe('refresh.wider-scope-refused (RFC 6749 §3.3, §6)', () => {
   });
 });
 
+describe('refresh.bound-to-client (RFC 6749 §6, §2.3)', () => {
+  const presenters = ['client second, client_secret_basic', 'client second, client_secret_post', "client web's id with a wrong secret, client_secret_basic", "client web's id with a wrong secret, client_secret_post"];
+  const evidence = (...answers: TokenResult[]) => ({ exchanges: [], probes: answers.map((refreshed, i) => ({ presenter: presenters[i]!, refreshed })) });
+  const refused = (error: string, status = 400) => tokenResult(status, { error });
+  const issued = () => tokenResult(200, { access_token: 'at', token_type: 'Bearer' });
+
+  it('passes when every foreign presentation is refused, invalid_client included', () => {
+    const verdict = judge(refresh.boundToClient, evidence(refused('invalid_grant'), refused('invalid_grant'), refused('invalid_client', 401), refused('invalid_request')));
+    expect(verdict).toMatchObject({ status: 'pass', message: expect.stringMatching(/client second, client_secret_post: .*→ 400 invalid_grant/) });
+  });
+
+  it('fails naming exactly the presentations that were accepted', () => {
+    const verdict = judge(refresh.boundToClient, evidence(refused('invalid_grant'), issued(), refused('invalid_request'), issued()));
+    expect(verdict.status).toBe('fail');
+    if (verdict.status !== 'fail') return;
+    expect(verdict.actual).toContain(presenters[1]);
+    expect(verdict.actual).toContain(presenters[3]);
+    expect(verdict.actual).not.toContain(presenters[0]);
+    expect(verdict.actual).not.toContain(presenters[2]);
+  });
+
+  it('could not run when a presentation got no judgement (a 5xx, a 429, no answer), naming it', () => {
+    for (const unjudged of [refused('server_error', 503), tokenResult(429), tokenResult(undefined)]) {
+      expect(judge(refresh.boundToClient, evidence(refused('invalid_grant'), unjudged))).toMatchObject({ status: 'blocked', message: expect.stringContaining(presenters[1]!) });
+    }
+  });
+
+  it('an accepted presentation fails even when another could not be judged', () => {
+    expect(judge(refresh.boundToClient, evidence(refused('server_error', 503), issued())).status).toBe('fail');
+  });
+});
+
 describe('transport.tls', () => {
   it('could not run when no https endpoint answered; an unreachable one never fails the check', () => {
     const down = { url: 'https://id.example.com/', error: 'ECONNREFUSED', unreachable: true };

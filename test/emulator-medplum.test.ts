@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { createLocalJWKSet, decodeJwt, jwtVerify, type JSONWebKeySet } from 'jose';
+import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify, type JSONWebKeySet } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { medplum } from '../sandbox/emulators/medplum.js';
@@ -72,12 +72,21 @@ async function userTokens(t: Tenant, scope?: string): Promise<Record<string, unk
   return answer.body;
 }
 
-const refresh = (t: Tenant, refreshToken: unknown, headers = appAuth(t), extra: Record<string, string> = {}) =>
+const refresh = (t: Tenant, refreshToken: unknown, headers: Record<string, string> = appAuth(t), extra: Record<string, string> = {}) =>
   token(t, form({ grant_type: 'refresh_token', refresh_token: String(refreshToken), ...extra }), headers);
+/** A refresh, then the refresh token it rotated out presented again. */
+async function refreshReplay(t: Tenant): Promise<{ rotated: Answer; replay: Answer }> {
+  const original = await userTokens(t);
+  const rotated = await refresh(t, original.refresh_token);
+  expect(rotated.status).toBe(200);
+  expect(rotated.body.refresh_token).not.toBe(original.refresh_token);
+  return { rotated, replay: await refresh(t, original.refresh_token) };
+}
+
 const patients = (t: Tenant, authorization?: string, query = '') => call(`${t.base}fhir/R4/Patient${query}`, { headers: authorization ? { authorization } : {} });
 const metadata = async (t: Tenant) => (await call(`${t.base}.well-known/openid-configuration`)).body;
 
-describe('Medplum emulator, documented profile', () => {
+describe('Medplum emulator, as verified on 5.1.29', () => {
   let t: Tenant;
   beforeAll(async () => {
     t = await start('medplum');
@@ -90,7 +99,7 @@ describe('Medplum emulator, documented profile', () => {
     expect(t.base).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
   });
 
-  it.each(['openid-configuration', 'oauth-authorization-server'])('serves .well-known/%s: issuer with its slash, no revocation endpoint', async (name) => {
+  it.each(['openid-configuration', 'oauth-authorization-server'])('serves .well-known/%s: issuer with its slash, PKCE methods, no revocation endpoint', async (name) => {
     const { status, body } = await call(`${t.base}.well-known/${name}`);
     expect(status).toBe(200);
     expect(body).toMatchObject({
@@ -101,22 +110,24 @@ describe('Medplum emulator, documented profile', () => {
       jwks_uri: `${t.base}.well-known/jwks.json`,
       introspection_endpoint: `${t.base}oauth2/introspect`,
       token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'private_key_jwt'],
+      code_challenge_methods_supported: ['S256', 'plain'],
+      id_token_signing_alg_values_supported: ['ES256', 'ES384', 'HS256', 'RS256'],
     });
     expect(body).not.toHaveProperty('revocation_endpoint');
-    expect(body).not.toHaveProperty('code_challenge_methods_supported');
   });
 
-  it('advertises S256 in the SMART configuration', async () => {
-    const { status, body } = await call(`${t.base}.well-known/smart-configuration`);
+  it.each(['.well-known/smart-configuration', 'fhir/R4/.well-known/smart-configuration'])('advertises S256 in the SMART configuration at %s', async (path) => {
+    const { status, body } = await call(`${t.base}${path}`);
     expect(status).toBe(200);
     expect(body).toMatchObject({ issuer: t.base, token_endpoint: `${t.base}oauth2/token`, code_challenge_methods_supported: ['S256'] });
     expect(body.capabilities).toContain('permission-offline');
   });
 
-  it('publishes its RS256 signing key, public members only', async () => {
+  it('publishes its one EC P-384 signing key (ES384), public members only', async () => {
     const { body } = await call(`${t.base}.well-known/jwks.json`);
+    expect(body.keys).toHaveLength(1);
     const [key] = body.keys as Array<Record<string, unknown>>;
-    expect(key).toMatchObject({ kty: 'RSA', alg: 'RS256', use: 'sig' });
+    expect(key).toMatchObject({ kty: 'EC', crv: 'P-384', alg: 'ES384', use: 'sig' });
     expect(key).not.toHaveProperty('d');
   });
 
@@ -140,8 +151,8 @@ describe('Medplum emulator, documented profile', () => {
     expect(body).not.toHaveProperty('refresh_token');
     const keys = createLocalJWKSet((await call(`${t.base}.well-known/jwks.json`)).body as unknown as JSONWebKeySet);
     const { payload, protectedHeader } = await jwtVerify(String(body.access_token), keys, { issuer: t.base, audience: t.base });
-    expect(protectedHeader).toMatchObject({ alg: 'RS256', typ: 'JWT' });
-    expect(payload).toMatchObject({ client_id: t.v.MEDPLUM_CLIENT_ID, scope: 'openid', profile: `ClientApplication/${t.v.MEDPLUM_CLIENT_ID}` });
+    expect(protectedHeader).toMatchObject({ alg: 'ES384', typ: 'JWT' });
+    expect(payload).toMatchObject({ client_id: t.v.MEDPLUM_CLIENT_ID, scope: 'openid', profile: `ClientApplication/${t.v.MEDPLUM_CLIENT_ID}`, jti: expect.any(String), nbf: payload.iat });
     expect(typeof payload.login_id).toBe('string');
     expect(payload.exp! - payload.iat!).toBe(3600);
   });
@@ -162,10 +173,10 @@ describe('Medplum emulator, documented profile', () => {
     expect(headers.get('www-authenticate')).toBeNull();
   });
 
-  it('refuses a token request that is not a form with a 400 text', async () => {
+  it('refuses a token request that is not a form with a 400 text/html', async () => {
     const { status, text, headers } = await call(`${t.base}oauth2/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ grant_type: 'client_credentials' }) });
     expect([status, text]).toEqual([400, 'Unsupported content type']);
-    expect(headers.get('content-type')).toMatch(/^text\/plain/);
+    expect(headers.get('content-type')).toMatch(/^text\/html/);
     expect((await call(`${t.base}oauth2/token?grant_type=client_credentials`, { headers: appAuth(t) })).status).toBe(404);
   });
 
@@ -176,6 +187,7 @@ describe('Medplum emulator, documented profile', () => {
     const wrong = await login(t, { password: 'not-the-password' });
     expect(wrong.status).toBe(400);
     expect(wrong.body).toMatchObject({ resourceType: 'OperationOutcome', issue: [{ diagnostics: 'Email or password is invalid' }] });
+    expect((await login(t, { password: 'seven77' })).body).toMatchObject({ issue: [{ diagnostics: 'Password must be at least 8 characters' }] });
     expect((await login(t, { clientId: 'unknown' })).status).toBe(404);
   });
 
@@ -202,10 +214,12 @@ describe('Medplum emulator, documented profile', () => {
     expect((await refresh(t, first.body.refresh_token)).body).toMatchObject({ error: 'invalid_grant', error_description: 'Token revoked' });
   });
 
-  it('gives one token when a code is redeemed twice at once', async () => {
+  it('gives two working token sets when a code is redeemed twice at once', async () => {
     const { code, verifier } = await signIn(t);
     const answers = await Promise.all([redeem(t, code, verifier), redeem(t, code, verifier)]);
-    expect(answers.map((a) => a.status).sort()).toEqual([200, 400]);
+    expect(answers.map((a) => a.status)).toEqual([200, 200]);
+    for (const { body } of answers) expect((await patients(t, `Bearer ${String(body.access_token)}`)).status).toBe(200);
+    expect((await redeem(t, code, verifier)).body).toEqual({ error: 'invalid_grant', error_description: 'Token already granted' });
   });
 
   const pkce: Array<[string, (t: Tenant) => Promise<Answer>, string]> = [
@@ -226,7 +240,7 @@ describe('Medplum emulator, documented profile', () => {
   it('shows an error page for an unregistered redirect_uri at /oauth2/authorize, and never redirects', async () => {
     const query = (redirectUri: string) => form({ response_type: 'code', client_id: t.v.MEDPLUM_CLIENT_ID!, redirect_uri: redirectUri, scope: 'openid', state: 's' });
     const wrong = await call(`${t.base}oauth2/authorize?${query(`${t.v.MEDPLUM_REDIRECT_URI}-mismatch`)}`);
-    expect([wrong.status, wrong.text, wrong.headers.get('location')]).toEqual([400, 'Incorrect redirect_uri', null]);
+    expect([wrong.status, wrong.text, wrong.headers.get('location')]).toEqual([400, 'Invalid redirect URI', null]);
     const right = await call(`${t.base}oauth2/authorize?${query(t.v.MEDPLUM_REDIRECT_URI!)}`);
     expect(right.status).toBe(302);
     const signInPage = new URL(right.headers.get('location')!);
@@ -235,20 +249,24 @@ describe('Medplum emulator, documented profile', () => {
     expect((await call(signInPage.href)).status).toBe(200);
   });
 
-  it('rotates refresh tokens; replaying a rotated-out one gets invalid_grant and revokes the login', async () => {
-    const original = await userTokens(t);
-    const rotated = await refresh(t, original.refresh_token);
-    expect(rotated.status).toBe(200);
-    expect(rotated.body.refresh_token).not.toBe(original.refresh_token);
-    const replay = await refresh(t, original.refresh_token);
-    expect([replay.status, replay.body]).toEqual([400, { error: 'invalid_grant', error_description: 'Token revoked' }]);
-    expect((await refresh(t, rotated.body.refresh_token)).status).toBe(400);
-    expect((await patients(t, `Bearer ${String(rotated.body.access_token)}`)).status).toBe(401);
+  it('rotates refresh tokens; replaying a rotated-out one gets invalid_request "Invalid token", and the login lives on', async () => {
+    const { replay, rotated } = await refreshReplay(t);
+    expect([replay.status, replay.body]).toEqual([400, { error: 'invalid_request', error_description: 'Invalid token' }]);
+    expect((await patients(t, `Bearer ${String(rotated.body.access_token)}`)).status).toBe(200);
+    expect((await refresh(t, rotated.body.refresh_token)).status).toBe(200);
   });
 
-  it("refuses another client's refresh token, and answers a wider scope with the original one", async () => {
-    const other = await refresh(t, (await userTokens(t)).refresh_token, { authorization: basic(t.v.MEDPLUM_SECOND_CLIENT_ID!, t.v.MEDPLUM_SECOND_CLIENT_SECRET!) });
-    expect(other.body).toEqual({ error: 'invalid_grant', error_description: 'Incorrect client' });
+  it("refuses another client's refresh token and a wrong secret with Basic, but reads no credentials in the body", async () => {
+    const second = { id: t.v.MEDPLUM_SECOND_CLIENT_ID!, secret: t.v.MEDPLUM_SECOND_CLIENT_SECRET! };
+    const wrong = { id: t.v.MEDPLUM_CLIENT_ID!, secret: 'not-the-secret' };
+    const byBasic = async (c: typeof second) => refresh(t, (await userTokens(t)).refresh_token, { authorization: basic(c.id, c.secret) });
+    const inBody = async (c: typeof second) => refresh(t, (await userTokens(t)).refresh_token, {}, { client_id: c.id, client_secret: c.secret });
+    expect((await byBasic(second)).body).toEqual({ error: 'invalid_grant', error_description: 'Incorrect client' });
+    expect((await byBasic(wrong)).body).toEqual({ error: 'invalid_request', error_description: 'Invalid secret' });
+    for (const answer of [await inBody(second), await inBody(wrong)]) expect([answer.status, typeof answer.body.access_token]).toEqual([200, 'string']);
+  });
+
+  it('answers a refresh asking for a wider scope with the original one', async () => {
     const wider = await refresh(t, (await userTokens(t)).refresh_token, appAuth(t), { scope: 'openid offline_access patient/*.rs' });
     expect([wider.status, wider.body.scope]).toEqual([200, 'openid offline_access']);
   });
@@ -263,11 +281,13 @@ describe('Medplum emulator, documented profile', () => {
     ['a refresh token', async (t) => patients(t, `Bearer ${String((await userTokens(t)).refresh_token)}`), 401],
   ];
 
-  it.each(access)('FHIR API answers %s with %i, an OperationOutcome when refused, and no WWW-Authenticate', async (_, request, status) => {
+  it.each(access)('FHIR API answers %s with %i, an OperationOutcome and a realm challenge without error= when refused', async (name, request, status) => {
     const answer = await request(t);
     expect(answer.status).toBe(status);
     expect(answer.body.resourceType).toBe(status === 200 ? 'Bundle' : 'OperationOutcome');
-    expect(answer.headers.get('www-authenticate')).toBeNull();
+    // The scheme is spelled as the request spelled it.
+    const scheme = name === 'a lower-case bearer scheme' ? 'bearer' : 'Bearer';
+    expect(answer.headers.get('www-authenticate')).toBe(status === 200 ? null : `${scheme} realm="${t.base}"`);
   });
 
   it("answers userinfo with the user's id", async () => {
@@ -277,20 +297,55 @@ describe('Medplum emulator, documented profile', () => {
     expect(body.sub).toBe(decodeJwt(String(tokens.id_token)).sub);
   });
 
-  it('introspects live tokens as active, others as inactive', async () => {
+  it('introspects live tokens as active, a rotated-out refresh token too, others as inactive', async () => {
     const introspect = (value: string) => call(`${t.base}oauth2/introspect`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form({ token: value }) });
     const { access_token: accessToken } = (await clientCredentials(t)).body;
     expect((await introspect(String(accessToken))).body).toMatchObject({ active: true, client_id: t.v.MEDPLUM_CLIENT_ID, scope: 'openid', iss: t.base });
     expect((await introspect('conformance-invalid')).body).toEqual({ active: false });
+    const original = await userTokens(t);
+    expect((await refresh(t, original.refresh_token)).status).toBe(200);
+    expect((await introspect(String(original.refresh_token))).body).toMatchObject({ active: true });
     const missing = await call(`${t.base}oauth2/introspect`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: '' });
     expect([missing.status, missing.text]).toEqual([400, 'Token to introspect must be provided']);
   });
 });
 
+describe('Medplum emulator, other versions', () => {
+  const closers: Array<() => Promise<void>> = [];
+  afterAll(() => Promise.all(closers.map((close) => close())));
+  const version = async (name: string) => {
+    const t = await start(name);
+    closers.push(() => t.emulator.close());
+    return t;
+  };
+
+  it('medplum-5.1.11: 401 answers carry no challenge, tokens are signed RS256', async () => {
+    const t = await version('medplum-5.1.11');
+    const refused = await patients(t, 'Bearer conformance-invalid');
+    expect([refused.status, refused.headers.get('www-authenticate')]).toEqual([401, null]);
+    const [key] = (await call(`${t.base}.well-known/jwks.json`)).body.keys as Array<Record<string, unknown>>;
+    expect(key).toMatchObject({ kty: 'RSA', alg: 'RS256' });
+    const tokens = await userTokens(t);
+    expect(decodeProtectedHeader(String(tokens.access_token)).alg).toBe('RS256');
+  });
+
+  it('medplum-5.2: a rotated-out refresh token replayed gets invalid_grant "Token revoked" and revokes the login', async () => {
+    const t = await version('medplum-5.2');
+    const { replay, rotated } = await refreshReplay(t);
+    expect([replay.status, replay.body]).toEqual([400, { error: 'invalid_grant', error_description: 'Token revoked' }]);
+    expect((await refresh(t, rotated.body.refresh_token)).status).toBe(400);
+    expect((await patients(t, `Bearer ${String(rotated.body.access_token)}`)).status).toBe(401);
+  });
+});
+
 describe('Medplum emulator profiles', () => {
-  it('lists the documented behaviour first, then variants that each break one rule', () => {
-    const [documented, ...variants] = medplum.profiles;
-    expect(documented).toMatchObject({ name: 'medplum', breaks: [] });
+  const [documented, ...others] = medplum.profiles;
+  const variants = others.filter((p) => p.breaks.length > 0);
+
+  it('lists the verified version first, then baselines of other versions or lifetimes, then variants that each break one rule', () => {
+    expect(documented).toMatchObject({ name: 'medplum', breaks: [], version: '5.1.29' });
+    expect(others.filter((p) => p.version).map((p) => p.name)).toEqual(['medplum-5.1.11', 'medplum-5.2']);
+    expect(others.filter((p) => p.breaks.length === 0 && !p.version)).toMatchObject([{ name: 'medplum-short-lived', long: true }]);
     expect(variants.length).toBeGreaterThanOrEqual(3);
     for (const p of variants) {
       expect(p.name).toMatch(/^medplum-/);
@@ -321,7 +376,7 @@ describe('Medplum emulator profiles', () => {
   ];
 
   it('covers every variant', () => {
-    expect(faults.map(([name]) => name)).toEqual(medplum.profiles.slice(1).map((p) => p.name));
+    expect(faults.map(([name]) => name)).toEqual(variants.map((p) => p.name));
   });
 
   it.each(faults)('%s shows its fault over HTTP, the documented profile does not', async (profile, shows) => {

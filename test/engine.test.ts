@@ -44,6 +44,15 @@ describe.concurrent('requirement levels, deviations and long mode', () => {
     expect(results.find((r) => r.id === 'discovery.issuer-match')?.outcome).toMatchObject({ status: 'pass', deviation: 'documented trailing slash' });
   });
 
+  it('a deviation declared for some versions says which the vendor showed, and a conforming one is not stale', async () => {
+    const declared = { 'discovery.issuer-match': { reason: 'documented trailing slash', versions: 'before 2.0' } };
+    const [deviating, conforming] = await Promise.all([run('issuer-mismatch', {}, declared), run('conformant', {}, declared)]);
+    expect(deviating.find((r) => r.id === 'discovery.issuer-match')?.outcome).toMatchObject({ status: 'deviation', deviation: 'before 2.0: documented trailing slash' });
+    const passed = conforming.find((r) => r.id === 'discovery.issuer-match')?.outcome;
+    expect(passed).toMatchObject({ status: 'pass', message: expect.stringContaining('not one of the versions that deviate, before 2.0') });
+    expect(passed).not.toHaveProperty('deviation');
+  });
+
   it('long checks are skipped without --long, with how to run them', async () => {
     const results = await run('short-lived');
     for (const id of ['lifetime.expiry-enforced', 'lifetime.code-expiry']) {

@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { catalogue } from '../src/checks/catalogue.js';
+import { readSuite } from '../src/suite/read.js';
 import { runSuite, targets } from './helpers.js';
 
 /**
@@ -7,11 +8,15 @@ import { runSuite, targets } from './helpers.js';
  * on it exactly the checks that enforce that rule fail (MUST) or warn (SHOULD), while every other check passes, does
  * not apply, is a documented deviation, or cannot run because the fault took away what it needs. On the baselines
  * (profiles that break nothing) nothing fails, and together they make every check of the catalogue pass at least
- * once. The matrix is generated from the catalogue and the profiles, so a check without a profile fails here.
+ * once. The matrix is generated from the catalogue and the profiles, so a check without a profile fails here. An
+ * emulator reproduces its vendor, so every deviation its suite declares must show on one of its baselines: one that
+ * does not is stale.
  */
 const all = await targets();
 const cases = all.flatMap((target) => target.profiles.map((profile) => ({ target, profile, label: `${target.name}: ${profile.name}` })));
 const passedOnBaselines = new Set<string>();
+/** "target check-id" of every check reported as a known deviation on a baseline. */
+const deviatedOnBaselines = new Set<string>();
 
 describe('fault matrix', () => {
   const closers: Array<() => Promise<void>> = [];
@@ -40,11 +45,17 @@ describe('fault matrix', () => {
       if (profile.breaks.length === 0) {
         expect(results.filter((r) => !['pass', 'skipped', 'deviation'].includes(r.outcome.status)).map(show)).toEqual([]);
         for (const r of results) if (r.outcome.status === 'pass') passedOnBaselines.add(r.id);
+        for (const r of results) if (r.outcome.status === 'deviation') deviatedOnBaselines.add(`${target.name} ${r.id}`);
       }
     });
   });
 
   it('every check passes on a baseline profile', () => {
     expect(catalogue.map((c) => c.id).filter((id) => !passedOnBaselines.has(id))).toEqual([]);
+  });
+
+  it('every deviation a suite declares shows on a baseline of what it runs against', async () => {
+    const declared = await Promise.all(all.map(async (t) => Object.keys((await readSuite(t.suite)).data.deviations ?? {}).map((id) => `${t.name} ${id}`)));
+    expect(declared.flat().filter((d) => !deviatedOnBaselines.has(d))).toEqual([]);
   });
 });

@@ -11,12 +11,13 @@ import { addSecret } from '../src/secrets.js';
 import { resolveSuite } from '../src/suite/load.js';
 import { findChromium, INSTALL_CHROMIUM } from '../src/browser/chromium.js';
 import { readSuite } from '../src/suite/read.js';
+import type { Suite } from '../src/suite/suite.types.js';
 import { usesBrowser } from '../src/suite/uses-browser.js';
 
 export const root = fileURLToPath(new URL('..', import.meta.url));
 
 /** Runs a suite's checks in-process against a started sandbox or emulator: check id, subject, outcome. */
-export async function runSuite(file: string, server: { variables: Record<string, string>; trustedCertificates?: string[] }, options: RunOptions = {}, deviations?: Record<string, string>) {
+export async function runSuite(file: string, server: { variables: Record<string, string>; trustedCertificates?: string[] }, options: RunOptions = {}, deviations?: Suite['deviations']) {
   const resolved = { ...resolveSuite(await readSuite(resolvePath(root, file)), { ...server.variables }), trustedCertificates: server.trustedCertificates };
   const suite = deviations ? { ...resolved, deviations } : resolved;
   suite.secrets.forEach(addSecret);
@@ -24,7 +25,7 @@ export async function runSuite(file: string, server: { variables: Record<string,
   return Promise.all(started.map(async (s) => ({ id: s.check.id, subject: s.subject, outcome: await s.outcome })));
 }
 
-export function runLocalSuite(sandbox: Sandbox, options: RunOptions = {}, deviations?: Record<string, string>) {
+export function runLocalSuite(sandbox: Sandbox, options: RunOptions = {}, deviations?: Suite['deviations']) {
   return runSuite('suites/local.yaml', sandbox, options, deviations);
 }
 

@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../sandbox/index.js';
 import { startSuites } from '../src/engine/evaluate.js';
 import { defaultHttpOptions, Recorder, send } from '../src/http/client.js';
+import { WRONG_SECRET } from '../src/flows/token-endpoint-probes.js';
 import { addSecret } from '../src/secrets.js';
 import { resolveSuite } from '../src/suite/load.js';
 import { readSuite } from '../src/suite/read.js';
@@ -170,7 +171,8 @@ describe('no secret leaks, on every sandbox profile', () => {
     const texts = await Promise.all(files.filter((f) => f.isFile()).map(async (f) => ({ path: join(f.parentPath, f.name), text: await readFile(join(f.parentPath, f.name), 'utf8') })));
     expect(texts.length).toBeGreaterThan(10);
     for (const { path, text } of [...texts, { path: 'stdout', text: run.stdout + run.stderr }]) {
-      for (const value of [machine, app]) expect(text.includes(value), path).toBe(false);
+      // The wrong secret the probes send is kept out as well.
+      for (const value of [machine, app, WRONG_SECRET]) expect(text.includes(value), path).toBe(false);
       expect(JWT.test(text), path).toBe(false);
     }
   });

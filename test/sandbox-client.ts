@@ -58,9 +58,17 @@ export function clientCredentials(s: Sandbox, params: Record<string, string> = {
   return postForm(`${s.issuer}/token`, { grant_type: 'client_credentials', ...params }, { authorization: machineAuth(s) });
 }
 
-/** A refresh_token grant; by default by the app client, for the token's own scope. */
-export function refresh(s: Sandbox, token: string, { scope, authorization = appAuth(s) }: { scope?: string; authorization?: string } = {}): Promise<Reply> {
-  return postForm(`${s.issuer}/token`, { grant_type: 'refresh_token', refresh_token: token, ...(scope ? { scope } : {}) }, { authorization });
+/**
+ * A refresh_token grant; by default by the app client, for the token's own scope. `post` sends a client id and
+ * secret in the body (client_secret_post) instead of the Authorization header.
+ */
+export function refresh(
+  s: Sandbox,
+  token: string,
+  { scope, authorization = appAuth(s), post }: { scope?: string; authorization?: string; post?: { id: string; secret: string } } = {},
+): Promise<Reply> {
+  const params = { grant_type: 'refresh_token', refresh_token: token, ...(scope ? { scope } : {}), ...(post && { client_id: post.id, client_secret: post.secret }) };
+  return postForm(`${s.issuer}/token`, params, post ? {} : { authorization });
 }
 
 /** RFC 7009 revocation by the app client. */

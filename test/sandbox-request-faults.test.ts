@@ -92,6 +92,12 @@ async function p10(s: Sandbox) {
 const p11 = async (s: Sandbox) => refresh(s, (await signIn(s)).refresh, { scope: 'openid offline_access api:read api:write' });
 const p12 = async (s: Sandbox) => refresh(s, (await signIn(s)).refresh, { scope: 'api:read' });
 const p13 = async (s: Sandbox) => refresh(s, (await signIn(s)).refresh, { authorization: machineAuth(s) });
+/** The app's refresh token presented by the machine client or by the app's id with a wrong secret, by Basic or in the body. */
+const machine = ({ variables: v }: Sandbox) => ({ id: v.SANDBOX_CLIENT_ID!, secret: v.SANDBOX_CLIENT_SECRET! });
+const wrongSecret = ({ variables: v }: Sandbox) => ({ id: v.SANDBOX_AUTH_CLIENT_ID!, secret: WRONG_SECRET });
+const p13post = async (s: Sandbox) => refresh(s, (await signIn(s)).refresh, { post: machine(s) });
+const p13wrong = async (s: Sandbox) => refresh(s, (await signIn(s)).refresh, { authorization: basic(wrongSecret(s).id, WRONG_SECRET) });
+const p13wrongPost = async (s: Sandbox) => refresh(s, (await signIn(s)).refresh, { post: wrongSecret(s) });
 async function p14(s: Sandbox) {
   const { refresh: token } = await signIn(s);
   const revocation = await revoke(s, token, 'refresh_token');
@@ -361,6 +367,36 @@ const cases: Record<string, Case> = {
       // The client presenting the token must still authenticate.
       const wrongSecret = basic(s.variables.SANDBOX_CLIENT_ID, WRONG_SECRET);
       refused(await refresh(s, (await signIn(s)).refresh, { authorization: wrongSecret }), 401, 'invalid_client');
+    },
+  },
+  'refresh-body-credentials-unchecked': {
+    faulty: async (s) => {
+      issued(await p13post(s));
+      issued(await p13wrongPost(s));
+    },
+    conformant: async (s) => {
+      noToken(await p13post(s));
+      refused(await p13wrongPost(s), 401, 'invalid_client');
+    },
+    // Basic is still checked.
+    neighbour: async (s) => {
+      noToken(await p13(s));
+      refused(await p13wrong(s), 401, 'invalid_client');
+    },
+  },
+  'refresh-secret-unchecked': {
+    faulty: async (s) => {
+      issued(await p13wrong(s));
+      issued(await p13wrongPost(s));
+    },
+    conformant: async (s) => {
+      refused(await p13wrong(s), 401, 'invalid_client');
+      refused(await p13wrongPost(s), 401, 'invalid_client');
+    },
+    // Another client, authenticated, still cannot use the token.
+    neighbour: async (s) => {
+      noToken(await p13(s));
+      noToken(await p13post(s));
     },
   },
   'revocation-ignored': {

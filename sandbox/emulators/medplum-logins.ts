@@ -75,7 +75,7 @@ export class Logins {
   /** The claims of a JWT this server signed and that has not expired. */
   async claims(token: string): Promise<JWTPayload | undefined> {
     try {
-      return (await jwtVerify(token, this.keys, { issuer: this.tenant.issuer, algorithms: ['RS256'] })).payload;
+      return (await jwtVerify(token, this.keys, { issuer: this.tenant.issuer, algorithms: [this.signer.alg] })).payload;
     } catch {
       return undefined;
     }
@@ -106,11 +106,12 @@ export class Logins {
     const { issuer } = this.tenant;
     const { lifetimes, paths } = this.facts;
     const iat = now();
-    const common = { iss: issuer, iat, client_id: login.client.id, login_id: login.id };
+    // jti and nbf on every token since 5.1.10 (server oauth/keys.ts).
+    const common = () => ({ iss: issuer, iat, nbf: iat, jti: randomUUID(), client_id: login.client.id, login_id: login.id });
     const [accessToken, idToken, refreshToken] = await Promise.all([
-      this.signer.sign({ ...common, aud: issuer, sub: login.subject, username: login.subject, scope: login.scope, profile: login.profile, exp: iat + lifetimes.accessToken }),
-      this.signer.sign({ ...common, aud: login.client.id, sub: login.subject, fhirUser: login.profile, nonce: login.nonce, exp: iat + lifetimes.idToken }),
-      login.refreshSecret && this.signer.sign({ ...common, aud: issuer, refresh_secret: login.refreshSecret, exp: iat + lifetimes.refreshToken }),
+      this.signer.sign({ ...common(), aud: issuer, sub: login.subject, username: login.subject, scope: login.scope, profile: login.profile, exp: iat + lifetimes.accessToken }),
+      this.signer.sign({ ...common(), aud: login.client.id, sub: login.subject, fhirUser: login.profile, nonce: login.nonce, exp: iat + lifetimes.idToken }),
+      login.refreshSecret && this.signer.sign({ ...common(), aud: issuer, refresh_secret: login.refreshSecret, exp: iat + lifetimes.refreshToken }),
     ]);
     return {
       token_type: 'Bearer',

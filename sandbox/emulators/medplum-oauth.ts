@@ -32,7 +32,7 @@ export function authorizeEndpoint(facts: MedplumFacts, tenant: Tenant): Handler 
   return ({ url }) => {
     const client = clientOf(tenant, url.searchParams.get('client_id'));
     if (!client) return { status: 400, body: facts.messages.clientNotFound };
-    if (url.searchParams.get('redirect_uri') !== client.redirectUri) return { status: 400, body: facts.messages.incorrectRedirectUri };
+    if (url.searchParams.get('redirect_uri') !== client.redirectUri) return { status: 400, body: facts.messages.invalidRedirectUri };
     const location = `${tenant.appOrigin}/${facts.appSignIn}?${url.searchParams}`;
     return { status: 302, headers: { location }, body: `Found. Redirecting to ${location}` };
   };
@@ -63,7 +63,8 @@ export function signIn(facts: MedplumFacts, tenant: Tenant, logins: Logins, requ
   const email = request.email?.toLowerCase();
   const { password, codeChallenge, codeChallengeMethod } = request;
   if (!email || !/^[^\s@]+@[^\s@]+$/.test(email)) return fail(400, 'invalid', messages.invalidEmail);
-  if (!password || password.length < 5) return fail(400, 'invalid', messages.invalidPassword);
+  // auth/login.ts
+  if (!password || password.length < 8) return fail(400, 'invalid', messages.invalidPassword);
   const client = clientOf(tenant, request.clientId);
   if (!client) return fail(404, 'not-found', messages.notFound);
   if (codeChallenge && !facts.codeChallengeMethods.includes(codeChallengeMethod ?? '')) return fail(400, 'invalid', messages.invalidChallengeMethod);
@@ -105,8 +106,9 @@ export function loginEndpoint(facts: MedplumFacts, tenant: Tenant, logins: Login
 }
 
 /**
- * POST /oauth2/introspect (RFC 7662), without client authentication: an access or refresh token of a live login is
- * active (a refresh token only while its secret is current); anything else is {"active": false}.
+ * POST /oauth2/introspect (RFC 7662), without client authentication: a token of a live login is active, a refresh
+ * token rotated out included (server oauth/introspect.ts checks only granted and revoked); anything else is
+ * {"active": false}.
  */
 export function introspectEndpoint(facts: MedplumFacts, tenant: Tenant, logins: Logins): Handler {
   return async ({ form }) => {
@@ -114,8 +116,7 @@ export function introspectEndpoint(facts: MedplumFacts, tenant: Tenant, logins: 
     if (!token) return { status: 400, body: facts.messages.missingIntrospectionToken };
     const claims = await logins.claims(token);
     const login = claims?.aud === tenant.issuer ? logins.find(claims.login_id) : undefined;
-    const current = claims?.refresh_secret === undefined || claims.refresh_secret === login?.refreshSecret;
-    if (!claims || !login?.granted || login.revoked || !current) return json(200, { active: false });
+    if (!claims || !login?.granted || login.revoked) return json(200, { active: false });
     const { iat, exp, iss, sub, client_id, scope } = claims;
     return json(200, { active: true, iat, exp, iss, sub, client_id, scope });
   };

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { setTimeout } from 'node:timers/promises';
 import type { MedplumFacts } from './medplum.js';
 import type { Login, Logins } from './medplum-logins.js';
 import { clientOf, type Tenant } from './medplum-tenant.js';
@@ -56,8 +57,7 @@ export function tokenEndpoint(facts: MedplumFacts, tenant: Tenant, logins: Login
     return issue(logins.create({ authMethod: 'client', client, subject: client.id, profile: `ClientApplication/${client.id}`, scope, granted: true }));
   }
 
-  // Every check and the marking of the code as spent happen before the first await: two redemptions of one code
-  // at the same moment cannot both pass. The PKCE verifier authenticates the redemption; the secret is not compared.
+  // The PKCE verifier authenticates the redemption; the secret is not compared.
   async function authorizationCodeGrant(request: Request, body: Body): Promise<Reply> {
     const { id, error } = clientCredentials(facts, request, body);
     if (error) return tokenError('invalid_request', error);
@@ -75,12 +75,16 @@ export function tokenEndpoint(facts: MedplumFacts, tenant: Tenant, logins: Login
     const verifier = text(body.code_verifier);
     if (!verifier) return tokenError('invalid_request', messages.missingVerifier);
     if (!verifies(login, verifier)) return tokenError('invalid_request', messages.invalidVerifier);
+    // Medplum reads login.granted above and sets it database round trips later, without a version check (server
+    // oauth/token.ts, then oauth/utils.ts getAuthTokens): a redemption of the same code arriving in between passes
+    // the same check, and both get tokens.
+    await setTimeout(facts.grantWriteDelayMs);
     login.granted = true;
     return issue(login);
   }
 
-  // Rotation with reuse detection: the current secret rotates; the one just rotated out answers within the grace
-  // without rotating; any other revokes the login. The scope parameter is not read: tokens keep the login's scope.
+  // Rotation: the current secret rotates; the one just rotated out answers within the grace without rotating; any
+  // other is refused (see refreshReplayRevokesLogin). The scope parameter is not read: tokens keep the login's scope.
   async function refreshTokenGrant(request: Request, body: Body): Promise<Reply> {
     const token = text(body.refresh_token);
     const claims = token ? await logins.claims(token) : undefined;
@@ -90,22 +94,27 @@ export function tokenEndpoint(facts: MedplumFacts, tenant: Tenant, logins: Login
     if (login.revoked) return tokenError('invalid_grant', messages.revoked);
     const standing = logins.standing(login, claims.refresh_secret);
     if (standing === 'spent') {
+      // 5.1.x compares the secret and refuses, leaving the login alone; 5.2.x takes a replay for theft and revokes it.
+      if (!facts.refreshReplayRevokesLogin) return tokenError('invalid_request', messages.invalidToken);
       login.revoked = true;
       return tokenError('invalid_grant', messages.revoked);
     }
-    // Client authentication is optional here; when sent, it must name the login's client and carry a secret.
+    // Client authentication is checked only when an Authorization header comes: client_id and client_secret in the
+    // body are not read, whoever's they are (verified on 5.1.29; server oauth/token.ts, handleRefreshToken).
     if (request.headers.authorization) {
       if (!request.headers.authorization.startsWith('Basic ')) return tokenError('invalid_request', messages.invalidAuthorizationHeader);
       const basic = basicCredentials(request);
       if (basic?.id !== login.client.id) return tokenError('invalid_grant', messages.incorrectClient);
       if (!basic.secret) return tokenError('invalid_grant', messages.incorrectClientSecret);
+      if (basic.secret !== login.client.secret) return tokenError('invalid_request', messages.invalidSecret);
     }
     if (standing === 'current') logins.rotate(login);
     return issue(login);
   }
 
   return (request) => {
-    if (!request.form) return { status: 400, body: messages.unsupportedContentType };
+    // Express's res.send of a string: text/html.
+    if (!request.form) return { status: 400, headers: { 'content-type': 'text/html; charset=utf-8' }, body: messages.unsupportedContentType };
     const body = bodyOf(request.form);
     if (!body.grant_type) return tokenError('invalid_request', messages.missingGrantType);
     switch (body.grant_type) {

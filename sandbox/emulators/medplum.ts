@@ -8,15 +8,16 @@ import { createSigner, findProfile, type Handler, operationOutcome, serve } from
 import type { EmulatorDefinition, FactsProfile } from './types.js';
 
 /**
- * Medplum as documented (seed 004, vendor-facts "Medplum"): one API host whose base URL, trailing slash included,
- * is the issuer. It serves the discovery documents, the OAuth2 endpoints, `POST /auth/login` (a backend trades a
- * user's email and password for a code) and the FHIR API; the Medplum App's sign-in page, where /oauth2/authorize
- * sends a browser, lives on a host of its own. Where the documentation is silent, Medplum's public server source
- * (packages/server/src) decides, and the comment says so.
+ * Medplum as documented (seed 004, vendor-facts "Medplum") and as a running 5.1.29 answered (vendor-facts "Medplum,
+ * verified"); profiles play other versions where behaviour changed. One API host whose base URL, trailing slash
+ * included, is the issuer. It serves the discovery documents, the OAuth2 endpoints, `POST /auth/login` (a backend
+ * trades a user's email and password for a code) and the FHIR API; the Medplum App's sign-in page, where
+ * /oauth2/authorize sends a browser, lives on a host of its own. Where the documentation is silent, Medplum's public
+ * server source (packages/server/src) decides, and the comment says so.
  */
 export interface MedplumFacts {
   /** Relative to the base URL, as Medplum builds its endpoint URLs. */
-  paths: Record<'openidConfiguration' | 'authorizationServer' | 'smartConfiguration' | 'jwks' | 'authorize' | 'token' | 'userinfo' | 'introspect' | 'login' | 'patients' | 'smartStyles', string>;
+  paths: Record<'openidConfiguration' | 'authorizationServer' | 'smartConfiguration' | 'fhirSmartConfiguration' | 'jwks' | 'authorize' | 'token' | 'userinfo' | 'introspect' | 'login' | 'patients' | 'smartStyles', string>;
   /** The Medplum App's sign-in page, on the app host (app.medplum.com). */
   appSignIn: string;
   lifetimes: { accessToken: number; idToken: number; refreshToken: number };
@@ -28,8 +29,16 @@ export interface MedplumFacts {
   refreshTokenScopes: readonly string[] | 'any';
   /** How long the refresh token just rotated out still works (see MEDPLUM below). */
   refreshReplayGraceSeconds: number;
+  /** A refresh token rotated out, replayed: invalid_grant and the login revoked (5.2.x), or only refused (5.1.x). */
+  refreshReplayRevokesLogin: boolean;
+  /** 401 answers carry WWW-Authenticate with the base URL as realm (since 5.1.12). */
+  bearerChallenge: boolean;
+  /** What tokens are signed with: one EC P-384 key since 5.1.28, an RSA key before (server oauth/keys.ts). */
+  signingAlg: 'ES384' | 'RS256';
   /** A code redeemed a second time is refused, and its login revoked. */
   singleUseCodes: boolean;
+  /** How long a redemption takes from checking that its code is unspent to marking it spent (see medplum-token.ts). */
+  grantWriteDelayMs: number;
   codeChallengeMethods: readonly string[];
   /** Set on every response (server app.ts, standardHeaders). */
   standardHeaders: Record<string, string>;
@@ -41,8 +50,8 @@ export interface MedplumFacts {
   messages: Record<
     | 'unsupportedContentType' | 'missingGrantType' | 'unsupportedGrantType' | 'missingClientId' | 'missingClientSecret' | 'invalidClient'
     | 'invalidSecret' | 'invalidAuthorizationHeader' | 'missingCode' | 'invalidCode' | 'alreadyGranted' | 'revoked' | 'missingVerifier'
-    | 'invalidVerifier' | 'missingVerificationContext' | 'invalidRefreshToken' | 'incorrectClient' | 'incorrectClientSecret'
-    | 'clientNotFound' | 'incorrectRedirectUri' | 'invalidEmail' | 'invalidPassword' | 'badCredentials' | 'invalidChallengeMethod'
+    | 'invalidVerifier' | 'missingVerificationContext' | 'invalidRefreshToken' | 'invalidToken' | 'incorrectClient' | 'incorrectClientSecret'
+    | 'clientNotFound' | 'invalidRedirectUri' | 'invalidEmail' | 'invalidPassword' | 'badCredentials' | 'invalidChallengeMethod'
     | 'missingIntrospectionToken' | 'unauthorized' | 'notFound',
     string
   >;
@@ -56,6 +65,7 @@ export const MEDPLUM: MedplumFacts = {
     openidConfiguration: '.well-known/openid-configuration',
     authorizationServer: '.well-known/oauth-authorization-server',
     smartConfiguration: '.well-known/smart-configuration',
+    fhirSmartConfiguration: 'fhir/R4/.well-known/smart-configuration',
     jwks: '.well-known/jwks.json',
     authorize: 'oauth2/authorize',
     token: 'oauth2/token',
@@ -72,27 +82,34 @@ export const MEDPLUM: MedplumFacts = {
   defaultScope: 'openid',
   // "Refresh tokens are not issued by default": only with offline_access or offline.
   refreshTokenScopes: ['offline_access', 'offline'],
-  // Medplum still honours the refresh token it just rotated out for a short grace (under 60 s), so a client whose
-  // response was lost can retry; the retry gets tokens for the current secret and rotates nothing. Replayed after
-  // the grace, the old token gets invalid_grant "Token revoked" and the whole login is revoked. The emulator stands
-  // for the moment after the grace: it keeps none, so the suite's replay, sent at once, meets what any later replay
-  // meets. (A live Medplum answers a replay within the grace with tokens.)
+  // 5.1.x refuses the refresh token it just rotated out at once ("Invalid token") and the login lives on. 5.2.x
+  // honours it for a short grace (under 60 s, Login.previousRefreshSecret) so a client whose response was lost can
+  // retry; the retry gets tokens for the current secret and rotates nothing; replayed after the grace, the old token
+  // gets invalid_grant "Token revoked" and the whole login is revoked. The 5.2 profile plays the moment after the
+  // grace (it keeps none), so the suite's replay, sent at once, meets what any later replay meets.
   refreshReplayGraceSeconds: 0,
+  refreshReplayRevokesLogin: false,
+  bearerChallenge: true,
+  signingAlg: 'ES384',
   singleUseCodes: true,
-  // Accepted at /auth/login; the SMART configuration advertises S256 only.
+  // Long enough that two redemptions sent at once both fall within it (9 of 10 trials on a real server).
+  grantWriteDelayMs: 100,
+  // Accepted at /auth/login; the openid-configuration lists both, the SMART configuration S256 only.
   codeChallengeMethods: ['plain', 'S256'],
   standardHeaders: { 'cache-control': 'no-store, no-cache, must-revalidate', pragma: 'no-cache' },
-  // Medplum's openid-configuration (server wellknown.ts): no revocation endpoint, no code_challenge_methods_supported.
-  // Dynamic registration (/oauth2/register) and token exchange, which needs an external identity provider, are
-  // advertised by Medplum but not emulated.
+  // Medplum's openid-configuration (server wellknown.ts): no revocation endpoint; code_challenge_methods_supported
+  // since 4.3.10. Dynamic registration (/oauth2/register) and token exchange, which needs an external identity
+  // provider, are advertised by Medplum but not emulated.
   metadata: {
-    id_token_signing_alg_values_supported: ['RS256'],
+    // As 5.1.29 advertises it; the RS256 of older deployments is among them.
+    id_token_signing_alg_values_supported: ['ES256', 'ES384', 'HS256', 'RS256'],
     grant_types_supported: GRANT_TYPES,
     response_types_supported: ['code', 'id_token', 'token id_token'],
     subject_types_supported: ['pairwise', 'public'],
     scopes_supported: ['openid', 'profile', 'email', 'phone', 'address'],
     token_endpoint_auth_methods_supported: AUTH_METHODS,
     request_object_signing_alg_values_supported: ['none'],
+    code_challenge_methods_supported: ['S256', 'plain'],
   },
   smartConfiguration: {
     grant_types_supported: GRANT_TYPES,
@@ -124,12 +141,13 @@ export const MEDPLUM: MedplumFacts = {
     invalidVerifier: 'Invalid code verifier',
     missingVerificationContext: 'Missing verification context',
     invalidRefreshToken: 'Invalid refresh token',
+    invalidToken: 'Invalid token',
     incorrectClient: 'Incorrect client',
     incorrectClientSecret: 'Incorrect client secret',
     clientNotFound: 'Client not found',
-    incorrectRedirectUri: 'Incorrect redirect_uri',
+    invalidRedirectUri: 'Invalid redirect URI',
     invalidEmail: 'Valid email address is required',
-    invalidPassword: 'Invalid password, must be at least 5 characters',
+    invalidPassword: 'Password must be at least 8 characters',
     badCredentials: 'Email or password is invalid',
     invalidChallengeMethod: 'Invalid code challenge method',
     missingIntrospectionToken: 'Token to introspect must be provided',
@@ -139,11 +157,32 @@ export const MEDPLUM: MedplumFacts = {
 };
 
 const profiles: readonly FactsProfile<MedplumFacts>[] = [
-  { name: 'medplum', description: 'Medplum as documented', breaks: [] },
+  { name: 'medplum', description: 'Medplum 5.1.29, as verified on a running server', breaks: [], version: '5.1.29' },
+  {
+    name: 'medplum-5.1.11',
+    description: 'Medplum before 5.1.12: 401 answers carry no WWW-Authenticate, tokens are signed RS256',
+    breaks: [],
+    version: '5.1.11',
+    facts: { bearerChallenge: false, signingAlg: 'RS256' },
+  },
+  {
+    name: 'medplum-5.2',
+    description: 'Medplum 5.2.x: a rotated-out refresh token replayed after the retry grace gets invalid_grant and revokes the login',
+    breaks: [],
+    version: '5.2',
+    facts: { refreshReplayRevokesLogin: true },
+  },
+  {
+    name: 'medplum-short-lived',
+    description: 'Medplum 5.1.29 with a ClientApplication whose access tokens live 3 s (accessTokenLifetime), for --long',
+    breaks: [],
+    facts: { lifetimes: { ...MEDPLUM.lifetimes, accessToken: 3 } },
+    long: true,
+  },
   {
     name: 'medplum-code-reusable',
-    description: 'a code can be redeemed again, even at the same moment, and the replay revokes nothing',
-    breaks: ['authorization-code.single-use', 'authorization-code.parallel-redemption'],
+    description: 'a code can be redeemed again, not only at the same moment, and the replay revokes nothing',
+    breaks: ['authorization-code.single-use'],
     facts: { singleUseCodes: false },
   },
   {
@@ -187,7 +226,7 @@ export const medplum: EmulatorDefinition = {
     const hosts = await Promise.all([serve((request) => api(request)), serve((request) => app(request))]);
     const [apiHost, appOrigin] = hosts;
     const tenant = createTenant(`${apiHost.origin}/`, appOrigin.origin);
-    const signer = await createSigner('RS256');
+    const signer = await createSigner(facts.signingAlg);
     const logins = new Logins(facts, tenant, signer);
     app = appHost(facts, tenant, logins);
     const { paths } = facts;
@@ -195,12 +234,13 @@ export const medplum: EmulatorDefinition = {
       [`GET ${paths.openidConfiguration}`]: wellKnown(facts, tenant, 'metadata'),
       [`GET ${paths.authorizationServer}`]: wellKnown(facts, tenant, 'metadata'),
       [`GET ${paths.smartConfiguration}`]: wellKnown(facts, tenant, 'smartConfiguration'),
+      [`GET ${paths.fhirSmartConfiguration}`]: wellKnown(facts, tenant, 'smartConfiguration'),
       [`GET ${paths.jwks}`]: () => ({ status: 200, body: signer.jwks }),
       [`GET ${paths.authorize}`]: authorizeEndpoint(facts, tenant),
       [`POST ${paths.login}`]: loginEndpoint(facts, tenant, logins),
       [`POST ${paths.token}`]: tokenEndpoint(facts, tenant, logins),
       [`POST ${paths.introspect}`]: introspectEndpoint(facts, tenant, logins),
-      ...fhirApi(facts, logins),
+      ...fhirApi(facts, tenant, logins),
     });
     const [client, second] = tenant.clients;
     return {

@@ -138,15 +138,19 @@ export class TokenStore<T> {
 
 /** A signing key for JWT access and ID tokens, published as a JWKS. */
 export interface Signer {
+  alg: SigningAlg;
   jwks: { keys: JWK[] };
   sign(claims: JWTPayload, typ?: string): Promise<string>;
 }
 
-export async function createSigner(alg: 'RS256' | 'ES256' = 'RS256'): Promise<Signer> {
+export type SigningAlg = 'RS256' | 'ES256' | 'ES384';
+
+export async function createSigner(alg: SigningAlg = 'RS256'): Promise<Signer> {
   const { publicKey, privateKey } = await generateKeyPair(alg);
   const kid = randomToken(8);
   const jwk = { ...(await exportJWK(publicKey)), kid, alg, use: 'sig' };
   return {
+    alg,
     jwks: { keys: [jwk] },
     sign: (claims, typ = 'JWT') => new SignJWT(claims).setProtectedHeader({ alg, kid, typ }).sign(privateKey),
   };

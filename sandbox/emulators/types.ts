@@ -6,6 +6,8 @@ export interface EmulatorProfile {
   breaks: string[];
   /** Its checks only run in `--long` mode. */
   long?: boolean;
+  /** The vendor version whose documented behaviour it plays (it then breaks nothing). */
+  version?: string;
 }
 
 export interface Emulator {

@@ -68,20 +68,42 @@ export function claimRefreshTokenScope(): Stage {
   };
 }
 
-/** A refresh token works for any authenticated client: the request is served as its owner's. */
-export function refreshAsTokenOwner(clients: readonly ClientMetadata[]): Stage {
+/**
+ * Where a refresh's client authentication is not checked, and the request is served as the token owner's:
+ * `any-client` serves any client that authenticates; `body-credentials` does not check client_id and client_secret
+ * in the body at all (Basic still is); `any-secret` needs the owner's client id and takes any secret with it.
+ */
+export type RefreshClientLaxity = 'any-client' | 'body-credentials' | 'any-secret';
+
+export function refreshAsTokenOwner(clients: readonly ClientMetadata[], laxity: RefreshClientLaxity): Stage {
+  // Any confidential client may introspect another's token, which names the token's owner.
+  const inspector = clients.find((client) => client.client_secret)!;
   return async (request, next) => {
     const params = tokenParams(request, 'refresh_token');
     if (!params) return next(request);
-    // Introspection authenticates the presenting client and names the token's.
-    const token = await introspect(request, params, next);
-    const owner = clients.find((client) => client.client_id === token?.client_id);
-    if (!owner) return next(request);
+    // `any-client` asks with the presenting client's credentials: only a client that authenticates learns the owner.
+    const asked = laxity === 'any-client'
+      ? await introspect(request, params, next)
+      : await introspect({ ...request, headers: { ...request.headers, authorization: basicOf(inspector) } }, new URLSearchParams({ refresh_token: params.get('refresh_token') ?? '' }), next);
+    const owner = clients.find((client) => client.client_id === asked?.client_id);
+    const excused = laxity === 'any-client' || (laxity === 'body-credentials' ? !request.headers.authorization : presentedClientId(request, params) === owner?.client_id);
+    if (!owner || !excused) return next(request);
     params.delete('client_id');
     params.delete('client_secret');
-    const credentials = `${encodeURIComponent(owner.client_id)}:${encodeURIComponent(owner.client_secret)}`;
-    return next(withForm({ ...request, headers: { ...request.headers, authorization: `Basic ${Buffer.from(credentials).toString('base64')}` } }, params));
+    return next(withForm({ ...request, headers: { ...request.headers, authorization: basicOf(owner) } }, params));
   };
+}
+
+/** HTTP Basic credentials of a client (RFC 6749 §2.3.1: each part form-urlencoded first). */
+function basicOf(client: ClientMetadata): string {
+  return `Basic ${Buffer.from(`${encodeURIComponent(client.client_id)}:${encodeURIComponent(client.client_secret ?? '')}`).toString('base64')}`;
+}
+
+/** The client id a token request presents, by Basic or in the body. */
+function presentedClientId(request: FrontRequest, params: URLSearchParams): string | null {
+  const header = request.headers.authorization;
+  if (!header?.startsWith('Basic ')) return params.get('client_id');
+  return decodeURIComponent(Buffer.from(header.slice('Basic '.length), 'base64').toString().split(':')[0] ?? '');
 }
 
 /** Revocation requests hinted as refresh tokens are answered 200 and revoke nothing. */

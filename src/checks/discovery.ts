@@ -1,5 +1,6 @@
 import { describeExchange, isObject, jsonOf, judgedByServer } from '../http/exchange.js';
 import { NotApplicable } from '../flows/blocked.js';
+import { listed } from '../flows/suite-flows.js';
 import { defineCheck } from './check.js';
 import { discoveryExchange, discoveryOk, metadata } from './evidence.js';
 import { oidcDiscovery, rfc } from './spec.js';
@@ -100,12 +101,6 @@ export const endpointsHttps = defineCheck({
 /** The metadata's URL-valued members: every *_endpoint, jwks_uri and registration URLs. */
 export function urlMembers(document: Record<string, unknown>): Array<[string, string]> {
   return Object.entries(document).filter((e): e is [string, string] => (/_endpoint$/.test(e[0]) || e[0] === 'jwks_uri') && typeof e[1] === 'string');
-}
-
-/** Values a metadata member lists, with the RFC 8414 §2 default when it is omitted. */
-function listed(document: Record<string, unknown>, member: string, fallback: string[]): string[] {
-  const value = document[member];
-  return Array.isArray(value) ? value.map(String) : fallback;
 }
 
 export const grantTypesDeclared = defineCheck({

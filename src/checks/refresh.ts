@@ -1,9 +1,9 @@
 import { Blocked, NotApplicable } from '../flows/blocked.js';
-import { grantedScope, mainRefresh, refreshAfterRevocation, refreshByOtherClient, refreshReplay, refreshScope, scopesFor, withoutRefreshScope } from '../flows/refresh-probes.js';
+import { grantedScope, mainRefresh, refreshAfterRevocation, refreshByOtherClients, refreshReplay, refreshScope, scopesFor, withoutRefreshScope, type ForeignRefresh } from '../flows/refresh-probes.js';
 import type { SuiteFlows } from '../flows/suite-flows.js';
 import { defineCheck } from './check.js';
 import { rfc } from './spec.js';
-import { fail, pass, show } from './types.js';
+import { couldNotRun, fail, pass, show, type Verdict } from './types.js';
 import { outcomeOf, refusedVerdict } from './verdicts.js';
 
 /** Refreshing an authorization_code grant's tokens (RFC 6749 §6), each probe that spends or revokes on its own authorization. */
@@ -104,16 +104,31 @@ export const narrowerScope = defineCheck({
 
 export const boundToClient = defineCheck({
   id: 'refresh.bound-to-client',
-  title: "another client cannot use this grant's refresh token",
+  title: 'only the client it was issued to, authenticated, can use a refresh token',
   ...refreshCheck,
   spec: rfc(6749, '6'),
   gather: async (flows: SuiteFlows, grant: string) => {
-    const { client, refreshed } = await refreshByOtherClient(flows, grant);
-    return { exchanges: [refreshed.token.exchange], client, refreshed };
+    const { control, probes } = await refreshByOtherClients(flows, grant);
+    const exchanges = [control.token.exchange, ...probes.map((p) => p.refreshed.token.exchange)];
+    if (!control.accessToken) throw new Blocked(`the grant's own refresh failed, so no refusal proves anything (see refresh.works): ${outcomeOf(control)}`, exchanges);
+    return { exchanges, probes };
   },
-  judge: ({ client, refreshed }) =>
-    refusedVerdict(refreshed, 'the server MUST verify that the refresh token was issued to the authenticated client (RFC 6749 §6)', `refused for client ${client}`, true),
+  judge: ({ probes }) => boundVerdict(probes),
 });
+
+/**
+ * RFC 6749 §6: the server authenticates the client (§2.3) and checks the token was issued to it. Every foreign
+ * presentation must be refused; invalid_client is such a refusal. Those accepted are named.
+ */
+function boundVerdict(probes: ForeignRefresh[]): Verdict {
+  const rule = 'the server MUST authenticate the client and verify that the refresh token was issued to it (RFC 6749 §6, §2.3)';
+  const judged = probes.map((p) => ({ ...p, verdict: refusedVerdict(p.refreshed, rule, 'refused', true) }));
+  const outcomes = (list: typeof judged) => list.map((p) => `${p.presenter}: ${outcomeOf(p.refreshed)}`).join('; ');
+  const accepted = judged.filter((p) => p.verdict.status === 'fail');
+  if (accepted.length) return fail(rule, `refused for ${probes.map((p) => p.presenter).join('; ')}`, `accepted for ${outcomes(accepted)}`);
+  const unjudged = judged.find((p) => p.verdict.status === 'blocked');
+  return unjudged ? couldNotRun(`${unjudged.presenter}: ${unjudged.verdict.message}`) : pass(`refused for ${outcomes(judged)}`);
+}
 
 export const requiresScope = defineCheck({
   id: 'refresh.requires-scope',

@@ -20,9 +20,14 @@ export async function listCommand(): Promise<number> {
   console.log('\nFault profiles (--profile NAME), each breaking the checks named:');
   for (const [owner, list] of [['sandbox', profiles.filter((p) => !p.hostile)] as const, ...emulators.map((e) => [`${e.name} emulator`, e.profiles] as const)]) {
     console.log(`  ${owner}:`);
-    for (const p of list) console.log(`    ${p.name.padEnd(40)} ${p.breaks.join(', ') || '(documented behaviour)'}`);
+    for (const p of list) console.log(`    ${p.name.padEnd(40)} ${broken(p)}`);
   }
   console.log('\nHostile sandbox profiles (--profile NAME), breaking transport rather than rules:');
   for (const p of profiles.filter((p) => p.hostile)) console.log(`    ${p.name.padEnd(40)} ${p.description}`);
   return 0;
+}
+
+/** What a profile breaks; a baseline plays the documented behaviour, of one vendor version where it says so. */
+function broken(profile: { breaks: string[]; version?: string }): string {
+  return profile.breaks.join(', ') || (profile.version ? `(documented behaviour of version ${profile.version})` : '(documented behaviour)');
 }

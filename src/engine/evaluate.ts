@@ -86,8 +86,11 @@ export async function evaluate(instance: CheckInstance, flows: SuiteFlows, stric
 
 /** Applies the requirement level and the suite's declared deviations to a verdict. */
 function judged(instance: CheckInstance, verdict: Verdict, exchanges: Exchange[], strict: boolean): Outcome {
-  const deviation = instance.suite.deviations?.[instance.check.id];
+  const declared = instance.suite.deviations?.[instance.check.id];
+  const deviation = typeof declared === 'object' ? `${declared.versions}: ${declared.reason}` : declared;
   const message = redact(verdict.message);
+  // A deviation of some versions only is no stale declaration when the vendor conforms: this is another version.
+  if (verdict.status === 'pass' && typeof declared === 'object') return { status: 'pass', message: `${message} (conforms: not one of the versions that deviate, ${redact(declared.versions)})`, exchanges };
   if (verdict.status === 'pass') return { status: 'pass', message, exchanges, ...(deviation && { deviation }) };
   if (verdict.status === 'blocked') return { status: 'blocked', message, exchanges, ...(exchanges.some((e) => e.error !== undefined) && { cause: 'transport' as const }) };
   const status = deviation ? 'deviation' : instance.check.level === 'SHOULD' && !strict ? 'warn' : 'fail';

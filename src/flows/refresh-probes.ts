@@ -6,7 +6,8 @@ import { wait } from './long-probes.js';
 import { Blocked, NotApplicable } from './blocked.js';
 import { tokenRequest } from './client-auth.js';
 import { clientCredentials } from './client-credentials.js';
-import type { SuiteFlows } from './suite-flows.js';
+import { listed, type SuiteFlows } from './suite-flows.js';
+import { WRONG_SECRET } from './token-endpoint-probes.js';
 import { redeem, type TokenResult } from './token.js';
 
 /** RFC 6749 §6: a refresh request, by the grant's client unless another is given. */
@@ -99,14 +100,58 @@ export function withoutRefreshScope(flows: SuiteFlows, grantName: string): Promi
   });
 }
 
-/** Another client of the suite presenting this grant's refresh token. */
-export function refreshByOtherClient(flows: SuiteFlows, grantName: string): Promise<{ client: string; refreshed: TokenResult }> {
+/** Client authentication by a shared secret (RFC 6749 §2.3.1), in the Authorization header or in the body. */
+const SECRET_METHODS = ['client_secret_basic', 'client_secret_post'] as const;
+export type SecretMethod = (typeof SECRET_METHODS)[number];
+
+/** The secret methods the server declares (RFC 8414 §2: client_secret_basic when it names none); without metadata, the client's own. */
+async function declaredSecretMethods(flows: SuiteFlows, own: Client): Promise<SecretMethod[]> {
+  const declared = flows.suite.discoveryUrl
+    ? listed((await flows.metadata()).document, 'token_endpoint_auth_methods_supported', ['client_secret_basic'])
+    : [String(own.auth ?? 'client_secret_basic')];
+  return SECRET_METHODS.filter((method) => declared.includes(method));
+}
+
+/** A refresh by someone the refresh token was not issued to, and what came of it. */
+export interface ForeignRefresh {
+  /** Who presented it and how, e.g. "client second, client_secret_post". */
+  presenter: string;
+  refreshed: TokenResult;
+}
+
+/**
+ * This grant's refresh token presented by another client of the suite and by its own client id with a wrong
+ * secret, with every secret method the server declares, each on fresh tokens (a server may revoke a grant on
+ * misuse). The control is the grant's own refresh.
+ */
+export function refreshByOtherClients(flows: SuiteFlows, grantName: string): Promise<{ control: TokenResult; probes: ForeignRefresh[] }> {
   return flows.once(`refresh-other-client:${grantName}`, async () => {
-    const own = flows.grant(grantName).client;
-    const other = Object.entries(flows.suite.clients ?? {}).find(([name, c], _) => name !== own && c.secret && !flows.suite.disabled[`clients.${name}`]);
-    if (!other) throw new NotApplicable('the suite has no second client to present the refresh token');
-    const original = await freshTokens(flows, grantName, 'refresh by another client');
-    return { client: other[0], refreshed: await refresh(flows, grantName, refreshTokenOf(flows, original), `refresh as client ${other[0]}`, { client: other[1] }) };
+    const ownName = flows.grant(grantName).client;
+    const own = flows.client(ownName);
+    // A client whose grants all go to a token endpoint of their own is unknown here: its refusal would prove nothing.
+    const grants = Object.values(flows.suite.grants ?? {});
+    const elsewhere = (name: string) => grants.some((g) => g.client === name) && grants.every((g) => g.client !== name || g.token_endpoint);
+    const other = Object.entries(flows.suite.clients ?? {}).find(([name, c]) => name !== ownName && c.secret && !flows.suite.disabled[`clients.${name}`] && !elsewhere(name));
+    const presenters: Array<{ who: string; client: Client }> = [];
+    if (other) presenters.push({ who: `client ${other[0]}`, client: other[1] });
+    // The wrong secret is kept out of reports like any client secret (redeem registers it).
+    if (own.secret) presenters.push({ who: `client ${ownName}'s id with a wrong secret`, client: { ...own, secret: WRONG_SECRET } });
+    if (presenters.length === 0) throw new NotApplicable("the suite has no second client, and the grant's client has no secret to get wrong");
+    const methods = await declaredSecretMethods(flows, own);
+    if (methods.length === 0) throw new NotApplicable('the server declares no client authentication by secret (token_endpoint_auth_methods_supported)');
+    // Each its own flow, so that its chain of requests is its own (http/chain.ts).
+    const probe = ({ who, client }: (typeof presenters)[number], method: SecretMethod): Promise<ForeignRefresh> => {
+      const presenter = `${who}, ${method}`;
+      return flows.once(`refresh-by:${grantName}:${presenter}`, async () => {
+        const original = await freshTokens(flows, grantName, `tokens for a refresh by ${presenter}`);
+        return { presenter, refreshed: await refresh(flows, grantName, refreshTokenOf(flows, original), `refresh by ${presenter}`, { client: { ...client, auth: method } }) };
+      });
+    };
+    const [control, probes] = await Promise.all([
+      mainRefresh(flows, grantName).then(({ refreshed }) => refreshed),
+      Promise.all(presenters.flatMap((presenter) => methods.map((method) => probe(presenter, method)))),
+    ]);
+    return { control, probes };
   });
 }
 

@@ -47,10 +47,18 @@ export type Suite = {
   resources?: Resource[];
   expect?: Expect;
   /**
-   * Documented vendor deviations: check id → the reason (with a link to the vendor's documentation). Reported as a deviation, not a failure; reported again when the vendor starts conforming.
+   * Documented vendor deviations: check id → the reason (with a link to the vendor's documentation), or the reason and the vendor versions that show it. Reported as a deviation, not a failure; reported again when the vendor starts conforming.
    */
   deviations?: {
-    [k: string]: string;
+    [k: string]:
+      | string
+      | {
+          reason: string;
+          /**
+           * The versions that deviate, e.g. "before 5.1.12".
+           */
+          versions: string;
+        };
   };
   /**
    * When none of the suite's required variables is set, the suite runs against this embedded vendor emulator, which provides them.

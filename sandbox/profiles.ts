@@ -64,13 +64,14 @@ const responseProfiles: FaultProfile[] = [
   },
   {
     name: 'discovery-error',
-    description: 'The discovery document answers HTTP 500 with a JSON error body.',
+    // A 500 would say nothing about the document (could not run); a 404 says it is not where RFC 8414 §3 puts it.
+    description: 'The discovery document answers HTTP 404 with a JSON error body.',
     breaks: ['discovery.reachable'],
     faults: [{
       kind: 'replace-response',
       endpoint: 'discovery',
-      status: 500,
-      body: { error: 'server_error', error_description: 'discovery is unavailable' },
+      status: 404,
+      body: { error: 'not_found', error_description: 'no metadata here' },
     }],
   },
   {

@@ -339,9 +339,9 @@ describe('fault profiles', () => {
     'discovery-error': {
       async fault(sandbox) {
         const { status, headers, json } = await call(sandbox.variables.SANDBOX_DISCOVERY_URL!);
-        expect(status).toBe(500);
+        expect(status).toBe(404);
         expect(headers['content-type']).toMatch(/^application\/json/);
-        expect(json.error).toBe('server_error');
+        expect(json.error).toBe('not_found');
       },
     },
     'discovery-not-json': {

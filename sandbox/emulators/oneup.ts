@@ -62,9 +62,9 @@ const profiles: readonly OneupProfile[] = [
   { name: 'oneup', description: '1upHealth as documented', breaks: [], settings: (d) => d },
   {
     name: 'oneup-rate-limited',
-    description: 'user-management allows 4 requests a second, then 429 with Retry-After: 1 (the suite waits it out)',
+    description: 'user-management allows 8 requests a second, then 429 with Retry-After: 1 (the suite waits it out)',
     breaks: [],
-    settings: (d) => ({ ...d, userManagementLimit: { requests: 4, windowSeconds: 1 } }),
+    settings: (d) => ({ ...d, userManagementLimit: { requests: 8, windowSeconds: 1 } }),
   },
   {
     name: 'oneup-expires-in-out-of-range',

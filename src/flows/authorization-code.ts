@@ -155,7 +155,8 @@ async function codeFromApi(flows: FlowContext, label: string, grant: Authorizati
   const result: Authorization = { exchanges: [], state: values.state, nonce: values.nonce, verifier: values.verifier };
   const steps = grant.code.steps ?? [];
   for (const [i, step] of steps.entries()) {
-    const { exchange, response } = await flows.send({ label: `${label} step ${i + 1}`, method: step.method, url: fill(step.url), ...stepBody(step, fill), ahead: steps.length - i });
+    // Asking again for a code spends nothing (the worst is a code never used), so a busy or failed step is sent again.
+    const { exchange, response } = await flows.send({ label: `${label} step ${i + 1}`, method: step.method, url: fill(step.url), ...stepBody(step, fill), ahead: steps.length - i, replayable: true });
     result.exchanges.push(exchange);
     if (!response) throw new Blocked(`the code request failed: ${exchange.error}`, result.exchanges);
     if (!(step.accept ?? [200, 201]).includes(response.status)) {

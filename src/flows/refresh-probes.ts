@@ -116,6 +116,9 @@ async function declaredSecretMethods(flows: SuiteFlows, own: Client): Promise<Se
 export interface ForeignRefresh {
   /** Who presented it and how, e.g. "client second, client_secret_post". */
   presenter: string;
+  /** How it authenticated: with a wrong secret, or as another client of the suite; and by which method. */
+  wrongSecret: boolean;
+  method: SecretMethod;
   refreshed: TokenResult;
 }
 
@@ -132,19 +135,19 @@ export function refreshByOtherClients(flows: SuiteFlows, grantName: string): Pro
     const grants = Object.values(flows.suite.grants ?? {});
     const elsewhere = (name: string) => grants.some((g) => g.client === name) && grants.every((g) => g.client !== name || g.token_endpoint);
     const other = Object.entries(flows.suite.clients ?? {}).find(([name, c]) => name !== ownName && c.secret && !flows.suite.disabled[`clients.${name}`] && !elsewhere(name));
-    const presenters: Array<{ who: string; client: Client }> = [];
-    if (other) presenters.push({ who: `client ${other[0]}`, client: other[1] });
+    const presenters: Array<{ who: string; client: Client; wrongSecret: boolean }> = [];
+    if (other) presenters.push({ who: `client ${other[0]}`, client: other[1], wrongSecret: false });
     // The wrong secret is kept out of reports like any client secret (redeem registers it).
-    if (own.secret) presenters.push({ who: `client ${ownName}'s id with a wrong secret`, client: { ...own, secret: WRONG_SECRET } });
+    if (own.secret) presenters.push({ who: `client ${ownName}'s id with a wrong secret`, client: { ...own, secret: WRONG_SECRET }, wrongSecret: true });
     if (presenters.length === 0) throw new NotApplicable("the suite has no second client, and the grant's client has no secret to get wrong");
     const methods = await declaredSecretMethods(flows, own);
     if (methods.length === 0) throw new NotApplicable('the server declares no client authentication by secret (token_endpoint_auth_methods_supported)');
     // Each its own flow, so that its chain of requests is its own (http/chain.ts).
-    const probe = ({ who, client }: (typeof presenters)[number], method: SecretMethod): Promise<ForeignRefresh> => {
+    const probe = ({ who, client, wrongSecret }: (typeof presenters)[number], method: SecretMethod): Promise<ForeignRefresh> => {
       const presenter = `${who}, ${method}`;
       return flows.once(`refresh-by:${grantName}:${presenter}`, async () => {
         const original = await freshTokens(flows, grantName, `tokens for a refresh by ${presenter}`);
-        return { presenter, refreshed: await refresh(flows, grantName, refreshTokenOf(flows, original), `refresh by ${presenter}`, { client: { ...client, auth: method } }) };
+        return { presenter, wrongSecret, method, refreshed: await refresh(flows, grantName, refreshTokenOf(flows, original), `refresh by ${presenter}`, { client: { ...client, auth: method } }) };
       });
     };
     const [control, probes] = await Promise.all([

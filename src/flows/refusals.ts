@@ -1,6 +1,6 @@
 import { issuedToken, judgedByServer, type Exchange } from '../http/exchange.js';
 import { codeReplay, redirectMismatchAtToken, verifierProbe } from './code-probes.js';
-import { refreshAfterRevocation, refreshReplay } from './refresh-probes.js';
+import { refreshAfterRevocation, refreshByOtherClients, refreshReplay, type ForeignRefresh } from './refresh-probes.js';
 import type { SuiteFlows } from './suite-flows.js';
 import { tokenEndpointProbe, type TokenEndpointProbe } from './token-endpoint-probes.js';
 import type { TokenResult } from './token.js';
@@ -30,8 +30,7 @@ function probed(probe: TokenEndpointProbe, refusal: Omit<Refusal, 'exchange'>): 
 /** A refusal read off a probe of each authorization_code grant of the suite. */
 function perCodeGrant(make: (flows: SuiteFlows, grant: string) => Promise<TokenResult>, refusal: Omit<Refusal, 'exchange' | 'case'> & { case: string }): Source {
   return async (flows) => {
-    const grants = Object.entries(flows.suite.grants ?? {}).filter(([name, g]) => g.type === 'authorization_code' && !flows.suite.disabled[`grants.${name}`]);
-    const settled = await Promise.allSettled(grants.map(async ([name]) => ({ ...refusal, case: `${refusal.case} (grant ${name})`, exchange: (await make(flows, name)).token.exchange })));
+    const settled = await Promise.allSettled(codeGrants(flows).map(async (name) => ({ ...refusal, case: `${refusal.case} (grant ${name})`, exchange: (await make(flows, name)).token.exchange })));
     return settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
   };
 }
@@ -63,7 +62,27 @@ const SOURCES: Source[] = [
   perCodeGrant((flows, grant) => verifierProbe(flows, grant, 'missing'), { case: 'no code_verifier for a code with a challenge', expected: ['invalid_grant', 'invalid_request'], cite: 'RFC 7636 §4.6, RFC 6749 §5.2' }),
   perCodeGrant(async (flows, grant) => (await refreshReplay(flows, grant)).replay, { case: 'a rotated-out refresh token', expected: ['invalid_grant'], cite: 'RFC 6749 §5.2' }),
   perCodeGrant(async (flows, grant) => (await refreshAfterRevocation(flows, grant)).refreshed, { case: 'a revoked refresh token', expected: ['invalid_grant'], cite: 'RFC 6749 §5.2, RFC 7009 §2.2' }),
+  refreshesByOthers,
 ];
+
+/**
+ * Each refresh by a client the token was not issued to (invalid_grant, or unauthorized_client when that client may
+ * not refresh at all), or with a wrong secret (invalid_client, whose code the invalid-client checks judge).
+ */
+async function refreshesByOthers(flows: SuiteFlows): Promise<Refusal[]> {
+  const settled = await Promise.allSettled(codeGrants(flows).map((grant) => refreshByOtherClients(flows, grant)));
+  return settled.flatMap((s) => (s.status === 'fulfilled' ? s.value.probes.map(byOther) : []));
+}
+
+function byOther({ presenter, wrongSecret, method, refreshed }: ForeignRefresh): Refusal {
+  const refusal = { case: `a refresh by ${presenter}`, exchange: refreshed.token.exchange, cite: 'RFC 6749 §5.2' };
+  if (!wrongSecret) return { ...refusal, expected: ['invalid_grant', 'unauthorized_client'] };
+  return { ...refusal, expected: ['invalid_client'], ownCheck: method === 'client_secret_basic' ? 'error-response.invalid-client-basic' : 'error-response.invalid-client-post' };
+}
+
+function codeGrants(flows: SuiteFlows): string[] {
+  return Object.entries(flows.suite.grants ?? {}).filter(([name, g]) => g.type === 'authorization_code' && !flows.suite.disabled[`grants.${name}`]).map(([name]) => name);
+}
 
 /**
  * The refusals the run's token requests met. A case that does not apply (no such grant, no PKCE, no revocation) or

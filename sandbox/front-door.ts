@@ -9,11 +9,10 @@ import {
   honourRotatedRefreshTokens,
   ignoreRefreshRevocation,
   refreshAsTokenOwner,
-  refuseRefresh,
   widenRefreshScope,
   type RefreshClientLaxity,
 } from './request-faults/refresh-tokens.js';
-import { acceptGetOnToken, acceptJsonTokenBody, acceptQueryCredentials, dedupeTokenParameters, rewriteTokenRefusal, type TokenRefusal } from './request-faults/token-endpoint.js';
+import { acceptGetOnToken, acceptJsonTokenBody, acceptQueryCredentials, dedupeTokenParameters, refuseGrant, rewriteTokenRefusal, type TokenRefusal } from './request-faults/token-endpoint.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -43,8 +42,8 @@ export type RequestFault =
   | { kind: 'prefix-match-redirect-uri' }
   /** PKCE accepts a code_verifier that does not match, or none at all, for a code issued with a challenge. */
   | { kind: 'lax-pkce'; accept: 'any-verifier' | 'no-verifier' }
-  /** Every refresh_token grant is refused. */
-  | { kind: 'refuse-refresh' }
+  /** Every token request of this grant type that would get tokens is refused with this error code instead. */
+  | { kind: 'refuse-grant'; grantType: string; error: string }
   /** A refresh token that was rotated keeps working: it stands for its newest successor. */
   | { kind: 'honour-rotated-refresh-tokens' }
   /** Refresh requests are served with the requested scopes the refresh token lacks left out. */
@@ -159,8 +158,8 @@ function stage(fault: RequestFault, clients: readonly ClientMetadata[]): Stage {
       return prefixMatchRedirectUri(clients, redirectUris);
     case 'lax-pkce':
       return laxPkce(fault.accept, redirectUris);
-    case 'refuse-refresh':
-      return refuseRefresh();
+    case 'refuse-grant':
+      return refuseGrant(fault.grantType, fault.error);
     case 'honour-rotated-refresh-tokens':
       return honourRotatedRefreshTokens();
     case 'widen-refresh-scope':

@@ -10,6 +10,8 @@ export interface FaultProfile {
   description: string;
   /** Ids of the checks this profile must make fail. */
   breaks: string[];
+  /** Ids of checks whose control this profile takes away: they must say "could not run", never pass or fail. */
+  blocks?: string[];
   faults: Fault[];
   /** Faults the front door applies to requests before the provider sees them. */
   requestFaults?: RequestFault[];
@@ -327,6 +329,10 @@ const responseProfiles: FaultProfile[] = [
     name: 'bearer-refused',
     description: 'The protected resource refuses every valid access token as invalid_token.',
     breaks: ['resource-access.bearer-accepted'],
+    blocks: [
+      'resource-access.scheme-case-insensitive', 'resource-access.invalid-token-refused', 'resource-access.invalid-token-error', 'resource-access.tampered-jwt-refused',
+      'resource-access.insufficient-scope', 'resource-access.query-token', 'resource-access.revoked-refused', 'authorization-code.replay-revokes-tokens',
+    ],
     faults: [{ kind: 'resource', deviation: 'refuse-tokens' }],
   },
   {

@@ -164,8 +164,17 @@ export const requestProfiles: FaultProfile[] = [
     name: 'refresh-broken',
     description: 'Every refresh_token grant is refused with invalid_grant.',
     breaks: ['refresh.works'],
+    blocks: ['refresh.rotation', 'refresh.replay-refused', 'refresh.wider-scope-refused', 'refresh.narrower-scope', 'refresh.bound-to-client', 'refresh.revoked-refused'],
     faults: [],
-    requestFaults: [{ kind: 'refuse-refresh' }],
+    requestFaults: [{ kind: 'refuse-grant', grantType: 'refresh_token', error: 'invalid_grant' }],
+  },
+  {
+    name: 'machine-grant-refused',
+    description: 'Every client_credentials request that would get a token is refused with invalid_request: the refusal probes lose their control.',
+    breaks: ['token-response.schema'],
+    blocks: ['error-response.get-refused', 'error-response.duplicate-parameter', 'error-response.form-body-required', 'error-response.query-credentials'],
+    faults: [],
+    requestFaults: [{ kind: 'refuse-grant', grantType: 'client_credentials', error: 'invalid_request' }],
   },
   {
     name: 'refresh-no-rotation',

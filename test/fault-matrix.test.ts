@@ -38,6 +38,12 @@ describe('fault matrix', () => {
 
       const broken = [...new Set(results.filter((r) => r.outcome.status === 'fail' || r.outcome.status === 'warn').map((r) => r.id))].sort();
       expect(broken, results.filter((r) => !['pass', 'skipped', 'deviation'].includes(r.outcome.status)).map(show).join('\n')).toEqual([...profile.breaks].sort());
+      // Without its control a check proves nothing either way.
+      for (const id of profile.blocks ?? []) {
+        const judged = results.filter((r) => r.id === id);
+        expect(judged.length, id).toBeGreaterThan(0);
+        for (const r of judged) expect(r.outcome.status, show(r)).toBe('blocked');
+      }
       // A SHOULD rule warns, a MUST rule fails: the level decides, not the profile.
       for (const r of results.filter((r) => r.outcome.status === 'fail' || r.outcome.status === 'warn')) {
         expect(r.outcome.status, show(r)).toBe(catalogue.find((c) => c.id === r.id)!.level === 'MUST' ? 'fail' : 'warn');

@@ -34,7 +34,7 @@ export interface Target {
   name: string;
   /** The suite that runs against it, relative to the project. */
   suite: string;
-  profiles: readonly { name: string; breaks: string[]; long?: boolean }[];
+  profiles: readonly { name: string; breaks: string[]; blocks?: string[]; long?: boolean }[];
   start(profile: string): Promise<{ variables: Record<string, string>; trustedCertificates?: string[]; close(): Promise<void> }>;
 }
 

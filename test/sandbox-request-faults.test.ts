@@ -334,6 +334,14 @@ const cases: Record<string, Case> = {
     ...probing(p9, ({ refreshed }) => refused(refreshed, 400, 'invalid_grant'), ({ refreshed }) => issued(refreshed)),
     neighbour: async (s) => expect((await resource(s, (await signIn(s)).access)).status).toBe(200),
   },
+  'machine-grant-refused': {
+    ...probing((s) => clientCredentials(s), (r) => refused(r, 400, 'invalid_request'), issued),
+    // Client authentication is still judged first, and other grants are served.
+    neighbour: async (s) => {
+      refused(await e1(s), 401, 'invalid_client');
+      await signIn(s);
+    },
+  },
   'refresh-no-rotation': {
     ...probing(p9, ({ original, refreshed }) => {
       issued(refreshed);

@@ -4,7 +4,6 @@ import {
   REVOCATION,
   isForm,
   jsonOf,
-  tokenError,
   tokenParams,
   withForm,
   withJson,
@@ -14,13 +13,6 @@ import {
 } from './messages.js';
 
 /** Fault steps in the refresh_token grant and the revocation of refresh tokens. */
-
-/** Every refresh_token grant is refused. */
-export function refuseRefresh(): Stage {
-  return (request, next) => (tokenParams(request, 'refresh_token')
-    ? Promise.resolve(tokenError(400, 'invalid_grant', 'grant request is invalid'))
-    : next(request));
-}
 
 /** A refresh token that was rotated keeps working: it stands for its newest successor. */
 export function honourRotatedRefreshTokens(): Stage {

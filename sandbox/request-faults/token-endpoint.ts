@@ -1,5 +1,5 @@
 import { escapeHtml } from '../html.js';
-import { TOKEN, jsonOf, tokenParams, withForm, withJson, type FrontRequest, type FrontResponse, type Stage } from './messages.js';
+import { TOKEN, jsonOf, tokenError, tokenParams, withForm, withJson, type FrontRequest, type FrontResponse, type Stage } from './messages.js';
 
 /** Fault steps in how the token endpoint reads a request and words its refusals, whatever the grant. */
 
@@ -19,6 +19,14 @@ interface RefusalRewrite {
   status?: number;
   error?: string;
   html?: true;
+}
+
+/** Every token request of this grant type that would get tokens is refused with this error code instead. */
+export function refuseGrant(grantType: string, error: string): Stage {
+  return async (request, next) => {
+    const response = await next(request);
+    return tokenParams(request, grantType) && response.status === 200 ? tokenError(400, error, `${grantType} is refused`) : response;
+  };
 }
 
 /** GET /token is served as if its query had been POSTed. */

@@ -1,8 +1,8 @@
-import { Blocked } from '../flows/blocked.js';
+import { Blocked, NotApplicable } from '../flows/blocked.js';
 import type { SuiteFlows } from '../flows/suite-flows.js';
 import { observedRefusals, type Refusal } from '../flows/refusals.js';
 import { tokenEndpointProbe, type TokenEndpointProbe } from '../flows/token-endpoint-probes.js';
-import { describeExchange, errorCodeOf, isObject, issuedToken, jsonOf, judgedByServer, type Exchange } from '../http/exchange.js';
+import { codeSaid, describeExchange, errorCodeOf, isObject, issuedToken, jsonOf, judgedByServer, type Exchange } from '../http/exchange.js';
 import { defineCheck } from './check.js';
 import { rfc } from './spec.js';
 import { couldNotRun, fail, pass, show, type Verdict } from './types.js';
@@ -35,14 +35,23 @@ function probe(name: TokenEndpointProbe) {
 }
 
 /**
- * A probe that expects a refusal of the request proves its rule only when the same client, authenticated right, is
- * accepted: otherwise every probe is refused as invalid_client whatever the rule, and would pass for that.
+ * A probe proves its rule only against a control: the same client, authenticated right, asking for client_credentials.
+ * Probes of an error code need the client authenticated (any answer but invalid_client, a 5xx or a 429); probes that
+ * only expect a refusal need the control to get a token, or they would pass on a server that refuses everything.
+ * A server that does not offer client_credentials to the client leaves the latter nothing to compare with.
  */
-function controlled(name: TokenEndpointProbe) {
+function controlled(name: TokenEndpointProbe, need: 'authenticated' | 'token') {
   return async (flows: SuiteFlows): Promise<ProbeEvidence> => {
     const { exchange: control } = await tokenEndpointProbe(flows, 'control');
     const other = refusedForAnotherReason(control);
     if (other) throw new Blocked(`the control request (the probe's client, authenticated right) failed, so a refusal would prove nothing: ${other}`, [control]);
+    if (need === 'token' && !issuedToken(control)) {
+      const code = errorCodeOf(control);
+      if (code === 'unsupported_grant_type' || code === 'unauthorized_client') {
+        throw new NotApplicable(`the server does not issue client_credentials tokens to the probes' client (${code}), so no request done right shows what a refusal proves`);
+      }
+      throw new Blocked(`the control request (the probe's client, authenticated right) got no token, so a refusal would prove nothing: ${describeExchange(control)}${codeSaid(control)}`, [control]);
+    }
     const evidence = await probe(name)(flows);
     return { exchanges: [control, ...evidence.exchanges], exchange: evidence.exchange };
   };
@@ -107,7 +116,7 @@ export const unsupportedGrantType = defineCheck({
   id: 'error-response.unsupported-grant-type',
   title: 'an unknown grant_type gets unsupported_grant_type',
   ...section52,
-  gather: errorAnswer(controlled('unknown-grant-type')),
+  gather: errorAnswer(controlled('unknown-grant-type', 'authenticated')),
   judge: errorCode('unsupported_grant_type', 'a grant type the server does not support is answered with error unsupported_grant_type (RFC 6749 §5.2)'),
 });
 
@@ -115,7 +124,7 @@ export const missingParameter = defineCheck({
   id: 'error-response.missing-parameter',
   title: 'a request without grant_type gets invalid_request',
   ...section52,
-  gather: errorAnswer(controlled('missing-grant-type')),
+  gather: errorAnswer(controlled('missing-grant-type', 'authenticated')),
   judge: errorCode('invalid_request', 'a request missing a required parameter is answered with error invalid_request (RFC 6749 §5.2)'),
 });
 
@@ -193,7 +202,7 @@ export const getRefused = defineCheck({
   level: 'SHOULD',
   scope: 'suite',
   spec: rfc(6749, '3.2'),
-  gather: controlled('get'),
+  gather: controlled('get', 'token'),
   judge: refused('the token endpoint is used with POST; a GET puts credentials and grants into URLs and logs (RFC 6749 §3.2)', 'no token for a GET'),
 });
 
@@ -204,7 +213,7 @@ export const duplicateParameter = defineCheck({
   level: 'MUST',
   scope: 'suite',
   spec: rfc(6749, '3.1'),
-  gather: controlled('duplicate-parameter'),
+  gather: controlled('duplicate-parameter', 'token'),
   judge: refused('request parameters MUST NOT be included more than once; such a request is invalid_request (RFC 6749 §3.1, §5.2)', 'refused'),
 });
 
@@ -215,7 +224,7 @@ export const formBodyRequired = defineCheck({
   level: 'SHOULD',
   scope: 'suite',
   spec: rfc(6749, '4.4.2'),
-  gather: controlled('json-body'),
+  gather: controlled('json-body', 'token'),
   judge: refused('token requests are application/x-www-form-urlencoded (RFC 6749 §3.2, §4.4.2); accepting other bodies invites clients that break elsewhere', 'refused'),
 });
 
@@ -226,6 +235,6 @@ export const queryCredentials = defineCheck({
   level: 'MUST',
   scope: 'suite',
   spec: rfc(6749, '2.3.1'),
-  gather: controlled('credentials-in-query'),
+  gather: controlled('credentials-in-query', 'token'),
   judge: refused('client credentials can only be transmitted in the request body and MUST NOT be included in the request URI (RFC 6749 §2.3.1)', 'refused'),
 });

@@ -1,6 +1,7 @@
 import { Blocked, NotApplicable } from '../flows/blocked.js';
 import { grantedScope, mainRefresh, refreshAfterRevocation, refreshByOtherClients, refreshReplay, refreshScope, scopesFor, withoutRefreshScope, type ForeignRefresh } from '../flows/refresh-probes.js';
 import type { SuiteFlows } from '../flows/suite-flows.js';
+import type { Exchange } from '../http/exchange.js';
 import { defineCheck } from './check.js';
 import { rfc } from './spec.js';
 import { couldNotRun, fail, pass, show, type Verdict } from './types.js';
@@ -59,15 +60,22 @@ export const replayRefused = defineCheck({
   judge: ({ replay }) => refusedVerdict(replay, 'with rotation, a refresh token that was already used MUST be refused, or a stolen one stays usable (RFC 9700 §4.14.2)', 'refused (invalid_grant)'),
 });
 
+/** The control of a refusal of a refresh: the grant's own refresh, done right, gets a token. */
+async function refreshControl(flows: SuiteFlows, grant: string): Promise<Exchange> {
+  const { refreshed } = await mainRefresh(flows, grant);
+  if (!refreshed.accessToken) throw new Blocked(`the grant's own refresh failed, so a refusal would prove nothing (see refresh.works): ${outcomeOf(refreshed)}`, [refreshed.token.exchange]);
+  return refreshed.token.exchange;
+}
+
 export const widerScopeRefused = defineCheck({
   id: 'refresh.wider-scope-refused',
   title: 'a refresh asking for scope beyond the grant gets no wider scope',
   ...refreshCheck,
   spec: rfc(6749, '6'),
   gather: async (flows: SuiteFlows, grant: string) => {
-    const { requested, original, refreshed } = await refreshScope(flows, grant, 'wider');
+    const [control, { requested, original, refreshed }] = await Promise.all([refreshControl(flows, grant), refreshScope(flows, grant, 'wider')]);
     const asked = scopesFor(flows, grant).granted.join(' ');
-    return { exchanges: [refreshed.token.exchange], requested, refreshed, original: grantedScope(original, asked), granted: refreshed.accessToken ? grantedScope(refreshed, requested) : [] };
+    return { exchanges: [control, refreshed.token.exchange], requested, refreshed, original: grantedScope(original, asked), granted: refreshed.accessToken ? grantedScope(refreshed, requested) : [] };
   },
   judge: ({ requested, refreshed, original, granted }) => {
     // The server may refuse (invalid_scope) or ignore what it will not grant (RFC 6749 §3.3); only a wider grant breaks §6.
@@ -110,7 +118,7 @@ export const boundToClient = defineCheck({
   gather: async (flows: SuiteFlows, grant: string) => {
     const { control, probes } = await refreshByOtherClients(flows, grant);
     const exchanges = [control.token.exchange, ...probes.map((p) => p.refreshed.token.exchange)];
-    if (!control.accessToken) throw new Blocked(`the grant's own refresh failed, so no refusal proves anything (see refresh.works): ${outcomeOf(control)}`, exchanges);
+    await refreshControl(flows, grant);
     return { exchanges, probes };
   },
   judge: ({ probes }) => boundVerdict(probes),
@@ -152,9 +160,9 @@ export const revokedRefused = defineCheck({
   ...refreshCheck,
   spec: rfc(7009, '2.1'),
   gather: async (flows: SuiteFlows, grant: string) => {
-    const { revocation, refreshed } = await refreshAfterRevocation(flows, grant);
+    const [control, { revocation, refreshed }] = await Promise.all([refreshControl(flows, grant), refreshAfterRevocation(flows, grant)]);
     if (revocation.exchange.response?.status !== 200) throw new Blocked(`the revocation request was not accepted: ${revocation.exchange.response?.status ?? revocation.exchange.error}`, [revocation.exchange]);
-    return { exchanges: [revocation.exchange, refreshed.token.exchange], refreshed };
+    return { exchanges: [control, revocation.exchange, refreshed.token.exchange], refreshed };
   },
   judge: ({ refreshed }) => refusedVerdict(refreshed, 'after revocation the token is invalid and can no longer be used (RFC 7009 §2.1, §2.2)', 'refused (invalid_grant)'),
 });

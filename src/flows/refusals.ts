@@ -35,6 +35,15 @@ function perCodeGrant(make: (flows: SuiteFlows, grant: string) => Promise<TokenR
   };
 }
 
+/** invalid_scope; judged only when the probes' client gets a token without that scope (their control). */
+async function unknownScope(flows: SuiteFlows): Promise<Refusal[]> {
+  const [control, refusals] = await Promise.all([
+    tokenEndpointProbe(flows, 'control'),
+    probed('unknown-scope', { case: 'a scope no server defines', expected: ['invalid_scope'], cite: 'RFC 6749 §5.2' })(flows),
+  ]);
+  return issuedToken(control.exchange) ? refusals : [];
+}
+
 /**
  * unauthorized_client, where the server declares it supports client_credentials; without that declaration the client
  * cannot tell "not for you" from "not here", so unsupported_grant_type is as right.
@@ -54,7 +63,7 @@ const SOURCES: Source[] = [
   probed('unknown-grant-type', { case: 'an unknown grant_type', expected: ['unsupported_grant_type'], cite: 'RFC 6749 §5.2', ownCheck: 'error-response.unsupported-grant-type' }),
   probed('missing-grant-type', { case: 'no grant_type', expected: ['invalid_request'], cite: 'RFC 6749 §5.2', ownCheck: 'error-response.missing-parameter' }),
   probed('duplicate-parameter', { case: 'a parameter sent twice', expected: ['invalid_request'], cite: 'RFC 6749 §3.1, §5.2' }),
-  probed('unknown-scope', { case: 'a scope no server defines', expected: ['invalid_scope'], cite: 'RFC 6749 §5.2' }),
+  unknownScope,
   grantTypeNotAllowed,
   perCodeGrant(async (flows, grant) => (await codeReplay(flows, grant)).second, { case: 'a code redeemed again', expected: ['invalid_grant'], cite: 'RFC 6749 §4.1.2, §5.2' }),
   perCodeGrant(redirectMismatchAtToken, { case: 'a code redeemed with another redirect_uri', expected: ['invalid_grant'], cite: 'RFC 6749 §4.1.3, §5.2' }),

@@ -1,7 +1,7 @@
 import { issuedToken, judgedByServer, type Exchange } from '../http/exchange.js';
 import { codeReplay, redirectMismatchAtToken, verifierProbe } from './code-probes.js';
 import { refreshAfterRevocation, refreshByOtherClients, refreshReplay, type ForeignRefresh } from './refresh-probes.js';
-import type { SuiteFlows } from './suite-flows.js';
+import { listed, type SuiteFlows } from './suite-flows.js';
 import { tokenEndpointProbe, type TokenEndpointProbe } from './token-endpoint-probes.js';
 import type { TokenResult } from './token.js';
 
@@ -28,7 +28,7 @@ function probed(probe: TokenEndpointProbe, refusal: Omit<Refusal, 'exchange'>): 
 }
 
 /** A refusal read off a probe of each authorization_code grant of the suite. */
-function perCodeGrant(make: (flows: SuiteFlows, grant: string) => Promise<TokenResult>, refusal: Omit<Refusal, 'exchange' | 'case'> & { case: string }): Source {
+function perCodeGrant(make: (flows: SuiteFlows, grant: string) => Promise<TokenResult>, refusal: Omit<Refusal, 'exchange'>): Source {
   return async (flows) => {
     const settled = await Promise.allSettled(codeGrants(flows).map(async (name) => ({ ...refusal, case: `${refusal.case} (grant ${name})`, exchange: (await make(flows, name)).token.exchange })));
     return settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
@@ -49,7 +49,7 @@ async function unknownScope(flows: SuiteFlows): Promise<Refusal[]> {
  * cannot tell "not for you" from "not here", so unsupported_grant_type is as right.
  */
 async function grantTypeNotAllowed(flows: SuiteFlows): Promise<Refusal[]> {
-  const declared = await flows.metadata().then(({ document }) => Array.isArray(document.grant_types_supported) && document.grant_types_supported.includes('client_credentials'), () => false);
+  const declared = await flows.metadata().then(({ document }) => listed(document, 'grant_types_supported', []).includes('client_credentials'), () => false);
   return probed('grant-type-not-allowed', {
     case: 'client_credentials by a client the suite uses only for authorization_code',
     expected: declared ? ['unauthorized_client'] : ['unauthorized_client', 'unsupported_grant_type'],

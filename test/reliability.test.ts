@@ -82,7 +82,9 @@ describe.concurrent('hostile and broken endpoints', () => {
     ['not-json', 'token-response.schema', /body is not JSON/],
     ['wrong-content-type', 'jwks.schema', /not JSON/],
   ])('%s: %s fails with a clear message, nothing crashes', async (profile, id, message) => {
-    const { outcomes } = await runHostile(profile, { ...defaultHttpOptions, deadlineAt: Date.now() + 4000 });
+    // A deadline keeps a broken body from holding the test; generous, since under a full parallel run the sandbox
+    // alone takes seconds to compress its 100 MB bomb, and a run past its deadline could not run rather than fail.
+    const { outcomes } = await runHostile(profile, { ...defaultHttpOptions, deadlineAt: Date.now() + 30_000 });
     const outcome = outcomes.find((o) => o.id === id)!.outcome;
     expect(outcome.status).toBe('fail');
     expect(`${outcome.message} ${outcome.actual}`).toMatch(message);

@@ -1,6 +1,5 @@
-import { describeExchange, isObject, jsonOf, judgedByServer } from '../http/exchange.js';
+import { describeExchange, isObject, jsonOf, judgedByServer, listed } from '../http/exchange.js';
 import { NotApplicable } from '../flows/blocked.js';
-import { listed } from '../flows/suite-flows.js';
 import { defineCheck } from './check.js';
 import { discoveryExchange, discoveryOk, metadata } from './evidence.js';
 import { oidcDiscovery, rfc } from './spec.js';

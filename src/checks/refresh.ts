@@ -116,10 +116,8 @@ export const boundToClient = defineCheck({
   ...refreshCheck,
   spec: rfc(6749, '6'),
   gather: async (flows: SuiteFlows, grant: string) => {
-    const { control, probes } = await refreshByOtherClients(flows, grant);
-    const exchanges = [control.token.exchange, ...probes.map((p) => p.refreshed.token.exchange)];
-    await refreshControl(flows, grant);
-    return { exchanges, probes };
+    const [control, probes] = await Promise.all([refreshControl(flows, grant), refreshByOtherClients(flows, grant)]);
+    return { exchanges: [control, ...probes.map((p) => p.refreshed.token.exchange)], probes };
   },
   judge: ({ probes }) => boundVerdict(probes),
 });

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Recorder, send } from '../http/client.js';
-import { isObject } from '../http/exchange.js';
+import { isObject, listed } from '../http/exchange.js';
 import { ConfigError } from '../suite/errors.js';
 import { parseSuite } from '../suite/read.js';
 import { suitesDir } from '../suite/select.js';
@@ -53,18 +53,16 @@ function parseUrl(value: string): URL {
   }
 }
 
-const list = (document: Record<string, unknown>, member: string): string[] => (Array.isArray(document[member]) ? (document[member] as unknown[]).map(String) : []);
-
 /** The suite text: what the document declares, and a variable for everything a user must supply. */
 export function starterSuite(vendor: string, url: URL, document: Record<string, unknown>): string {
   const prefix = vendor.toUpperCase().replace(/[^A-Z0-9]+/g, '_');
   const smart = url.pathname.endsWith('/smart-configuration');
   const issuer = typeof document.issuer === 'string' ? document.issuer : undefined;
-  const grants = list(document, 'grant_types_supported');
-  const methods = list(document, 'token_endpoint_auth_methods_supported');
+  const grants = listed(document, 'grant_types_supported', []);
+  const methods = listed(document, 'token_endpoint_auth_methods_supported', []);
   const auth = methods.includes('client_secret_basic') || methods.length === 0 ? 'client_secret_basic' : methods.includes('client_secret_post') ? 'client_secret_post' : 'client_secret_basic';
-  const pkce = list(document, 'code_challenge_methods_supported').includes('S256') ? 'S256' : 'none';
-  const openid = list(document, 'scopes_supported').includes('openid') || url.pathname.endsWith('/openid-configuration');
+  const pkce = listed(document, 'code_challenge_methods_supported', []).includes('S256') ? 'S256' : 'none';
+  const openid = listed(document, 'scopes_supported', []).includes('openid') || url.pathname.endsWith('/openid-configuration');
   const code = grants.length === 0 || grants.includes('authorization_code');
   const machine = grants.includes('client_credentials');
   const standardLocation = issuer !== undefined && url.href === `${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`;
@@ -77,7 +75,7 @@ export function starterSuite(vendor: string, url: URL, document: Record<string, 
     ...endpoints,
     `#   grant_types_supported: ${grants.join(', ') || '(not stated)'}`,
     `#   token_endpoint_auth_methods_supported: ${methods.join(', ') || '(not stated: client_secret_basic)'}`,
-    `#   code_challenge_methods_supported: ${list(document, 'code_challenge_methods_supported').join(', ') || '(not stated)'}`,
+    `#   code_challenge_methods_supported: ${listed(document, 'code_challenge_methods_supported', []).join(', ') || '(not stated)'}`,
     '# Fill in the variables, add resources to call, and declare what the vendor documents under expect:.',
     `vendor: ${vendor}`,
     `title: ${vendor}`,

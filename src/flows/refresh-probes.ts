@@ -1,4 +1,5 @@
 import type { HttpResult } from '../http/client.js';
+import { listed } from '../http/exchange.js';
 import type { Client, Resource } from '../suite/suite.types.js';
 import { authorize, redeemCode } from './authorization-code.js';
 import { claimsOf } from './jwt.js';
@@ -6,7 +7,7 @@ import { wait } from './long-probes.js';
 import { Blocked, NotApplicable } from './blocked.js';
 import { tokenRequest } from './client-auth.js';
 import { clientCredentials } from './client-credentials.js';
-import { listed, type SuiteFlows } from './suite-flows.js';
+import type { SuiteFlows } from './suite-flows.js';
 import { WRONG_SECRET } from './token-endpoint-probes.js';
 import { redeem, type TokenResult } from './token.js';
 
@@ -125,9 +126,9 @@ export interface ForeignRefresh {
 /**
  * This grant's refresh token presented by another client of the suite and by its own client id with a wrong
  * secret, with every secret method the server declares, each on fresh tokens (a server may revoke a grant on
- * misuse). The control is the grant's own refresh.
+ * misuse). Their control is the grant's own refresh (mainRefresh).
  */
-export function refreshByOtherClients(flows: SuiteFlows, grantName: string): Promise<{ control: TokenResult; probes: ForeignRefresh[] }> {
+export function refreshByOtherClients(flows: SuiteFlows, grantName: string): Promise<ForeignRefresh[]> {
   return flows.once(`refresh-other-client:${grantName}`, async () => {
     const ownName = flows.grant(grantName).client;
     const own = flows.client(ownName);
@@ -150,11 +151,7 @@ export function refreshByOtherClients(flows: SuiteFlows, grantName: string): Pro
         return { presenter, wrongSecret, method, refreshed: await refresh(flows, grantName, refreshTokenOf(flows, original), `refresh by ${presenter}`, { client: { ...client, auth: method } }) };
       });
     };
-    const [control, probes] = await Promise.all([
-      mainRefresh(flows, grantName).then(({ refreshed }) => refreshed),
-      Promise.all(presenters.flatMap((presenter) => methods.map((method) => probe(presenter, method)))),
-    ]);
-    return { control, probes };
+    return Promise.all(presenters.flatMap((presenter) => methods.map((method) => probe(presenter, method))));
   });
 }
 

@@ -1,7 +1,7 @@
-import { issuedToken, judgedByServer, type Exchange } from '../http/exchange.js';
+import { issuedToken, judgedByServer, listed, type Exchange } from '../http/exchange.js';
 import { codeReplay, redirectMismatchAtToken, verifierProbe } from './code-probes.js';
 import { refreshAfterRevocation, refreshByOtherClients, refreshReplay, type ForeignRefresh } from './refresh-probes.js';
-import { listed, type SuiteFlows } from './suite-flows.js';
+import type { SuiteFlows } from './suite-flows.js';
 import { tokenEndpointProbe, type TokenEndpointProbe } from './token-endpoint-probes.js';
 import type { TokenResult } from './token.js';
 
@@ -80,7 +80,7 @@ const SOURCES: Source[] = [
  */
 async function refreshesByOthers(flows: SuiteFlows): Promise<Refusal[]> {
   const settled = await Promise.allSettled(codeGrants(flows).map((grant) => refreshByOtherClients(flows, grant)));
-  return settled.flatMap((s) => (s.status === 'fulfilled' ? s.value.probes.map(byOther) : []));
+  return settled.flatMap((s) => (s.status === 'fulfilled' ? s.value.map(byOther) : []));
 }
 
 function byOther({ presenter, wrongSecret, method, refreshed }: ForeignRefresh): Refusal {

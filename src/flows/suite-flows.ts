@@ -268,9 +268,3 @@ export class SuiteFlows implements FlowContext {
     return resource;
   }
 }
-
-/** Values a metadata member lists, with the RFC 8414 §2 default when it is omitted. */
-export function listed(document: Record<string, unknown>, member: string, fallback: string[]): string[] {
-  const value = document[member];
-  return Array.isArray(value) ? value.map(String) : fallback;
-}

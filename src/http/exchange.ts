@@ -34,6 +34,12 @@ export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** Values a metadata member lists, with the RFC 8414 §2 default when it is omitted. */
+export function listed(document: Record<string, unknown>, member: string, fallback: string[]): string[] {
+  const value = document[member];
+  return Array.isArray(value) ? value.map(String) : fallback;
+}
+
 /** The `error` member of a JSON error body (RFC 6749 §5.2), if there is one. */
 export function errorCodeOf(exchange: Exchange): unknown {
   const body = jsonOf(exchange);

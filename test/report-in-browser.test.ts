@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { closeBrowser, findChromium, launchBrowser } from '../src/browser/chromium.js';
 import { cli, JWT, reportArgs, root, skipWithoutChromium } from './helpers.js';
@@ -16,9 +16,45 @@ const shows = (locator: Locator) => locator.first().waitFor({ state: 'visible', 
 
 describe.sequential('the HTML report, opened in a browser', () => {
   const secrets = { SANDBOX_CLIENT_SECRET: `known-machine-${Date.now()}`, SANDBOX_AUTH_CLIENT_SECRET: `known-app-${Date.now()}` };
-  let browser: Browser;
-  let page: Page;
+  const contexts: BrowserContext[] = [];
   let home: string;
+  // What the report tried to load from anywhere but the file itself, and what its Content-Security-Policy refused.
+  const external: string[] = [];
+  const refused: string[] = [];
+
+  /**
+   * The overview in a page of its own context: each test starts from what a person sees on opening the file (the
+   * report keeps what was expanded in local storage). The network is closed, as in CI: anything but the file and
+   * its inline data is refused at once, and recorded.
+   */
+  async function open(): Promise<Page> {
+    const browser = await launchBrowser({ headed: false });
+    const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+    contexts.push(context);
+    await context.route(
+      (url) => !['file:', 'data:', 'blob:'].includes(url.protocol),
+      (route) => {
+        external.push(route.request().url());
+        return route.abort('blockedbyclient');
+      },
+    );
+    const page = await context.newPage();
+    page.on('console', (message) => {
+      if (/Content Security Policy/i.test(message.text())) refused.push(message.text());
+    });
+    await page.goto(home);
+    await shows(page.getByText('local', { exact: true }));
+    return page;
+  }
+
+  /** The failing check with its discovery exchange opened. */
+  async function openFailure(page: Page): Promise<void> {
+    await page.getByText('discovery.issuer-match: issuer is exactly the configured issuer', { exact: true }).first().click();
+    await shows(page.getByText('OIDC Discovery §4.3', { exact: true }));
+    await shows(page.getByText(/the issuer in the metadata MUST be identical/));
+    await page.getByText(/^\d+ discovery$/).first().click();
+    await shows(page.getByText(/"label": "discovery"/));
+  }
 
   beforeEach(needsChromium);
   beforeAll(async () => {
@@ -27,33 +63,30 @@ describe.sequential('the HTML report, opened in a browser', () => {
     const { paths, args } = await reportArgs();
     const run = await cli(['run', '--profile', 'issuer-mismatch', ...args], { env: secrets });
     expect(run.code, run.stderr).toBe(1);
-    browser = await launchBrowser({ headed: false });
-    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     home = pathToFileURL(join(paths.html, 'index.html')).href;
-    await page.goto(home);
     await mkdir(join(root, 'reports'), { recursive: true });
   }, 120_000);
-  afterAll(closeBrowser);
+  afterAll(async () => {
+    await Promise.all(contexts.map((c) => c.close()));
+    await closeBrowser();
+  });
 
   it('lists every vendor', async () => {
+    const page = await open();
     for (const vendor of ['1uphealth', 'bwell', 'local', 'medplum']) await shows(page.getByText(vendor, { exact: true }));
     await shows(page.getByText('Failed', { exact: true }));
     await page.screenshot({ path: SCREENSHOTS.overview });
   });
 
   it('shows the failing check with its spec citation, its message and its evidence', async () => {
-    await page.getByText('discovery.issuer-match: issuer is exactly the configured issuer', { exact: true }).first().click();
-    await shows(page.getByText('OIDC Discovery §4.3', { exact: true }));
-    await shows(page.getByText(/the issuer in the metadata MUST be identical/));
-    // The discovery exchange the check judged, attached as JSON, opened.
-    await page.getByText(/^\d+ discovery$/).first().click();
-    await shows(page.getByText(/"label": "discovery"/));
+    const page = await open();
+    await openFailure(page);
     await page.screenshot({ path: SCREENSHOTS.failure });
   });
 
   it('renders no secret, token or code', async () => {
     // A passing token check with its exchanges opened: what a reviewer reads.
-    await page.goto(home);
+    const page = await open();
     await page.getByText('token-response', { exact: true }).first().click();
     await page.getByText('token-response.schema', { exact: true }).first().click();
     await page.getByText(/^token-response\.schema \[user\]/).first().click();
@@ -66,5 +99,15 @@ describe.sequential('the HTML report, opened in a browser', () => {
     expect(dom).toMatch(/\[redacted:[^\]]+\]/);
     for (const secret of Object.values(secrets)) expect(dom.includes(secret)).toBe(false);
     expect(JWT.test(dom)).toBe(false);
+  });
+
+  it('loads nothing from the network: opening it and clicking through to an attachment requests nothing outside the file', async () => {
+    const page = await open();
+    await openFailure(page);
+    // Whatever a page started late (a timer, an image) has had its chance.
+    await page.waitForLoadState('networkidle');
+    expect(external).toEqual([]);
+    // Nothing the report needs is refused by its policy either: it is complete without the network.
+    expect(refused).toEqual([]);
   });
 });

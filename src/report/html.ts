@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { redact } from '../secrets.js';
 import { repairHistory } from './history.js';
+import { makeReportOffline } from './offline-html.js';
 
 const run = promisify(execFile);
 // The package exports no path to its CLI script; it sits beside dist/ in the package.
@@ -15,9 +16,16 @@ const config = fileURLToPath(new URL('allurerc.json', import.meta.url));
 /**
  * Builds the Allure 3 HTML report (no Java) from one or more results directories (shards, vendors: merged into one
  * report). The report is a single file, so reports/html/index.html opens straight from disk. Each build appends to
- * the history file, which carries the trend across runs (keep it between CI runs, e.g. in a cache). Returns warnings.
+ * the history file, which carries the trend across runs (keep it between CI runs, e.g. in a cache). The pages load
+ * nothing from the network (offline-html.ts). Returns warnings.
  */
 export async function generateHtml(resultsDirs: string[], outputDir: string, historyFile?: string): Promise<string[]> {
+  const warnings = await allureGenerate(resultsDirs, outputDir, historyFile);
+  await makeReportOffline(outputDir);
+  return warnings;
+}
+
+async function allureGenerate(resultsDirs: string[], outputDir: string, historyFile: string | undefined): Promise<string[]> {
   // Allure writes into <output>/awesome/ when the output directory exists already.
   await rm(outputDir, { recursive: true, force: true });
   const scratch = await mkdtemp(join(tmpdir(), 'conformance-allure-'));

@@ -1,5 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { profiles } from '../../sandbox/profiles.js';
+import { printable } from '../report/terminal.js';
 import { redact } from '../secrets.js';
 import { ConfigError } from '../suite/errors.js';
 
@@ -195,13 +196,15 @@ export async function main(argv: string[]): Promise<number> {
   try {
     return await command.action(values);
   } catch (error) {
+    // Errors may quote a server or a file: its escape sequences never reach the terminal.
+    const say = (text: string) => console.error(redact(printable(text)));
     if (error instanceof ConfigError) {
-      console.error(redact(error.message));
-      if (values.debug) console.error(redact(error.stack ?? ''));
+      say(error.message);
+      if (values.debug) say(error.stack ?? '');
       return 2;
     }
-    console.error(redact(`error: ${(error as Error).message ?? String(error)}${values.debug ? '' : '\n(run with --debug for details)'}`));
-    if (values.debug) console.error(redact((error as Error).stack ?? ''));
+    say(`error: ${(error as Error).message ?? String(error)}${values.debug ? '' : '\n(run with --debug for details)'}`);
+    if (values.debug) say((error as Error).stack ?? '');
     return 1;
   }
 }

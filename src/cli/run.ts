@@ -12,6 +12,8 @@ import { generateHtml } from '../report/html.js';
 import { writeJunit } from '../report/junit.js';
 import type { CheckResult } from '../report/results.js';
 import { consoleSummary, writeSummary } from '../report/summary.js';
+import { printable } from '../report/terminal.js';
+import { redact } from '../secrets.js';
 import { ConfigError } from '../suite/errors.js';
 import { loadEnv } from './env.js';
 import { prepareSuites } from './prepare.js';
@@ -127,7 +129,8 @@ export async function runCommand(options: RunOptions): Promise<number> {
     if (incomplete) console.log(`\n${incomplete}`);
     console.log(`\n${consoleSummary(run.results)}`);
     if (changes.length) console.log(changes.join('\n'));
-    for (const error of run.errors) console.error(`error: ${error}`);
+    // Errors may quote the server: no escape sequence of its reaches the terminal.
+    for (const error of run.errors) console.error(`error: ${redact(printable(error))}`);
 
     if (!options['no-html']) for (const warning of await generateHtml([options['results-dir']], options['report-dir'], options.history)) console.error(`warning: ${warning}`);
     if (run.results.some((r) => r.status === 'skipped')) console.log(`Skipped checks did not apply; why is listed in ${options.summary} and the report.`);

@@ -1,6 +1,7 @@
 import * as allure from 'allure-js-commons';
 import type { Outcome, StartedCheck } from '../engine/evaluate.js';
 import { redact } from '../secrets.js';
+import { markdownCode } from './markdown.js';
 import { failureText, outcomeOf, type CheckResult } from './results.js';
 
 /**
@@ -29,11 +30,12 @@ export async function describeForAllure(check: StartedCheck, result: CheckResult
   if (observed !== undefined) await allure.attachment('observed', redact(JSON.stringify(observed, null, 2)), { contentType: 'application/json' });
 }
 
+/** Allure renders the description as markdown: what the server said, and the suite's words, go in as code blocks. */
 function describe(title: string, level: string, result: CheckResult): string {
   const lines = [`${title}.`, '', `Requirement: ${level} (${result.spec.ref}).`, ''];
-  if (result.status === 'warn') lines.push(`Warning (a SHOULD is not met; --strict makes it a failure):\n\n${failureText(result)}`);
-  else if (result.status === 'deviation') lines.push(`Known deviation documented by the suite: ${result.deviation}\n\nObserved:\n\n${failureText(result)}`);
-  else if (result.deviation) lines.push(`The suite declares a deviation (${result.deviation}), but the vendor now conforms: remove it from the suite.\n\n${result.message}`);
-  else lines.push(result.message);
+  if (result.status === 'warn') lines.push('Warning (a SHOULD is not met; --strict makes it a failure):', '', markdownCode(failureText(result)));
+  else if (result.status === 'deviation') lines.push('Known deviation documented by the suite:', '', markdownCode(result.deviation!), '', 'Observed:', '', markdownCode(failureText(result)));
+  else if (result.deviation) lines.push('The suite declares a deviation, but the vendor now conforms: remove it from the suite.', '', markdownCode(result.deviation), '', markdownCode(result.message));
+  else lines.push(markdownCode(result.message));
   return lines.join('\n');
 }

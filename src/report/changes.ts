@@ -1,6 +1,8 @@
 import type { ResultChange } from '../drift/changes.js';
 import type { Finding } from '../drift/compare.js';
 import { redact } from '../secrets.js';
+import { markdownText } from './markdown.js';
+import { printable } from './terminal.js';
 
 const MARK: Record<Finding['severity'], string> = { fail: '✗', warn: '⚠', info: 'i' };
 
@@ -8,17 +10,19 @@ const MARK: Record<Finding['severity'], string> = { fail: '✗', warn: '⚠', in
 export function changeLines(drift: { against: string; findings: Finding[] } | undefined, results: ResultChange[], markdown: boolean): string[] {
   const lines: string[] = [];
   const heading = (text: string) => (markdown ? ['', `## ${text}`, ''] : ['', `${text}:`]);
+  // Findings quote what the vendor's documents said.
+  const said = (text: string) => (markdown ? markdownText(text) : printable(text));
   const item = (text: string) => (markdown ? `- ${text}` : `  ${text}`);
   if (drift) {
     lines.push(...heading(`Changes since ${drift.against}`));
     if (drift.findings.length === 0) lines.push(item('none'));
     for (const f of drift.findings) {
-      lines.push(item(`${markdown ? `**${f.severity}**` : MARK[f.severity]} ${f.vendor} ${f.path}: ${f.message}${f.severity === 'info' ? ' (information)' : ''}`));
+      lines.push(item(`${markdown ? `**${f.severity}**` : MARK[f.severity]} ${said(f.vendor)} ${said(f.path)}: ${said(f.message)}${f.severity === 'info' ? ' (information)' : ''}`));
     }
   }
   if (results.length) {
     lines.push(...heading('Results changed since the previous run'));
-    for (const c of results) lines.push(item(`${c.vendor} ${c.check}: ${c.before} → ${c.after}`));
+    for (const c of results) lines.push(item(`${said(c.vendor)} ${said(c.check)}: ${c.before} → ${c.after}`));
   }
   return lines.map(redact);
 }

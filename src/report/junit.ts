@@ -43,10 +43,13 @@ function seconds(ms: number | undefined): string {
   return ((ms ?? 0) / 1000).toFixed(3);
 }
 
+// What XML 1.0 does not allow in a document at all, escaped or not (its Char production): the file must stay valid.
+const NOT_XML = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
 /** Escapes for XML attributes and text; redacts once more, as this file leaves the machine. */
 function xml(text: string): string {
-  return redact(text)
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '')
+  // Removed before redaction, so that none hides a secret from it.
+  return redact(text.replace(NOT_XML, ''))
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')

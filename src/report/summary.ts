@@ -1,7 +1,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { redact } from '../secrets.js';
+import { markdownText } from './markdown.js';
 import { countByStatus, type CheckResult, type ResultStatus } from './results.js';
+import { printable } from './terminal.js';
 
 const SYMBOL: Record<ResultStatus, string> = { pass: '✓', fail: '✗', warn: '⚠', deviation: '~', blocked: '!', skipped: '-' };
 
@@ -54,10 +56,11 @@ export function consoleSummary(results: CheckResult[]): string {
   }
   const total = countByStatus(results);
   lines.push('', COUNTED.map(([status, word]) => `${total[status]} ${word}`).join(', '));
-  return redact(lines.join('\n'));
+  // Controls first: one inside an echoed secret would otherwise hide it from redaction.
+  return redact(printable(lines.join('\n')));
 }
 
-/** Markdown for a CI job summary or a ticket. */
+/** Markdown for a CI job summary or a ticket; every text the tool did not write itself goes through markdownText. */
 export function markdownSummary(results: CheckResult[]): string {
   const lines = [
     '# oauth-conformance',
@@ -68,7 +71,7 @@ export function markdownSummary(results: CheckResult[]): string {
   for (const vendor of unique(results.map((r) => r.vendor))) {
     for (const area of unique(results.filter((r) => r.vendor === vendor).map((r) => r.area))) {
       const c = countByStatus(results.filter((r) => r.vendor === vendor && r.area === area));
-      lines.push(`| ${vendor} | ${area} | ${COUNTED.map(([status]) => c[status]).join(' | ')} |`);
+      lines.push(`| ${markdownText(vendor)} | ${area} | ${COUNTED.map(([status]) => c[status]).join(' | ')} |`);
     }
   }
   for (const [title, matches] of SECTIONS) {
@@ -76,10 +79,10 @@ export function markdownSummary(results: CheckResult[]): string {
     if (found.length === 0) continue;
     lines.push('', `## ${title}`, '');
     for (const r of found) {
-      lines.push(`- **${r.vendor}** \`${r.checkId}\`${r.subject ? ` [${r.subject}]` : ''}: ${r.message.split('\n')[0]} ([${r.spec.ref}](${r.spec.url}))`);
+      lines.push(`- **${markdownText(r.vendor)}** \`${r.checkId}\`${r.subject ? ` \\[${markdownText(r.subject)}\\]` : ''}: ${markdownText(r.message.split('\n')[0]!)} ([${r.spec.ref}](${r.spec.url}))`);
     }
   }
-  const skipped = unique(results.filter((r) => r.status === 'skipped').map((r) => `**${r.vendor}**: ${r.message}`));
+  const skipped = unique(results.filter((r) => r.status === 'skipped').map((r) => `**${markdownText(r.vendor)}**: ${markdownText(r.message)}`));
   if (skipped.length) lines.push('', '## Skipped (why those checks did not apply)', '', ...skipped.map((reason) => `- ${reason}`));
   return redact(lines.join('\n')) + '\n';
 }

@@ -177,6 +177,7 @@ function stage(fault: RequestFault, clients: readonly ClientMetadata[]): Stage {
     case 'pad-body':
     case 'gzip-bomb':
     case 'reset-connection':
+    case 'inject-text':
       return hostile(fault);
   }
 }

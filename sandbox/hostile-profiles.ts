@@ -6,6 +6,11 @@ const MB = 1024 * 1024;
 const LOGIN_PAGE = '<!DOCTYPE html>\n<html><head><title>Sign in</title></head><body><h1>Sign in</h1>'
   + '<form method="post" action="/login"><input name="username"><input name="password" type="password"></form></body></html>\n';
 
+// Server text built to act on whatever shows it: markdown (a link, a remote image, HTML, a table cell, a heading after a
+// bare CR), a terminal (a colour, an OSC 8 hyperlink, an OSC 0 window title, a C1 CSI) and XML (U+FFFF).
+export const INJECTED_TEXT = ' see [the docs](http://127.0.0.1:1/docs) ![x](http://127.0.0.1:1/pixel.png) <img src="http://127.0.0.1:1/tag.png"> | cell |'
+  + '\r# Heading\n- item \u001b[31mred\u001b[0m \u001b]8;;http://127.0.0.1:1/\u0007link\u001b]8;;\u0007 \u001b]0;owned\u0007 \u009b2J \uffff end';
+
 /** Profiles whose server misbehaves at the transport level (hostile.ts): they break no rule, but no client may hang or crash on them. */
 export const hostileProfiles: FaultProfile[] = [
   {
@@ -92,6 +97,14 @@ export const hostileProfiles: FaultProfile[] = [
     breaks: [],
     faults: [],
     requestFaults: [{ kind: 'overloaded', endpoint: 'token', when: { firstPer: 'client' }, status: 429, retryAfter: 2 }],
+    hostile: true,
+  },
+  {
+    name: 'injected-text',
+    description: 'Every 400 and 401 JSON error of the token endpoint carries hostile text (markdown, HTML, terminal escapes, U+FFFF) after its error code and as its error_description; its codes are then unregistered (RFC 6749 §5.2), so the checks that judge them fail.',
+    breaks: [],
+    faults: [],
+    requestFaults: [{ kind: 'inject-text', endpoint: 'token', text: INJECTED_TEXT }],
     hostile: true,
   },
   {

@@ -4,7 +4,7 @@ import { buffer } from 'node:stream/consumers';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import type { Endpoint } from './faults.js';
-import { DISCOVERY, JWKS, TOKEN, isForm, type Forward, type FrontRequest, type FrontResponse, type Stage } from './request-faults/messages.js';
+import { DISCOVERY, JWKS, TOKEN, isForm, jsonOf, withJson, type Forward, type FrontRequest, type FrontResponse, type Stage } from './request-faults/messages.js';
 import { SMART_CONFIGURATION_PATH } from './smart-configuration.js';
 
 /**
@@ -48,6 +48,8 @@ export type HostileFault = HostileTarget & (
   | { kind: 'gzip-bomb'; bytes: number }
   /** The connection is reset once the answer's headers and half its body are sent. */
   | { kind: 'reset-connection' }
+  /** 400 and 401 JSON errors get this text appended to their error code and as their error_description. */
+  | { kind: 'inject-text'; text: string }
 );
 
 /** The hostile faults that say how a body goes over the wire, for deliver(). */
@@ -126,6 +128,11 @@ async function act(fault: HostileFault, request: FrontRequest, next: Forward): P
       const response = await next(request);
       if (response.status !== 200) return response;
       return { ...response, headers: { ...response.headers, 'content-type': fault.contentType }, body: Buffer.from(fault.body) };
+    }
+    case 'inject-text': {
+      const response = await next(request);
+      const error = response.status === 400 || response.status === 401 ? jsonOf(response) : undefined;
+      return error ? withJson(response, { ...error, error: `${String(error.error)}${fault.text}`, error_description: fault.text }) : response;
     }
     case 'gzip-bomb': {
       const response = await next(request);

@@ -11,6 +11,7 @@ import { addSecret } from '../src/secrets.js';
 import { resolveSuite } from '../src/suite/load.js';
 import { readSuite } from '../src/suite/read.js';
 import { cli, JWT, root, tempDir } from './helpers.js';
+import { xmlProblem } from './strict-xml.js';
 
 const started: Sandbox[] = [];
 afterAll(() => Promise.all(started.map((s) => s.close())));
@@ -103,6 +104,30 @@ describe.concurrent('hostile and broken endpoints', () => {
       // Started over, it is served (a probe's own refusal included).
       expect(exchanges.some((e) => e.label === `${first.label} (restart 1)` && e.response !== undefined && e.response.status !== 503), first.label).toBe(true);
     }
+  });
+
+  it('injected-text: what the server wrote reaches every output as inert text, and only the checks judging its error codes fail', async () => {
+    const dir = await tempDir();
+    const run = await cli(['run', '--suite', 'local', '--profile', 'injected-text', ...outputs(dir)]);
+    // Its error codes carry the text, so they are unregistered (RFC 6749 §5.2): those checks fail, nothing else does.
+    expect(run.code, run.stderr).toBe(1);
+    const junit = await readFile(join(dir, 'junit.xml'), 'utf8');
+    expect(xmlProblem(junit)).toBeUndefined();
+    expect(junit).not.toContain('\uffff');
+    const failed = [...junit.matchAll(/classname="([^"]+)"[^>]*>\s*<(failure|error) /g)].map((m) => m[1]);
+    expect(failed.length).toBeGreaterThan(0);
+    expect(new Set(failed)).toEqual(new Set(['local.error-response']));
+    // The text got there (as data), on the console too, where no escape sequence of it remains.
+    expect(junit).toContain('[the docs](http://127.0.0.1:1/docs)');
+    expect(run.stdout).toContain('![x](http://127.0.0.1:1/pixel.png)');
+    expect(run.stdout + run.stderr).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+    const summary = await readFile(join(dir, 'summary.md'), 'utf8');
+    expect(summary).not.toMatch(/(?<!\\)\]\(http:\/\/127|(?<!\\)<img|^\s*# Heading|\r/m);
+    // Allure renders descriptions as markdown: the server's words sit in code blocks, nowhere else.
+    const results = await readdir(join(dir, 'allure-results'));
+    const descriptions = await Promise.all(results.filter((f) => f.endsWith('-result.json')).map(async (f) => (JSON.parse(await readFile(join(dir, 'allure-results', f), 'utf8')) as { description?: string }).description ?? ''));
+    expect(descriptions.filter((d) => /```text\n[^]*pixel\.png[^]*\n```/.test(d)).length).toBeGreaterThan(0);
+    for (const description of descriptions) expect(description.replace(/^(`{3,})text\n[^]*?\n\1$/gm, '')).not.toMatch(/127\.0\.0\.1:1|<img/);
   });
 
   it('a huge body is read only up to the cap', async () => {

@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { createGunzip } from 'node:zlib';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { INJECTED_TEXT } from '../sandbox/hostile-profiles.js';
 import { profiles, startSandbox, type Sandbox } from '../sandbox/index.js';
 import { basic, call, clientCredentials, getResource, postForm } from './sandbox-client.js';
 
@@ -145,6 +146,23 @@ const cases: Record<string, (sandbox: Sandbox) => Promise<void>> = {
     const app = basic(sandbox.variables.SANDBOX_AUTH_CLIENT_ID, sandbox.variables.SANDBOX_AUTH_CLIENT_SECRET);
     const send = () => postForm(`${sandbox.issuer}/token`, { grant_type: 'client_credentials' }, { authorization: app });
     expect((await statuses(send, 2)).map(({ status }) => status)).toEqual([429, 400]);
+  },
+
+  async 'injected-text'(sandbox) {
+    const token = `${sandbox.issuer}/token`;
+    const refusals = [
+      await postForm(token, 'grant_type=client_credentials', { authorization: basic(sandbox.variables.SANDBOX_CLIENT_ID, 'wrong') }),
+      await postForm(token, 'grant_type=unknown-grant', { authorization: basic(sandbox.variables.SANDBOX_CLIENT_ID, sandbox.variables.SANDBOX_CLIENT_SECRET) }),
+    ];
+    expect(refusals.map(({ status }) => status)).toEqual([401, 400]);
+    expect(refusals.map(({ json }) => json.error)).toEqual([`invalid_client${INJECTED_TEXT}`, `unsupported_grant_type${INJECTED_TEXT}`]);
+    for (const { json } of refusals) expect(json.error_description).toBe(INJECTED_TEXT);
+    // Every kind of injection is there, byte for byte.
+    for (const piece of ['[the docs](http://', '![x](http://127.0.0.1:1/pixel.png)', '<img ', '\r# Heading', '\u001b[31m', '\u001b]8;;', '\u001b]0;', '\u009b', '\uffff']) expect(INJECTED_TEXT).toContain(piece);
+    // Successes are untouched.
+    const tokens = await clientCredentials(sandbox);
+    expect(tokens.status).toBe(200);
+    expect(typeof tokens.json.access_token).toBe('string');
   },
 
   async reset(sandbox) {

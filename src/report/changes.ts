@@ -22,7 +22,7 @@ export function changeLines(drift: { against: string; findings: Finding[] } | un
   }
   if (results.length) {
     lines.push(...heading('Results changed since the previous run'));
-    for (const c of results) lines.push(item(`${said(c.vendor)} ${said(c.check)}: ${c.before} → ${c.after}`));
+    for (const c of results) lines.push(item(`${said(c.vendor)} ${c.check}: ${c.before} → ${c.after}`));
   }
   return lines.map(redact);
 }

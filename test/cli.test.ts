@@ -317,6 +317,7 @@ describe('bad input exits 2 with the file, the place and the fix', () => {
     [['run', '--bogus'], /Unknown option '--bogus'/],
     [['run', '--only', 'nonsense'], /--only nonsense: no such area or check/],
     [['run', '--suite', 'nonexistent'], /--suite nonexistent: no suite of that name/],
+    [['run', '--results-budget', 'lots'], /--results-budget lots is not a positive number of megabytes/],
   ])('usage error %j', async (args, pattern) => {
     const run = await cli(args);
     expect(run.code).toBe(2);

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../sandbox/index.js';
@@ -25,6 +26,13 @@ async function runHostile(profile: string, http = defaultHttpOptions) {
   const [run] = startSuites([suite], { http });
   const outcomes = await Promise.all(run!.checks.map(async (c) => ({ id: c.check.id, outcome: await c.outcome })));
   return { sandbox, outcomes, exchanges: run!.flows.recorder.exchanges };
+}
+
+/** Bytes of every file under a directory. */
+async function sizeOf(dir: string): Promise<number> {
+  const files = (await readdir(dir, { recursive: true, withFileTypes: true })).filter((f) => f.isFile());
+  const sizes = await Promise.all(files.map(async (f) => (await stat(join(f.parentPath, f.name))).size));
+  return sizes.reduce((a, b) => a + b, 0);
 }
 
 function outputs(dir: string) {
@@ -128,6 +136,44 @@ describe.concurrent('hostile and broken endpoints', () => {
     const descriptions = await Promise.all(results.filter((f) => f.endsWith('-result.json')).map(async (f) => (JSON.parse(await readFile(join(dir, 'allure-results', f), 'utf8')) as { description?: string }).description ?? ''));
     expect(descriptions.filter((d) => /```text\n[^]*pixel\.png[^]*\n```/.test(d)).length).toBeGreaterThan(0);
     for (const description of descriptions) expect(description.replace(/^(`{3,})text\n[^]*?\n\1$/gm, '')).not.toMatch(/127\.0\.0\.1:1|<img/);
+  });
+
+  // A capped body is a megabyte and dozens of checks judge it: copied into each, it took 100 MB of results.
+  it.each([
+    ['gzip-bomb', 1],
+    ['huge-body', 0],
+  ])('%s with the HTML report: the results stay small, the report is written, the verdicts stand', async (profile, code) => {
+    const dir = await tempDir();
+    const run = await cli(['run', '--suite', 'local', '--profile', profile, ...outputs(dir)]);
+    expect(run.code, run.stderr).toBe(code);
+    expect(await sizeOf(join(dir, 'allure-results'))).toBeLessThan(5 * 1024 * 1024);
+    expect(existsSync(join(dir, 'html', 'index.html'))).toBe(true);
+    expect(run.stdout).toContain(`${join(dir, 'html')}/index.html`);
+    if (profile === 'gzip-bomb') expect(await readFile(join(dir, 'junit.xml'), 'utf8')).toMatch(/<testcase name="discovery\.json: [^"]*"[^>]*>\s*<failure [^<]*actual: +body exceeds the size cap/);
+  });
+
+  it('past --results-budget, attachments are left out with a note, and the console says so once', async () => {
+    const dir = await tempDir();
+    const run = await cli(['run', '--suite', 'local', '--profile', 'gzip-bomb', '--results-budget', '0.5', ...outputs(dir)]);
+    expect(run.code, run.stderr).toBe(1);
+    expect(run.stdout.match(/attachments \([\d.]+ MB\) were left out of \S+: they would have taken it past --results-budget 0\.5 MB; notes in the report say which\./g)).toHaveLength(1);
+    const results = join(dir, 'allure-results');
+    const attachments = (await readdir(results)).filter((f) => f.includes('-attachment'));
+    const sizes = await Promise.all(attachments.map(async (f) => (await stat(join(results, f))).size));
+    expect(sizes.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(0.5 * 1024 * 1024);
+    const texts = await Promise.all(attachments.map((f) => readFile(join(results, f), 'utf8')));
+    expect(texts.some((t) => t.includes("past their budget of 0.5 MB (--results-budget)"))).toBe(true);
+    expect(existsSync(join(dir, 'html', 'index.html'))).toBe(true);
+  });
+
+  it('an HTML report that cannot be written: the run says so, fails, and writes its other reports', async () => {
+    const dir = await tempDir();
+    await writeFile(join(dir, 'file'), '');
+    const run = await cli(['run', '--suite', 'local', '--only', 'discovery.reachable', ...outputs(dir), '--report-dir', join(dir, 'file', 'html')]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/^error: the HTML report was not written: .+\n {2}JUnit, the summary and the results in \S+ were\.$/m);
+    expect(run.stdout).not.toContain('index.html');
+    expect(existsSync(join(dir, 'junit.xml'))).toBe(true);
   });
 
   it('a huge body is read only up to the cap', async () => {

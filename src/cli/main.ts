@@ -2,6 +2,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { profiles } from '../../sandbox/profiles.js';
 import { printable } from '../report/terminal.js';
 import { redact } from '../secrets.js';
+import { DEFAULT_BUDGET_MB } from '../report/attachments.js';
 import { ConfigError } from '../suite/errors.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -34,6 +35,7 @@ const runOptions: Options = {
   profile: { type: 'string' },
   deadline: { type: 'string' },
   connections: { type: 'string', default: '16' },
+  'results-budget': { type: 'string', default: String(DEFAULT_BUDGET_MB) },
   'allow-insecure-http': { type: 'boolean' },
   'sandbox-port': { type: 'string' },
   'no-html': { type: 'boolean' },
@@ -48,7 +50,7 @@ const runDefaults = Object.fromEntries(Object.entries(runOptions).flatMap(([name
 const commands: Record<string, Command> = {
   run: {
     summary: 'run the suites and write the reports (by default every suite, against the embedded sandbox and emulators unless configured)',
-    usage: 'conformance run [--suite NAME|FILE ...] [--env-file F] [--only AREA|CHECK ...] [--strict] [--long] [--shard I/N] [--baseline F] [--fail-on fail|warn|never] [--history F] [--results-dir D] [--report-dir D] [--junit F] [--summary F] [--timeout MS] [--deadline S] [--connections N] [--allow-insecure-http] [--profile NAME] [--sandbox-port P] [--no-html] [--headed] [--browser-trace D]',
+    usage: 'conformance run [--suite NAME|FILE ...] [--env-file F] [--only AREA|CHECK ...] [--strict] [--long] [--shard I/N] [--baseline F] [--fail-on fail|warn|never] [--history F] [--results-dir D] [--report-dir D] [--junit F] [--summary F] [--timeout MS] [--deadline S] [--connections N] [--results-budget MB] [--allow-insecure-http] [--profile NAME] [--sandbox-port P] [--no-html] [--headed] [--browser-trace D]',
     options: runOptions,
     help: {
       suite: 'suite name in suites/ or a path; repeatable. Default: every suite whose variables are set',
@@ -68,6 +70,7 @@ const commands: Record<string, Command> = {
       profile: 'fault profile of the embedded sandbox, to see checks fail (see `conformance sandbox --help`)',
       deadline: 'end the run after this many seconds: unfinished checks are reported as transport errors',
       connections: 'parallel connections per host: lower it for a vendor that must not be hammered',
+      'results-budget': 'megabytes the attachments in the results directory may take; past it they are replaced by a note',
       'allow-insecure-http': 'send credentials over plain http to hosts other than loopback (a lab setup you control)',
       'sandbox-port': 'fixed port P for the embedded sandbox (P+1 for its resource), so its URLs match a baseline',
       'no-html': 'skip the HTML report (results, JUnit and summary are still written)',

@@ -8,6 +8,7 @@ import { runWithVitest } from '../engine/run-vitest.js';
 import { selectChecks } from '../engine/plan.js';
 import { defaultHttpOptions } from '../http/client.js';
 import { changeLines } from '../report/changes.js';
+import { DEFAULT_BUDGET_MB } from '../report/attachments.js';
 import { generateHtml } from '../report/html.js';
 import { writeJunit } from '../report/junit.js';
 import type { CheckResult } from '../report/results.js';
@@ -36,6 +37,7 @@ export interface RunOptions {
   profile?: string;
   deadline?: string;
   connections: string;
+  'results-budget': string;
   'allow-insecure-http'?: boolean;
   'sandbox-port'?: string;
   'no-html'?: boolean;
@@ -65,6 +67,10 @@ export async function runCommand(options: RunOptions): Promise<number> {
   const connections = Number(options.connections);
   if (!Number.isInteger(connections) || connections < 1) {
     throw new ConfigError({ message: `--connections ${options.connections} is not a positive whole number`, fix: 'e.g. --connections 4 for a vendor that must not be hammered' });
+  }
+  const budgetMb = Number(options['results-budget']);
+  if (!(budgetMb > 0)) {
+    throw new ConfigError({ message: `--results-budget ${options['results-budget']} is not a positive number of megabytes`, fix: `e.g. --results-budget ${DEFAULT_BUDGET_MB}` });
   }
   const startedAt = Date.now();
   const shard = parseShard(options.shard);
@@ -109,6 +115,7 @@ export async function runCommand(options: RunOptions): Promise<number> {
         },
         browser: { headed: options.headed ?? false, ...(options['browser-trace'] && { traceDir: resolve(options['browser-trace']) }) },
         snapshot: snapshotFile,
+        attachmentBudget: budgetMb * 1024 * 1024,
       },
       options['results-dir'],
     );
@@ -131,18 +138,34 @@ export async function runCommand(options: RunOptions): Promise<number> {
     if (changes.length) console.log(changes.join('\n'));
     // Errors may quote the server: no escape sequence of its reaches the terminal.
     for (const error of run.errors) console.error(`error: ${redact(printable(error))}`);
+    if (run.leftOut.count) {
+      console.log(`${run.leftOut.count} attachments (${megabytes(run.leftOut.bytes)} MB) were left out of ${options['results-dir']}: they would have taken it past --results-budget ${budgetMb} MB; notes in the report say which.`);
+    }
 
-    if (!options['no-html']) for (const warning of await generateHtml([options['results-dir']], options['report-dir'], options.history)) console.error(`warning: ${warning}`);
+    const html = options['no-html'] ? undefined : await htmlReport(options);
     if (run.results.some((r) => r.status === 'skipped')) console.log(`Skipped checks did not apply; why is listed in ${options.summary} and the report.`);
     if (options['save-baseline']) console.log(`Baseline written to ${options['save-baseline']}`);
     console.log(
-      `\nReports: ${options['no-html'] ? '' : `${options['report-dir']}/index.html, `}${options.junit}, ${options.summary}, ${options['results-dir']}/`,
+      `\nReports: ${html === 'written' ? `${options['report-dir']}/index.html, ` : ''}${options.junit}, ${options.summary}, ${options['results-dir']}/`,
     );
-    return run.errors.length > 0 || incomplete ? 1 : exitCode(failOn, run.results, drift?.findings ?? []);
+    return run.errors.length > 0 || incomplete || html === 'failed' ? 1 : exitCode(failOn, run.results, drift?.findings ?? []);
   } finally {
     await prepared.close();
   }
 }
+
+/** The HTML report; when it cannot be built the run says so and fails, and the other reports stand. */
+async function htmlReport(options: RunOptions): Promise<'written' | 'failed'> {
+  try {
+    for (const warning of await generateHtml([options['results-dir']], options['report-dir'], options.history)) console.error(`warning: ${warning}`);
+    return 'written';
+  } catch (error) {
+    console.error(`error: the HTML report was not written: ${(error as Error).message}\n  JUnit, the summary and the results in ${options['results-dir']} were.`);
+    return 'failed';
+  }
+}
+
+const megabytes = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
 
 /**
  * The exit code a monitoring job asked for: by default (fail) a failed or unrunnable check, or drift from the

@@ -1,5 +1,6 @@
 import type { BrowserOptions } from '../browser/chromium.js';
 import type { HttpOptions } from '../http/client.js';
+import type { LeftOut } from '../report/attachments.js';
 import type { CheckResult } from '../report/results.js';
 import type { LoadedSuite } from '../suite/load.js';
 
@@ -15,6 +16,8 @@ export interface Plan {
   browser: BrowserOptions;
   /** Where the worker writes the run's snapshot (drift/snapshot.ts). */
   snapshot: string;
+  /** How many bytes the run's attachments may take (report/attachments.ts). */
+  attachmentBudget: number;
 }
 
 declare module 'vitest' {
@@ -26,5 +29,7 @@ declare module 'vitest' {
 declare module '@vitest/runner' {
   interface TaskMeta {
     conformance?: CheckResult;
+    /** What the attachment budget kept out of this check's report. */
+    leftOut?: LeftOut;
   }
 }

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import AllureReporter from 'allure-vitest/reporter';
 import type { Reporter, TestModule } from 'vitest/node';
 import { createVitest } from 'vitest/node';
+import type { LeftOut } from '../report/attachments.js';
 import type { CheckResult } from '../report/results.js';
 import { redact } from '../secrets.js';
 import type { Plan } from './plan-context.js';
@@ -16,17 +17,23 @@ export interface VitestRun {
   errors: string[];
   /** Set when a signal stopped the run: the results are those gathered until then. */
   interrupted?: { signal: string; unfinished: number };
+  /** What the attachment budget kept out of the results. */
+  leftOut: LeftOut;
 }
 
 /** Collects each test's check result from its task meta once the run ends. */
 class ResultCollector implements Reporter {
-  readonly run: VitestRun = { results: [], errors: [] };
+  readonly run: VitestRun = { results: [], errors: [], leftOut: { count: 0, bytes: 0 } };
 
   onTestRunEnd(modules: ReadonlyArray<TestModule>, unhandled: ReadonlyArray<{ message?: string }>): void {
     for (const module of modules) {
       for (const error of module.errors()) this.run.errors.push(redact(error.message));
       for (const test of module.children.allTests()) {
-        const result = test.meta().conformance;
+        const { conformance: result, leftOut } = test.meta();
+        if (leftOut) {
+          this.run.leftOut.count += leftOut.count;
+          this.run.leftOut.bytes += leftOut.bytes;
+        }
         if (result) this.run.results.push({ ...result, durationMs: test.diagnostic()?.duration });
         else if (this.run.interrupted) this.run.interrupted.unfinished++;
         else this.run.errors.push(redact(`${test.fullName}: ${test.result().errors?.[0]?.message ?? 'no result'}`));

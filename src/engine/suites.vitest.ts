@@ -3,6 +3,7 @@ import { afterAll, describe, inject, test } from 'vitest';
 import { closeBrowser } from '../browser/chromium.js';
 import { AREAS } from '../checks/types.js';
 import { describeForAllure } from '../report/allure-labels.js';
+import { Attachments } from '../report/attachments.js';
 import { failureText, type CheckResult } from '../report/results.js';
 import { addSecret } from '../secrets.js';
 import { takeSnapshot } from '../drift/take.js';
@@ -18,6 +19,7 @@ const plan: Plan = inject('conformancePlan');
 plan.secrets.forEach(addSecret);
 const suites = startSuites(plan.suites, plan);
 const started = suites.flatMap((s) => s.checks);
+const attachments = new Attachments(plan.attachmentBudget);
 
 // What the run saw of each vendor, for drift detection against a baseline or the previous run.
 afterAll(async () => {
@@ -36,7 +38,8 @@ for (const suite of plan.suites) {
           test(testName(check), async (ctx) => {
             const outcome = await check.outcome;
             ctx.task.meta.conformance = resultOf(check, outcome);
-            await describeForAllure(check, ctx.task.meta.conformance, outcome);
+            const leftOut = await describeForAllure(check, ctx.task.meta.conformance, outcome, attachments);
+            if (leftOut.count) ctx.task.meta.leftOut = leftOut;
             if (outcome.status === 'skipped') ctx.skip(outcome.message);
             if (outcome.status === 'deviation') ctx.skip(`known deviation: ${outcome.deviation}`);
             if (outcome.status === 'fail' || outcome.status === 'blocked') throw failureOf(ctx.task.meta.conformance);

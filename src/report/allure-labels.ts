@@ -1,14 +1,16 @@
 import * as allure from 'allure-js-commons';
 import type { Outcome, StartedCheck } from '../engine/evaluate.js';
 import { redact } from '../secrets.js';
+import type { Attachments, LeftOut } from './attachments.js';
 import { markdownCode } from './markdown.js';
 import { failureText, outcomeOf, type CheckResult } from './results.js';
 
 /**
  * Allure metadata of a check per the design: epic vendor, feature area, story check id, spec tag and link,
- * severity from the requirement level, and the `outcome` label the report's categories group by.
+ * severity from the requirement level, and the `outcome` label the report's categories group by. Returns what the
+ * run's attachment budget left out.
  */
-export async function describeForAllure(check: StartedCheck, result: CheckResult, { exchanges, observed }: Pick<Outcome, 'exchanges' | 'observed'>): Promise<void> {
+export async function describeForAllure(check: StartedCheck, result: CheckResult, { exchanges, observed }: Pick<Outcome, 'exchanges' | 'observed'>, attachments: Attachments): Promise<LeftOut> {
   const { check: c, suite, subject } = check;
   await allure.epic(suite.vendor);
   await allure.feature(c.area);
@@ -22,12 +24,9 @@ export async function describeForAllure(check: StartedCheck, result: CheckResult
   if (subject) await allure.parameter(c.scope, subject);
   await allure.description(describe(c.title, c.level, result));
   // Exchanges are recorded already redacted; they are the evidence the check judged.
-  for (const { screenshot, ...exchange } of exchanges) {
-    await allure.attachment(`${exchange.id} ${exchange.label}`, JSON.stringify(exchange, null, 2), { contentType: 'application/json' });
-    // Masked when taken (flows/browser-login.ts): password fields and fields typed a secret into.
-    if (screenshot) await allure.attachment(`${exchange.id} ${exchange.label} (screenshot)`, Buffer.from(screenshot, 'base64'), { contentType: 'image/png' });
-  }
-  if (observed !== undefined) await allure.attachment('observed', redact(JSON.stringify(observed, null, 2)), { contentType: 'application/json' });
+  const chosen = attachments.forCheck(`check “${suite.vendor} › ${c.area} › ${result.name}”`, exchanges, observed === undefined ? undefined : redact(JSON.stringify(observed, null, 2)));
+  for (const { name, content, contentType } of chosen.attachments) await allure.attachment(name, content, { contentType });
+  return chosen.leftOut;
 }
 
 /** Allure renders the description as markdown: what the server said, and the suite's words, go in as code blocks. */

@@ -6,6 +6,7 @@ import { startSandbox, type Sandbox } from '../sandbox/index.js';
 import { closeBrowser, launchBrowser } from '../src/browser/chromium.js';
 import type { Outcome } from '../src/engine/evaluate.js';
 import { startMinimalProvider } from './fixtures/minimal-provider.js';
+import { openSignInPage } from './sandbox-client.js';
 import { CLEAR_CREDENTIAL, cli, JWT, reportArgs, reportFiles, root, runSuite, skipWithoutChromium, tempDir } from './helpers.js';
 
 const needsChromium = skipWithoutChromium();
@@ -208,26 +209,7 @@ describe('the interactive sandbox sign-in page, over plain HTTP', () => {
   });
   afterAll(() => sandbox.close());
 
-  /** Opens an authorization and its sign-in page; returns the page, its form action and the cookies set so far. */
-  async function signInPage() {
-    const v = sandbox.variables;
-    const auth = new URL(`${v.SANDBOX_ISSUER}/auth`);
-    const params = { response_type: 'code', client_id: v.SANDBOX_AUTH_CLIENT_ID!, redirect_uri: v.SANDBOX_REDIRECT_URI!, scope: 'openid', code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256' };
-    Object.entries(params).forEach(([k, value]) => auth.searchParams.set(k, value));
-    const cookies: string[] = [];
-    const get = async (url: string) => {
-      const res = await fetch(url, { redirect: 'manual', headers: { cookie: cookies.join('; ') } });
-      cookies.push(...res.headers.getSetCookie().map((c) => c.split(';')[0]!));
-      return res;
-    };
-    const interaction = new URL((await get(auth.href)).headers.get('location')!, auth).href;
-    const page = await (await get(interaction)).text();
-    const action = new URL(/action="([^"]+)"/.exec(page)![1]!, interaction).href;
-    const csrf = /name="csrf" value="([^"]+)"/.exec(page)![1]!;
-    const post = (form: Record<string, string>, cookie = cookies.join('; ')) =>
-      fetch(action, { method: 'POST', redirect: 'manual', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form).toString() });
-    return { page, csrf, post, cookies };
-  }
+  const signInPage = () => openSignInPage(sandbox);
 
   it('shows a form with a CSRF token, a username and a password field', async () => {
     const { page } = await signInPage();

@@ -6,6 +6,7 @@ import { startSandbox, type Sandbox } from '../sandbox/index.js';
 import { closeBrowser, launchBrowser } from '../src/browser/chromium.js';
 import type { Outcome } from '../src/engine/evaluate.js';
 import { startMinimalProvider } from './fixtures/minimal-provider.js';
+import { leaks } from './leak-forms.js';
 import { openSignInPage } from './sandbox-client.js';
 import { CLEAR_CREDENTIAL, cli, JWT, reportArgs, reportFiles, root, runSuite, skipWithoutChromium, tempDir } from './helpers.js';
 
@@ -300,5 +301,53 @@ describe('medplum-browser: the Medplum App sign-in on the emulator', () => {
     const { outcome } = results[0]!;
     expect(outcome.status).toBe('blocked');
     expect(outcome.message).toMatch(/^the login page shows “Email or password is invalid” after login step 4 \(click button:has-text\("Sign in"\)\); the browser shows \S+ \(“Sign in - Medplum”\), masked screenshot in the report$/);
+  });
+});
+
+describe('a hostile discovery document that names a file as authorization_endpoint', () => {
+  beforeEach(needsChromium);
+
+  it('the logins could not run, saying why; no text or screenshot of the file anywhere in the report', async () => {
+    const { paths, args } = await reportArgs();
+    const run = await cli(['run', '--suite', 'local-browser', '--profile', 'file-authorization-endpoint', ...args]);
+    expect(run.code, run.stderr).toBe(1);
+    expect(run.stdout).toContain('the authorization endpoint is not an http(s) URL: the browser opens only http(s) URLs, and was to open file:///etc/passwd');
+    const files = await reportFiles(paths.dir);
+    expect(files.some((f) => f.path.endsWith('index.html')), 'an HTML report').toBe(true);
+    expect(files.filter((f) => f.path.endsWith('.png')).map((f) => f.path)).toEqual([]);
+    const passwd = (await readFile('/etc/passwd', 'utf8')).split('\n')[0]!;
+    expect(leaks([...files, { path: 'stdout', text: run.stdout }], ['root:x:0:0', passwd])).toEqual([]);
+  });
+});
+
+describe('a sign-in page that echoes the typed password as text', () => {
+  beforeEach(needsChromium);
+  afterEach(closeBrowser);
+
+  it('masks the echoed password in the screenshot and redacts it in the page text', async () => {
+    const echoing = await startSandbox({ login: 'interactive', profile: 'echo-password' });
+    const plain = await startSandbox({ login: 'interactive', profile: 'wrong-password' });
+    try {
+      const [echoed, refused] = await Promise.all([echoing, plain].map((s) => oneLogin(s, [USERNAME, PASSWORD, SUBMIT, CONSENT])));
+      expect(echoed!.status).toBe('blocked');
+      const page = echoed!.exchanges.find((e) => e.screenshot)!;
+      expect(page.response!.body).toMatch(/Wrong password \[redacted:[0-9a-f]{8}\] for /);
+      expect(leaks([{ path: 'page text', text: page.response!.body! }], [echoing.variables.SANDBOX_PASSWORD!])).toEqual([]);
+      // The same page as wrong-password's, with one more element masked: the error that shows the password.
+      expect(await maskedPixels(page.screenshot!)).toBeGreaterThan((await maskedPixels(screenshotOf(refused!)!)) + 1000);
+    } finally {
+      await Promise.all([echoing.close(), plain.close()]);
+    }
+  });
+
+  it('through the CLI: no form of the password in any file written', async () => {
+    const password = `echoed-pass<&>"word-${Date.now()}`;
+    const { paths, args } = await reportArgs();
+    const run = await cli(['run', '--suite', 'local-browser', '--profile', 'echo-password', ...args], { env: { SANDBOX_PASSWORD: password } });
+    expect(run.code, run.stderr).toBe(1);
+    expect(run.stdout).toContain('the login page shows “Wrong password [redacted:');
+    const files = await reportFiles(paths.dir);
+    expect(files.some((f) => f.path.endsWith('.png'))).toBe(true);
+    expect(leaks([...files, { path: 'stdout', text: run.stdout }], [password, `${password}-wrong`])).toEqual([]);
   });
 });

@@ -1,9 +1,13 @@
 import { readFile, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { medplum } from '../sandbox/emulators/medplum.js';
 import { startSandbox, type Sandbox } from '../sandbox/index.js';
 import { closeBrowser, launchBrowser } from '../src/browser/chromium.js';
+import { defaultHttpOptions } from '../src/http/client.js';
 import type { Outcome } from '../src/engine/evaluate.js';
 import { startMinimalProvider } from './fixtures/minimal-provider.js';
 import { leaks } from './leak-forms.js';
@@ -349,5 +353,86 @@ describe('a sign-in page that echoes the typed password as text', () => {
     const files = await reportFiles(paths.dir);
     expect(files.some((f) => f.path.endsWith('.png'))).toBe(true);
     expect(leaks([...files, { path: 'stdout', text: run.stdout }], [password, `${password}-wrong`])).toEqual([]);
+  });
+});
+
+/**
+ * A login over plain http off loopback: the machine's own non-loopback address stands for a remote host (its
+ * traffic stays on the machine). A login page whose form posts to that address is served on loopback, and on it.
+ */
+describe('a login page over plain http to a host that is not loopback', () => {
+  const address = Object.values(networkInterfaces()).flat().find((i) => i && i.family === 'IPv4' && !i.internal)?.address;
+  const password = `plain-http-password-${Date.now()}`;
+  const received: string[] = [];
+  let server: ReturnType<typeof createServer>;
+  let port: number;
+  beforeEach((ctx) => {
+    needsChromium(ctx);
+    if (!address) ctx.skip('no non-loopback IPv4 address on this machine');
+    received.length = 0;
+  });
+  afterEach(closeBrowser);
+  beforeAll(async () => {
+    server = createServer(async (req, res) => {
+      let body = '';
+      for await (const chunk of req) body += chunk;
+      received.push(`${req.method} ${req.url} ${body}`);
+      res.setHeader('content-type', 'text/html');
+      res.end(`<form method="post" action="http://${address}:${port}/login"><input id="password" name="password" type="password"><button type="submit">Sign in</button></form>`);
+    });
+    await new Promise<void>((ready) => server.listen(0, '0.0.0.0', ready));
+    port = (server.address() as AddressInfo).port;
+  });
+  afterAll(() => new Promise<void>((done) => server.close(() => done())));
+
+  /** The state-echoed check of a browser login that types the password on the page at `host` and submits it. */
+  async function loginAt(host: string, allowInsecureHttp = false): Promise<Outcome> {
+    const file = join(await tempDir(), 'plain-login.yaml');
+    await writeFile(file, `vendor: plain-login
+title: A login page over plain http
+variables:
+  LOGIN_PASSWORD: { description: the password, secret: true }
+endpoints:
+  authorization_endpoint: http://${host}:${port}/authorize
+  token_endpoint: http://127.0.0.1:${port}/token
+clients:
+  web: { id: web, secret: 'plain-login-client-secret', auth: client_secret_basic }
+grants:
+  user:
+    type: authorization_code
+    client: web
+    redirect_uri: http://127.0.0.1:${port}/callback
+    pkce: S256
+    code:
+      strategy: browser
+      timeout: 3
+      login:
+        - { fill: '#password', value: '\${LOGIN_PASSWORD}' }
+        - { click: 'button[type=submit]' }
+`);
+    const results = await runSuite(file, { variables: { LOGIN_PASSWORD: password } }, { only: ['authorization-code.state-echoed'], http: { ...defaultHttpOptions, allowInsecureHttp } });
+    return results.find((r) => r.id === 'authorization-code.state-echoed')!.outcome;
+  }
+
+  it('a page served from that host is not typed the password into', async () => {
+    const outcome = await loginAt(address!);
+    expect(outcome.status).toBe('blocked');
+    expect(outcome.message).toContain(`login step 1 (fill #password): refused to type a secret into a page served over plain http by ${address}:${port}: use its https URL, or pass --allow-insecure-http`);
+    expect(received.filter((r) => r.includes(password))).toEqual([]);
+  });
+
+  it('a loopback page whose form posts there: the submission is refused, and the cause named', async () => {
+    const outcome = await loginAt('127.0.0.1');
+    expect(outcome.status).toBe('blocked');
+    expect(outcome.message).toBe(`refused to send credentials over plain http to ${address}:${port}: use its https URL, or pass --allow-insecure-http for a lab setup you control`);
+    // The control: the page itself was served, the form was never.
+    expect(received.some((r) => r.startsWith('GET /authorize?'))).toBe(true);
+    expect(received.filter((r) => r.startsWith('POST'))).toEqual([]);
+    expect(received.filter((r) => r.includes(password))).toEqual([]);
+  });
+
+  it('with --allow-insecure-http the password is typed and sent (the guard, not the page, stopped it)', async () => {
+    await loginAt(address!, true);
+    expect(received.filter((r) => r.startsWith('POST /login') && r.includes(password))).toHaveLength(1);
   });
 });

@@ -4,6 +4,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Recorder, send } from '../src/http/client.js';
 import { cli, reportArgs, reportFiles, root, tempDir } from './helpers.js';
 import { leaks } from './leak-forms.js';
 
@@ -110,5 +111,24 @@ describe('a server over plain http behind a name that is not loopback', () => {
     expect(paths, stdout).toEqual(expect.arrayContaining(['POST /auth-code', 'GET /fhir/Patient', 'POST /token']));
     expect(logger.logged.find((r) => r.path === '/fhir/Patient')!.text).toContain(SECRET);
     expect(stdout).not.toContain('refused to send credentials over plain http');
+  });
+});
+
+describe('a redirect to another host', () => {
+  it('is not followed: the credentials go to the host they were meant for only', async () => {
+    const other = await startLogger();
+    const first = createServer((_req, res) => {
+      res.writeHead(307, { location: `http://127.0.0.1:${other.port}/token` });
+      res.end();
+    });
+    await new Promise<void>((ready) => first.listen(0, '127.0.0.1', ready));
+    try {
+      const url = `http://127.0.0.1:${(first.address() as AddressInfo).port}/token`;
+      const { response } = await send({ label: 'token', method: 'POST', url, headers: { authorization: `Basic ${Buffer.from(`id:${SECRET}`).toString('base64')}` }, body: `client_secret=${SECRET}` }, new Recorder());
+      expect(response?.status).toBe(307);
+      expect(other.logged).toEqual([]);
+    } finally {
+      await Promise.all([other.close(), new Promise<void>((done) => first.close(() => done()))]);
+    }
   });
 });

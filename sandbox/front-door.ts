@@ -2,7 +2,7 @@ import { ServerResponse, type IncomingMessage } from 'node:http';
 import { Readable } from 'node:stream';
 import type { ClientMetadata } from 'oidc-provider';
 import { deliver, hostile, type HostileFault } from './hostile.js';
-import { dropState, ignoreTokenRedirectUri, interceptCodeReplay, laxPkce, prefixMatchRedirectUri, shareCodeRedemption } from './request-faults/authorization-code.js';
+import { dropState, ignoreTokenRedirectUri, redirectBackAsPage, interceptCodeReplay, laxPkce, prefixMatchRedirectUri, shareCodeRedemption } from './request-faults/authorization-code.js';
 import { tokenError, type Forward, type FrontRequest, type FrontResponse, type Stage } from './request-faults/messages.js';
 import {
   claimRefreshTokenScope,
@@ -32,6 +32,8 @@ export type RequestFault =
   | { kind: 'rewrite-token-refusal'; refusals: 'every' | readonly TokenRefusal[]; status?: number; error?: string; html?: true }
   /** Authorization responses that carry a code do not echo state. */
   | { kind: 'drop-state' }
+  /** Authorization responses come as an HTML page (Refresh header, meta refresh, form_post form), not a redirect. */
+  | { kind: 'redirect-back-as-page' }
   /** Redemptions of one code share the first one's answer: always, or only those that arrive while it is pending. */
   | { kind: 'share-code-redemption'; reuse: 'always' | 'while-pending' }
   /** Replays of a redeemed code are refused before the provider sees them, so it never revokes what the code issued. */
@@ -148,6 +150,8 @@ function stage(fault: RequestFault, clients: readonly ClientMetadata[]): Stage {
       return rewriteTokenRefusal(fault);
     case 'drop-state':
       return dropState(redirectUris);
+    case 'redirect-back-as-page':
+      return redirectBackAsPage(redirectUris);
     case 'share-code-redemption':
       return shareCodeRedemption(fault.reuse);
     case 'intercept-code-replay':

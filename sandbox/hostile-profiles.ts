@@ -115,4 +115,28 @@ export const hostileProfiles: FaultProfile[] = [
     requestFaults: [{ kind: 'reset-connection', endpoint: 'jwks', method: 'GET', when: { firstPer: 'sandbox' } }],
     hostile: true,
   },
+  {
+    name: 'file-authorization-endpoint',
+    description: 'The discovery document names file:///etc/passwd as its authorization_endpoint: a browser login must not open it (suite local-browser).',
+    breaks: [],
+    faults: [{ kind: 'edit-body', endpoint: 'discovery', op: 'set', member: 'authorization_endpoint', value: 'file:///etc/passwd' }],
+    hostile: true,
+  },
+  {
+    name: 'echo-password',
+    description: 'As wrong-password, and the sign-in page shows the typed password as text in its error (suite local-browser).',
+    breaks: [],
+    faults: [],
+    wrongPassword: true,
+    echoPassword: true,
+    hostile: true,
+  },
+  {
+    name: 'code-in-page',
+    description: 'The authorization response is an HTML page, not a redirect: the code comes in a Refresh header, a meta refresh and a form_post form.',
+    breaks: [],
+    faults: [],
+    requestFaults: [{ kind: 'redirect-back-as-page' }],
+    hostile: true,
+  },
 ];

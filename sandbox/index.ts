@@ -86,7 +86,7 @@ export async function startSandbox({ profile = 'conformant', port = 0, resourceP
     // Off the issuer's origin, so a client that follows same-origin redirects stops right there.
     const redirectUri = `${resourceHost.origin}/callback`;
     const clients = createClients(redirectUri, secrets);
-    const account = login === 'interactive' ? { username: TEST_ACCOUNT.email, password: secrets?.password ?? newSecret(), loadingBanner: selected.loadingBanner } : undefined;
+    const account = login === 'interactive' ? { username: TEST_ACCOUNT.email, password: secrets?.password ?? newSecret(), loadingBanner: selected.loadingBanner, echoPassword: selected.echoPassword } : undefined;
     const provider = createAuthorizationServer({
       issuer,
       keys,

@@ -18,6 +18,8 @@ export interface SignIn extends Account {
    * replaces the page, and answers late, as a slow login backend does. Before that the banner is in the page, hidden.
    */
   loadingBanner?: boolean;
+  /** A refused sign-in shows the password typed, as text: what a careless page does, and a screenshot must not keep. */
+  echoPassword?: boolean;
 }
 
 // Longer than a browser login's settle window (src/flows/browser-login.ts), so that the banner outlasts it while the
@@ -72,7 +74,8 @@ export function loginPage(provider: Provider, account: SignIn, approval: Approva
     if (action === '/login') {
       if (account.loadingBanner) await sleep(LOADING_MS);
       if (form.get('username') !== account.username || !same(account.password, form.get('password') ?? '')) {
-        return show((csrf) => signIn(uid, client, csrf, account.loadingBanner, 'Invalid username or password.'));
+        const error = account.echoPassword ? `Wrong password ${form.get('password') ?? ''} for ${form.get('username') ?? ''}.` : 'Invalid username or password.';
+        return show((csrf) => signIn(uid, client, csrf, account.loadingBanner, error));
       }
       return finish({ login: { accountId: approval.accountId } });
     }

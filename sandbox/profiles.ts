@@ -19,6 +19,8 @@ export interface FaultProfile {
   settings?: Partial<ProviderSettings>;
   /** The interactive sandbox hands out a password its sign-in page refuses: a browser login's failure path. */
   wrongPassword?: true;
+  /** The interactive sandbox's sign-in page shows the typed password as text when it refuses it. */
+  echoPassword?: true;
   /** The interactive sandbox's sign-in page shows a loading banner while its form is sent: a login must not fail on it. */
   loadingBanner?: true;
   /** Every server of the sandbox answers this many milliseconds late: slower than a client's timeout, say. */

@@ -152,3 +152,8 @@ function parseJson(body: string): unknown {
     return undefined;
   }
 }
+
+/** Whether text holds a value the run knows as secret, in any of its registered forms. */
+export function containsSecret(text: string): boolean {
+  return longestFirst.some(([form]) => text.includes(form));
+}

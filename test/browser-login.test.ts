@@ -1,11 +1,17 @@
 import { readFile, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { medplum } from '../sandbox/emulators/medplum.js';
 import { startSandbox, type Sandbox } from '../sandbox/index.js';
 import { closeBrowser, launchBrowser } from '../src/browser/chromium.js';
+import { defaultHttpOptions } from '../src/http/client.js';
 import type { Outcome } from '../src/engine/evaluate.js';
 import { startMinimalProvider } from './fixtures/minimal-provider.js';
+import { leaks } from './leak-forms.js';
+import { openSignInPage } from './sandbox-client.js';
 import { CLEAR_CREDENTIAL, cli, JWT, reportArgs, reportFiles, root, runSuite, skipWithoutChromium, tempDir } from './helpers.js';
 
 const needsChromium = skipWithoutChromium();
@@ -208,26 +214,7 @@ describe('the interactive sandbox sign-in page, over plain HTTP', () => {
   });
   afterAll(() => sandbox.close());
 
-  /** Opens an authorization and its sign-in page; returns the page, its form action and the cookies set so far. */
-  async function signInPage() {
-    const v = sandbox.variables;
-    const auth = new URL(`${v.SANDBOX_ISSUER}/auth`);
-    const params = { response_type: 'code', client_id: v.SANDBOX_AUTH_CLIENT_ID!, redirect_uri: v.SANDBOX_REDIRECT_URI!, scope: 'openid', code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256' };
-    Object.entries(params).forEach(([k, value]) => auth.searchParams.set(k, value));
-    const cookies: string[] = [];
-    const get = async (url: string) => {
-      const res = await fetch(url, { redirect: 'manual', headers: { cookie: cookies.join('; ') } });
-      cookies.push(...res.headers.getSetCookie().map((c) => c.split(';')[0]!));
-      return res;
-    };
-    const interaction = new URL((await get(auth.href)).headers.get('location')!, auth).href;
-    const page = await (await get(interaction)).text();
-    const action = new URL(/action="([^"]+)"/.exec(page)![1]!, interaction).href;
-    const csrf = /name="csrf" value="([^"]+)"/.exec(page)![1]!;
-    const post = (form: Record<string, string>, cookie = cookies.join('; ')) =>
-      fetch(action, { method: 'POST', redirect: 'manual', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form).toString() });
-    return { page, csrf, post, cookies };
-  }
+  const signInPage = () => openSignInPage(sandbox);
 
   it('shows a form with a CSRF token, a username and a password field', async () => {
     const { page } = await signInPage();
@@ -318,5 +305,134 @@ describe('medplum-browser: the Medplum App sign-in on the emulator', () => {
     const { outcome } = results[0]!;
     expect(outcome.status).toBe('blocked');
     expect(outcome.message).toMatch(/^the login page shows “Email or password is invalid” after login step 4 \(click button:has-text\("Sign in"\)\); the browser shows \S+ \(“Sign in - Medplum”\), masked screenshot in the report$/);
+  });
+});
+
+describe('a hostile discovery document that names a file as authorization_endpoint', () => {
+  beforeEach(needsChromium);
+
+  it('the logins could not run, saying why; no text or screenshot of the file anywhere in the report', async () => {
+    const { paths, args } = await reportArgs();
+    const run = await cli(['run', '--suite', 'local-browser', '--profile', 'file-authorization-endpoint', ...args]);
+    expect(run.code, run.stderr).toBe(1);
+    expect(run.stdout).toContain('the authorization endpoint is not an http(s) URL: the browser opens only http(s) URLs, and was to open file:///etc/passwd');
+    const files = await reportFiles(paths.dir);
+    expect(files.some((f) => f.path.endsWith('index.html')), 'an HTML report').toBe(true);
+    expect(files.filter((f) => f.path.endsWith('.png')).map((f) => f.path)).toEqual([]);
+    const passwd = (await readFile('/etc/passwd', 'utf8')).split('\n')[0]!;
+    expect(leaks([...files, { path: 'stdout', text: run.stdout }], ['root:x:0:0', passwd])).toEqual([]);
+  });
+});
+
+describe('a sign-in page that echoes the typed password as text', () => {
+  beforeEach(needsChromium);
+  afterEach(closeBrowser);
+
+  it('masks the echoed password in the screenshot and redacts it in the page text', async () => {
+    const echoing = await startSandbox({ login: 'interactive', profile: 'echo-password' });
+    const plain = await startSandbox({ login: 'interactive', profile: 'wrong-password' });
+    try {
+      const [echoed, refused] = await Promise.all([echoing, plain].map((s) => oneLogin(s, [USERNAME, PASSWORD, SUBMIT, CONSENT])));
+      expect(echoed!.status).toBe('blocked');
+      const page = echoed!.exchanges.find((e) => e.screenshot)!;
+      expect(page.response!.body).toMatch(/Wrong password \[redacted:[0-9a-f]{8}\] for /);
+      expect(leaks([{ path: 'page text', text: page.response!.body! }], [echoing.variables.SANDBOX_PASSWORD!])).toEqual([]);
+      // The same page as wrong-password's, with one more element masked: the error that shows the password.
+      expect(await maskedPixels(page.screenshot!)).toBeGreaterThan((await maskedPixels(screenshotOf(refused!)!)) + 1000);
+    } finally {
+      await Promise.all([echoing.close(), plain.close()]);
+    }
+  });
+
+  it('through the CLI: no form of the password in any file written', async () => {
+    const password = `echoed-pass<&>"word-${Date.now()}`;
+    const { paths, args } = await reportArgs();
+    const run = await cli(['run', '--suite', 'local-browser', '--profile', 'echo-password', ...args], { env: { SANDBOX_PASSWORD: password } });
+    expect(run.code, run.stderr).toBe(1);
+    expect(run.stdout).toContain('the login page shows “Wrong password [redacted:');
+    const files = await reportFiles(paths.dir);
+    expect(files.some((f) => f.path.endsWith('.png'))).toBe(true);
+    expect(leaks([...files, { path: 'stdout', text: run.stdout }], [password, `${password}-wrong`])).toEqual([]);
+  });
+});
+
+/**
+ * A login over plain http off loopback: the machine's own non-loopback address stands for a remote host (its
+ * traffic stays on the machine). A login page whose form posts to that address is served on loopback, and on it.
+ */
+describe('a login page over plain http to a host that is not loopback', () => {
+  const address = Object.values(networkInterfaces()).flat().find((i) => i && i.family === 'IPv4' && !i.internal)?.address;
+  const password = `plain-http-password-${Date.now()}`;
+  const received: string[] = [];
+  let server: ReturnType<typeof createServer>;
+  let port: number;
+  beforeEach((ctx) => {
+    needsChromium(ctx);
+    if (!address) ctx.skip('no non-loopback IPv4 address on this machine');
+    received.length = 0;
+  });
+  afterEach(closeBrowser);
+  beforeAll(async () => {
+    server = createServer(async (req, res) => {
+      let body = '';
+      for await (const chunk of req) body += chunk;
+      received.push(`${req.method} ${req.url} ${body}`);
+      res.setHeader('content-type', 'text/html');
+      res.end(`<form method="post" action="http://${address}:${port}/login"><input id="password" name="password" type="password"><button type="submit">Sign in</button></form>`);
+    });
+    await new Promise<void>((ready) => server.listen(0, '0.0.0.0', ready));
+    port = (server.address() as AddressInfo).port;
+  });
+  afterAll(() => new Promise<void>((done) => server.close(() => done())));
+
+  /** The state-echoed check of a browser login that types the password on the page at `host` and submits it. */
+  async function loginAt(host: string, allowInsecureHttp = false): Promise<Outcome> {
+    const file = join(await tempDir(), 'plain-login.yaml');
+    await writeFile(file, `vendor: plain-login
+title: A login page over plain http
+variables:
+  LOGIN_PASSWORD: { description: the password, secret: true }
+endpoints:
+  authorization_endpoint: http://${host}:${port}/authorize
+  token_endpoint: http://127.0.0.1:${port}/token
+clients:
+  web: { id: web, secret: 'plain-login-client-secret', auth: client_secret_basic }
+grants:
+  user:
+    type: authorization_code
+    client: web
+    redirect_uri: http://127.0.0.1:${port}/callback
+    pkce: S256
+    code:
+      strategy: browser
+      timeout: 3
+      login:
+        - { fill: '#password', value: '\${LOGIN_PASSWORD}' }
+        - { click: 'button[type=submit]' }
+`);
+    const results = await runSuite(file, { variables: { LOGIN_PASSWORD: password } }, { only: ['authorization-code.state-echoed'], http: { ...defaultHttpOptions, allowInsecureHttp } });
+    return results.find((r) => r.id === 'authorization-code.state-echoed')!.outcome;
+  }
+
+  it('a page served from that host is not typed the password into', async () => {
+    const outcome = await loginAt(address!);
+    expect(outcome.status).toBe('blocked');
+    expect(outcome.message).toContain(`login step 1 (fill #password): refused to type a secret into a page served over plain http by ${address}:${port}: use its https URL, or pass --allow-insecure-http`);
+    expect(received.filter((r) => r.includes(password))).toEqual([]);
+  });
+
+  it('a loopback page whose form posts there: the submission is refused, and the cause named', async () => {
+    const outcome = await loginAt('127.0.0.1');
+    expect(outcome.status).toBe('blocked');
+    expect(outcome.message).toBe(`refused to send credentials over plain http to ${address}:${port}: use its https URL, or pass --allow-insecure-http for a lab setup you control`);
+    // The control: the page itself was served, the form was never.
+    expect(received.some((r) => r.startsWith('GET /authorize?'))).toBe(true);
+    expect(received.filter((r) => r.startsWith('POST'))).toEqual([]);
+    expect(received.filter((r) => r.includes(password))).toEqual([]);
+  });
+
+  it('with --allow-insecure-http the password is typed and sent (the guard, not the page, stopped it)', async () => {
+    await loginAt(address!, true);
+    expect(received.filter((r) => r.startsWith('POST /login') && r.includes(password))).toHaveLength(1);
   });
 });

@@ -88,6 +88,12 @@ export function getResource(s: Sandbox, authorization?: string): Promise<Reply> 
 
 // ---- Authorization code flow ---------------------------------------------------------------------------------------
 
+/** The answer a browser visit ended on, when it was no redirect. */
+export interface Page {
+  headers: Record<string, string | string[] | undefined>;
+  text: string;
+}
+
 /** One request of a browser visit, and the status of its answer. */
 export interface Hop {
   url: URL;
@@ -98,14 +104,14 @@ export interface Hop {
  * GETs `url` as a browser would, with a cookie jar, following redirects while they stay on its origin: until an
  * answer is no redirect (no `location`), or is one that leaves the origin.
  */
-export async function browse(url: string | URL): Promise<{ hops: Hop[]; location?: URL }> {
+export async function browse(url: string | URL): Promise<{ hops: Hop[]; location?: URL; page?: Page }> {
   const origin = new URL(url).origin;
   const jar = new Map<string, string>();
   const hops: Hop[] = [];
   let next = new URL(url);
   for (;;) {
     const response = await request(next, { headers: { cookie: [...jar].map(([name, value]) => `${name}=${value}`).join('; ') } });
-    await response.body.dump();
+    const text = await response.body.text();
     hops.push({ url: next, status: response.statusCode });
     for (const cookie of [response.headers['set-cookie'] ?? []].flat()) {
       const [name = '', value = ''] = cookie.split(';')[0]!.split(/=(.*)/);
@@ -113,7 +119,7 @@ export async function browse(url: string | URL): Promise<{ hops: Hop[]; location
       else jar.delete(name);
     }
     const location = response.headers.location;
-    if (typeof location !== 'string') return { hops };
+    if (typeof location !== 'string') return { hops, page: { headers: response.headers, text } };
     next = new URL(location, next);
     if (next.origin !== origin) return { hops, location: next };
   }
@@ -129,6 +135,8 @@ export interface Authorization {
   code?: string;
   /** Status of the last answer from the authorization server. */
   last: number;
+  /** That answer, when it was no redirect. */
+  page?: Page;
 }
 
 /**
@@ -150,8 +158,8 @@ export async function authorize(
     nonce,
     ...(pkce ? { code_challenge: createHash('sha256').update(verifier).digest('base64url'), code_challenge_method: 'S256' } : {}),
   });
-  const { hops, location } = await browse(`${s.issuer}/auth?${query}`);
-  return { state, verifier, hops, callback: location, code: location?.searchParams.get('code') ?? undefined, last: hops.at(-1)!.status };
+  const { hops, location, page } = await browse(`${s.issuer}/auth?${query}`);
+  return { state, verifier, hops, callback: location, code: location?.searchParams.get('code') ?? undefined, last: hops.at(-1)!.status, page };
 }
 
 /**
@@ -162,4 +170,25 @@ export function redeem(s: Sandbox, a: Authorization, { verifier = a.verifier as 
   const params: Record<string, string> = { grant_type: 'authorization_code', code: String(a.code), redirect_uri: redirectUri };
   if (verifier !== null) params.code_verifier = verifier;
   return postForm(`${s.issuer}/token`, params, { authorization: appAuth(s) });
+}
+
+/** Opens an authorization on an interactive sandbox and its sign-in page; returns the page, its form action and the cookies set so far. */
+export async function openSignInPage(sandbox: Sandbox) {
+  const v = sandbox.variables;
+  const auth = new URL(`${v.SANDBOX_ISSUER}/auth`);
+  const params = { response_type: 'code', client_id: v.SANDBOX_AUTH_CLIENT_ID!, redirect_uri: v.SANDBOX_REDIRECT_URI!, scope: 'openid', code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256' };
+  Object.entries(params).forEach(([k, value]) => auth.searchParams.set(k, value));
+  const cookies: string[] = [];
+  const get = async (url: string) => {
+    const res = await fetch(url, { redirect: 'manual', headers: { cookie: cookies.join('; ') } });
+    cookies.push(...res.headers.getSetCookie().map((c) => c.split(';')[0]!));
+    return res;
+  };
+  const interaction = new URL((await get(auth.href)).headers.get('location')!, auth).href;
+  const page = await (await get(interaction)).text();
+  const action = new URL(/action="([^"]+)"/.exec(page)![1]!, interaction).href;
+  const csrf = /name="csrf" value="([^"]+)"/.exec(page)![1]!;
+  const post = (form: Record<string, string>, cookie = cookies.join('; ')) =>
+    fetch(action, { method: 'POST', redirect: 'manual', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form).toString() });
+  return { page, csrf, post, cookies };
 }

@@ -5,7 +5,7 @@ import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { INJECTED_TEXT } from '../sandbox/hostile-profiles.js';
 import { profiles, startSandbox, type Sandbox } from '../sandbox/index.js';
-import { basic, call, clientCredentials, getResource, postForm } from './sandbox-client.js';
+import { authorize, basic, call, clientCredentials, getResource, openSignInPage, postForm, redeem } from './sandbox-client.js';
 
 /**
  * The hostile profiles, seen by a plain HTTP client: each misbehaves as it says at the transport level, and only
@@ -170,6 +170,47 @@ const cases: Record<string, (sandbox: Sandbox) => Promise<void>> = {
     const jwks = await call(jwksUrl(sandbox));
     expect(jwks.status).toBe(200);
     expect(jwks.json.keys).toEqual(expect.arrayContaining([expect.objectContaining({ kty: 'RSA' })]));
+  },
+
+  async 'file-authorization-endpoint'(sandbox) {
+    const discovery = await call(discoveryUrl(sandbox));
+    expect(discovery.json.authorization_endpoint).toBe('file:///etc/passwd');
+    // Only that member: the real endpoint still works.
+    expect(discovery.json.token_endpoint).toBe(`${sandbox.issuer}/token`);
+    expect((await authorize(sandbox)).code).toEqual(expect.any(String));
+  },
+
+  async 'echo-password'() {
+    const interactive = await startSandbox({ profile: 'echo-password', login: 'interactive' });
+    try {
+      const v = interactive.variables;
+      const { csrf, post } = await openSignInPage(interactive);
+      const refused = await post({ csrf, username: v.SANDBOX_USERNAME!, password: v.SANDBOX_PASSWORD! });
+      expect(refused.status).toBe(200);
+      // The password as typed, in clear, in the text of the error.
+      expect(await refused.text()).toContain(`<p class="error" role="alert">Wrong password ${v.SANDBOX_PASSWORD} for ${v.SANDBOX_USERNAME}.</p>`);
+    } finally {
+      await interactive.close();
+    }
+  },
+
+  async 'code-in-page'(sandbox) {
+    const authorization = await authorize(sandbox);
+    expect(authorization.callback).toBeUndefined();
+    expect(authorization.last).toBe(200);
+    const page = authorization.page!;
+    expect(page.headers['content-type']).toMatch(/^text\/html/);
+    const refresh = /^0;url=(.+)$/.exec(String(page.headers.refresh))?.[1];
+    const callback = new URL(refresh!);
+    expect(`${callback.origin}${callback.pathname}`).toBe(sandbox.variables.SANDBOX_REDIRECT_URI);
+    const code = callback.searchParams.get('code')!;
+    expect(callback.searchParams.get('state')).toBe(authorization.state);
+    // The same code three ways: the header, a meta refresh (HTML-escaped) and a form_post form.
+    expect(page.text).toContain(`<meta http-equiv="refresh" content="0;url=${refresh!.replace(/&/g, '&#38;')}">`);
+    expect(page.text).toContain(`<input type="hidden" name="code" value="${code}">`);
+    expect(page.text).toMatch(new RegExp(`<form method="post" action="${sandbox.variables.SANDBOX_REDIRECT_URI}">`));
+    // The code is a real one.
+    expect((await redeem(sandbox, { ...authorization, code })).status).toBe(200);
   },
 };
 

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ClientMetadata } from 'oidc-provider';
 import { INTERACTION_PATH } from '../auto-approval.js';
+import { escapeHtml } from '../html.js';
 import {
   AUTHORIZATION,
   locationOf,
@@ -25,6 +26,25 @@ export function dropState(redirectUris: ReadonlySet<string>): Stage {
     if (!redirectsBack(redirect, redirectUris) || !redirect.searchParams.has('code')) return response;
     redirect.searchParams.delete('state');
     return { ...response, headers: { ...response.headers, location: redirect.href } };
+  };
+}
+
+/**
+ * Authorization responses come as an HTML page instead of a redirect, carrying the code three ways: a `Refresh`
+ * header, a meta refresh, and a form that posts the parameters to redirect_uri (as OAuth 2.0 form_post does).
+ */
+export function redirectBackAsPage(redirectUris: ReadonlySet<string>): Stage {
+  return async (request, next) => {
+    const response = await next(request);
+    const redirect = locationOf(response, request.url);
+    if (!redirectsBack(redirect, redirectUris)) return response;
+    const to = escapeHtml(redirect.href);
+    const fields = [...redirect.searchParams].map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`).join('');
+    const page = `<!doctype html><html><head><meta http-equiv="refresh" content="0;url=${to}"><title>Redirecting</title></head>`
+      + `<body><p>Continue to <a href="${to}">the application</a>.</p>`
+      + `<form method="post" action="${escapeHtml(`${redirect.origin}${redirect.pathname}`)}">${fields}<button>Continue</button></form></body></html>`;
+    const { location: _location, 'content-length': _length, ...headers } = response.headers;
+    return { status: 200, headers: { ...headers, 'content-type': 'text/html; charset=utf-8', refresh: `0;url=${redirect.href}` }, body: Buffer.from(page) };
   };
 }
 

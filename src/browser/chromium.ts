@@ -7,6 +7,8 @@ export interface BrowserOptions {
   headed: boolean;
   /** Directory for one Playwright trace per login; traces hold what was typed, in clear. */
   traceDir?: string;
+  /** Let logins type and send secrets over plain http off loopback (--allow-insecure-http). */
+  allowInsecureHttp?: boolean;
 }
 
 export const defaultBrowserOptions: BrowserOptions = { headed: false };

@@ -1,10 +1,14 @@
 import { mkdir } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { BrowserContext, Locator, Page, Request } from 'playwright-core';
+import type { Locator, Page, Request } from 'playwright-core';
 import { launchBrowser } from '../browser/chromium.js';
+import { guardRequests, schemeRefusal, type GuardedLogin } from '../browser/request-guard.js';
+import { secretElements } from '../browser/secret-elements.js';
 import type { Exchange } from '../http/exchange.js';
 import { HostGate } from '../http/host-gate.js';
-import { learnSecretsFromUrl, redact, redactHeaders, redactUrl } from '../secrets.js';
+import { learnSecretsFromPage } from '../http/page-credentials.js';
+import { clearHost, insecureHttpAdvice } from '../http/plain-http.js';
+import { containsSecret, learnSecretsFromUrl, redact, redactHeaders, redactUrl } from '../secrets.js';
 import type { AuthorizationCodeGrant, FillStep, LoginStep } from '../suite/suite.types.js';
 import type { FlowContext } from './context.js';
 
@@ -27,7 +31,8 @@ const POLL_MS = 100;
  * The `browser` strategy: Chromium opens the authorization URL in a fresh context, performs the suite's login steps,
  * and reads the code from the navigation to redirect_uri, which is answered in the browser and never reaches the
  * network (a real client behind it could otherwise redeem the code first). Every page the browser navigates is
- * recorded, redacted; a login that fails leaves a screenshot with password fields and secret values masked.
+ * recorded, redacted; a login that fails leaves a screenshot with password fields and secret values masked. The
+ * browser opens only http(s) URLs, and sends no secret over plain http off loopback (request-guard.ts).
  */
 export function codeFromBrowser(flows: FlowContext, label: string, grant: AuthorizationCodeGrant, url: URL, redirectUri: string): Promise<BrowserLogin> {
   return logins.run(url.origin, 0, () => login(flows, label, grant, url, redirectUri));
@@ -39,6 +44,10 @@ export function codeFromBrowser(flows: FlowContext, label: string, grant: Author
 const logins = new HostGate(2);
 
 async function login(flows: FlowContext, label: string, grant: AuthorizationCodeGrant, url: URL, redirectUri: string): Promise<BrowserLogin> {
+  // A hostile discovery document may name a file: the browser would show it, and the screenshot would keep it.
+  const scheme = schemeRefusal(url.href);
+  if (scheme) return { exchanges: [], failure: `the authorization endpoint is not an http(s) URL: ${scheme}` };
+  const allowInsecureHttp = flows.browser.allowInsecureHttp ?? false;
   const browser = await launchBrowser(flows.browser);
   const context = await browser.newContext();
   const trace = flows.browser.traceDir;
@@ -46,12 +55,20 @@ async function login(flows: FlowContext, label: string, grant: AuthorizationCode
   const result: BrowserLogin = { exchanges: [] };
   try {
     const page = await context.newPage();
-    const callback = await interceptRedirectUri(context, page, redirectUri);
-    const lastStatus = recordNavigations(flows, page, label, result);
-    const failure = await signIn(page, grant, url, callback);
+    const callback = await guardRequests(context, page, redirectUri, allowInsecureHttp);
+    const navigations = recordNavigations(flows, page, label, result);
+    const failure = await signIn(page, grant, url, callback, allowInsecureHttp);
     if (failure === undefined) return { ...result, callback: new URL(await callback.url) };
+    const refusal = callback.refusal();
+    if (refusal) {
+      // What was refused never left the browser: there is no page of it to show.
+      result.exchanges.push(flows.record({ label: `${label} refused request`, startedAt: new Date().toISOString(), durationMs: 0, request: { method: 'GET', url: refusal.url, headers: {} }, error: refusal.refused }));
+      return { ...result, failure: refusal.refused };
+    }
+    // Whatever a page delivered is known before its text and screenshot are taken; a body that never ends is not waited for.
+    await Promise.race([navigations.learned(), sleep(SETTLE_MS)]);
     const where = `${redactUrl(page.url())} (“${await page.title().catch(() => '')}”)`;
-    result.exchanges.push(await screenshot(flows, page, `${label} login page`, lastStatus(), grant.code.login ?? []));
+    result.exchanges.push(await screenshot(flows, page, `${label} login page`, navigations.lastStatus(), grant.code.login ?? []));
     return { ...result, failure: `${failure}; the browser shows ${where}, masked screenshot in the report` };
   } finally {
     if (trace) {
@@ -63,10 +80,11 @@ async function login(flows: FlowContext, label: string, grant: AuthorizationCode
 }
 
 /** Opens the authorization URL and performs the login steps until redirect_uri is reached; says why not otherwise. */
-async function signIn(page: Page, grant: AuthorizationCodeGrant, url: URL, callback: Callback): Promise<string | undefined> {
+async function signIn(page: Page, grant: AuthorizationCodeGrant, url: URL, callback: GuardedLogin, allowInsecureHttp: boolean): Promise<string | undefined> {
   const timeoutMs = (grant.code.timeout ?? DEFAULT_TIMEOUT_S) * 1000;
   page.setDefaultTimeout(timeoutMs);
-  const shown = persistentError(page, grant.code.error ?? '[role=alert]');
+  // A refused request ends the login as a shown error would: it cannot go on without it.
+  const shown = Promise.race([persistentError(page, grant.code.error ?? '[role=alert]'), callback.refused]);
   const pageError = (text: string, after: string) => `the login page shows “${redact(text)}” after ${after}`;
   const opened = await page.goto(url.href).then(() => undefined, (error: Error) => firstLine(error));
   if (opened && !callback.reached()) return `the browser could not open the authorization URL: ${opened}`;
@@ -79,13 +97,16 @@ async function signIn(page: Page, grant: AuthorizationCodeGrant, url: URL, callb
     if (seen === 'redirect') return undefined;
     if (seen === 'timeout' && step.optional) continue;
     if (seen === 'timeout') return `${what}: nothing matches ${selector} within ${timeoutMs / 1000} s`;
-    if (seen !== 'element') return 'error' in seen ? pageError(seen.error, done) : `${what}: ${seen.broken}`;
+    if (seen !== 'element') return 'refused' in seen ? seen.refused : 'error' in seen ? pageError(seen.error, done) : `${what}: ${seen.broken}`;
+    const clear = 'fill' in step && !allowInsecureHttp && containsSecret(step.value) ? clearHost(page.url()) : undefined;
+    if (clear) return `${what}: refused to type a secret into a page served over plain http by ${clear}: ${insecureHttpAdvice}`;
     const acted = await ('fill' in step ? target.fill(step.value) : target.click()).then(() => undefined, (error: Error) => firstLine(error));
     if (acted) return `${what} failed: ${acted}`;
     done = what;
   }
   const end = await first(callback, shown, undefined, timeoutMs);
   if (end === 'timeout') return `after the login steps the browser did not reach the redirect_uri within ${timeoutMs / 1000} s`;
+  if (typeof end === 'object' && 'refused' in end) return end.refused;
   if (typeof end === 'object' && 'error' in end) return pageError(end.error, done);
   return undefined;
 }
@@ -133,43 +154,26 @@ function networkQuiet(page: Page): () => number {
 
 const firstLine = (error: Error) => redact(error.message.split('\n')[0] ?? '');
 
-/** The navigation to redirect_uri: its URL once it comes, and whether it has. */
-interface Callback {
-  url: Promise<string>;
-  reached(): boolean;
-}
-
 /**
- * Answers the navigation to redirect_uri in the browser (CDP Fetch sees redirects, which Playwright's routes do not).
- * Resolves once interception is on: the authorization URL must not be opened before.
+ * Every document the page navigates to, as an exchange (no body: the page was rendered, not read). A page may
+ * deliver a code itself (meta refresh, Refresh header, form_post): it is learned from the headers before the page is
+ * recorded, and from the body as soon as it is read. `learned` waits for the bodies still being read; `lastStatus` is
+ * the last document's status.
  */
-async function interceptRedirectUri(context: BrowserContext, page: Page, redirectUri: string): Promise<Callback> {
-  const cdp = await context.newCDPSession(page);
-  let reached = false;
-  const url = new Promise<string>((resolve) => {
-    cdp.on('Fetch.requestPaused', (event) => {
-      // The code is a secret from the moment it is seen.
-      learnSecretsFromUrl(event.request.url);
-      reached = true;
-      resolve(event.request.url);
-      const body = Buffer.from('The authorization response was received by the conformance suite.').toString('base64');
-      void cdp.send('Fetch.fulfillRequest', { requestId: event.requestId, responseCode: 200, responseHeaders: [{ name: 'content-type', value: 'text/plain' }], body }).catch(() => undefined);
-    });
-  });
-  await cdp.send('Fetch.enable', { patterns: [{ urlPattern: `${redirectUri.replace(/[*?\\]/g, '\\$&')}*`, requestStage: 'Request' }] });
-  return { url, reached: () => reached };
-}
-
-/** Every document the page navigates to, as an exchange (no body: the page was rendered, not read); returns the last status. */
-function recordNavigations(flows: FlowContext, page: Page, label: string, result: BrowserLogin): () => number {
+function recordNavigations(flows: FlowContext, page: Page, label: string, result: BrowserLogin): { learned(): Promise<void>; lastStatus(): number } {
   let n = 0;
   let last = 0;
+  const reading = new Set<Promise<void>>();
   page.on('response', (response) => {
     if (!response.request().isNavigationRequest() || response.frame() !== page.mainFrame()) return;
     const request = response.request();
+    const headers = response.headers();
     last = response.status();
     learnSecretsFromUrl(response.url());
-    learnSecretsFromUrl(response.headers().location);
+    learnSecretsFromUrl(headers.location);
+    learnSecretsFromPage(headers, '');
+    const read: Promise<void> = response.text().then((body) => learnSecretsFromPage(headers, body), () => undefined).finally(() => reading.delete(read));
+    reading.add(read);
     const timing = request.timing();
     result.exchanges.push(
       flows.record({
@@ -177,18 +181,18 @@ function recordNavigations(flows: FlowContext, page: Page, label: string, result
         startedAt: new Date(timing.startTime).toISOString(),
         durationMs: Math.max(0, Math.round(timing.responseStart)),
         request: { method: request.method(), url: redactUrl(request.url()), headers: {} },
-        response: { status: response.status(), headers: redactHeaders(response.headers()), body: '' },
+        response: { status: response.status(), headers: redactHeaders(headers), body: '' },
       }),
     );
   });
-  return () => last;
+  return { learned: async () => void (await Promise.all(reading)), lastStatus: () => last };
 }
 
 /**
  * Which comes first: the redirect, a login error that stays on the page, the awaited element, or the timeout. A
  * selector Playwright cannot parse is no timeout: it is reported as broken.
  */
-async function first(callback: Callback, shown: Promise<{ error: string }>, target: Locator | undefined, timeoutMs: number): Promise<'redirect' | 'element' | 'timeout' | { error: string } | { broken: string }> {
+async function first(callback: GuardedLogin, shown: Promise<{ error: string } | { refused: string }>, target: Locator | undefined, timeoutMs: number): Promise<'redirect' | 'element' | 'timeout' | { error: string } | { refused: string } | { broken: string }> {
   return Promise.race([
     callback.url.then(() => 'redirect' as const),
     shown,
@@ -201,11 +205,14 @@ async function first(callback: Callback, shown: Promise<{ error: string }>, targ
   ]);
 }
 
-/** The page as the login left it: its text, and a screenshot with password fields and fields typed a secret into masked. */
+/**
+ * The page as the login left it: its text, and a screenshot with password fields, fields typed a secret into, and
+ * every element showing a secret (a page that echoes the typed password) masked.
+ */
 async function screenshot(flows: FlowContext, page: Page, label: string, status: number, steps: LoginStep[]): Promise<Exchange> {
   const secretFields = steps.filter((s): s is FillStep => 'fill' in s && redact(s.value) !== s.value).map((s) => page.locator(s.fill));
   const png = await page
-    .screenshot({ fullPage: true, mask: [page.locator('input[type=password]'), ...secretFields], maskColor: '#444' })
+    .screenshot({ fullPage: true, mask: [page.locator('input[type=password]'), ...secretFields, await secretElements(page)], maskColor: '#444' })
     .then((b) => b.toString('base64'))
     .catch(() => undefined);
   const text = await page.locator('body').innerText({ timeout: 1000 }).catch(() => '');
@@ -214,7 +221,8 @@ async function screenshot(flows: FlowContext, page: Page, label: string, status:
     startedAt: new Date().toISOString(),
     durationMs: 0,
     request: { method: 'GET', url: redactUrl(page.url()), headers: {} },
-    response: { status, headers: {}, body: redact(text.slice(0, 4000)) },
+    // Cut after redaction: a cut before could leave part of a secret that no longer matches it.
+    response: { status, headers: {}, body: redact(text).slice(0, 4000) },
     ...(png && { screenshot: png }),
   });
 }

@@ -55,7 +55,8 @@ export class SuiteFlows implements FlowContext {
   }
 
   get browser(): BrowserOptions {
-    return this.options.browser ?? defaultBrowserOptions;
+    // One switch for plain http, whether a request or a login form carries the secret.
+    return { ...(this.options.browser ?? defaultBrowserOptions), allowInsecureHttp: this.options.http.allowInsecureHttp };
   }
 
   /**

@@ -6,6 +6,8 @@ import { addSecret, learnSecrets, learnSecretsFromUrl, redact, redactBody, redac
 import { currentDepth, reach } from './chain.js';
 import type { Exchange } from './exchange.js';
 import { HostGate } from './host-gate.js';
+import { learnSecretsFromPage } from './page-credentials.js';
+import { plainHttpRefusal } from './plain-http.js';
 import { defaultRetryPolicy, retryDelay, type RetryPolicy } from './retry.js';
 
 export interface HttpRequest {
@@ -93,16 +95,9 @@ export async function send(req: HttpRequest, recorder: Recorder, options: HttpOp
   }
 }
 
-const LOOPBACK = /^(127(\.\d{1,3}){3}|\[::1\]|localhost)$/i;
-
-/** Credentials cross the network only inside TLS (RFC 6749 §2.3.1, §10.3), loopback aside; a lab may opt out. */
 function insecureCredentials(req: HttpRequest, options: HttpOptions): string | undefined {
-  const url = URL.canParse(req.url) ? new URL(req.url) : undefined;
-  if (!url || url.protocol !== 'http:' || LOOPBACK.test(url.hostname) || options.allowInsecureHttp) return undefined;
-  const carries = Boolean(req.headers?.authorization || req.headers?.cookie) || (req.secrets ?? []).some(Boolean);
-  return carries
-    ? `refused to send credentials over plain http to ${url.host}: use its https URL, or pass --allow-insecure-http for a lab setup you control`
-    : undefined;
+  const credentialed = Boolean(req.headers?.authorization || req.headers?.cookie) || (req.secrets ?? []).some(Boolean);
+  return plainHttpRefusal(req.url, [...Object.values(req.headers ?? {}), req.body], credentialed, options.allowInsecureHttp);
 }
 
 function describe(req: HttpRequest, started: number) {
@@ -143,6 +138,7 @@ async function sendOnce(req: HttpRequest, recorder: Recorder, options: HttpOptio
     // Learn what the server issued first, so the redacted copy hides it wherever it is quoted (bodies echo Locations).
     learnSecrets(body);
     learnSecretsFromUrl(headers.location);
+    learnSecretsFromPage(headers, body);
     const raw: RawResponse = { status: res.statusCode, headers, setCookies: setCookiesOf(res.headers), body };
     const exchange = recorder.add({
       ...base,

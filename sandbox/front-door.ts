@@ -182,6 +182,8 @@ function stage(fault: RequestFault, clients: readonly ClientMetadata[]): Stage {
     case 'gzip-bomb':
     case 'reset-connection':
     case 'inject-text':
+    case 'echo-request':
+    case 'wrap-body':
       return hostile(fault);
   }
 }

@@ -70,6 +70,14 @@ export const hostileProfiles: FaultProfile[] = [
     hostile: true,
   },
   {
+    name: 'deep-json',
+    description: 'The JWKS is an array nested 100,000 deep ([[[…]]]): valid JSON that overflows any recursive walk.',
+    breaks: [],
+    faults: [],
+    requestFaults: [{ kind: 'replace-body', endpoint: 'jwks', contentType: 'application/json', body: `${'['.repeat(100_000)}${']'.repeat(100_000)}` }],
+    hostile: true,
+  },
+  {
     name: 'flaky',
     description: 'The 1st, 4th, 7th… distinct token request and discovery GET are answered 503 without Retry-After (sent again, or with a new code or refresh token, they go through).',
     breaks: [],
@@ -107,6 +115,26 @@ export const hostileProfiles: FaultProfile[] = [
     requestFaults: [{ kind: 'inject-text', endpoint: 'token', text: INJECTED_TEXT }],
     hostile: true,
   },
+  {
+    name: 'echo-credentials',
+    description: 'Every 400 and 401 JSON error of the token endpoint echoes the request\'s Authorization header (Basic base64 of id:secret) and body, as sent and encoded, in its error_description, a `request` member and WWW-Authenticate.',
+    breaks: [],
+    faults: [],
+    requestFaults: [{ kind: 'echo-request', endpoint: 'token' }],
+    hostile: true,
+  },
+  ...([
+    ['token-bom', 'with a UTF-8 byte-order mark before it', { prefix: '\uFEFF' }],
+    ['token-xssi', "with an anti-XSSI prefix )]}' before it", { prefix: ")]}'\n" }],
+    ['token-trailing-text', 'with text after it', { suffix: '\n<!-- served by gateway -->' }],
+  ] as const).map(([name, how, wrap]): FaultProfile => ({
+    name,
+    description: `Every successful token response comes ${how}: not strict JSON, yet its tokens are tokens.`,
+    breaks: [],
+    faults: [],
+    requestFaults: [{ kind: 'wrap-body', endpoint: 'token', ...wrap }],
+    hostile: true,
+  })),
   {
     name: 'reset',
     description: 'The connection of the first JWKS GET is reset halfway through the response.',

@@ -50,6 +50,13 @@ export type HostileFault = HostileTarget & (
   | { kind: 'reset-connection' }
   /** 400 and 401 JSON errors get this text appended to their error code and as their error_description. */
   | { kind: 'inject-text'; text: string }
+  /**
+   * 400 and 401 JSON errors echo the request's Authorization header and body (as sent, lower-case percent-encoded,
+   * base64url and HTML-escaped) in their error_description, and the header in WWW-Authenticate.
+   */
+  | { kind: 'echo-request' }
+  /** Successful answers are wrapped in text that is not JSON (a byte-order mark, an anti-XSSI prefix, a trailer). */
+  | { kind: 'wrap-body'; prefix?: string; suffix?: string }
 );
 
 /** The hostile faults that say how a body goes over the wire, for deliver(). */
@@ -133,6 +140,20 @@ async function act(fault: HostileFault, request: FrontRequest, next: Forward): P
       const response = await next(request);
       const error = response.status === 400 || response.status === 401 ? jsonOf(response) : undefined;
       return error ? withJson(response, { ...error, error: `${String(error.error)}${fault.text}`, error_description: fault.text }) : response;
+    }
+    case 'echo-request': {
+      const response = await next(request);
+      const error = response.status === 400 || response.status === 401 ? jsonOf(response) : undefined;
+      if (!error) return response;
+      const authorization = String(request.headers.authorization ?? '');
+      const body = request.body.toString();
+      const html = body.replace(/&/g, '&amp;');
+      const echoed = `rejected Authorization: ${authorization}; body ${body}; ${encodeURIComponent(body).replace(/%[0-9A-F]{2}/g, (hex) => hex.toLowerCase())}; ${Buffer.from(body).toString('base64url')}; ${html}`;
+      return { ...withJson(response, { ...error, error_description: echoed, request: { authorization, body } }), headers: { ...response.headers, 'www-authenticate': `Basic realm="${authorization}"` } };
+    }
+    case 'wrap-body': {
+      const response = await next(request);
+      return response.status === 200 ? { ...response, body: Buffer.concat([Buffer.from(fault.prefix ?? ''), response.body, Buffer.from(fault.suffix ?? '')]) } : response;
     }
     case 'gzip-bomb': {
       const response = await next(request);

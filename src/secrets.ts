@@ -1,4 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto';
+import { parseJsonBody } from './http/json.js';
 
 /**
  * Everything that leaves the process (attachments, JUnit, console, error messages) passes through here.
@@ -8,26 +9,45 @@ import { createHmac, randomBytes } from 'node:crypto';
 const key = randomBytes(32);
 /** Every form a secret may be written in → the secret itself, whose fingerprint stands for all of them. */
 const known = new Map<string, string>();
-/** `known` longest form first, so a secret that contains another is replaced whole; rebuilt only when one is added. */
-let longestFirst: Array<[string, string]> = [];
+/**
+ * `known` by the first MIN_LENGTH characters of each form, longest form first: one pass over a text finds every form
+ * however many secrets a long-lived process has learned (a loop over all forms grew with every token issued).
+ */
+const byPrefix = new Map<string, string[]>();
 
 /** Field names whose values are credentials wherever they appear: forms, query strings, JSON. */
-export const SECRET_FIELDS = new Set([
+const SECRET_FIELDS = new Set([
   'client_secret', 'password', 'code', 'code_verifier', 'refresh_token', 'access_token', 'id_token',
-  'client_assertion', 'assertion', 'token', 'device_code', 'subject_token', 'actor_token',
+  'client_assertion', 'assertion', 'token', 'device_code', 'subject_token', 'actor_token', 'session', 'session_token',
+  'api_key', 'secret',
 ]);
+/** The names above spelt as servers spell them: accessToken, AccessToken, ACCESS_TOKEN and access-token are one name. */
+const SECRET_NAMES = new Set([...SECRET_FIELDS].map(normalName));
+function normalName(name: string): string {
+  return name.toLowerCase().replace(/[-_\s]/g, '');
+}
+/** Whether a field or member of this name carries a credential, however it is spelt. */
+export function isSecretName(name: string): boolean {
+  return SECRET_NAMES.has(normalName(name));
+}
 /**
  * A JSON member that is a credential: `code` only at the top level (an authorization code in an API's answer);
  * nested, it is data, such as a FHIR OperationOutcome's issue code or a coding's code.
  */
 function isSecretMember(name: string, depth: number): boolean {
-  return SECRET_FIELDS.has(name) && (name !== 'code' || depth === 0);
+  return isSecretName(name) && (normalName(name) !== 'code' || depth === 0);
 }
 
 /** Headers that always carry credentials or sessions. */
 export const SECRET_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie', 'set-cookie']);
 
-const JWT = /\beyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*/g;
+// A compact JWS (3 segments) or JWE (5); a candidate is a JWT when its first segment decodes to a JSON header naming
+// alg or enc, however it was serialised (a header with whitespace does not start with eyJ).
+const JWT_LIKE = /(?<![A-Za-z0-9_-])[A-Za-z0-9_-]{8,}(?:\.[A-Za-z0-9_-]*){2}(?:(?:\.[A-Za-z0-9_-]*){2})?/g;
+function isJwtHeader(segment: string): boolean {
+  const header = Buffer.from(segment, 'base64url').toString('utf8');
+  return /^\s*\{/.test(header) && /"(alg|enc)"\s*:/.test(header);
+}
 // Secrets shorter than this are too likely to occur by chance in ordinary text to be replaced everywhere.
 const MIN_LENGTH = 4;
 
@@ -39,18 +59,75 @@ export function fingerprint(value: string): string {
 export function addSecret(value: string | undefined): void {
   if (!value || value.length < MIN_LENGTH) return;
   // Encoded forms travel in URLs and form bodies.
-  const before = known.size;
-  for (const form of [value, encodeURIComponent(value), formEncode(value)]) known.set(form, value);
-  if (known.size !== before) longestFirst = [...known].sort(([a], [b]) => b.length - a.length);
+  for (const form of formsOf(value)) {
+    if (form.length < MIN_LENGTH || known.has(form)) continue;
+    known.set(form, value);
+    const prefix = form.slice(0, MIN_LENGTH);
+    byPrefix.set(prefix, [...(byPrefix.get(prefix) ?? []), form].sort((a, b) => b.length - a.length));
+  }
+}
+
+/**
+ * The ways a value is written where a server may echo it: raw, percent- and form-encoded (upper and lower case hex),
+ * HTML- and JSON-escaped, base64 and base64url (with and without padding).
+ */
+function formsOf(value: string): string[] {
+  const percent = [encodeURIComponent(value), formEncode(value)];
+  const json = JSON.stringify(value).slice(1, -1);
+  const base64 = Buffer.from(value).toString('base64');
+  return [
+    value,
+    ...percent,
+    ...percent.map((p) => p.replace(/%[0-9A-F]{2}/g, (hex) => hex.toLowerCase())),
+    json,
+    json.replace(/\//g, '\\/'),
+    htmlEscape(value),
+    htmlEscape(value).replace(/&#39;/g, '&#x27;'),
+    value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`),
+    base64,
+    base64.replace(/=+$/, ''),
+    Buffer.from(value).toString('base64url'),
+    ...base64Cores(value),
+  ];
+}
+
+/**
+ * The base64 and base64url characters that stand for the value wherever it sits inside a larger encoded string (an
+ * echoed request body, Basic id:secret): for each of the three byte alignments, the groups made of its bytes alone.
+ */
+function base64Cores(value: string): string[] {
+  const bytes = Buffer.from(value);
+  return [0, 1, 2].flatMap((shift) => {
+    const encoded = Buffer.concat([Buffer.alloc(shift), bytes]);
+    const start = shift ? 4 : 0;
+    const end = Math.floor(encoded.length / 3) * 4;
+    // Shorter cores are too likely to occur by chance inside unrelated base64.
+    return end - start < 8 ? [] : (['base64', 'base64url'] as const).map((alphabet) => encoded.toString(alphabet).slice(start, end));
+  });
+}
+
+function htmlEscape(value: string): string {
+  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+}
+
+/** The longest registered form that starts at position i of text. */
+function formAt(text: string, i: number): string | undefined {
+  return byPrefix.get(text.slice(i, i + MIN_LENGTH))?.find((f) => text.startsWith(f, i));
 }
 
 /** Replaces every known secret and any JWT in free text. */
 export function redact(text: string): string {
-  let out = text;
-  for (const [form, value] of longestFirst) {
-    if (out.includes(form)) out = out.split(form).join(fingerprint(value));
+  let out = '';
+  let copied = 0;
+  for (let i = 0; i <= text.length - MIN_LENGTH && byPrefix.size > 0; i++) {
+    const form = formAt(text, i);
+    if (!form) continue;
+    out += text.slice(copied, i) + fingerprint(known.get(form)!);
+    copied = i + form.length;
+    i = copied - 1;
   }
-  return out.replace(JWT, (jwt) => fingerprint(jwt));
+  out += text.slice(copied);
+  return out.replace(JWT_LIKE, (jwt) => (isJwtHeader(jwt.slice(0, jwt.indexOf('.'))) ? fingerprint(jwt) : jwt));
 }
 
 /** Redacts secret-named parameters of a URL's query and fragment (where implicit-style tokens travel), then any known value left. */
@@ -61,7 +138,7 @@ export function redactUrl(url: string): string {
 /** Registers credentials carried in a URL (a code in a redirect Location) before anything quotes that URL. */
 export function learnSecretsFromUrl(url: string | undefined): void {
   for (const part of (url ?? '').split(/[?#]/).slice(1)) {
-    for (const [name, value] of new URLSearchParams(part)) if (SECRET_FIELDS.has(name)) addSecret(value);
+    for (const [name, value] of new URLSearchParams(part)) if (isSecretName(name)) addSecret(value);
   }
 }
 
@@ -74,7 +151,7 @@ export function redactForm(body: string): string {
       if (eq < 0) return pair;
       const name = formDecode(pair.slice(0, eq));
       const value = formDecode(pair.slice(eq + 1));
-      return SECRET_FIELDS.has(name) ? `${pair.slice(0, eq)}=${fingerprint(value)}` : pair;
+      return isSecretName(name) ? `${pair.slice(0, eq)}=${fingerprint(value)}` : pair;
     })
     .join('&');
 }
@@ -112,10 +189,14 @@ export function redactBody(body: string, contentType: string | undefined): strin
   const json = parseJson(body);
   if (json !== undefined) return JSON.stringify(redactJson(json), null, 2);
   if ((contentType ?? '').toLowerCase().includes('x-www-form-urlencoded')) return redact(redactForm(body));
-  return redact(body);
+  return redact(body.replace(LOOSE_MEMBER, (member: string, key: string, name: string, value: string) => (isSecretMember(name, 1) ? `${key}"${fingerprint(jsonUnescape(value))}"` : member)));
 }
 
-/** Registers the credential members of a JSON body (tokens a server issued) so they are redacted anywhere later. */
+/**
+ * Registers the credential members of a body (tokens a server issued) so they are redacted anywhere later: strict
+ * JSON, and what only looks like it (a BOM, an anti-XSSI prefix, trailing text, a body cut at the size cap), or a
+ * form-encoded answer, whatever the content type says.
+ */
 export function learnSecrets(body: string): void {
   const visit = (value: unknown, depth: number): void => {
     if (Array.isArray(value)) value.forEach((v) => visit(v, depth + 1));
@@ -126,7 +207,25 @@ export function learnSecrets(body: string): void {
       }
     }
   };
-  visit(parseJson(body), 0);
+  const json = parseJson(body);
+  if (json !== undefined) return visit(json, 0);
+  // Not JSON: every credential-named string member wherever it stands (a nested `code` is data, as above).
+  for (const [, , name = '', value = ''] of body.matchAll(LOOSE_MEMBER)) if (isSecretMember(name, 1)) addSecret(jsonUnescape(value));
+  const form = body.trim();
+  if (FORM.test(form)) for (const [name, value] of new URLSearchParams(form)) if (isSecretName(name)) addSecret(value);
+}
+
+/** `"name": "value"` in text that may not parse as JSON. */
+const LOOSE_MEMBER = /("([A-Za-z_][\w-]*)"\s*:\s*)"((?:[^"\\]|\\.)*)"/g;
+/** A whole body that is a form: name=value pairs joined by &, no spaces or markup. */
+const FORM = /^[^\s=&{}<>"]+=[^\s&]*(?:&[^\s=&]+=[^\s&]*)*$/;
+
+function jsonUnescape(text: string): string {
+  try {
+    return JSON.parse(`"${text}"`) as string;
+  } catch {
+    return text;
+  }
 }
 
 export function formEncode(value: string): string {
@@ -143,11 +242,13 @@ function formDecode(text: string): string {
   }
 }
 
-function parseJson(body: string): unknown {
+function parseJson(text: string): unknown {
+  // A byte-order mark is not JSON (RFC 8259 §8.1), but it hides nothing either.
+  const body = text.replace(/^\uFEFF/, '');
   const start = body.trimStart()[0];
   if (start !== '{' && start !== '[') return undefined;
   try {
-    return JSON.parse(body);
+    return parseJsonBody(body);
   } catch {
     return undefined;
   }
@@ -155,5 +256,6 @@ function parseJson(body: string): unknown {
 
 /** Whether text holds a value the run knows as secret, in any of its registered forms. */
 export function containsSecret(text: string): boolean {
-  return longestFirst.some(([form]) => text.includes(form));
+  for (let i = 0; i <= text.length - MIN_LENGTH && byPrefix.size > 0; i++) if (formAt(text, i)) return true;
+  return false;
 }

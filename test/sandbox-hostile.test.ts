@@ -110,6 +110,14 @@ const cases: Record<string, (sandbox: Sandbox) => Promise<void>> = {
     expect((await call(discoveryUrl(sandbox))).json.issuer).toBe(sandbox.issuer);
   },
 
+  async 'deep-json'(sandbox) {
+    const jwks = await call(jwksUrl(sandbox));
+    expect(jwks.status).toBe(200);
+    expect(jwks.headers['content-type']).toMatch(/^application\/json/);
+    expect(jwks.text).toMatch(/^\[{100000}\]{100000}$/);
+    expect((await call(discoveryUrl(sandbox))).json.issuer).toBe(sandbox.issuer);
+  },
+
   async flaky(sandbox) {
     // The fault is transient: a request that got a 503 goes through when sent again.
     const again = await statuses(() => clientCredentials(sandbox), 3);
@@ -164,6 +172,35 @@ const cases: Record<string, (sandbox: Sandbox) => Promise<void>> = {
     expect(tokens.status).toBe(200);
     expect(typeof tokens.json.access_token).toBe('string');
   },
+
+  async 'echo-credentials'(sandbox) {
+    const authorization = basic(sandbox.variables.SANDBOX_CLIENT_ID, 'echoed-wrong-secret');
+    const refused = await postForm(`${sandbox.issuer}/token`, 'grant_type=client_credentials&scope=x', { authorization });
+    expect(refused.status).toBe(401);
+    expect(refused.json.error).toBe('invalid_client');
+    expect(refused.json.request).toEqual({ authorization, body: 'grant_type=client_credentials&scope=x' });
+    expect(refused.json.error_description).toContain(authorization);
+    expect(refused.json.error_description).toContain(Buffer.from('grant_type=client_credentials&scope=x').toString('base64url'));
+    expect(refused.headers['www-authenticate']).toContain(authorization);
+    expect((await clientCredentials(sandbox)).status).toBe(200);
+  },
+
+  ...Object.fromEntries(([
+    ['token-bom', (body: string) => body.startsWith('\uFEFF{')],
+    ['token-xssi', (body: string) => body.startsWith(")]}'\n{")],
+    ['token-trailing-text', (body: string) => body.endsWith('}\n<!-- served by gateway -->')],
+  ] as const).map(([name, wrapped]) => [name, async (sandbox: Sandbox) => {
+    const response = await request(`${sandbox.issuer}/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic(sandbox.variables.SANDBOX_CLIENT_ID, sandbox.variables.SANDBOX_CLIENT_SECRET) },
+      body: `grant_type=client_credentials&scope=${sandbox.variables.SANDBOX_SCOPE}`,
+    });
+    // As bytes: a text decoder would drop the byte-order mark.
+    const body = Buffer.from(await response.body.arrayBuffer()).toString('utf8');
+    expect(response.statusCode).toBe(200);
+    expect(wrapped(body), body).toBe(true);
+    expect(body).toMatch(/"access_token":"[^"]+"/);
+  }])),
 
   async reset(sandbox) {
     await expect(call(jwksUrl(sandbox))).rejects.toMatchObject({ code: 'UND_ERR_SOCKET' });

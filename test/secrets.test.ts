@@ -141,9 +141,9 @@ describe('learning secrets', () => {
     expect(redactJson({ code: 'top-level-code-7' })).toEqual({ code: fp('top-level-code-7') });
   });
 
-  it('ignores a body that is not JSON', () => {
-    learnSecrets('access_token=not-json-token');
-    expect(redact('not-json-token')).toBe('not-json-token');
+  it('learns nothing from prose that names a credential', () => {
+    learnSecrets('Bad request: access_token is not-a-json-token, see the docs');
+    expect(redact('not-a-json-token')).toBe('not-a-json-token');
   });
 
   it('learns a code in a query and a token in a fragment, not the state', () => {
@@ -194,4 +194,70 @@ describe('redact', () => {
     addSecret('');
     expect(redact('nothing to hide')).toBe('nothing to hide');
   });
+});
+
+describe('hostile servers', () => {
+  it.each([
+    ['base64', (s: string) => Buffer.from(s).toString('base64')],
+    ['base64url', (s: string) => Buffer.from(s).toString('base64url')],
+    ['HTML-escaped', (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/"/g, '&quot;')],
+    ['JSON-escaped', (s: string) => JSON.stringify(s).slice(1, -1)],
+    ['lower-case percent-encoded', (s: string) => encodeURIComponent(s).replace(/%[0-9A-F]{2}/g, (h) => h.toLowerCase())],
+  ])('hides a %s copy of a secret', (_, encode) => {
+    const secret = `c@nary"<&/${Math.random().toString(36).slice(2)}`;
+    addSecret(secret);
+    expect(redact(`echo ${encode(secret)} end`)).toBe(`echo ${fp(secret)} end`);
+  });
+
+  it.each(['accessToken', 'AccessToken', 'ACCESS_TOKEN', 'access-token', 'session', 'apiKey'])('treats a member named %s as a credential', (name) => {
+    const value = `odd-${name}-${Math.random().toString(36).slice(2)}`;
+    learnSecrets(JSON.stringify({ token_type: 'Bearer', [name]: value }));
+    expect(redact(`saw ${value}`)).toBe(`saw ${fp(value)}`);
+    expect(redactJson({ [name]: 'other-value-1' })).toEqual({ [name]: fp('other-value-1') });
+  });
+
+  it('finds a JWT whose header does not start with eyJ', () => {
+    const header = Buffer.from('{ "alg": "RS256" }').toString('base64url');
+    const token = `${header}.${Buffer.from('{"sub":"1"}').toString('base64url')}.c2lnbmF0dXJl`;
+    expect(header.startsWith('eyJ')).toBe(false);
+    expect(redact(`id ${token} end`)).toBe(`id ${fp(token)} end`);
+    expect(redact('see conformance-sandbox.example.test.and more')).toBe('see conformance-sandbox.example.test.and more');
+  });
+
+  it.each([
+    ['a byte-order mark', (j: string) => `\uFEFF${j}`],
+    ['an anti-XSSI prefix', (j: string) => `)]}'\n${j}`],
+    ['trailing text', (j: string) => `${j} <!-- served by gateway -->`],
+    ['a body cut at the size cap', (j: string) => `${j.slice(0, -1)}, "padding": "${' '.repeat(100)}`],
+  ])('learns the tokens of a token response with %s', (_, wrap) => {
+    const token = `loose-at-${Math.random().toString(36).slice(2)}`;
+    const body = wrap(JSON.stringify({ access_token: token, token_type: 'Bearer' }));
+    learnSecrets(body);
+    expect(redactBody(body, 'application/json')).not.toContain(token);
+    expect(redact(`quoted ${token}`)).toBe(`quoted ${fp(token)}`);
+  });
+
+  it('learns the tokens of a form-encoded token response served as text/plain', () => {
+    const token = `form-at-${Math.random().toString(36).slice(2)}`;
+    learnSecrets(`access_token=${token}&token_type=bearer&expires_in=3600`);
+    expect(redact(token)).toBe(fp(token));
+  });
+});
+
+describe('base64 inside a larger encoded string', () => {
+  it.each([0, 1, 2])('hides a secret %i bytes off the 3-byte alignment in an echoed body, base64 and base64url', (shift) => {
+    const secret = `echoed-${Math.random().toString(36).slice(2)}`;
+    addSecret(secret);
+    const body = `${'x'.repeat(shift + 3)}client_secret=${secret}&scope=read`;
+    for (const alphabet of ['base64', 'base64url'] as const) {
+      const echoed = redact(`echo ${Buffer.from(body).toString(alphabet)} end`);
+      expect(echoed).toContain('[redacted:');
+      expect(echoed).not.toContain(Buffer.from(secret).toString(alphabet).slice(0, 12));
+    }
+  });
+});
+
+it('redacts a loose member whose value repeats its name', () => {
+  expect(redactBody(')]}\'\n{"token":"token-as-name"} tail', 'application/json')).toBe(`)]}'\n{"token":"${fp('token-as-name')}"} tail`);
+  expect(redactBody('{"session": "session"} tail', 'text/plain')).toBe(`{"session": "${fp('session')}"} tail`);
 });

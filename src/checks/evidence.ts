@@ -2,6 +2,7 @@ import { Blocked, NotApplicable } from '../flows/blocked.js';
 import { accessTokenHash, claimsOf, decodeAndVerify, looksLikeJwt, type DecodedJwt } from '../flows/jwt.js';
 import type { ResourceProbe, SuiteFlows } from '../flows/suite-flows.js';
 import { describeExchange, judgedByServer, jsonOf, type Exchange } from '../http/exchange.js';
+import { parseJsonBody } from '../http/json.js';
 import type { Resource } from '../suite/suite.types.js';
 
 /** Evidence gatherers shared by checks: each names the exchanges a judge reads and what it needs from the suite. */
@@ -29,12 +30,12 @@ export async function metadata(flows: SuiteFlows): Promise<ExchangeEvidence & { 
 }
 
 /** What jwks_uri answered with 200, parsed when it is JSON (jwks.schema judges a body that is not). */
-export async function jwksAnswer(flows: SuiteFlows): Promise<ExchangeEvidence & { document?: unknown }> {
+export async function jwksAnswer(flows: SuiteFlows): Promise<ExchangeEvidence & { document?: unknown; notJson?: string }> {
   const { exchange, response } = await flows.jwks();
   if (!response) throw new Blocked(`JWKS request failed: ${exchange.error}`, [exchange]);
   if (response.status !== 200) throw new Blocked(`jwks_uri answered ${response.status}, not 200`, [exchange]);
   const body = jsonOf(exchange);
-  return { exchanges: [exchange], exchange, ...(body.ok && { document: body.value }) };
+  return { exchanges: [exchange], exchange, ...(body.ok ? { document: body.value } : { notJson: body.reason }) };
 }
 
 /** The JWK Set as JSON: checks of its keys cannot judge anything else. */
@@ -93,7 +94,7 @@ export function resourceProbe(probe: ResourceProbe) {
 
 function grantedScope(body: string | undefined): string | undefined {
   try {
-    const scope = (JSON.parse(body ?? '') as { scope?: unknown }).scope;
+    const scope = (parseJsonBody(body ?? '') as { scope?: unknown } | null)?.scope;
     return typeof scope === 'string' ? scope : undefined;
   } catch {
     return undefined;

@@ -16,9 +16,9 @@ export const schema = defineCheck({
   spec: rfc(7517, '5'),
   scope: 'suite',
   gather: jwksAnswer,
-  judge: ({ exchange, document }) =>
+  judge: ({ exchange, document, notJson }) =>
     document === undefined
-      ? fail('jwks_uri MUST serve a JWK Set as JSON (RFC 7517 §5, §8.5: application/jwk-set+json)', 'a JSON JWK Set', `${exchange.response?.headers['content-type'] ?? 'no Content-Type'}, not JSON`)
+      ? fail('jwks_uri MUST serve a JWK Set as JSON (RFC 7517 §5, §8.5: application/jwk-set+json)', 'a JSON JWK Set', `${exchange.response?.headers['content-type'] ?? 'no Content-Type'}, ${notJson ?? 'not JSON'}`)
       : schemaVerdict(
       'jwks',
       document,

@@ -3,6 +3,7 @@ import { testName } from '../engine/plan.js';
 import type { TokenResult } from '../flows/token.js';
 import type { HttpResult } from '../http/client.js';
 import { isObject } from '../http/exchange.js';
+import { parseJsonBody } from '../http/json.js';
 import { redactJson } from '../secrets.js';
 import { normalise, type VendorSnapshot } from './snapshot.js';
 
@@ -54,7 +55,7 @@ async function bodyOf(result: Promise<HttpResult> | undefined): Promise<unknown>
 
 function parse(body: string): unknown {
   try {
-    return JSON.parse(body);
+    return parseJsonBody(body);
   } catch {
     return undefined;
   }

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Exchange } from '../http/exchange.js';
+import { parseJsonBody } from '../http/json.js';
 import { addSecret } from '../secrets.js';
 import type { ApiStep, AuthorizationCodeGrant } from '../suite/suite.types.js';
 import { Blocked, NotApplicable } from './blocked.js';
@@ -188,7 +189,7 @@ function fillPlaceholders<T>(value: T, placeholders: Record<string, string>): T 
 
 function memberAt(body: string, path: string): string | undefined {
   try {
-    let value: unknown = JSON.parse(body);
+    let value = parseJsonBody(body);
     for (const key of path.split('.')) value = value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
     return typeof value === 'string' && value ? value : undefined;
   } catch {

@@ -3,6 +3,7 @@ import { defaultBrowserOptions, type BrowserOptions } from '../browser/chromium.
 import { defaultHttpOptions, Recorder, recordOutside, send, type HttpOptions, type HttpRequest, type HttpResult } from '../http/client.js';
 import { branch, reach } from '../http/chain.js';
 import { codeSaid, isObject, type Exchange } from '../http/exchange.js';
+import { notJson, parseJsonBody } from '../http/json.js';
 import type { LoadedSuite } from '../suite/load.js';
 import type { AuthorizationCodeGrant, Client, Grant, Resource } from '../suite/suite.types.js';
 import { authorizationCode, randomValue, type Authorization } from './authorization-code.js';
@@ -127,9 +128,9 @@ export class SuiteFlows implements FlowContext {
     if (response.status !== 200) throw new Blocked(`discovery answered ${response.status}, not 200`, [exchange]);
     let document: unknown;
     try {
-      document = JSON.parse(response.body);
-    } catch {
-      throw new Blocked('discovery did not answer JSON', [exchange]);
+      document = parseJsonBody(response.body);
+    } catch (error) {
+      throw new Blocked(`discovery answered ${notJson(error)}`, [exchange]);
     }
     if (!isObject(document)) throw new Blocked('discovery did not answer a JSON object', [exchange]);
     return { result, document };
@@ -170,9 +171,9 @@ export class SuiteFlows implements FlowContext {
       if (response?.status !== 200) throw new Blocked(`the JWKS could not be fetched (${exchange.error ?? response?.status})`, [exchange]);
       let jwks: JSONWebKeySet;
       try {
-        jwks = JSON.parse(response.body) as JSONWebKeySet;
-      } catch {
-        throw new Blocked('the JWKS is not JSON (see jwks.schema)', [exchange]);
+        jwks = parseJsonBody(response.body) as JSONWebKeySet;
+      } catch (error) {
+        throw new Blocked(`the JWKS is ${notJson(error)} (see jwks.schema)`, [exchange]);
       }
       const keys = (Array.isArray(jwks.keys) ? jwks.keys : []).map((key) => Object.fromEntries(Object.entries(key).filter(([k]) => !PRIVATE_MEMBERS.includes(k))));
       return createLocalJWKSet({ keys } as JSONWebKeySet);

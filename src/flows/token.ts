@@ -1,5 +1,6 @@
 import type { HttpResult } from '../http/client.js';
 import type { Exchange } from '../http/exchange.js';
+import { parseJsonBody } from '../http/json.js';
 import type { Client } from '../suite/suite.types.js';
 import { tokenRequest } from './client-auth.js';
 import type { FlowContext } from './context.js';
@@ -51,7 +52,7 @@ export async function redeem(
 function issuedBy(result: HttpResult): Record<string, unknown> | undefined {
   if (result.response?.status !== 200) return undefined;
   try {
-    const body = JSON.parse(result.response.body) as unknown;
+    const body = parseJsonBody(result.response.body);
     return body && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : undefined;
   } catch {
     return undefined;

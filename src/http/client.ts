@@ -84,6 +84,10 @@ export function recordOutside(recorder: Recorder, entry: Omit<Exchange, 'id'>): 
  */
 export async function send(req: HttpRequest, recorder: Recorder, options: HttpOptions = defaultHttpOptions): Promise<HttpResult> {
   req.secrets?.forEach(addSecret);
+  // What this request carries is secret wherever a server echoes it: the Authorization credential as sent (Basic
+  // base64 of id:secret) and the credential fields of its body, whether or not the caller listed them.
+  addSecret(/^\S+ +(\S+)$/.exec(req.headers?.authorization ?? '')?.[1]);
+  if (req.body) learnSecrets(req.body);
   const refusal = insecureCredentials(req, options);
   if (refusal) return { exchange: recorder.add({ ...describe(req, Date.now()), durationMs: 0, error: refusal }) };
   for (let attempt = 0; ; attempt++) {

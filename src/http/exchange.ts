@@ -1,3 +1,5 @@
+import { NestedTooDeeply, parseJsonBody } from './json.js';
+
 /** One recorded HTTP exchange as it may appear in a report: every credential already replaced by a fingerprint. */
 export interface Exchange {
   id: number;
@@ -19,13 +21,15 @@ export function jsonOf(exchange: Exchange): { ok: true; value: unknown } | { ok:
   const body = exchange.response?.body;
   if (body === undefined) return { ok: false, reason: exchange.error ?? 'no response' };
   try {
-    return { ok: true, value: JSON.parse(body) };
-  } catch {
+    return { ok: true, value: parseJsonBody(body) };
+  } catch (error) {
     return {
       ok: false,
       reason: exchange.response?.truncated
         ? `body exceeds the size cap and was cut off after ${body.length} bytes`
-        : `body is not JSON: ${JSON.stringify(body.slice(0, 80))}`,
+        : error instanceof NestedTooDeeply
+          ? 'body is not JSON (nested too deeply)'
+          : `body is not JSON: ${JSON.stringify(body.slice(0, 80))}`,
     };
   }
 }

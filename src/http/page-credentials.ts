@@ -1,4 +1,4 @@
-import { addSecret, learnSecretsFromUrl, SECRET_FIELDS } from '../secrets.js';
+import { addSecret, isSecretName, learnSecretsFromUrl } from '../secrets.js';
 
 /**
  * Registers the credentials a page delivers in place of a redirect, before anything records it: parameters of any
@@ -10,7 +10,7 @@ export function learnSecretsFromPage(headers: Record<string, string | undefined>
   for (const [, name, value] of `${headers.refresh ?? ''}\n${html}`.matchAll(/[?&#](\w+)=([^&#"'\s<>;]+)/g)) learnSecretsFromUrl(`?${name}=${value}`);
   for (const tag of body.match(/<input\b[^>]*>/gi) ?? []) {
     const attributes = attributesOf(tag);
-    if (SECRET_FIELDS.has(attributes.name ?? '')) addSecret(attributes.value);
+    if (isSecretName(attributes.name ?? '')) addSecret(attributes.value);
   }
 }
 

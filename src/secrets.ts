@@ -1,4 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto';
+import { getEnvironmentData, setEnvironmentData } from 'node:worker_threads';
 import { parseJsonBody } from './http/json.js';
 
 /**
@@ -6,7 +7,13 @@ import { parseJsonBody } from './http/json.js';
  * Values are replaced by a short keyed fingerprint so a reader can still see that two places carry the same
  * token without learning it. The key is per process, so fingerprints cannot be brute-forced from a report.
  */
-const key = randomBytes(32);
+const KEY_NAME = 'oauth-conformance:fingerprint-key';
+// Shared with the worker threads this process starts, so the runner and the checks' worker write one fingerprint
+// for one value.
+const key = (getEnvironmentData(KEY_NAME) as Buffer | undefined) ?? randomBytes(32);
+setEnvironmentData(KEY_NAME, key);
+/** The values registered, in order: what a worker hands back to the process that writes the reports. */
+const registered: string[] = [];
 /** Every form a secret may be written in → the secret itself, whose fingerprint stands for all of them. */
 const known = new Map<string, string>();
 /**
@@ -57,7 +64,8 @@ export function fingerprint(value: string): string {
 
 /** Registers a value that must never appear in output. */
 export function addSecret(value: string | undefined): void {
-  if (!value || value.length < MIN_LENGTH) return;
+  if (!value || value.length < MIN_LENGTH || known.get(value) === value) return;
+  registered.push(value);
   // Encoded forms travel in URLs and form bodies.
   for (const form of formsOf(value)) {
     if (form.length < MIN_LENGTH || known.has(form)) continue;
@@ -65,6 +73,11 @@ export function addSecret(value: string | undefined): void {
     const prefix = form.slice(0, MIN_LENGTH);
     byPrefix.set(prefix, [...(byPrefix.get(prefix) ?? []), form].sort((a, b) => b.length - a.length));
   }
+}
+
+/** The values registered since an earlier call returned `from` as `next`. */
+export function registeredSince(from: number): { values: string[]; next: number } {
+  return { values: registered.slice(from), next: registered.length };
 }
 
 /**
@@ -141,6 +154,19 @@ export function learnSecretsFromUrl(url: string | undefined): void {
     for (const [name, value] of new URLSearchParams(part)) if (isSecretName(name)) addSecret(value);
   }
 }
+
+/**
+ * Registers the values of cookies a server sets: a session cookie is a credential, and servers quote it in bodies
+ * (a debug member, an error page). Short values (a flag, a language) are too common in ordinary text to hide.
+ */
+export function learnSessionCookies(setCookies: string[]): void {
+  for (const line of setCookies) {
+    const pair = line.split(';', 1)[0] ?? '';
+    const value = pair.slice(pair.indexOf('=') + 1).trim().replace(/^"(.*)"$/, '$1');
+    if (pair.includes('=') && value.length >= MIN_COOKIE_LENGTH) addSecret(value);
+  }
+}
+const MIN_COOKIE_LENGTH = 8;
 
 /** Redacts an application/x-www-form-urlencoded body or query string by field name. */
 export function redactForm(body: string): string {

@@ -11,6 +11,7 @@ import { changeLines } from '../report/changes.js';
 import { DEFAULT_BUDGET_MB } from '../report/attachments.js';
 import { generateHtml } from '../report/html.js';
 import { writeJunit } from '../report/junit.js';
+import { redactOutputs } from '../report/redact-outputs.js';
 import type { CheckResult } from '../report/results.js';
 import { consoleSummary, writeSummary } from '../report/summary.js';
 import { printable } from '../report/terminal.js';
@@ -119,6 +120,7 @@ export async function runCommand(options: RunOptions): Promise<number> {
       },
       options['results-dir'],
     );
+    await redactOutputs([options['results-dir'], snapshotFile]);
     // An interrupted run may have stopped before the snapshot: its results still get their reports.
     const current = run.interrupted ? undefined : await readSnapshot(snapshotFile);
     if (current && options['save-baseline']) await copyFile(snapshotFile, options['save-baseline']);

@@ -31,5 +31,7 @@ declare module '@vitest/runner' {
     conformance?: CheckResult;
     /** What the attachment budget kept out of this check's report. */
     leftOut?: LeftOut;
+    /** Secrets the worker learned up to this check: the runner redacts what it writes with them. */
+    learnedSecrets?: string[];
   }
 }

@@ -2,11 +2,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import AllureReporter from 'allure-vitest/reporter';
-import type { Reporter, TestModule } from 'vitest/node';
+import type { Reporter, TestCase, TestModule } from 'vitest/node';
 import { createVitest } from 'vitest/node';
 import type { LeftOut } from '../report/attachments.js';
 import type { CheckResult } from '../report/results.js';
-import { redact } from '../secrets.js';
+import { addSecret, redact } from '../secrets.js';
 import type { Plan } from './plan-context.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -24,6 +24,11 @@ export interface VitestRun {
 /** Collects each test's check result from its task meta once the run ends. */
 class ResultCollector implements Reporter {
   readonly run: VitestRun = { results: [], errors: [], leftOut: { count: 0, bytes: 0 } };
+
+  /** Before Allure's reporter writes the result: it may quote what the worker learned later than it redacted. */
+  onTestCaseResult(test: TestCase): void {
+    test.meta().learnedSecrets?.forEach(addSecret);
+  }
 
   onTestRunEnd(modules: ReadonlyArray<TestModule>, unhandled: ReadonlyArray<{ message?: string }>): void {
     for (const module of modules) {
@@ -48,6 +53,8 @@ class ResultCollector implements Reporter {
  * or SIGTERM cancels the run and keeps what finished, so an interrupted run still leaves its reports.
  */
 export async function runWithVitest(plan: Plan, resultsDir: string): Promise<VitestRun> {
+  // The runner writes JUnit, the summary and the console from these results: it redacts with the suites' secrets too.
+  plan.secrets.forEach(addSecret);
   const collector = new ResultCollector();
   const exitCode = process.exitCode;
   const signals = ['SIGINT', 'SIGTERM'] as const;
@@ -59,7 +66,7 @@ export async function runWithVitest(plan: Plan, resultsDir: string): Promise<Vit
       root,
       include: ['src/engine/suites.vitest.ts'],
       watch: false,
-      reporters: [new AllureReporter({ resultsDir }), collector],
+      reporters: [collector, new AllureReporter({ resultsDir })],
       provide: { conformancePlan: plan },
       setupFiles: [fileURLToPath(import.meta.resolve('allure-vitest/setup'))],
       // One file whose checks share flows: one worker thread, no isolation cost.

@@ -5,7 +5,7 @@ import { AREAS } from '../checks/types.js';
 import { describeForAllure } from '../report/allure-labels.js';
 import { Attachments } from '../report/attachments.js';
 import { failureText, type CheckResult } from '../report/results.js';
-import { addSecret } from '../secrets.js';
+import { addSecret, registeredSince } from '../secrets.js';
 import { takeSnapshot } from '../drift/take.js';
 import { startSuites, type Outcome, type StartedCheck } from './evaluate.js';
 import { testName } from './plan.js';
@@ -20,6 +20,9 @@ plan.secrets.forEach(addSecret);
 const suites = startSuites(plan.suites, plan);
 const started = suites.flatMap((s) => s.checks);
 const attachments = new Attachments(plan.attachmentBudget);
+// How many learned secrets (tokens, codes) have gone back to the runner with a test's result, which redacts its own
+// outputs with them.
+let handedBack = 0;
 
 // What the run saw of each vendor, for drift detection against a baseline or the previous run.
 afterAll(async () => {
@@ -40,6 +43,9 @@ for (const suite of plan.suites) {
             ctx.task.meta.conformance = resultOf(check, outcome);
             const leftOut = await describeForAllure(check, ctx.task.meta.conformance, outcome, attachments);
             if (leftOut.count) ctx.task.meta.leftOut = leftOut;
+            const learned = registeredSince(handedBack);
+            ctx.task.meta.learnedSecrets = learned.values;
+            handedBack = learned.next;
             if (outcome.status === 'skipped') ctx.skip(outcome.message);
             if (outcome.status === 'deviation') ctx.skip(`known deviation: ${outcome.deviation}`);
             if (outcome.status === 'fail' || outcome.status === 'blocked') throw failureOf(ctx.task.meta.conformance);

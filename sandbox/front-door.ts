@@ -184,6 +184,8 @@ function stage(fault: RequestFault, clients: readonly ClientMetadata[]): Stage {
     case 'inject-text':
     case 'echo-request':
     case 'wrap-body':
+    case 'form-as-text':
+    case 'echo-session-cookie':
       return hostile(fault);
   }
 }

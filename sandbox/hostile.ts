@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { STATUS_CODES, type ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
@@ -57,6 +58,10 @@ export type HostileFault = HostileTarget & (
   | { kind: 'echo-request' }
   /** Successful answers are wrapped in text that is not JSON (a byte-order mark, an anti-XSSI prefix, a trailer). */
   | { kind: 'wrap-body'; prefix?: string; suffix?: string }
+  /** Successful JSON answers are sent form-encoded, labelled text/plain. */
+  | { kind: 'form-as-text' }
+  /** Successful JSON answers set a session cookie and quote its value in a `gateway` member. */
+  | { kind: 'echo-session-cookie' }
 );
 
 /** The hostile faults that say how a body goes over the wire, for deliver(). */
@@ -154,6 +159,20 @@ async function act(fault: HostileFault, request: FrontRequest, next: Forward): P
     case 'wrap-body': {
       const response = await next(request);
       return response.status === 200 ? { ...response, body: Buffer.concat([Buffer.from(fault.prefix ?? ''), response.body, Buffer.from(fault.suffix ?? '')]) } : response;
+    }
+    case 'form-as-text': {
+      const response = await next(request);
+      const json = response.status === 200 ? jsonOf(response) : undefined;
+      if (!json) return response;
+      const form = new URLSearchParams(Object.entries(json).map(([name, value]): [string, string] => [name, String(value)]));
+      return { ...response, headers: { ...response.headers, 'content-type': 'text/plain; charset=utf-8' }, body: Buffer.from(form.toString()) };
+    }
+    case 'echo-session-cookie': {
+      const response = await next(request);
+      const json = response.status === 200 ? jsonOf(response) : undefined;
+      if (!json) return response;
+      const session = randomBytes(24).toString('base64url');
+      return { ...withJson(response, { ...json, gateway: `session gw_session=${session} bound to this client` }), headers: { ...response.headers, 'set-cookie': `gw_session=${session}; Path=/; HttpOnly` } };
     }
     case 'gzip-bomb': {
       const response = await next(request);

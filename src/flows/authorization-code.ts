@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Exchange } from '../http/exchange.js';
-import { parseJsonBody } from '../http/json.js';
+import { stringAt } from '../http/json.js';
 import { addSecret } from '../secrets.js';
 import type { ApiStep, AuthorizationCodeGrant } from '../suite/suite.types.js';
 import { Blocked, NotApplicable } from './blocked.js';
@@ -157,16 +157,21 @@ async function codeFromApi(flows: FlowContext, label: string, grant: Authorizati
   const steps = grant.code.steps ?? [];
   for (const [i, step] of steps.entries()) {
     // Asking again for a code spends nothing (the worst is a code never used), so a busy or failed step is sent again.
-    const { exchange, response } = await flows.send({ label: `${label} step ${i + 1}`, method: step.method, url: fill(step.url), ...stepBody(step, fill), ahead: steps.length - i, replayable: true });
+    const last = i === steps.length - 1;
+    const capture = step.capture ?? 'code';
+    const { exchange, response } = await flows.send({
+      label: `${label} step ${i + 1}`, method: step.method, url: fill(step.url), ...stepBody(step, fill), ahead: steps.length - i, replayable: true,
+      // Learned before the answer is recorded: a nested `code` is otherwise data, and would be quoted in clear.
+      ...(last && { secretAt: capture }),
+    });
     result.exchanges.push(exchange);
     if (!response) throw new Blocked(`the code request failed: ${exchange.error}`, result.exchanges);
     if (!(step.accept ?? [200, 201]).includes(response.status)) {
       result.failure = `step ${i + 1} of the code request answered ${response.status}`;
       return result;
     }
-    if (i === steps.length - 1) {
-      result.code = memberAt(response.body, step.capture ?? 'code');
-      addSecret(result.code);
+    if (last) {
+      result.code = stringAt(response.body, capture);
       if (!result.code) result.failure = `the code request's answer has no string at "${step.capture}"`;
     }
   }
@@ -185,16 +190,6 @@ function fillPlaceholders<T>(value: T, placeholders: Record<string, string>): T 
   if (Array.isArray(value)) return value.map((v) => fillPlaceholders(v, placeholders)) as T;
   if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fillPlaceholders(v, placeholders)])) as T;
   return value;
-}
-
-function memberAt(body: string, path: string): string | undefined {
-  try {
-    let value = parseJsonBody(body);
-    for (const key of path.split('.')) value = value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
-    return typeof value === 'string' && value ? value : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /** The code of an authorization, or Blocked saying why none came. */

@@ -8,7 +8,7 @@ import type { Exchange } from '../http/exchange.js';
 import { HostGate } from '../http/host-gate.js';
 import { learnSecretsFromPage } from '../http/page-credentials.js';
 import { clearHost, insecureHttpAdvice } from '../http/plain-http.js';
-import { containsSecret, learnSecretsFromUrl, redact, redactHeaders, redactUrl } from '../secrets.js';
+import { containsSecret, learnSecretsFromUrl, learnSessionCookies, redact, redactHeaders, redactUrl } from '../secrets.js';
 import type { AuthorizationCodeGrant, FillStep, LoginStep } from '../suite/suite.types.js';
 import type { FlowContext } from './context.js';
 
@@ -172,6 +172,8 @@ function recordNavigations(flows: FlowContext, page: Page, label: string, result
     learnSecretsFromUrl(response.url());
     learnSecretsFromUrl(headers.location);
     learnSecretsFromPage(headers, '');
+    // Playwright joins several Set-Cookie lines with newlines.
+    learnSessionCookies((headers['set-cookie'] ?? '').split('\n'));
     const read: Promise<void> = response.text().then((body) => learnSecretsFromPage(headers, body), () => undefined).finally(() => reading.delete(read));
     reading.add(read);
     const timing = request.timing();

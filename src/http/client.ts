@@ -2,9 +2,10 @@ import type { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { Agent, errors, request } from 'undici';
-import { addSecret, learnSecrets, learnSecretsFromUrl, redact, redactBody, redactHeaders, redactUrl } from '../secrets.js';
+import { addSecret, learnSecrets, learnSecretsFromUrl, learnSessionCookies, redact, redactBody, redactHeaders, redactUrl } from '../secrets.js';
 import { currentDepth, reach } from './chain.js';
 import type { Exchange } from './exchange.js';
+import { stringAt } from './json.js';
 import { HostGate } from './host-gate.js';
 import { learnSecretsFromPage } from './page-credentials.js';
 import { plainHttpRefusal } from './plain-http.js';
@@ -22,6 +23,8 @@ export interface HttpRequest {
   replayable?: boolean;
   /** Dependent requests that must still follow this one in its flow (a login's redemption): see HostGate. */
   ahead?: number;
+  /** A member path of the JSON answer that holds a credential by the suite's word (an api step's `capture`). */
+  secretAt?: string;
 }
 
 /** The response as received, kept in memory only: flows read credentials from it, reports never see it. */
@@ -140,10 +143,13 @@ async function sendOnce(req: HttpRequest, recorder: Recorder, options: HttpOptio
     const { body, truncated } = await readCapped(decoded(res.body, res.headers['content-encoding']), options.maxBodyBytes);
     const headers = flattenHeaders(res.headers);
     // Learn what the server issued first, so the redacted copy hides it wherever it is quoted (bodies echo Locations).
+    const setCookies = setCookiesOf(res.headers);
     learnSecrets(body);
+    if (req.secretAt) addSecret(stringAt(body, req.secretAt));
     learnSecretsFromUrl(headers.location);
     learnSecretsFromPage(headers, body);
-    const raw: RawResponse = { status: res.statusCode, headers, setCookies: setCookiesOf(res.headers), body };
+    learnSessionCookies(setCookies);
+    const raw: RawResponse = { status: res.statusCode, headers, setCookies, body };
     const exchange = recorder.add({
       ...base,
       durationMs: Date.now() - started,

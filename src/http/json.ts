@@ -18,6 +18,17 @@ export function parseJsonBody(text: string): unknown {
   return JSON.parse(text) as unknown;
 }
 
+/** The non-empty string at a dotted member path (`data.code`) of a JSON body, if there is one. */
+export function stringAt(body: string, path: string): string | undefined {
+  try {
+    let value = parseJsonBody(body);
+    for (const key of path.split('.')) value = value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
+    return typeof value === 'string' && value ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** "not JSON" or "not JSON (nested too deeply)": what went wrong with a body, for messages. */
 export function notJson(error: unknown): string {
   return error instanceof NestedTooDeeply ? 'not JSON (nested too deeply)' : 'not JSON';

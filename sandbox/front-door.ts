@@ -1,7 +1,7 @@
 import { ServerResponse, type IncomingMessage } from 'node:http';
 import { Readable } from 'node:stream';
 import type { ClientMetadata } from 'oidc-provider';
-import { deliver, hostile, type HostileFault } from './hostile.js';
+import { deliver, hostile, type HostileFault, type Issue } from './hostile.js';
 import { dropState, ignoreTokenRedirectUri, redirectBackAsPage, interceptCodeReplay, laxPkce, prefixMatchRedirectUri, shareCodeRedemption } from './request-faults/authorization-code.js';
 import { tokenError, type Forward, type FrontRequest, type FrontResponse, type Stage } from './request-faults/messages.js';
 import {
@@ -63,9 +63,9 @@ export type RequestFault =
  * Request-level faults: a layer in front of the provider that may rewrite, answer or replay requests before
  * oidc-provider sees them, or leave them unanswered. With no such fault it is the provider itself.
  */
-export function frontDoor(faults: readonly RequestFault[], provider: Handler, clients: readonly ClientMetadata[]): Handler {
+export function frontDoor(faults: readonly RequestFault[], provider: Handler, clients: readonly ClientMetadata[], issue: Issue): Handler {
   if (faults.length === 0) return provider;
-  const stages = faults.map((fault) => stage(fault, clients));
+  const stages = faults.map((fault) => stage(fault, clients, issue));
   return (req, res) => {
     receive(req)
       .then((request) => {
@@ -135,7 +135,7 @@ function send(res: ServerResponse, { status, headers, body, delivery }: FrontRes
 // ---- Faults -------------------------------------------------------------------------------------------------------
 
 /** The step that plays a fault; the steps themselves are in ./request-faults/. */
-function stage(fault: RequestFault, clients: readonly ClientMetadata[]): Stage {
+function stage(fault: RequestFault, clients: readonly ClientMetadata[], issue: Issue): Stage {
   const redirectUris = new Set(clients.flatMap((client) => client.redirect_uris));
   switch (fault.kind) {
     case 'accept-get-on-token':
@@ -186,6 +186,7 @@ function stage(fault: RequestFault, clients: readonly ClientMetadata[]): Stage {
     case 'wrap-body':
     case 'form-as-text':
     case 'echo-session-cookie':
-      return hostile(fault);
+    case 'disguise-credentials':
+      return hostile(fault, issue);
   }
 }

@@ -160,6 +160,14 @@ export const hostileProfiles: FaultProfile[] = [
     hostile: true,
   },
   {
+    name: 'disguised-credentials',
+    description: 'Every successful token response also carries its access token as accessToken, AccessToken, ACCESS_TOKEN, access-token and in base64, a made-up session and apiKey, and a JWT whose header does not start with eyJ.',
+    breaks: [],
+    faults: [],
+    requestFaults: [{ kind: 'disguise-credentials', endpoint: 'token' }],
+    hostile: true,
+  },
+  {
     name: 'reset',
     description: 'The connection of the first JWKS GET is reset halfway through the response.',
     breaks: [],

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { STATUS_CODES, type ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
@@ -62,7 +62,16 @@ export type HostileFault = HostileTarget & (
   | { kind: 'form-as-text' }
   /** Successful JSON answers set a session cookie and quote its value in a `gateway` member. */
   | { kind: 'echo-session-cookie' }
+  /**
+   * Successful JSON answers carry credentials where a client may not look for them: copies of the access token under
+   * other spellings of its name and base64-encoded, a made-up `session` and `apiKey`, and a JWT whose header is not
+   * serialised as `eyJ…`.
+   */
+  | { kind: 'disguise-credentials' }
 );
+
+/** Tells the sandbox of a credential a fault made up, so that a leak test looks for it too. */
+export type Issue = (credential: string) => void;
 
 /** The hostile faults that say how a body goes over the wire, for deliver(). */
 export type Delivery = Extract<HostileFault, { kind: 'drip' | 'pad-body' | 'reset-connection' }>;
@@ -74,13 +83,13 @@ const PATHS: Record<Endpoint, string> = {
   'smart-configuration': SMART_CONFIGURATION_PATH,
 };
 
-export function hostile(fault: HostileFault): Stage {
+export function hostile(fault: HostileFault, issue: Issue): Stage {
   const occurs = occurrence(fault.when);
   return (request, next) => {
     const targeted = request.url.pathname === PATHS[fault.endpoint]
       && (fault.method === undefined || request.method === fault.method)
       && (fault.grantType === undefined || (isForm(request) && new URLSearchParams(request.body.toString()).get('grant_type') === fault.grantType));
-    return targeted && occurs(request) ? act(fault, request, next) : next(request);
+    return targeted && occurs(request) ? act(fault, request, next, issue) : next(request);
   };
 }
 
@@ -125,7 +134,7 @@ function clientOf(request: FrontRequest): string {
   return new URLSearchParams(form).get('client_id') ?? '';
 }
 
-async function act(fault: HostileFault, request: FrontRequest, next: Forward): Promise<FrontResponse> {
+async function act(fault: HostileFault, request: FrontRequest, next: Forward, issue: Issue): Promise<FrontResponse> {
   switch (fault.kind) {
     case 'hang':
       // Never settles, so the front door never sends; closing the sandbox drops the connection.
@@ -171,8 +180,25 @@ async function act(fault: HostileFault, request: FrontRequest, next: Forward): P
       const response = await next(request);
       const json = response.status === 200 ? jsonOf(response) : undefined;
       if (!json) return response;
-      const session = randomBytes(24).toString('base64url');
+      const session = made(issue);
       return { ...withJson(response, { ...json, gateway: `session gw_session=${session} bound to this client` }), headers: { ...response.headers, 'set-cookie': `gw_session=${session}; Path=/; HttpOnly` } };
+    }
+    case 'disguise-credentials': {
+      const response = await next(request);
+      const json = response.status === 200 ? jsonOf(response) : undefined;
+      if (typeof json?.access_token !== 'string') return response;
+      const token = json.access_token;
+      return withJson(response, {
+        ...json,
+        accessToken: token,
+        AccessToken: token,
+        ACCESS_TOKEN: token,
+        'access-token': token,
+        session: made(issue),
+        apiKey: made(issue),
+        jwt: spacedJwt(issue),
+        debug: `token (base64) ${Buffer.from(token).toString('base64')}`,
+      });
     }
     case 'gzip-bomb': {
       const response = await next(request);
@@ -183,6 +209,22 @@ async function act(fault: HostileFault, request: FrontRequest, next: Forward): P
     case 'reset-connection':
       return { ...(await next(request)), delivery: fault };
   }
+}
+
+/** A fresh random credential, told to the sandbox. */
+function made(issue: Issue): string {
+  const value = randomBytes(24).toString('base64url');
+  issue(value);
+  return value;
+}
+
+/** A signed JWT whose header has a line break after its brace, so that it starts `ewo`, not `eyJ`. */
+function spacedJwt(issue: Issue): string {
+  const encode = (json: object) => Buffer.from(JSON.stringify(json, null, 1)).toString('base64url');
+  const signed = `${encode({ alg: 'HS256', typ: 'JWT' })}.${encode({ sub: 'gateway', iat: Math.floor(Date.now() / 1000) })}`;
+  const jwt = `${signed}.${createHmac('sha256', randomBytes(32)).update(signed).digest('base64url')}`;
+  issue(jwt);
+  return jwt;
 }
 
 /** Sends a body as a hostile fault says, once status and headers (but no Content-Length) are set. */

@@ -6,6 +6,7 @@ import { createAuthorizationServer, defaultSettings, TEST_ACCOUNT } from './auth
 import { createClients, newSecret } from './clients.js';
 import { resourceDeviations, tlsListenerOf } from './faults.js';
 import { frontDoor } from './front-door.js';
+import { IssuedCredentials } from './issued-credentials.js';
 import { closeServer, listenOnLoopback } from './loopback.js';
 import { findProfile } from './emulators/toolkit.js';
 import { profiles } from './profiles.js';
@@ -45,6 +46,8 @@ export interface Sandbox {
   trustedCertificates?: string[];
   /** Every request its servers received so far, oldest first: how often and when a client called, retried or waited. */
   requests(): SandboxRequest[];
+  /** Every token, code and session cookie its authorization server issued so far: what a leak test looks for. */
+  issued(): string[];
   /** Closes its servers and their keep-alive connections. */
   close(): Promise<void>;
 }
@@ -98,7 +101,8 @@ export async function startSandbox({ profile = 'conformant', port = 0, resourceP
     });
     const revokedJwt = revocableJwts(provider);
     const deviations = resourceDeviations(selected.faults);
-    authorization.server.on('request', frontDoor(selected.requestFaults ?? [], provider.callback(), [clients.machine, clients.app]));
+    const issued = new IssuedCredentials();
+    authorization.server.on('request', frontDoor(selected.requestFaults ?? [], issued.tap(provider.callback()), [clients.machine, clients.app], issued.add));
     resourceHost.server.on('request', createResourceHandler({
       verify: createAccessTokenVerifier({ provider, publicJwks: keys.publicJwks, audience: resource.url, deviations, revokedJwt }),
       scope: resource.scope,
@@ -129,6 +133,7 @@ export async function startSandbox({ profile = 'conformant', port = 0, resourceP
       },
       ...(tlsListener?.trusted && tls && { trustedCertificates: [tls.certificate] }),
       requests: () => [...log],
+      issued: () => issued.values(),
       close,
     };
   } catch (error) {

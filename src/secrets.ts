@@ -100,7 +100,8 @@ function formsOf(value: string): string[] {
     base64,
     base64.replace(/=+$/, ''),
     Buffer.from(value).toString('base64url'),
-    ...base64Cores(value),
+    // Inside an encoded body the value is written as that body writes it: as is, form-encoded or JSON-escaped.
+    ...[...new Set([value, ...percent, json])].flatMap(base64Cores),
   ];
 }
 

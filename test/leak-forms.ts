@@ -11,3 +11,21 @@ export function leaks(texts: Array<{ path: string; text: string }>, secrets: str
   const forms = secrets.flatMap(writtenForms);
   return texts.flatMap(({ path, text }) => forms.filter((form) => text.includes(form)).map((form) => `${path}: ${form}`));
 }
+
+// A run of base64 or base64url long enough to hide a credential (with a byte or two of its neighbours).
+const BASE64_RUN = /[A-Za-z0-9+/_-]{16,}={0,2}/g;
+
+/**
+ * The texts, and the text of every base64 run inside them, decoded, to this depth: the HTML report embeds its
+ * attachments as base64, and a secret inside a larger encoded string (an echoed body, Basic id:secret) shows only
+ * once the whole string is decoded, whatever its alignment.
+ */
+export function withEmbedded(texts: Array<{ path: string; text: string }>, depth = 2): Array<{ path: string; text: string }> {
+  if (depth === 0) return texts;
+  const decoded = texts.flatMap(({ path, text }) => {
+    const runs = text.match(BASE64_RUN) ?? [];
+    const inner = runs.map((run) => Buffer.from(run, 'base64').toString('utf8')).join('\n');
+    return inner ? [{ path: `${path} (base64 inside)`, text: inner }] : [];
+  });
+  return [...texts, ...withEmbedded(decoded, depth - 1)];
+}

@@ -202,6 +202,41 @@ const cases: Record<string, (sandbox: Sandbox) => Promise<void>> = {
     expect(body).toMatch(/"access_token":"[^"]+"/);
   }])),
 
+  async 'token-over-cap'(sandbox) {
+    const tokens = await clientCredentials(sandbox);
+    expect(tokens.status).toBe(200);
+    expect(tokens.text.length).toBeGreaterThan(MB);
+    expect(tokens.text).toMatch(/^\{"access_token":"[^"]+".*\}-{1048577}$/s);
+  },
+
+  async 'token-form-text'(sandbox) {
+    const tokens = await clientCredentials(sandbox);
+    expect(tokens.status).toBe(200);
+    expect(tokens.headers['content-type']).toMatch(/^text\/plain/);
+    const form = new URLSearchParams(tokens.text);
+    expect(form.get('access_token')).toMatch(/^eyJ/);
+    expect(form.get('token_type')).toBe('Bearer');
+  },
+
+  async 'echo-session-cookie'(sandbox) {
+    const tokens = await clientCredentials(sandbox);
+    const session = /^gw_session=([^;]+);/.exec(String(tokens.headers['set-cookie']))![1]!;
+    expect(tokens.json.gateway).toBe(`session gw_session=${session} bound to this client`);
+    expect(sandbox.issued()).toContain(session);
+  },
+
+  async 'disguised-credentials'(sandbox) {
+    const tokens = await clientCredentials(sandbox);
+    const { access_token: token, session, apiKey, jwt, debug } = tokens.json as Record<string, string>;
+    for (const name of ['accessToken', 'AccessToken', 'ACCESS_TOKEN', 'access-token']) expect(tokens.json[name], name).toBe(token);
+    expect(debug).toBe(`token (base64) ${Buffer.from(token!).toString('base64')}`);
+    const [header] = jwt!.split('.');
+    expect(header).not.toMatch(/^eyJ/);
+    expect(JSON.parse(Buffer.from(header!, 'base64url').toString())).toEqual({ alg: 'HS256', typ: 'JWT' });
+    // What the fault made up is issued, as far as a leak test is concerned.
+    expect(sandbox.issued()).toEqual(expect.arrayContaining([token, session, apiKey, jwt]));
+  },
+
   async reset(sandbox) {
     await expect(call(jwksUrl(sandbox))).rejects.toMatchObject({ code: 'UND_ERR_SOCKET' });
     const jwks = await call(jwksUrl(sandbox));
@@ -287,6 +322,30 @@ describe('hostile profiles', () => {
     const closed = await Promise.race([sandbox.close().then(() => true), sleep(2000, false)]);
     expect(closed, 'close() resolved within 2 s').toBe(true);
     await expect(pending).rejects.toMatchObject({ code: 'UND_ERR_SOCKET' });
+  });
+});
+
+describe('issued credentials', () => {
+  it('lists every token, code and session cookie the authorization server handed out, as it was sent', async () => {
+    const sandbox = await startSandbox({ login: 'interactive' });
+    try {
+      expect(sandbox.issued()).toEqual([]);
+      const machine = await clientCredentials(sandbox);
+      const { cookies } = await openSignInPage(sandbox);
+      const values = cookies.map((c) => c.slice(c.indexOf('=') + 1)).filter((v) => v.length >= 16);
+      expect(values.length).toBeGreaterThan(0);
+      expect(sandbox.issued()).toEqual(expect.arrayContaining([machine.json.access_token, ...values]));
+    } finally {
+      await sandbox.close();
+    }
+    const auto = await startSandbox();
+    try {
+      const authorization = await authorize(auto);
+      const tokens = await redeem(auto, authorization);
+      expect(auto.issued()).toEqual(expect.arrayContaining([authorization.code, tokens.json.access_token, tokens.json.refresh_token, tokens.json.id_token]));
+    } finally {
+      await auto.close();
+    }
   });
 });
 

@@ -432,7 +432,7 @@ describe('request fault profiles', () => {
 
   it('is the provider itself when there is no fault', () => {
     const provider = () => undefined;
-    expect(frontDoor([], provider, [])).toBe(provider);
+    expect(frontDoor([], provider, [], () => undefined)).toBe(provider);
   });
 
   it.concurrent.for(Object.entries(cases))('%s', async ([name, { faulty, conformant: perSpec, neighbour, reference }]) => {

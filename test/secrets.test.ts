@@ -255,6 +255,23 @@ describe('base64 inside a larger encoded string', () => {
       expect(echoed).not.toContain(Buffer.from(secret).toString(alphabet).slice(0, 12));
     }
   });
+
+  it.each([
+    ['form-encoded', (s: string) => `grant_type=client_credentials&client_secret=${encodeURIComponent(s)}`],
+    ['JSON-escaped', (s: string) => JSON.stringify({ grant_type: 'client_credentials', client_secret: s })],
+  ])('hides a secret written %s inside an encoded body', (_, bodyOf) => {
+    const tail = Math.random().toString(36).slice(2, 12);
+    const secret = `echoed/"<&>+ ${tail}`;
+    addSecret(secret);
+    for (const alphabet of ['base64', 'base64url'] as const) {
+      const echoed = redact(`echo ${Buffer.from(bodyOf(secret)).toString(alphabet)} end`);
+      const decoded = echoed.split(' ').map((word) => Buffer.from(word, alphabet).toString('latin1')).join(' ');
+      // The bytes at the very edges share base64 characters with their neighbours, and may stay.
+      expect(decoded).not.toContain('<&>');
+      expect(decoded).not.toContain('%3C%26%3E');
+      expect(decoded).not.toContain(tail.slice(0, -2));
+    }
+  });
 });
 
 it('redacts a loose member whose value repeats its name', () => {

@@ -1,4 +1,7 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
+import { Recorder, send } from '../src/http/client.js';
 import { learnSecretsFromPage } from '../src/http/page-credentials.js';
 import { redact } from '../src/secrets.js';
 
@@ -31,3 +34,25 @@ describe('codes delivered by a page instead of a redirect', () => {
     expect(redact(code)).toMatch(/^\[redacted:/);
   });
 });
+
+describe('a code an api step captures at a nested member path', () => {
+  it('is known before its answer is recorded: the recorded body hides it, though a nested `code` is data otherwise', async () => {
+    const code = `nested-code-${Math.random().toString(36).slice(2)}`;
+    const server = createServer((_req, res) => res.setHeader('content-type', 'application/json').end(JSON.stringify({ data: { code, issue: { code: 'invalid' } } })));
+    const { origin } = await listen(server);
+    try {
+      const recorder = new Recorder();
+      const { response } = await send({ label: 'code step', method: 'POST', url: `${origin}/login`, secretAt: 'data.code' }, recorder);
+      expect(JSON.parse(response!.body).data.code).toBe(code);
+      const recorded = recorder.exchanges[0]!.response!.body!;
+      expect(recorded).not.toContain(code);
+      expect(recorded).toContain('"code": "invalid"');
+    } finally {
+      server.close();
+    }
+  });
+});
+
+function listen(server: Server): Promise<{ origin: string }> {
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}` })));
+}

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { isSecretVariable } from '../src/suite/secret-names.js';
 import { root } from './helpers.js';
 
 /** .env.example is where users learn what to set: every variable of every suite must be there, secrets marked. */
@@ -14,7 +15,7 @@ describe('.env.example', () => {
     const names = Object.keys(data.variables ?? {}).filter((n) => !n.startsWith('SANDBOX_'));
     expect(names.filter((name) => !new RegExp(`^${name}=`, 'm').test(example))).toEqual([]);
     for (const [name, spec] of Object.entries(data.variables ?? {})) {
-      if (spec.secret && !name.startsWith('SANDBOX_')) expect(example, name).toMatch(new RegExp(`SECRET[^\\n]*\\n(#[^\\n]*\\n)*${name}=`));
+      if (isSecretVariable(name, spec) && !name.startsWith('SANDBOX_')) expect(example, name).toMatch(new RegExp(`SECRET[^\\n]*\\n(#[^\\n]*\\n)*${name}=`));
     }
   });
 });

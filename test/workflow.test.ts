@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { isSecretVariable } from '../src/suite/secret-names.js';
 
 /**
  * The CI monitoring workflow (.github/workflows/conformance.yml): valid against the GitHub workflow schema (offline,
@@ -240,44 +241,74 @@ function globToRegExp(glob: string): RegExp {
   return new RegExp(`^${glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]')}$`);
 }
 
-/** Variables a vendor account supplies: secrets, required ones, and those used as client or resource credentials. */
+/**
+ * Variables a vendor account supplies: secrets (marked, or named as credentials: src/suite/secret-names.ts), required
+ * ones, and those used as client or resource credentials.
+ */
 function credentialVariables(suite: Suite): string[] {
   const used = new Set(strings([suite.clients, (suite.resources ?? []).map((r) => r.auth)]).flatMap(({ value }) => [...value.matchAll(/\$\{(\w+)\}/g)].map((m) => m[1]!)));
   return Object.entries(suite.variables)
-    .filter(([name, spec]) => spec?.secret || (spec?.default === undefined && !spec?.optional) || used.has(name))
+    .filter(([name, spec]) => isSecretVariable(name, spec) || (spec?.default === undefined && !spec?.optional) || used.has(name))
     .map(([name]) => name);
+}
+
+/** A secret handed to the jobs of some suites only: `${{ <which> && secrets.NAME || '' }}`, <which> naming them. */
+const SUITE_IS = String.raw`matrix\.suite == '[\w-]+'`;
+const GATED = new RegExp(String.raw`^\$\{\{\s*(${SUITE_IS}|\(\s*${SUITE_IS}(?:\s*\|\|\s*${SUITE_IS})+\s*\))\s*&&\s*secrets\.(\w+)\s*\|\|\s*''\s*\}\}$`);
+
+interface Gate {
+  /** The variable set. */
+  name: string;
+  /** The repository secret it is set from. */
+  secret: string;
+  /** The suites whose jobs receive it; in any other job it is empty. */
+  suites: string[];
+}
+/**
+ * The run step's env entries that take a repository secret, each with the suites whose jobs receive it (all of them
+ * when it is not gated: `${{ secrets.NAME }}`); how many entries mention secrets at all; and those of another form.
+ */
+function secretGates(w: Workflow): { gates: Gate[]; mentions: number; problems: string[] } {
+  const job = Object.values(w.jobs).find((j) => j.strategy?.matrix);
+  const step = job?.steps.find((s) => /\bconformance run\b/.test(s.run ?? ''));
+  const gates: Gate[] = [];
+  const problems: string[] = [];
+  const mentioning = Object.entries(step?.env ?? {}).filter(([, value]) => /\bsecrets\b/.test(value));
+  for (const [name, value] of mentioning) {
+    const m = GATED.exec(value);
+    const everyJob = /^\$\{\{\s*secrets\.(\w+)\s*\}\}$/.exec(value);
+    if (m) gates.push({ name, secret: m[2]!, suites: [...m[1]!.matchAll(/'([\w-]+)'/g)].map((s) => s[1]!) });
+    else if (everyJob) gates.push({ name, secret: everyJob[1]!, suites: matrixSuites(w) });
+    else problems.push(`${name}: "${value}" is not of the form \${{ matrix.suite == '<suite>' && secrets.${name} || '' }} (several suites: \${{ (matrix.suite == 'a' || matrix.suite == 'b') && … }})`);
+  }
+  return { gates, mentions: mentioning.length, problems };
 }
 
 /**
  * What is wrong with the secrets of a workflow: a secret anywhere but the run step's env, mapped to a variable of
- * another name, or not a credential variable of a suite the matrix runs; a credential of such a suite not mapped.
+ * another name, handed to the jobs of every suite or of a suite that does not declare it as a credential; a credential
+ * of a suite the matrix runs not handed to that suite's jobs.
  */
-function secretProblems(source: string): string[] {
+function secretProblems(source: string, suiteList: Suite[] = suites): string[] {
   const w = load(source);
-  const job = Object.values(w.jobs).find((j) => j.strategy?.matrix);
-  const step = job?.steps.find((s) => /\bconformance run\b/.test(s.run ?? ''));
-  const env = step?.env ?? {};
-  const problems: string[] = [];
-  const allowed = new Map(suites.filter((s) => matrixSuites(w).includes(s.name)).flatMap((s) => credentialVariables(s).map((v) => [v, s.name] as const)));
-  // Secrets may appear in exactly one form, `NAME: ${{ secrets.NAME }}` in the env of the run step.
-  const mapped: string[] = [];
-  let inEnv = 0;
-  for (const [name, value] of Object.entries(env)) {
-    if (!/\bsecrets\b/.test(value)) continue;
-    inEnv += 1;
-    const m = /^\$\{\{\s*secrets\.(\w+)\s*\}\}$/.exec(value);
-    if (!m) {
-      problems.push(`${name}: "${value}" is not of the form \${{ secrets.${name} }}`);
-      continue;
+  const running = suiteList.filter((s) => matrixSuites(w).includes(s.name));
+  const { gates, mentions, problems } = secretGates(w);
+  for (const { name, secret, suites: given } of gates) {
+    if (secret !== name) problems.push(`${name} is given the secret ${secret}: name the secret after the variable`);
+    for (const suite of given) {
+      const declared = running.find((s) => s.name === suite);
+      if (!declared) problems.push(`${name} is given to the jobs of ${suite}, which the matrix does not run`);
+      else if (!credentialVariables(declared).includes(name)) problems.push(`${name} is given to the jobs of ${suite}, which has no such secret or credential variable`);
     }
-    mapped.push(name);
-    if (m[1] !== name) problems.push(`${name} is given the secret ${m[1]}: name the secret after the variable`);
-    if (!allowed.has(name)) problems.push(`${name} is not a secret or credential variable of ${matrixSuites(w).join(', ')}`);
   }
   const everywhere = expressions(strings(w)).filter((e) => /\bsecrets\b/.test(e)).length;
-  if (everywhere !== inEnv) problems.push(`secrets are used ${everywhere - inEnv} time(s) outside the run step's env`);
+  if (everywhere !== mentions) problems.push(`secrets are used ${everywhere - mentions} time(s) outside the run step's env`);
   if (/secrets:\s*inherit/.test(source)) problems.push('secrets: inherit hands every secret over');
-  for (const [name, suite] of allowed) if (!mapped.includes(name)) problems.push(`${suite}: ${name} is not mapped from secrets.${name}`);
+  for (const suite of running) {
+    for (const name of credentialVariables(suite)) {
+      if (!gates.some((g) => g.name === name && g.suites.includes(suite.name))) problems.push(`${suite.name}: ${name} is not given to its jobs from secrets.${name}`);
+    }
+  }
   return problems;
 }
 
@@ -375,26 +406,58 @@ describe('the matrix', () => {
 });
 
 describe('secrets', () => {
-  it('maps each vendor credential from the repository secret of its name, only into the run step', () => {
+  it("gives each vendor credential from the repository secret of its name, only into the run step, only to its suite's jobs", () => {
     expect(secretProblems(text)).toEqual([]);
     expect(matrixJob.env ?? {}).toEqual({});
     expect(workflow.env ?? {}).toEqual({});
   });
 
-  it('names the suite variables, with every secret: true variable of each vendor mapped', () => {
-    for (const suite of suites.filter((s) => vendorSuites.includes(s.name))) {
-      for (const [name, spec] of Object.entries(suite.variables)) if (spec?.secret) expect(runStep.env, `${suite.name}: ${name}`).toHaveProperty(name);
+  /** Per job of the matrix: the variables its run step receives from secrets, and its suite's credential and secret variables. */
+  const seenBy = (source: string) => {
+    const { gates } = secretGates(load(source));
+    return combinations(matrixJob).map(({ suite, shard }) => {
+      const own = suites.find((s) => s.name === suite)!;
+      return {
+        job: `${suite} ${shard}`,
+        received: gates.filter((g) => g.suites.includes(own.name)).map((g) => g.name).sort(),
+        credentials: credentialVariables(own).sort(),
+        secrets: Object.entries(own.variables).flatMap(([name, spec]) => (isSecretVariable(name, spec) ? [name] : [])),
+      };
+    });
+  };
+
+  it("lets each job's run step see exactly its own suite's credentials, every secret among them", () => {
+    for (const { job, received, credentials, secrets } of seenBy(text)) {
+      expect(received, job).toEqual(credentials);
+      expect(secrets.length, job).toBeGreaterThan(0);
+      expect(received, job).toEqual(expect.arrayContaining(secrets));
     }
+    const ungated = seenBy(mutate(text, "${{ matrix.suite == 'bwell' && secrets.BWELL_CLIENT_SECRET || '' }}", '${{ secrets.BWELL_CLIENT_SECRET }}'));
+    expect(ungated.find((j) => j.job.startsWith('medplum '))!.received).toContain('BWELL_CLIENT_SECRET');
   });
 
+  const gated = (suites: string, name: string) => `\${{ ${suites} && secrets.${name} || '' }}`;
   it.each([
-    ['a variable with a default', /(\n(\s+)MEDPLUM_CLIENT_ID: .*)/, '$1\n$2MEDPLUM_BASE_URL: ${{ secrets.MEDPLUM_BASE_URL }}', 'MEDPLUM_BASE_URL is not a secret or credential'],
-    ['a variable of no vendor suite', /(\n(\s+)MEDPLUM_CLIENT_ID: .*)/, '$1\n$2OIDC_CLIENT_SECRET: ${{ secrets.OIDC_CLIENT_SECRET }}', 'OIDC_CLIENT_SECRET is not a secret or credential'],
-    ['a secret missing', /\n\s+MEDPLUM_PASSWORD: .*/, '', 'medplum: MEDPLUM_PASSWORD is not mapped'],
+    ['a variable with a default', /(\n(\s+)MEDPLUM_CLIENT_ID: .*)/, `$1\n$2MEDPLUM_BASE_URL: ${gated("matrix.suite == 'medplum'", 'MEDPLUM_BASE_URL')}`, 'MEDPLUM_BASE_URL is given to the jobs of medplum, which has no such'],
+    ['a variable of no vendor suite', /(\n(\s+)MEDPLUM_CLIENT_ID: .*)/, `$1\n$2OIDC_CLIENT_SECRET: ${gated("matrix.suite == 'medplum'", 'OIDC_CLIENT_SECRET')}`, 'OIDC_CLIENT_SECRET is given to the jobs of medplum, which has no such'],
+    ['a suite the matrix does not run', /(\n(\s+)MEDPLUM_CLIENT_ID: .*)/, `$1\n$2OIDC_CLIENT_SECRET: ${gated("matrix.suite == 'generic-oidc'", 'OIDC_CLIENT_SECRET')}`, 'given to the jobs of generic-oidc, which the matrix does not run'],
+    ['a secret missing', /\n\s+MEDPLUM_PASSWORD: .*/, '', 'medplum: MEDPLUM_PASSWORD is not given to its jobs'],
     ['a secret under another name', 'secrets.BWELL_CLIENT_SECRET', 'secrets.BWELL_SECRET', 'BWELL_CLIENT_SECRET is given the secret BWELL_SECRET'],
     ['a secret in the job env', /(\n\s+timeout-minutes: 30\n)/, '$1    env: { BWELL_CLIENT_ID: "${{ secrets.BWELL_CLIENT_ID }}" }\n', 'outside the run step'],
+    // A job of one vendor holding another's credentials, which a hostile or compromised server of that vendor could be sent.
+    ['a secret given to every suite', `\${{ matrix.suite == 'bwell' && secrets.BWELL_CLIENT_SECRET || '' }}`, '${{ secrets.BWELL_CLIENT_SECRET }}', 'BWELL_CLIENT_SECRET is given to the jobs of 1uphealth, which has no such'],
+    ['a secret given to another suite', "matrix.suite == 'bwell' && secrets.BWELL_CLIENT_SECRET", "matrix.suite == 'medplum' && secrets.BWELL_CLIENT_SECRET", 'BWELL_CLIENT_SECRET is given to the jobs of medplum, which has no such'],
+    ['a secret given to its suite and another', "matrix.suite == 'bwell' && secrets.BWELL_CLIENT_SECRET", "(matrix.suite == 'bwell' || matrix.suite == '1uphealth') && secrets.BWELL_CLIENT_SECRET", 'BWELL_CLIENT_SECRET is given to the jobs of 1uphealth, which has no such'],
+    ['a shared secret taken from one of its suites', /\(matrix\.suite == 'medplum' \|\| matrix\.suite == 'medplum-browser'\) && secrets\.MEDPLUM_PASSWORD/, "matrix.suite == 'medplum' && secrets.MEDPLUM_PASSWORD", 'medplum-browser: MEDPLUM_PASSWORD is not given to its jobs'],
+    // Without the parentheses && binds first: the medplum job would get `true` and medplum-browser the secret.
+    ['alternatives without parentheses', /\((matrix\.suite == 'medplum' \|\| matrix\.suite == 'medplum-browser')\) && secrets\.MEDPLUM_EMAIL/, '$1 && secrets.MEDPLUM_EMAIL', 'MEDPLUM_EMAIL: "${{ matrix.suite == \'medplum\' || matrix.suite == \'medplum-browser\' && secrets.MEDPLUM_EMAIL || \'\' }}" is not of the form'],
   ])('notices %s', (_, from, to, message) => {
     expect(secretProblems(mutate(text, from, to)).join('\n')).toContain(message);
+  });
+
+  it('counts a variable named as a credential among its suite\'s secrets, even unmarked', () => {
+    const withKey = suites.map((s) => (s.name === 'bwell' ? { ...s, variables: { ...s.variables, BWELL_API_KEY: { default: '' } } } : s));
+    expect(secretProblems(text, withKey)).toEqual(['bwell: BWELL_API_KEY is not given to its jobs from secrets.BWELL_API_KEY']);
   });
 });
 

@@ -3,8 +3,9 @@ import { config } from 'dotenv';
 import { ConfigError } from '../suite/errors.js';
 
 /**
- * The variables suites are interpolated with: the environment, plus `--env-file` or ./.env when present. Values
- * already in the environment win, so CI secrets override a developer's file.
+ * The variables suites are interpolated with: the environment, plus `--env-file` or ./.env when present, whose path
+ * and number of variables (never values) the console names. Values already in the environment win, so CI secrets
+ * override a developer's file.
  */
 export function loadEnv(envFile?: string): Record<string, string | undefined> {
   const path = envFile ?? (existsSync('.env') ? '.env' : undefined);
@@ -14,6 +15,9 @@ export function loadEnv(envFile?: string): Record<string, string | undefined> {
     }
     const result = config({ path, quiet: true, processEnv: {} as Record<string, string> });
     if (result.error) throw new ConfigError({ file: path, message: `cannot read env file: ${result.error.message}`, fix: 'check the file exists and is readable' });
+    // Said on every run, so that a stray ./.env, whose values decide what runs against what, is seen.
+    const count = Object.keys(result.parsed ?? {}).length;
+    console.log(`Loaded ${count} variable${count === 1 ? '' : 's'} from ${path}`);
     return { ...result.parsed, ...process.env };
   }
   return { ...process.env };

@@ -1,5 +1,6 @@
 import type { Problem } from './errors.js';
 import { dotted, type SuiteSource } from './read.js';
+import { isSecretVariable } from './secret-names.js';
 
 const REFERENCE = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
 
@@ -9,7 +10,7 @@ export interface Interpolated {
   unset: Map<string, string[]>;
   /** Dotted path → the variable a value came from, to name it in errors. */
   origin: Map<string, string>;
-  /** Values of variables marked secret. */
+  /** Values of variables marked secret or named as credentials. */
   secrets: string[];
   problems: Problem[];
 }
@@ -25,7 +26,7 @@ export function interpolate(source: SuiteSource, env: Record<string, string | un
 
   for (const [name, spec] of Object.entries(declared)) {
     const value = env[name] || spec.default;
-    if (spec.secret && value) result.secrets.push(value);
+    if (isSecretVariable(name, spec) && value) result.secrets.push(value);
   }
 
   const visit = (value: unknown, path: Array<string | number>): unknown => {

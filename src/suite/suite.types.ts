@@ -115,7 +115,7 @@ export interface Variable {
    */
   description?: string;
   /**
-   * Redact this value from every report, attachment and console line.
+   * Redact this value from every report, attachment and console line. Variables whose name ends in a credential word (..._SECRET, ..._TOKEN, ..._PASSWORD, ..._API_KEY; see src/suite/secret-names.ts) are redacted without it.
    */
   secret?: boolean;
   /**

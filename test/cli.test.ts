@@ -3,9 +3,11 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { startSandbox, type Sandbox } from '../sandbox/index.js';
 import { catalogue } from '../src/checks/catalogue.js';
 import { AREAS } from '../src/checks/types.js';
+import type { Suite } from '../src/suite/suite.types.js';
 import { CLEAR_CREDENTIAL, cli, JWT, reportArgs, reportFiles, targets, tempDir } from './helpers.js';
 import { startMinimalProvider } from './fixtures/minimal-provider.js';
 
@@ -224,23 +226,58 @@ describe('conformance init', () => {
       const v = sandbox.variables;
       const init = await cli(['init', '--discovery', v.SANDBOX_DISCOVERY_URL!, '--vendor', 'acme', '--out', out]);
       expect(init.code, init.stderr).toBe(0);
+      expect(init.stdout).not.toContain('Left out');
       const text = await readFile(out, 'utf8');
       expect(text).toMatch(/^# yaml-language-server: \$schema=/);
+      expect(text).toContain(`#   token_endpoint: ${sandbox.issuer}/token\n`);
+      expect(text).toContain(`  ACME_ISSUER: { description: 'the issuer, exactly as the metadata states it', default: ${sandbox.issuer} }\n`);
+      expect(text).toContain('discovery:\n  issuer: ${ACME_ISSUER}\nclients:\n');
       expect(text).toContain('type: client_credentials');
       expect(text).toContain('pkce: S256');
+      const env = {
+        ACME_CLIENT_ID: v.SANDBOX_CLIENT_ID!, ACME_CLIENT_SECRET: v.SANDBOX_CLIENT_SECRET!, ACME_SCOPE: v.SANDBOX_SCOPE!,
+        ACME_AUTH_CLIENT_ID: v.SANDBOX_AUTH_CLIENT_ID!, ACME_AUTH_CLIENT_SECRET: v.SANDBOX_AUTH_CLIENT_SECRET!, ACME_REDIRECT_URI: v.SANDBOX_REDIRECT_URI!,
+      };
+      const validate = await cli(['validate', '--suite', out], { env });
+      expect(validate.code, validate.stderr).toBe(0);
+      expect(validate.stdout).toMatch(/acme\.yaml: valid\n/);
       const { args } = await reportArgs();
-      const run = await cli(['run', '--suite', out, '--no-html', ...args], {
-        env: {
-          ACME_CLIENT_ID: v.SANDBOX_CLIENT_ID!, ACME_CLIENT_SECRET: v.SANDBOX_CLIENT_SECRET!, ACME_SCOPE: v.SANDBOX_SCOPE!,
-          ACME_AUTH_CLIENT_ID: v.SANDBOX_AUTH_CLIENT_ID!, ACME_AUTH_CLIENT_SECRET: v.SANDBOX_AUTH_CLIENT_SECRET!, ACME_REDIRECT_URI: v.SANDBOX_REDIRECT_URI!,
-        },
-      });
+      const run = await cli(['run', '--suite', out, '--no-html', ...args], { env });
       expect(run.code, run.stdout + run.stderr).toBe(0);
       expect(run.stdout).toMatch(/^\d+ passed, 0 failed, 0 warnings, 0 known deviations, 0 could not run, \d+ skipped$/m);
       expect((await cli(['init', '--discovery', v.SANDBOX_DISCOVERY_URL!, '--out', out])).code).toBe(2);
     } finally {
       await sandbox.close();
     }
+  });
+
+  it('against a discovery document built to inject YAML and ${VARIABLE} references: a suite of what init declares only', async () => {
+    const sandbox = await startSandbox({ profile: 'init-injection' });
+    try {
+      const out = join(await tempDir(), 'acme.yaml');
+      const init = await cli(['init', '--discovery', sandbox.variables.SANDBOX_DISCOVERY_URL!, '--vendor', 'acme', '--out', out]);
+      expect(init.code, init.stderr).toBe(0);
+      expect(init.stdout).toContain('Left out, as the document\'s value is not what the member holds: issuer (not an http(s) URL); end_session_endpoint (not an http(s) URL); '
+        + 'userinfo_endpoint (not an http(s) URL); revocation_endpoint (not an http(s) URL); 1 value of grant_types_supported (not a word); 1 value of code_challenge_methods_supported (not a word).');
+      const text = await readFile(out, 'utf8');
+      // Every ${…} in the file is one of init's own references; none of the server's text is there.
+      expect(text.match(/\$\{[^}\n]*\}?/g)?.filter((reference) => !/^\$\{ACME_[A-Z_]+\}$/.test(reference))).toEqual([]);
+      for (const injected of ['HOME', 'injected', 'javascript:', '127.0.0.1:1/', 'SCOPE: {}']) expect(text).not.toContain(injected);
+      const suite = parse(text) as Suite;
+      expect(Object.keys(suite)).toEqual(['vendor', 'title', 'variables', 'discovery', 'clients', 'grants']);
+      expect(Object.keys(suite.variables!)).toEqual(['ACME_ISSUER', 'ACME_CLIENT_ID', 'ACME_CLIENT_SECRET', 'ACME_SCOPE', 'ACME_AUTH_CLIENT_ID', 'ACME_AUTH_CLIENT_SECRET', 'ACME_REDIRECT_URI']);
+      expect(suite.variables!.ACME_ISSUER!.default).toBe('');
+      // The endpoints that are http(s) URLs are still listed.
+      expect(text).toContain(`#   token_endpoint: ${sandbox.issuer}/token\n`);
+    } finally {
+      await sandbox.close();
+    }
+  });
+
+  it('refuses a --discovery that is not an http(s) URL', async () => {
+    const init = await cli(['init', '--discovery', 'file:///etc/passwd', '--out', join(await tempDir(), 'x.yaml')]);
+    expect(init.code).toBe(2);
+    expect(init.stderr).toContain('--discovery file:///etc/passwd is not an http(s) URL');
   });
 });
 

@@ -252,6 +252,21 @@ const cases: Record<string, (sandbox: Sandbox) => Promise<void>> = {
     expect((await authorize(sandbox)).code).toEqual(expect.any(String));
   },
 
+  async 'init-injection'(sandbox) {
+    const { json } = await call(discoveryUrl(sandbox));
+    expect(json.issuer).toContain("' }\n  HOME: {");
+    expect(json.end_session_endpoint).toContain("\nresources:\n  - { name: injected, url: 'http://127.0.0.1:1/?home=${HOME}'");
+    expect(json.userinfo_endpoint).toBe('http://127.0.0.1:1/me?home=${HOME}');
+    expect(json.revocation_endpoint).toMatch(/^javascript:/);
+    expect(json['x\ndocs: http://127.0.0.1:1/injected\n#_endpoint']).toBe('http://127.0.0.1:1/');
+    expect(json.grant_types_supported).toEqual(['authorization_code', 'refresh_token', 'client_credentials', "refresh_token\ndeviations: { discovery.issuer-match: 'injected' }"]);
+    expect(json.scopes_supported).toContain("openid' }\n  SCOPE: {}\n#");
+    expect(json.code_challenge_methods_supported).toEqual(['S256', 'plain ${HOME}']);
+    // Only the document: the real endpoints still work.
+    expect(json.token_endpoint).toBe(`${sandbox.issuer}/token`);
+    expect((await clientCredentials(sandbox)).status).toBe(200);
+  },
+
   async 'echo-password'() {
     const interactive = await startSandbox({ profile: 'echo-password', login: 'interactive' });
     try {

@@ -297,6 +297,19 @@ describe('bad input exits 2 with the file, the place and the fix', () => {
     expect(run.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it.each(['validate', 'run'])('a YAML alias bomb ("billion laughs"), %s: refused at once, naming the file', async (command) => {
+    const dir = await tempDir();
+    // Nine levels of nine aliases: 9^9 (387 million) strings once expanded.
+    const levels = Array.from({ length: 9 }, (_, i) => `l${i}: &l${i} [${Array<string>(9).fill(i ? `*l${i - 1}` : 'lol').join(', ')}]`);
+    await writeFile(join(dir, 'bomb.yaml'), `vendor: x\n${levels.join('\n')}\n`);
+    const started = Date.now();
+    const run = await cli([command, '--suite', join(dir, 'bomb.yaml')], { cwd: dir });
+    expect(run.code, run.stderr).toBe(2);
+    expect(run.stderr).toMatch(/^bomb\.yaml: the YAML's anchors and aliases expand past 100 copies/m);
+    expect(run.stderr).toMatch(/fix: write repeated values out/);
+    expect(Date.now() - started).toBeLessThan(15_000);
+  });
+
   it('a missing --env-file', async () => {
     // Node 20 itself reads `--env-file` even after the script name (nodejs/node#54232): when the file is missing it
     // stops before the CLI starts, with its own message naming the file and exit code 9.

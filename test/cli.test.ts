@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, lstat, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../sandbox/index.js';
 import { catalogue } from '../src/checks/catalogue.js';
 import { AREAS } from '../src/checks/types.js';
-import { CLEAR_CREDENTIAL, cli, JWT, reportArgs, reportFiles, targets, tempDir } from './helpers.js';
+import { CLEAR_CREDENTIAL, cli, JWT, reportArgs, reportFiles, serveCli, targets, tempDir } from './helpers.js';
 import { startMinimalProvider } from './fixtures/minimal-provider.js';
 
 async function allureResults(dir: string) {
@@ -335,6 +335,36 @@ describe('bad input exits 2 with the file, the place and the fix', () => {
     const run = await cli(args);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(pattern);
+  });
+});
+
+describe('conformance sandbox --env-out: the secrets file is the owner\'s alone', () => {
+  async function serveInto(envOut: string): Promise<string> {
+    const sandbox = await serveCli(['sandbox', '--env-out', envOut], 'Press Ctrl-C to stop.');
+    expect(await sandbox.stop()).toBe(0);
+    return readFile(envOut, 'utf8');
+  }
+
+  it('replaces a file that others could read with one mode 0600', async () => {
+    const envOut = join(await tempDir(), 'sandbox.env');
+    await writeFile(envOut, 'OLD=1\n');
+    await chmod(envOut, 0o644);
+    expect(await serveInto(envOut)).toMatch(/^SANDBOX_CLIENT_SECRET=\S+$/m);
+    expect((await lstat(envOut)).mode & 0o777).toBe(0o600);
+  });
+
+  it('replaces a symlink rather than writing through it', async () => {
+    const dir = await tempDir();
+    const target = join(dir, 'elsewhere');
+    await writeFile(target, 'untouched\n', { mode: 0o644 });
+    const envOut = join(dir, 'sandbox.env');
+    await symlink(target, envOut);
+    expect(await serveInto(envOut)).toMatch(/^SANDBOX_CLIENT_SECRET=\S+$/m);
+    const written = await lstat(envOut);
+    expect(written.isFile()).toBe(true);
+    expect(written.mode & 0o777).toBe(0o600);
+    expect(await readFile(target, 'utf8')).toBe('untouched\n');
+    expect((await readdir(dir)).sort()).toEqual(['elsewhere', 'sandbox.env']);
   });
 });
 

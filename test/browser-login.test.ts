@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { networkInterfaces } from 'node:os';
@@ -194,6 +194,25 @@ describe('a successful browser run through the CLI', () => {
       expect(JWT.test(text), path).toBe(false);
       expect(CLEAR_CREDENTIAL.exec(text)?.[0], path).toBeUndefined();
     }
+  });
+});
+
+describe('--browser-trace', () => {
+  beforeEach(needsChromium);
+
+  it('writes each login\'s trace, which holds what was typed, readable by its owner only', async () => {
+    const { paths, args } = await reportArgs();
+    const traces = join(paths.dir, 'traces', 'run');
+    const run = await cli(['run', '--suite', 'local-browser', '--only', 'authorization-code.state-echoed', '--no-html', '--browser-trace', traces, ...args]);
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    const zips = await readdir(traces);
+    expect(zips.length).toBeGreaterThan(0);
+    expect(zips.every((name) => name.endsWith('.zip')), zips.join(', ')).toBe(true);
+    for (const zip of zips) {
+      expect((await stat(join(traces, zip))).mode & 0o777, zip).toBe(0o600);
+      expect((await readFile(join(traces, zip))).subarray(0, 4).toString('hex'), zip).toBe('504b0304');
+    }
+    for (const folder of [traces, join(paths.dir, 'traces')]) expect((await stat(folder)).mode & 0o777, folder).toBe(0o700);
   });
 });
 

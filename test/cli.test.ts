@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, lstat, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -8,7 +8,7 @@ import { startSandbox, type Sandbox } from '../sandbox/index.js';
 import { catalogue } from '../src/checks/catalogue.js';
 import { AREAS } from '../src/checks/types.js';
 import type { Suite } from '../src/suite/suite.types.js';
-import { CLEAR_CREDENTIAL, cli, JWT, reportArgs, reportFiles, targets, tempDir } from './helpers.js';
+import { CLEAR_CREDENTIAL, cli, JWT, reportArgs, reportFiles, serveCli, targets, tempDir } from './helpers.js';
 import { startMinimalProvider } from './fixtures/minimal-provider.js';
 
 async function allureResults(dir: string) {
@@ -334,6 +334,19 @@ describe('bad input exits 2 with the file, the place and the fix', () => {
     expect(run.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it.each(['validate', 'run'])('a YAML alias bomb ("billion laughs"), %s: refused at once, naming the file', async (command) => {
+    const dir = await tempDir();
+    // Nine levels of nine aliases: 9^9 (387 million) strings once expanded.
+    const levels = Array.from({ length: 9 }, (_, i) => `l${i}: &l${i} [${Array<string>(9).fill(i ? `*l${i - 1}` : 'lol').join(', ')}]`);
+    await writeFile(join(dir, 'bomb.yaml'), `vendor: x\n${levels.join('\n')}\n`);
+    const started = Date.now();
+    const run = await cli([command, '--suite', join(dir, 'bomb.yaml')], { cwd: dir });
+    expect(run.code, run.stderr).toBe(2);
+    expect(run.stderr).toMatch(/^bomb\.yaml: the YAML's anchors and aliases expand past 100 copies/m);
+    expect(run.stderr).toMatch(/fix: write repeated values out/);
+    expect(Date.now() - started).toBeLessThan(15_000);
+  });
+
   it('a missing --env-file', async () => {
     // Node 20 itself reads `--env-file` even after the script name (nodejs/node#54232): when the file is missing it
     // stops before the CLI starts, with its own message naming the file and exit code 9.
@@ -359,6 +372,36 @@ describe('bad input exits 2 with the file, the place and the fix', () => {
     const run = await cli(args);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(pattern);
+  });
+});
+
+describe('conformance sandbox --env-out: the secrets file is the owner\'s alone', () => {
+  async function serveInto(envOut: string): Promise<string> {
+    const sandbox = await serveCli(['sandbox', '--env-out', envOut], 'Press Ctrl-C to stop.');
+    expect(await sandbox.stop()).toBe(0);
+    return readFile(envOut, 'utf8');
+  }
+
+  it('replaces a file that others could read with one mode 0600', async () => {
+    const envOut = join(await tempDir(), 'sandbox.env');
+    await writeFile(envOut, 'OLD=1\n');
+    await chmod(envOut, 0o644);
+    expect(await serveInto(envOut)).toMatch(/^SANDBOX_CLIENT_SECRET=\S+$/m);
+    expect((await lstat(envOut)).mode & 0o777).toBe(0o600);
+  });
+
+  it('replaces a symlink rather than writing through it', async () => {
+    const dir = await tempDir();
+    const target = join(dir, 'elsewhere');
+    await writeFile(target, 'untouched\n', { mode: 0o644 });
+    const envOut = join(dir, 'sandbox.env');
+    await symlink(target, envOut);
+    expect(await serveInto(envOut)).toMatch(/^SANDBOX_CLIENT_SECRET=\S+$/m);
+    const written = await lstat(envOut);
+    expect(written.isFile()).toBe(true);
+    expect(written.mode & 0o777).toBe(0o600);
+    expect(await readFile(target, 'utf8')).toBe('untouched\n');
+    expect((await readdir(dir)).sort()).toEqual(['elsewhere', 'sandbox.env']);
   });
 });
 

@@ -60,17 +60,48 @@ export interface CliResult {
  */
 export function cli(args: string[], options: { env?: Record<string, string>; cwd?: string } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(root, 'bin/conformance.js'), ...args], {
-      cwd: options.cwd ?? mkdtempSync(join(tmpdir(), 'conformance-cwd-')),
-      env: { ...process.env, ...options.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawnCli(args, options);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d));
     child.stderr.on('data', (d: Buffer) => (stderr += d));
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/**
+ * Starts a command that serves until interrupted (`conformance sandbox`) and resolves once its stdout says `ready`;
+ * stop() interrupts it as Ctrl-C does and resolves with its exit code.
+ */
+export function serveCli(args: string[], ready: string, options: { cwd?: string } = {}): Promise<{ stdout: string; stop(): Promise<number | null> }> {
+  return new Promise((resolve, reject) => {
+    const child = spawnCli(args, options);
+    const closed = new Promise<number | null>((done) => child.on('close', done));
+    let stdout = '';
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d));
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d;
+      if (!stdout.includes(ready)) return;
+      resolve({
+        stdout,
+        stop: () => {
+          child.kill('SIGINT');
+          return closed;
+        },
+      });
+    });
+    child.on('error', reject);
+    void closed.then((code) => reject(new Error(`conformance ${args.join(' ')} exited ${code} before saying "${ready}":\n${stdout}${stderr}`)));
+  });
+}
+
+function spawnCli(args: string[], options: { env?: Record<string, string>; cwd?: string }) {
+  return spawn(process.execPath, [join(root, 'bin/conformance.js'), ...args], {
+    cwd: options.cwd ?? mkdtempSync(join(tmpdir(), 'conformance-cwd-')),
+    env: { ...process.env, ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
 }
 

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { appendFile, copyFile, rm } from 'node:fs/promises';
+import { appendFile, copyFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { resultChanges } from '../drift/changes.js';
 import { compare, type Finding } from '../drift/compare.js';
@@ -10,6 +10,7 @@ import { defaultHttpOptions } from '../http/client.js';
 import { changeLines } from '../report/changes.js';
 import { DEFAULT_BUDGET_MB } from '../report/attachments.js';
 import { generateHtml } from '../report/html.js';
+import { markOwnFolder, refuseForeignFolders, removeOwnFolder, reportFolder, resultsFolder } from '../report/output-folders.js';
 import { writeJunit } from '../report/junit.js';
 import { redactOutputs } from '../report/redact-outputs.js';
 import type { CheckResult } from '../report/results.js';
@@ -77,6 +78,9 @@ export async function runCommand(options: RunOptions): Promise<number> {
   const shard = parseShard(options.shard);
   const only = options.only ?? [];
   selectChecks(only);
+  const results = resultsFolder(options['results-dir']);
+  // Every folder the run replaces, checked before it starts: a refusal costs no run time and deletes nothing.
+  await refuseForeignFolders(options['no-html'] ? [results] : [results, reportFolder(options['report-dir'])]);
   const baseline = options.baseline ? await readSnapshot(options.baseline) : undefined;
   // Beside the results directory, so each shard and each output set keeps its own.
   const snapshotFile = resolve(options['results-dir'], '..', 'snapshot.json');
@@ -98,7 +102,8 @@ export async function runCommand(options: RunOptions): Promise<number> {
     console.log(`Running ${prepared.suites.map(({ suite, target }) => (target ? `${suite.name} (${target})` : suite.name)).join(', ')}${shard ? `, shard ${shard.index}/${shard.count}` : ''}`);
 
     // Allure never empties its results directory: stale results would mix into this run's report.
-    await rm(options['results-dir'], { recursive: true, force: true });
+    await removeOwnFolder(results);
+    await markOwnFolder(results.path);
     const run = await runWithVitest(
       {
         suites,

@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { emulatorNamed, emulators } from '../../sandbox/emulators/index.js';
 import { profiles, startSandbox } from '../../sandbox/index.js';
+import { writePrivately } from '../private-file.js';
 import { ConfigError } from '../suite/errors.js';
 import { readSuite } from '../suite/read.js';
 import { suiteFiles } from '../suite/select.js';
@@ -21,16 +22,18 @@ export interface SandboxOptions {
 export async function sandboxCommand(options: SandboxOptions): Promise<number> {
   const server = options.emulator ? await startEmulator(options.emulator, options.profile) : await startReference(options);
   const lines = Object.entries(server.variables).map(([k, value]) => `${k}=${value}`);
-  await writeFile(options['env-out'], `${lines.join('\n')}\n`, { mode: 0o600 });
+  await writePrivately(options['env-out'], (file) => writeFile(file, `${lines.join('\n')}\n`, { mode: 0o600, flag: 'wx' }));
   console.log(`${server.title} (profile ${server.profile}) serving:`);
   for (const [name, value] of Object.entries(server.variables)) if (/_(URL|ISSUER)$/.test(name)) console.log(`  ${name.padEnd(28)} ${value}`);
   console.log(`Client ids and secrets are in ${options['env-out']}. Try:`);
   console.log(`  conformance run --suite ${server.suite} --env-file ${options['env-out']}`);
-  console.log('Press Ctrl-C to stop.');
-  await new Promise<void>((resolve) => {
+  // Ctrl-C is handled before the console invites it: a signal on the cue stops the servers as one later does.
+  const stopped = new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
+  console.log('Press Ctrl-C to stop.');
+  await stopped;
   await server.close();
   return 0;
 }

@@ -1,4 +1,5 @@
 import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Locator, Page, Request } from 'playwright-core';
 import { launchBrowser } from '../browser/chromium.js';
@@ -8,6 +9,7 @@ import type { Exchange } from '../http/exchange.js';
 import { HostGate } from '../http/host-gate.js';
 import { learnSecretsFromPage } from '../http/page-credentials.js';
 import { clearHost, insecureHttpAdvice } from '../http/plain-http.js';
+import { writePrivately } from '../private-file.js';
 import { containsSecret, learnSecretsFromUrl, learnSessionCookies, redact, redactHeaders, redactUrl } from '../secrets.js';
 import type { AuthorizationCodeGrant, FillStep, LoginStep } from '../suite/suite.types.js';
 import type { FlowContext } from './context.js';
@@ -72,8 +74,9 @@ async function login(flows: FlowContext, label: string, grant: AuthorizationCode
     return { ...result, failure: `${failure}; the browser shows ${where}, masked screenshot in the report` };
   } finally {
     if (trace) {
-      await mkdir(trace, { recursive: true });
-      await context.tracing.stop({ path: `${trace}/${label.replace(/[^\w.-]+/g, '_')}.zip` });
+      // A trace holds what was typed, in clear: the folders made for it and each trace are the user's alone.
+      await mkdir(trace, { recursive: true, mode: 0o700 });
+      await writePrivately(join(trace, `${label.replace(/[^\w.-]+/g, '_')}.zip`), (file) => context.tracing.stop({ path: file }));
     }
     await context.close();
   }

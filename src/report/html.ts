@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { redact } from '../secrets.js';
 import { repairHistory } from './history.js';
 import { makeReportOffline } from './offline-html.js';
+import { markOwnFolder, removeOwnFolder, reportFolder } from './output-folders.js';
 
 const run = promisify(execFile);
 // The package exports no path to its CLI script; it sits beside dist/ in the package.
@@ -22,12 +23,13 @@ const config = fileURLToPath(new URL('allurerc.json', import.meta.url));
 export async function generateHtml(resultsDirs: string[], outputDir: string, historyFile?: string): Promise<string[]> {
   const warnings = await allureGenerate(resultsDirs, outputDir, historyFile);
   await makeReportOffline(outputDir);
+  await markOwnFolder(outputDir);
   return warnings;
 }
 
 async function allureGenerate(resultsDirs: string[], outputDir: string, historyFile: string | undefined): Promise<string[]> {
   // Allure writes into <output>/awesome/ when the output directory exists already.
-  await rm(outputDir, { recursive: true, force: true });
+  await removeOwnFolder(reportFolder(outputDir));
   const scratch = await mkdtemp(join(tmpdir(), 'conformance-allure-'));
   try {
     const runConfig = join(scratch, 'allurerc.json');

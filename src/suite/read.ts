@@ -43,12 +43,30 @@ export function parseSuite(file: string, text: string): SuiteSource {
     );
   }
   const locate = (path: ReadonlyArray<string | number>) => locateIn(doc, lineCounter, path);
-  const data = doc.toJS() as unknown;
+  const data = toData(doc, file);
   const validate = validatorFor('suite');
   if (!validate(data)) {
     throw new ConfigError(schemaProblems(validate.errors ?? [], file, locate));
   }
   return { file, name: basename(file, extname(file)), data: data as Suite, locate };
+}
+
+// A suite needs few aliases; the bound stops nested ones (a "billion laughs") from expanding into gigabytes that the
+// schema check and interpolation would then walk. yaml's default, stated here because the check relies on it.
+const MAX_ALIAS_COUNT = 100;
+
+function toData(doc: Document, file: string): unknown {
+  try {
+    return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    // yaml throws a ReferenceError for aliases past the bound; anything else is not the file's doing.
+    if (!(error instanceof ReferenceError)) throw error;
+    throw new ConfigError({
+      file,
+      message: `the YAML's anchors and aliases expand past ${MAX_ALIAS_COUNT} copies (${error.message}): the file was not read`,
+      fix: 'write repeated values out instead of nesting aliases (&anchor, *alias); a suite needs few of them',
+    });
+  }
 }
 
 /** Checks an interpolated suite again: values that came from variables must fit the schema too. */

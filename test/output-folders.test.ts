@@ -1,0 +1,70 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cli, reportArgs, tempDir } from './helpers.js';
+
+const MARKER = '.conformance-output';
+const QUICK = ['run', '--suite', 'local', '--only', 'discovery.reachable'];
+
+/** A folder of the user's: what a mistyped --results-dir or --report-dir could name. */
+async function usersFolder(dir: string, files: Record<string, string>): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  for (const [name, text] of Object.entries(files)) await writeFile(join(dir, name), text);
+}
+
+describe('the folders a run replaces whole are only ever its own', () => {
+  it('refuses folders it did not make, before the run starts, naming each and the fix; nothing is deleted', async () => {
+    const { paths, args } = await reportArgs();
+    // Allure's results, and one file besides; another Allure report, or site, where the report would go.
+    await usersFolder(paths.results, { [`${randomUUID()}-result.json`]: '{}', 'notes.txt': 'mine' });
+    await usersFolder(paths.html, { 'index.html': '<html><head><title>My site</title></head></html>' });
+    const run = await cli([...QUICK, ...args]);
+    expect(run.code, run.stderr).toBe(2);
+    for (const [path, option] of [[paths.results, '--results-dir'], [paths.html, '--report-dir']] as const) {
+      expect(run.stderr).toContain(`${path}: ${option} names a folder this tool did not write`);
+      expect(run.stderr).toContain(`fix: choose an empty or new folder for ${option}, or delete ${path} yourself`);
+    }
+    expect(run.stdout).not.toContain('Running');
+    expect(await readFile(join(paths.results, 'notes.txt'), 'utf8')).toBe('mine');
+    expect(await readdir(paths.results)).toHaveLength(2);
+    expect(await readdir(paths.html)).toEqual(['index.html']);
+    expect(existsSync(paths.junit)).toBe(false);
+  });
+
+  it('refuses a file where a folder is to be replaced, with conformance report too', async () => {
+    const dir = await tempDir();
+    const file = join(dir, 'report.html');
+    await writeFile(file, 'mine');
+    const run = await cli(['report', '--results-dir', dir, '--report-dir', file, '--history', join(dir, 'history.jsonl')]);
+    expect(run.code, run.stderr).toBe(2);
+    expect(run.stderr).toContain(`${file}: --report-dir names something that is not a folder`);
+    expect(await readFile(file, 'utf8')).toBe('mine');
+  });
+
+  it('writes into empty folders, marks them, and replaces them on the next run', async () => {
+    const { paths, args } = await reportArgs();
+    await Promise.all([mkdir(paths.results), mkdir(paths.html)]);
+    const first = await cli([...QUICK, ...args]);
+    expect(first.code, first.stderr).toBe(0);
+    for (const folder of [paths.results, paths.html]) expect(await readdir(folder), folder).toContain(MARKER);
+    const firstResults = await readdir(paths.results);
+    const second = await cli([...QUICK, ...args]);
+    expect(second.code, second.stderr).toBe(0);
+    const secondResults = await readdir(paths.results);
+    expect(secondResults.filter((name) => name !== MARKER && firstResults.includes(name))).toEqual([]);
+    expect(await readdir(paths.html)).toContain(MARKER);
+  });
+
+  it('recognises the folders earlier versions wrote, without the mark, by what they hold', async () => {
+    const { paths, args } = await reportArgs();
+    expect((await cli([...QUICK, ...args])).code).toBe(0);
+    await Promise.all([rm(join(paths.results, MARKER)), rm(join(paths.html, MARKER))]);
+    const earlier = await readdir(paths.results);
+    const run = await cli([...QUICK, ...args]);
+    expect(run.code, run.stderr).toBe(0);
+    expect((await readdir(paths.results)).filter((name) => earlier.includes(name))).toEqual([]);
+    expect(await readdir(paths.html)).toContain(MARKER);
+  });
+});

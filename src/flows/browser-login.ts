@@ -175,9 +175,10 @@ function recordNavigations(flows: FlowContext, page: Page, label: string, result
     learnSecretsFromUrl(response.url());
     learnSecretsFromUrl(headers.location);
     learnSecretsFromPage(headers, '');
-    // Playwright joins several Set-Cookie lines with newlines.
-    learnSessionCookies((headers['set-cookie'] ?? '').split('\n'));
-    const read: Promise<void> = response.text().then((body) => learnSecretsFromPage(headers, body), () => undefined).finally(() => reading.delete(read));
+    // headers() leaves out Set-Cookie; a session cookie's value is a credential (an interaction id, quoted in URLs).
+    const cookies = response.headerValues('set-cookie').then(learnSessionCookies, () => undefined);
+    const body = response.text().then((text) => learnSecretsFromPage(headers, text), () => undefined);
+    const read: Promise<void> = Promise.all([cookies, body]).then(() => undefined).finally(() => reading.delete(read));
     reading.add(read);
     const timing = request.timing();
     result.exchanges.push(

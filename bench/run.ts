@@ -10,7 +10,7 @@ import { startSandbox } from '../sandbox/index.js';
 import { setLatency } from '../sandbox/loopback.js';
 import { evaluate, startSuites } from '../src/engine/evaluate.js';
 import { planChecks } from '../src/engine/plan.js';
-import { SuiteFlows } from '../src/flows/suite-flows.js';
+import { SuiteRun } from '../src/flows/suite-run.js';
 import { defaultHttpOptions } from '../src/http/client.js';
 import type { Exchange } from '../src/http/exchange.js';
 import { addSecret } from '../src/secrets.js';
@@ -41,15 +41,15 @@ async function concurrent(suites: LoadedSuite[], long = false, connections = def
   const started = Date.now();
   const runs = startSuites(suites, { http: { ...defaultHttpOptions, connections }, long });
   await Promise.all(runs.flatMap((r) => r.checks.map((c) => c.outcome)));
-  return { wallMs: Date.now() - started, exchanges: runs.flatMap((r) => r.flows.recorder.exchanges) };
+  return { wallMs: Date.now() - started, exchanges: runs.flatMap((r) => r.run.recorder.exchanges) };
 }
 
 /** The alternative: the same checks one after another (flows still shared), as a sequential runner would. */
 async function sequential(suite: LoadedSuite): Promise<Measured> {
   const started = Date.now();
-  const flows = new SuiteFlows(suite, { http: defaultHttpOptions, long: false });
-  for (const instance of planChecks(suite)) await evaluate(instance, flows, false);
-  return { wallMs: Date.now() - started, exchanges: flows.recorder.exchanges };
+  const run = new SuiteRun(suite, { http: defaultHttpOptions, long: false });
+  for (const instance of planChecks(suite)) await evaluate(instance, run, false);
+  return { wallMs: Date.now() - started, exchanges: run.recorder.exchanges };
 }
 
 const depth = (exchanges: Exchange[]) => Math.max(0, ...exchanges.map((e) => e.depth ?? 0));

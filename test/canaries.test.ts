@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { profiles, startSandbox } from '../sandbox/index.js';
 import { findChromium } from '../src/browser/chromium.js';
-import { WRONG_SECRET } from '../src/flows/token-endpoint-probes.js';
+import { WRONG_SECRET } from '../src/checks/error-response/probes.js';
 import { formEncode } from '../src/secrets.js';
 import { cli, JWT, reportFiles, tempDir } from './helpers.js';
 import { leaks, withEmbedded } from './leak-forms.js';

@@ -6,8 +6,10 @@ import { join } from 'node:path';
 import { startSuites } from '../src/engine/evaluate.js';
 import { resolveSuite } from '../src/suite/load.js';
 import { NotApplicable } from '../src/flows/blocked.js';
-import { SuiteFlows } from '../src/flows/suite-flows.js';
-import type { HttpResult } from '../src/http/client.js';
+import { FLOWS } from '../src/flows/flow-keys.js';
+import { resourceUrl } from '../src/flows/resources.js';
+import { SuiteRun } from '../src/flows/suite-run.js';
+import { defaultHttpOptions, type HttpResult } from '../src/http/client.js';
 import { parseSuite, readSuite } from '../src/suite/read.js';
 import { root, runLocalSuite } from './helpers.js';
 
@@ -70,7 +72,7 @@ describe('requests a run makes', () => {
     const suite = resolveSuite(await readSuite(join(root, 'suites/local.yaml')), sandbox.variables);
     const [run] = startSuites([suite]);
     await Promise.all(run!.checks.map((c) => c.outcome));
-    const exchanges = run!.flows.recorder.exchanges;
+    const exchanges = run!.run.recorder.exchanges;
     expect(exchanges.filter((e) => e.label === 'discovery')).toHaveLength(1);
     expect(exchanges.filter((e) => e.label === 'jwks')).toHaveLength(1);
     const tokens = exchanges.filter((e) => e.label.startsWith('token ('));
@@ -86,14 +88,18 @@ describe('a resource named by a metadata endpoint', () => {
   const suite = resolveSuite(parseSuite('acme.yaml', text), {});
   const resource = suite.resources![0]!;
   // The discovery document, as if fetched.
-  const flowsWith = (document: Record<string, unknown>) => Object.assign(new SuiteFlows(suite), { metadata: async () => ({ result: {} as HttpResult, document }) });
+  const runWith = (document: Record<string, unknown>) => {
+    const run = new SuiteRun(suite, { http: defaultHttpOptions, long: false });
+    void run.memo.once(FLOWS.discovery, async () => ({ exchange: {} as HttpResult['exchange'], response: { status: 200, headers: {}, setCookies: [], body: JSON.stringify(document) } }));
+    return run;
+  };
 
   it('is called at the URL the discovery document gives', async () => {
-    expect(await flowsWith({ userinfo_endpoint: 'https://id.example/me' }).resourceUrl(resource)).toBe('https://id.example/me');
+    expect(await resourceUrl(runWith({ userinfo_endpoint: 'https://id.example/me' }), resource)).toBe('https://id.example/me');
   });
 
   it('does not apply where the document has no such endpoint', async () => {
-    await expect(flowsWith({}).resourceUrl(resource)).rejects.toEqual(new NotApplicable('the discovery document has no userinfo_endpoint'));
+    await expect(resourceUrl(runWith({}), resource)).rejects.toEqual(new NotApplicable('the discovery document has no userinfo_endpoint'));
   });
 });
 

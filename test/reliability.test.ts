@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../sandbox/index.js';
 import { startSuites } from '../src/engine/evaluate.js';
 import { defaultHttpOptions, Recorder, send } from '../src/http/client.js';
-import { WRONG_SECRET } from '../src/flows/token-endpoint-probes.js';
+import { WRONG_SECRET } from '../src/checks/error-response/probes.js';
 import { addSecret } from '../src/secrets.js';
 import { resolveSuite } from '../src/suite/load.js';
 import { readSuite } from '../src/suite/read.js';
@@ -26,7 +26,7 @@ async function runHostile(profile: string, http = defaultHttpOptions) {
   suite.secrets.forEach(addSecret);
   const [run] = startSuites([suite], { http });
   const outcomes = await Promise.all(run!.checks.map(async (c) => ({ id: c.check.id, outcome: await c.outcome })));
-  return { sandbox, outcomes, exchanges: run!.flows.recorder.exchanges };
+  return { sandbox, outcomes, exchanges: run!.run.recorder.exchanges };
 }
 
 /** Bytes of every file under a directory. */

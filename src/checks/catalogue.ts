@@ -1,14 +1,14 @@
-import * as authorizationCode from './authorization-code.js';
+import * as authorizationCode from './authorization-code/checks.js';
 import type { Check } from './check.js';
-import * as discovery from './discovery.js';
-import * as errorResponse from './error-response.js';
-import * as jwks from './jwks.js';
-import * as lifetime from './lifetime.js';
-import * as pkce from './pkce.js';
-import * as refresh from './refresh.js';
-import * as resourceAccess from './resource-access.js';
-import * as tokenResponse from './token-response.js';
-import * as transport from './transport.js';
+import * as discovery from './discovery/checks.js';
+import * as errorResponse from './error-response/checks.js';
+import * as jwks from './jwks/checks.js';
+import * as lifetime from './lifetime/checks.js';
+import * as pkce from './pkce/checks.js';
+import * as refresh from './refresh/checks.js';
+import * as resourceAccess from './resource-access/checks.js';
+import * as tokenResponse from './token-response/checks.js';
+import * as transport from './transport/checks.js';
 
 /** Every check, in report order: by area, then as a reader would go through the rules. */
 export const catalogue: Check[] = [

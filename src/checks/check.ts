@@ -1,6 +1,37 @@
-import type { SuiteFlows } from '../flows/suite-flows.js';
+import type { Endpoint } from '../flows/context.js';
+import type { SuiteRun } from '../flows/suite-run.js';
 import type { Grant } from '../suite/suite.types.js';
 import type { Area, Evidence, Level, Scope, SpecRef, Verdict } from './types.js';
+
+/** The expectations of a suite a check may need declared (paths under `expect:`). */
+export type Expectation =
+  | 'refresh.rotates'
+  | 'refresh.requires_scope'
+  | 'pkce_required'
+  | 'access_token_profile'
+  | 'access_token_claims'
+  | 'lifetimes.access_token'
+  | 'lifetimes.code';
+
+/**
+ * What a check needs in order to apply, declared: plan.ts evaluates it before the check runs (its endpoint once the
+ * metadata is known) and `conformance list` prints it. What only the vendor's answers tell (an opaque token, a
+ * refresh token not issued) is found out by the check itself.
+ */
+export interface Requires {
+  /** The grant types it runs on (grant scope), or one of which the suite must use (suite scope). */
+  grantTypes?: ReadonlyArray<Grant['type']>;
+  /** What the grant it runs on must do: use PKCE, return by a redirect that can carry state, or ask for openid. */
+  grantUses?: 'pkce' | 'redirect' | 'openid';
+  /** An endpoint the suite gives or its metadata declares. */
+  endpoint?: Endpoint;
+  /** An expectation the suite declares about the vendor. */
+  expects?: Expectation;
+  /** Waits out lifetimes: runs only with --long. */
+  long?: true;
+  /** The control the verdict needs: the same request done right succeeds, or the check could not run. */
+  control?: string;
+}
 
 /**
  * A conformance check: `gather` reads what it needs through the suite's memoised flows, `judge` is a pure
@@ -13,9 +44,8 @@ export interface Check<E extends Evidence = Evidence> {
   level: Level;
   spec: SpecRef;
   scope: Scope;
-  /** For grant-scoped checks: the grant types it applies to (all when absent). */
-  grantTypes?: ReadonlyArray<Grant['type']>;
-  gather(flows: SuiteFlows, subject: string): Promise<E>;
+  requires?: Requires;
+  gather(run: SuiteRun, subject: string): Promise<E>;
   judge(evidence: E): Verdict;
 }
 

@@ -29,6 +29,11 @@ export interface Evidence {
   observed?: unknown;
 }
 
+/** Evidence of one exchange the judge reads, among those attached. */
+export interface ExchangeEvidence extends Evidence {
+  exchange: Exchange;
+}
+
 /** What a check runs over: once per suite, once per grant, or once per protected resource. */
 export type Scope = 'suite' | 'grant' | 'resource';
 

@@ -1,7 +1,7 @@
 import type { BrowserOptions } from '../browser/chromium.js';
 import type { Verdict } from '../checks/types.js';
 import { Blocked, NotApplicable } from '../flows/blocked.js';
-import { SuiteFlows } from '../flows/suite-flows.js';
+import { SuiteRun } from '../flows/suite-run.js';
 import { root } from '../http/chain.js';
 import { defaultHttpOptions, type HttpOptions } from '../http/client.js';
 import type { Exchange } from '../http/exchange.js';
@@ -43,7 +43,7 @@ export interface RunOptions {
 }
 
 export interface StartedSuite {
-  flows: SuiteFlows;
+  run: SuiteRun;
   checks: StartedCheck[];
 }
 
@@ -61,19 +61,25 @@ export function startSuites(suites: LoadedSuite[], options: RunOptions = {}): St
   const { index, count } = options.shard ?? { index: 1, count: 1 };
   let position = 0;
   return suites.map((suite) => {
-    const flows = new SuiteFlows(suite, { http: options.http ?? defaultHttpOptions, long: options.long ?? false, ...(options.browser && { browser: options.browser }) });
+    const long = options.long ?? false;
+    const run = new SuiteRun(suite, { http: options.http ?? defaultHttpOptions, long, ...(options.browser && { browser: options.browser }) });
     // A check's shard is its place in the whole run, so shards split evenly and the same way every time.
-    const mine = planChecks(suite, options.only).filter(() => position++ % count === index - 1);
-    return { flows, checks: mine.map((instance) => ({ ...instance, outcome: evaluate(instance, flows, options.strict ?? false) })) };
+    const mine = planChecks(suite, options.only, { long }).filter(() => position++ % count === index - 1);
+    return { run, checks: mine.map((instance) => ({ ...instance, outcome: evaluate(instance, run, options.strict ?? false) })) };
   });
 }
 
 /** One check, gathered through the suite's flows and judged. */
-export async function evaluate(instance: CheckInstance, flows: SuiteFlows, strict: boolean): Promise<Outcome> {
+export async function evaluate(instance: CheckInstance, run: SuiteRun, strict: boolean): Promise<Outcome> {
   if (instance.skip) return { status: 'skipped', message: instance.skip, exchanges: [] };
+  const { check, subject } = instance;
   let evidence;
   try {
-    evidence = await root(() => instance.check.gather(flows, instance.subject));
+    evidence = await root(async () => {
+      // The endpoint it requires, once the metadata says whether there is one.
+      if (check.requires?.endpoint) await run.endpoint(check.requires.endpoint);
+      return check.gather(run, subject);
+    });
   } catch (error) {
     if (error instanceof NotApplicable) return { status: 'skipped', message: redact(error.message), exchanges: [] };
     // A crash in one check must not cost the run its other results: it is reported as a check that could not run.

@@ -1,5 +1,6 @@
 import { catalogue } from '../checks/catalogue.js';
 import type { Check } from '../checks/check.js';
+import { unmetRequirement } from '../checks/requirements.js';
 import { ConfigError } from '../suite/errors.js';
 import type { LoadedSuite } from '../suite/load.js';
 
@@ -9,24 +10,34 @@ export interface CheckInstance {
   suite: LoadedSuite;
   /** Grant or resource name; empty for suite-scoped checks. */
   subject: string;
-  /** Why it is skipped (its part of the suite is not configured). */
+  /** Why it is skipped: its part of the suite is not configured, or something it requires is missing. */
   skip?: string;
 }
 
-/** Expands the catalogue over a suite's grants and resources, keeping what `--only` selects. */
-export function planChecks(suite: LoadedSuite, only: string[] = []): CheckInstance[] {
-  return selectChecks(only).flatMap((check): CheckInstance[] => {
-    switch (check.scope) {
-      case 'suite':
-        return [{ check, suite, subject: '' }];
-      case 'grant':
-        return Object.entries(suite.grants ?? {})
-          .filter(([, grant]) => !check.grantTypes || check.grantTypes.includes(grant.type))
-          .map(([name]) => ({ check, suite, subject: name, skip: suite.disabled[`grants.${name}`] }));
-      case 'resource':
-        return (suite.resources ?? []).map((resource, i) => ({ check, suite, subject: resource.name, skip: suite.disabled[`resources[${i}]`] }));
-    }
-  });
+/**
+ * Expands the catalogue over a suite's grants and resources, keeping what `--only` selects. A grant-scoped check runs
+ * on the grant types it requires only; whatever else it requires decides whether it is skipped, and why.
+ */
+export function planChecks(suite: LoadedSuite, only: string[] = [], options: { long: boolean } = { long: false }): CheckInstance[] {
+  return selectChecks(only).flatMap((check) =>
+    subjectsOf(check, suite).map(({ subject, disabled }): CheckInstance => {
+      const skip = disabled ?? unmetRequirement(check, suite, subject, options);
+      return { check, suite, subject, ...(skip !== undefined && { skip }) };
+    }),
+  );
+}
+
+function subjectsOf(check: Check, suite: LoadedSuite): Array<{ subject: string; disabled?: string }> {
+  switch (check.scope) {
+    case 'suite':
+      return [{ subject: '' }];
+    case 'grant':
+      return Object.entries(suite.grants ?? {})
+        .filter(([, grant]) => !check.requires?.grantTypes || check.requires.grantTypes.includes(grant.type))
+        .map(([name]) => ({ subject: name, disabled: suite.disabled[`grants.${name}`] }));
+    case 'resource':
+      return (suite.resources ?? []).map((resource, i) => ({ subject: resource.name, disabled: suite.disabled[`resources[${i}]`] }));
+  }
 }
 
 /** `--only` takes areas and check ids; an unknown one is a usage error, not an empty run. */

@@ -7,7 +7,7 @@ import { Attachments } from '../report/attachments.js';
 import { failureText, type CheckResult } from '../report/results.js';
 import { addSecret, registeredSince } from '../secrets.js';
 import { takeSnapshot } from '../drift/take.js';
-import { startSuites, type Outcome, type StartedCheck } from './evaluate.js';
+import { startSuites, type Outcome, type StartedCheck, type StartedSuite } from './evaluate.js';
 import { testName } from './plan.js';
 import type { Plan } from './plan-context.js';
 
@@ -27,7 +27,7 @@ let handedBack = 0;
 // What the run saw of each vendor, for drift detection against a baseline or the previous run.
 afterAll(async () => {
   await closeBrowser();
-  const vendors = await Promise.all(suites.map(takeSnapshot));
+  const vendors = await Promise.all(suites.map(snapshotOf));
   await writeSnapshot(plan.snapshot, { version: 1, takenAt: new Date().toISOString(), vendors });
 });
 
@@ -54,6 +54,12 @@ for (const suite of plan.suites) {
       });
     }
   });
+}
+
+/** What the run saw of a suite's vendor, and the status of each of its checks by test name. */
+async function snapshotOf({ run, checks }: StartedSuite) {
+  const statuses = await Promise.all(checks.map(async (c) => [testName(c), (await c.outcome).status] as const));
+  return takeSnapshot({ vendor: run.suite.vendor, grants: Object.keys(run.suite.loaded.grants ?? {}), memo: run.memo }, Object.fromEntries(statuses));
 }
 
 function resultOf(check: StartedCheck, outcome: Outcome): CheckResult {

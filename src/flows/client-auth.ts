@@ -1,6 +1,10 @@
 import { formEncode } from '../secrets.js';
 import type { Client } from '../suite/suite.types.js';
 
+/** Client authentication by a shared secret (RFC 6749 §2.3.1), in the Authorization header or in the body. */
+export const SECRET_METHODS = ['client_secret_basic', 'client_secret_post'] as const;
+export type SecretMethod = (typeof SECRET_METHODS)[number];
+
 /** Builds a token endpoint request body and headers with the client's authentication (RFC 6749 §2.3.1). */
 export function tokenRequest(client: Client, params: Record<string, string | undefined>): { headers: Record<string, string>; body: string } {
   const form = new URLSearchParams();

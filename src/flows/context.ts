@@ -2,6 +2,8 @@ import type { BrowserOptions } from '../browser/chromium.js';
 import type { HttpRequest, HttpResult } from '../http/client.js';
 import type { Exchange } from '../http/exchange.js';
 import type { Client } from '../suite/suite.types.js';
+import type { FlowMemo } from './memo.js';
+import type { SuiteView } from './suite-view.js';
 
 export type Endpoint = 'token_endpoint' | 'authorization_endpoint' | 'jwks_uri' | 'revocation_endpoint' | 'introspection_endpoint' | 'userinfo_endpoint';
 
@@ -15,3 +17,13 @@ export interface FlowContext {
   tokenEndpoint(grantName: string): Promise<string>;
   client(name: string): Client;
 }
+
+/** What a memoised protocol flow (discovery, tokens, resource calls) needs: the suite, the memo, and sending. */
+export interface ProtocolContext {
+  readonly suite: SuiteView;
+  readonly memo: FlowMemo;
+  send(request: HttpRequest): Promise<HttpResult>;
+}
+
+/** What the flows of tokens and resource calls need: both of the above. */
+export type RunContext = FlowContext & ProtocolContext;

@@ -1,11 +1,12 @@
-import { NotApplicable } from '../flows/blocked.js';
-import { afterAccessTokenExpiry, afterCodeExpiry } from '../flows/long-probes.js';
-import { describeExchange } from '../http/exchange.js';
-import { defineCheck } from './check.js';
-import { clocks, jwtAccessToken, tokenLifetime } from './evidence.js';
-import { rfc } from './spec.js';
-import { fail, pass, show } from './types.js';
-import { refusedVerdict } from './verdicts.js';
+import { NotApplicable } from '../../flows/blocked.js';
+import { describeExchange } from '../../http/exchange.js';
+import { defineCheck } from '../check.js';
+import { jwtAccessToken } from '../token-response/evidence.js';
+import { clocks, tokenLifetime } from './evidence.js';
+import { afterAccessTokenExpiry, afterCodeExpiry } from './probes.js';
+import { rfc } from '../spec.js';
+import { fail, pass, show } from '../types.js';
+import { refusedVerdict } from '../verdicts.js';
 
 /** How long tokens and codes live, against what the vendor documents and what the tokens themselves say. */
 
@@ -16,6 +17,7 @@ export const expiresInRange = defineCheck({
   level: 'MUST',
   spec: rfc(6749, '5.1'),
   scope: 'grant',
+  requires: { expects: 'lifetimes.access_token' },
   gather: tokenLifetime,
   judge: ({ expiresIn, min, max }) =>
     typeof expiresIn === 'number' && expiresIn >= min && expiresIn <= max
@@ -33,8 +35,8 @@ export const jwtExpConsistent = defineCheck({
   level: 'SHOULD',
   spec: rfc(9068, '2.2'),
   scope: 'grant',
-  gather: async (flows, grant) => {
-    const evidence = await jwtAccessToken(flows, grant);
+  gather: async (run, grant) => {
+    const evidence = await jwtAccessToken(run, grant);
     const { exp, iat } = evidence.jwt.claims;
     if (typeof exp !== 'number' || typeof iat !== 'number' || evidence.expiresIn === undefined) {
       throw new NotApplicable('nothing to compare: exp, iat or expires_in is absent');
@@ -76,8 +78,9 @@ export const expiryEnforced = defineCheck({
   level: 'MUST',
   spec: rfc(6750, '3.1'),
   scope: 'resource',
-  gather: async (flows, resource) => {
-    const { waited, after } = await afterAccessTokenExpiry(flows, resource);
+  requires: { long: true },
+  gather: async (run, resource) => {
+    const { waited, after } = await afterAccessTokenExpiry(run, resource);
     return { exchanges: [after.exchange], waited, after: after.exchange };
   },
   judge: ({ waited, after }) => {
@@ -96,9 +99,9 @@ export const codeExpiry = defineCheck({
   level: 'MUST',
   spec: rfc(6749, '4.1.2'),
   scope: 'grant',
-  grantTypes: ['authorization_code'],
-  gather: async (flows, grant) => {
-    const { lifetime, token } = await afterCodeExpiry(flows, grant);
+  requires: { grantTypes: ['authorization_code'], expects: 'lifetimes.code', long: true },
+  gather: async (run, grant) => {
+    const { lifetime, token } = await afterCodeExpiry(run, grant);
     return { exchanges: token.exchanges, lifetime, token };
   },
   judge: ({ lifetime, token }) =>

@@ -1,19 +1,18 @@
-import { NotApplicable } from '../flows/blocked.js';
-import { verifierProbe, withoutPkce } from '../flows/code-probes.js';
-import type { SuiteFlows } from '../flows/suite-flows.js';
-import { defineCheck } from './check.js';
-import { rfc } from './spec.js';
-import { fail, pass } from './types.js';
-import { outcomeOf, refusedVerdict } from './verdicts.js';
+import { verifierProbe, withoutPkce } from './probes.js';
+import type { SuiteRun } from '../../flows/suite-run.js';
+import { defineCheck } from '../check.js';
+import { rfc } from '../spec.js';
+import { fail, pass } from '../types.js';
+import { outcomeOf, refusedVerdict } from '../verdicts.js';
 
 /** PKCE (RFC 7636) as the server enforces it, each on its own authorization. */
 
-const pkceCheck = { area: 'pkce', level: 'MUST', scope: 'grant', grantTypes: ['authorization_code'] } as const;
+const pkceCheck = { area: 'pkce', level: 'MUST', scope: 'grant' } as const;
+const withPkce = { grantTypes: ['authorization_code'], grantUses: 'pkce' } as const;
 
 function verifier(kind: 'wrong' | 'missing') {
-  return async (flows: SuiteFlows, grant: string) => {
-    if (flows.codeGrant(grant).pkce === 'none') throw new NotApplicable(`grant ${grant} does not use PKCE`);
-    const result = await verifierProbe(flows, grant, kind);
+  return async (run: SuiteRun, grant: string) => {
+    const result = await verifierProbe(run, grant, kind);
     return { exchanges: result.exchanges, result };
   };
 }
@@ -22,6 +21,7 @@ export const verifierMismatch = defineCheck({
   id: 'pkce.verifier-mismatch',
   title: 'a code redeemed with the wrong code_verifier is refused',
   ...pkceCheck,
+  requires: withPkce,
   spec: rfc(7636, '4.6'),
   gather: verifier('wrong'),
   judge: ({ result }) =>
@@ -32,6 +32,7 @@ export const verifierMissing = defineCheck({
   id: 'pkce.verifier-missing',
   title: 'a code issued with a challenge is refused when no code_verifier is sent',
   ...pkceCheck,
+  requires: withPkce,
   spec: rfc(7636, '4.6'),
   gather: verifier('missing'),
   judge: ({ result }) =>
@@ -43,9 +44,9 @@ export const required = defineCheck({
   title: 'an authorization without code_challenge yields no token',
   ...pkceCheck,
   spec: rfc(9700, '2.1.1'),
-  gather: async (flows: SuiteFlows, grant: string) => {
-    if (!flows.suite.expect?.pkce_required) throw new NotApplicable('the suite does not declare pkce_required');
-    const { authorization, token } = await withoutPkce(flows, grant);
+  requires: { grantTypes: ['authorization_code'], expects: 'pkce_required' },
+  gather: async (run: SuiteRun, grant: string) => {
+    const { authorization, token } = await withoutPkce(run, grant);
     return { exchanges: [...authorization.exchanges, ...(token ? [token.token.exchange] : [])], token };
   },
   judge: ({ token }) =>

@@ -1,23 +1,26 @@
-import { Blocked, NotApplicable } from '../flows/blocked.js';
-import { grantedScope, mainRefresh, refreshAfterRevocation, refreshByOtherClients, refreshReplay, refreshScope, scopesFor, withoutRefreshScope, type ForeignRefresh } from '../flows/refresh-probes.js';
-import type { SuiteFlows } from '../flows/suite-flows.js';
-import type { Exchange } from '../http/exchange.js';
-import { defineCheck } from './check.js';
-import { rfc } from './spec.js';
-import { couldNotRun, fail, pass, show, type Verdict } from './types.js';
-import { outcomeOf, refusedVerdict } from './verdicts.js';
+import { Blocked, NotApplicable } from '../../flows/blocked.js';
+import type { ForeignRefresh } from '../../flows/flow-keys.js';
+import type { SuiteRun } from '../../flows/suite-run.js';
+import type { Exchange } from '../../http/exchange.js';
+import { defineCheck } from '../check.js';
+import { rfc } from '../spec.js';
+import { couldNotRun, fail, pass, show, type Verdict } from '../types.js';
+import { outcomeOf, refusedVerdict } from '../verdicts.js';
+import { grantedScope, mainRefresh, refreshAfterRevocation, refreshByOtherClients, refreshReplay, refreshScope, scopesFor, withoutRefreshScope } from './probes.js';
 
 /** Refreshing an authorization_code grant's tokens (RFC 6749 §6), each probe that spends or revokes on its own authorization. */
 
-const refreshCheck = { area: 'refresh', level: 'MUST', scope: 'grant', grantTypes: ['authorization_code'] } as const;
+const refreshCheck = { area: 'refresh', level: 'MUST', scope: 'grant', requires: { grantTypes: ['authorization_code'] } } as const;
+/** The refusals of a refresh, and their control. */
+const refusedRefresh = { grantTypes: ['authorization_code'], control: "the grant's own refresh gets a token" } as const;
 
 export const works = defineCheck({
   id: 'refresh.works',
   title: 'the refresh token gets a new access token',
   ...refreshCheck,
   spec: rfc(6749, '6'),
-  gather: async (flows: SuiteFlows, grant: string) => {
-    const { refreshed } = await mainRefresh(flows, grant);
+  gather: async (run: SuiteRun, grant: string) => {
+    const { refreshed } = await mainRefresh(run, grant);
     return { exchanges: [refreshed.token.exchange], refreshed };
   },
   judge: ({ refreshed }) =>
@@ -25,8 +28,8 @@ export const works = defineCheck({
 });
 
 /** The grant's refresh and whether it rotated; blocked when the refresh itself failed (refresh.works says so). */
-async function rotation(flows: SuiteFlows, grant: string) {
-  const { original, refreshed } = await mainRefresh(flows, grant);
+async function rotation(run: SuiteRun, grant: string) {
+  const { original, refreshed } = await mainRefresh(run, grant);
   if (!refreshed.accessToken) throw new Blocked('the refresh failed (see refresh.works)', [refreshed.token.exchange]);
   return { exchanges: [refreshed.token.exchange], rotated: refreshed.refreshToken !== undefined && refreshed.refreshToken !== original.refreshToken };
 }
@@ -36,10 +39,8 @@ export const rotates = defineCheck({
   title: 'a refresh returns a new refresh token, as the suite documents',
   ...refreshCheck,
   spec: rfc(9700, '4.14.2'),
-  gather: async (flows: SuiteFlows, grant: string) => {
-    if (!flows.suite.expect?.refresh?.rotates) throw new NotApplicable('the suite does not declare refresh rotation (expect.refresh.rotates)');
-    return rotation(flows, grant);
-  },
+  requires: { grantTypes: ['authorization_code'], expects: 'refresh.rotates' },
+  gather: rotation,
   judge: ({ rotated }) =>
     rotated ? pass('a new refresh token was issued') : fail('the vendor documents rotation: every refresh issues a new refresh token (RFC 9700 §4.14.2)', 'a new refresh_token', 'the same refresh token, or none'),
 });
@@ -49,8 +50,8 @@ export const replayRefused = defineCheck({
   title: 'a rotated-out refresh token is refused',
   ...refreshCheck,
   spec: rfc(9700, '4.14.2'),
-  gather: async (flows: SuiteFlows, grant: string) => {
-    const { original, refreshed, replay } = await refreshReplay(flows, grant);
+  gather: async (run: SuiteRun, grant: string) => {
+    const { original, refreshed, replay } = await refreshReplay(run, grant);
     if (!refreshed.accessToken) throw new Blocked('the refresh failed (see refresh.works)', [refreshed.token.exchange]);
     if (!refreshed.refreshToken || refreshed.refreshToken === original.refreshToken) {
       throw new NotApplicable('the refresh did not rotate the refresh token, so the old one stays valid');
@@ -61,8 +62,8 @@ export const replayRefused = defineCheck({
 });
 
 /** The control of a refusal of a refresh: the grant's own refresh, done right, gets a token. */
-async function refreshControl(flows: SuiteFlows, grant: string): Promise<Exchange> {
-  const { refreshed } = await mainRefresh(flows, grant);
+async function refreshControl(run: SuiteRun, grant: string): Promise<Exchange> {
+  const { refreshed } = await mainRefresh(run, grant);
   if (!refreshed.accessToken) throw new Blocked(`the grant's own refresh failed, so a refusal would prove nothing (see refresh.works): ${outcomeOf(refreshed)}`, [refreshed.token.exchange]);
   return refreshed.token.exchange;
 }
@@ -72,9 +73,10 @@ export const widerScopeRefused = defineCheck({
   title: 'a refresh asking for scope beyond the grant gets no wider scope',
   ...refreshCheck,
   spec: rfc(6749, '6'),
-  gather: async (flows: SuiteFlows, grant: string) => {
-    const [control, { requested, original, refreshed }] = await Promise.all([refreshControl(flows, grant), refreshScope(flows, grant, 'wider')]);
-    const asked = scopesFor(flows, grant).granted.join(' ');
+  requires: refusedRefresh,
+  gather: async (run: SuiteRun, grant: string) => {
+    const [control, { requested, original, refreshed }] = await Promise.all([refreshControl(run, grant), refreshScope(run, grant, 'wider')]);
+    const asked = scopesFor(run, grant).granted.join(' ');
     return { exchanges: [control, refreshed.token.exchange], requested, refreshed, original: grantedScope(original, asked), granted: refreshed.accessToken ? grantedScope(refreshed, requested) : [] };
   },
   judge: ({ requested, refreshed, original, granted }) => {
@@ -97,8 +99,8 @@ export const narrowerScope = defineCheck({
   ...refreshCheck,
   level: 'SHOULD',
   spec: rfc(6749, '6'),
-  gather: async (flows: SuiteFlows, grant: string) => {
-    const { requested, refreshed } = await refreshScope(flows, grant, 'narrower');
+  gather: async (run: SuiteRun, grant: string) => {
+    const { requested, refreshed } = await refreshScope(run, grant, 'narrower');
     if (!refreshed.accessToken) throw new Blocked(`the refresh with a narrower scope failed: ${outcomeOf(refreshed)}`, [refreshed.token.exchange]);
     return { exchanges: [refreshed.token.exchange], requested, stated: refreshed.issued?.scope };
   },
@@ -115,8 +117,9 @@ export const boundToClient = defineCheck({
   title: 'only the client it was issued to, authenticated, can use a refresh token',
   ...refreshCheck,
   spec: rfc(6749, '6'),
-  gather: async (flows: SuiteFlows, grant: string) => {
-    const [control, probes] = await Promise.all([refreshControl(flows, grant), refreshByOtherClients(flows, grant)]);
+  requires: refusedRefresh,
+  gather: async (run: SuiteRun, grant: string) => {
+    const [control, probes] = await Promise.all([refreshControl(run, grant), refreshByOtherClients(run, grant)]);
     return { exchanges: [control, ...probes.map((p) => p.refreshed.token.exchange)], probes };
   },
   judge: ({ probes }) => boundVerdict(probes),
@@ -141,10 +144,11 @@ export const requiresScope = defineCheck({
   title: 'no refresh token without the scope the vendor documents for it',
   ...refreshCheck,
   spec: rfc(6749, '1.5'),
-  gather: async (flows: SuiteFlows, grant: string) => {
-    const { scope, token } = await withoutRefreshScope(flows, grant);
+  requires: { grantTypes: ['authorization_code'], expects: 'refresh.requires_scope' },
+  gather: async (run: SuiteRun, grant: string) => {
+    const { scope, token } = await withoutRefreshScope(run, grant);
     if (!token.accessToken) throw new Blocked(`the authorization without that scope issued no token: ${outcomeOf(token)}`, token.exchanges);
-    return { exchanges: token.exchanges, scope, needed: flows.suite.expect?.refresh?.requires_scope, issued: token.refreshToken !== undefined };
+    return { exchanges: token.exchanges, scope, needed: run.suite.expect.refresh?.requires_scope, issued: token.refreshToken !== undefined };
   },
   judge: ({ scope, needed, issued }) =>
     issued
@@ -157,8 +161,9 @@ export const revokedRefused = defineCheck({
   title: 'a revoked refresh token is refused',
   ...refreshCheck,
   spec: rfc(7009, '2.1'),
-  gather: async (flows: SuiteFlows, grant: string) => {
-    const [control, { revocation, refreshed }] = await Promise.all([refreshControl(flows, grant), refreshAfterRevocation(flows, grant)]);
+  requires: { ...refusedRefresh, endpoint: 'revocation_endpoint' },
+  gather: async (run: SuiteRun, grant: string) => {
+    const [control, { revocation, refreshed }] = await Promise.all([refreshControl(run, grant), refreshAfterRevocation(run, grant)]);
     if (revocation.exchange.response?.status !== 200) throw new Blocked(`the revocation request was not accepted: ${revocation.exchange.response?.status ?? revocation.exchange.error}`, [revocation.exchange]);
     return { exchanges: [control, revocation.exchange, refreshed.token.exchange], refreshed };
   },

@@ -1,10 +1,10 @@
-import { describeExchange, isObject, jsonOf, judgedByServer, listed } from '../http/exchange.js';
-import { NotApplicable } from '../flows/blocked.js';
-import { defineCheck } from './check.js';
-import { discoveryExchange, discoveryOk, metadata } from './evidence.js';
-import { oidcDiscovery, rfc } from './spec.js';
-import { couldNotRun, fail, pass, show } from './types.js';
-import { headerVerdict, isJsonMediaType, schemaVerdict } from './verdicts.js';
+import { describeExchange, isObject, jsonOf, judgedByServer, listed } from '../../http/exchange.js';
+import { smart } from '../../flows/discovery.js';
+import { defineCheck } from '../check.js';
+import { discoveryExchange, discoveryOk, metadataEvidence } from './evidence.js';
+import { oidcDiscovery, rfc } from '../spec.js';
+import { couldNotRun, fail, pass, show } from '../types.js';
+import { headerVerdict, isJsonMediaType, schemaVerdict } from '../verdicts.js';
 
 export const reachable = defineCheck({
   id: 'discovery.reachable',
@@ -48,7 +48,7 @@ export const schema = defineCheck({
   level: 'MUST',
   spec: rfc(8414, '2'),
   scope: 'suite',
-  gather: metadata,
+  gather: metadataEvidence,
   judge: ({ document, url }) => {
     // An OpenID Provider's document (…/openid-configuration) also owes the members OIDC Discovery §3 requires.
     const openid = url.includes('/.well-known/openid-configuration');
@@ -65,7 +65,7 @@ export const issuerMatch = defineCheck({
   level: 'MUST',
   spec: oidcDiscovery('4.3', 'ProviderConfigurationValidation'),
   scope: 'suite',
-  gather: metadata,
+  gather: metadataEvidence,
   judge: ({ document, expectedIssuer }) =>
     document.issuer === expectedIssuer
       ? pass(`issuer ${JSON.stringify(expectedIssuer)}`)
@@ -85,7 +85,7 @@ export const endpointsHttps = defineCheck({
   level: 'MUST',
   spec: rfc(6749, '3.1'),
   scope: 'suite',
-  gather: metadata,
+  gather: metadataEvidence,
   judge: ({ document }) => {
     const plain = urlMembers(document).filter(([, url]) => {
       const parsed = URL.canParse(url) ? new URL(url) : undefined;
@@ -109,7 +109,7 @@ export const grantTypesDeclared = defineCheck({
   level: 'SHOULD',
   spec: rfc(8414, '2'),
   scope: 'suite',
-  gather: async (flows) => ({ ...(await metadata(flows)), used: [...new Set(Object.values(flows.suite.grants ?? {}).map((g) => g.type))] }),
+  gather: async (run) => ({ ...(await metadataEvidence(run)), used: [...new Set(Object.values(run.suite.loaded.grants ?? {}).map((g) => g.type))] }),
   judge: ({ document, used }) => {
     // RFC 8414 §2: omitted means ["authorization_code", "implicit"].
     const declared = listed(document, 'grant_types_supported', ['authorization_code', 'implicit']);
@@ -142,7 +142,7 @@ export const registeredValues = defineCheck({
   level: 'MUST',
   spec: rfc(8414, '2'),
   scope: 'suite',
-  gather: metadata,
+  gather: metadataEvidence,
   judge: ({ document }) => {
     const wrong = unregistered(document);
     return wrong.length === 0
@@ -162,7 +162,7 @@ export const authMethodsDeclared = defineCheck({
   level: 'SHOULD',
   spec: rfc(8414, '2'),
   scope: 'suite',
-  gather: async (flows) => ({ ...(await metadata(flows)), used: [...new Set(Object.values(flows.suite.clients ?? {}).map((c) => c.auth ?? 'client_secret_basic'))] }),
+  gather: async (run) => ({ ...(await metadataEvidence(run)), used: [...new Set(Object.values(run.suite.loaded.clients ?? {}).map((c) => c.auth ?? 'client_secret_basic'))] }),
   judge: ({ document, used }) => {
     // RFC 8414 §2: omitted means client_secret_basic.
     const declared = listed(document, 'token_endpoint_auth_methods_supported', ['client_secret_basic']);
@@ -180,10 +180,8 @@ export const pkceS256 = defineCheck({
   level: 'SHOULD',
   spec: rfc(8414, '2'),
   scope: 'suite',
-  gather: async (flows) => {
-    if (!Object.values(flows.suite.grants ?? {}).some((g) => g.type === 'authorization_code')) throw new NotApplicable('the suite uses no authorization_code grant');
-    return metadata(flows);
-  },
+  requires: { grantTypes: ['authorization_code'] },
+  gather: metadataEvidence,
   judge: ({ document }) => {
     const declared = listed(document, 'code_challenge_methods_supported', []);
     return declared.includes('S256')
@@ -199,8 +197,8 @@ export const smartConfiguration = defineCheck({
   level: 'MUST',
   spec: { ref: 'SMART App Launch §2.1', url: 'https://hl7.org/fhir/smart-app-launch/conformance.html#metadata' },
   scope: 'suite',
-  gather: async (flows) => {
-    const { exchange } = await flows.smart();
+  gather: async (run) => {
+    const { exchange } = await smart(run);
     return { exchanges: [exchange], exchange };
   },
   judge: ({ exchange }) => {

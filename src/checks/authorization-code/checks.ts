@@ -1,26 +1,26 @@
-import { Blocked, NotApplicable } from '../flows/blocked.js';
-import { codeRace, codeReplay, redirectMismatchAtAuthorize, redirectMismatchAtToken } from '../flows/code-probes.js';
-import type { SuiteFlows } from '../flows/suite-flows.js';
-import { describeExchange } from '../http/exchange.js';
-import { defineCheck } from './check.js';
-import { resourceAcceptsToken } from './evidence.js';
-import { rfc } from './spec.js';
-import { couldNotRun, fail, pass, show } from './types.js';
-import { outcomeOf, refusedForAnotherReason, refusedVerdict } from './verdicts.js';
+import { Blocked } from '../../flows/blocked.js';
+import { token } from '../../flows/grant-tokens.js';
+import type { SuiteRun } from '../../flows/suite-run.js';
+import { describeExchange } from '../../http/exchange.js';
+import { defineCheck } from '../check.js';
+import { resourceAcceptsToken } from '../resource-access/evidence.js';
+import { codeRace, codeReplay, redirectMismatchAtAuthorize, redirectMismatchAtToken } from './probes.js';
+import { rfc } from '../spec.js';
+import { couldNotRun, fail, pass, show } from '../types.js';
+import { outcomeOf, refusedForAnotherReason, refusedVerdict } from '../verdicts.js';
 
 /** Checks of the authorization code itself (RFC 6749 §4.1), each on its own authorization. */
 
-const codeCheck = { area: 'authorization-code', level: 'MUST', scope: 'grant', grantTypes: ['authorization_code'] } as const;
+const codeCheck = { area: 'authorization-code', level: 'MUST', scope: 'grant', requires: { grantTypes: ['authorization_code'] } } as const;
 
 export const stateEchoed = defineCheck({
   id: 'authorization-code.state-echoed',
   title: 'the redirect back carries the state sent, unchanged',
   ...codeCheck,
   spec: rfc(6749, '4.1.2'),
-  gather: async (flows: SuiteFlows, grant: string) => {
-    if (flows.codeGrant(grant).code.strategy === 'api') throw new NotApplicable('the api strategy has no redirect to carry state');
-    const token = await flows.token(grant);
-    const authorization = token.authorization!;
+  requires: { grantTypes: ['authorization_code'], grantUses: 'redirect' },
+  gather: async (run: SuiteRun, grant: string) => {
+    const authorization = (await token(run, grant)).authorization!;
     return { exchanges: authorization.exchanges, sent: authorization.state, returned: authorization.callback?.searchParams.get('state') ?? undefined };
   },
   judge: ({ sent, returned }) =>
@@ -32,8 +32,9 @@ export const singleUse = defineCheck({
   title: 'a code redeemed a second time is refused',
   ...codeCheck,
   spec: rfc(6749, '4.1.2'),
-  gather: async (flows: SuiteFlows, grant: string) => {
-    const { first, second } = await codeReplay(flows, grant);
+  requires: { grantTypes: ['authorization_code'], control: 'the first redemption of the code gets a token' },
+  gather: async (run: SuiteRun, grant: string) => {
+    const { first, second } = await codeReplay(run, grant);
     return { exchanges: [...first.exchanges, second.token.exchange], first, second };
   },
   judge: ({ first, second }) => {
@@ -48,8 +49,9 @@ export const parallelRedemption = defineCheck({
   title: 'a code redeemed twice at the same moment yields at most one token',
   ...codeCheck,
   spec: rfc(6749, '4.1.2'),
-  gather: async (flows: SuiteFlows, grant: string) => {
-    const results = await codeRace(flows, grant);
+  requires: { grantTypes: ['authorization_code'], control: 'one of the redemptions gets a token' },
+  gather: async (run: SuiteRun, grant: string) => {
+    const results = await codeRace(run, grant);
     return { exchanges: [...results[0]!.exchanges, ...results.slice(1).map((r) => r.token.exchange)], results };
   },
   judge: ({ results }) => {
@@ -67,9 +69,10 @@ export const replayRevokesTokens = defineCheck({
   ...codeCheck,
   level: 'SHOULD',
   spec: rfc(6749, '4.1.2'),
-  gather: async (flows: SuiteFlows, grant: string) => {
-    const resource = flows.resourceFor(grant);
-    const { first, second, after } = await codeReplay(flows, grant);
+  requires: { grantTypes: ['authorization_code'], control: "the grant's resource accepts its own token" },
+  gather: async (run: SuiteRun, grant: string) => {
+    const resource = run.suite.resourceFor(grant);
+    const { first, second, after } = await codeReplay(run, grant);
     const exchanges = [first.token.exchange, second.token.exchange, ...(after ? [after.exchange] : [])];
     if (!first.accessToken) throw new Blocked('the first redemption issued no token', exchanges);
     if (second.accessToken) throw new Blocked('the replay was not refused (see authorization-code.single-use)', exchanges);
@@ -77,7 +80,7 @@ export const replayRevokesTokens = defineCheck({
     const other = refusedForAnotherReason(after!.exchange);
     if (other) throw new Blocked(other, exchanges);
     // A refusal shows the revocation only where the resource takes the grant's tokens.
-    await resourceAcceptsToken(flows, resource);
+    await resourceAcceptsToken(run, resource);
     return { exchanges, after: after!.exchange };
   },
   judge: ({ after }) => {
@@ -93,8 +96,8 @@ export const redirectUriAtToken = defineCheck({
   title: 'a code redeemed with another redirect_uri is refused',
   ...codeCheck,
   spec: rfc(6749, '4.1.3'),
-  gather: async (flows: SuiteFlows, grant: string) => {
-    const result = await redirectMismatchAtToken(flows, grant);
+  gather: async (run: SuiteRun, grant: string) => {
+    const result = await redirectMismatchAtToken(run, grant);
     return { exchanges: result.exchanges, result };
   },
   judge: ({ result }) =>
@@ -106,8 +109,8 @@ export const redirectUriAtAuthorize = defineCheck({
   title: 'an unregistered redirect_uri is never redirected to',
   ...codeCheck,
   spec: rfc(6749, '4.1.2.1'),
-  gather: async (flows: SuiteFlows, grant: string) => {
-    const { authorization, redirectUri } = await redirectMismatchAtAuthorize(flows, grant);
+  gather: async (run: SuiteRun, grant: string) => {
+    const { authorization, redirectUri } = await redirectMismatchAtAuthorize(run, grant);
     return { exchanges: authorization.exchanges, redirected: authorization.callback !== undefined, redirectUri, withCode: authorization.code !== undefined };
   },
   judge: ({ redirected, redirectUri, withCode }) =>

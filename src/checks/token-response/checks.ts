@@ -1,10 +1,9 @@
-import { describeExchange, errorCodeOf, isObject, jsonOf } from '../http/exchange.js';
-import { defineCheck } from './check.js';
-import { NotApplicable } from '../flows/blocked.js';
+import { describeExchange, errorCodeOf, isObject, jsonOf } from '../../http/exchange.js';
+import { defineCheck } from '../check.js';
 import { idToken, idTokenPresence, jwtAccessToken, tokenExchange, tokenIssued, tokenScope } from './evidence.js';
-import { rfc } from './spec.js';
-import { couldNotRun, fail, pass, show } from './types.js';
-import { headerVerdict, isJsonMediaType, refusedForAnotherReason, schemaVerdict } from './verdicts.js';
+import { rfc } from '../spec.js';
+import { couldNotRun, fail, pass, show } from '../types.js';
+import { headerVerdict, isJsonMediaType, refusedForAnotherReason, schemaVerdict } from '../verdicts.js';
 
 export const schema = defineCheck({
   id: 'token-response.schema',
@@ -112,7 +111,7 @@ export const noRefreshForClientCredentials = defineCheck({
   ...successResponse,
   level: 'SHOULD',
   spec: rfc(6749, '4.4.3'),
-  grantTypes: ['client_credentials'],
+  requires: { grantTypes: ['client_credentials'] },
   judge: ({ exchange }) => {
     const body = jsonOf(exchange);
     return body.ok && isObject(body.value) && 'refresh_token' in body.value
@@ -167,10 +166,7 @@ export const rfc9068Claims = defineCheck({
   title: 'a JWT access token has the RFC 9068 typ and claims',
   ...jwtAccess,
   spec: rfc(9068, '2.2'),
-  gather: async (flows, grant) => {
-    if (flows.suite.expect?.access_token_profile !== 'rfc9068') throw new NotApplicable('the suite does not declare access_token_profile: rfc9068');
-    return jwtAccessToken(flows, grant);
-  },
+  requires: { expects: 'access_token_profile' },
   judge: ({ jwt }) => {
     const missing = RFC9068_CLAIMS.filter((c) => jwt.claims[c] === undefined);
     const typ = String(jwt.header.typ ?? '');
@@ -186,11 +182,8 @@ export const jwtDeclaredClaims = defineCheck({
   title: 'a JWT access token carries the claims the vendor documents',
   ...jwtAccess,
   spec: rfc(7519, '4'),
-  gather: async (flows, grant) => {
-    const claims = flows.suite.expect?.access_token_claims;
-    if (!claims) throw new NotApplicable('the suite declares no access token claims (expect.access_token_claims)');
-    return { ...(await jwtAccessToken(flows, grant)), claims };
-  },
+  requires: { expects: 'access_token_claims' },
+  gather: async (run, grant) => ({ ...(await jwtAccessToken(run, grant)), claims: run.suite.expect.access_token_claims! }),
   judge: ({ jwt, claims }) => {
     const missing = claims.filter((c) => jwt.claims[c] === undefined);
     return missing.length === 0
@@ -200,7 +193,7 @@ export const jwtDeclaredClaims = defineCheck({
 });
 
 /** What ID token checks share: OIDC Core §3.1.3.7 validation of the id_token an authorization_code grant returned. */
-const idTokenCheck = { area: 'token-response', level: 'MUST', scope: 'grant', grantTypes: ['authorization_code'], gather: idToken } as const;
+const idTokenCheck = { area: 'token-response', level: 'MUST', scope: 'grant', requires: { grantTypes: ['authorization_code'], grantUses: 'openid' }, gather: idToken } as const;
 
 function oidcCore(section: string, anchor: string) {
   return { ref: `OIDC Core §${section}`, url: `https://openid.net/specs/openid-connect-core-1_0.html#${anchor}` };

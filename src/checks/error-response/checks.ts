@@ -1,12 +1,13 @@
-import { Blocked, NotApplicable } from '../flows/blocked.js';
-import type { SuiteFlows } from '../flows/suite-flows.js';
-import { observedRefusals, type Refusal } from '../flows/refusals.js';
-import { tokenEndpointProbe, type TokenEndpointProbe } from '../flows/token-endpoint-probes.js';
-import { codeSaid, describeExchange, errorCodeOf, isObject, issuedToken, jsonOf, judgedByServer, type Exchange } from '../http/exchange.js';
-import { defineCheck } from './check.js';
-import { rfc } from './spec.js';
-import { couldNotRun, fail, pass, show, type Verdict } from './types.js';
-import { isJsonMediaType, refusedForAnotherReason } from './verdicts.js';
+import { Blocked, NotApplicable } from '../../flows/blocked.js';
+import type { SuiteRun } from '../../flows/suite-run.js';
+import type { TokenEndpointProbe } from '../../flows/flow-keys.js';
+import { codeSaid, describeExchange, errorCodeOf, isObject, issuedToken, jsonOf, judgedByServer, type Exchange } from '../../http/exchange.js';
+import { defineCheck } from '../check.js';
+import { rfc } from '../spec.js';
+import { couldNotRun, fail, pass, show, type ExchangeEvidence, type Verdict } from '../types.js';
+import { isJsonMediaType, refusedForAnotherReason } from '../verdicts.js';
+import { tokenEndpointProbe } from './probes.js';
+import { observedRefusals, type Refusal } from './refusals.js';
 
 /**
  * Token endpoint errors (RFC 6749 §5.2) and requests it must refuse (§2.3.1, §3.1, §3.2). Every probe sends a
@@ -20,19 +21,18 @@ const REGISTERED = new Set([
   'expired_token', 'invalid_authorization_details', 'server_error', 'temporarily_unavailable', 'unsupported_token_type',
 ]);
 
-interface ProbeEvidence {
-  exchanges: Exchange[];
-  exchange: Exchange;
-}
-
 /** A probe's answer; a 5xx, a 429 that outlasted the retries, or no answer at all leaves nothing to judge. */
 function probe(name: TokenEndpointProbe) {
-  return async (flows: SuiteFlows): Promise<ProbeEvidence> => {
-    const { exchange } = await tokenEndpointProbe(flows, name);
+  return async (run: SuiteRun): Promise<ExchangeEvidence> => {
+    const { exchange } = await tokenEndpointProbe(run, name);
     if (!judgedByServer(exchange)) throw new Blocked(`the token endpoint did not judge the probe: ${describeExchange(exchange)}`, [exchange]);
     return { exchanges: [exchange], exchange };
   };
 }
+
+/** The controls the probes declare: what the same client, authenticated right, must get. */
+const ACCEPTED = "the probes' client, authenticated right, is not refused as a client";
+const ISSUED = "the probes' client, authenticated right, gets a client_credentials token";
 
 /**
  * A probe proves its rule only against a control: the same client, authenticated right, asking for client_credentials.
@@ -41,8 +41,8 @@ function probe(name: TokenEndpointProbe) {
  * A server that does not offer client_credentials to the client leaves the latter nothing to compare with.
  */
 function controlled(name: TokenEndpointProbe, need: 'authenticated' | 'token') {
-  return async (flows: SuiteFlows): Promise<ProbeEvidence> => {
-    const { exchange: control } = await tokenEndpointProbe(flows, 'control');
+  return async (run: SuiteRun): Promise<ExchangeEvidence> => {
+    const { exchange: control } = await tokenEndpointProbe(run, 'control');
     const other = refusedForAnotherReason(control);
     if (other) throw new Blocked(`the control request (the probe's client, authenticated right) failed, so a refusal would prove nothing: ${other}`, [control]);
     if (need === 'token' && !issuedToken(control)) {
@@ -52,22 +52,22 @@ function controlled(name: TokenEndpointProbe, need: 'authenticated' | 'token') {
       }
       throw new Blocked(`the control request (the probe's client, authenticated right) got no token, so a refusal would prove nothing: ${describeExchange(control)}${codeSaid(control)}`, [control]);
     }
-    const evidence = await probe(name)(flows);
+    const evidence = await probe(name)(run);
     return { exchanges: [control, ...evidence.exchanges], exchange: evidence.exchange };
   };
 }
 
 /** The probe's answer and its error code, `undefined` when the body is not a JSON object (which breaks §5.2). */
-function errorAnswer(evidence: (flows: SuiteFlows) => Promise<ProbeEvidence>) {
-  return async (flows: SuiteFlows): Promise<ProbeEvidence & { error: unknown }> => {
-    const gathered = await evidence(flows);
+function errorAnswer(evidence: (run: SuiteRun) => Promise<ExchangeEvidence>) {
+  return async (run: SuiteRun): Promise<ExchangeEvidence & { error: unknown }> => {
+    const gathered = await evidence(run);
     return { ...gathered, error: errorCodeOf(gathered.exchange) };
   };
 }
 
-/** Every refusal of the run (flows/refusals.ts); without one, the error response rules cannot be judged. */
-async function refusals(flows: SuiteFlows): Promise<{ exchanges: Exchange[]; refusals: Refusal[] }> {
-  const observed = await observedRefusals(flows);
+/** Every refusal of the run (refusals.ts); without one, the error response rules cannot be judged. */
+async function refusals(run: SuiteRun): Promise<{ exchanges: Exchange[]; refusals: Refusal[] }> {
+  const observed = await observedRefusals(run);
   if (observed.length === 0) throw new Blocked('the token endpoint refused none of the requests a conforming server refuses');
   return { exchanges: observed.map((r) => r.exchange), refusals: observed };
 }
@@ -82,7 +82,7 @@ function errorSaid(exchange: Exchange, error: unknown): string {
 
 /** The error code the rule names; invalid_client for a request whose client authenticated right means the server judged the client, not the request. */
 function errorCode(expected: string, rule: string) {
-  return ({ exchange, error }: ProbeEvidence & { error: unknown }): Verdict => {
+  return ({ exchange, error }: ExchangeEvidence & { error: unknown }): Verdict => {
     if (error === expected) return pass(errorSaid(exchange, error));
     if (error === 'invalid_client') return couldNotRun(`the probe was refused as invalid_client although its control was accepted: ${describeExchange(exchange)}`);
     return fail(rule, `error "${expected}"`, errorSaid(exchange, error));
@@ -116,6 +116,7 @@ export const unsupportedGrantType = defineCheck({
   id: 'error-response.unsupported-grant-type',
   title: 'an unknown grant_type gets unsupported_grant_type',
   ...section52,
+  requires: { control: ACCEPTED },
   gather: errorAnswer(controlled('unknown-grant-type', 'authenticated')),
   judge: errorCode('unsupported_grant_type', 'a grant type the server does not support is answered with error unsupported_grant_type (RFC 6749 §5.2)'),
 });
@@ -124,6 +125,7 @@ export const missingParameter = defineCheck({
   id: 'error-response.missing-parameter',
   title: 'a request without grant_type gets invalid_request',
   ...section52,
+  requires: { control: ACCEPTED },
   gather: errorAnswer(controlled('missing-grant-type', 'authenticated')),
   judge: errorCode('invalid_request', 'a request missing a required parameter is answered with error invalid_request (RFC 6749 §5.2)'),
 });
@@ -192,7 +194,7 @@ export const codeForCase = defineCheck({
 
 /** Requests that must not get a token, whatever the error looks like. */
 function refused(rule: string, expected: string) {
-  return ({ exchange }: ProbeEvidence): Verdict => (issuedToken(exchange) ? fail(rule, expected, `${describeExchange(exchange)} with a token`) : pass(describeExchange(exchange)));
+  return ({ exchange }: ExchangeEvidence): Verdict => (issuedToken(exchange) ? fail(rule, expected, `${describeExchange(exchange)} with a token`) : pass(describeExchange(exchange)));
 }
 
 export const getRefused = defineCheck({
@@ -202,6 +204,7 @@ export const getRefused = defineCheck({
   level: 'SHOULD',
   scope: 'suite',
   spec: rfc(6749, '3.2'),
+  requires: { control: ISSUED },
   gather: controlled('get', 'token'),
   judge: refused('the token endpoint is used with POST; a GET puts credentials and grants into URLs and logs (RFC 6749 §3.2)', 'no token for a GET'),
 });
@@ -213,6 +216,7 @@ export const duplicateParameter = defineCheck({
   level: 'MUST',
   scope: 'suite',
   spec: rfc(6749, '3.1'),
+  requires: { control: ISSUED },
   gather: controlled('duplicate-parameter', 'token'),
   judge: refused('request parameters MUST NOT be included more than once; such a request is invalid_request (RFC 6749 §3.1, §5.2)', 'refused'),
 });
@@ -224,6 +228,7 @@ export const formBodyRequired = defineCheck({
   level: 'SHOULD',
   scope: 'suite',
   spec: rfc(6749, '4.4.2'),
+  requires: { control: ISSUED },
   gather: controlled('json-body', 'token'),
   judge: refused('token requests are application/x-www-form-urlencoded (RFC 6749 §3.2, §4.4.2); accepting other bodies invites clients that break elsewhere', 'refused'),
 });
@@ -235,6 +240,7 @@ export const queryCredentials = defineCheck({
   level: 'MUST',
   scope: 'suite',
   spec: rfc(6749, '2.3.1'),
+  requires: { control: ISSUED },
   gather: controlled('credentials-in-query', 'token'),
   judge: refused('client credentials can only be transmitted in the request body and MUST NOT be included in the request URI (RFC 6749 §2.3.1)', 'refused'),
 });

@@ -1,25 +1,9 @@
-import type { HttpResult } from '../http/client.js';
-import type { Client } from '../suite/suite.types.js';
-import { NotApplicable } from './blocked.js';
-import { tokenRequest } from './client-auth.js';
-import type { SuiteFlows } from './suite-flows.js';
-
-/** Requests a conforming token endpoint must refuse (RFC 6749 §2.3.1, §3.1, §3.2, §5.2). */
-export type TokenEndpointProbe =
-  | 'wrong-secret-basic'
-  | 'wrong-secret-post'
-  | 'unknown-grant-type'
-  | 'missing-grant-type'
-  | 'duplicate-parameter'
-  | 'get'
-  | 'credentials-in-query'
-  | 'json-body'
-  /** client_credentials with a scope no server defines, by a client_credentials grant's client. */
-  | 'unknown-scope'
-  /** client_credentials by a client the suite uses only for authorization_code. */
-  | 'grant-type-not-allowed'
-  /** The probes' control: the same client, authenticated right, asking for client_credentials. */
-  | 'control';
+import type { HttpResult } from '../../http/client.js';
+import type { Client, Grant } from '../../suite/suite.types.js';
+import { NotApplicable } from '../../flows/blocked.js';
+import { tokenRequest } from '../../flows/client-auth.js';
+import { FLOWS, type TokenEndpointProbe } from '../../flows/flow-keys.js';
+import type { SuiteRun } from '../../flows/suite-run.js';
 
 export const WRONG_SECRET = 'conformance-wrong-secret';
 export const UNKNOWN_GRANT_TYPE = 'urn:oauth-conformance:unknown-grant';
@@ -30,37 +14,42 @@ export const UNKNOWN_SCOPE = 'conformance:unknown-scope';
  * another grant's client with a secret. Grants with a token endpoint of their own are left out: their clients are
  * unknown to this one.
  */
-export function probeClient(flows: SuiteFlows): { name: string; client: Client } {
-  const grants = Object.entries(flows.suite.grants ?? {}).filter(([name, g]) => !flows.suite.disabled[`grants.${name}`] && !g.token_endpoint);
-  const withSecret = (g: (typeof grants)[number]) => flows.suite.clients?.[g[1].client]?.secret !== undefined;
+export function probeClient(run: SuiteRun): { name: string; client: Client } {
+  const grants = atSuiteTokenEndpoint(run);
+  const withSecret = (g: (typeof grants)[number]) => run.suite.loaded.clients?.[g[1].client]?.secret !== undefined;
   const name = (grants.find((g) => g[1].type === 'client_credentials' && withSecret(g)) ?? grants.find(withSecret))?.[1].client;
-  const client = name ? flows.suite.clients?.[name] : undefined;
+  const client = name ? run.suite.loaded.clients?.[name] : undefined;
   if (!name || !client?.secret) throw new NotApplicable('the suite has no client with a secret to probe the token endpoint with');
   return { name, client };
 }
 
+/** The grants that run and use the suite's token endpoint: their clients are the ones it knows. */
+function atSuiteTokenEndpoint(run: SuiteRun): Array<[string, Grant]> {
+  return run.suite.grants().filter(([, g]) => !g.token_endpoint);
+}
+
 /** The client a probe authenticates as: the probes' client, or the one its case needs. */
-function clientFor(flows: SuiteFlows, probe: TokenEndpointProbe): Client {
-  if (probe !== 'unknown-scope' && probe !== 'grant-type-not-allowed') return probeClient(flows).client;
-  const grants = Object.entries(flows.suite.grants ?? {}).filter(([name, g]) => !flows.suite.disabled[`grants.${name}`] && !g.token_endpoint);
+function clientFor(run: SuiteRun, probe: TokenEndpointProbe): Client {
+  if (probe !== 'unknown-scope' && probe !== 'grant-type-not-allowed') return probeClient(run).client;
+  const grants = atSuiteTokenEndpoint(run);
   const machine = new Set(grants.filter(([, g]) => g.type === 'client_credentials').map(([, g]) => g.client));
   const name = probe === 'unknown-scope' ? [...machine][0] : grants.find(([, g]) => g.type === 'authorization_code' && !machine.has(g.client))?.[1].client;
-  const client = name ? flows.suite.clients?.[name] : undefined;
+  const client = name ? run.suite.loaded.clients?.[name] : undefined;
   if (!client?.secret) {
     throw new NotApplicable(probe === 'unknown-scope' ? 'the suite has no client_credentials grant with a secret to ask for an unknown scope' : 'the suite has no client that only uses authorization_code to ask for client_credentials');
   }
   return client;
 }
 
-export function tokenEndpointProbe(flows: SuiteFlows, probe: TokenEndpointProbe): Promise<HttpResult> {
-  return flows.once(`token-endpoint:${probe}`, async () => {
-    const url = new URL(await flows.endpoint('token_endpoint'));
-    const client = clientFor(flows, probe);
+export function tokenEndpointProbe(run: SuiteRun, probe: TokenEndpointProbe): Promise<HttpResult> {
+  return run.memo.once(FLOWS.tokenEndpointProbe(probe), async () => {
+    const url = new URL(await run.endpoint('token_endpoint'));
+    const client = clientFor(run, probe);
     const grant = { grant_type: 'client_credentials' };
     const basic = { ...client, auth: 'client_secret_basic' as const };
     const send = (request: { headers: Record<string, string>; body?: string }, method = 'POST', target = url.href) =>
       // No probe spends a one-time credential, so a 429 or 503 may be waited out and the probe sent again.
-      flows.send({ label: `token endpoint probe: ${probe}`, method, url: target, ...request, secrets: [client.secret], replayable: true });
+      run.send({ label: `token endpoint probe: ${probe}`, method, url: target, ...request, secrets: [client.secret], replayable: true });
     switch (probe) {
       case 'control':
         return send(tokenRequest(basic, grant));

@@ -1,13 +1,14 @@
-import { Blocked, NotApplicable } from '../flows/blocked.js';
-import { resourceAfterRevocation } from '../flows/refresh-probes.js';
-import { TAMPERINGS, type Tampering } from '../flows/tampered-jwt.js';
-import type { SuiteFlows } from '../flows/suite-flows.js';
-import { describeExchange, errorCodeOf, type Exchange } from '../http/exchange.js';
-import { defineCheck } from './check.js';
+import { Blocked, NotApplicable } from '../../flows/blocked.js';
+import { headerCall } from '../../flows/resources.js';
+import { TAMPERINGS, type Tampering } from '../../flows/tampered-jwt.js';
+import type { SuiteRun } from '../../flows/suite-run.js';
+import { describeExchange, errorCodeOf, type Exchange } from '../../http/exchange.js';
+import { defineCheck } from '../check.js';
 import { resourceAcceptsToken, resourceProbe } from './evidence.js';
-import { refusedForAnotherReason } from './verdicts.js';
-import { rfc } from './spec.js';
-import { fail, pass } from './types.js';
+import { resourceAfterRevocation } from './probes.js';
+import { refusedForAnotherReason } from '../verdicts.js';
+import { rfc } from '../spec.js';
+import { fail, pass } from '../types.js';
 
 export const bearerAccepted = defineCheck({
   id: 'resource-access.bearer-accepted',
@@ -50,6 +51,8 @@ export const noToken401 = defineCheck({
 });
 
 const resourceCheck = { area: 'resource-access', scope: 'resource' } as const;
+/** A call that varies one thing about a request the resource accepts: the grant's own token is its control. */
+const probedCheck = { ...resourceCheck, requires: { control: "the resource accepts the grant's own token as Bearer" } } as const;
 
 /** The auth-params of a Bearer challenge, e.g. error="invalid_token". */
 function challengeOf(exchange: Exchange): string {
@@ -66,7 +69,7 @@ const accepted = (exchange: Exchange) => (exchange.response?.status ?? 0) >= 200
 export const schemeCaseInsensitive = defineCheck({
   id: 'resource-access.scheme-case-insensitive',
   title: 'the Bearer scheme is accepted in any case ("bearer")',
-  ...resourceCheck,
+  ...probedCheck,
   level: 'MUST',
   spec: rfc(9110, '11.1'),
   gather: resourceProbe('lowercase'),
@@ -77,7 +80,7 @@ export const schemeCaseInsensitive = defineCheck({
 export const invalidTokenRefused = defineCheck({
   id: 'resource-access.invalid-token-refused',
   title: 'a token the server never issued is refused',
-  ...resourceCheck,
+  ...probedCheck,
   level: 'MUST',
   spec: rfc(6750, '3'),
   gather: resourceProbe('invalid'),
@@ -90,11 +93,11 @@ export const invalidTokenRefused = defineCheck({
 export const invalidTokenError = defineCheck({
   id: 'resource-access.invalid-token-error',
   title: 'an invalid token gets 401 with error="invalid_token"',
-  ...resourceCheck,
+  ...probedCheck,
   level: 'SHOULD',
   spec: rfc(6750, '3.1'),
-  gather: async (flows, name) => {
-    const evidence = await resourceProbe('invalid')(flows, name);
+  gather: async (run, name) => {
+    const evidence = await resourceProbe('invalid')(run, name);
     if (accepted(evidence.exchange)) throw new Blocked('the resource accepted a made-up token (see resource-access.invalid-token-refused)', evidence.exchanges);
     return evidence;
   },
@@ -107,7 +110,7 @@ export const invalidTokenError = defineCheck({
 export const insufficientScope = defineCheck({
   id: 'resource-access.insufficient-scope',
   title: 'a token without the required scope gets 403 insufficient_scope',
-  ...resourceCheck,
+  ...probedCheck,
   level: 'SHOULD',
   spec: rfc(6750, '3.1'),
   gather: resourceProbe('insufficient'),
@@ -120,7 +123,7 @@ export const insufficientScope = defineCheck({
 export const queryToken = defineCheck({
   id: 'resource-access.query-token',
   title: 'an access token in the query string is not accepted',
-  ...resourceCheck,
+  ...probedCheck,
   level: 'SHOULD',
   spec: rfc(6750, '2.3'),
   gather: resourceProbe('query'),
@@ -139,11 +142,11 @@ const TAMPERED: Record<Tampering, string> = {
 export const tamperedJwtRefused = defineCheck({
   id: 'resource-access.tampered-jwt-refused',
   title: 'a JWT access token with its signature altered, its claims altered or alg "none" is refused',
-  ...resourceCheck,
+  ...probedCheck,
   level: 'MUST',
   spec: rfc(9068, '4'),
-  gather: async (flows, name) => {
-    const answers = await Promise.all(TAMPERINGS.map(async (tampering) => ({ tampering, ...(await resourceProbe(tampering)(flows, name)) })));
+  gather: async (run, name) => {
+    const answers = await Promise.all(TAMPERINGS.map(async (tampering) => ({ tampering, ...(await resourceProbe(tampering)(run, name)) })));
     return { exchanges: [...new Set(answers.flatMap((a) => a.exchanges))], answers: answers.map(({ tampering, exchange }) => ({ tampering, exchange })) };
   },
   judge: ({ answers }) => {
@@ -163,16 +166,16 @@ export const revokedRefused = defineCheck({
   id: 'resource-access.revoked-refused',
   title: 'a revoked access token is refused',
   ...resourceCheck,
+  requires: { endpoint: 'revocation_endpoint', control: "the resource accepts the grant's own token as Bearer" },
   level: 'SHOULD',
   spec: rfc(7009, '2'),
-  gather: async (flows, name) => {
-    const resource = flows.suite.resources?.find((r) => r.name === name);
-    if (!resource) throw new Blocked(`unknown resource ${name}`);
-    const { revocation, after } = await resourceAfterRevocation(flows, resource);
+  gather: async (run, name) => {
+    const resource = run.suite.resource(name);
+    const { revocation, after } = await resourceAfterRevocation(run, resource);
     // RFC 7009 §2.2.1: a server may not revoke access tokens at all, and says so.
     if (errorCodeOf(revocation.exchange) === 'unsupported_token_type') throw new NotApplicable(`the authorization server does not revoke grant ${resource.grant}'s access tokens (unsupported_token_type)`);
     if (revocation.exchange.response?.status !== 200) throw new Blocked(`the revocation request was not accepted: ${revocation.exchange.response?.status ?? revocation.exchange.error}`, [revocation.exchange]);
-    await resourceAcceptsToken(flows, resource);
+    await resourceAcceptsToken(run, resource);
     const exchanges = [revocation.exchange, after.exchange];
     const other = refusedForAnotherReason(after.exchange);
     if (other) throw new Blocked(other, exchanges);
@@ -184,11 +187,10 @@ export const revokedRefused = defineCheck({
       : pass(answered(exchange)),
 });
 
-async function headerProbe(flows: SuiteFlows, name: string, method: 'GET' | 'POST') {
-  const resource = flows.suite.resources?.find((r) => r.name === name);
-  if (!resource) throw new Blocked(`unknown resource ${name}`);
+async function headerProbe(run: SuiteRun, name: string, method: 'GET' | 'POST') {
+  const resource = run.suite.resource(name);
   if (method === 'POST' && !resource.writes_refused) throw new NotApplicable(`resource ${name} does not declare writes_refused`);
-  const { exchange } = await flows.headerCall(resource, method);
+  const { exchange } = await headerCall(run, resource, method);
   if (!exchange.response) throw new Blocked(`resource request failed: ${exchange.error}`, [exchange]);
   return { exchanges: [exchange], exchange };
 }
@@ -199,7 +201,7 @@ export const headerAuthAccepted = defineCheck({
   ...resourceCheck,
   level: 'MUST',
   spec: rfc(6749, '2.3'),
-  gather: (flows, name) => headerProbe(flows, name, 'GET'),
+  gather: (run, name) => headerProbe(run, name, 'GET'),
   judge: ({ exchange }) =>
     accepted(exchange)
       ? pass(describeExchange(exchange))
@@ -212,7 +214,7 @@ export const headerWriteRefused = defineCheck({
   ...resourceCheck,
   level: 'MUST',
   spec: rfc(9110, '9.2.1'),
-  gather: (flows, name) => headerProbe(flows, name, 'POST'),
+  gather: (run, name) => headerProbe(run, name, 'POST'),
   judge: ({ exchange }) =>
     accepted(exchange)
       ? fail('the vendor documents this authentication for reads (safe methods, RFC 9110 §9.2.1) only; a write must be refused', '4xx for a POST', describeExchange(exchange))

@@ -1,9 +1,12 @@
-import { issuedToken, judgedByServer, listed, type Exchange } from '../http/exchange.js';
-import { codeReplay, redirectMismatchAtToken, verifierProbe } from './code-probes.js';
-import { refreshAfterRevocation, refreshByOtherClients, refreshReplay, type ForeignRefresh } from './refresh-probes.js';
-import type { SuiteFlows } from './suite-flows.js';
-import { tokenEndpointProbe, type TokenEndpointProbe } from './token-endpoint-probes.js';
-import type { TokenResult } from './token.js';
+import { issuedToken, judgedByServer, listed, type Exchange } from '../../http/exchange.js';
+import { metadata } from '../../flows/discovery.js';
+import type { ForeignRefresh, TokenEndpointProbe } from '../../flows/flow-keys.js';
+import type { SuiteRun } from '../../flows/suite-run.js';
+import type { TokenResult } from '../../flows/token.js';
+import { codeReplay, redirectMismatchAtToken } from '../authorization-code/probes.js';
+import { verifierProbe } from '../pkce/probes.js';
+import { refreshAfterRevocation, refreshByOtherClients, refreshReplay } from '../refresh/probes.js';
+import { tokenEndpointProbe } from './probes.js';
 
 /**
  * Every token request of a run that a conforming server refuses, with the error code RFC 6749 §5.2 (or the rule
@@ -21,25 +24,25 @@ export interface Refusal {
   ownCheck?: string;
 }
 
-type Source = (flows: SuiteFlows) => Promise<Refusal[]>;
+type Source = (run: SuiteRun) => Promise<Refusal[]>;
 
 function probed(probe: TokenEndpointProbe, refusal: Omit<Refusal, 'exchange'>): Source {
-  return async (flows) => [{ ...refusal, exchange: (await tokenEndpointProbe(flows, probe)).exchange }];
+  return async (run) => [{ ...refusal, exchange: (await tokenEndpointProbe(run, probe)).exchange }];
 }
 
 /** A refusal read off a probe of each authorization_code grant of the suite. */
-function perCodeGrant(make: (flows: SuiteFlows, grant: string) => Promise<TokenResult>, refusal: Omit<Refusal, 'exchange'>): Source {
-  return async (flows) => {
-    const settled = await Promise.allSettled(codeGrants(flows).map(async (name) => ({ ...refusal, case: `${refusal.case} (grant ${name})`, exchange: (await make(flows, name)).token.exchange })));
+function perCodeGrant(make: (run: SuiteRun, grant: string) => Promise<TokenResult>, refusal: Omit<Refusal, 'exchange'>): Source {
+  return async (run) => {
+    const settled = await Promise.allSettled(codeGrants(run).map(async (name) => ({ ...refusal, case: `${refusal.case} (grant ${name})`, exchange: (await make(run, name)).token.exchange })));
     return settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
   };
 }
 
 /** invalid_scope; judged only when the probes' client gets a token without that scope (their control). */
-async function unknownScope(flows: SuiteFlows): Promise<Refusal[]> {
+async function unknownScope(run: SuiteRun): Promise<Refusal[]> {
   const [control, refusals] = await Promise.all([
-    tokenEndpointProbe(flows, 'control'),
-    probed('unknown-scope', { case: 'a scope no server defines', expected: ['invalid_scope'], cite: 'RFC 6749 §5.2' })(flows),
+    tokenEndpointProbe(run, 'control'),
+    probed('unknown-scope', { case: 'a scope no server defines', expected: ['invalid_scope'], cite: 'RFC 6749 §5.2' })(run),
   ]);
   return issuedToken(control.exchange) ? refusals : [];
 }
@@ -48,13 +51,13 @@ async function unknownScope(flows: SuiteFlows): Promise<Refusal[]> {
  * unauthorized_client, where the server declares it supports client_credentials; without that declaration the client
  * cannot tell "not for you" from "not here", so unsupported_grant_type is as right.
  */
-async function grantTypeNotAllowed(flows: SuiteFlows): Promise<Refusal[]> {
-  const declared = await flows.metadata().then(({ document }) => listed(document, 'grant_types_supported', []).includes('client_credentials'), () => false);
+async function grantTypeNotAllowed(run: SuiteRun): Promise<Refusal[]> {
+  const declared = await metadata(run).then(({ document }) => listed(document, 'grant_types_supported', []).includes('client_credentials'), () => false);
   return probed('grant-type-not-allowed', {
     case: 'client_credentials by a client the suite uses only for authorization_code',
     expected: declared ? ['unauthorized_client'] : ['unauthorized_client', 'unsupported_grant_type'],
     cite: 'RFC 6749 §5.2',
-  })(flows);
+  })(run);
 }
 
 const SOURCES: Source[] = [
@@ -65,12 +68,12 @@ const SOURCES: Source[] = [
   probed('duplicate-parameter', { case: 'a parameter sent twice', expected: ['invalid_request'], cite: 'RFC 6749 §3.1, §5.2' }),
   unknownScope,
   grantTypeNotAllowed,
-  perCodeGrant(async (flows, grant) => (await codeReplay(flows, grant)).second, { case: 'a code redeemed again', expected: ['invalid_grant'], cite: 'RFC 6749 §4.1.2, §5.2' }),
+  perCodeGrant(async (run, grant) => (await codeReplay(run, grant)).second, { case: 'a code redeemed again', expected: ['invalid_grant'], cite: 'RFC 6749 §4.1.2, §5.2' }),
   perCodeGrant(redirectMismatchAtToken, { case: 'a code redeemed with another redirect_uri', expected: ['invalid_grant'], cite: 'RFC 6749 §4.1.3, §5.2' }),
-  perCodeGrant((flows, grant) => verifierProbe(flows, grant, 'wrong'), { case: 'a wrong code_verifier', expected: ['invalid_grant'], cite: 'RFC 7636 §4.6' }),
-  perCodeGrant((flows, grant) => verifierProbe(flows, grant, 'missing'), { case: 'no code_verifier for a code with a challenge', expected: ['invalid_grant', 'invalid_request'], cite: 'RFC 7636 §4.6, RFC 6749 §5.2' }),
-  perCodeGrant(async (flows, grant) => (await refreshReplay(flows, grant)).replay, { case: 'a rotated-out refresh token', expected: ['invalid_grant'], cite: 'RFC 6749 §5.2' }),
-  perCodeGrant(async (flows, grant) => (await refreshAfterRevocation(flows, grant)).refreshed, { case: 'a revoked refresh token', expected: ['invalid_grant'], cite: 'RFC 6749 §5.2, RFC 7009 §2.2' }),
+  perCodeGrant((run, grant) => verifierProbe(run, grant, 'wrong'), { case: 'a wrong code_verifier', expected: ['invalid_grant'], cite: 'RFC 7636 §4.6' }),
+  perCodeGrant((run, grant) => verifierProbe(run, grant, 'missing'), { case: 'no code_verifier for a code with a challenge', expected: ['invalid_grant', 'invalid_request'], cite: 'RFC 7636 §4.6, RFC 6749 §5.2' }),
+  perCodeGrant(async (run, grant) => (await refreshReplay(run, grant)).replay, { case: 'a rotated-out refresh token', expected: ['invalid_grant'], cite: 'RFC 6749 §5.2' }),
+  perCodeGrant(async (run, grant) => (await refreshAfterRevocation(run, grant)).refreshed, { case: 'a revoked refresh token', expected: ['invalid_grant'], cite: 'RFC 6749 §5.2, RFC 7009 §2.2' }),
   refreshesByOthers,
 ];
 
@@ -78,8 +81,8 @@ const SOURCES: Source[] = [
  * Each refresh by a client the token was not issued to (invalid_grant, or unauthorized_client when that client may
  * not refresh at all), or with a wrong secret (invalid_client, whose code the invalid-client checks judge).
  */
-async function refreshesByOthers(flows: SuiteFlows): Promise<Refusal[]> {
-  const settled = await Promise.allSettled(codeGrants(flows).map((grant) => refreshByOtherClients(flows, grant)));
+async function refreshesByOthers(run: SuiteRun): Promise<Refusal[]> {
+  const settled = await Promise.allSettled(codeGrants(run).map((grant) => refreshByOtherClients(run, grant)));
   return settled.flatMap((s) => (s.status === 'fulfilled' ? s.value.map(byOther) : []));
 }
 
@@ -89,8 +92,8 @@ function byOther({ presenter, wrongSecret, method, refreshed }: ForeignRefresh):
   return { ...refusal, expected: ['invalid_client'], ownCheck: method === 'client_secret_basic' ? 'error-response.invalid-client-basic' : 'error-response.invalid-client-post' };
 }
 
-function codeGrants(flows: SuiteFlows): string[] {
-  return Object.entries(flows.suite.grants ?? {}).filter(([name, g]) => g.type === 'authorization_code' && !flows.suite.disabled[`grants.${name}`]).map(([name]) => name);
+function codeGrants(run: SuiteRun): string[] {
+  return run.suite.grants().filter(([, g]) => g.type === 'authorization_code').map(([name]) => name);
 }
 
 /**
@@ -98,7 +101,7 @@ function codeGrants(flows: SuiteFlows): string[] {
  * could not be set up is left out; so are answers that are no refusal: a token (judged by the case's own check), a
  * 5xx, a 429 that outlasted the retries, or no answer.
  */
-export async function observedRefusals(flows: SuiteFlows): Promise<Refusal[]> {
-  const settled = await Promise.allSettled(SOURCES.map((source) => source(flows)));
+export async function observedRefusals(run: SuiteRun): Promise<Refusal[]> {
+  const settled = await Promise.allSettled(SOURCES.map((source) => source(run)));
   return settled.flatMap((s) => (s.status === 'fulfilled' ? s.value : [])).filter((r) => judgedByServer(r.exchange) && !issuedToken(r.exchange));
 }

@@ -1,9 +1,9 @@
-import { NotApplicable } from '../flows/blocked.js';
-import { handshake } from '../flows/tls.js';
-import { defineCheck } from './check.js';
-import { urlMembers } from './discovery.js';
-import { metadata } from './evidence.js';
-import { couldNotRun, fail, pass } from './types.js';
+import { NotApplicable } from '../../flows/blocked.js';
+import { handshake } from '../../flows/tls.js';
+import { defineCheck } from '../check.js';
+import { urlMembers } from '../discovery/checks.js';
+import { metadataEvidence } from '../discovery/evidence.js';
+import { couldNotRun, fail, pass } from '../types.js';
 
 /** RFC 9325 (BCP 195): TLS 1.2 or newer, and a certificate chain a client trusts. */
 const MODERN = new Set(['TLSv1.2', 'TLSv1.3']);
@@ -15,19 +15,20 @@ export const tls = defineCheck({
   level: 'MUST',
   spec: { ref: 'RFC 9325 §3.1.1', url: 'https://www.rfc-editor.org/rfc/rfc9325#section-3.1.1' },
   scope: 'suite',
-  gather: async (flows) => {
+  gather: async (run) => {
+    const suite = run.suite.loaded;
     // Without a discovery document, the endpoints the suite gives are all there is to reach.
-    const { exchanges, document } = flows.suite.discoveryUrl ? await metadata(flows) : { exchanges: [], document: {} };
+    const { exchanges, document } = suite.discoveryUrl ? await metadataEvidence(run) : { exchanges: [], document: {} };
     const urls = [
-      flows.suite.discoveryUrl,
+      suite.discoveryUrl,
       ...urlMembers(document).map(([, url]) => url),
-      ...Object.values(flows.suite.endpoints ?? {}),
-      ...Object.values(flows.suite.grants ?? {}).map((g) => g.token_endpoint),
-      ...(flows.suite.resources ?? []).map((r) => r.url),
+      ...Object.values(suite.endpoints ?? {}),
+      ...Object.values(suite.grants ?? {}).map((g) => g.token_endpoint),
+      ...(suite.resources ?? []).map((r) => r.url),
     ].filter((u): u is string => u?.startsWith('https:') === true);
     const origins = [...new Map(urls.map((u) => [new URL(u).origin, u])).values()];
     if (origins.length === 0) throw new NotApplicable('no https endpoint to judge (plain http is allowed on loopback only, see discovery.endpoints-https)');
-    const handshakes = await Promise.all(origins.map((u) => handshake(u, flows.options.http.timeoutMs, flows.suite.trustedCertificates)));
+    const handshakes = await Promise.all(origins.map((u) => handshake(u, run.suite.options.http.timeoutMs, suite.trustedCertificates)));
     return { exchanges, handshakes, observed: { handshakes } };
   },
   judge: ({ handshakes }) => {

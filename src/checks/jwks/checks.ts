@@ -1,9 +1,9 @@
-import { isObject } from '../http/exchange.js';
-import { defineCheck } from './check.js';
-import { jwks, jwksAnswer } from './evidence.js';
-import { rfc } from './spec.js';
-import { fail, pass } from './types.js';
-import { schemaVerdict } from './verdicts.js';
+import { isObject } from '../../http/exchange.js';
+import { defineCheck } from '../check.js';
+import { jwksAnswer, jwksDocument } from './evidence.js';
+import { rfc } from '../spec.js';
+import { fail, pass } from '../types.js';
+import { schemaVerdict } from '../verdicts.js';
 
 /** Members that hold private or symmetric key material (RFC 7518 §6.2.2, §6.3.2, §6.4.1). */
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
@@ -35,7 +35,7 @@ export const noPrivateMembers = defineCheck({
   level: 'MUST',
   spec: rfc(7518, '6.3.2'),
   scope: 'suite',
-  gather: jwks,
+  gather: jwksDocument,
   judge: ({ document }) => {
     const keys = isObject(document) && Array.isArray(document.keys) ? document.keys : [];
     const leaks = keys.flatMap((key, i) => {
@@ -59,7 +59,7 @@ export const uniqueKid = defineCheck({
   level: 'SHOULD',
   spec: rfc(7517, '4.5'),
   scope: 'suite',
-  gather: jwks,
+  gather: jwksDocument,
   judge: ({ document }) => {
     const kids = (isObject(document) && Array.isArray(document.keys) ? document.keys : []).flatMap((k) => (isObject(k) && typeof k.kid === 'string' ? [k.kid] : []));
     const repeated = [...new Set(kids.filter((kid, i) => kids.indexOf(kid) !== i))];

@@ -1,0 +1,44 @@
+import type { LoadedSuite } from '../suite/load.js';
+import type { Grant } from '../suite/suite.types.js';
+import type { Check, Expectation, Requires } from './check.js';
+
+/** Whether the suite declares an expectation: a path under `expect:` with a value other than false or empty. */
+function declares(suite: LoadedSuite, path: Expectation): boolean {
+  let value: unknown = suite.expect;
+  for (const key of path.split('.')) value = value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
+  return value !== undefined && value !== false && value !== '';
+}
+
+const GRANT_USES: Record<NonNullable<Requires['grantUses']>, { holds(grant: Grant): boolean; lacks: string }> = {
+  pkce: { holds: (g) => g.type === 'authorization_code' && g.pkce !== 'none', lacks: 'does not use PKCE' },
+  redirect: { holds: (g) => g.type === 'authorization_code' && g.code.strategy !== 'api', lacks: 'gets its code from an api, with no redirect to carry state' },
+  openid: { holds: (g) => (g.scope ?? '').split(' ').includes('openid'), lacks: 'does not ask for openid' },
+};
+
+/**
+ * Why a check does not apply to one subject of a suite, from what it declares it requires; undefined when it applies
+ * as far as the suite and the run's options tell. Its endpoint is looked up when it runs (evaluate.ts).
+ */
+export function unmetRequirement(check: Check, suite: LoadedSuite, subject: string, options: { long: boolean }): string | undefined {
+  const requires = check.requires ?? {};
+  const grant = check.scope === 'grant' ? suite.grants?.[subject] : undefined;
+  if (check.scope === 'suite' && requires.grantTypes && !Object.values(suite.grants ?? {}).some((g) => requires.grantTypes!.includes(g.type))) {
+    return `the suite uses no ${requires.grantTypes.join(' or ')} grant`;
+  }
+  if (grant && requires.grantUses && !GRANT_USES[requires.grantUses].holds(grant)) return `grant ${subject} ${GRANT_USES[requires.grantUses].lacks}`;
+  if (requires.expects && !declares(suite, requires.expects)) return `the suite does not declare expect.${requires.expects}`;
+  if (requires.long && !options.long) return 'waits out a lifetime: run with --long';
+  return undefined;
+}
+
+/** What a check requires, in words, for `conformance list`. */
+export function describeRequirements(requires: Requires = {}): string[] {
+  return [
+    ...(requires.grantTypes ? [`a ${requires.grantTypes.join(' or ')} grant`] : []),
+    ...(requires.grantUses ? [{ pkce: 'a grant using PKCE', redirect: 'a grant whose code comes back by redirect', openid: 'a grant asking for openid' }[requires.grantUses]] : []),
+    ...(requires.endpoint ? [`the ${requires.endpoint}`] : []),
+    ...(requires.expects ? [`expect.${requires.expects} declared`] : []),
+    ...(requires.long ? ['--long'] : []),
+    ...(requires.control ? [`control: ${requires.control}`] : []),
+  ];
+}

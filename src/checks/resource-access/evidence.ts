@@ -1,0 +1,47 @@
+import { Blocked } from '../../flows/blocked.js';
+import type { ResourceProbe } from '../../flows/flow-keys.js';
+import { token } from '../../flows/grant-tokens.js';
+import { resource as callResourceAs } from '../../flows/resources.js';
+import type { SuiteRun } from '../../flows/suite-run.js';
+import { describeExchange, judgedByServer } from '../../http/exchange.js';
+import { parseJsonBody } from '../../http/json.js';
+import type { Resource } from '../../suite/suite.types.js';
+import type { ExchangeEvidence } from '../types.js';
+
+export interface ResourceEvidence extends ExchangeEvidence {
+  resource: Resource;
+  /** The scope the token response says was granted, when it says. */
+  grantedScope?: string;
+}
+
+/**
+ * The control of a probe that varies one thing about a request the resource accepts: the grant's own token. If the
+ * resource accepts not even that, a refusal proves nothing.
+ */
+export async function resourceAcceptsToken(run: SuiteRun, resource: Resource): Promise<void> {
+  const { exchange } = await callResourceAs(run, resource, 'bearer');
+  const status = exchange.response?.status ?? 0;
+  if (status < 200 || status >= 300) throw new Blocked(`the resource refuses the grant's token even as "Bearer" (see resource-access.bearer-accepted)`, [exchange]);
+}
+
+/** A gather: the resource called as the probe says, after its control where it has one. */
+export function resourceProbe(probe: ResourceProbe) {
+  return async (run: SuiteRun, name: string): Promise<ResourceEvidence> => {
+    const resource = run.suite.resource(name);
+    if (probe !== 'none' && probe !== 'bearer') await resourceAcceptsToken(run, resource);
+    const { exchange } = await callResourceAs(run, resource, probe);
+    if (!judgedByServer(exchange)) throw new Blocked(`the resource did not judge the request: ${describeExchange(exchange)}`, [exchange]);
+    if (probe === 'none' || !resource.grant) return { exchanges: [exchange], exchange, resource };
+    const result = await token(run, resource.grant);
+    return { exchanges: [result.token.exchange, exchange], exchange, resource, grantedScope: grantedScope(result.token.response?.body) };
+  };
+}
+
+function grantedScope(body: string | undefined): string | undefined {
+  try {
+    const scope = (parseJsonBody(body ?? '') as { scope?: unknown } | null)?.scope;
+    return typeof scope === 'string' ? scope : undefined;
+  } catch {
+    return undefined;
+  }
+}

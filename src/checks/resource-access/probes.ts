@@ -1,0 +1,21 @@
+import type { HttpResult } from '../../http/client.js';
+import type { Resource } from '../../suite/suite.types.js';
+import { Blocked, NotApplicable } from '../../flows/blocked.js';
+import { FLOWS } from '../../flows/flow-keys.js';
+import { freshAccessToken } from '../../flows/fresh-grants.js';
+import { callResource } from '../../flows/resources.js';
+import { revoke } from '../../flows/revocation.js';
+import type { SuiteRun } from '../../flows/suite-run.js';
+
+/** A fresh access token of the resource's grant revoked (RFC 7009 applies to every grant's tokens), then presented to it. */
+export function resourceAfterRevocation(run: SuiteRun, resource: Resource): Promise<{ revocation: HttpResult; after: HttpResult }> {
+  return run.memo.once(FLOWS.resourceAfterRevocation(resource.name), async () => {
+    // Before any token is spent: without a revocation endpoint there is nothing to probe.
+    await run.endpoint('revocation_endpoint');
+    if (!resource.grant) throw new NotApplicable(`resource ${resource.name} is called with vendor headers, not a grant's token`);
+    const original = await freshAccessToken(run, resource.grant, 'access token revocation');
+    if (!original.accessToken) throw new Blocked(`grant ${resource.grant} issued no access token`, original.exchanges);
+    const revocation = await revoke(run, resource.grant, original.accessToken, 'access_token');
+    return { revocation, after: await callResource(run, resource, `resource ${resource.name} (revoked token)`, original.accessToken) };
+  });
+}

@@ -1,0 +1,90 @@
+import type { JWTVerifyGetKey } from 'jose';
+import type { HttpResult } from '../http/client.js';
+import type { Authorization } from './authorization-code.js';
+import type { SecretMethod } from './client-auth.js';
+import type { FlowKey } from './memo.js';
+import type { Tampering } from './tampered-jwt.js';
+import type { TokenResult } from './token.js';
+
+/**
+ * The key of every memoised flow, with the type of its result: a check, a probe and a snapshot that read one flow
+ * name it the same way, and a flow renamed is renamed for all of them.
+ */
+
+/**
+ * How a resource is called: RFC 6750 §2.1 header, lower-case scheme, a garbage token, a narrower token, §2.3 query,
+ * none, or the grant's JWT tampered with (RFC 9068 §4).
+ */
+export type ResourceProbe = 'bearer' | 'lowercase' | 'invalid' | 'insufficient' | 'query' | 'none' | Tampering;
+
+/** Requests a conforming token endpoint must refuse (RFC 6749 §2.3.1, §3.1, §3.2, §5.2), and their control. */
+export const TOKEN_ENDPOINT_PROBES = [
+  'wrong-secret-basic',
+  'wrong-secret-post',
+  'unknown-grant-type',
+  'missing-grant-type',
+  'duplicate-parameter',
+  'get',
+  'credentials-in-query',
+  'json-body',
+  /** client_credentials with a scope no server defines, by a client_credentials grant's client. */
+  'unknown-scope',
+  /** client_credentials by a client the suite uses only for authorization_code. */
+  'grant-type-not-allowed',
+  /** The probes' control: the same client, authenticated right, asking for client_credentials. */
+  'control',
+] as const;
+export type TokenEndpointProbe = (typeof TOKEN_ENDPOINT_PROBES)[number];
+
+/** A refresh by someone the refresh token was not issued to, and what came of it. */
+export interface ForeignRefresh {
+  /** Who presented it and how, e.g. "client second, client_secret_post". */
+  presenter: string;
+  /** How it authenticated: with a wrong secret, or as another client of the suite; and by which method. */
+  wrongSecret: boolean;
+  method: SecretMethod;
+  refreshed: TokenResult;
+}
+
+export interface Refreshed {
+  original: TokenResult;
+  refreshed: TokenResult;
+}
+
+const key = <T>(name: string) => name as FlowKey<T>;
+
+export const FLOWS = {
+  discovery: key<HttpResult>('discovery'),
+  smart: key<HttpResult>('smart'),
+  jwks: key<HttpResult>('jwks'),
+  keySet: key<JWTVerifyGetKey>('keyset'),
+  /** The grant as the suite declares it: the token every other check on this grant reads. */
+  token: (grant: string) => key<TokenResult & { authorization?: Authorization }>(`token:${grant}`),
+  resource: (resource: string, probe: ResourceProbe) => key<HttpResult>(`resource:${resource}:${probe}`),
+  resourceHeaders: (resource: string, method: 'GET' | 'POST') => key<HttpResult>(`resource:${resource}:headers:${method}`),
+  tokenEndpointProbe: (probe: TokenEndpointProbe) => key<HttpResult>(`token-endpoint:${probe}`),
+
+  // authorization-code and pkce
+  codeReplay: (grant: string) => key<{ first: TokenResult; second: TokenResult; after?: HttpResult }>(`code-replay:${grant}`),
+  codeRace: (grant: string) => key<TokenResult[]>(`code-race:${grant}`),
+  redirectMismatchAtToken: (grant: string) => key<TokenResult>(`redirect-mismatch-token:${grant}`),
+  redirectMismatchAtAuthorize: (grant: string) => key<{ authorization: Authorization; redirectUri: string }>(`redirect-mismatch-authorize:${grant}`),
+  verifier: (grant: string, kind: 'wrong' | 'missing') => key<TokenResult>(`verifier-${kind}:${grant}`),
+  withoutPkce: (grant: string) => key<{ authorization: Authorization; token?: TokenResult }>(`without-pkce:${grant}`),
+
+  // refresh
+  refresh: (grant: string) => key<Refreshed>(`refresh:${grant}`),
+  refreshReplay: (grant: string) => key<Refreshed & { replay: TokenResult }>(`refresh-replay:${grant}`),
+  refreshScope: (grant: string, kind: 'wider' | 'narrower') => key<Refreshed & { requested: string }>(`refresh-${kind}:${grant}`),
+  withoutRefreshScope: (grant: string) => key<{ scope: string; token: TokenResult }>(`without-refresh-scope:${grant}`),
+  refreshByOtherClients: (grant: string) => key<ForeignRefresh[]>(`refresh-other-client:${grant}`),
+  refreshBy: (grant: string, presenter: string) => key<ForeignRefresh>(`refresh-by:${grant}:${presenter}`),
+  refreshAfterRevocation: (grant: string) => key<{ revocation: HttpResult; refreshed: TokenResult }>(`refresh-revoked:${grant}`),
+
+  // resource-access
+  resourceAfterRevocation: (resource: string) => key<{ revocation: HttpResult; after: HttpResult }>(`access-revoked:${resource}`),
+
+  // lifetime (--long)
+  afterAccessTokenExpiry: (resource: string) => key<{ token: TokenResult; waited: number; after: HttpResult }>(`expired:${resource}`),
+  afterCodeExpiry: (grant: string) => key<{ lifetime: number; token: TokenResult }>(`code-expired:${grant}`),
+};

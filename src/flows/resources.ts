@@ -1,0 +1,65 @@
+import type { HttpResult } from '../http/client.js';
+import type { Resource } from '../suite/suite.types.js';
+import { randomValue } from './authorization-code.js';
+import { NotApplicable } from './blocked.js';
+import type { RunContext } from './context.js';
+import { endpoint } from './discovery.js';
+import { FLOWS, type ResourceProbe } from './flow-keys.js';
+import { accessToken } from './grant-tokens.js';
+import { tamper } from './tampered-jwt.js';
+
+/** Calls a protected resource one way (memoised per resource and probe). */
+export function resource(run: RunContext, target: Resource, probe: ResourceProbe): Promise<HttpResult> {
+  if (target.auth) return Promise.reject(new NotApplicable(`resource ${target.name} is called with vendor headers, not Bearer tokens`));
+  return run.memo.once(FLOWS.resource(target.name, probe), async () => {
+    const call = (token?: string, how?: 'lowercase' | 'query') => callResource(run, target, `resource ${target.name} (${probe})`, token, how);
+    switch (probe) {
+      case 'none':
+        return call();
+      case 'invalid':
+        return call(`conformance-invalid-${randomValue()}`);
+      case 'insufficient':
+        if (!target.insufficient_grant) throw new NotApplicable(`resource ${target.name} names no insufficient_grant`);
+        return call(await accessToken(run, target.insufficient_grant));
+      case 'lowercase':
+      case 'query':
+        return call(await accessToken(run, target.grant), probe);
+      case 'tampered-signature':
+      case 'tampered-claims':
+      case 'alg-none':
+        return call(tamper(await accessToken(run, target.grant), probe));
+      default:
+        return call(await accessToken(run, target.grant));
+    }
+  });
+}
+
+/** Where a resource is: its url, or the metadata endpoint it names (not applicable when the metadata lacks it). */
+export function resourceUrl(run: RunContext, target: Resource): Promise<string> {
+  // The schema requires one of the two.
+  return target.endpoint ? endpoint(run, target.endpoint) : Promise.resolve(target.url!);
+}
+
+/** One call to a resource, presenting the token in the Authorization header (or as the probe says). */
+export async function callResource(run: RunContext, target: Resource, label: string, token?: string, how: 'header' | 'lowercase' | 'query' = 'header'): Promise<HttpResult> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  const url = new URL(await resourceUrl(run, target));
+  if (token && how === 'query') url.searchParams.set('access_token', token);
+  else if (token) headers.authorization = `${how === 'lowercase' ? 'bearer' : 'Bearer'} ${token}`;
+  return run.send({ label, method: target.method ?? 'GET', url: url.href, headers, secrets: [token] });
+}
+
+/** Calls a resource with its vendor authentication headers: a read (GET) or a write (POST of an empty JSON object). */
+export function headerCall(run: RunContext, target: Resource, method: 'GET' | 'POST'): Promise<HttpResult> {
+  const auth = target.auth;
+  if (!auth) return Promise.reject(new NotApplicable(`resource ${target.name} declares no vendor header authentication`));
+  return run.memo.once(FLOWS.resourceHeaders(target.name, method), async () =>
+    run.send({
+      label: `resource ${target.name} (vendor headers, ${method})`,
+      method,
+      url: await resourceUrl(run, target),
+      headers: { accept: 'application/json', ...auth.headers, ...(method === 'POST' && { 'content-type': 'application/json' }) },
+      ...(method === 'POST' && { body: '{}' }),
+    }),
+  );
+}

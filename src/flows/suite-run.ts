@@ -1,0 +1,52 @@
+import { defaultBrowserOptions, type BrowserOptions } from '../browser/chromium.js';
+import { Recorder, recordOutside, send, type HttpRequest, type HttpResult } from '../http/client.js';
+import type { Exchange } from '../http/exchange.js';
+import type { LoadedSuite } from '../suite/load.js';
+import type { Client } from '../suite/suite.types.js';
+import type { Endpoint, RunContext } from './context.js';
+import { endpoint, tokenEndpoint } from './discovery.js';
+import { FlowMemo } from './memo.js';
+import { abandonIfBusy, labelInAttempt } from './start-over.js';
+import { SuiteView, type FlowOptions } from './suite-view.js';
+
+/**
+ * One suite's run as its checks gather through it: the suite's view, the memo of its flows, and every request sent
+ * and recorded through one recorder.
+ */
+export class SuiteRun implements RunContext {
+  readonly recorder = new Recorder();
+  readonly suite: SuiteView;
+  readonly memo: FlowMemo;
+
+  constructor(loaded: LoadedSuite, options: FlowOptions) {
+    this.suite = new SuiteView(loaded, options);
+    this.memo = new FlowMemo(options.http);
+  }
+
+  async send(request: HttpRequest): Promise<HttpResult> {
+    const result = await send({ ...request, label: labelInAttempt(request.label) }, this.recorder, this.suite.options.http);
+    abandonIfBusy(request, result);
+    return result;
+  }
+
+  record(entry: Omit<Exchange, 'id'>): Exchange {
+    return recordOutside(this.recorder, entry);
+  }
+
+  get browser(): BrowserOptions {
+    // One switch for plain http, whether a request or a login form carries the secret.
+    return { ...(this.suite.options.browser ?? defaultBrowserOptions), allowInsecureHttp: this.suite.options.http.allowInsecureHttp };
+  }
+
+  endpoint(name: Endpoint): Promise<string> {
+    return endpoint(this, name);
+  }
+
+  tokenEndpoint(grantName: string): Promise<string> {
+    return tokenEndpoint(this, grantName);
+  }
+
+  client(name: string): Client {
+    return this.suite.client(name);
+  }
+}

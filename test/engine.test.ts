@@ -9,7 +9,8 @@ import { NotApplicable } from '../src/flows/blocked.js';
 import { FLOWS } from '../src/flows/flow-keys.js';
 import { resourceUrl } from '../src/flows/resources.js';
 import { SuiteRun } from '../src/flows/suite-run.js';
-import { defaultHttpOptions, type HttpResult } from '../src/http/client.js';
+import { defaultHttpOptions } from '../src/http/client.js';
+import type { HttpResult } from '../src/http/request.js';
 import { parseSuite, readSuite } from '../src/suite/read.js';
 import { root, runLocalSuite } from './helpers.js';
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { abandonIfBusy, labelInAttempt, startingOver } from '../src/flows/start-over.js';
-import { defaultHttpOptions, type HttpRequest, type HttpResult } from '../src/http/client.js';
+import { defaultHttpOptions } from '../src/http/client.js';
+import type { HttpRequest, HttpResult } from '../src/http/request.js';
 
 const http = { ...defaultHttpOptions, retry: { retries: 2, maxRetryAfterSeconds: 30, backoffMs: 1 } };
 const answered = (status: number, headers: Record<string, string> = {}) => ({ response: { status, headers, body: '' } }) as unknown as HttpResult;

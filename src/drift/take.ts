@@ -1,6 +1,6 @@
 import { FLOWS, TOKEN_ENDPOINT_PROBES } from '../flows/flow-keys.js';
 import type { FlowMemo } from '../flows/memo.js';
-import type { HttpResult } from '../http/client.js';
+import type { HttpResult } from '../http/request.js';
 import { isObject } from '../http/exchange.js';
 import { parseJsonBody } from '../http/json.js';
 import { redactJson } from '../secrets.js';

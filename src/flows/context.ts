@@ -1,5 +1,5 @@
 import type { BrowserOptions } from '../browser/chromium.js';
-import type { HttpRequest, HttpResult } from '../http/client.js';
+import type { HttpRequest, HttpResult } from '../http/request.js';
 import type { Exchange } from '../http/exchange.js';
 import type { Client } from '../suite/suite.types.js';
 import type { FlowMemo } from './memo.js';

@@ -1,5 +1,5 @@
 import { createLocalJWKSet, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
-import type { HttpResult } from '../http/client.js';
+import type { HttpResult } from '../http/request.js';
 import { isObject } from '../http/exchange.js';
 import { notJson, parseJsonBody } from '../http/json.js';
 import { Blocked, NotApplicable } from './blocked.js';

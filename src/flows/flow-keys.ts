@@ -1,5 +1,5 @@
 import type { JWTVerifyGetKey } from 'jose';
-import type { HttpResult } from '../http/client.js';
+import type { HttpResult } from '../http/request.js';
 import type { Authorization } from './authorization-code.js';
 import type { SecretMethod } from './client-auth.js';
 import type { FlowKey } from './memo.js';

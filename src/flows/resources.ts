@@ -1,4 +1,4 @@
-import type { HttpResult } from '../http/client.js';
+import type { HttpResult } from '../http/request.js';
 import type { Resource } from '../suite/suite.types.js';
 import { randomValue } from './authorization-code.js';
 import { NotApplicable } from './blocked.js';

@@ -1,4 +1,4 @@
-import type { HttpResult } from '../http/client.js';
+import type { HttpResult } from '../http/request.js';
 import { tokenRequest } from './client-auth.js';
 import type { RunContext } from './context.js';
 

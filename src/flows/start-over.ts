@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { HttpOptions, HttpRequest, HttpResult } from '../http/client.js';
+import type { HttpOptions } from '../http/client.js';
+import type { HttpRequest, HttpResult } from '../http/request.js';
 import { busyDelay, isBusy, replayable } from '../http/retry.js';
 
 /**

@@ -1,5 +1,6 @@
 import { defaultBrowserOptions, type BrowserOptions } from '../browser/chromium.js';
-import { Recorder, recordOutside, send, type HttpRequest, type HttpResult } from '../http/client.js';
+import { Recorder, recordOutside, send } from '../http/client.js';
+import type { HttpRequest, HttpResult } from '../http/request.js';
 import type { Exchange } from '../http/exchange.js';
 import type { LoadedSuite } from '../suite/load.js';
 import type { Client } from '../suite/suite.types.js';

@@ -1,4 +1,4 @@
-import type { HttpResult } from '../http/client.js';
+import type { HttpResult } from '../http/request.js';
 import type { Exchange } from '../http/exchange.js';
 import { parseJsonBody } from '../http/json.js';
 import type { Client } from '../suite/suite.types.js';

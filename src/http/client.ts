@@ -5,40 +5,12 @@ import { Agent, errors, request } from 'undici';
 import { addSecret, learnSecrets, learnSecretsFromUrl, learnSessionCookies, redact, redactBody, redactHeaders, redactUrl } from '../secrets.js';
 import { currentDepth, reach } from './chain.js';
 import type { Exchange } from './exchange.js';
+import type { HttpRequest, HttpResult, RawResponse } from './request.js';
 import { stringAt } from './json.js';
 import { HostGate } from './host-gate.js';
 import { learnSecretsFromPage } from './page-credentials.js';
 import { plainHttpRefusal } from './plain-http.js';
 import { defaultRetryPolicy, retryDelay, type RetryPolicy } from './retry.js';
-
-export interface HttpRequest {
-  label: string;
-  method: string;
-  url: string;
-  headers?: Record<string, string>;
-  body?: string;
-  /** Values in this request that are credentials (client secret, code, verifier), redacted everywhere. */
-  secrets?: Array<string | undefined>;
-  /** A POST that may be sent twice (it spends no one-time credential), so a 5xx or a broken connection is retried. */
-  replayable?: boolean;
-  /** Dependent requests that must still follow this one in its flow (a login's redemption): see HostGate. */
-  ahead?: number;
-  /** A member path of the JSON answer that holds a credential by the suite's word (an api step's `capture`). */
-  secretAt?: string;
-}
-
-/** The response as received, kept in memory only: flows read credentials from it, reports never see it. */
-export interface RawResponse {
-  status: number;
-  headers: Record<string, string>;
-  setCookies: string[];
-  body: string;
-}
-
-export interface HttpResult {
-  exchange: Exchange;
-  response?: RawResponse;
-}
 
 export interface HttpOptions {
   timeoutMs: number;

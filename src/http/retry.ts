@@ -1,4 +1,4 @@
-import type { HttpRequest, HttpResult } from './client.js';
+import type { HttpRequest, HttpResult } from './request.js';
 
 /**
  * When a failed request is sent again, and after how long. Only requests that spend nothing are sent again: never a

@@ -1,4 +1,4 @@
-import type { HttpResult } from '../../http/client.js';
+import type { HttpResult } from '../../http/request.js';
 import { authorizeWithRedirectUri, redirectUriOf, type Authorization } from '../../flows/authorization-code.js';
 import { FLOWS } from '../../flows/flow-keys.js';
 import { freshAuthorization } from '../../flows/fresh-grants.js';

@@ -1,4 +1,4 @@
-import type { HttpResult } from '../../http/client.js';
+import type { HttpResult } from '../../http/request.js';
 import type { Client, Grant } from '../../suite/suite.types.js';
 import { NotApplicable } from '../../flows/blocked.js';
 import { tokenRequest } from '../../flows/client-auth.js';

@@ -1,4 +1,4 @@
-import type { HttpResult } from '../../http/client.js';
+import type { HttpResult } from '../../http/request.js';
 import { authorize, redeemCode } from '../../flows/authorization-code.js';
 import { NotApplicable } from '../../flows/blocked.js';
 import { FLOWS } from '../../flows/flow-keys.js';

@@ -1,4 +1,4 @@
-import type { HttpResult } from '../../http/client.js';
+import type { HttpResult } from '../../http/request.js';
 import { listed } from '../../http/exchange.js';
 import type { Client } from '../../suite/suite.types.js';
 import { authorize, redeemCode } from '../../flows/authorization-code.js';

@@ -1,4 +1,4 @@
-import type { HttpResult } from '../../http/client.js';
+import type { HttpResult } from '../../http/request.js';
 import type { Resource } from '../../suite/suite.types.js';
 import { Blocked, NotApplicable } from '../../flows/blocked.js';
 import { FLOWS } from '../../flows/flow-keys.js';

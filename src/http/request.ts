@@ -1,0 +1,32 @@
+import type { Exchange } from './exchange.js';
+
+// A request as flows build it, and what came back: the raw response stays in memory, reports see the exchange.
+
+export interface HttpRequest {
+  label: string;
+  method: string;
+  url: string;
+  headers?: Record<string, string>;
+  body?: string;
+  /** Values in this request that are credentials (client secret, code, verifier), redacted everywhere. */
+  secrets?: Array<string | undefined>;
+  /** A POST that may be sent twice (it spends no one-time credential), so a 5xx or a broken connection is retried. */
+  replayable?: boolean;
+  /** Dependent requests that must still follow this one in its flow (a login's redemption): see HostGate. */
+  ahead?: number;
+  /** A member path of the JSON answer that holds a credential by the suite's word (an api step's `capture`). */
+  secretAt?: string;
+}
+
+/** The response as received, kept in memory only: flows read credentials from it, reports never see it. */
+export interface RawResponse {
+  status: number;
+  headers: Record<string, string>;
+  setCookies: string[];
+  body: string;
+}
+
+export interface HttpResult {
+  exchange: Exchange;
+  response?: RawResponse;
+}

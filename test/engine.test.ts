@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../sandbox/index.js';
 import { consoleSummary } from '../src/report/summary.js';
-import type { CheckResult } from '../src/report/results.js';
+import type { CheckResult } from '../src/results.js';
 import { join } from 'node:path';
 import { startSuites } from '../src/engine/evaluate.js';
 import { resolveSuite } from '../src/suite/load.js';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { INJECTED_TEXT } from '../sandbox/hostile-profiles.js';
 import { junitXml } from '../src/report/junit.js';
 import { markdownCode, markdownText } from '../src/report/markdown.js';
-import type { CheckResult } from '../src/report/results.js';
+import type { CheckResult } from '../src/results.js';
 import { consoleSummary, markdownSummary } from '../src/report/summary.js';
 import { printable } from '../src/report/terminal.js';
 import { xmlProblem } from './strict-xml.js';

@@ -13,7 +13,7 @@ import { generateHtml } from '../report/html.js';
 import { markOwnFolder, refuseForeignFolders, removeOwnFolder, reportFolder, resultsFolder } from '../report/output-folders.js';
 import { writeJunit } from '../report/junit.js';
 import { redactOutputs } from '../report/redact-outputs.js';
-import type { CheckResult } from '../report/results.js';
+import type { CheckResult } from '../results.js';
 import { consoleSummary, writeSummary } from '../report/summary.js';
 import { printable } from '../report/terminal.js';
 import { redact } from '../secrets.js';

@@ -1,6 +1,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { isObject } from '../http/exchange.js';
+import type { Status } from '../results.js';
 import { ConfigError } from '../suite/errors.js';
 
 /** What one run saw of a vendor: the part of its behaviour that a baseline pins down. */
@@ -15,7 +16,7 @@ export interface VendorSnapshot {
   /** Error shapes observed per token-endpoint probe: status, error code, content type (no bodies). */
   errors: Record<string, { status: number; error?: string; contentType?: string }>;
   /** Status of each check by test name: what "results changed since the previous run" compares (not drift). */
-  results?: Record<string, string>;
+  results?: Record<string, Status>;
 }
 
 export interface Snapshot {

@@ -5,25 +5,16 @@ import { SuiteRun } from '../flows/suite-run.js';
 import { root } from '../http/chain.js';
 import { defaultHttpOptions, type HttpOptions } from '../http/client.js';
 import type { Exchange } from '../http/exchange.js';
+import type { Conclusion } from '../results.js';
 import { redact } from '../secrets.js';
 import type { LoadedSuite } from '../suite/load.js';
 import { planChecks, type CheckInstance } from './plan.js';
 
-/**
- * A check's result. Beyond pass and fail: warn (a SHOULD broken), deviation (a rule the suite documents the vendor
- * breaks), blocked (what the check needs could not be obtained; `transport` when the network failed) and skipped.
- */
-export interface Outcome {
-  status: 'pass' | 'fail' | 'warn' | 'deviation' | 'blocked' | 'skipped';
-  message: string;
-  expected?: string;
-  actual?: string;
+/** A check's conclusion with the evidence it judged: the exchanges and what else it observed. */
+export interface Outcome extends Conclusion {
   exchanges: Exchange[];
   /** What the check observed beyond HTTP exchanges. */
   observed?: unknown;
-  /** The suite's documented reason, when it declares a deviation for this check (also on a pass: the vendor now conforms). */
-  deviation?: string;
-  cause?: 'transport';
 }
 
 export interface StartedCheck extends CheckInstance {

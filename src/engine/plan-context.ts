@@ -1,7 +1,7 @@
 import type { BrowserOptions } from '../browser/chromium.js';
 import type { HttpOptions } from '../http/client.js';
 import type { LeftOut } from '../report/attachments.js';
-import type { CheckResult } from '../report/results.js';
+import type { CheckResult } from '../results.js';
 import type { LoadedSuite } from '../suite/load.js';
 
 /** What the runner hands to the vitest worker (serialised, never written to disk: it holds secrets). */

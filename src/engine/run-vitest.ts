@@ -5,7 +5,7 @@ import AllureReporter from 'allure-vitest/reporter';
 import type { Reporter, TestCase, TestModule } from 'vitest/node';
 import { createVitest } from 'vitest/node';
 import type { LeftOut } from '../report/attachments.js';
-import type { CheckResult } from '../report/results.js';
+import type { CheckResult } from '../results.js';
 import { addSecret, redact } from '../secrets.js';
 import type { Plan } from './plan-context.js';
 

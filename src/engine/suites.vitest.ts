@@ -4,7 +4,8 @@ import { closeBrowser } from '../browser/chromium.js';
 import { AREAS } from '../checks/types.js';
 import { describeForAllure } from '../report/allure-labels.js';
 import { Attachments } from '../report/attachments.js';
-import { failureText, type CheckResult } from '../report/results.js';
+import { failureText } from '../report/results.js';
+import type { CheckResult } from '../results.js';
 import { addSecret, registeredSince } from '../secrets.js';
 import { takeSnapshot } from '../drift/take.js';
 import { startSuites, type Outcome, type StartedCheck, type StartedSuite } from './evaluate.js';
@@ -41,7 +42,7 @@ for (const suite of plan.suites) {
           test(testName(check), async (ctx) => {
             const outcome = await check.outcome;
             ctx.task.meta.conformance = resultOf(check, outcome);
-            const leftOut = await describeForAllure(check, ctx.task.meta.conformance, outcome, attachments);
+            const leftOut = await describeForAllure(ctx.task.meta.conformance, { title: check.check.title, scope: check.check.scope, docs: suite.docs }, outcome, attachments);
             if (leftOut.count) ctx.task.meta.leftOut = leftOut;
             const learned = registeredSince(handedBack);
             ctx.task.meta.learnedSecrets = learned.values;

@@ -1,30 +1,44 @@
 import * as allure from 'allure-js-commons';
-import type { Outcome, StartedCheck } from '../engine/evaluate.js';
+import type { Exchange } from '../http/exchange.js';
+import type { CheckResult } from '../results.js';
 import { redact } from '../secrets.js';
 import type { Attachments, LeftOut } from './attachments.js';
 import { markdownCode } from './markdown.js';
-import { failureText, outcomeOf, type CheckResult } from './results.js';
+import { failureText, outcomeOf } from './results.js';
+
+/** What the report says of a check beyond its result: its title, what it runs over, and the vendor's documentation. */
+export interface AboutCheck {
+  title: string;
+  scope: string;
+  docs?: string;
+}
+
+/** The evidence a check judged, attached to its result. */
+interface Evidence {
+  exchanges: Exchange[];
+  observed?: unknown;
+}
 
 /**
  * Allure metadata of a check per the design: epic vendor, feature area, story check id, spec tag and link,
  * severity from the requirement level, and the `outcome` label the report's categories group by. Returns what the
  * run's attachment budget left out.
  */
-export async function describeForAllure(check: StartedCheck, result: CheckResult, { exchanges, observed }: Pick<Outcome, 'exchanges' | 'observed'>, attachments: Attachments): Promise<LeftOut> {
-  const { check: c, suite, subject } = check;
-  await allure.epic(suite.vendor);
-  await allure.feature(c.area);
-  await allure.story(c.id);
-  await allure.tag(c.spec.ref);
-  await allure.link(c.spec.url, c.spec.ref, 'spec');
-  if (suite.docs) await allure.link(suite.docs, `${suite.vendor} documentation`, 'docs');
-  await allure.severity(c.level === 'MUST' ? 'critical' : 'normal');
-  await allure.label('level', c.level);
+export async function describeForAllure(result: CheckResult, about: AboutCheck, { exchanges, observed }: Evidence, attachments: Attachments): Promise<LeftOut> {
+  const { vendor, area, checkId, spec, level, subject } = result;
+  await allure.epic(vendor);
+  await allure.feature(area);
+  await allure.story(checkId);
+  await allure.tag(spec.ref);
+  await allure.link(spec.url, spec.ref, 'spec');
+  if (about.docs) await allure.link(about.docs, `${vendor} documentation`, 'docs');
+  await allure.severity(level === 'MUST' ? 'critical' : 'normal');
+  await allure.label('level', level);
   await allure.label('outcome', outcomeOf(result));
-  if (subject) await allure.parameter(c.scope, subject);
-  await allure.description(describe(c.title, c.level, result));
+  if (subject) await allure.parameter(about.scope, subject);
+  await allure.description(describe(about.title, level, result));
   // Exchanges are recorded already redacted; they are the evidence the check judged.
-  const chosen = attachments.forCheck(`check “${suite.vendor} › ${c.area} › ${result.name}”`, exchanges, observed === undefined ? undefined : redact(JSON.stringify(observed, null, 2)));
+  const chosen = attachments.forCheck(`check “${vendor} › ${area} › ${result.name}”`, exchanges, observed === undefined ? undefined : redact(JSON.stringify(observed, null, 2)));
   for (const { name, content, contentType } of chosen.attachments) await allure.attachment(name, content, { contentType });
   return chosen.leftOut;
 }

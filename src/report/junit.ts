@@ -1,7 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { redact } from '../secrets.js';
-import { countByStatus, failureText, type CheckResult } from './results.js';
+import { countByStatus, failureText } from './results.js';
+import type { CheckResult } from '../results.js';
 
 /** JUnit XML for CI systems: a testsuite per vendor, classname "vendor.area", testcase names starting with the check id. */
 export function junitXml(results: CheckResult[]): string {

@@ -2,12 +2,13 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { redact } from '../secrets.js';
 import { markdownText } from './markdown.js';
-import { countByStatus, type CheckResult, type ResultStatus } from './results.js';
+import type { CheckResult, Status } from '../results.js';
+import { countByStatus } from './results.js';
 import { printable } from './terminal.js';
 
-const SYMBOL: Record<ResultStatus, string> = { pass: '✓', fail: '✗', warn: '⚠', deviation: '~', blocked: '!', skipped: '-' };
+const SYMBOL: Record<Status, string> = { pass: '✓', fail: '✗', warn: '⚠', deviation: '~', blocked: '!', skipped: '-' };
 
-const COUNTED: Array<[ResultStatus, string]> = [
+const COUNTED: Array<[Status, string]> = [
   ['pass', 'passed'],
   ['fail', 'failed'],
   ['warn', 'warnings'],

@@ -20,7 +20,7 @@ interface Evidence {
 }
 
 /**
- * Allure metadata of a check per the design: epic vendor, feature area, story check id, spec tag and link,
+ * Allure metadata of a check: epic vendor, feature area, story check id, spec tag and link,
  * severity from the requirement level, and the `outcome` label the report's categories group by. Returns what the
  * run's attachment budget left out.
  */

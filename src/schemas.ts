@@ -32,7 +32,7 @@ export function schemaErrors(name: SchemaName, value: unknown): string[] {
   return (validate.errors ?? []).map(describeSchemaError);
 }
 
-export function describeSchemaError(error: ErrorObject): string {
+function describeSchemaError(error: ErrorObject): string {
   const where = error.instancePath || '(document)';
   if (error.keyword === 'additionalProperties') {
     return `${where} has unknown member "${(error.params as { additionalProperty: string }).additionalProperty}"`;

@@ -46,7 +46,7 @@ function isSecretMember(name: string, depth: number): boolean {
 }
 
 /** Headers that always carry credentials or sessions. */
-export const SECRET_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie', 'set-cookie']);
+const SECRET_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie', 'set-cookie']);
 
 // A compact JWS (3 segments) or JWE (5); a candidate is a JWT when its first segment decodes to a JSON header naming
 // alg or enc, however it was serialised (a header with whitespace does not start with eyJ).

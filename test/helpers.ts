@@ -6,7 +6,7 @@ import { join, resolve as resolvePath } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { emulators } from '../sandbox/emulators/index.js';
 import { profiles, startSandbox, type Sandbox } from '../sandbox/index.js';
-import { startChecks, type RunOptions } from '../src/engine/evaluate.js';
+import { startSuites, type RunOptions } from '../src/engine/evaluate.js';
 import { addSecret } from '../src/secrets.js';
 import { resolveSuite } from '../src/suite/load.js';
 import { findChromium, INSTALL_CHROMIUM } from '../src/browser/chromium.js';
@@ -21,7 +21,7 @@ export async function runSuite(file: string, server: { variables: Record<string,
   const resolved = { ...resolveSuite(await readSuite(resolvePath(root, file)), { ...server.variables }), trustedCertificates: server.trustedCertificates };
   const suite = deviations ? { ...resolved, deviations } : resolved;
   suite.secrets.forEach(addSecret);
-  const started = startChecks([suite], options);
+  const started = startSuites([suite], options).flatMap((s) => s.checks);
   return Promise.all(started.map(async (s) => ({ id: s.check.id, subject: s.subject, outcome: await s.outcome })));
 }
 

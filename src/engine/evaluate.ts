@@ -41,13 +41,8 @@ export interface StartedSuite {
 /**
  * Starts every selected check of every suite at once. Each suite's flows are memoised, so checks that need the
  * same exchange share it, and independent suites and flows proceed concurrently: the run takes about as long as
- * its longest chain of dependent requests.
+ * its longest chain of dependent requests. Each suite keeps its run: what was fetched also makes the snapshot.
  */
-export function startChecks(suites: LoadedSuite[], options: RunOptions = {}): StartedCheck[] {
-  return startSuites(suites, options).flatMap((s) => s.checks);
-}
-
-/** The same, keeping each suite's flows: what was fetched also makes the run's snapshot. */
 export function startSuites(suites: LoadedSuite[], options: RunOptions = {}): StartedSuite[] {
   const { index, count } = options.shard ?? { index: 1, count: 1 };
   let position = 0;

@@ -193,7 +193,7 @@ function fillPlaceholders<T>(value: T, placeholders: Record<string, string>): T 
 }
 
 /** The code of an authorization, or Blocked saying why none came. */
-export function codeOf(authorization: Authorization): string {
+function codeOf(authorization: Authorization): string {
   if (authorization.code) return authorization.code;
   throw new Blocked(authorization.failure ?? 'no code was obtained', authorization.exchanges);
 }

@@ -59,7 +59,7 @@ function issuedBy(result: HttpResult): Record<string, unknown> | undefined {
   }
 }
 
-export function stringMember(body: Record<string, unknown> | undefined, name: string): string | undefined {
+function stringMember(body: Record<string, unknown> | undefined, name: string): string | undefined {
   const value = body?.[name];
   return typeof value === 'string' && value ? value : undefined;
 }

@@ -207,7 +207,7 @@ const codes: Record<string, string> = {
 };
 
 /** A transport failure in words a user can act on; never includes request secrets (the URL is redacted). */
-export function describeTransportError(error: unknown, url: string, options: HttpOptions): string {
+function describeTransportError(error: unknown, url: string, options: HttpOptions): string {
   const where = `cannot reach ${redactUrl(url)}`;
   const err = error as { code?: string; name?: string; cause?: { code?: string }; message?: string };
   const code = err.code ?? err.cause?.code;

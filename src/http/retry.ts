@@ -56,7 +56,7 @@ function backoff(attempt: number, policy: RetryPolicy): number {
 }
 
 /** Retry-After as seconds (RFC 9110 §10.2.3: delay-seconds or an HTTP-date). */
-export function retryAfterSeconds(value: string): number {
+function retryAfterSeconds(value: string): number {
   if (/^\d+$/.test(value.trim())) return Number(value.trim());
   const date = Date.parse(value);
   return Number.isNaN(date) ? 1 : Math.max(0, Math.ceil((date - Date.now()) / 1000));

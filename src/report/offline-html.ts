@@ -7,7 +7,7 @@ import { join } from 'node:path';
  */
 
 /** Everything the report needs is inline or data:/blob: URLs (its scripts are data: URLs); nothing else may load. */
-export const REPORT_CSP = [
+const REPORT_CSP = [
   "default-src 'none'",
   "script-src 'unsafe-inline' data: blob:",
   "style-src 'unsafe-inline' data: blob:",
@@ -28,7 +28,7 @@ const ANALYTICS = /<script\b[^>]*>(?:(?!<\/script>)[^])*?\bgtag\((?:(?!<\/script
 const HEAD = /<head\b[^>]*>/i;
 
 /** The page without its analytics, with the policy as the first element of <head>, before anything could load. */
-export function offlineHtml(html: string, file: string): string {
+function offlineHtml(html: string, file: string): string {
   const head = HEAD.exec(html);
   if (!head) throw new Error(`${file}: no <head> to put the Content-Security-Policy in; the report would load from the network, so it was not kept`);
   const at = head.index + head[0].length;

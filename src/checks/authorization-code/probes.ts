@@ -9,7 +9,7 @@ import type { TokenResult } from '../../flows/token.js';
 /** Probes of an authorization_code grant that misuse a code, each on its own fresh authorization. */
 
 /** A registered redirect_uri with a suffix: what a server that compares by prefix would accept. */
-export function mismatchedRedirectUri(redirectUri: string): string {
+function mismatchedRedirectUri(redirectUri: string): string {
   return `${redirectUri}-mismatch`;
 }
 

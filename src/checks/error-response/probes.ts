@@ -6,15 +6,15 @@ import { FLOWS, type TokenEndpointProbe } from '../../flows/flow-keys.js';
 import type { SuiteRun } from '../../flows/suite-run.js';
 
 export const WRONG_SECRET = 'conformance-wrong-secret';
-export const UNKNOWN_GRANT_TYPE = 'urn:oauth-conformance:unknown-grant';
-export const UNKNOWN_SCOPE = 'conformance:unknown-scope';
+const UNKNOWN_GRANT_TYPE = 'urn:oauth-conformance:unknown-grant';
+const UNKNOWN_SCOPE = 'conformance:unknown-scope';
 
 /**
  * The client the probes authenticate as at the suite's token endpoint: the first client_credentials grant's, else
  * another grant's client with a secret. Grants with a token endpoint of their own are left out: their clients are
  * unknown to this one.
  */
-export function probeClient(run: SuiteRun): { name: string; client: Client } {
+function probeClient(run: SuiteRun): { name: string; client: Client } {
   const grants = atSuiteTokenEndpoint(run);
   const withSecret = (g: (typeof grants)[number]) => run.suite.loaded.clients?.[g[1].client]?.secret !== undefined;
   const name = (grants.find((g) => g[1].type === 'client_credentials' && withSecret(g)) ?? grants.find(withSecret))?.[1].client;

@@ -22,7 +22,7 @@ export function refresh(run: SuiteRun, grantName: string, refreshToken: string, 
 }
 
 /** The refresh token of a token result, or why the refresh checks cannot run. */
-export function refreshTokenOf(run: SuiteRun, result: TokenResult): string {
+function refreshTokenOf(run: SuiteRun, result: TokenResult): string {
   if (result.refreshToken) return result.refreshToken;
   if (!result.accessToken) throw new Blocked(`grant ${result.grant} issued no token`, result.exchanges);
   if (run.suite.expect.refresh) throw new Blocked(`grant ${result.grant} issued no refresh_token, though the suite expects refresh`, result.exchanges);

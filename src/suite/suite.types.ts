@@ -1,11 +1,41 @@
 // Generated from schemas/suite.schema.json by `npm run gen:types`; do not edit.
 
 /**
+ * A whole-value reference to a declared variable, resolved before use.
+ *
+ * This interface was referenced by `Suite`'s JSON-Schema
+ * via the `definition` "variableRef".
+ */
+export type VariableRef = string;
+/**
+ * This interface was referenced by `Suite`'s JSON-Schema
+ * via the `definition` "grant".
+ */
+export type Grant = ClientCredentialsGrant | AuthorizationCodeGrant;
+/**
+ * This interface was referenced by `Suite`'s JSON-Schema
+ * via the `definition` "name".
+ */
+export type Name = string;
+/**
+ * One action on a login page: fill a field, or click an element (a submit button, a consent "Allow").
+ *
+ * This interface was referenced by `Suite`'s JSON-Schema
+ * via the `definition` "loginStep".
+ */
+export type LoginStep = FillStep | ClickStep;
+/**
+ * Seconds: an integer, or a ${VARIABLE} whose value is one.
+ *
+ * This interface was referenced by `Suite`'s JSON-Schema
+ * via the `definition` "seconds".
+ */
+export type Seconds = number | string;
+
+/**
  * An oauth-conformance suite: where a vendor's endpoints are, which grants to exercise and what the vendor is expected to do.
  */
-export type Suite = {
-  [k: string]: unknown;
-} & {
+export interface Suite {
   /**
    * Vendor name: the report's epic and the JUnit classname prefix.
    */
@@ -65,48 +95,9 @@ export type Suite = {
    */
   emulator?: string;
   endpoints?: Endpoints;
-};
+}
 /**
- * A whole-value reference to a declared variable, resolved before use.
- *
- * This interface was referenced by `undefined`'s JSON-Schema
- * via the `definition` "variableRef".
- */
-export type VariableRef = string;
-/**
- * This interface was referenced by `undefined`'s JSON-Schema
- * via the `definition` "grant".
- */
-export type Grant = ClientCredentialsGrant | AuthorizationCodeGrant;
-/**
- * This interface was referenced by `undefined`'s JSON-Schema
- * via the `definition` "name".
- */
-export type Name = string;
-/**
- * One action on a login page: fill a field, or click an element (a submit button, a consent "Allow").
- *
- * This interface was referenced by `undefined`'s JSON-Schema
- * via the `definition` "loginStep".
- */
-export type LoginStep = FillStep | ClickStep;
-/**
- * This interface was referenced by `undefined`'s JSON-Schema
- * via the `definition` "resource".
- */
-export type Resource = {
-  [k: string]: unknown;
-} & Resource1;
-/**
- * Seconds: an integer, or a ${VARIABLE} whose value is one.
- *
- * This interface was referenced by `undefined`'s JSON-Schema
- * via the `definition` "seconds".
- */
-export type Seconds = number | string;
-
-/**
- * This interface was referenced by `undefined`'s JSON-Schema
+ * This interface was referenced by `Suite`'s JSON-Schema
  * via the `definition` "variable".
  */
 export interface Variable {
@@ -128,7 +119,7 @@ export interface Variable {
   optional?: boolean;
 }
 /**
- * This interface was referenced by `undefined`'s JSON-Schema
+ * This interface was referenced by `Suite`'s JSON-Schema
  * via the `definition` "discovery".
  */
 export interface Discovery {
@@ -146,7 +137,7 @@ export interface Discovery {
   smart?: string;
 }
 /**
- * This interface was referenced by `undefined`'s JSON-Schema
+ * This interface was referenced by `Suite`'s JSON-Schema
  * via the `definition` "client".
  */
 export interface Client {
@@ -161,7 +152,7 @@ export interface Client {
   auth?: ('client_secret_basic' | 'client_secret_post' | 'none') | VariableRef;
 }
 /**
- * This interface was referenced by `undefined`'s JSON-Schema
+ * This interface was referenced by `Suite`'s JSON-Schema
  * via the `definition` "clientCredentialsGrant".
  */
 export interface ClientCredentialsGrant {
@@ -177,7 +168,7 @@ export interface ClientCredentialsGrant {
   token_endpoint?: string;
 }
 /**
- * This interface was referenced by `undefined`'s JSON-Schema
+ * This interface was referenced by `Suite`'s JSON-Schema
  * via the `definition` "authorizationCodeGrant".
  */
 export interface AuthorizationCodeGrant {
@@ -201,7 +192,7 @@ export interface AuthorizationCodeGrant {
 /**
  * How the authorization code is obtained. redirect: follow the authorization endpoint's redirects (a server that approves test clients without a login page) and read the code from the Location that targets redirect_uri. api: requests to a vendor endpoint that issues codes to a backend; the last step's JSON answer carries the code. browser: headless Chromium opens the authorization URL, performs the login steps on the vendor's pages, and reads the code from the navigation to redirect_uri (which is never requested).
  *
- * This interface was referenced by `undefined`'s JSON-Schema
+ * This interface was referenced by `Suite`'s JSON-Schema
  * via the `definition` "codeStrategy".
  */
 export interface CodeStrategy {
@@ -229,7 +220,7 @@ export interface CodeStrategy {
   timeout?: number;
 }
 /**
- * This interface was referenced by `undefined`'s JSON-Schema
+ * This interface was referenced by `Suite`'s JSON-Schema
  * via the `definition` "apiStep".
  */
 export interface ApiStep {
@@ -283,7 +274,11 @@ export interface ClickStep {
    */
   optional?: boolean;
 }
-export interface Resource1 {
+/**
+ * This interface was referenced by `Suite`'s JSON-Schema
+ * via the `definition` "resource".
+ */
+export interface Resource {
   name: Name;
   /**
    * Where the resource is.
@@ -322,7 +317,7 @@ export interface Resource1 {
 /**
  * What the vendor documents, for the checks that compare against it.
  *
- * This interface was referenced by `undefined`'s JSON-Schema
+ * This interface was referenced by `Suite`'s JSON-Schema
  * via the `definition` "expect".
  */
 export interface Expect {
@@ -377,7 +372,7 @@ export interface Expect {
 /**
  * Endpoints given directly, for vendors without a discovery document (or to override one).
  *
- * This interface was referenced by `undefined`'s JSON-Schema
+ * This interface was referenced by `Suite`'s JSON-Schema
  * via the `definition` "endpoints".
  */
 export interface Endpoints {

@@ -1,5 +1,6 @@
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { describe, expect, it } from 'vitest';
+import { catalogue } from '../src/checks/catalogue.js';
 import type { Check } from '../src/checks/check.js';
 import * as authorizationCode from '../src/checks/authorization-code/checks.js';
 import * as discovery from '../src/checks/discovery/checks.js';
@@ -30,7 +31,19 @@ function exchange(url: string, status: number | undefined, headers: Record<strin
   };
 }
 
-const spec = /RFC \d+ §|OIDC Discovery §|SMART App Launch/;
+const spec = /RFC \d+ §|OIDC (Discovery|Core) §|SMART App Launch/;
+
+describe('citations', () => {
+  it('every check cites each section its rule rests on once, with a link to that section', () => {
+    for (const check of catalogue) {
+      for (const { ref, url } of check.spec) {
+        expect(ref, check.id).toMatch(spec);
+        expect(url, check.id).toMatch(/^https:\/\/\S+#\S+$/);
+      }
+      expect(new Set(check.spec.map((s) => s.ref)).size, check.id).toBe(check.spec.length);
+    }
+  });
+});
 
 const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
 

@@ -17,7 +17,7 @@ export const stateEchoed = defineCheck({
   id: 'authorization-code.state-echoed',
   title: 'the redirect back carries the state sent, unchanged',
   ...codeCheck,
-  spec: rfc(6749, '4.1.2'),
+  spec: [rfc(6749, '4.1.2')],
   requires: { grantTypes: ['authorization_code'], grantUses: 'redirect' },
   gather: async (run: SuiteRun, grant: string) => {
     const authorization = (await token(run, grant)).authorization!;
@@ -31,7 +31,7 @@ export const singleUse = defineCheck({
   id: 'authorization-code.single-use',
   title: 'a code redeemed a second time is refused',
   ...codeCheck,
-  spec: rfc(6749, '4.1.2'),
+  spec: [rfc(6749, '4.1.2')],
   requires: { grantTypes: ['authorization_code'], control: 'the first redemption of the code gets a token' },
   gather: async (run: SuiteRun, grant: string) => {
     const { first, second } = await codeReplay(run, grant);
@@ -48,7 +48,7 @@ export const parallelRedemption = defineCheck({
   id: 'authorization-code.parallel-redemption',
   title: 'a code redeemed twice at the same moment yields at most one token',
   ...codeCheck,
-  spec: rfc(6749, '4.1.2'),
+  spec: [rfc(6749, '4.1.2'), rfc(6749, '10.5')],
   requires: { grantTypes: ['authorization_code'], control: 'one of the redemptions gets a token' },
   gather: async (run: SuiteRun, grant: string) => {
     const results = await codeRace(run, grant);
@@ -68,7 +68,7 @@ export const replayRevokesTokens = defineCheck({
   title: 'after a code replay, the tokens first issued for it are revoked',
   ...codeCheck,
   level: 'SHOULD',
-  spec: rfc(6749, '4.1.2'),
+  spec: [rfc(6749, '4.1.2'), rfc(9700, '4.5')],
   requires: { grantTypes: ['authorization_code'], control: "the grant's resource accepts its own token" },
   gather: async (run: SuiteRun, grant: string) => {
     const resource = run.suite.resourceFor(grant);
@@ -95,7 +95,7 @@ export const redirectUriAtToken = defineCheck({
   id: 'authorization-code.redirect-uri-token',
   title: 'a code redeemed with another redirect_uri is refused',
   ...codeCheck,
-  spec: rfc(6749, '4.1.3'),
+  spec: [rfc(6749, '4.1.3')],
   gather: async (run: SuiteRun, grant: string) => {
     const result = await redirectMismatchAtToken(run, grant);
     return { exchanges: result.exchanges, result };
@@ -108,7 +108,7 @@ export const redirectUriAtAuthorize = defineCheck({
   id: 'authorization-code.redirect-uri-authorize',
   title: 'an unregistered redirect_uri is never redirected to',
   ...codeCheck,
-  spec: rfc(6749, '4.1.2.1'),
+  spec: [rfc(6749, '4.1.2.1'), rfc(6749, '3.1.2.3'), rfc(9700, '4.1.3')],
   gather: async (run: SuiteRun, grant: string) => {
     const { authorization, redirectUri } = await redirectMismatchAtAuthorize(run, grant);
     return { exchanges: authorization.exchanges, redirected: authorization.callback !== undefined, redirectUri, withCode: authorization.code !== undefined };

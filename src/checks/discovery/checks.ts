@@ -11,7 +11,7 @@ export const reachable = defineCheck({
   area: 'discovery',
   title: 'the metadata document answers 200 OK',
   level: 'MUST',
-  spec: rfc(8414, '3.2'),
+  spec: [rfc(8414, '3.2'), oidcDiscovery('4.2', 'ProviderConfigurationResponse')],
   scope: 'suite',
   gather: discoveryExchange,
   judge: ({ exchange }) =>
@@ -27,7 +27,7 @@ export const json = defineCheck({
   area: 'discovery',
   title: 'the metadata is a JSON object served as application/json',
   level: 'MUST',
-  spec: rfc(8414, '3.2'),
+  spec: [rfc(8414, '3.2')],
   scope: 'suite',
   gather: discoveryOk,
   judge: ({ exchange }) => {
@@ -46,7 +46,7 @@ export const schema = defineCheck({
   area: 'discovery',
   title: 'the metadata has every required member with the right type',
   level: 'MUST',
-  spec: rfc(8414, '2'),
+  spec: [rfc(8414, '2'), oidcDiscovery('3', 'ProviderMetadata')],
   scope: 'suite',
   gather: metadataEvidence,
   judge: ({ document, url }) => {
@@ -63,7 +63,7 @@ export const issuerMatch = defineCheck({
   area: 'discovery',
   title: 'issuer is exactly the configured issuer',
   level: 'MUST',
-  spec: oidcDiscovery('4.3', 'ProviderConfigurationValidation'),
+  spec: [oidcDiscovery('4.3', 'ProviderConfigurationValidation'), rfc(8414, '3.3')],
   scope: 'suite',
   gather: metadataEvidence,
   judge: ({ document, expectedIssuer }) =>
@@ -83,7 +83,7 @@ export const endpointsHttps = defineCheck({
   area: 'discovery',
   title: 'every endpoint in the metadata uses https (loopback exempt)',
   level: 'MUST',
-  spec: rfc(6749, '3.1'),
+  spec: [rfc(6749, '3.1'), rfc(6749, '3.2'), rfc(8414, '2')],
   scope: 'suite',
   gather: metadataEvidence,
   judge: ({ document }) => {
@@ -107,7 +107,7 @@ export const grantTypesDeclared = defineCheck({
   area: 'discovery',
   title: 'grant_types_supported lists every grant the suite uses',
   level: 'SHOULD',
-  spec: rfc(8414, '2'),
+  spec: [rfc(8414, '2')],
   scope: 'suite',
   gather: async (run) => ({ ...(await metadataEvidence(run)), used: [...new Set(Object.values(run.suite.loaded.grants ?? {}).map((g) => g.type))] }),
   judge: ({ document, used }) => {
@@ -140,7 +140,7 @@ export const registeredValues = defineCheck({
   area: 'discovery',
   title: 'response_types_supported and grant_types_supported hold registered values',
   level: 'MUST',
-  spec: rfc(8414, '2'),
+  spec: [rfc(8414, '2'), rfc(6749, '3.1.1'), rfc(6749, '8.4'), rfc(6749, '4.5'), oidcDiscovery('3', 'ProviderMetadata')],
   scope: 'suite',
   gather: metadataEvidence,
   judge: ({ document }) => {
@@ -160,7 +160,7 @@ export const authMethodsDeclared = defineCheck({
   area: 'discovery',
   title: 'token_endpoint_auth_methods_supported lists the methods the suite uses',
   level: 'SHOULD',
-  spec: rfc(8414, '2'),
+  spec: [rfc(8414, '2')],
   scope: 'suite',
   gather: async (run) => ({ ...(await metadataEvidence(run)), used: [...new Set(Object.values(run.suite.loaded.clients ?? {}).map((c) => c.auth ?? 'client_secret_basic'))] }),
   judge: ({ document, used }) => {
@@ -178,7 +178,7 @@ export const pkceS256 = defineCheck({
   area: 'discovery',
   title: 'code_challenge_methods_supported includes S256',
   level: 'SHOULD',
-  spec: rfc(8414, '2'),
+  spec: [rfc(8414, '2'), rfc(7636, '4.2'), rfc(9700, '2.1.1')],
   scope: 'suite',
   requires: { grantTypes: ['authorization_code'] },
   gather: metadataEvidence,
@@ -195,7 +195,7 @@ export const smartConfiguration = defineCheck({
   area: 'discovery',
   title: 'the SMART configuration answers 200 JSON with its required fields',
   level: 'MUST',
-  spec: { ref: 'SMART App Launch §2.1', url: 'https://hl7.org/fhir/smart-app-launch/conformance.html#metadata' },
+  spec: [{ ref: 'SMART App Launch §2.1', url: 'https://hl7.org/fhir/smart-app-launch/conformance.html#metadata' }],
   scope: 'suite',
   gather: async (run) => {
     const { exchange } = await smart(run);

@@ -72,7 +72,7 @@ async function refusals(run: SuiteRun): Promise<{ exchanges: Exchange[]; refusal
   return { exchanges: observed.map((r) => r.exchange), refusals: observed };
 }
 
-const section52 = { area: 'error-response', level: 'MUST', scope: 'suite', spec: rfc(6749, '5.2') } as const;
+const section52 = { area: 'error-response', level: 'MUST', scope: 'suite', spec: [rfc(6749, '5.2')] } as const;
 
 /** What an error response said, for messages: its status and error code, or that its body is not a JSON error. */
 function errorSaid(exchange: Exchange, error: unknown): string {
@@ -161,6 +161,7 @@ export const registeredCode = defineCheck({
   id: 'error-response.registered-code',
   title: 'token endpoint error codes are registered ones',
   ...section52,
+  spec: [rfc(6749, '5.2'), rfc(6749, '11.4')],
   gather: refusals,
   judge: ({ refusals }) => {
     const codes = refusals.map((r) => errorCodeOf(r.exchange)).filter((c): c is string => typeof c === 'string');
@@ -175,6 +176,7 @@ export const codeForCase = defineCheck({
   id: 'error-response.code-for-case',
   title: 'each refusal names the error code its case has (invalid_grant, invalid_scope, unauthorized_client, …)',
   ...section52,
+  spec: [rfc(6749, '5.2'), rfc(7636, '4.6')],
   gather: refusals,
   judge: ({ refusals }) => {
     // invalid_client says the client was not authenticated, so the case itself was never judged.
@@ -203,7 +205,7 @@ export const getRefused = defineCheck({
   area: 'error-response',
   level: 'SHOULD',
   scope: 'suite',
-  spec: rfc(6749, '3.2'),
+  spec: [rfc(6749, '3.2')],
   requires: { control: ISSUED },
   gather: controlled('get', 'token'),
   judge: refused('the token endpoint is used with POST; a GET puts credentials and grants into URLs and logs (RFC 6749 §3.2)', 'no token for a GET'),
@@ -215,7 +217,7 @@ export const duplicateParameter = defineCheck({
   area: 'error-response',
   level: 'MUST',
   scope: 'suite',
-  spec: rfc(6749, '3.1'),
+  spec: [rfc(6749, '3.1'), rfc(6749, '5.2')],
   requires: { control: ISSUED },
   gather: controlled('duplicate-parameter', 'token'),
   judge: refused('request parameters MUST NOT be included more than once; such a request is invalid_request (RFC 6749 §3.1, §5.2)', 'refused'),
@@ -227,7 +229,7 @@ export const formBodyRequired = defineCheck({
   area: 'error-response',
   level: 'SHOULD',
   scope: 'suite',
-  spec: rfc(6749, '4.4.2'),
+  spec: [rfc(6749, '4.4.2'), rfc(6749, '3.2')],
   requires: { control: ISSUED },
   gather: controlled('json-body', 'token'),
   judge: refused('token requests are application/x-www-form-urlencoded (RFC 6749 §3.2, §4.4.2); accepting other bodies invites clients that break elsewhere', 'refused'),
@@ -239,7 +241,7 @@ export const queryCredentials = defineCheck({
   area: 'error-response',
   level: 'MUST',
   scope: 'suite',
-  spec: rfc(6749, '2.3.1'),
+  spec: [rfc(6749, '2.3.1')],
   requires: { control: ISSUED },
   gather: controlled('credentials-in-query', 'token'),
   judge: refused('client credentials can only be transmitted in the request body and MUST NOT be included in the request URI (RFC 6749 §2.3.1)', 'refused'),

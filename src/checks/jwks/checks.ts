@@ -13,7 +13,7 @@ export const schema = defineCheck({
   area: 'jwks',
   title: 'jwks_uri serves a JWK Set whose keys each have a kty',
   level: 'MUST',
-  spec: rfc(7517, '5'),
+  spec: [rfc(7517, '5'), rfc(7517, '4.1'), rfc(7517, '8.5')],
   scope: 'suite',
   gather: jwksAnswer,
   judge: ({ exchange, document, notJson }) =>
@@ -33,7 +33,7 @@ export const noPrivateMembers = defineCheck({
   area: 'jwks',
   title: 'published keys carry no private or symmetric key material',
   level: 'MUST',
-  spec: rfc(7518, '6.3.2'),
+  spec: [rfc(7518, '6.3.2'), rfc(7518, '6.2.2'), rfc(7518, '6.4.1')],
   scope: 'suite',
   gather: jwksDocument,
   judge: ({ document }) => {
@@ -57,7 +57,7 @@ export const uniqueKid = defineCheck({
   area: 'jwks',
   title: 'different keys use distinct kid values',
   level: 'SHOULD',
-  spec: rfc(7517, '4.5'),
+  spec: [rfc(7517, '4.5')],
   scope: 'suite',
   gather: jwksDocument,
   judge: ({ document }) => {

@@ -15,7 +15,7 @@ export const expiresInRange = defineCheck({
   area: 'lifetime',
   title: 'expires_in is within the lifetime the vendor documents',
   level: 'MUST',
-  spec: rfc(6749, '5.1'),
+  spec: [rfc(6749, '5.1')],
   scope: 'grant',
   requires: { expects: 'lifetimes.access_token' },
   gather: tokenLifetime,
@@ -33,7 +33,7 @@ export const jwtExpConsistent = defineCheck({
   area: 'lifetime',
   title: "a JWT access token's exp − iat agrees with expires_in",
   level: 'SHOULD',
-  spec: rfc(9068, '2.2'),
+  spec: [rfc(9068, '2.2'), rfc(6749, '5.1')],
   scope: 'grant',
   gather: async (run, grant) => {
     const evidence = await jwtAccessToken(run, grant);
@@ -55,7 +55,7 @@ export const clockSkew = defineCheck({
   area: 'lifetime',
   title: "the server's Date header and token iat agree with our clock",
   level: 'SHOULD',
-  spec: rfc(7519, '4.1.6'),
+  spec: [rfc(7519, '4.1.6'), rfc(7519, '4.1.4'), rfc(9110, '6.6.1')],
   scope: 'grant',
   gather: clocks,
   judge: ({ date, receivedAt, iat, tolerance }) => {
@@ -76,7 +76,7 @@ export const expiryEnforced = defineCheck({
   area: 'lifetime',
   title: 'once expires_in has passed, the resource refuses the token with invalid_token (--long)',
   level: 'MUST',
-  spec: rfc(6750, '3.1'),
+  spec: [rfc(6750, '3.1')],
   scope: 'resource',
   requires: { long: true },
   gather: async (run, resource) => {
@@ -97,7 +97,7 @@ export const codeExpiry = defineCheck({
   area: 'lifetime',
   title: 'a code redeemed after its documented lifetime is refused (--long)',
   level: 'MUST',
-  spec: rfc(6749, '4.1.2'),
+  spec: [rfc(6749, '4.1.2')],
   scope: 'grant',
   requires: { grantTypes: ['authorization_code'], expects: 'lifetimes.code', long: true },
   gather: async (run, grant) => {

@@ -18,7 +18,7 @@ export const works = defineCheck({
   id: 'refresh.works',
   title: 'the refresh token gets a new access token',
   ...refreshCheck,
-  spec: rfc(6749, '6'),
+  spec: [rfc(6749, '6'), rfc(6749, '5.1')],
   gather: async (run: SuiteRun, grant: string) => {
     const { refreshed } = await mainRefresh(run, grant);
     return { exchanges: [refreshed.token.exchange], refreshed };
@@ -38,7 +38,7 @@ export const rotates = defineCheck({
   id: 'refresh.rotation',
   title: 'a refresh returns a new refresh token, as the suite documents',
   ...refreshCheck,
-  spec: rfc(9700, '4.14.2'),
+  spec: [rfc(9700, '4.14.2')],
   requires: { grantTypes: ['authorization_code'], expects: 'refresh.rotates' },
   gather: rotation,
   judge: ({ rotated }) =>
@@ -49,7 +49,7 @@ export const replayRefused = defineCheck({
   id: 'refresh.replay-refused',
   title: 'a rotated-out refresh token is refused',
   ...refreshCheck,
-  spec: rfc(9700, '4.14.2'),
+  spec: [rfc(9700, '4.14.2')],
   gather: async (run: SuiteRun, grant: string) => {
     const { original, refreshed, replay } = await refreshReplay(run, grant);
     if (!refreshed.accessToken) throw new Blocked('the refresh failed (see refresh.works)', [refreshed.token.exchange]);
@@ -72,7 +72,7 @@ export const widerScopeRefused = defineCheck({
   id: 'refresh.wider-scope-refused',
   title: 'a refresh asking for scope beyond the grant gets no wider scope',
   ...refreshCheck,
-  spec: rfc(6749, '6'),
+  spec: [rfc(6749, '6'), rfc(6749, '5.1')],
   requires: refusedRefresh,
   gather: async (run: SuiteRun, grant: string) => {
     const [control, { requested, original, refreshed }] = await Promise.all([refreshControl(run, grant), refreshScope(run, grant, 'wider')]);
@@ -98,7 +98,7 @@ export const narrowerScope = defineCheck({
   title: 'a refresh asking for less scope gets exactly that',
   ...refreshCheck,
   level: 'SHOULD',
-  spec: rfc(6749, '6'),
+  spec: [rfc(6749, '6'), rfc(6749, '5.1')],
   gather: async (run: SuiteRun, grant: string) => {
     const { requested, refreshed } = await refreshScope(run, grant, 'narrower');
     if (!refreshed.accessToken) throw new Blocked(`the refresh with a narrower scope failed: ${outcomeOf(refreshed)}`, [refreshed.token.exchange]);
@@ -116,7 +116,7 @@ export const boundToClient = defineCheck({
   id: 'refresh.bound-to-client',
   title: 'only the client it was issued to, authenticated, can use a refresh token',
   ...refreshCheck,
-  spec: rfc(6749, '6'),
+  spec: [rfc(6749, '6'), rfc(6749, '2.3')],
   requires: refusedRefresh,
   gather: async (run: SuiteRun, grant: string) => {
     const [control, probes] = await Promise.all([refreshControl(run, grant), refreshByOtherClients(run, grant)]);
@@ -143,7 +143,7 @@ export const requiresScope = defineCheck({
   id: 'refresh.requires-scope',
   title: 'no refresh token without the scope the vendor documents for it',
   ...refreshCheck,
-  spec: rfc(6749, '1.5'),
+  spec: [rfc(6749, '1.5')],
   requires: { grantTypes: ['authorization_code'], expects: 'refresh.requires_scope' },
   gather: async (run: SuiteRun, grant: string) => {
     const { scope, token } = await withoutRefreshScope(run, grant);
@@ -160,7 +160,7 @@ export const revokedRefused = defineCheck({
   id: 'refresh.revoked-refused',
   title: 'a revoked refresh token is refused',
   ...refreshCheck,
-  spec: rfc(7009, '2.1'),
+  spec: [rfc(7009, '2.1'), rfc(7009, '2.2')],
   requires: { ...refusedRefresh, endpoint: 'revocation_endpoint' },
   gather: async (run: SuiteRun, grant: string) => {
     const [control, { revocation, refreshed }] = await Promise.all([refreshControl(run, grant), refreshAfterRevocation(run, grant)]);

@@ -15,7 +15,7 @@ export const bearerAccepted = defineCheck({
   area: 'resource-access',
   title: 'the resource accepts the access token in an Authorization: Bearer header',
   level: 'MUST',
-  spec: rfc(6750, '2.1'),
+  spec: [rfc(6750, '2.1')],
   scope: 'resource',
   gather: resourceProbe('bearer'),
   judge: ({ exchange, resource, grantedScope }) => {
@@ -37,7 +37,7 @@ export const noToken401 = defineCheck({
   area: 'resource-access',
   title: 'a request without a token gets 401 with WWW-Authenticate: Bearer',
   level: 'MUST',
-  spec: rfc(6750, '3'),
+  spec: [rfc(6750, '3'), rfc(9110, '15.5.2')],
   scope: 'resource',
   gather: resourceProbe('none'),
   judge: ({ exchange }) => {
@@ -71,7 +71,7 @@ export const schemeCaseInsensitive = defineCheck({
   title: 'the Bearer scheme is accepted in any case ("bearer")',
   ...probedCheck,
   level: 'MUST',
-  spec: rfc(9110, '11.1'),
+  spec: [rfc(9110, '11.1'), rfc(6750, '2.1')],
   gather: resourceProbe('lowercase'),
   judge: ({ exchange }) =>
     accepted(exchange) ? pass(describeExchange(exchange)) : fail('authentication scheme names are case-insensitive (RFC 9110 §11.1, RFC 6750 §2.1)', '2xx for "bearer <token>"', answered(exchange)),
@@ -82,7 +82,7 @@ export const invalidTokenRefused = defineCheck({
   title: 'a token the server never issued is refused',
   ...probedCheck,
   level: 'MUST',
-  spec: rfc(6750, '3'),
+  spec: [rfc(6750, '3'), rfc(6749, '7')],
   gather: resourceProbe('invalid'),
   judge: ({ exchange }) =>
     accepted(exchange)
@@ -95,7 +95,7 @@ export const invalidTokenError = defineCheck({
   title: 'an invalid token gets 401 with error="invalid_token"',
   ...probedCheck,
   level: 'SHOULD',
-  spec: rfc(6750, '3.1'),
+  spec: [rfc(6750, '3.1')],
   gather: async (run, name) => {
     const evidence = await resourceProbe('invalid')(run, name);
     if (accepted(evidence.exchange)) throw new Blocked('the resource accepted a made-up token (see resource-access.invalid-token-refused)', evidence.exchanges);
@@ -112,7 +112,7 @@ export const insufficientScope = defineCheck({
   title: 'a token without the required scope gets 403 insufficient_scope',
   ...probedCheck,
   level: 'SHOULD',
-  spec: rfc(6750, '3.1'),
+  spec: [rfc(6750, '3.1')],
   gather: resourceProbe('insufficient'),
   judge: ({ exchange }) =>
     exchange.response?.status === 403 && /error="?insufficient_scope/i.test(challengeOf(exchange))
@@ -125,7 +125,7 @@ export const queryToken = defineCheck({
   title: 'an access token in the query string is not accepted',
   ...probedCheck,
   level: 'SHOULD',
-  spec: rfc(6750, '2.3'),
+  spec: [rfc(6750, '2.3'), rfc(6750, '5.3'), rfc(9700, '4.3.2')],
   gather: resourceProbe('query'),
   judge: ({ exchange }) =>
     accepted(exchange)
@@ -144,7 +144,7 @@ export const tamperedJwtRefused = defineCheck({
   title: 'a JWT access token with its signature altered, its claims altered or alg "none" is refused',
   ...probedCheck,
   level: 'MUST',
-  spec: rfc(9068, '4'),
+  spec: [rfc(9068, '4'), rfc(8725, '3.1'), rfc(6750, '3.1')],
   gather: async (run, name) => {
     const answers = await Promise.all(TAMPERINGS.map(async (tampering) => ({ tampering, ...(await resourceProbe(tampering)(run, name)) })));
     return { exchanges: [...new Set(answers.flatMap((a) => a.exchanges))], answers: answers.map(({ tampering, exchange }) => ({ tampering, exchange })) };
@@ -168,7 +168,7 @@ export const revokedRefused = defineCheck({
   ...resourceCheck,
   requires: { endpoint: 'revocation_endpoint', control: "the resource accepts the grant's own token as Bearer" },
   level: 'SHOULD',
-  spec: rfc(7009, '2'),
+  spec: [rfc(7009, '2'), rfc(7662, '2.2')],
   gather: async (run, name) => {
     const resource = run.suite.resource(name);
     const { revocation, after } = await resourceAfterRevocation(run, resource);
@@ -200,7 +200,7 @@ export const headerAuthAccepted = defineCheck({
   title: "the vendor's header authentication is accepted",
   ...resourceCheck,
   level: 'MUST',
-  spec: rfc(6749, '2.3'),
+  spec: [rfc(6749, '2.3')],
   gather: (run, name) => headerProbe(run, name, 'GET'),
   judge: ({ exchange }) =>
     accepted(exchange)
@@ -213,7 +213,7 @@ export const headerWriteRefused = defineCheck({
   title: 'a write with read-only header authentication is refused',
   ...resourceCheck,
   level: 'MUST',
-  spec: rfc(9110, '9.2.1'),
+  spec: [rfc(9110, '9.2.1')],
   gather: (run, name) => headerProbe(run, name, 'POST'),
   judge: ({ exchange }) =>
     accepted(exchange)

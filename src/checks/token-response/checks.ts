@@ -1,7 +1,7 @@
 import { describeExchange, errorCodeOf, isObject, jsonOf } from '../../http/exchange.js';
 import { defineCheck } from '../check.js';
 import { idToken, idTokenPresence, jwtAccessToken, tokenExchange, tokenIssued, tokenScope } from './evidence.js';
-import { rfc } from '../spec.js';
+import { oidcCore, rfc } from '../spec.js';
 import { couldNotRun, fail, pass, show } from '../types.js';
 import { headerVerdict, isJsonMediaType, refusedForAnotherReason, schemaVerdict } from '../verdicts.js';
 
@@ -10,7 +10,7 @@ export const schema = defineCheck({
   area: 'token-response',
   title: 'a successful token response is 200 with access_token, token_type and well-typed members',
   level: 'MUST',
-  spec: rfc(6749, '5.1'),
+  spec: [rfc(6749, '5.1')],
   scope: 'grant',
   gather: tokenExchange,
   judge: ({ exchange, credential }) => {
@@ -35,12 +35,13 @@ export const schema = defineCheck({
 });
 
 /** What checks of a successful token response share: the rule's section, and a response that issued a token. */
-const successResponse = { area: 'token-response', level: 'MUST', spec: rfc(6749, '5.1'), scope: 'grant', gather: tokenIssued } as const;
+const successResponse = { area: 'token-response', level: 'MUST', spec: [rfc(6749, '5.1')], scope: 'grant', gather: tokenIssued } as const;
 
 export const tokenType = defineCheck({
   id: 'token-response.token-type',
   title: 'token_type is Bearer (compared case-insensitively)',
   ...successResponse,
+  spec: [rfc(6749, '5.1'), rfc(6749, '7.1'), rfc(6750, '4')],
   judge: ({ exchange }) => {
     const body = jsonOf(exchange);
     const type = body.ok && isObject(body.value) ? body.value.token_type : undefined;
@@ -92,6 +93,7 @@ export const scopeReturned = defineCheck({
   id: 'token-response.scope-returned',
   title: 'scope is returned when the granted scope differs from the requested one',
   ...successResponse,
+  spec: [rfc(6749, '5.1'), rfc(6749, '3.3')],
   gather: tokenScope,
   judge: ({ requested, stated, granted }) => {
     if (stated !== undefined) return pass(`scope ${show(stated)}`);
@@ -110,7 +112,7 @@ export const noRefreshForClientCredentials = defineCheck({
   title: 'client_credentials issues no refresh token',
   ...successResponse,
   level: 'SHOULD',
-  spec: rfc(6749, '4.4.3'),
+  spec: [rfc(6749, '4.4.3')],
   requires: { grantTypes: ['client_credentials'] },
   judge: ({ exchange }) => {
     const body = jsonOf(exchange);
@@ -127,7 +129,7 @@ export const jwtSignature = defineCheck({
   id: 'token-response.jwt-signature',
   title: 'a JWT access token verifies against the JWKS',
   ...jwtAccess,
-  spec: rfc(9068, '4'),
+  spec: [rfc(9068, '4')],
   judge: ({ jwt }) =>
     jwt.signature === 'valid'
       ? pass(`${jwt.header.alg} signature verified with kid ${show(jwt.header.kid)}`)
@@ -138,7 +140,7 @@ export const jwtIssuer = defineCheck({
   id: 'token-response.jwt-iss',
   title: "a JWT access token's iss is the issuer",
   ...jwtAccess,
-  spec: rfc(9068, '4'),
+  spec: [rfc(9068, '4'), rfc(8414, '2')],
   judge: ({ jwt, issuer }) =>
     jwt.claims.iss === issuer
       ? pass(`iss ${show(issuer)}`)
@@ -149,7 +151,7 @@ export const jwtExpiry = defineCheck({
   id: 'token-response.jwt-exp',
   title: 'a JWT access token has an exp in the future',
   ...jwtAccess,
-  spec: rfc(9068, '2.2'),
+  spec: [rfc(9068, '2.2'), rfc(7519, '4.1.4')],
   judge: ({ jwt, receivedAt }) => {
     const exp = jwt.claims.exp;
     return typeof exp === 'number' && exp * 1000 > receivedAt
@@ -165,7 +167,7 @@ export const rfc9068Claims = defineCheck({
   id: 'token-response.rfc9068-claims',
   title: 'a JWT access token has the RFC 9068 typ and claims',
   ...jwtAccess,
-  spec: rfc(9068, '2.2'),
+  spec: [rfc(9068, '2.2'), rfc(9068, '2.1')],
   requires: { expects: 'access_token_profile' },
   judge: ({ jwt }) => {
     const missing = RFC9068_CLAIMS.filter((c) => jwt.claims[c] === undefined);
@@ -181,7 +183,7 @@ export const jwtDeclaredClaims = defineCheck({
   id: 'token-response.jwt-declared-claims',
   title: 'a JWT access token carries the claims the vendor documents',
   ...jwtAccess,
-  spec: rfc(7519, '4'),
+  spec: [rfc(7519, '4')],
   requires: { expects: 'access_token_claims' },
   gather: async (run, grant) => ({ ...(await jwtAccessToken(run, grant)), claims: run.suite.expect.access_token_claims! }),
   judge: ({ jwt, claims }) => {
@@ -192,19 +194,17 @@ export const jwtDeclaredClaims = defineCheck({
   },
 });
 
-/** What ID token checks share: OIDC Core §3.1.3.7 validation of the id_token an authorization_code grant returned. */
-const idTokenCheck = { area: 'token-response', level: 'MUST', scope: 'grant', requires: { grantTypes: ['authorization_code'], grantUses: 'openid' }, gather: idToken } as const;
+const idTokenValidation = oidcCore('3.1.3.7', 'IDTokenValidation');
 
-function oidcCore(section: string, anchor: string) {
-  return { ref: `OIDC Core §${section}`, url: `https://openid.net/specs/openid-connect-core-1_0.html#${anchor}` };
-}
+/** What ID token checks share: OIDC Core §3.1.3.7 validation of the id_token an authorization_code grant returned. */
+const idTokenCheck = { area: 'token-response', level: 'MUST', spec: [idTokenValidation], scope: 'grant', requires: { grantTypes: ['authorization_code'], grantUses: 'openid' }, gather: idToken } as const;
 
 export const idTokenSignature = defineCheck({
   id: 'token-response.id-token-signature',
   title: 'an id_token is returned for openid and verifies against the JWKS',
   ...idTokenCheck,
   gather: idTokenPresence,
-  spec: oidcCore('3.1.3.7', 'IDTokenValidation'),
+  spec: [idTokenValidation, oidcCore('3.1.3.3', 'TokenResponse')],
   judge: ({ jwt }) => {
     if (!jwt) return fail('a token response to an openid request MUST contain an id_token (OIDC Core §3.1.3.3)', 'an id_token', 'none');
     return jwt.signature === 'valid'
@@ -217,7 +217,6 @@ export const idTokenIssuer = defineCheck({
   id: 'token-response.id-token-iss',
   title: "the id_token's iss is the issuer",
   ...idTokenCheck,
-  spec: oidcCore('3.1.3.7', 'IDTokenValidation'),
   judge: ({ jwt, issuer }) =>
     jwt.claims.iss === issuer ? pass(`iss ${show(issuer)}`) : fail('the iss claim MUST exactly match the issuer identifier (OIDC Core §3.1.3.7 step 2)', show(issuer), show(jwt.claims.iss)),
 });
@@ -226,7 +225,6 @@ export const idTokenAudience = defineCheck({
   id: 'token-response.id-token-aud',
   title: "the id_token's aud contains the client_id",
   ...idTokenCheck,
-  spec: oidcCore('3.1.3.7', 'IDTokenValidation'),
   judge: ({ jwt, clientId }) =>
     [jwt.claims.aud].flat().includes(clientId)
       ? pass(`aud ${show(jwt.claims.aud)}`)
@@ -237,7 +235,6 @@ export const idTokenExpiry = defineCheck({
   id: 'token-response.id-token-exp',
   title: 'the id_token has not expired',
   ...idTokenCheck,
-  spec: oidcCore('3.1.3.7', 'IDTokenValidation'),
   judge: ({ jwt, receivedAt }) => {
     const exp = jwt.claims.exp;
     return typeof exp === 'number' && exp * 1000 > receivedAt
@@ -253,7 +250,7 @@ export const idTokenIssuedAt = defineCheck({
   id: 'token-response.id-token-iat',
   title: 'the id_token has an iat that is not in the future',
   ...idTokenCheck,
-  spec: oidcCore('3.1.3.7', 'IDTokenValidation'),
+  spec: [idTokenValidation, oidcCore('2', 'IDToken')],
   judge: ({ jwt, receivedAt }) => {
     const iat = jwt.claims.iat;
     return typeof iat === 'number' && iat * 1000 <= receivedAt + IAT_FUTURE_SECONDS * 1000
@@ -266,7 +263,6 @@ export const idTokenNonce = defineCheck({
   id: 'token-response.id-token-nonce',
   title: "the id_token's nonce is the one sent",
   ...idTokenCheck,
-  spec: oidcCore('3.1.3.7', 'IDTokenValidation'),
   judge: ({ jwt, nonce }) =>
     jwt.claims.nonce === nonce
       ? pass('nonce echoed')
@@ -277,7 +273,7 @@ export const idTokenAtHash = defineCheck({
   id: 'token-response.id-token-at-hash',
   title: "the id_token's at_hash, when present, matches the access token",
   ...idTokenCheck,
-  spec: oidcCore('3.1.3.8', 'CodeIDToken'),
+  spec: [oidcCore('3.1.3.8', 'CodeIDToken'), oidcCore('3.2.2.9', 'ImplicitTokenValidation')],
   judge: ({ jwt, expectedAtHash }) => {
     const atHash = jwt.claims.at_hash;
     if (atHash === undefined) return pass('no at_hash (optional in the code flow)');

@@ -273,7 +273,7 @@ export const idTokenAtHash = defineCheck({
   id: 'token-response.id-token-at-hash',
   title: "the id_token's at_hash, when present, matches the access token",
   ...idTokenCheck,
-  spec: [oidcCore('3.1.3.8', 'CodeIDToken'), oidcCore('3.2.2.9', 'ImplicitTokenValidation')],
+  spec: [oidcCore('3.1.3.8', 'CodeFlowTokenValidation'), oidcCore('3.2.2.9', 'ImplicitTokenValidation')],
   judge: ({ jwt, expectedAtHash }) => {
     const atHash = jwt.claims.at_hash;
     if (atHash === undefined) return pass('no at_hash (optional in the code flow)');

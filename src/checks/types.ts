@@ -44,8 +44,14 @@ export function pass(message: string): Verdict {
   return { status: 'pass', message };
 }
 
-export function fail(message: string, expected: string, actual: string): Verdict {
-  return { status: 'fail', message, expected, actual };
+/** A rule in words, without its citations (they are the check's spec), and what obeying it looks like. */
+export interface Rule {
+  rule: string;
+  expected: string;
+}
+
+export function fail({ rule, expected, actual }: Rule & { actual: string }): Verdict {
+  return { status: 'fail', message: rule, expected, actual };
 }
 
 export function couldNotRun(message: string): Verdict {

@@ -24,11 +24,11 @@ export const bearerAccepted = defineCheck({
     const challenge = exchange.response?.headers['www-authenticate'];
     const missing = (resource.scope ?? '').split(' ').filter((s) => s && grantedScope !== undefined && !grantedScope.split(' ').includes(s));
     const hint = missing.length ? ` The token was granted "${grantedScope}" but the resource requires "${resource.scope}": request that scope.` : '';
-    return fail(
-      `resource servers MUST support the Authorization: Bearer header (RFC 6750 §2.1); a freshly issued token was refused.${hint}`,
-      '2xx',
-      `${describeExchange(exchange)}${challenge ? `, WWW-Authenticate: ${challenge}` : ''}`,
-    );
+    return fail({
+      rule: `resource servers MUST support the Authorization: Bearer header; a freshly issued token was refused.${hint}`,
+      expected: '2xx',
+      actual: `${describeExchange(exchange)}${challenge ? `, WWW-Authenticate: ${challenge}` : ''}`,
+    });
   },
 });
 
@@ -46,7 +46,7 @@ export const noToken401 = defineCheck({
     const actual = `${status}, ${challenge ? `WWW-Authenticate: ${challenge}` : 'no WWW-Authenticate header'}`;
     return status === 401 && challenge !== undefined && /(^|,\s*)bearer\b/i.test(challenge)
       ? pass(actual)
-      : fail('a request without credentials MUST be answered 401 with a WWW-Authenticate header naming the Bearer scheme (RFC 6750 §3, RFC 9110 §15.5.2)', '401, WWW-Authenticate: Bearer …', actual);
+      : fail({ rule: 'a request without credentials MUST be answered 401 with a WWW-Authenticate header naming the Bearer scheme', expected: '401, WWW-Authenticate: Bearer …', actual });
   },
 });
 
@@ -74,7 +74,9 @@ export const schemeCaseInsensitive = defineCheck({
   spec: [rfc(9110, '11.1'), rfc(6750, '2.1')],
   gather: resourceProbe('lowercase'),
   judge: ({ exchange }) =>
-    accepted(exchange) ? pass(describeExchange(exchange)) : fail('authentication scheme names are case-insensitive (RFC 9110 §11.1, RFC 6750 §2.1)', '2xx for "bearer <token>"', answered(exchange)),
+    accepted(exchange)
+      ? pass(describeExchange(exchange))
+      : fail({ rule: 'authentication scheme names are case-insensitive', expected: '2xx for "bearer <token>"', actual: answered(exchange) }),
 });
 
 export const invalidTokenRefused = defineCheck({
@@ -86,7 +88,7 @@ export const invalidTokenRefused = defineCheck({
   gather: resourceProbe('invalid'),
   judge: ({ exchange }) =>
     accepted(exchange)
-      ? fail('a resource server MUST validate the access token and refuse one that does not enable access (RFC 6750 §3, RFC 6749 §7)', '401', answered(exchange))
+      ? fail({ rule: 'a resource server MUST validate the access token and refuse one that does not enable access', expected: '401', actual: answered(exchange) })
       : pass(answered(exchange)),
 });
 
@@ -104,7 +106,11 @@ export const invalidTokenError = defineCheck({
   judge: ({ exchange }) =>
     exchange.response?.status === 401 && /error="?invalid_token/i.test(challengeOf(exchange))
       ? pass(answered(exchange))
-      : fail('an invalid, expired or revoked token SHOULD get 401 with the invalid_token error in the challenge (RFC 6750 §3.1)', '401, WWW-Authenticate: Bearer error="invalid_token"', answered(exchange)),
+      : fail({
+          rule: 'an invalid, expired or revoked token SHOULD get 401 with the invalid_token error in the challenge',
+          expected: '401, WWW-Authenticate: Bearer error="invalid_token"',
+          actual: answered(exchange),
+        }),
 });
 
 export const insufficientScope = defineCheck({
@@ -117,7 +123,11 @@ export const insufficientScope = defineCheck({
   judge: ({ exchange }) =>
     exchange.response?.status === 403 && /error="?insufficient_scope/i.test(challengeOf(exchange))
       ? pass(answered(exchange))
-      : fail('a token lacking the privileges the request needs SHOULD get 403 with the insufficient_scope error (RFC 6750 §3.1)', '403, WWW-Authenticate: Bearer error="insufficient_scope"', answered(exchange)),
+      : fail({
+          rule: 'a token lacking the privileges the request needs SHOULD get 403 with the insufficient_scope error',
+          expected: '403, WWW-Authenticate: Bearer error="insufficient_scope"',
+          actual: answered(exchange),
+        }),
 });
 
 export const queryToken = defineCheck({
@@ -129,7 +139,7 @@ export const queryToken = defineCheck({
   gather: resourceProbe('query'),
   judge: ({ exchange }) =>
     accepted(exchange)
-      ? fail('tokens in URLs leak through logs, history and Referer; the query method SHOULD NOT be used and RFC 9700 §4.3.2 forbids it (RFC 6750 §2.3, §5.3)', 'refused', describeExchange(exchange))
+      ? fail({ rule: 'tokens in URLs leak through logs, history and Referer; the query method SHOULD NOT be used, and the OAuth security best current practice forbids it', expected: 'refused', actual: describeExchange(exchange) })
       : pass(describeExchange(exchange)),
 });
 
@@ -154,11 +164,11 @@ export const tamperedJwtRefused = defineCheck({
     const taken = answers.filter(({ exchange }) => accepted(exchange)).map(({ tampering }) => TAMPERED[tampering]);
     return taken.length === 0
       ? pass(shown)
-      : fail(
-        `a resource server MUST validate the signature of a JWT access token and MUST reject alg "none" (RFC 9068 §4, RFC 8725 §3.1); it accepted the token ${taken.join(', ')}`,
-        'each refused: 401 with error="invalid_token" (RFC 6750 §3.1)',
-        shown,
-      );
+      : fail({
+          rule: `a resource server MUST validate the signature of a JWT access token and MUST reject alg "none"; it accepted the token ${taken.join(', ')}`,
+          expected: 'each refused: 401 with error="invalid_token"',
+          actual: shown,
+        });
   },
 });
 
@@ -183,7 +193,7 @@ export const revokedRefused = defineCheck({
   },
   judge: ({ exchange }) =>
     accepted(exchange)
-      ? fail('a revoked token is invalid; a resource server that checks tokens with the authorization server refuses it (RFC 7009 §2, RFC 7662 §2.2)', '401 invalid_token', describeExchange(exchange))
+      ? fail({ rule: 'a revoked token is invalid; a resource server that checks tokens with the authorization server refuses it', expected: '401 invalid_token', actual: describeExchange(exchange) })
       : pass(answered(exchange)),
 });
 
@@ -205,7 +215,7 @@ export const headerAuthAccepted = defineCheck({
   judge: ({ exchange }) =>
     accepted(exchange)
       ? pass(describeExchange(exchange))
-      : fail('the vendor documents this header authentication for its API (other client authentication methods, RFC 6749 §2.3)', '2xx for a read with the documented headers', answered(exchange)),
+      : fail({ rule: 'the vendor documents this header authentication for its API, as another client authentication method', expected: '2xx for a read with the documented headers', actual: answered(exchange) }),
 });
 
 export const headerWriteRefused = defineCheck({
@@ -217,6 +227,6 @@ export const headerWriteRefused = defineCheck({
   gather: (run, name) => headerProbe(run, name, 'POST'),
   judge: ({ exchange }) =>
     accepted(exchange)
-      ? fail('the vendor documents this authentication for reads (safe methods, RFC 9110 §9.2.1) only; a write must be refused', '4xx for a POST', describeExchange(exchange))
+      ? fail({ rule: 'the vendor documents this authentication for reads (safe methods) only; a write must be refused', expected: '4xx for a POST', actual: describeExchange(exchange) })
       : pass(answered(exchange)),
 });

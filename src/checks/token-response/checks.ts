@@ -21,16 +21,16 @@ export const schema = defineCheck({
     const other = refusedForAnotherReason(exchange);
     if (other) return couldNotRun(`the grant's token request failed: ${other}`);
     if (status !== 200) {
-      return fail('the token request was refused; a successful token response is 200 OK (RFC 6749 §5.1)', '200 OK with a token', `${status} ${exchange.response?.body.slice(0, 200)}`);
+      return fail({ rule: 'the token request was refused; a successful token response is 200 OK', expected: '200 OK with a token', actual: `${status} ${exchange.response?.body.slice(0, 200)}` });
     }
-    if (!body.ok) return fail('the token response MUST be JSON (RFC 6749 §5.1)', 'a JSON object', body.reason);
-    return schemaVerdict(
-      'token-response',
-      body.value,
-      'the token response does not meet RFC 6749 §5.1',
-      'access_token and token_type strings; expires_in an integer; scope and refresh_token strings',
-      `members: ${isObject(body.value) ? Object.keys(body.value).join(', ') : ''}`,
-    );
+    if (!body.ok) return fail({ rule: 'the token response MUST be JSON', expected: 'a JSON object', actual: body.reason });
+    return schemaVerdict({
+      schema: 'token-response',
+      value: body.value,
+      rule: 'the token response MUST have every required member, each of its defined type',
+      expected: 'access_token and token_type strings; expires_in an integer; scope and refresh_token strings',
+      passed: `members: ${isObject(body.value) ? Object.keys(body.value).join(', ') : ''}`,
+    });
   },
 });
 
@@ -47,7 +47,7 @@ export const tokenType = defineCheck({
     const type = body.ok && isObject(body.value) ? body.value.token_type : undefined;
     return typeof type === 'string' && type.toLowerCase() === 'bearer'
       ? pass(`token_type ${show(type)}`)
-      : fail('token_type names how the token is used; the value is case-insensitive (RFC 6749 §5.1, §7.1) and Bearer per RFC 6750 §4', '"Bearer" (any case)', show(type));
+      : fail({ rule: 'token_type names how the token is used; the value is case-insensitive, and Bearer for a bearer token', expected: '"Bearer" (any case)', actual: show(type) });
   },
 });
 
@@ -56,13 +56,12 @@ export const cacheControl = defineCheck({
   title: 'the token response carries Cache-Control: no-store',
   ...successResponse,
   judge: ({ exchange }) =>
-    headerVerdict(
-      exchange,
-      'Cache-Control',
-      (value) => value.split(',').some((directive) => directive.trim().toLowerCase() === 'no-store'),
-      'responses carrying tokens MUST include Cache-Control: no-store so no cache keeps them (RFC 6749 §5.1)',
-      'Cache-Control: no-store',
-    ),
+    headerVerdict(exchange, {
+      header: 'Cache-Control',
+      test: (value) => value.split(',').some((directive) => directive.trim().toLowerCase() === 'no-store'),
+      rule: 'responses carrying tokens MUST include Cache-Control: no-store so no cache keeps them',
+      expected: 'Cache-Control: no-store',
+    }),
 });
 
 export const jsonContentType = defineCheck({
@@ -70,13 +69,12 @@ export const jsonContentType = defineCheck({
   title: 'the token response is served as application/json',
   ...successResponse,
   judge: ({ exchange }) =>
-    headerVerdict(
-      exchange,
-      'Content-Type',
-      isJsonMediaType,
-      'the parameters are returned in the body using the application/json media type (RFC 6749 §5.1)',
-      'Content-Type: application/json',
-    ),
+    headerVerdict(exchange, {
+      header: 'Content-Type',
+      test: isJsonMediaType,
+      rule: 'the parameters are returned in the body using the application/json media type',
+      expected: 'Content-Type: application/json',
+    }),
 });
 
 export const pragma = defineCheck({
@@ -86,7 +84,7 @@ export const pragma = defineCheck({
   // RFC 6749 says MUST, but RFC 9111 obsoletes Pragma; a missing one only matters to HTTP/1.0 caches.
   level: 'SHOULD',
   judge: ({ exchange }) =>
-    headerVerdict(exchange, 'Pragma', (value) => /\bno-cache\b/i.test(value), 'token responses include Pragma: no-cache for HTTP/1.0 caches (RFC 6749 §5.1)', 'Pragma: no-cache'),
+    headerVerdict(exchange, { header: 'Pragma', test: (value) => /\bno-cache\b/i.test(value), rule: 'token responses include Pragma: no-cache for HTTP/1.0 caches', expected: 'Pragma: no-cache' }),
 });
 
 export const scopeReturned = defineCheck({
@@ -98,7 +96,11 @@ export const scopeReturned = defineCheck({
   judge: ({ requested, stated, granted }) => {
     if (stated !== undefined) return pass(`scope ${show(stated)}`);
     if (granted === undefined || sameScope(granted, requested)) return pass(`no scope member; the token's scope ${granted === undefined ? 'is not visible (opaque token)' : 'equals the requested one'}`);
-    return fail('scope is OPTIONAL only if identical to the scope requested, otherwise REQUIRED (RFC 6749 §5.1, §3.3)', `scope: "${granted}"`, `no scope member, requested "${requested}", the token carries "${granted}"`);
+    return fail({
+      rule: 'scope is OPTIONAL only if identical to the scope requested, otherwise REQUIRED',
+      expected: `scope: "${granted}"`,
+      actual: `no scope member, requested "${requested}", the token carries "${granted}"`,
+    });
   },
 });
 
@@ -117,7 +119,7 @@ export const noRefreshForClientCredentials = defineCheck({
   judge: ({ exchange }) => {
     const body = jsonOf(exchange);
     return body.ok && isObject(body.value) && 'refresh_token' in body.value
-      ? fail('a refresh token SHOULD NOT be included in a client_credentials response: the client can always ask again (RFC 6749 §4.4.3)', 'no refresh_token', 'refresh_token present')
+      ? fail({ rule: 'a refresh token SHOULD NOT be included in a client_credentials response: the client can always ask again', expected: 'no refresh_token', actual: 'refresh_token present' })
       : pass('no refresh_token');
   },
 });
@@ -133,7 +135,7 @@ export const jwtSignature = defineCheck({
   judge: ({ jwt }) =>
     jwt.signature === 'valid'
       ? pass(`${jwt.header.alg} signature verified with kid ${show(jwt.header.kid)}`)
-      : fail('a JWT access token MUST be signed, and verify with the keys the issuer publishes (RFC 9068 §4)', 'a signature valid under jwks_uri', jwt.signature),
+      : fail({ rule: 'a JWT access token MUST be signed, and verify with the keys the issuer publishes', expected: 'a signature valid under jwks_uri', actual: jwt.signature }),
 });
 
 export const jwtIssuer = defineCheck({
@@ -144,7 +146,7 @@ export const jwtIssuer = defineCheck({
   judge: ({ jwt, issuer }) =>
     jwt.claims.iss === issuer
       ? pass(`iss ${show(issuer)}`)
-      : fail('the iss claim MUST exactly match the issuer identifier (RFC 9068 §4, RFC 8414 §2)', show(issuer), show(jwt.claims.iss)),
+      : fail({ rule: 'the iss claim MUST exactly match the issuer identifier', expected: show(issuer), actual: show(jwt.claims.iss) }),
 });
 
 export const jwtExpiry = defineCheck({
@@ -156,7 +158,7 @@ export const jwtExpiry = defineCheck({
     const exp = jwt.claims.exp;
     return typeof exp === 'number' && exp * 1000 > receivedAt
       ? pass(`exp ${new Date(exp * 1000).toISOString()}`)
-      : fail('exp is REQUIRED and a token must not arrive expired (RFC 9068 §2.2, RFC 7519 §4.1.4)', 'exp after the moment the token arrived', typeof exp === 'number' ? new Date(exp * 1000).toISOString() : show(exp));
+      : fail({ rule: 'exp is REQUIRED and a token must not arrive expired', expected: 'exp after the moment the token arrived', actual: typeof exp === 'number' ? new Date(exp * 1000).toISOString() : show(exp) });
   },
 });
 
@@ -175,7 +177,11 @@ export const rfc9068Claims = defineCheck({
     const typOk = /^(application\/)?at\+jwt$/i.test(typ);
     return missing.length === 0 && typOk
       ? pass(`typ ${typ}; ${RFC9068_CLAIMS.join(', ')} present`)
-      : fail('RFC 9068 access tokens carry typ "at+jwt" (§2.1) and the claims iss, exp, aud, sub, client_id, iat, jti (§2.2; iss and exp are checked on their own)', `typ at+jwt; claims ${RFC9068_CLAIMS.join(', ')}`, `typ ${show(jwt.header.typ)}${missing.length ? `; missing ${missing.join(', ')}` : ''}`);
+      : fail({
+          rule: 'JWT access tokens carry typ "at+jwt" and the claims iss, exp, aud, sub, client_id, iat, jti (iss and exp are checked on their own)',
+          expected: `typ at+jwt; claims ${RFC9068_CLAIMS.join(', ')}`,
+          actual: `typ ${show(jwt.header.typ)}${missing.length ? `; missing ${missing.join(', ')}` : ''}`,
+        });
   },
 });
 
@@ -190,7 +196,7 @@ export const jwtDeclaredClaims = defineCheck({
     const missing = claims.filter((c) => jwt.claims[c] === undefined);
     return missing.length === 0
       ? pass(`claims ${claims.join(', ')} present`)
-      : fail('the vendor documents these claims in its access tokens; resource servers and clients rely on them (RFC 7519 §4)', claims.join(', '), `missing ${missing.join(', ')}`);
+      : fail({ rule: 'the vendor documents these claims in its access tokens; resource servers and clients rely on them', expected: claims.join(', '), actual: `missing ${missing.join(', ')}` });
   },
 });
 
@@ -206,10 +212,10 @@ export const idTokenSignature = defineCheck({
   gather: idTokenPresence,
   spec: [idTokenValidation, oidcCore('3.1.3.3', 'TokenResponse')],
   judge: ({ jwt }) => {
-    if (!jwt) return fail('a token response to an openid request MUST contain an id_token (OIDC Core §3.1.3.3)', 'an id_token', 'none');
+    if (!jwt) return fail({ rule: 'a token response to an openid request MUST contain an id_token', expected: 'an id_token', actual: 'none' });
     return jwt.signature === 'valid'
       ? pass(`${jwt.header.alg} signature verified`)
-      : fail('the client MUST validate the signature of the ID Token with the issuer\'s keys (OIDC Core §3.1.3.7 step 6)', 'a signature valid under jwks_uri', jwt.signature);
+      : fail({ rule: "the client MUST validate the signature of the ID Token with the issuer's keys", expected: 'a signature valid under jwks_uri', actual: jwt.signature });
   },
 });
 
@@ -218,7 +224,7 @@ export const idTokenIssuer = defineCheck({
   title: "the id_token's iss is the issuer",
   ...idTokenCheck,
   judge: ({ jwt, issuer }) =>
-    jwt.claims.iss === issuer ? pass(`iss ${show(issuer)}`) : fail('the iss claim MUST exactly match the issuer identifier (OIDC Core §3.1.3.7 step 2)', show(issuer), show(jwt.claims.iss)),
+    jwt.claims.iss === issuer ? pass(`iss ${show(issuer)}`) : fail({ rule: 'the iss claim MUST exactly match the issuer identifier', expected: show(issuer), actual: show(jwt.claims.iss) }),
 });
 
 export const idTokenAudience = defineCheck({
@@ -228,7 +234,7 @@ export const idTokenAudience = defineCheck({
   judge: ({ jwt, clientId }) =>
     [jwt.claims.aud].flat().includes(clientId)
       ? pass(`aud ${show(jwt.claims.aud)}`)
-      : fail('the aud claim MUST contain the client_id of the client that asked (OIDC Core §3.1.3.7 step 3)', `aud containing ${show(clientId)}`, show(jwt.claims.aud)),
+      : fail({ rule: 'the aud claim MUST contain the client_id of the client that asked', expected: `aud containing ${show(clientId)}`, actual: show(jwt.claims.aud) }),
 });
 
 export const idTokenExpiry = defineCheck({
@@ -239,7 +245,7 @@ export const idTokenExpiry = defineCheck({
     const exp = jwt.claims.exp;
     return typeof exp === 'number' && exp * 1000 > receivedAt
       ? pass(`exp ${new Date(exp * 1000).toISOString()}`)
-      : fail('the current time MUST be before the time in exp (OIDC Core §3.1.3.7 step 9)', 'exp after the moment the token arrived', typeof exp === 'number' ? new Date(exp * 1000).toISOString() : show(exp));
+      : fail({ rule: 'the current time MUST be before the time in exp', expected: 'exp after the moment the token arrived', actual: typeof exp === 'number' ? new Date(exp * 1000).toISOString() : show(exp) });
   },
 });
 
@@ -255,7 +261,11 @@ export const idTokenIssuedAt = defineCheck({
     const iat = jwt.claims.iat;
     return typeof iat === 'number' && iat * 1000 <= receivedAt + IAT_FUTURE_SECONDS * 1000
       ? pass(`iat ${new Date(iat * 1000).toISOString()}`)
-      : fail(`iat is REQUIRED and can reject tokens issued too far from the current time (OIDC Core §2, §3.1.3.7 step 10); allowed: up to ${IAT_FUTURE_SECONDS} s ahead`, `iat no later than ${new Date(receivedAt).toISOString()}`, typeof iat === 'number' ? new Date(iat * 1000).toISOString() : show(iat));
+      : fail({
+          rule: `iat is REQUIRED and can reject tokens issued too far from the current time; allowed: up to ${IAT_FUTURE_SECONDS} s ahead`,
+          expected: `iat no later than ${new Date(receivedAt).toISOString()}`,
+          actual: typeof iat === 'number' ? new Date(iat * 1000).toISOString() : show(iat),
+        });
   },
 });
 
@@ -266,7 +276,7 @@ export const idTokenNonce = defineCheck({
   judge: ({ jwt, nonce }) =>
     jwt.claims.nonce === nonce
       ? pass('nonce echoed')
-      : fail('a nonce sent in the authentication request MUST be present in the ID Token with the same value (OIDC Core §3.1.3.7 step 11)', show(nonce), show(jwt.claims.nonce)),
+      : fail({ rule: 'a nonce sent in the authentication request MUST be present in the ID Token with the same value', expected: show(nonce), actual: show(jwt.claims.nonce) }),
 });
 
 export const idTokenAtHash = defineCheck({
@@ -279,6 +289,6 @@ export const idTokenAtHash = defineCheck({
     if (atHash === undefined) return pass('no at_hash (optional in the code flow)');
     return atHash === expectedAtHash
       ? pass('at_hash matches the access token')
-      : fail('at_hash, when present, MUST be the left half of the hash of the access token (OIDC Core §3.1.3.8, §3.2.2.9)', show(expectedAtHash), show(atHash));
+      : fail({ rule: 'at_hash, when present, MUST be the left half of the hash of the access token', expected: show(expectedAtHash), actual: show(atHash) });
   },
 });

@@ -1,4 +1,4 @@
-import type { Area, Level, SpecRef } from './checks/types.js';
+import type { Area, Citations, Level } from './checks/types.js';
 
 /**
  * How a check ended. Beyond pass and fail: warn (a SHOULD broken), deviation (a rule the suite documents the vendor
@@ -27,6 +27,6 @@ export interface CheckResult extends Conclusion {
   /** The test name: starts with the check id. */
   name: string;
   level: Level;
-  spec: SpecRef;
+  spec: Citations;
   durationMs?: number;
 }

@@ -1,5 +1,6 @@
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { describe, expect, it } from 'vitest';
+import { catalogue } from '../src/checks/catalogue.js';
 import type { Check } from '../src/checks/check.js';
 import * as authorizationCode from '../src/checks/authorization-code/checks.js';
 import * as discovery from '../src/checks/discovery/checks.js';
@@ -30,18 +31,31 @@ function exchange(url: string, status: number | undefined, headers: Record<strin
   };
 }
 
-const spec = /RFC \d+ §|OIDC Discovery §|SMART App Launch/;
+const spec = /RFC \d+ §|OIDC (Discovery|Core) §|SMART App Launch/;
+
+describe('citations', () => {
+  it('every check cites each section its rule rests on once, with a link to that section', () => {
+    for (const check of catalogue) {
+      for (const { ref, url } of check.spec) {
+        expect(ref, check.id).toMatch(spec);
+        expect(url, check.id).toMatch(/^https:\/\/\S+#\S+$/);
+      }
+      expect(new Set(check.spec.map((s) => s.ref)).size, check.id).toBe(check.spec.length);
+    }
+  });
+});
 
 const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
 /**
- * Judges `evidence` and checks what every failing verdict owes its reader: a message citing the spec, and what was
- * expected and what was found as text (both are redacted and printed in the report).
+ * Judges `evidence` and checks what every failing verdict owes its reader: the rule in words, whose citations are the
+ * check's spec alone, and what was expected and what was found as text (both are redacted and printed in the report).
  */
 function judge(check: Check, evidence: { exchanges: Exchange[]; [member: string]: unknown }): Verdict {
   const verdict = check.judge(evidence);
   if (verdict.status === 'fail') {
-    expect(verdict.message).toMatch(spec);
+    expect(verdict.message).toMatch(/\S/);
+    expect(verdict.message).not.toMatch(spec);
     expect(verdict.expected).toEqual(expect.stringMatching(/\S/));
     expect(verdict.actual).toEqual(expect.stringMatching(/\S/));
   }
@@ -259,7 +273,13 @@ describe('discovery', () => {
     const e = exchange(openidUrl, status);
     const verdict = judge(discovery.reachable, { exchanges: [e], exchange: e, url: openidUrl });
     expect(verdict.status).toBe(expected);
-    if (verdict.status === 'fail') expect(verdict.actual).toBe(`GET ${openidUrl} → ${status ?? 'connection refused'}`);
+    if (verdict.status === 'fail') {
+      expect(verdict).toMatchObject({ message: 'a successful metadata response MUST use 200 OK', actual: `GET ${openidUrl} → ${status ?? 'connection refused'}` });
+    }
+  });
+
+  it('reachable rests on RFC 8414 and OIDC Discovery both', () => {
+    expect(discovery.reachable.spec.map((s) => s.ref)).toEqual(['RFC 8414 §3.2', 'OIDC Discovery §4.2']);
   });
 
   it.each([
@@ -273,7 +293,8 @@ describe('discovery', () => {
     if (verdict.status === 'fail') {
       const missing = url === openidUrl ? 'jwks_uri' : 'response_types_supported';
       expect(verdict.actual).toContain(`lacks required member "${missing}"`);
-      expect(verdict.message).toMatch(url === openidUrl ? /OIDC Discovery §3/ : /RFC 8414 §2/);
+      // Which sections apply depends on the document, so expected names them.
+      expect(verdict.expected).toBe(`metadata valid against ${url === openidUrl ? 'OIDC Discovery §3 and RFC 8414 §2' : 'RFC 8414 §2'}`);
     }
   });
 
@@ -284,7 +305,15 @@ describe('discovery', () => {
     ['differing in case', 'https://ID.example.com', issuer, 'fail'],
   ])('issuer-match: stated issuer %s', (_, stated, configured, status) => {
     const verdict = judge(discovery.issuerMatch, metadata(openidUrl, { ...withoutJwksUri, issuer: stated }, configured));
-    expect(verdict).toMatchObject(status === 'pass' ? { status } : { status, expected: JSON.stringify(configured), actual: JSON.stringify(stated) });
+    expect(verdict).toMatchObject(
+      status === 'pass'
+        ? { status }
+        : { status, message: 'the issuer in the metadata MUST be identical to the issuer the client was configured with, character for character', expected: JSON.stringify(configured), actual: JSON.stringify(stated) },
+    );
+  });
+
+  it('issuer-match cites OIDC Discovery first, and RFC 8414 too', () => {
+    expect(discovery.issuerMatch.spec.map((s) => s.ref)).toEqual(['OIDC Discovery §4.3', 'RFC 8414 §3.3']);
   });
 
   it('issuer-match: fails metadata that states no issuer at all', () => {

@@ -107,7 +107,7 @@ describe('a resource named by a metadata endpoint', () => {
 describe('console summary', () => {
   const result = (status: CheckResult['status'], checkId: string): CheckResult => ({
     vendor: 'acme', area: 'discovery', checkId, subject: '', name: `${checkId}: t`, level: 'MUST',
-    spec: { ref: 'RFC 8414 §2', url: 'https://www.rfc-editor.org/rfc/rfc8414#section-2' }, status, message: `${checkId} message`,
+    spec: [{ ref: 'RFC 8414 §2', url: 'https://www.rfc-editor.org/rfc/rfc8414#section-2' }], status, message: `${checkId} message`,
   });
 
   it('names the broken rule first, then warnings, then what could not run', () => {

@@ -47,10 +47,11 @@ describe.sequential('the HTML report, opened in a browser', () => {
     return page;
   }
 
-  /** The failing check with its discovery exchange opened. */
+  /** The failing check, with every section its rule rests on, and its discovery exchange opened. */
   async function openFailure(page: Page): Promise<void> {
     await page.getByText('discovery.issuer-match: issuer is exactly the configured issuer', { exact: true }).first().click();
     await shows(page.getByText('OIDC Discovery §4.3', { exact: true }));
+    await shows(page.getByText('RFC 8414 §3.3', { exact: true }));
     await shows(page.getByText(/the issuer in the metadata MUST be identical/));
     await page.getByText(/^\d+ discovery$/).first().click();
     await shows(page.getByText(/"label": "discovery"/));
@@ -78,7 +79,7 @@ describe.sequential('the HTML report, opened in a browser', () => {
     await page.screenshot({ path: SCREENSHOTS.overview });
   });
 
-  it('shows the failing check with its spec citation, its message and its evidence', async () => {
+  it('shows the failing check with its spec citations, its message and its evidence', async () => {
     const page = await open();
     await openFailure(page);
     await page.screenshot({ path: SCREENSHOTS.failure });

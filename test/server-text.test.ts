@@ -22,7 +22,7 @@ function hostileResult(status: CheckResult['status']): CheckResult {
     subject: '',
     name: 'error-response.registered-code: error is registered',
     level: 'MUST',
-    spec: { ref: 'RFC 6749 §5.2', url: 'https://www.rfc-editor.org/rfc/rfc6749#section-5.2' },
+    spec: [{ ref: 'RFC 6749 §5.2', url: 'https://www.rfc-editor.org/rfc/rfc6749#section-5.2' }],
     status,
     message: `the server said${INJECTED_TEXT}`,
     expected: 'a registered code',

@@ -1,7 +1,7 @@
 import type { Endpoint } from '../flows/context.js';
 import type { SuiteRun } from '../flows/suite-run.js';
 import type { Grant } from '../suite/suite.types.js';
-import type { Area, Evidence, Level, Scope, SpecRef, Verdict } from './types.js';
+import type { Area, Citations, Evidence, Level, Scope, Verdict } from './types.js';
 
 /** The expectations of a suite a check may need declared (paths under `expect:`). */
 export type Expectation =
@@ -42,7 +42,7 @@ export interface Check<E extends Evidence = Evidence> {
   area: Area;
   title: string;
   level: Level;
-  spec: SpecRef;
+  spec: Citations;
   scope: Scope;
   requires?: Requires;
   gather(run: SuiteRun, subject: string): Promise<E>;

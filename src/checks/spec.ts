@@ -5,6 +5,11 @@ export function rfc(number: number, section: string): SpecRef {
   return { ref: `RFC ${number} §${section}`, url: `https://www.rfc-editor.org/rfc/rfc${number}#section-${section}` };
 }
 
+/** OpenID specifications link a section by its anchor name, not its number. */
 export function oidcDiscovery(section: string, anchor: string): SpecRef {
   return { ref: `OIDC Discovery §${section}`, url: `https://openid.net/specs/openid-connect-discovery-1_0.html#${anchor}` };
+}
+
+export function oidcCore(section: string, anchor: string): SpecRef {
+  return { ref: `OIDC Core §${section}`, url: `https://openid.net/specs/openid-connect-core-1_0.html#${anchor}` };
 }

@@ -8,10 +8,13 @@ export const AREAS = [
 export type Area = (typeof AREAS)[number];
 
 export interface SpecRef {
-  /** Short citation shown in messages and as the Allure tag, e.g. "RFC 6749 §5.1". */
+  /** Short citation shown in reports and as an Allure tag, e.g. "RFC 6749 §5.1". */
   ref: string;
   url: string;
 }
+
+/** Every section a rule rests on; the first is the primary citation, shown where only one fits (JUnit's failure type). */
+export type Citations = readonly [SpecRef, ...SpecRef[]];
 
 /** MUST violations fail the run; SHOULD violations are warnings. */
 export type Level = 'MUST' | 'SHOULD';
@@ -41,8 +44,14 @@ export function pass(message: string): Verdict {
   return { status: 'pass', message };
 }
 
-export function fail(message: string, expected: string, actual: string): Verdict {
-  return { status: 'fail', message, expected, actual };
+/** A rule in words, without its citations (they are the check's spec), and what obeying it looks like. */
+export interface Rule {
+  rule: string;
+  expected: string;
+}
+
+export function fail({ rule, expected, actual }: Rule & { actual: string }): Verdict {
+  return { status: 'fail', message: rule, expected, actual };
 }
 
 export function couldNotRun(message: string): Verdict {

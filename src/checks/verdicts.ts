@@ -1,21 +1,21 @@
 import type { TokenResult } from '../flows/token.js';
 import { codeSaid, describeExchange, errorCodeOf, judgedByServer, type Exchange } from '../http/exchange.js';
 import { schemaErrors, type SchemaName } from '../schemas.js';
-import { couldNotRun, fail, pass, type Verdict } from './types.js';
+import { couldNotRun, fail, pass, type Rule, type Verdict } from './types.js';
 
 /** Pass when a response header is present and satisfies `test`; either way the verdict quotes the header as sent. */
-export function headerVerdict(exchange: Exchange, header: string, test: (value: string) => boolean, rule: string, expected: string): Verdict {
+export function headerVerdict(exchange: Exchange, { header, test, ...rule }: Rule & { header: string; test: (value: string) => boolean }): Verdict {
   const value = exchange.response?.headers[header.toLowerCase()];
   const shown = value === undefined ? `no ${header} header` : `${header}: ${value}`;
-  return value !== undefined && test(value) ? pass(shown) : fail(rule, expected, shown);
+  return value !== undefined && test(value) ? pass(shown) : fail({ ...rule, actual: shown });
 }
 
 export const isJsonMediaType = (value: string): boolean => /^application\/json\s*(;|$)/i.test(value);
 
 /** Pass when the value matches one of schemas/; otherwise fail listing every violation. */
-export function schemaVerdict(schema: SchemaName, value: unknown, rule: string, expected: string, passed: string): Verdict {
+export function schemaVerdict({ schema, value, passed, ...rule }: Rule & { schema: SchemaName; value: unknown; passed: string }): Verdict {
   const errors = schemaErrors(schema, value);
-  return errors.length === 0 ? pass(passed) : fail(rule, expected, errors.join('; '));
+  return errors.length === 0 ? pass(passed) : fail({ ...rule, actual: errors.join('; ') });
 }
 
 /** How a token request ended, for a report: status and error code, never the tokens. */
@@ -39,8 +39,8 @@ export function refusedForAnotherReason(exchange: Exchange): string | undefined 
  * Pass when a request the rule forbids got no token, refused for the request itself rather than for another reason.
  * `clientRuled`: the rule is about which client may do this, so invalid_client is the refusal sought.
  */
-export function refusedVerdict(result: TokenResult, rule: string, expected: string, clientRuled = false): Verdict {
-  if (result.accessToken) return fail(rule, expected, outcomeOf(result));
+export function refusedVerdict(result: TokenResult, { clientRuled = false, ...rule }: Rule & { clientRuled?: boolean }): Verdict {
+  if (result.accessToken) return fail({ ...rule, actual: outcomeOf(result) });
   const other = clientRuled && errorCodeOf(result.token.exchange) === 'invalid_client' ? undefined : refusedForAnotherReason(result.token.exchange);
   return other ? couldNotRun(other) : pass(outcomeOf(result));
 }

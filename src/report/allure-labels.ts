@@ -20,7 +20,7 @@ interface Evidence {
 }
 
 /**
- * Allure metadata of a check: epic vendor, feature area, story check id, spec tag and link,
+ * Allure metadata of a check: epic vendor, feature area, story check id, a tag and link per spec section,
  * severity from the requirement level, and the `outcome` label the report's categories group by. Returns what the
  * run's attachment budget left out.
  */
@@ -29,8 +29,10 @@ export async function describeForAllure(result: CheckResult, about: AboutCheck, 
   await allure.epic(vendor);
   await allure.feature(area);
   await allure.story(checkId);
-  await allure.tag(spec.ref);
-  await allure.link(spec.url, spec.ref, 'spec');
+  for (const { ref, url } of spec) {
+    await allure.tag(ref);
+    await allure.link(url, ref, 'spec');
+  }
   if (about.docs) await allure.link(about.docs, `${vendor} documentation`, 'docs');
   await allure.severity(level === 'MUST' ? 'critical' : 'normal');
   await allure.label('level', level);
@@ -45,7 +47,7 @@ export async function describeForAllure(result: CheckResult, about: AboutCheck, 
 
 /** Allure renders the description as markdown: what the server said, and the suite's words, go in as code blocks. */
 function describe(title: string, level: string, result: CheckResult): string {
-  const lines = [`${title}.`, '', `Requirement: ${level} (${result.spec.ref}).`, ''];
+  const lines = [`${title}.`, '', `Requirement: ${level} (${result.spec.map((s) => s.ref).join(', ')}).`, ''];
   if (result.status === 'warn') lines.push('Warning (a SHOULD is not met; --strict makes it a failure):', '', markdownCode(failureText(result)));
   else if (result.status === 'deviation') lines.push('Known deviation documented by the suite:', '', markdownCode(result.deviation!), '', 'Observed:', '', markdownCode(failureText(result)));
   else if (result.deviation) lines.push('The suite declares a deviation, but the vendor now conforms: remove it from the suite.', '', markdownCode(result.deviation), '', markdownCode(result.message));

@@ -23,7 +23,7 @@ export function junitXml(results: CheckResult[]): string {
         case 'skipped':
           return `${open}>\n      <skipped message="${xml(r.message)}"/>\n    </testcase>`;
         case 'fail':
-          return `${open}>\n      <failure message="${xml(r.message)}" type="${xml(r.spec.ref)}">${xml(failureText(r))}</failure>\n    </testcase>`;
+          return `${open}>\n      <failure message="${xml(r.message)}" type="${xml(r.spec[0].ref)}">${xml(failureText(r))}</failure>\n    </testcase>`;
         case 'blocked':
           return `${open}>\n      <error message="${xml(`could not check: ${r.message}`)}" type="blocked">${xml(failureText(r))}</error>\n    </testcase>`;
       }

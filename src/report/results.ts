@@ -27,6 +27,6 @@ export function failureText(result: Pick<CheckResult, 'message' | 'expected' | '
   return [
     result.message,
     ...(result.expected !== undefined ? [`expected: ${result.expected}`, `actual:   ${result.actual}`] : []),
-    `spec:     ${result.spec.ref} ${result.spec.url}`,
+    `spec:     ${result.spec.map((s) => `${s.ref} ${s.url}`).join('; ')}`,
   ].join('\n');
 }

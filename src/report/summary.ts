@@ -43,7 +43,7 @@ export function consoleSummary(results: CheckResult[]): string {
       lines.push(`      ${r.message}`);
       if (r.deviation) lines.push(`      declared: ${r.deviation}`);
       if (r.expected !== undefined) lines.push(`      expected: ${r.expected}`, `      actual:   ${r.actual}`);
-      lines.push(`      ${r.spec.ref}  ${r.spec.url}`);
+      lines.push(...r.spec.map((s) => `      ${s.ref}  ${s.url}`));
     }
     lines.push('');
   }
@@ -80,7 +80,7 @@ export function markdownSummary(results: CheckResult[]): string {
     if (found.length === 0) continue;
     lines.push('', `## ${title}`, '');
     for (const r of found) {
-      lines.push(`- **${markdownText(r.vendor)}** \`${r.checkId}\`${r.subject ? ` \\[${markdownText(r.subject)}\\]` : ''}: ${markdownText(r.message.split('\n')[0]!)} ([${r.spec.ref}](${r.spec.url}))`);
+      lines.push(`- **${markdownText(r.vendor)}** \`${r.checkId}\`${r.subject ? ` \\[${markdownText(r.subject)}\\]` : ''}: ${markdownText(r.message.split('\n')[0]!)} (${r.spec.map((s) => `[${s.ref}](${s.url})`).join(', ')})`);
     }
   }
   const skipped = unique(results.filter((r) => r.status === 'skipped').map((r) => `**${markdownText(r.vendor)}**: ${markdownText(r.message)}`));

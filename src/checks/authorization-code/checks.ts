@@ -17,21 +17,23 @@ export const stateEchoed = defineCheck({
   id: 'authorization-code.state-echoed',
   title: 'the redirect back carries the state sent, unchanged',
   ...codeCheck,
-  spec: rfc(6749, '4.1.2'),
+  spec: [rfc(6749, '4.1.2')],
   requires: { grantTypes: ['authorization_code'], grantUses: 'redirect' },
   gather: async (run: SuiteRun, grant: string) => {
     const authorization = (await token(run, grant)).authorization!;
     return { exchanges: authorization.exchanges, sent: authorization.state, returned: authorization.callback?.searchParams.get('state') ?? undefined };
   },
   judge: ({ sent, returned }) =>
-    returned === sent ? pass('state echoed') : fail('state is REQUIRED in the response if it was in the request, with the exact value received (RFC 6749 §4.1.2)', show(sent), show(returned)),
+    returned === sent
+      ? pass('state echoed')
+      : fail({ rule: 'state is REQUIRED in the response if it was in the request, with the exact value received', expected: show(sent), actual: show(returned) }),
 });
 
 export const singleUse = defineCheck({
   id: 'authorization-code.single-use',
   title: 'a code redeemed a second time is refused',
   ...codeCheck,
-  spec: rfc(6749, '4.1.2'),
+  spec: [rfc(6749, '4.1.2')],
   requires: { grantTypes: ['authorization_code'], control: 'the first redemption of the code gets a token' },
   gather: async (run: SuiteRun, grant: string) => {
     const { first, second } = await codeReplay(run, grant);
@@ -40,7 +42,7 @@ export const singleUse = defineCheck({
   judge: ({ first, second }) => {
     // The first redemption is the control: a second refusal proves single use only if the code worked once.
     if (!first.accessToken) return couldNotRun(`the first redemption of a fresh code got no token, so a refused second one proves nothing: ${outcomeOf(first)}`);
-    return refusedVerdict(second, 'the client MUST NOT use the authorization code more than once; the server MUST deny a second request (RFC 6749 §4.1.2)', 'the second redemption refused (invalid_grant)');
+    return refusedVerdict(second, { rule: 'the client MUST NOT use the authorization code more than once; the server MUST deny a second request', expected: 'the second redemption refused (invalid_grant)' });
   },
 });
 
@@ -48,7 +50,7 @@ export const parallelRedemption = defineCheck({
   id: 'authorization-code.parallel-redemption',
   title: 'a code redeemed twice at the same moment yields at most one token',
   ...codeCheck,
-  spec: rfc(6749, '4.1.2'),
+  spec: [rfc(6749, '4.1.2'), rfc(6749, '10.5')],
   requires: { grantTypes: ['authorization_code'], control: 'one of the redemptions gets a token' },
   gather: async (run: SuiteRun, grant: string) => {
     const results = await codeRace(run, grant);
@@ -59,7 +61,11 @@ export const parallelRedemption = defineCheck({
     if (issued === 0) return couldNotRun(`no redemption got a token, so the race proves nothing: ${results.map(outcomeOf).join('; ')}`);
     return issued === 1
       ? pass(results.map(outcomeOf).join('; '))
-      : fail('single use must hold under concurrency: a race between two redemptions is how single use breaks (RFC 6749 §4.1.2, §10.5)', 'at most one token', `${issued} tokens: ${results.map(outcomeOf).join('; ')}`);
+      : fail({
+          rule: 'single use must hold under concurrency: a race between two redemptions is how single use breaks',
+          expected: 'at most one token',
+          actual: `${issued} tokens: ${results.map(outcomeOf).join('; ')}`,
+        });
   },
 });
 
@@ -68,7 +74,7 @@ export const replayRevokesTokens = defineCheck({
   title: 'after a code replay, the tokens first issued for it are revoked',
   ...codeCheck,
   level: 'SHOULD',
-  spec: rfc(6749, '4.1.2'),
+  spec: [rfc(6749, '4.1.2'), rfc(9700, '4.5')],
   requires: { grantTypes: ['authorization_code'], control: "the grant's resource accepts its own token" },
   gather: async (run: SuiteRun, grant: string) => {
     const resource = run.suite.resourceFor(grant);
@@ -86,7 +92,11 @@ export const replayRevokesTokens = defineCheck({
   judge: ({ after }) => {
     const status = after.response?.status ?? 0;
     return status >= 200 && status < 300
-      ? fail('if a code is used more than once, the server SHOULD revoke all tokens previously issued based on it (RFC 6749 §4.1.2, RFC 9700 §4.5)', 'the first access token refused after the replay', describeExchange(after))
+      ? fail({
+          rule: 'if a code is used more than once, the server SHOULD revoke all tokens previously issued based on it',
+          expected: 'the first access token refused after the replay',
+          actual: describeExchange(after),
+        })
       : pass(`the first access token is now refused: ${describeExchange(after)}`);
   },
 });
@@ -95,26 +105,30 @@ export const redirectUriAtToken = defineCheck({
   id: 'authorization-code.redirect-uri-token',
   title: 'a code redeemed with another redirect_uri is refused',
   ...codeCheck,
-  spec: rfc(6749, '4.1.3'),
+  spec: [rfc(6749, '4.1.3')],
   gather: async (run: SuiteRun, grant: string) => {
     const result = await redirectMismatchAtToken(run, grant);
     return { exchanges: result.exchanges, result };
   },
   judge: ({ result }) =>
-    refusedVerdict(result, 'the redirect_uri at the token endpoint MUST be identical to the one in the authorization request (RFC 6749 §4.1.3)', 'refused (invalid_grant)'),
+    refusedVerdict(result, { rule: 'the redirect_uri at the token endpoint MUST be identical to the one in the authorization request', expected: 'refused (invalid_grant)' }),
 });
 
 export const redirectUriAtAuthorize = defineCheck({
   id: 'authorization-code.redirect-uri-authorize',
   title: 'an unregistered redirect_uri is never redirected to',
   ...codeCheck,
-  spec: rfc(6749, '4.1.2.1'),
+  spec: [rfc(6749, '4.1.2.1'), rfc(6749, '3.1.2.3'), rfc(9700, '4.1.3')],
   gather: async (run: SuiteRun, grant: string) => {
     const { authorization, redirectUri } = await redirectMismatchAtAuthorize(run, grant);
     return { exchanges: authorization.exchanges, redirected: authorization.callback !== undefined, redirectUri, withCode: authorization.code !== undefined };
   },
   judge: ({ redirected, redirectUri, withCode }) =>
     redirected
-      ? fail('with a mismatching redirect_uri the server MUST NOT redirect the user-agent to it; redirect URIs are compared exactly (RFC 6749 §4.1.2.1, §3.1.2.3; RFC 9700 §4.1.3)', 'an error page, no redirect', `redirected to ${redirectUri}${withCode ? ' with a code' : ''}`)
+      ? fail({
+          rule: 'with a mismatching redirect_uri the server MUST NOT redirect the user-agent to it; redirect URIs are compared exactly',
+          expected: 'an error page, no redirect',
+          actual: `redirected to ${redirectUri}${withCode ? ' with a code' : ''}`,
+        })
       : pass('no redirect to the unregistered URI'),
 });

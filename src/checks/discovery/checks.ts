@@ -11,7 +11,7 @@ export const reachable = defineCheck({
   area: 'discovery',
   title: 'the metadata document answers 200 OK',
   level: 'MUST',
-  spec: rfc(8414, '3.2'),
+  spec: [rfc(8414, '3.2'), oidcDiscovery('4.2', 'ProviderConfigurationResponse')],
   scope: 'suite',
   gather: discoveryExchange,
   judge: ({ exchange }) =>
@@ -19,7 +19,7 @@ export const reachable = defineCheck({
       ? couldNotRun(`the metadata document could not be fetched: ${describeExchange(exchange)}`)
       : exchange.response?.status === 200
       ? pass(`${describeExchange(exchange)}`)
-      : fail('a successful metadata response MUST use 200 OK (RFC 8414 §3.2, OIDC Discovery §4.2)', '200 OK', describeExchange(exchange)),
+      : fail({ rule: 'a successful metadata response MUST use 200 OK', expected: '200 OK', actual: describeExchange(exchange) }),
 });
 
 export const json = defineCheck({
@@ -27,15 +27,15 @@ export const json = defineCheck({
   area: 'discovery',
   title: 'the metadata is a JSON object served as application/json',
   level: 'MUST',
-  spec: rfc(8414, '3.2'),
+  spec: [rfc(8414, '3.2')],
   scope: 'suite',
   gather: discoveryOk,
   judge: ({ exchange }) => {
-    const type = headerVerdict(exchange, 'Content-Type', isJsonMediaType, 'metadata MUST be returned with the application/json content type (RFC 8414 §3.2)', 'Content-Type: application/json');
+    const type = headerVerdict(exchange, { header: 'Content-Type', test: isJsonMediaType, rule: 'metadata MUST be returned with the application/json content type', expected: 'Content-Type: application/json' });
     if (type.status === 'fail') return type;
     const body = jsonOf(exchange);
     if (!body.ok || !isObject(body.value)) {
-      return fail('metadata MUST be a JSON object (RFC 8414 §3.2)', 'a JSON object', body.ok ? JSON.stringify(body.value).slice(0, 80) : body.reason);
+      return fail({ rule: 'metadata MUST be a JSON object', expected: 'a JSON object', actual: body.ok ? JSON.stringify(body.value).slice(0, 80) : body.reason });
     }
     return pass(`${type.message}, a JSON object with ${Object.keys(body.value).length} members`);
   },
@@ -46,15 +46,22 @@ export const schema = defineCheck({
   area: 'discovery',
   title: 'the metadata has every required member with the right type',
   level: 'MUST',
-  spec: rfc(8414, '2'),
+  spec: [rfc(8414, '2'), oidcDiscovery('3', 'ProviderMetadata')],
   scope: 'suite',
   gather: metadataEvidence,
   judge: ({ document, url }) => {
-    // An OpenID Provider's document (…/openid-configuration) also owes the members OIDC Discovery §3 requires.
+    // An OpenID Provider's document (…/openid-configuration) also owes the members OIDC Discovery §3 requires; which
+    // of the check's sections apply depends on the document, so expected names them.
     const openid = url.includes('/.well-known/openid-configuration');
     const schema = openid ? 'openid-configuration' : 'discovery';
     const rules = openid ? 'OIDC Discovery §3 and RFC 8414 §2' : 'RFC 8414 §2';
-    return schemaVerdict(schema, document, `the metadata does not meet ${rules}`, `metadata valid against ${rules}`, `metadata matches schemas/${schema}.schema.json`);
+    return schemaVerdict({
+      schema,
+      value: document,
+      rule: 'the metadata MUST have every required member, each of its defined type',
+      expected: `metadata valid against ${rules}`,
+      passed: `metadata matches schemas/${schema}.schema.json`,
+    });
   },
 });
 
@@ -63,17 +70,17 @@ export const issuerMatch = defineCheck({
   area: 'discovery',
   title: 'issuer is exactly the configured issuer',
   level: 'MUST',
-  spec: oidcDiscovery('4.3', 'ProviderConfigurationValidation'),
+  spec: [oidcDiscovery('4.3', 'ProviderConfigurationValidation'), rfc(8414, '3.3')],
   scope: 'suite',
   gather: metadataEvidence,
   judge: ({ document, expectedIssuer }) =>
     document.issuer === expectedIssuer
       ? pass(`issuer ${JSON.stringify(expectedIssuer)}`)
-      : fail(
-          'the issuer in the metadata MUST be identical to the issuer the client was configured with, character for character (OIDC Discovery §4.3, RFC 8414 §3.3)',
-          JSON.stringify(expectedIssuer),
-          show(document.issuer),
-        ),
+      : fail({
+          rule: 'the issuer in the metadata MUST be identical to the issuer the client was configured with, character for character',
+          expected: JSON.stringify(expectedIssuer),
+          actual: show(document.issuer),
+        }),
 });
 
 const LOOPBACK = /^(127(\.\d{1,3}){3}|\[::1\]|localhost)$/i;
@@ -83,7 +90,7 @@ export const endpointsHttps = defineCheck({
   area: 'discovery',
   title: 'every endpoint in the metadata uses https (loopback exempt)',
   level: 'MUST',
-  spec: rfc(6749, '3.1'),
+  spec: [rfc(6749, '3.1'), rfc(6749, '3.2'), rfc(8414, '2')],
   scope: 'suite',
   gather: metadataEvidence,
   judge: ({ document }) => {
@@ -93,7 +100,7 @@ export const endpointsHttps = defineCheck({
     });
     return plain.length === 0
       ? pass(`${urlMembers(document).length} endpoint URLs, all https or loopback`)
-      : fail('endpoints carry credentials and MUST be reached over TLS (RFC 6749 §3.1, §3.2; RFC 8414 §2)', 'https URLs', plain.map(([k, v]) => `${k}: ${v}`).join('; '));
+      : fail({ rule: 'endpoints carry credentials and MUST be reached over TLS', expected: 'https URLs', actual: plain.map(([k, v]) => `${k}: ${v}`).join('; ') });
   },
 });
 
@@ -107,7 +114,7 @@ export const grantTypesDeclared = defineCheck({
   area: 'discovery',
   title: 'grant_types_supported lists every grant the suite uses',
   level: 'SHOULD',
-  spec: rfc(8414, '2'),
+  spec: [rfc(8414, '2')],
   scope: 'suite',
   gather: async (run) => ({ ...(await metadataEvidence(run)), used: [...new Set(Object.values(run.suite.loaded.grants ?? {}).map((g) => g.type))] }),
   judge: ({ document, used }) => {
@@ -116,7 +123,11 @@ export const grantTypesDeclared = defineCheck({
     const missing = used.filter((g) => !declared.includes(g));
     return missing.length === 0
       ? pass(`grant_types_supported: ${declared.join(', ')}`)
-      : fail('the metadata SHOULD list the grant types the server supports, so clients can rely on it (RFC 8414 §2)', `grant_types_supported including ${used.join(', ')}`, `grant_types_supported: ${declared.join(', ')}`);
+      : fail({
+          rule: 'the metadata SHOULD list the grant types the server supports, so clients can rely on it',
+          expected: `grant_types_supported including ${used.join(', ')}`,
+          actual: `grant_types_supported: ${declared.join(', ')}`,
+        });
   },
 });
 
@@ -140,18 +151,18 @@ export const registeredValues = defineCheck({
   area: 'discovery',
   title: 'response_types_supported and grant_types_supported hold registered values',
   level: 'MUST',
-  spec: rfc(8414, '2'),
+  spec: [rfc(8414, '2'), rfc(6749, '3.1.1'), rfc(6749, '8.4'), rfc(6749, '4.5'), oidcDiscovery('3', 'ProviderMetadata')],
   scope: 'suite',
   gather: metadataEvidence,
   judge: ({ document }) => {
     const wrong = unregistered(document);
     return wrong.length === 0
       ? pass(`response_types_supported: ${listed(document, 'response_types_supported', []).join(', ')}; grant_types_supported: ${listed(document, 'grant_types_supported', ['authorization_code', 'implicit']).join(', ')}`)
-      : fail(
-          'response types are registered values or space-separated combinations of them (RFC 6749 §3.1.1, §8.4; OIDC Discovery §3); a grant type is a registered name or an absolute URI (RFC 6749 §4.5, RFC 8414 §2)',
-          'registered values (code, id_token, token, none; authorization_code, client_credentials, refresh_token, …) or URIs',
-          wrong.join('; '),
-        );
+      : fail({
+          rule: 'response types are registered values or space-separated combinations of them; a grant type is a registered name or an absolute URI',
+          expected: 'registered values (code, id_token, token, none; authorization_code, client_credentials, refresh_token, …) or URIs',
+          actual: wrong.join('; '),
+        });
   },
 });
 
@@ -160,7 +171,7 @@ export const authMethodsDeclared = defineCheck({
   area: 'discovery',
   title: 'token_endpoint_auth_methods_supported lists the methods the suite uses',
   level: 'SHOULD',
-  spec: rfc(8414, '2'),
+  spec: [rfc(8414, '2')],
   scope: 'suite',
   gather: async (run) => ({ ...(await metadataEvidence(run)), used: [...new Set(Object.values(run.suite.loaded.clients ?? {}).map((c) => c.auth ?? 'client_secret_basic'))] }),
   judge: ({ document, used }) => {
@@ -169,7 +180,11 @@ export const authMethodsDeclared = defineCheck({
     const missing = used.filter((m) => !declared.includes(m));
     return missing.length === 0
       ? pass(`token_endpoint_auth_methods_supported: ${declared.join(', ')}`)
-      : fail('the metadata SHOULD list the client authentication methods the token endpoint accepts (RFC 8414 §2)', `including ${used.join(', ')}`, `token_endpoint_auth_methods_supported: ${declared.join(', ')}`);
+      : fail({
+          rule: 'the metadata SHOULD list the client authentication methods the token endpoint accepts',
+          expected: `including ${used.join(', ')}`,
+          actual: `token_endpoint_auth_methods_supported: ${declared.join(', ')}`,
+        });
   },
 });
 
@@ -178,7 +193,7 @@ export const pkceS256 = defineCheck({
   area: 'discovery',
   title: 'code_challenge_methods_supported includes S256',
   level: 'SHOULD',
-  spec: rfc(8414, '2'),
+  spec: [rfc(8414, '2'), rfc(7636, '4.2'), rfc(9700, '2.1.1')],
   scope: 'suite',
   requires: { grantTypes: ['authorization_code'] },
   gather: metadataEvidence,
@@ -186,7 +201,7 @@ export const pkceS256 = defineCheck({
     const declared = listed(document, 'code_challenge_methods_supported', []);
     return declared.includes('S256')
       ? pass(`code_challenge_methods_supported: ${declared.join(', ')}`)
-      : fail('servers supporting PKCE advertise it; S256 is the method to use (RFC 8414 §2, RFC 7636 §4.2, RFC 9700 §2.1.1)', 'code_challenge_methods_supported including S256', declared.length ? declared.join(', ') : '(absent)');
+      : fail({ rule: 'servers supporting PKCE advertise it; S256 is the method to use', expected: 'code_challenge_methods_supported including S256', actual: declared.length ? declared.join(', ') : '(absent)' });
   },
 });
 
@@ -195,7 +210,7 @@ export const smartConfiguration = defineCheck({
   area: 'discovery',
   title: 'the SMART configuration answers 200 JSON with its required fields',
   level: 'MUST',
-  spec: { ref: 'SMART App Launch §2.1', url: 'https://hl7.org/fhir/smart-app-launch/conformance.html#metadata' },
+  spec: [{ ref: 'SMART App Launch §2.1', url: 'https://hl7.org/fhir/smart-app-launch/conformance.html#metadata' }],
   scope: 'suite',
   gather: async (run) => {
     const { exchange } = await smart(run);
@@ -206,8 +221,14 @@ export const smartConfiguration = defineCheck({
     // No answer, a 5xx or a 429 says nothing about the document.
     if (!judgedByServer(exchange)) return couldNotRun(`the SMART configuration could not be fetched: ${describeExchange(exchange)}`);
     if (exchange.response?.status !== 200 || !body.ok) {
-      return fail('the SMART configuration MUST be served as JSON at .well-known/smart-configuration (SMART App Launch, Conformance)', '200 with a JSON object', describeExchange(exchange));
+      return fail({ rule: 'the SMART configuration MUST be served as JSON at .well-known/smart-configuration', expected: '200 with a JSON object', actual: describeExchange(exchange) });
     }
-    return schemaVerdict('smart-configuration', body.value, 'the SMART configuration lacks required fields (SMART App Launch, Conformance: Metadata)', 'authorization_endpoint, token_endpoint, grant_types_supported, capabilities, code_challenge_methods_supported with S256', 'all required fields present');
+    return schemaVerdict({
+      schema: 'smart-configuration',
+      value: body.value,
+      rule: 'the SMART configuration MUST have its required fields',
+      expected: 'authorization_endpoint, token_endpoint, grant_types_supported, capabilities, code_challenge_methods_supported with S256',
+      passed: 'all required fields present',
+    });
   },
 });

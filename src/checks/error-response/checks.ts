@@ -4,7 +4,7 @@ import type { TokenEndpointProbe } from '../../flows/flow-keys.js';
 import { codeSaid, describeExchange, errorCodeOf, isObject, issuedToken, jsonOf, judgedByServer, type Exchange } from '../../http/exchange.js';
 import { defineCheck } from '../check.js';
 import { rfc } from '../spec.js';
-import { couldNotRun, fail, pass, show, type ExchangeEvidence, type Verdict } from '../types.js';
+import { couldNotRun, fail, pass, show, type ExchangeEvidence, type Rule, type Verdict } from '../types.js';
 import { isJsonMediaType, refusedForAnotherReason } from '../verdicts.js';
 import { tokenEndpointProbe } from './probes.js';
 import { observedRefusals, type Refusal } from './refusals.js';
@@ -72,7 +72,7 @@ async function refusals(run: SuiteRun): Promise<{ exchanges: Exchange[]; refusal
   return { exchanges: observed.map((r) => r.exchange), refusals: observed };
 }
 
-const section52 = { area: 'error-response', level: 'MUST', scope: 'suite', spec: rfc(6749, '5.2') } as const;
+const section52 = { area: 'error-response', level: 'MUST', scope: 'suite', spec: [rfc(6749, '5.2')] } as const;
 
 /** What an error response said, for messages: its status and error code, or that its body is not a JSON error. */
 function errorSaid(exchange: Exchange, error: unknown): string {
@@ -81,11 +81,11 @@ function errorSaid(exchange: Exchange, error: unknown): string {
 }
 
 /** The error code the rule names; invalid_client for a request whose client authenticated right means the server judged the client, not the request. */
-function errorCode(expected: string, rule: string) {
+function errorCode({ code, rule }: { code: string; rule: string }) {
   return ({ exchange, error }: ExchangeEvidence & { error: unknown }): Verdict => {
-    if (error === expected) return pass(errorSaid(exchange, error));
+    if (error === code) return pass(errorSaid(exchange, error));
     if (error === 'invalid_client') return couldNotRun(`the probe was refused as invalid_client although its control was accepted: ${describeExchange(exchange)}`);
-    return fail(rule, `error "${expected}"`, errorSaid(exchange, error));
+    return fail({ rule, expected: `error "${code}"`, actual: errorSaid(exchange, error) });
   };
 }
 
@@ -100,7 +100,11 @@ export const invalidClientBasic = defineCheck({
     const actual = `${errorSaid(exchange, error)}, ${challenge ? `WWW-Authenticate: ${challenge}` : 'no WWW-Authenticate'}`;
     return status === 401 && challenge !== undefined && error === 'invalid_client'
       ? pass(actual)
-      : fail('a client that authenticated with the Authorization header and failed MUST get 401 with WWW-Authenticate, error invalid_client (RFC 6749 §5.2)', '401, WWW-Authenticate: Basic …, error "invalid_client"', actual);
+      : fail({
+          rule: 'a client that authenticated with the Authorization header and failed MUST get 401 with WWW-Authenticate, error invalid_client',
+          expected: '401, WWW-Authenticate: Basic …, error "invalid_client"',
+          actual,
+        });
   },
 });
 
@@ -109,7 +113,7 @@ export const invalidClientPost = defineCheck({
   title: 'a wrong client_secret in the body gets invalid_client',
   ...section52,
   gather: errorAnswer(probe('wrong-secret-post')),
-  judge: errorCode('invalid_client', 'failed client authentication is answered with error invalid_client (RFC 6749 §5.2)'),
+  judge: errorCode({ code: 'invalid_client', rule: 'failed client authentication is answered with error invalid_client' }),
 });
 
 export const unsupportedGrantType = defineCheck({
@@ -118,7 +122,7 @@ export const unsupportedGrantType = defineCheck({
   ...section52,
   requires: { control: ACCEPTED },
   gather: errorAnswer(controlled('unknown-grant-type', 'authenticated')),
-  judge: errorCode('unsupported_grant_type', 'a grant type the server does not support is answered with error unsupported_grant_type (RFC 6749 §5.2)'),
+  judge: errorCode({ code: 'unsupported_grant_type', rule: 'a grant type the server does not support is answered with error unsupported_grant_type' }),
 });
 
 export const missingParameter = defineCheck({
@@ -127,7 +131,7 @@ export const missingParameter = defineCheck({
   ...section52,
   requires: { control: ACCEPTED },
   gather: errorAnswer(controlled('missing-grant-type', 'authenticated')),
-  judge: errorCode('invalid_request', 'a request missing a required parameter is answered with error invalid_request (RFC 6749 §5.2)'),
+  judge: errorCode({ code: 'invalid_request', rule: 'a request missing a required parameter is answered with error invalid_request' }),
 });
 
 export const status = defineCheck({
@@ -140,7 +144,11 @@ export const status = defineCheck({
     const wrong = refusals.filter((r) => r.ownCheck !== invalidClientBasic.id && ![400, 401].includes(r.exchange.response?.status ?? 0));
     return wrong.length === 0
       ? pass(`${refusals.length} refusals: ${[...new Set(refusals.map((r) => r.exchange.response?.status))].join(', ')}`)
-      : fail('an error response uses 400 Bad Request unless specified otherwise, 401 for failed client authentication (RFC 6749 §5.2)', '400 or 401', wrong.map((r) => `${r.case}: ${describeExchange(r.exchange)}`).join('; '));
+      : fail({
+          rule: 'an error response uses 400 Bad Request unless specified otherwise, 401 for failed client authentication',
+          expected: '400 or 401',
+          actual: wrong.map((r) => `${r.case}: ${describeExchange(r.exchange)}`).join('; '),
+        });
   },
 });
 
@@ -153,7 +161,11 @@ export const json = defineCheck({
     const wrong = refusals.filter(({ exchange }) => !isJsonMediaType(exchange.response?.headers['content-type'] ?? '') || typeof errorCodeOf(exchange) !== 'string');
     return wrong.length === 0
       ? pass(`${refusals.length} error responses, all JSON with an error member`)
-      : fail('error parameters are returned in the body as application/json, with an error member (RFC 6749 §5.2)', 'Content-Type: application/json; {"error": "…"}', wrong.map((r) => `${r.case}: ${describeExchange(r.exchange)} (${r.exchange.response?.headers['content-type'] ?? 'no Content-Type'})`).join('; '));
+      : fail({
+          rule: 'error parameters are returned in the body as application/json, with an error member',
+          expected: 'Content-Type: application/json; {"error": "…"}',
+          actual: wrong.map((r) => `${r.case}: ${describeExchange(r.exchange)} (${r.exchange.response?.headers['content-type'] ?? 'no Content-Type'})`).join('; '),
+        });
   },
 });
 
@@ -161,13 +173,14 @@ export const registeredCode = defineCheck({
   id: 'error-response.registered-code',
   title: 'token endpoint error codes are registered ones',
   ...section52,
+  spec: [rfc(6749, '5.2'), rfc(6749, '11.4')],
   gather: refusals,
   judge: ({ refusals }) => {
     const codes = refusals.map((r) => errorCodeOf(r.exchange)).filter((c): c is string => typeof c === 'string');
     const unknown = codes.filter((c) => !REGISTERED.has(c));
     return unknown.length === 0
       ? pass(`codes: ${[...new Set(codes)].join(', ') || '(none readable)'}`)
-      : fail('error is one of the codes of RFC 6749 §5.2 or the OAuth Extensions Error Registry (§11.4)', 'a registered error code', [...new Set(unknown)].join(', '));
+      : fail({ rule: 'error is one of the codes defined for token endpoint errors or registered in the OAuth Extensions Error Registry', expected: 'a registered error code', actual: [...new Set(unknown)].join(', ') });
   },
 });
 
@@ -175,6 +188,7 @@ export const codeForCase = defineCheck({
   id: 'error-response.code-for-case',
   title: 'each refusal names the error code its case has (invalid_grant, invalid_scope, unauthorized_client, …)',
   ...section52,
+  spec: [rfc(6749, '5.2'), rfc(7636, '4.6')],
   gather: refusals,
   judge: ({ refusals }) => {
     // invalid_client says the client was not authenticated, so the case itself was never judged.
@@ -184,17 +198,18 @@ export const codeForCase = defineCheck({
     const wrong = judged.filter((r) => !r.expected.includes(errorCodeOf(r.exchange) as string));
     return wrong.length === 0
       ? pass(judged.map(said).join('; '))
-      : fail(
-          'the error code says what was wrong with the request, as RFC 6749 §5.2 defines each (and RFC 7636 §4.6 for a wrong code_verifier)',
-          wrong.map((r) => `${r.case}: ${r.expected.join(' or ')} (${r.cite})`).join('; '),
-          wrong.map(said).join('; '),
-        );
+      : fail({
+          rule: 'the error code says what was wrong with the request, as defined for each case',
+          // Each case's code is named in a section of its own (refusals.ts), so expected cites it.
+          expected: wrong.map((r) => `${r.case}: ${r.expected.join(' or ')} (${r.cite})`).join('; '),
+          actual: wrong.map(said).join('; '),
+        });
   },
 });
 
 /** Requests that must not get a token, whatever the error looks like. */
-function refused(rule: string, expected: string) {
-  return ({ exchange }: ExchangeEvidence): Verdict => (issuedToken(exchange) ? fail(rule, expected, `${describeExchange(exchange)} with a token`) : pass(describeExchange(exchange)));
+function refused(rule: Rule) {
+  return ({ exchange }: ExchangeEvidence): Verdict => (issuedToken(exchange) ? fail({ ...rule, actual: `${describeExchange(exchange)} with a token` }) : pass(describeExchange(exchange)));
 }
 
 export const getRefused = defineCheck({
@@ -203,10 +218,10 @@ export const getRefused = defineCheck({
   area: 'error-response',
   level: 'SHOULD',
   scope: 'suite',
-  spec: rfc(6749, '3.2'),
+  spec: [rfc(6749, '3.2')],
   requires: { control: ISSUED },
   gather: controlled('get', 'token'),
-  judge: refused('the token endpoint is used with POST; a GET puts credentials and grants into URLs and logs (RFC 6749 §3.2)', 'no token for a GET'),
+  judge: refused({ rule: 'the token endpoint is used with POST; a GET puts credentials and grants into URLs and logs', expected: 'no token for a GET' }),
 });
 
 export const duplicateParameter = defineCheck({
@@ -215,10 +230,10 @@ export const duplicateParameter = defineCheck({
   area: 'error-response',
   level: 'MUST',
   scope: 'suite',
-  spec: rfc(6749, '3.1'),
+  spec: [rfc(6749, '3.1'), rfc(6749, '5.2')],
   requires: { control: ISSUED },
   gather: controlled('duplicate-parameter', 'token'),
-  judge: refused('request parameters MUST NOT be included more than once; such a request is invalid_request (RFC 6749 §3.1, §5.2)', 'refused'),
+  judge: refused({ rule: 'request parameters MUST NOT be included more than once; such a request is invalid_request', expected: 'refused' }),
 });
 
 export const formBodyRequired = defineCheck({
@@ -227,10 +242,10 @@ export const formBodyRequired = defineCheck({
   area: 'error-response',
   level: 'SHOULD',
   scope: 'suite',
-  spec: rfc(6749, '4.4.2'),
+  spec: [rfc(6749, '4.4.2'), rfc(6749, '3.2')],
   requires: { control: ISSUED },
   gather: controlled('json-body', 'token'),
-  judge: refused('token requests are application/x-www-form-urlencoded (RFC 6749 §3.2, §4.4.2); accepting other bodies invites clients that break elsewhere', 'refused'),
+  judge: refused({ rule: 'token requests are application/x-www-form-urlencoded; accepting other bodies invites clients that break elsewhere', expected: 'refused' }),
 });
 
 export const queryCredentials = defineCheck({
@@ -239,8 +254,8 @@ export const queryCredentials = defineCheck({
   area: 'error-response',
   level: 'MUST',
   scope: 'suite',
-  spec: rfc(6749, '2.3.1'),
+  spec: [rfc(6749, '2.3.1')],
   requires: { control: ISSUED },
   gather: controlled('credentials-in-query', 'token'),
-  judge: refused('client credentials can only be transmitted in the request body and MUST NOT be included in the request URI (RFC 6749 §2.3.1)', 'refused'),
+  judge: refused({ rule: 'client credentials can only be transmitted in the request body and MUST NOT be included in the request URI', expected: 'refused' }),
 });

@@ -13,19 +13,23 @@ export const schema = defineCheck({
   area: 'jwks',
   title: 'jwks_uri serves a JWK Set whose keys each have a kty',
   level: 'MUST',
-  spec: rfc(7517, '5'),
+  spec: [rfc(7517, '5'), rfc(7517, '4.1'), rfc(7517, '8.5')],
   scope: 'suite',
   gather: jwksAnswer,
   judge: ({ exchange, document, notJson }) =>
     document === undefined
-      ? fail('jwks_uri MUST serve a JWK Set as JSON (RFC 7517 §5, §8.5: application/jwk-set+json)', 'a JSON JWK Set', `${exchange.response?.headers['content-type'] ?? 'no Content-Type'}, ${notJson ?? 'not JSON'}`)
-      : schemaVerdict(
-      'jwks',
-      document,
-      'jwks_uri MUST serve a JWK Set: {"keys": [...]} where every key has "kty" (RFC 7517 §5, §4.1)',
-      'a valid JWK Set',
-      'a valid JWK Set',
-    ),
+      ? fail({
+          rule: 'jwks_uri MUST serve a JWK Set as JSON (application/jwk-set+json)',
+          expected: 'a JSON JWK Set',
+          actual: `${exchange.response?.headers['content-type'] ?? 'no Content-Type'}, ${notJson ?? 'not JSON'}`,
+        })
+      : schemaVerdict({
+          schema: 'jwks',
+          value: document,
+          rule: 'jwks_uri MUST serve a JWK Set: {"keys": [...]} where every key has "kty"',
+          expected: 'a valid JWK Set',
+          passed: 'a valid JWK Set',
+        }),
 });
 
 export const noPrivateMembers = defineCheck({
@@ -33,7 +37,7 @@ export const noPrivateMembers = defineCheck({
   area: 'jwks',
   title: 'published keys carry no private or symmetric key material',
   level: 'MUST',
-  spec: rfc(7518, '6.3.2'),
+  spec: [rfc(7518, '6.3.2'), rfc(7518, '6.2.2'), rfc(7518, '6.4.1')],
   scope: 'suite',
   gather: jwksDocument,
   judge: ({ document }) => {
@@ -44,11 +48,11 @@ export const noPrivateMembers = defineCheck({
     });
     return leaks.length === 0
       ? pass(`${keys.length} keys, public members only`)
-      : fail(
-          'a published JWK Set is public: private members (RFC 7518 §6.2.2 d; §6.3.2 d p q dp dq qi oth; §6.4.1 k) give away the signing key',
-          'public key members only',
-          leaks.join('; '),
-        );
+      : fail({
+          rule: 'a published JWK Set is public: private members (d of an EC key; d, p, q, dp, dq, qi, oth of an RSA key; k of a symmetric key) give away the signing key',
+          expected: 'public key members only',
+          actual: leaks.join('; '),
+        });
   },
 });
 
@@ -57,7 +61,7 @@ export const uniqueKid = defineCheck({
   area: 'jwks',
   title: 'different keys use distinct kid values',
   level: 'SHOULD',
-  spec: rfc(7517, '4.5'),
+  spec: [rfc(7517, '4.5')],
   scope: 'suite',
   gather: jwksDocument,
   judge: ({ document }) => {
@@ -65,6 +69,6 @@ export const uniqueKid = defineCheck({
     const repeated = [...new Set(kids.filter((kid, i) => kids.indexOf(kid) !== i))];
     return repeated.length === 0
       ? pass(`${kids.length} distinct kid values`)
-      : fail('different keys within a JWK Set SHOULD use distinct kid values, or a verifier cannot tell which key signed (RFC 7517 §4.5)', 'distinct kid values', `repeated: ${repeated.join(', ')}`);
+      : fail({ rule: 'different keys within a JWK Set SHOULD use distinct kid values, or a verifier cannot tell which key signed', expected: 'distinct kid values', actual: `repeated: ${repeated.join(', ')}` });
   },
 });

@@ -15,14 +15,14 @@ export const expiresInRange = defineCheck({
   area: 'lifetime',
   title: 'expires_in is within the lifetime the vendor documents',
   level: 'MUST',
-  spec: rfc(6749, '5.1'),
+  spec: [rfc(6749, '5.1')],
   scope: 'grant',
   requires: { expects: 'lifetimes.access_token' },
   gather: tokenLifetime,
   judge: ({ expiresIn, min, max }) =>
     typeof expiresIn === 'number' && expiresIn >= min && expiresIn <= max
       ? pass(`expires_in ${expiresIn} s`)
-      : fail('expires_in states the token lifetime; the vendor documents this range (RFC 6749 §5.1)', `expires_in between ${min} and ${max} s`, `expires_in ${show(expiresIn)}`),
+      : fail({ rule: 'expires_in states the token lifetime; the vendor documents this range', expected: `expires_in between ${min} and ${max} s`, actual: `expires_in ${show(expiresIn)}` }),
 });
 
 /** Seconds by which a JWT's own lifetime may differ from expires_in (the two are computed a moment apart). */
@@ -33,7 +33,7 @@ export const jwtExpConsistent = defineCheck({
   area: 'lifetime',
   title: "a JWT access token's exp − iat agrees with expires_in",
   level: 'SHOULD',
-  spec: rfc(9068, '2.2'),
+  spec: [rfc(9068, '2.2'), rfc(6749, '5.1')],
   scope: 'grant',
   gather: async (run, grant) => {
     const evidence = await jwtAccessToken(run, grant);
@@ -46,7 +46,11 @@ export const jwtExpConsistent = defineCheck({
   judge: ({ exp, iat, expiresIn }) => {
     return Math.abs(exp - iat - expiresIn) <= CONSISTENCY_SECONDS
       ? pass(`exp − iat = ${exp - iat} s, expires_in ${expiresIn} s`)
-      : fail('the token and the response disagree on its lifetime; clients schedule refreshes by expires_in (RFC 6749 §5.1, RFC 9068 §2.2)', `exp − iat within ${CONSISTENCY_SECONDS} s of expires_in ${expiresIn}`, `exp − iat = ${exp - iat} s`);
+      : fail({
+          rule: 'the token and the response disagree on its lifetime; clients schedule refreshes by expires_in',
+          expected: `exp − iat within ${CONSISTENCY_SECONDS} s of expires_in ${expiresIn}`,
+          actual: `exp − iat = ${exp - iat} s`,
+        });
   },
 });
 
@@ -55,7 +59,7 @@ export const clockSkew = defineCheck({
   area: 'lifetime',
   title: "the server's Date header and token iat agree with our clock",
   level: 'SHOULD',
-  spec: rfc(7519, '4.1.6'),
+  spec: [rfc(7519, '4.1.6'), rfc(7519, '4.1.4'), rfc(9110, '6.6.1')],
   scope: 'grant',
   gather: clocks,
   judge: ({ date, receivedAt, iat, tolerance }) => {
@@ -67,7 +71,11 @@ export const clockSkew = defineCheck({
     const shown = skews.map(([text]) => text).join(', ') || 'no Date header or iat';
     return off.length === 0
       ? pass(`${shown} from our clock`)
-      : fail(`a skewed clock makes fresh tokens look expired or not yet valid (RFC 7519 §4.1.4, §4.1.6; RFC 9110 §6.6.1); tolerated: ${tolerance} s`, `within ${tolerance} s of our clock`, `${shown} from our clock`);
+      : fail({
+          rule: `a skewed clock makes fresh tokens look expired or not yet valid; tolerated: ${tolerance} s`,
+          expected: `within ${tolerance} s of our clock`,
+          actual: `${shown} from our clock`,
+        });
   },
 });
 
@@ -76,7 +84,7 @@ export const expiryEnforced = defineCheck({
   area: 'lifetime',
   title: 'once expires_in has passed, the resource refuses the token with invalid_token (--long)',
   level: 'MUST',
-  spec: rfc(6750, '3.1'),
+  spec: [rfc(6750, '3.1')],
   scope: 'resource',
   requires: { long: true },
   gather: async (run, resource) => {
@@ -88,7 +96,11 @@ export const expiryEnforced = defineCheck({
     const challenge = after.response?.headers['www-authenticate'] ?? '';
     return status === 401 && /error="?invalid_token/i.test(challenge)
       ? pass(`after ${waited} s: ${describeExchange(after)}`)
-      : fail('an expired access token is refused with 401 and error="invalid_token" (RFC 6750 §3.1)', `401, WWW-Authenticate: Bearer error="invalid_token" after ${waited} s`, `${describeExchange(after)}${challenge ? `, WWW-Authenticate: ${challenge}` : ''}`);
+      : fail({
+          rule: 'an expired access token is refused with 401 and error="invalid_token"',
+          expected: `401, WWW-Authenticate: Bearer error="invalid_token" after ${waited} s`,
+          actual: `${describeExchange(after)}${challenge ? `, WWW-Authenticate: ${challenge}` : ''}`,
+        });
   },
 });
 
@@ -97,7 +109,7 @@ export const codeExpiry = defineCheck({
   area: 'lifetime',
   title: 'a code redeemed after its documented lifetime is refused (--long)',
   level: 'MUST',
-  spec: rfc(6749, '4.1.2'),
+  spec: [rfc(6749, '4.1.2')],
   scope: 'grant',
   requires: { grantTypes: ['authorization_code'], expects: 'lifetimes.code', long: true },
   gather: async (run, grant) => {
@@ -105,5 +117,5 @@ export const codeExpiry = defineCheck({
     return { exchanges: token.exchanges, lifetime, token };
   },
   judge: ({ lifetime, token }) =>
-    refusedVerdict(token, 'the authorization code MUST expire shortly after it is issued; the vendor documents this lifetime (RFC 6749 §4.1.2)', `refused after ${lifetime} s`),
+    refusedVerdict(token, { rule: 'the authorization code MUST expire shortly after it is issued; the vendor documents this lifetime', expected: `refused after ${lifetime} s` }),
 });

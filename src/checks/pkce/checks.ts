@@ -22,10 +22,10 @@ export const verifierMismatch = defineCheck({
   title: 'a code redeemed with the wrong code_verifier is refused',
   ...pkceCheck,
   requires: withPkce,
-  spec: rfc(7636, '4.6'),
+  spec: [rfc(7636, '4.6')],
   gather: verifier('wrong'),
   judge: ({ result }) =>
-    refusedVerdict(result, 'if the transformed code_verifier does not equal the code_challenge, the server MUST return invalid_grant (RFC 7636 §4.6)', 'refused (invalid_grant)'),
+    refusedVerdict(result, { rule: 'if the transformed code_verifier does not equal the code_challenge, the server MUST return invalid_grant', expected: 'refused (invalid_grant)' }),
 });
 
 export const verifierMissing = defineCheck({
@@ -33,17 +33,17 @@ export const verifierMissing = defineCheck({
   title: 'a code issued with a challenge is refused when no code_verifier is sent',
   ...pkceCheck,
   requires: withPkce,
-  spec: rfc(7636, '4.6'),
+  spec: [rfc(7636, '4.6'), rfc(9700, '2.1.1')],
   gather: verifier('missing'),
   judge: ({ result }) =>
-    refusedVerdict(result, 'a code bound to a code_challenge must not be redeemable without its verifier (RFC 7636 §4.6, RFC 9700 §2.1.1)', 'refused (invalid_grant or invalid_request)'),
+    refusedVerdict(result, { rule: 'a code bound to a code_challenge must not be redeemable without its verifier', expected: 'refused (invalid_grant or invalid_request)' }),
 });
 
 export const required = defineCheck({
   id: 'pkce.required',
   title: 'an authorization without code_challenge yields no token',
   ...pkceCheck,
-  spec: rfc(9700, '2.1.1'),
+  spec: [rfc(9700, '2.1.1')],
   requires: { grantTypes: ['authorization_code'], expects: 'pkce_required' },
   gather: async (run: SuiteRun, grant: string) => {
     const { authorization, token } = await withoutPkce(run, grant);
@@ -51,6 +51,6 @@ export const required = defineCheck({
   },
   judge: ({ token }) =>
     token?.accessToken
-      ? fail('this server is documented to require PKCE; without a code_challenge the flow must not produce a token (RFC 9700 §2.1.1)', 'the authorization request refused', outcomeOf(token))
+      ? fail({ rule: 'this server is documented to require PKCE; without a code_challenge the flow must not produce a token', expected: 'the authorization request refused', actual: outcomeOf(token) })
       : pass(token ? `redemption refused: ${outcomeOf(token)}` : 'the authorization request was refused'),
 });

@@ -18,13 +18,15 @@ export const works = defineCheck({
   id: 'refresh.works',
   title: 'the refresh token gets a new access token',
   ...refreshCheck,
-  spec: rfc(6749, '6'),
+  spec: [rfc(6749, '6'), rfc(6749, '5.1')],
   gather: async (run: SuiteRun, grant: string) => {
     const { refreshed } = await mainRefresh(run, grant);
     return { exchanges: [refreshed.token.exchange], refreshed };
   },
   judge: ({ refreshed }) =>
-    refreshed.accessToken ? pass(outcomeOf(refreshed)) : fail('a valid refresh token gets a new access token (RFC 6749 §6, §5.1)', '200 with an access_token', outcomeOf(refreshed)),
+    refreshed.accessToken
+      ? pass(outcomeOf(refreshed))
+      : fail({ rule: 'a valid refresh token gets a new access token', expected: '200 with an access_token', actual: outcomeOf(refreshed) }),
 });
 
 /** The grant's refresh and whether it rotated; blocked when the refresh itself failed (refresh.works says so). */
@@ -38,18 +40,20 @@ export const rotates = defineCheck({
   id: 'refresh.rotation',
   title: 'a refresh returns a new refresh token, as the suite documents',
   ...refreshCheck,
-  spec: rfc(9700, '4.14.2'),
+  spec: [rfc(9700, '4.14.2')],
   requires: { grantTypes: ['authorization_code'], expects: 'refresh.rotates' },
   gather: rotation,
   judge: ({ rotated }) =>
-    rotated ? pass('a new refresh token was issued') : fail('the vendor documents rotation: every refresh issues a new refresh token (RFC 9700 §4.14.2)', 'a new refresh_token', 'the same refresh token, or none'),
+    rotated
+      ? pass('a new refresh token was issued')
+      : fail({ rule: 'the vendor documents rotation: every refresh issues a new refresh token', expected: 'a new refresh_token', actual: 'the same refresh token, or none' }),
 });
 
 export const replayRefused = defineCheck({
   id: 'refresh.replay-refused',
   title: 'a rotated-out refresh token is refused',
   ...refreshCheck,
-  spec: rfc(9700, '4.14.2'),
+  spec: [rfc(9700, '4.14.2')],
   gather: async (run: SuiteRun, grant: string) => {
     const { original, refreshed, replay } = await refreshReplay(run, grant);
     if (!refreshed.accessToken) throw new Blocked('the refresh failed (see refresh.works)', [refreshed.token.exchange]);
@@ -58,7 +62,7 @@ export const replayRefused = defineCheck({
     }
     return { exchanges: [refreshed.token.exchange, replay.token.exchange], replay };
   },
-  judge: ({ replay }) => refusedVerdict(replay, 'with rotation, a refresh token that was already used MUST be refused, or a stolen one stays usable (RFC 9700 §4.14.2)', 'refused (invalid_grant)'),
+  judge: ({ replay }) => refusedVerdict(replay, { rule: 'with rotation, a refresh token that was already used MUST be refused, or a stolen one stays usable', expected: 'refused (invalid_grant)' }),
 });
 
 /** The control of a refusal of a refresh: the grant's own refresh, done right, gets a token. */
@@ -72,7 +76,7 @@ export const widerScopeRefused = defineCheck({
   id: 'refresh.wider-scope-refused',
   title: 'a refresh asking for scope beyond the grant gets no wider scope',
   ...refreshCheck,
-  spec: rfc(6749, '6'),
+  spec: [rfc(6749, '6'), rfc(6749, '5.1')],
   requires: refusedRefresh,
   gather: async (run: SuiteRun, grant: string) => {
     const [control, { requested, original, refreshed }] = await Promise.all([refreshControl(run, grant), refreshScope(run, grant, 'wider')]);
@@ -81,15 +85,15 @@ export const widerScopeRefused = defineCheck({
   },
   judge: ({ requested, refreshed, original, granted }) => {
     // The server may refuse (invalid_scope) or ignore what it will not grant (RFC 6749 §3.3); only a wider grant breaks §6.
-    if (!refreshed.accessToken) return refusedVerdict(refreshed, 'the requested scope MUST NOT include any scope not originally granted (RFC 6749 §6)', `refused for scope "${requested}"`);
+    if (!refreshed.accessToken) return refusedVerdict(refreshed, { rule: 'the requested scope MUST NOT include any scope not originally granted', expected: `refused for scope "${requested}"` });
     const beyond = granted.filter((s) => !original.includes(s));
     return beyond.length === 0
       ? pass(`refreshed with scope "${granted.join(' ')}", within the original grant "${original.join(' ')}"`)
-      : fail(
-          'a refresh MUST NOT grant scope not originally granted (RFC 6749 §6); a response without scope grants the scope requested (§5.1)',
-          `refused, or scope within "${original.join(' ')}"`,
-          `granted "${granted.join(' ')}" (beyond the grant: ${beyond.join(' ')})`,
-        );
+      : fail({
+          rule: 'a refresh MUST NOT grant scope not originally granted; a response without scope grants the scope requested',
+          expected: `refused, or scope within "${original.join(' ')}"`,
+          actual: `granted "${granted.join(' ')}" (beyond the grant: ${beyond.join(' ')})`,
+        });
   },
 });
 
@@ -98,7 +102,7 @@ export const narrowerScope = defineCheck({
   title: 'a refresh asking for less scope gets exactly that',
   ...refreshCheck,
   level: 'SHOULD',
-  spec: rfc(6749, '6'),
+  spec: [rfc(6749, '6'), rfc(6749, '5.1')],
   gather: async (run: SuiteRun, grant: string) => {
     const { requested, refreshed } = await refreshScope(run, grant, 'narrower');
     if (!refreshed.accessToken) throw new Blocked(`the refresh with a narrower scope failed: ${outcomeOf(refreshed)}`, [refreshed.token.exchange]);
@@ -108,7 +112,7 @@ export const narrowerScope = defineCheck({
     const set = (s: string) => [...new Set(s.split(' ').filter(Boolean))].sort().join(' ');
     return stated === undefined || (typeof stated === 'string' && set(stated) === set(requested))
       ? pass(stated === undefined ? 'no scope member: the requested scope was granted' : `scope ${show(stated)}`)
-      : fail('a refresh may narrow the scope, and the response states the scope granted (RFC 6749 §6, §5.1)', `scope "${requested}"`, `scope ${show(stated)}`);
+      : fail({ rule: 'a refresh may narrow the scope, and the response states the scope granted', expected: `scope "${requested}"`, actual: `scope ${show(stated)}` });
   },
 });
 
@@ -116,7 +120,7 @@ export const boundToClient = defineCheck({
   id: 'refresh.bound-to-client',
   title: 'only the client it was issued to, authenticated, can use a refresh token',
   ...refreshCheck,
-  spec: rfc(6749, '6'),
+  spec: [rfc(6749, '6'), rfc(6749, '2.3')],
   requires: refusedRefresh,
   gather: async (run: SuiteRun, grant: string) => {
     const [control, probes] = await Promise.all([refreshControl(run, grant), refreshByOtherClients(run, grant)]);
@@ -130,11 +134,11 @@ export const boundToClient = defineCheck({
  * presentation must be refused; invalid_client is such a refusal. Those accepted are named.
  */
 function boundVerdict(probes: ForeignRefresh[]): Verdict {
-  const rule = 'the server MUST authenticate the client and verify that the refresh token was issued to it (RFC 6749 §6, §2.3)';
-  const judged = probes.map((p) => ({ ...p, verdict: refusedVerdict(p.refreshed, rule, 'refused', true) }));
+  const rule = 'the server MUST authenticate the client and verify that the refresh token was issued to it';
+  const judged = probes.map((p) => ({ ...p, verdict: refusedVerdict(p.refreshed, { rule, expected: 'refused', clientRuled: true }) }));
   const outcomes = (list: typeof judged) => list.map((p) => `${p.presenter}: ${outcomeOf(p.refreshed)}`).join('; ');
   const accepted = judged.filter((p) => p.verdict.status === 'fail');
-  if (accepted.length) return fail(rule, `refused for ${probes.map((p) => p.presenter).join('; ')}`, `accepted for ${outcomes(accepted)}`);
+  if (accepted.length) return fail({ rule, expected: `refused for ${probes.map((p) => p.presenter).join('; ')}`, actual: `accepted for ${outcomes(accepted)}` });
   const unjudged = judged.find((p) => p.verdict.status === 'blocked');
   return unjudged ? couldNotRun(`${unjudged.presenter}: ${unjudged.verdict.message}`) : pass(`refused for ${outcomes(judged)}`);
 }
@@ -143,7 +147,7 @@ export const requiresScope = defineCheck({
   id: 'refresh.requires-scope',
   title: 'no refresh token without the scope the vendor documents for it',
   ...refreshCheck,
-  spec: rfc(6749, '1.5'),
+  spec: [rfc(6749, '1.5')],
   requires: { grantTypes: ['authorization_code'], expects: 'refresh.requires_scope' },
   gather: async (run: SuiteRun, grant: string) => {
     const { scope, token } = await withoutRefreshScope(run, grant);
@@ -152,7 +156,7 @@ export const requiresScope = defineCheck({
   },
   judge: ({ scope, needed, issued }) =>
     issued
-      ? fail(`issuing a refresh token is at the server's discretion (RFC 6749 §1.5); this vendor documents it only with ${needed}`, `no refresh_token for scope "${scope}"`, 'a refresh_token')
+      ? fail({ rule: `issuing a refresh token is at the server's discretion; this vendor documents it only with ${needed}`, expected: `no refresh_token for scope "${scope}"`, actual: 'a refresh_token' })
       : pass(`no refresh_token for scope "${scope}"`),
 });
 
@@ -160,12 +164,12 @@ export const revokedRefused = defineCheck({
   id: 'refresh.revoked-refused',
   title: 'a revoked refresh token is refused',
   ...refreshCheck,
-  spec: rfc(7009, '2.1'),
+  spec: [rfc(7009, '2.1'), rfc(7009, '2.2')],
   requires: { ...refusedRefresh, endpoint: 'revocation_endpoint' },
   gather: async (run: SuiteRun, grant: string) => {
     const [control, { revocation, refreshed }] = await Promise.all([refreshControl(run, grant), refreshAfterRevocation(run, grant)]);
     if (revocation.exchange.response?.status !== 200) throw new Blocked(`the revocation request was not accepted: ${revocation.exchange.response?.status ?? revocation.exchange.error}`, [revocation.exchange]);
     return { exchanges: [control, revocation.exchange, refreshed.token.exchange], refreshed };
   },
-  judge: ({ refreshed }) => refusedVerdict(refreshed, 'after revocation the token is invalid and can no longer be used (RFC 7009 §2.1, §2.2)', 'refused (invalid_grant)'),
+  judge: ({ refreshed }) => refusedVerdict(refreshed, { rule: 'after revocation the token is invalid and can no longer be used', expected: 'refused (invalid_grant)' }),
 });

@@ -15,7 +15,7 @@ export const bearerAccepted = defineCheck({
   area: 'resource-access',
   title: 'the resource accepts the access token in an Authorization: Bearer header',
   level: 'MUST',
-  spec: rfc(6750, '2.1'),
+  spec: [rfc(6750, '2.1')],
   scope: 'resource',
   gather: resourceProbe('bearer'),
   judge: ({ exchange, resource, grantedScope }) => {
@@ -24,11 +24,11 @@ export const bearerAccepted = defineCheck({
     const challenge = exchange.response?.headers['www-authenticate'];
     const missing = (resource.scope ?? '').split(' ').filter((s) => s && grantedScope !== undefined && !grantedScope.split(' ').includes(s));
     const hint = missing.length ? ` The token was granted "${grantedScope}" but the resource requires "${resource.scope}": request that scope.` : '';
-    return fail(
-      `resource servers MUST support the Authorization: Bearer header (RFC 6750 §2.1); a freshly issued token was refused.${hint}`,
-      '2xx',
-      `${describeExchange(exchange)}${challenge ? `, WWW-Authenticate: ${challenge}` : ''}`,
-    );
+    return fail({
+      rule: `resource servers MUST support the Authorization: Bearer header; a freshly issued token was refused.${hint}`,
+      expected: '2xx',
+      actual: `${describeExchange(exchange)}${challenge ? `, WWW-Authenticate: ${challenge}` : ''}`,
+    });
   },
 });
 
@@ -37,7 +37,7 @@ export const noToken401 = defineCheck({
   area: 'resource-access',
   title: 'a request without a token gets 401 with WWW-Authenticate: Bearer',
   level: 'MUST',
-  spec: rfc(6750, '3'),
+  spec: [rfc(6750, '3'), rfc(9110, '15.5.2')],
   scope: 'resource',
   gather: resourceProbe('none'),
   judge: ({ exchange }) => {
@@ -46,7 +46,7 @@ export const noToken401 = defineCheck({
     const actual = `${status}, ${challenge ? `WWW-Authenticate: ${challenge}` : 'no WWW-Authenticate header'}`;
     return status === 401 && challenge !== undefined && /(^|,\s*)bearer\b/i.test(challenge)
       ? pass(actual)
-      : fail('a request without credentials MUST be answered 401 with a WWW-Authenticate header naming the Bearer scheme (RFC 6750 §3, RFC 9110 §15.5.2)', '401, WWW-Authenticate: Bearer …', actual);
+      : fail({ rule: 'a request without credentials MUST be answered 401 with a WWW-Authenticate header naming the Bearer scheme', expected: '401, WWW-Authenticate: Bearer …', actual });
   },
 });
 
@@ -71,10 +71,12 @@ export const schemeCaseInsensitive = defineCheck({
   title: 'the Bearer scheme is accepted in any case ("bearer")',
   ...probedCheck,
   level: 'MUST',
-  spec: rfc(9110, '11.1'),
+  spec: [rfc(9110, '11.1'), rfc(6750, '2.1')],
   gather: resourceProbe('lowercase'),
   judge: ({ exchange }) =>
-    accepted(exchange) ? pass(describeExchange(exchange)) : fail('authentication scheme names are case-insensitive (RFC 9110 §11.1, RFC 6750 §2.1)', '2xx for "bearer <token>"', answered(exchange)),
+    accepted(exchange)
+      ? pass(describeExchange(exchange))
+      : fail({ rule: 'authentication scheme names are case-insensitive', expected: '2xx for "bearer <token>"', actual: answered(exchange) }),
 });
 
 export const invalidTokenRefused = defineCheck({
@@ -82,11 +84,11 @@ export const invalidTokenRefused = defineCheck({
   title: 'a token the server never issued is refused',
   ...probedCheck,
   level: 'MUST',
-  spec: rfc(6750, '3'),
+  spec: [rfc(6750, '3'), rfc(6749, '7')],
   gather: resourceProbe('invalid'),
   judge: ({ exchange }) =>
     accepted(exchange)
-      ? fail('a resource server MUST validate the access token and refuse one that does not enable access (RFC 6750 §3, RFC 6749 §7)', '401', answered(exchange))
+      ? fail({ rule: 'a resource server MUST validate the access token and refuse one that does not enable access', expected: '401', actual: answered(exchange) })
       : pass(answered(exchange)),
 });
 
@@ -95,7 +97,7 @@ export const invalidTokenError = defineCheck({
   title: 'an invalid token gets 401 with error="invalid_token"',
   ...probedCheck,
   level: 'SHOULD',
-  spec: rfc(6750, '3.1'),
+  spec: [rfc(6750, '3.1')],
   gather: async (run, name) => {
     const evidence = await resourceProbe('invalid')(run, name);
     if (accepted(evidence.exchange)) throw new Blocked('the resource accepted a made-up token (see resource-access.invalid-token-refused)', evidence.exchanges);
@@ -104,7 +106,11 @@ export const invalidTokenError = defineCheck({
   judge: ({ exchange }) =>
     exchange.response?.status === 401 && /error="?invalid_token/i.test(challengeOf(exchange))
       ? pass(answered(exchange))
-      : fail('an invalid, expired or revoked token SHOULD get 401 with the invalid_token error in the challenge (RFC 6750 §3.1)', '401, WWW-Authenticate: Bearer error="invalid_token"', answered(exchange)),
+      : fail({
+          rule: 'an invalid, expired or revoked token SHOULD get 401 with the invalid_token error in the challenge',
+          expected: '401, WWW-Authenticate: Bearer error="invalid_token"',
+          actual: answered(exchange),
+        }),
 });
 
 export const insufficientScope = defineCheck({
@@ -112,12 +118,16 @@ export const insufficientScope = defineCheck({
   title: 'a token without the required scope gets 403 insufficient_scope',
   ...probedCheck,
   level: 'SHOULD',
-  spec: rfc(6750, '3.1'),
+  spec: [rfc(6750, '3.1')],
   gather: resourceProbe('insufficient'),
   judge: ({ exchange }) =>
     exchange.response?.status === 403 && /error="?insufficient_scope/i.test(challengeOf(exchange))
       ? pass(answered(exchange))
-      : fail('a token lacking the privileges the request needs SHOULD get 403 with the insufficient_scope error (RFC 6750 §3.1)', '403, WWW-Authenticate: Bearer error="insufficient_scope"', answered(exchange)),
+      : fail({
+          rule: 'a token lacking the privileges the request needs SHOULD get 403 with the insufficient_scope error',
+          expected: '403, WWW-Authenticate: Bearer error="insufficient_scope"',
+          actual: answered(exchange),
+        }),
 });
 
 export const queryToken = defineCheck({
@@ -125,11 +135,11 @@ export const queryToken = defineCheck({
   title: 'an access token in the query string is not accepted',
   ...probedCheck,
   level: 'SHOULD',
-  spec: rfc(6750, '2.3'),
+  spec: [rfc(6750, '2.3'), rfc(6750, '5.3'), rfc(9700, '4.3.2')],
   gather: resourceProbe('query'),
   judge: ({ exchange }) =>
     accepted(exchange)
-      ? fail('tokens in URLs leak through logs, history and Referer; the query method SHOULD NOT be used and RFC 9700 §4.3.2 forbids it (RFC 6750 §2.3, §5.3)', 'refused', describeExchange(exchange))
+      ? fail({ rule: 'tokens in URLs leak through logs, history and Referer; the query method SHOULD NOT be used, and the OAuth security best current practice forbids it', expected: 'refused', actual: describeExchange(exchange) })
       : pass(describeExchange(exchange)),
 });
 
@@ -144,7 +154,7 @@ export const tamperedJwtRefused = defineCheck({
   title: 'a JWT access token with its signature altered, its claims altered or alg "none" is refused',
   ...probedCheck,
   level: 'MUST',
-  spec: rfc(9068, '4'),
+  spec: [rfc(9068, '4'), rfc(8725, '3.1'), rfc(6750, '3.1')],
   gather: async (run, name) => {
     const answers = await Promise.all(TAMPERINGS.map(async (tampering) => ({ tampering, ...(await resourceProbe(tampering)(run, name)) })));
     return { exchanges: [...new Set(answers.flatMap((a) => a.exchanges))], answers: answers.map(({ tampering, exchange }) => ({ tampering, exchange })) };
@@ -154,11 +164,11 @@ export const tamperedJwtRefused = defineCheck({
     const taken = answers.filter(({ exchange }) => accepted(exchange)).map(({ tampering }) => TAMPERED[tampering]);
     return taken.length === 0
       ? pass(shown)
-      : fail(
-        `a resource server MUST validate the signature of a JWT access token and MUST reject alg "none" (RFC 9068 §4, RFC 8725 §3.1); it accepted the token ${taken.join(', ')}`,
-        'each refused: 401 with error="invalid_token" (RFC 6750 §3.1)',
-        shown,
-      );
+      : fail({
+          rule: `a resource server MUST validate the signature of a JWT access token and MUST reject alg "none"; it accepted the token ${taken.join(', ')}`,
+          expected: 'each refused: 401 with error="invalid_token"',
+          actual: shown,
+        });
   },
 });
 
@@ -168,7 +178,7 @@ export const revokedRefused = defineCheck({
   ...resourceCheck,
   requires: { endpoint: 'revocation_endpoint', control: "the resource accepts the grant's own token as Bearer" },
   level: 'SHOULD',
-  spec: rfc(7009, '2'),
+  spec: [rfc(7009, '2'), rfc(7662, '2.2')],
   gather: async (run, name) => {
     const resource = run.suite.resource(name);
     const { revocation, after } = await resourceAfterRevocation(run, resource);
@@ -183,7 +193,7 @@ export const revokedRefused = defineCheck({
   },
   judge: ({ exchange }) =>
     accepted(exchange)
-      ? fail('a revoked token is invalid; a resource server that checks tokens with the authorization server refuses it (RFC 7009 §2, RFC 7662 §2.2)', '401 invalid_token', describeExchange(exchange))
+      ? fail({ rule: 'a revoked token is invalid; a resource server that checks tokens with the authorization server refuses it', expected: '401 invalid_token', actual: describeExchange(exchange) })
       : pass(answered(exchange)),
 });
 
@@ -200,12 +210,12 @@ export const headerAuthAccepted = defineCheck({
   title: "the vendor's header authentication is accepted",
   ...resourceCheck,
   level: 'MUST',
-  spec: rfc(6749, '2.3'),
+  spec: [rfc(6749, '2.3')],
   gather: (run, name) => headerProbe(run, name, 'GET'),
   judge: ({ exchange }) =>
     accepted(exchange)
       ? pass(describeExchange(exchange))
-      : fail('the vendor documents this header authentication for its API (other client authentication methods, RFC 6749 §2.3)', '2xx for a read with the documented headers', answered(exchange)),
+      : fail({ rule: 'the vendor documents this header authentication for its API, as another client authentication method', expected: '2xx for a read with the documented headers', actual: answered(exchange) }),
 });
 
 export const headerWriteRefused = defineCheck({
@@ -213,10 +223,10 @@ export const headerWriteRefused = defineCheck({
   title: 'a write with read-only header authentication is refused',
   ...resourceCheck,
   level: 'MUST',
-  spec: rfc(9110, '9.2.1'),
+  spec: [rfc(9110, '9.2.1')],
   gather: (run, name) => headerProbe(run, name, 'POST'),
   judge: ({ exchange }) =>
     accepted(exchange)
-      ? fail('the vendor documents this authentication for reads (safe methods, RFC 9110 §9.2.1) only; a write must be refused', '4xx for a POST', describeExchange(exchange))
+      ? fail({ rule: 'the vendor documents this authentication for reads (safe methods) only; a write must be refused', expected: '4xx for a POST', actual: describeExchange(exchange) })
       : pass(answered(exchange)),
 });

@@ -1,7 +1,7 @@
 import { describeExchange, errorCodeOf, isObject, jsonOf } from '../../http/exchange.js';
 import { defineCheck } from '../check.js';
 import { idToken, idTokenPresence, jwtAccessToken, tokenExchange, tokenIssued, tokenScope } from './evidence.js';
-import { rfc } from '../spec.js';
+import { oidcCore, rfc } from '../spec.js';
 import { couldNotRun, fail, pass, show } from '../types.js';
 import { headerVerdict, isJsonMediaType, refusedForAnotherReason, schemaVerdict } from '../verdicts.js';
 
@@ -10,7 +10,7 @@ export const schema = defineCheck({
   area: 'token-response',
   title: 'a successful token response is 200 with access_token, token_type and well-typed members',
   level: 'MUST',
-  spec: rfc(6749, '5.1'),
+  spec: [rfc(6749, '5.1')],
   scope: 'grant',
   gather: tokenExchange,
   judge: ({ exchange, credential }) => {
@@ -21,32 +21,33 @@ export const schema = defineCheck({
     const other = refusedForAnotherReason(exchange);
     if (other) return couldNotRun(`the grant's token request failed: ${other}`);
     if (status !== 200) {
-      return fail('the token request was refused; a successful token response is 200 OK (RFC 6749 §5.1)', '200 OK with a token', `${status} ${exchange.response?.body.slice(0, 200)}`);
+      return fail({ rule: 'the token request was refused; a successful token response is 200 OK', expected: '200 OK with a token', actual: `${status} ${exchange.response?.body.slice(0, 200)}` });
     }
-    if (!body.ok) return fail('the token response MUST be JSON (RFC 6749 §5.1)', 'a JSON object', body.reason);
-    return schemaVerdict(
-      'token-response',
-      body.value,
-      'the token response does not meet RFC 6749 §5.1',
-      'access_token and token_type strings; expires_in an integer; scope and refresh_token strings',
-      `members: ${isObject(body.value) ? Object.keys(body.value).join(', ') : ''}`,
-    );
+    if (!body.ok) return fail({ rule: 'the token response MUST be JSON', expected: 'a JSON object', actual: body.reason });
+    return schemaVerdict({
+      schema: 'token-response',
+      value: body.value,
+      rule: 'the token response MUST have every required member, each of its defined type',
+      expected: 'access_token and token_type strings; expires_in an integer; scope and refresh_token strings',
+      passed: `members: ${isObject(body.value) ? Object.keys(body.value).join(', ') : ''}`,
+    });
   },
 });
 
 /** What checks of a successful token response share: the rule's section, and a response that issued a token. */
-const successResponse = { area: 'token-response', level: 'MUST', spec: rfc(6749, '5.1'), scope: 'grant', gather: tokenIssued } as const;
+const successResponse = { area: 'token-response', level: 'MUST', spec: [rfc(6749, '5.1')], scope: 'grant', gather: tokenIssued } as const;
 
 export const tokenType = defineCheck({
   id: 'token-response.token-type',
   title: 'token_type is Bearer (compared case-insensitively)',
   ...successResponse,
+  spec: [rfc(6749, '5.1'), rfc(6749, '7.1'), rfc(6750, '4')],
   judge: ({ exchange }) => {
     const body = jsonOf(exchange);
     const type = body.ok && isObject(body.value) ? body.value.token_type : undefined;
     return typeof type === 'string' && type.toLowerCase() === 'bearer'
       ? pass(`token_type ${show(type)}`)
-      : fail('token_type names how the token is used; the value is case-insensitive (RFC 6749 §5.1, §7.1) and Bearer per RFC 6750 §4', '"Bearer" (any case)', show(type));
+      : fail({ rule: 'token_type names how the token is used; the value is case-insensitive, and Bearer for a bearer token', expected: '"Bearer" (any case)', actual: show(type) });
   },
 });
 
@@ -55,13 +56,12 @@ export const cacheControl = defineCheck({
   title: 'the token response carries Cache-Control: no-store',
   ...successResponse,
   judge: ({ exchange }) =>
-    headerVerdict(
-      exchange,
-      'Cache-Control',
-      (value) => value.split(',').some((directive) => directive.trim().toLowerCase() === 'no-store'),
-      'responses carrying tokens MUST include Cache-Control: no-store so no cache keeps them (RFC 6749 §5.1)',
-      'Cache-Control: no-store',
-    ),
+    headerVerdict(exchange, {
+      header: 'Cache-Control',
+      test: (value) => value.split(',').some((directive) => directive.trim().toLowerCase() === 'no-store'),
+      rule: 'responses carrying tokens MUST include Cache-Control: no-store so no cache keeps them',
+      expected: 'Cache-Control: no-store',
+    }),
 });
 
 export const jsonContentType = defineCheck({
@@ -69,13 +69,12 @@ export const jsonContentType = defineCheck({
   title: 'the token response is served as application/json',
   ...successResponse,
   judge: ({ exchange }) =>
-    headerVerdict(
-      exchange,
-      'Content-Type',
-      isJsonMediaType,
-      'the parameters are returned in the body using the application/json media type (RFC 6749 §5.1)',
-      'Content-Type: application/json',
-    ),
+    headerVerdict(exchange, {
+      header: 'Content-Type',
+      test: isJsonMediaType,
+      rule: 'the parameters are returned in the body using the application/json media type',
+      expected: 'Content-Type: application/json',
+    }),
 });
 
 export const pragma = defineCheck({
@@ -85,18 +84,23 @@ export const pragma = defineCheck({
   // RFC 6749 says MUST, but RFC 9111 obsoletes Pragma; a missing one only matters to HTTP/1.0 caches.
   level: 'SHOULD',
   judge: ({ exchange }) =>
-    headerVerdict(exchange, 'Pragma', (value) => /\bno-cache\b/i.test(value), 'token responses include Pragma: no-cache for HTTP/1.0 caches (RFC 6749 §5.1)', 'Pragma: no-cache'),
+    headerVerdict(exchange, { header: 'Pragma', test: (value) => /\bno-cache\b/i.test(value), rule: 'token responses include Pragma: no-cache for HTTP/1.0 caches', expected: 'Pragma: no-cache' }),
 });
 
 export const scopeReturned = defineCheck({
   id: 'token-response.scope-returned',
   title: 'scope is returned when the granted scope differs from the requested one',
   ...successResponse,
+  spec: [rfc(6749, '5.1'), rfc(6749, '3.3')],
   gather: tokenScope,
   judge: ({ requested, stated, granted }) => {
     if (stated !== undefined) return pass(`scope ${show(stated)}`);
     if (granted === undefined || sameScope(granted, requested)) return pass(`no scope member; the token's scope ${granted === undefined ? 'is not visible (opaque token)' : 'equals the requested one'}`);
-    return fail('scope is OPTIONAL only if identical to the scope requested, otherwise REQUIRED (RFC 6749 §5.1, §3.3)', `scope: "${granted}"`, `no scope member, requested "${requested}", the token carries "${granted}"`);
+    return fail({
+      rule: 'scope is OPTIONAL only if identical to the scope requested, otherwise REQUIRED',
+      expected: `scope: "${granted}"`,
+      actual: `no scope member, requested "${requested}", the token carries "${granted}"`,
+    });
   },
 });
 
@@ -110,12 +114,12 @@ export const noRefreshForClientCredentials = defineCheck({
   title: 'client_credentials issues no refresh token',
   ...successResponse,
   level: 'SHOULD',
-  spec: rfc(6749, '4.4.3'),
+  spec: [rfc(6749, '4.4.3')],
   requires: { grantTypes: ['client_credentials'] },
   judge: ({ exchange }) => {
     const body = jsonOf(exchange);
     return body.ok && isObject(body.value) && 'refresh_token' in body.value
-      ? fail('a refresh token SHOULD NOT be included in a client_credentials response: the client can always ask again (RFC 6749 §4.4.3)', 'no refresh_token', 'refresh_token present')
+      ? fail({ rule: 'a refresh token SHOULD NOT be included in a client_credentials response: the client can always ask again', expected: 'no refresh_token', actual: 'refresh_token present' })
       : pass('no refresh_token');
   },
 });
@@ -127,34 +131,34 @@ export const jwtSignature = defineCheck({
   id: 'token-response.jwt-signature',
   title: 'a JWT access token verifies against the JWKS',
   ...jwtAccess,
-  spec: rfc(9068, '4'),
+  spec: [rfc(9068, '4')],
   judge: ({ jwt }) =>
     jwt.signature === 'valid'
       ? pass(`${jwt.header.alg} signature verified with kid ${show(jwt.header.kid)}`)
-      : fail('a JWT access token MUST be signed, and verify with the keys the issuer publishes (RFC 9068 §4)', 'a signature valid under jwks_uri', jwt.signature),
+      : fail({ rule: 'a JWT access token MUST be signed, and verify with the keys the issuer publishes', expected: 'a signature valid under jwks_uri', actual: jwt.signature }),
 });
 
 export const jwtIssuer = defineCheck({
   id: 'token-response.jwt-iss',
   title: "a JWT access token's iss is the issuer",
   ...jwtAccess,
-  spec: rfc(9068, '4'),
+  spec: [rfc(9068, '4'), rfc(8414, '2')],
   judge: ({ jwt, issuer }) =>
     jwt.claims.iss === issuer
       ? pass(`iss ${show(issuer)}`)
-      : fail('the iss claim MUST exactly match the issuer identifier (RFC 9068 §4, RFC 8414 §2)', show(issuer), show(jwt.claims.iss)),
+      : fail({ rule: 'the iss claim MUST exactly match the issuer identifier', expected: show(issuer), actual: show(jwt.claims.iss) }),
 });
 
 export const jwtExpiry = defineCheck({
   id: 'token-response.jwt-exp',
   title: 'a JWT access token has an exp in the future',
   ...jwtAccess,
-  spec: rfc(9068, '2.2'),
+  spec: [rfc(9068, '2.2'), rfc(7519, '4.1.4')],
   judge: ({ jwt, receivedAt }) => {
     const exp = jwt.claims.exp;
     return typeof exp === 'number' && exp * 1000 > receivedAt
       ? pass(`exp ${new Date(exp * 1000).toISOString()}`)
-      : fail('exp is REQUIRED and a token must not arrive expired (RFC 9068 §2.2, RFC 7519 §4.1.4)', 'exp after the moment the token arrived', typeof exp === 'number' ? new Date(exp * 1000).toISOString() : show(exp));
+      : fail({ rule: 'exp is REQUIRED and a token must not arrive expired', expected: 'exp after the moment the token arrived', actual: typeof exp === 'number' ? new Date(exp * 1000).toISOString() : show(exp) });
   },
 });
 
@@ -165,7 +169,7 @@ export const rfc9068Claims = defineCheck({
   id: 'token-response.rfc9068-claims',
   title: 'a JWT access token has the RFC 9068 typ and claims',
   ...jwtAccess,
-  spec: rfc(9068, '2.2'),
+  spec: [rfc(9068, '2.2'), rfc(9068, '2.1')],
   requires: { expects: 'access_token_profile' },
   judge: ({ jwt }) => {
     const missing = RFC9068_CLAIMS.filter((c) => jwt.claims[c] === undefined);
@@ -173,7 +177,11 @@ export const rfc9068Claims = defineCheck({
     const typOk = /^(application\/)?at\+jwt$/i.test(typ);
     return missing.length === 0 && typOk
       ? pass(`typ ${typ}; ${RFC9068_CLAIMS.join(', ')} present`)
-      : fail('RFC 9068 access tokens carry typ "at+jwt" (§2.1) and the claims iss, exp, aud, sub, client_id, iat, jti (§2.2; iss and exp are checked on their own)', `typ at+jwt; claims ${RFC9068_CLAIMS.join(', ')}`, `typ ${show(jwt.header.typ)}${missing.length ? `; missing ${missing.join(', ')}` : ''}`);
+      : fail({
+          rule: 'JWT access tokens carry typ "at+jwt" and the claims iss, exp, aud, sub, client_id, iat, jti (iss and exp are checked on their own)',
+          expected: `typ at+jwt; claims ${RFC9068_CLAIMS.join(', ')}`,
+          actual: `typ ${show(jwt.header.typ)}${missing.length ? `; missing ${missing.join(', ')}` : ''}`,
+        });
   },
 });
 
@@ -181,35 +189,33 @@ export const jwtDeclaredClaims = defineCheck({
   id: 'token-response.jwt-declared-claims',
   title: 'a JWT access token carries the claims the vendor documents',
   ...jwtAccess,
-  spec: rfc(7519, '4'),
+  spec: [rfc(7519, '4')],
   requires: { expects: 'access_token_claims' },
   gather: async (run, grant) => ({ ...(await jwtAccessToken(run, grant)), claims: run.suite.expect.access_token_claims! }),
   judge: ({ jwt, claims }) => {
     const missing = claims.filter((c) => jwt.claims[c] === undefined);
     return missing.length === 0
       ? pass(`claims ${claims.join(', ')} present`)
-      : fail('the vendor documents these claims in its access tokens; resource servers and clients rely on them (RFC 7519 §4)', claims.join(', '), `missing ${missing.join(', ')}`);
+      : fail({ rule: 'the vendor documents these claims in its access tokens; resource servers and clients rely on them', expected: claims.join(', '), actual: `missing ${missing.join(', ')}` });
   },
 });
 
-/** What ID token checks share: OIDC Core §3.1.3.7 validation of the id_token an authorization_code grant returned. */
-const idTokenCheck = { area: 'token-response', level: 'MUST', scope: 'grant', requires: { grantTypes: ['authorization_code'], grantUses: 'openid' }, gather: idToken } as const;
+const idTokenValidation = oidcCore('3.1.3.7', 'IDTokenValidation');
 
-function oidcCore(section: string, anchor: string) {
-  return { ref: `OIDC Core §${section}`, url: `https://openid.net/specs/openid-connect-core-1_0.html#${anchor}` };
-}
+/** What ID token checks share: OIDC Core §3.1.3.7 validation of the id_token an authorization_code grant returned. */
+const idTokenCheck = { area: 'token-response', level: 'MUST', spec: [idTokenValidation], scope: 'grant', requires: { grantTypes: ['authorization_code'], grantUses: 'openid' }, gather: idToken } as const;
 
 export const idTokenSignature = defineCheck({
   id: 'token-response.id-token-signature',
   title: 'an id_token is returned for openid and verifies against the JWKS',
   ...idTokenCheck,
   gather: idTokenPresence,
-  spec: oidcCore('3.1.3.7', 'IDTokenValidation'),
+  spec: [idTokenValidation, oidcCore('3.1.3.3', 'TokenResponse')],
   judge: ({ jwt }) => {
-    if (!jwt) return fail('a token response to an openid request MUST contain an id_token (OIDC Core §3.1.3.3)', 'an id_token', 'none');
+    if (!jwt) return fail({ rule: 'a token response to an openid request MUST contain an id_token', expected: 'an id_token', actual: 'none' });
     return jwt.signature === 'valid'
       ? pass(`${jwt.header.alg} signature verified`)
-      : fail('the client MUST validate the signature of the ID Token with the issuer\'s keys (OIDC Core §3.1.3.7 step 6)', 'a signature valid under jwks_uri', jwt.signature);
+      : fail({ rule: "the client MUST validate the signature of the ID Token with the issuer's keys", expected: 'a signature valid under jwks_uri', actual: jwt.signature });
   },
 });
 
@@ -217,32 +223,29 @@ export const idTokenIssuer = defineCheck({
   id: 'token-response.id-token-iss',
   title: "the id_token's iss is the issuer",
   ...idTokenCheck,
-  spec: oidcCore('3.1.3.7', 'IDTokenValidation'),
   judge: ({ jwt, issuer }) =>
-    jwt.claims.iss === issuer ? pass(`iss ${show(issuer)}`) : fail('the iss claim MUST exactly match the issuer identifier (OIDC Core §3.1.3.7 step 2)', show(issuer), show(jwt.claims.iss)),
+    jwt.claims.iss === issuer ? pass(`iss ${show(issuer)}`) : fail({ rule: 'the iss claim MUST exactly match the issuer identifier', expected: show(issuer), actual: show(jwt.claims.iss) }),
 });
 
 export const idTokenAudience = defineCheck({
   id: 'token-response.id-token-aud',
   title: "the id_token's aud contains the client_id",
   ...idTokenCheck,
-  spec: oidcCore('3.1.3.7', 'IDTokenValidation'),
   judge: ({ jwt, clientId }) =>
     [jwt.claims.aud].flat().includes(clientId)
       ? pass(`aud ${show(jwt.claims.aud)}`)
-      : fail('the aud claim MUST contain the client_id of the client that asked (OIDC Core §3.1.3.7 step 3)', `aud containing ${show(clientId)}`, show(jwt.claims.aud)),
+      : fail({ rule: 'the aud claim MUST contain the client_id of the client that asked', expected: `aud containing ${show(clientId)}`, actual: show(jwt.claims.aud) }),
 });
 
 export const idTokenExpiry = defineCheck({
   id: 'token-response.id-token-exp',
   title: 'the id_token has not expired',
   ...idTokenCheck,
-  spec: oidcCore('3.1.3.7', 'IDTokenValidation'),
   judge: ({ jwt, receivedAt }) => {
     const exp = jwt.claims.exp;
     return typeof exp === 'number' && exp * 1000 > receivedAt
       ? pass(`exp ${new Date(exp * 1000).toISOString()}`)
-      : fail('the current time MUST be before the time in exp (OIDC Core §3.1.3.7 step 9)', 'exp after the moment the token arrived', typeof exp === 'number' ? new Date(exp * 1000).toISOString() : show(exp));
+      : fail({ rule: 'the current time MUST be before the time in exp', expected: 'exp after the moment the token arrived', actual: typeof exp === 'number' ? new Date(exp * 1000).toISOString() : show(exp) });
   },
 });
 
@@ -253,12 +256,16 @@ export const idTokenIssuedAt = defineCheck({
   id: 'token-response.id-token-iat',
   title: 'the id_token has an iat that is not in the future',
   ...idTokenCheck,
-  spec: oidcCore('3.1.3.7', 'IDTokenValidation'),
+  spec: [idTokenValidation, oidcCore('2', 'IDToken')],
   judge: ({ jwt, receivedAt }) => {
     const iat = jwt.claims.iat;
     return typeof iat === 'number' && iat * 1000 <= receivedAt + IAT_FUTURE_SECONDS * 1000
       ? pass(`iat ${new Date(iat * 1000).toISOString()}`)
-      : fail(`iat is REQUIRED and can reject tokens issued too far from the current time (OIDC Core §2, §3.1.3.7 step 10); allowed: up to ${IAT_FUTURE_SECONDS} s ahead`, `iat no later than ${new Date(receivedAt).toISOString()}`, typeof iat === 'number' ? new Date(iat * 1000).toISOString() : show(iat));
+      : fail({
+          rule: `iat is REQUIRED and can reject tokens issued too far from the current time; allowed: up to ${IAT_FUTURE_SECONDS} s ahead`,
+          expected: `iat no later than ${new Date(receivedAt).toISOString()}`,
+          actual: typeof iat === 'number' ? new Date(iat * 1000).toISOString() : show(iat),
+        });
   },
 });
 
@@ -266,23 +273,22 @@ export const idTokenNonce = defineCheck({
   id: 'token-response.id-token-nonce',
   title: "the id_token's nonce is the one sent",
   ...idTokenCheck,
-  spec: oidcCore('3.1.3.7', 'IDTokenValidation'),
   judge: ({ jwt, nonce }) =>
     jwt.claims.nonce === nonce
       ? pass('nonce echoed')
-      : fail('a nonce sent in the authentication request MUST be present in the ID Token with the same value (OIDC Core §3.1.3.7 step 11)', show(nonce), show(jwt.claims.nonce)),
+      : fail({ rule: 'a nonce sent in the authentication request MUST be present in the ID Token with the same value', expected: show(nonce), actual: show(jwt.claims.nonce) }),
 });
 
 export const idTokenAtHash = defineCheck({
   id: 'token-response.id-token-at-hash',
   title: "the id_token's at_hash, when present, matches the access token",
   ...idTokenCheck,
-  spec: oidcCore('3.1.3.8', 'CodeIDToken'),
+  spec: [oidcCore('3.1.3.8', 'CodeFlowTokenValidation'), oidcCore('3.2.2.9', 'ImplicitTokenValidation')],
   judge: ({ jwt, expectedAtHash }) => {
     const atHash = jwt.claims.at_hash;
     if (atHash === undefined) return pass('no at_hash (optional in the code flow)');
     return atHash === expectedAtHash
       ? pass('at_hash matches the access token')
-      : fail('at_hash, when present, MUST be the left half of the hash of the access token (OIDC Core §3.1.3.8, §3.2.2.9)', show(expectedAtHash), show(atHash));
+      : fail({ rule: 'at_hash, when present, MUST be the left half of the hash of the access token', expected: show(expectedAtHash), actual: show(atHash) });
   },
 });

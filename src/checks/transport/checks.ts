@@ -3,6 +3,7 @@ import { handshake } from '../../flows/tls.js';
 import { defineCheck } from '../check.js';
 import { urlMembers } from '../discovery/checks.js';
 import { metadataEvidence } from '../discovery/evidence.js';
+import { rfc } from '../spec.js';
 import { couldNotRun, fail, pass } from '../types.js';
 
 /** RFC 9325 (BCP 195): TLS 1.2 or newer, and a certificate chain a client trusts. */
@@ -13,7 +14,7 @@ export const tls = defineCheck({
   area: 'transport',
   title: 'every https endpoint offers TLS 1.2+ with a trusted certificate',
   level: 'MUST',
-  spec: { ref: 'RFC 9325 §3.1.1', url: 'https://www.rfc-editor.org/rfc/rfc9325#section-3.1.1' },
+  spec: [rfc(9325, '3.1.1'), rfc(9325, '7.2'), rfc(6749, '1.6')],
   scope: 'suite',
   gather: async (run) => {
     const suite = run.suite.loaded;
@@ -39,6 +40,6 @@ export const tls = defineCheck({
     const untried = unreachable.length > 0 ? ` (not reached: ${unreachable.join('; ')})` : '';
     return bad.length === 0
       ? pass(reached.map((h) => `${new URL(h.url).host} ${h.protocol}`).join(', ') + untried)
-      : fail('TLS 1.2 or newer with a certificate chain the client can verify (RFC 9325 §3.1.1, §7.2; RFC 6749 §1.6)', 'TLS 1.2+ and a trusted chain', bad.map((h) => `${new URL(h.url).host}: ${h.error ?? h.protocol}`).join('; '));
+      : fail({ rule: 'TLS 1.2 or newer with a certificate chain the client can verify', expected: 'TLS 1.2+ and a trusted chain', actual: bad.map((h) => `${new URL(h.url).host}: ${h.error ?? h.protocol}`).join('; ') });
   },
 });

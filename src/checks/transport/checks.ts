@@ -14,7 +14,7 @@ export const tls = defineCheck({
   area: 'transport',
   title: 'every https endpoint offers TLS 1.2+ with a trusted certificate',
   level: 'MUST',
-  spec: [rfc(9325, '3.1.1'), rfc(9325, '7.2'), rfc(6749, '1.6')],
+  spec: [rfc(9325, '3.1.1'), rfc(9325, '7.1'), rfc(6749, '1.6')],
   scope: 'suite',
   gather: async (run) => {
     const suite = run.suite.loaded;

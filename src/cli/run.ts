@@ -8,7 +8,6 @@ import { runWithVitest } from '../engine/run-vitest.js';
 import { selectChecks } from '../engine/plan.js';
 import { defaultHttpOptions } from '../http/client.js';
 import { changeLines } from '../report/changes.js';
-import { DEFAULT_BUDGET_MB } from '../report/attachments.js';
 import { generateHtml } from '../report/html.js';
 import { markOwnFolder, refuseForeignFolders, removeOwnFolder, reportFolder, resultsFolder } from '../report/output-folders.js';
 import { writeJunit } from '../report/junit.js';
@@ -18,45 +17,19 @@ import { consoleSummary, writeSummary } from '../report/summary.js';
 import { printable } from '../report/terminal.js';
 import { redact } from '../secrets.js';
 import { ConfigError } from '../suite/errors.js';
+import { FAIL_ON, runOptions, type BaselineOptions, type FailOn, type RunOptions } from './command-options.js';
 import { loadEnv } from './env.js';
+import { optionDefaults } from './options.js';
 import { prepareSuites } from './prepare.js';
 
-export interface RunOptions {
-  suite?: string[];
-  'env-file'?: string;
-  only?: string[];
-  strict?: boolean;
-  long?: boolean;
-  shard?: string;
-  baseline?: string;
-  'fail-on': string;
-  history: string;
-  'results-dir': string;
-  'report-dir': string;
-  junit: string;
-  summary: string;
-  timeout: string;
-  profile?: string;
-  deadline?: string;
-  connections: string;
-  'results-budget': string;
-  'allow-insecure-http'?: boolean;
-  'sandbox-port'?: string;
-  'no-html'?: boolean;
-  headed?: boolean;
-  'browser-trace'?: string;
-  /** `conformance baseline`: keep this run's snapshot as the baseline file. */
-  'save-baseline'?: string;
-}
-
-const FAIL_ON = ['fail', 'warn', 'never'] as const;
-type FailOn = (typeof FAIL_ON)[number];
+/** The run's options, and where `conformance baseline` keeps the run's snapshot. */
+type RunCommandOptions = RunOptions & { 'save-baseline'?: string };
 
 /**
  * `conformance run`: load suites, run every check as a vitest test, write Allure results, JUnit, summary and HTML,
  * and compare what was seen with the baseline (or the previous run).
  */
-export async function runCommand(options: RunOptions): Promise<number> {
+export async function runCommand(options: RunCommandOptions): Promise<number> {
   const timeoutMs = Number(options.timeout);
   if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) {
     throw new ConfigError({ message: `--timeout ${options.timeout} is not a positive number of milliseconds`, fix: 'e.g. --timeout 10000' });
@@ -72,7 +45,7 @@ export async function runCommand(options: RunOptions): Promise<number> {
   }
   const budgetMb = Number(options['results-budget']);
   if (!(budgetMb > 0)) {
-    throw new ConfigError({ message: `--results-budget ${options['results-budget']} is not a positive number of megabytes`, fix: `e.g. --results-budget ${DEFAULT_BUDGET_MB}` });
+    throw new ConfigError({ message: `--results-budget ${options['results-budget']} is not a positive number of megabytes`, fix: `e.g. --results-budget ${runOptions['results-budget'].default}` });
   }
   const startedAt = Date.now();
   const shard = parseShard(options.shard);
@@ -161,8 +134,13 @@ export async function runCommand(options: RunOptions): Promise<number> {
   }
 }
 
+/** `conformance baseline`: a run kept for what it saw. Its other options are a run's defaults; no verdict fails it. */
+export async function baselineCommand(options: BaselineOptions): Promise<number> {
+  return runCommand({ ...optionDefaults(runOptions), ...options, 'save-baseline': options.out, 'fail-on': 'never', 'no-html': true });
+}
+
 /** The HTML report; when it cannot be built the run says so and fails, and the other reports stand. */
-async function htmlReport(options: RunOptions): Promise<'written' | 'failed'> {
+async function htmlReport(options: RunCommandOptions): Promise<'written' | 'failed'> {
   try {
     for (const warning of await generateHtml([options['results-dir']], options['report-dir'], options.history)) console.error(`warning: ${warning}`);
     return 'written';
@@ -185,7 +163,8 @@ function exitCode(failOn: FailOn, results: CheckResult[], findings: Finding[]): 
 }
 
 function parseFailOn(value: string): FailOn {
-  if ((FAIL_ON as readonly string[]).includes(value)) return value as FailOn;
+  const failOn = FAIL_ON.find((known) => known === value);
+  if (failOn) return failOn;
   throw new ConfigError({ message: `--fail-on ${value}: not one of ${FAIL_ON.join(', ')}`, fix: 'use --fail-on fail (default), warn or never' });
 }
 

@@ -4,7 +4,8 @@ import { ConfigError } from '../suite/errors.js';
 import { command, type Runnable } from './command.js';
 import { baselineOptions, initOptions, reportOptions, runOptions, sandboxOptions, validateOptions } from './command-options.js';
 
-// Each command loads its module on use: `--help` and `list` need neither vitest nor the sandbox.
+// Each command loads its module on use, so `--help` and `list` load neither vitest nor the servers' packages
+// (oidc-provider), which bin/conformance.js preloads for the other commands only.
 const commands: Record<string, Runnable> = {
   run: command({
     summary: 'run the suites and write the reports (by default every suite, against the embedded sandbox and emulators unless configured)',

@@ -7,7 +7,7 @@ import { suiteFiles } from '../suite/select.js';
 import { usesBrowser } from '../suite/uses-browser.js';
 
 /** A suite ready to run, and what it runs against when that is embedded. */
-export interface PreparedSuite {
+interface PreparedSuite {
   suite: LoadedSuite;
   /** "embedded sandbox" or "medplum emulator", with its profile when not the documented one. */
   target?: string;

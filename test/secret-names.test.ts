@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../sandbox/index.js';
 import { resolveSuite } from '../src/suite/load.js';
 import { parseSuite } from '../src/suite/read.js';
-import { isSecretVariableName } from '../src/suite/secret-names.js';
+import { isSecretVariable } from '../src/suite/secret-names.js';
 import { cli, reportArgs, reportFiles, tempDir } from './helpers.js';
 import { leaks } from './leak-forms.js';
 
@@ -16,7 +16,7 @@ describe('which variable names hold credentials', () => {
     'KEY', 'my_api_key', 'my-api-key', 'ACME_CLIENT_SECRET_VALUE', 'ACME_PRIVATE_KEY_PEM', 'ACME_SIGNING_KEY_JWK',
     'SERVICE_ACCOUNT_KEY_JSON', 'ACME_API_KEY_2', 'ACME_API_KEY_V2', 'ACME_TOKEN_BASE64',
   ])('%s does', (name) => {
-    expect(isSecretVariableName(name)).toBe(true);
+    expect(isSecretVariable(name, undefined)).toBe(true);
   });
 
   it.each([
@@ -27,7 +27,7 @@ describe('which variable names hold credentials', () => {
     'ONEUP_AUTH_URL', 'OIDC_AUTH_CLIENT_ID', 'REQUIRE_AUTH', 'MEDPLUM_EMAIL', 'OIDC_USERNAME', 'BWELL_SCOPE', 'KEYCLOAK_REALM',
     'MONKEY', 'TOKENIZER', 'VALUE',
   ])('%s does not', (name) => {
-    expect(isSecretVariableName(name)).toBe(false);
+    expect(isSecretVariable(name, undefined)).toBe(false);
   });
 
   it("makes a suite's variable a secret whatever the suite says; a name that does not is only marked", () => {

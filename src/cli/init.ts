@@ -6,15 +6,9 @@ import { isObject } from '../http/exchange.js';
 import { ConfigError } from '../suite/errors.js';
 import { suitesDir } from '../suite/select.js';
 import { isHttpUrl } from './discovery-values.js';
+import type { InitOptions } from './command-options.js';
 import { checkStarter } from './starter-check.js';
 import { starterSuite } from './starter-suite.js';
-
-export interface InitOptions {
-  discovery?: string;
-  vendor?: string;
-  out?: string;
-  force?: boolean;
-}
 
 /**
  * `conformance init`: fetches a live discovery (RFC 8414 / OpenID) or SMART configuration document and writes a
@@ -24,7 +18,6 @@ export interface InitOptions {
  * refused.
  */
 export async function initCommand(options: InitOptions): Promise<number> {
-  if (!options.discovery) throw new ConfigError({ message: 'init needs --discovery URL', fix: 'e.g. conformance init --discovery https://id.example.com/.well-known/openid-configuration --vendor acme' });
   const url = parseUrl(options.discovery);
   const vendor = (options.vendor ?? url.hostname.split('.').slice(-2, -1)[0] ?? 'vendor').toLowerCase().replace(/[^a-z0-9-]+/g, '-');
   const out = options.out ?? join(suitesDir(), `${vendor}.yaml`);

@@ -27,7 +27,7 @@ export async function listCommand(): Promise<number> {
   return 0;
 }
 
-/** What a profile breaks; a baseline plays the documented behaviour, of one vendor version where it says so. */
+/** What a profile breaks; one that breaks nothing plays the documented behaviour, of one vendor version where it says so. */
 function broken(profile: { breaks: string[]; version?: string }): string {
   return profile.breaks.join(', ') || (profile.version ? `(documented behaviour of version ${profile.version})` : '(documented behaviour)');
 }

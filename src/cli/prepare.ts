@@ -7,7 +7,7 @@ import { suiteFiles } from '../suite/select.js';
 import { usesBrowser } from '../suite/uses-browser.js';
 
 /** A suite ready to run, and what it runs against when that is embedded. */
-export interface PreparedSuite {
+interface PreparedSuite {
   suite: LoadedSuite;
   /** "embedded sandbox" or "medplum emulator", with its profile when not the documented one. */
   target?: string;
@@ -23,11 +23,27 @@ export interface Prepared {
   close(): Promise<void>;
 }
 
+interface PrepareOptions {
+  suites: string[];
+  env: Record<string, string | undefined>;
+  profile?: string;
+  sandboxPort?: number;
+  /** A default run leaves out browser logins against an embedded server: a demonstration that costs a browser's time. */
+  leaveOutBrowserDemos?: boolean;
+}
+
 interface Started {
   variables: Record<string, string>;
   trustedCertificates?: string[];
   profile: string;
   close(): Promise<void>;
+}
+
+/** An embedded server started for a suite: "sandbox" or an emulator's name, and how the console names it. */
+interface Server {
+  name: string;
+  target: string;
+  started: Started;
 }
 
 /**
@@ -36,66 +52,81 @@ interface Started {
  * and it runs against the real vendor). Every broken file is reported at once. A default run (no --suite) leaves out
  * suites whose required variables are unset; naming a suite makes those variables an error.
  */
-export async function prepareSuites(options: {
-  suites: string[];
-  env: Record<string, string | undefined>;
-  profile?: string;
-  sandboxPort?: number;
-  /** A default run leaves out browser logins against an embedded server: a demonstration that costs a browser's time. */
-  leaveOutBrowserDemos?: boolean;
-}): Promise<Prepared> {
+export async function prepareSuites(options: PrepareOptions): Promise<Prepared> {
   const explicit = options.suites.length > 0;
   const all = await readAll(suiteFiles(options.suites));
   const isDemo = (source: SuiteSource) => Boolean(!explicit && options.leaveOutBrowserDemos && usesBrowser(source.data) && embeddedServer(source, options.env));
   const sources = all.filter((source) => !isDemo(source));
-  const owner = profileOwner(options.profile);
   const started: Started[] = [];
   const close = () => Promise.all(started.map((s) => s.close())).then(() => undefined);
   try {
-    const targets = await Promise.all(
-      sources.map(async (source): Promise<{ started?: Started; target?: string; server?: string }> => {
-        const name = embeddedServer(source, options.env);
-        if (!name) return {};
-        const profile = owner === name ? options.profile : undefined;
-        // A fixed port keeps the sandbox's URLs the same from run to run, as a baseline expects of a vendor.
-        const server =
-          name === 'sandbox'
-            ? await startSandbox({
-                profile,
-                ...(options.sandboxPort && { port: options.sandboxPort, resourcePort: options.sandboxPort + 1 }),
-                // Setting the sandbox's secret variables fixes its secrets (a leak scan knows what to look for).
-                secrets: { machine: options.env.SANDBOX_CLIENT_SECRET || undefined, app: options.env.SANDBOX_AUTH_CLIENT_SECRET || undefined, password: options.env.SANDBOX_PASSWORD || undefined },
-                login: source.data.sandbox === 'interactive' ? 'interactive' : 'auto',
-              })
-            : await emulatorNamed(name).start(profile ?? emulatorNamed(name).profiles[0]!.name);
-        started.push(server);
-        const label = name === 'sandbox' ? 'embedded sandbox' : `${name} emulator`;
-        return { started: server, target: profile ? `${label}, profile ${server.profile}` : label, server: name };
-      }),
-    );
-    if (owner && !targets.some((t) => t.server === owner)) {
-      throw new ConfigError({ message: `--profile ${options.profile} belongs to the ${owner === 'sandbox' ? 'embedded sandbox' : `${owner} emulator`}, which no selected suite runs against`, fix: `add --suite ${owner === 'sandbox' ? 'local' : `(the suite with emulator: ${owner})`}, or drop --profile` });
-    }
-    const prepared: Prepared = { suites: [], notConfigured: [], browserDemos: all.filter(isDemo).map((source) => source.name), close };
-    const problems: Problem[] = [];
-    sources.forEach((source, i) => {
-      const { started: server, target } = targets[i]!;
-      try {
-        const suite = resolveSuite(source, server ? { ...options.env, ...server.variables } : options.env);
-        prepared.suites.push({ suite: { ...suite, ...(server?.trustedCertificates && { trustedCertificates: server.trustedCertificates }) }, target });
-      } catch (error) {
-        if (!(error instanceof ConfigError)) throw error;
-        if (!explicit && error.problems.every((p) => p.unsetVariable)) {
-          prepared.notConfigured.push({ name: source.name, variables: error.problems.map((p) => p.unsetVariable!) });
-        } else problems.push(...error.problems);
-      }
-    });
-    if (problems.length) throw new ConfigError(problems);
-    return prepared;
+    const servers = await startServers(sources, options, started);
+    return { ...resolveAll(sources, servers, options.env, explicit), browserDemos: all.filter(isDemo).map((source) => source.name), close };
   } catch (error) {
     await close();
     throw error;
   }
+}
+
+/** The embedded server of each suite that runs against one (undefined for the others); `started` collects them to close. */
+async function startServers(sources: SuiteSource[], options: PrepareOptions, started: Started[]): Promise<Array<Server | undefined>> {
+  const owner = profileOwner(options.profile);
+  const servers = await Promise.all(
+    sources.map(async (source) => {
+      const name = embeddedServer(source, options.env);
+      if (!name) return undefined;
+      const server = await startServer(name, source, owner === name ? options.profile : undefined, options);
+      started.push(server.started);
+      return server;
+    }),
+  );
+  if (owner && !servers.some((server) => server?.name === owner)) {
+    throw new ConfigError({
+      message: `--profile ${options.profile} belongs to the ${owner === 'sandbox' ? 'embedded sandbox' : `${owner} emulator`}, which no selected suite runs against`,
+      fix: `add --suite ${owner === 'sandbox' ? 'local' : `(the suite with emulator: ${owner})`}, or drop --profile`,
+    });
+  }
+  return servers;
+}
+
+async function startServer(name: string, source: SuiteSource, profile: string | undefined, options: PrepareOptions): Promise<Server> {
+  // A fixed port keeps the sandbox's URLs the same from run to run, as a baseline expects of a vendor.
+  const started =
+    name === 'sandbox'
+      ? await startSandbox({
+          profile,
+          ...(options.sandboxPort && { port: options.sandboxPort, resourcePort: options.sandboxPort + 1 }),
+          // Setting the sandbox's secret variables fixes its secrets (a leak scan knows what to look for).
+          secrets: { machine: options.env.SANDBOX_CLIENT_SECRET || undefined, app: options.env.SANDBOX_AUTH_CLIENT_SECRET || undefined, password: options.env.SANDBOX_PASSWORD || undefined },
+          login: source.data.sandbox === 'interactive' ? 'interactive' : 'auto',
+        })
+      : await emulatorNamed(name).start(profile ?? emulatorNamed(name).profiles[0]!.name);
+  const label = name === 'sandbox' ? 'embedded sandbox' : `${name} emulator`;
+  return { name, target: profile ? `${label}, profile ${started.profile}` : label, started };
+}
+
+/**
+ * Each suite resolved with its server's variables, or set aside as not configured when a default run finds only its
+ * required variables unset; every other problem of every suite stops the run at once.
+ */
+function resolveAll(sources: SuiteSource[], servers: Array<Server | undefined>, env: PrepareOptions['env'], explicit: boolean): Pick<Prepared, 'suites' | 'notConfigured'> {
+  const resolved: Pick<Prepared, 'suites' | 'notConfigured'> = { suites: [], notConfigured: [] };
+  const problems: Problem[] = [];
+  sources.forEach((source, i) => {
+    const server = servers[i];
+    try {
+      const suite = resolveSuite(source, server ? { ...env, ...server.started.variables } : env);
+      const trustedCertificates = server?.started.trustedCertificates;
+      resolved.suites.push({ suite: { ...suite, ...(trustedCertificates && { trustedCertificates }) }, target: server?.target });
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      if (!explicit && error.problems.every((p) => p.unsetVariable)) {
+        resolved.notConfigured.push({ name: source.name, variables: error.problems.map((p) => p.unsetVariable!) });
+      } else problems.push(...error.problems);
+    }
+  });
+  if (problems.length) throw new ConfigError(problems);
+  return resolved;
 }
 
 /** The embedded server a suite runs against ("sandbox" or an emulator's name), if it runs against one. */

@@ -1,21 +1,14 @@
 import { existsSync } from 'node:fs';
 import { generateHtml } from '../report/html.js';
 import { ConfigError } from '../suite/errors.js';
-
-export interface ReportOptions {
-  merge?: boolean;
-  positionals?: string[];
-  'results-dir'?: string[];
-  'report-dir': string;
-  history: string;
-}
+import type { ReportOptions } from './command-options.js';
 
 /** `conformance report`: HTML from existing results — after a run with --no-html, or merging CI shards and vendors. */
-export async function reportCommand(options: ReportOptions): Promise<number> {
-  if (options.positionals?.length && !options.merge) {
-    throw new ConfigError({ message: `unexpected arguments ${options.positionals.join(' ')}`, fix: 'to build one report from several results directories: conformance report --merge DIR DIR …' });
+export async function reportCommand(options: ReportOptions, operands: string[]): Promise<number> {
+  if (operands.length && !options.merge) {
+    throw new ConfigError({ message: `unexpected arguments ${operands.join(' ')}`, fix: 'to build one report from several results directories: conformance report --merge DIR DIR …' });
   }
-  const dirs = [...(options.positionals ?? []), ...(options['results-dir'] ?? [])];
+  const dirs = [...operands, ...(options['results-dir'] ?? [])];
   if (dirs.length === 0) dirs.push('reports/allure-results');
   const missing = dirs.filter((d) => !existsSync(d));
   if (missing.length) {

@@ -1,200 +1,119 @@
 import { existsSync } from 'node:fs';
-import { appendFile, copyFile } from 'node:fs/promises';
+import { copyFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { resultChanges } from '../drift/changes.js';
-import { compare, type Finding } from '../drift/compare.js';
-import { readSnapshot } from '../drift/snapshot.js';
-import { runWithVitest } from '../engine/run-vitest.js';
-import { selectChecks } from '../engine/plan.js';
+import { compare } from '../drift/compare.js';
+import { readSnapshot, type Snapshot } from '../drift/snapshot.js';
+import type { Plan } from '../engine/plan-context.js';
+import { runWithVitest, type VitestRun } from '../engine/run-vitest.js';
 import { defaultHttpOptions } from '../http/client.js';
-import { changeLines } from '../report/changes.js';
-import { DEFAULT_BUDGET_MB } from '../report/attachments.js';
-import { generateHtml } from '../report/html.js';
-import { markOwnFolder, refuseForeignFolders, removeOwnFolder, reportFolder, resultsFolder } from '../report/output-folders.js';
-import { writeJunit } from '../report/junit.js';
+import { markOwnFolder, refuseForeignFolders, removeOwnFolder, reportFolder, resultsFolder, type OutputFolder } from '../report/output-folders.js';
 import { redactOutputs } from '../report/redact-outputs.js';
-import type { CheckResult } from '../results.js';
-import { consoleSummary, writeSummary } from '../report/summary.js';
-import { printable } from '../report/terminal.js';
-import { redact } from '../secrets.js';
 import { ConfigError } from '../suite/errors.js';
+import type { LoadedSuite } from '../suite/load.js';
+import { runOptions, type BaselineOptions, type RunOptions } from './command-options.js';
 import { loadEnv } from './env.js';
-import { prepareSuites } from './prepare.js';
+import { optionDefaults } from './options.js';
+import { prepareSuites, type Prepared } from './prepare.js';
+import { reportRun, type Seen } from './run-reports.js';
+import { runSettings, type RunSettings } from './run-settings.js';
 
-export interface RunOptions {
-  suite?: string[];
-  'env-file'?: string;
-  only?: string[];
-  strict?: boolean;
-  long?: boolean;
-  shard?: string;
-  baseline?: string;
-  'fail-on': string;
-  history: string;
-  'results-dir': string;
-  'report-dir': string;
-  junit: string;
-  summary: string;
-  timeout: string;
-  profile?: string;
-  deadline?: string;
-  connections: string;
-  'results-budget': string;
-  'allow-insecure-http'?: boolean;
-  'sandbox-port'?: string;
-  'no-html'?: boolean;
-  headed?: boolean;
-  'browser-trace'?: string;
-  /** `conformance baseline`: keep this run's snapshot as the baseline file. */
-  'save-baseline'?: string;
+interface Before {
+  /** The results folder, checked to be the tool's. */
+  results: OutputFolder;
+  /** Beside the results directory, so each shard and each output set keeps its own. */
+  snapshotFile: string;
+  baseline?: Snapshot;
+  /** The previous run's snapshot, read before this run replaces it: what "changed since the previous run" compares to. */
+  previous?: Snapshot;
 }
-
-const FAIL_ON = ['fail', 'warn', 'never'] as const;
-type FailOn = (typeof FAIL_ON)[number];
 
 /**
  * `conformance run`: load suites, run every check as a vitest test, write Allure results, JUnit, summary and HTML,
  * and compare what was seen with the baseline (or the previous run).
  */
 export async function runCommand(options: RunOptions): Promise<number> {
-  const timeoutMs = Number(options.timeout);
-  if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) {
-    throw new ConfigError({ message: `--timeout ${options.timeout} is not a positive number of milliseconds`, fix: 'e.g. --timeout 10000' });
-  }
-  const failOn = parseFailOn(options['fail-on']);
-  const deadlineSeconds = options.deadline === undefined ? undefined : Number(options.deadline);
-  if (deadlineSeconds !== undefined && !(deadlineSeconds > 0)) {
-    throw new ConfigError({ message: `--deadline ${options.deadline} is not a positive number of seconds`, fix: 'e.g. --deadline 600 ends the run after ten minutes, reporting what is unfinished' });
-  }
-  const connections = Number(options.connections);
-  if (!Number.isInteger(connections) || connections < 1) {
-    throw new ConfigError({ message: `--connections ${options.connections} is not a positive whole number`, fix: 'e.g. --connections 4 for a vendor that must not be hammered' });
-  }
-  const budgetMb = Number(options['results-budget']);
-  if (!(budgetMb > 0)) {
-    throw new ConfigError({ message: `--results-budget ${options['results-budget']} is not a positive number of megabytes`, fix: `e.g. --results-budget ${DEFAULT_BUDGET_MB}` });
-  }
+  return run(runSettings(options));
+}
+
+/** `conformance baseline`: a run kept for what it saw. Its other options are a run's defaults; no verdict fails it. */
+export async function baselineCommand(options: BaselineOptions): Promise<number> {
+  const settings = runSettings({ ...optionDefaults(runOptions), ...options });
+  return run({ ...settings, saveBaseline: options.out, failOn: 'never', html: false });
+}
+
+/** The run, from the folders it replaces and the suites it loads to the reports it writes. */
+async function run(settings: RunSettings): Promise<number> {
   const startedAt = Date.now();
-  const shard = parseShard(options.shard);
-  const only = options.only ?? [];
-  selectChecks(only);
-  const results = resultsFolder(options['results-dir']);
-  // Every folder the run replaces, checked before it starts: a refusal costs no run time and deletes nothing.
-  await refuseForeignFolders(options['no-html'] ? [results] : [results, reportFolder(options['report-dir'])]);
-  const baseline = options.baseline ? await readSnapshot(options.baseline) : undefined;
-  // Beside the results directory, so each shard and each output set keeps its own.
-  const snapshotFile = resolve(options['results-dir'], '..', 'snapshot.json');
-  // The previous run's snapshot, read before this run replaces it: what "changed since the previous run" compares to.
-  const previous = existsSync(snapshotFile) ? await readSnapshot(snapshotFile).catch(() => undefined) : undefined;
-  const env = loadEnv(options['env-file']);
-  const sandboxPort = options['sandbox-port'] === undefined ? undefined : Number(options['sandbox-port']);
-  if (sandboxPort !== undefined && (!Number.isInteger(sandboxPort) || sandboxPort < 1 || sandboxPort > 65534)) {
-    throw new ConfigError({ message: `--sandbox-port ${options['sandbox-port']} is not a port number`, fix: 'a free port P (the resource takes P+1)' });
-  }
-  const prepared = await prepareSuites({ suites: options.suite ?? [], env, profile: options.profile, sandboxPort, leaveOutBrowserDemos: true });
-  const suites = prepared.suites.map((p) => p.suite);
+  const before = await beforeRun(settings);
+  const env = loadEnv(settings.envFile);
+  const prepared = await prepareSuites({ suites: settings.suites, env, profile: settings.profile, sandboxPort: settings.sandboxPort, leaveOutBrowserDemos: true });
   try {
-    for (const s of prepared.notConfigured) console.log(`${s.name}: not configured, skipped (set ${s.variables.join(', ')}; see .env.example)`);
-    for (const name of prepared.browserDemos) console.log(`${name}: logs in with a browser, run it with --suite ${name}`);
-    if (suites.length === 0) {
-      throw new ConfigError({ message: 'no suite to run', fix: 'set the variables of a suite (see .env.example) or pass --suite NAME' });
-    }
-    console.log(`Running ${prepared.suites.map(({ suite, target }) => (target ? `${suite.name} (${target})` : suite.name)).join(', ')}${shard ? `, shard ${shard.index}/${shard.count}` : ''}`);
-
+    const suites = suitesToRun(prepared, settings.shard);
     // Allure never empties its results directory: stale results would mix into this run's report.
-    await removeOwnFolder(results);
-    await markOwnFolder(results.path);
-    const run = await runWithVitest(
-      {
-        suites,
-        secrets: suites.flatMap((s) => s.secrets),
-        only,
-        strict: options.strict ?? false,
-        long: options.long ?? false,
-        ...(shard && { shard }),
-        http: {
-          ...defaultHttpOptions,
-          timeoutMs,
-          allowInsecureHttp: options['allow-insecure-http'] ?? false,
-          connections,
-          ...(deadlineSeconds !== undefined && { deadlineAt: startedAt + deadlineSeconds * 1000 }),
-        },
-        browser: { headed: options.headed ?? false, ...(options['browser-trace'] && { traceDir: resolve(options['browser-trace']) }) },
-        snapshot: snapshotFile,
-        attachmentBudget: budgetMb * 1024 * 1024,
-      },
-      options['results-dir'],
-    );
-    await redactOutputs([options['results-dir'], snapshotFile]);
-    // An interrupted run may have stopped before the snapshot: its results still get their reports.
-    const current = run.interrupted ? undefined : await readSnapshot(snapshotFile);
-    if (current && options['save-baseline']) await copyFile(snapshotFile, options['save-baseline']);
-    // Drift is judged against a baseline only: between two runs against the embedded servers, every URL moves.
-    const drift = baseline && current ? { against: `the baseline ${options.baseline}`, findings: compare(baseline, current) } : undefined;
-    const changed = previous && current ? resultChanges(previous, current) : [];
-    const changes = changeLines(drift, changed, false);
-    const incomplete = run.interrupted
-      ? `INCOMPLETE RUN: stopped by ${run.interrupted.signal}; ${run.results.length} checks finished and are reported, ${run.interrupted.unfinished} did not finish.`
-      : undefined;
-
-    await writeJunit(options.junit, run.results);
-    await writeSummary(options.summary, run.results);
-    await appendFile(options.summary, `${[...(incomplete ? ['', `**${incomplete}**`] : []), ...changeLines(drift, changed, true)].join('\n')}\n`);
-    if (incomplete) console.log(`\n${incomplete}`);
-    console.log(`\n${consoleSummary(run.results)}`);
-    if (changes.length) console.log(changes.join('\n'));
-    // Errors may quote the server: no escape sequence of its reaches the terminal.
-    for (const error of run.errors) console.error(`error: ${redact(printable(error))}`);
-    if (run.leftOut.count) {
-      console.log(`${run.leftOut.count} attachments (${megabytes(run.leftOut.bytes)} MB) were left out of ${options['results-dir']}: they would have taken it past --results-budget ${budgetMb} MB; notes in the report say which.`);
-    }
-
-    const html = options['no-html'] ? undefined : await htmlReport(options);
-    if (run.results.some((r) => r.status === 'skipped')) console.log(`Skipped checks did not apply; why is listed in ${options.summary} and the report.`);
-    if (options['save-baseline']) console.log(`Baseline written to ${options['save-baseline']}`);
-    console.log(
-      `\nReports: ${html === 'written' ? `${options['report-dir']}/index.html, ` : ''}${options.junit}, ${options.summary}, ${options['results-dir']}/`,
-    );
-    return run.errors.length > 0 || incomplete || html === 'failed' ? 1 : exitCode(failOn, run.results, drift?.findings ?? []);
+    await removeOwnFolder(before.results);
+    await markOwnFolder(before.results.path);
+    const checked = await runWithVitest(planOf(suites, settings, before.snapshotFile, startedAt), settings.outputs.resultsDir);
+    return await reportRun(await afterRun(checked, settings, before), settings);
   } finally {
     await prepared.close();
   }
 }
 
-/** The HTML report; when it cannot be built the run says so and fails, and the other reports stand. */
-async function htmlReport(options: RunOptions): Promise<'written' | 'failed'> {
-  try {
-    for (const warning of await generateHtml([options['results-dir']], options['report-dir'], options.history)) console.error(`warning: ${warning}`);
-    return 'written';
-  } catch (error) {
-    console.error(`error: the HTML report was not written: ${(error as Error).message}\n  JUnit, the summary and the results in ${options['results-dir']} were.`);
-    return 'failed';
+/** Every folder the run replaces, checked before it starts (a refusal costs no run time and deletes nothing), and the snapshots it compares with. */
+async function beforeRun({ outputs, html, baseline }: RunSettings): Promise<Before> {
+  const results = resultsFolder(outputs.resultsDir);
+  await refuseForeignFolders(html ? [results, reportFolder(outputs.reportDir)] : [results]);
+  const snapshotFile = resolve(outputs.resultsDir, '..', 'snapshot.json');
+  return {
+    results,
+    snapshotFile,
+    baseline: baseline ? await readSnapshot(baseline) : undefined,
+    previous: existsSync(snapshotFile) ? await readSnapshot(snapshotFile).catch(() => undefined) : undefined,
+  };
+}
+
+/** The suites that run, saying which are left out and why; stops when none is left. */
+function suitesToRun(prepared: Prepared, shard: RunSettings['shard']): LoadedSuite[] {
+  for (const s of prepared.notConfigured) console.log(`${s.name}: not configured, skipped (set ${s.variables.join(', ')}; see .env.example)`);
+  for (const name of prepared.browserDemos) console.log(`${name}: logs in with a browser, run it with --suite ${name}`);
+  if (prepared.suites.length === 0) {
+    throw new ConfigError({ message: 'no suite to run', fix: 'set the variables of a suite (see .env.example) or pass --suite NAME' });
   }
+  const names = prepared.suites.map(({ suite, target }) => (target ? `${suite.name} (${target})` : suite.name));
+  console.log(`Running ${names.join(', ')}${shard ? `, shard ${shard.index}/${shard.count}` : ''}`);
+  return prepared.suites.map((p) => p.suite);
 }
 
-const megabytes = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
-
-/**
- * The exit code a monitoring job asked for: by default (fail) a failed or unrunnable check, or drift from the
- * baseline that breaks clients, exits 1; `warn` adds warnings and drift worth a look; `never` always exits 0.
- */
-function exitCode(failOn: FailOn, results: CheckResult[], findings: Finding[]): 0 | 1 {
-  if (failOn === 'never') return 0;
-  const severe = (status: string) => status === 'fail' || status === 'blocked' || (failOn === 'warn' && status === 'warn');
-  return results.some((r) => severe(r.status)) || findings.some((f) => severe(f.severity)) ? 1 : 0;
+function planOf(suites: LoadedSuite[], settings: RunSettings, snapshot: string, startedAt: number): Plan {
+  const { deadlineSeconds, ...http } = settings.http;
+  return {
+    suites,
+    secrets: suites.flatMap((s) => s.secrets),
+    only: settings.only,
+    strict: settings.strict,
+    long: settings.long,
+    ...(settings.shard && { shard: settings.shard }),
+    http: { ...defaultHttpOptions, ...http, ...(deadlineSeconds !== undefined && { deadlineAt: startedAt + deadlineSeconds * 1000 }) },
+    browser: settings.browser,
+    snapshot,
+    attachmentBudget: settings.budgetMb * 1024 * 1024,
+  };
 }
 
-function parseFailOn(value: string): FailOn {
-  if ((FAIL_ON as readonly string[]).includes(value)) return value as FailOn;
-  throw new ConfigError({ message: `--fail-on ${value}: not one of ${FAIL_ON.join(', ')}`, fix: 'use --fail-on fail (default), warn or never' });
-}
-
-function parseShard(value: string | undefined): { index: number; count: number } | undefined {
-  if (value === undefined) return undefined;
-  const m = /^(\d+)\/(\d+)$/.exec(value);
-  const [index, count] = m ? [Number(m[1]), Number(m[2])] : [0, 0];
-  if (!m || count < 1 || index < 1 || index > count) {
-    throw new ConfigError({ message: `--shard ${value} is not i/n with 1 ≤ i ≤ n`, fix: 'e.g. --shard 1/2 and --shard 2/2 in two jobs, then conformance report --merge' });
-  }
-  return { index, count };
+/** The run's outputs redacted, its snapshot kept as a baseline when asked, and what changed since the baseline and the previous run. */
+async function afterRun(run: VitestRun, settings: RunSettings, { snapshotFile, baseline, previous }: Before): Promise<Seen> {
+  await redactOutputs([settings.outputs.resultsDir, snapshotFile]);
+  // An interrupted run may have stopped before the snapshot: its results still get their reports.
+  const current = run.interrupted ? undefined : await readSnapshot(snapshotFile);
+  if (current && settings.saveBaseline) await copyFile(snapshotFile, settings.saveBaseline);
+  return {
+    run,
+    // Drift is judged against a baseline only: between two runs against the embedded servers, every URL moves.
+    drift: baseline && current ? { against: `the baseline ${settings.baseline}`, findings: compare(baseline, current) } : undefined,
+    changed: previous && current ? resultChanges(previous, current) : [],
+    incomplete: run.interrupted
+      ? `INCOMPLETE RUN: stopped by ${run.interrupted.signal}; ${run.results.length} checks finished and are reported, ${run.interrupted.unfinished} did not finish.`
+      : undefined,
+  };
 }

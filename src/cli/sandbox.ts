@@ -6,14 +6,7 @@ import { ConfigError } from '../suite/errors.js';
 import { readSuite } from '../suite/read.js';
 import { suiteFiles } from '../suite/select.js';
 import { usesBrowser } from '../suite/uses-browser.js';
-
-export interface SandboxOptions {
-  profile?: string;
-  port?: string;
-  emulator?: string;
-  interactive?: boolean;
-  'env-out': string;
-}
+import type { SandboxOptions } from './command-options.js';
 
 /**
  * `conformance sandbox`: serves the embedded sandbox (or a vendor emulator) until interrupted. Client secrets go to a

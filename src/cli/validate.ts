@@ -1,8 +1,9 @@
+import type { ValidateOptions } from './command-options.js';
 import { loadEnv } from './env.js';
 import { prepareSuites } from './prepare.js';
 
 /** `conformance validate`: the same loading as a run (schema, variables, references), without sending a request. */
-export async function validateCommand(options: { suite?: string[]; 'env-file'?: string }): Promise<number> {
+export async function validateCommand(options: ValidateOptions): Promise<number> {
   const { suites, notConfigured, close } = await prepareSuites({ suites: options.suite ?? [], env: loadEnv(options['env-file']) });
   await close();
   for (const { suite, target } of suites) {

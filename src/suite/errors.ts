@@ -22,7 +22,7 @@ export class ConfigError extends Error {
   }
 }
 
-export function formatProblem(p: Problem): string {
+function formatProblem(p: Problem): string {
   const place = [p.file, p.line, p.column].filter((x) => x !== undefined).join(':');
   const head = [place, p.path].filter(Boolean).join(' ');
   return `${head ? `${head}: ` : ''}${p.message}\n  fix: ${p.fix}`;

@@ -22,7 +22,7 @@ const SPELLING = /^(VALUE|PEM|JWK|JSON|BASE64|B64|HEX|V?\d+)$/;
 const PUBLIC = new Set(['PUBLIC', 'PUBLISHABLE']);
 
 /** Whether a variable of this name holds a credential, whatever its suite says. */
-export function isSecretVariableName(name: string): boolean {
+function isSecretVariableName(name: string): boolean {
   const words = name.toUpperCase().split(/[_-]+/).filter(Boolean);
   while (words.length > 1 && SPELLING.test(words.at(-1)!)) words.pop();
   return CREDENTIAL_WORDS.has(words.at(-1) ?? '') && !PUBLIC.has(words.at(-2) ?? '');

@@ -1,0 +1,67 @@
+import { appendFile } from 'node:fs/promises';
+import type { ResultChange } from '../drift/changes.js';
+import type { Finding } from '../drift/compare.js';
+import type { VitestRun } from '../engine/run-vitest.js';
+import { changeLines } from '../report/changes.js';
+import { generateHtml } from '../report/html.js';
+import { writeJunit } from '../report/junit.js';
+import type { CheckResult } from '../results.js';
+import { consoleSummary, writeSummary } from '../report/summary.js';
+import { printable } from '../report/terminal.js';
+import { redact } from '../secrets.js';
+import type { FailOn } from './command-options.js';
+import type { RunSettings } from './run-settings.js';
+
+/** What a run saw, with what changed since the baseline and the previous run. */
+export interface Seen {
+  run: VitestRun;
+  drift?: { against: string; findings: Finding[] };
+  changed: ResultChange[];
+  /** Why the run is incomplete, when a signal stopped it. */
+  incomplete?: string;
+}
+
+/** Writes JUnit, the summary and the HTML report, says what happened on the console, and gives the exit code. */
+export async function reportRun({ run, drift, changed, incomplete }: Seen, settings: RunSettings): Promise<number> {
+  const { outputs } = settings;
+  await writeJunit(outputs.junit, run.results);
+  await writeSummary(outputs.summary, run.results);
+  await appendFile(outputs.summary, `${[...(incomplete ? ['', `**${incomplete}**`] : []), ...changeLines(drift, changed, true)].join('\n')}\n`);
+  if (incomplete) console.log(`\n${incomplete}`);
+  console.log(`\n${consoleSummary(run.results)}`);
+  const changes = changeLines(drift, changed, false);
+  if (changes.length) console.log(changes.join('\n'));
+  // Errors may quote the server: no escape sequence of its reaches the terminal.
+  for (const error of run.errors) console.error(`error: ${redact(printable(error))}`);
+  if (run.leftOut.count) {
+    console.log(`${run.leftOut.count} attachments (${megabytes(run.leftOut.bytes)} MB) were left out of ${outputs.resultsDir}: they would have taken it past --results-budget ${settings.budgetMb} MB; notes in the report say which.`);
+  }
+  const html = settings.html ? await htmlReport(outputs) : undefined;
+  if (run.results.some((r) => r.status === 'skipped')) console.log(`Skipped checks did not apply; why is listed in ${outputs.summary} and the report.`);
+  if (settings.saveBaseline) console.log(`Baseline written to ${settings.saveBaseline}`);
+  console.log(`\nReports: ${html === 'written' ? `${outputs.reportDir}/index.html, ` : ''}${outputs.junit}, ${outputs.summary}, ${outputs.resultsDir}/`);
+  return run.errors.length > 0 || incomplete || html === 'failed' ? 1 : exitCode(settings.failOn, run.results, drift?.findings ?? []);
+}
+
+/** The HTML report; when it cannot be built the run says so and fails, and the other reports stand. */
+async function htmlReport(outputs: RunSettings['outputs']): Promise<'written' | 'failed'> {
+  try {
+    for (const warning of await generateHtml([outputs.resultsDir], outputs.reportDir, outputs.history)) console.error(`warning: ${warning}`);
+    return 'written';
+  } catch (error) {
+    console.error(`error: the HTML report was not written: ${(error as Error).message}\n  JUnit, the summary and the results in ${outputs.resultsDir} were.`);
+    return 'failed';
+  }
+}
+
+const megabytes = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
+
+/**
+ * The exit code a monitoring job asked for: by default (fail) a failed or unrunnable check, or drift from the
+ * baseline that breaks clients, exits 1; `warn` adds warnings and drift worth a look; `never` always exits 0.
+ */
+function exitCode(failOn: FailOn, results: CheckResult[], findings: Finding[]): 0 | 1 {
+  if (failOn === 'never') return 0;
+  const severe = (status: string) => status === 'fail' || status === 'blocked' || (failOn === 'warn' && status === 'warn');
+  return results.some((r) => severe(r.status)) || findings.some((f) => severe(f.severity)) ? 1 : 0;
+}

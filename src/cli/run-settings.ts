@@ -1,0 +1,89 @@
+import { resolve } from 'node:path';
+import { selectChecks } from '../engine/plan.js';
+import { ConfigError } from '../suite/errors.js';
+import { FAIL_ON, runOptions, type FailOn, type RunOptions } from './command-options.js';
+
+/** What a run was asked for, every value checked: a mistyped option stops it before anything starts. */
+export interface RunSettings {
+  suites: string[];
+  envFile?: string;
+  only: string[];
+  strict: boolean;
+  long: boolean;
+  shard?: { index: number; count: number };
+  /** The baseline file drift is judged against. */
+  baseline?: string;
+  /** Where this run's snapshot is kept as a baseline (`conformance baseline`). */
+  saveBaseline?: string;
+  failOn: FailOn;
+  profile?: string;
+  sandboxPort?: number;
+  http: { timeoutMs: number; connections: number; allowInsecureHttp: boolean; deadlineSeconds?: number };
+  browser: { headed: boolean; traceDir?: string };
+  budgetMb: number;
+  html: boolean;
+  outputs: { resultsDir: string; reportDir: string; history: string; junit: string; summary: string };
+}
+
+export function runSettings(options: RunOptions): RunSettings {
+  const only = options.only ?? [];
+  // An unknown area or check id is refused here, before any folder is touched.
+  selectChecks(only);
+  return {
+    suites: options.suite ?? [],
+    envFile: options['env-file'],
+    only,
+    strict: options.strict ?? false,
+    long: options.long ?? false,
+    shard: parseShard(options.shard),
+    baseline: options.baseline,
+    failOn: parseFailOn(options['fail-on']),
+    profile: options.profile,
+    sandboxPort: sandboxPort(options['sandbox-port']),
+    http: httpSettings(options),
+    browser: { headed: options.headed ?? false, ...(options['browser-trace'] && { traceDir: resolve(options['browser-trace']) }) },
+    budgetMb: parseNumber('results-budget', options['results-budget'], (n) => n > 0, 'a positive number of megabytes', `e.g. --results-budget ${runOptions['results-budget'].default}`),
+    html: !options['no-html'],
+    outputs: { resultsDir: options['results-dir'], reportDir: options['report-dir'], history: options.history, junit: options.junit, summary: options.summary },
+  };
+}
+
+function httpSettings(options: RunOptions): RunSettings['http'] {
+  const deadline = options.deadline;
+  return {
+    timeoutMs: parseNumber('timeout', options.timeout, (n) => Number.isInteger(n) && n > 0, 'a positive number of milliseconds', 'e.g. --timeout 10000'),
+    connections: parseNumber('connections', options.connections, (n) => Number.isInteger(n) && n >= 1, 'a positive whole number', 'e.g. --connections 4 for a vendor that must not be hammered'),
+    allowInsecureHttp: options['allow-insecure-http'] ?? false,
+    ...(deadline !== undefined && {
+      deadlineSeconds: parseNumber('deadline', deadline, (n) => n > 0, 'a positive number of seconds', 'e.g. --deadline 600 ends the run after ten minutes, reporting what is unfinished'),
+    }),
+  };
+}
+
+function sandboxPort(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  return parseNumber('sandbox-port', value, (n) => Number.isInteger(n) && n >= 1 && n <= 65534, 'a port number', 'a free port P (the resource takes P+1)');
+}
+
+/** The number an option's value spells, when `valid`; otherwise the option, the value, what it should be and the fix. */
+function parseNumber(option: string, value: string, valid: (n: number) => boolean, expected: string, fix: string): number {
+  const n = Number(value);
+  if (valid(n)) return n;
+  throw new ConfigError({ message: `--${option} ${value} is not ${expected}`, fix });
+}
+
+function parseFailOn(value: string): FailOn {
+  const failOn = FAIL_ON.find((known) => known === value);
+  if (failOn) return failOn;
+  throw new ConfigError({ message: `--fail-on ${value}: not one of ${FAIL_ON.join(', ')}`, fix: 'use --fail-on fail (default), warn or never' });
+}
+
+function parseShard(value: string | undefined): RunSettings['shard'] {
+  if (value === undefined) return undefined;
+  const m = /^(\d+)\/(\d+)$/.exec(value);
+  const [index, count] = m ? [Number(m[1]), Number(m[2])] : [0, 0];
+  if (!m || count < 1 || index < 1 || index > count) {
+    throw new ConfigError({ message: `--shard ${value} is not i/n with 1 ≤ i ≤ n`, fix: 'e.g. --shard 1/2 and --shard 2/2 in two jobs, then conformance report --merge' });
+  }
+  return { index, count };
+}

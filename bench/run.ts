@@ -14,7 +14,8 @@ import { SuiteRun } from '../src/flows/suite-run.js';
 import { defaultHttpOptions } from '../src/http/client.js';
 import type { Exchange } from '../src/http/exchange.js';
 import { addSecret } from '../src/secrets.js';
-import { resolveSuite, type LoadedSuite } from '../src/suite/load.js';
+import type { LoadedSuite } from '../src/suite/loaded-suite.js';
+import { resolveSuite } from '../src/suite/load.js';
 import { readSuite } from '../src/suite/read.js';
 
 const LATENCY = Number(process.env.BENCH_LATENCY_MS ?? 100);

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { startSandbox, type Sandbox } from '../sandbox/index.js';
 import { catalogue } from '../src/checks/catalogue.js';
+import { describeRequirements } from '../src/checks/requirements.js';
 import { AREAS } from '../src/checks/types.js';
 import type { Suite } from '../src/suite/suite.types.js';
 import { CLEAR_CREDENTIAL, cli, JWT, reportArgs, reportFiles, serveCli, targets, tempDir } from './helpers.js';
@@ -413,7 +414,11 @@ describe('conformance list and help', () => {
       const refs = check.spec.map((s) => s.ref.replace(/[.§]/g, '.')).join(', ');
       expect(run.stdout).toMatch(new RegExp(`${check.id.replace(/\./g, '\\.')}\\s+${check.level}\\s+${refs}`));
       for (const { url } of check.spec) expect(run.stdout).toContain(url);
+      // What a check needs to apply is printed under it.
+      const needs = describeRequirements(check.requires);
+      if (needs.length) expect(run.stdout).toContain(`needs ${needs.join('; ')}`);
     }
+    expect(run.stdout).toContain('needs grant type authorization_code; expect.lifetimes.code declared; --long');
     expect(run.stdout).toMatch(/local\s+Embedded reference sandbox/);
   });
 

@@ -4,6 +4,7 @@ import { consoleSummary } from '../src/report/summary.js';
 import type { CheckResult } from '../src/results.js';
 import { join } from 'node:path';
 import { startSuites } from '../src/engine/evaluate.js';
+import { planChecks } from '../src/engine/plan.js';
 import { resolveSuite } from '../src/suite/load.js';
 import { NotApplicable } from '../src/flows/blocked.js';
 import { FLOWS } from '../src/flows/flow-keys.js';
@@ -101,6 +102,33 @@ describe('a resource named by a metadata endpoint', () => {
 
   it('does not apply where the document has no such endpoint', async () => {
     await expect(resourceUrl(runWith({}), resource)).rejects.toEqual(new NotApplicable('the discovery document has no userinfo_endpoint'));
+  });
+});
+
+describe('what a check requires decides whether it applies, before it runs', () => {
+  const suiteOf = (grant: string, expect = '') =>
+    resolveSuite(parseSuite('acme.yaml', `vendor: acme\ndiscovery: { issuer: https://id.example }\nclients: { c: { id: x, secret: s } }\ngrants:\n  g: ${grant}\n${expect}`), {});
+  const code = '{ type: authorization_code, client: c, redirect_uri: https://app.example/cb, scope: openid, code: { strategy: redirect } }';
+  const skips = (suite: ReturnType<typeof suiteOf>, long = false) => Object.fromEntries(planChecks(suite, [], { long }).map((i) => [i.check.id, i.skip]));
+
+  it('skips a check whose expectation the suite does not declare, and runs it where it does', () => {
+    expect(skips(suiteOf(code))['refresh.rotation']).toBe('the suite does not declare expect.refresh.rotates');
+    expect(skips(suiteOf(code, 'expect: { refresh: { rotates: true } }\n'))['refresh.rotation']).toBeUndefined();
+  });
+
+  it('skips what waits out a lifetime unless --long', () => {
+    const suite = suiteOf(code, 'expect: { lifetimes: { code: 60 } }\n');
+    expect(skips(suite)['lifetime.code-expiry']).toBe('waits out a lifetime: run with --long');
+    expect(skips(suite, true)['lifetime.code-expiry']).toBeUndefined();
+  });
+
+  it('skips what the grant does not do, and plans grant checks only on the grant types they require', () => {
+    const withoutPkce = skips(suiteOf(code.replace('code: {', 'pkce: none, code: {')));
+    expect(withoutPkce['pkce.verifier-mismatch']).toBe('grant g does not use PKCE');
+    expect(skips(suiteOf(code))['pkce.verifier-mismatch']).toBeUndefined();
+    const machine = suiteOf('{ type: client_credentials, client: c }');
+    expect(Object.keys(skips(machine))).not.toContain('refresh.works');
+    expect(skips(machine)['discovery.pkce-s256']).toBe('the suite uses no authorization_code grant');
   });
 });
 

@@ -1,4 +1,4 @@
-import type { LoadedSuite } from '../suite/load.js';
+import type { LoadedSuite } from '../suite/loaded-suite.js';
 import type { Grant } from '../suite/suite.types.js';
 import type { Check, Expectation, Requires } from './check.js';
 
@@ -34,7 +34,7 @@ export function unmetRequirement(check: Check, suite: LoadedSuite, subject: stri
 /** What a check requires, in words, for `conformance list`. */
 export function describeRequirements(requires: Requires = {}): string[] {
   return [
-    ...(requires.grantTypes ? [`a ${requires.grantTypes.join(' or ')} grant`] : []),
+    ...(requires.grantTypes ? [`grant type ${requires.grantTypes.join(' or ')}`] : []),
     ...(requires.grantUses ? [{ pkce: 'a grant using PKCE', redirect: 'a grant whose code comes back by redirect', openid: 'a grant asking for openid' }[requires.grantUses]] : []),
     ...(requires.endpoint ? [`the ${requires.endpoint}`] : []),
     ...(requires.expects ? [`expect.${requires.expects} declared`] : []),

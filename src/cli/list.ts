@@ -1,10 +1,11 @@
 import { emulators } from '../../sandbox/emulators/index.js';
 import { profiles } from '../../sandbox/profiles.js';
 import { catalogue } from '../checks/catalogue.js';
+import { describeRequirements } from '../checks/requirements.js';
 import { readSuite } from '../suite/read.js';
 import { suiteFiles } from '../suite/select.js';
 
-/** `conformance list`: the suites, every check with its level and spec citation, and the fault profiles. */
+/** `conformance list`: the suites, every check with its level, spec citations and what it needs to apply, and the fault profiles. */
 export async function listCommand(): Promise<number> {
   console.log('Suites:');
   for (const file of suiteFiles([])) {
@@ -16,6 +17,8 @@ export async function listCommand(): Promise<number> {
   for (const check of catalogue) {
     console.log(`  ${check.id.padEnd(42)} ${check.level.padEnd(6)} ${check.spec.map((s) => s.ref).join(', ').padEnd(22)} ${check.title}`);
     console.log(`  ${''.padEnd(42)} ${''.padEnd(6)} ${check.spec.map((s) => s.url).join(' ')}`);
+    const needs = describeRequirements(check.requires);
+    if (needs.length) console.log(`  ${''.padEnd(42)} ${''.padEnd(6)} needs ${needs.join('; ')}`);
   }
   console.log('\nFault profiles (--profile NAME), each breaking the checks named:');
   for (const [owner, list] of [['sandbox', profiles.filter((p) => !p.hostile)] as const, ...emulators.map((e) => [`${e.name} emulator`, e.profiles] as const)]) {

@@ -1,7 +1,8 @@
 import { emulatorNamed, emulators } from '../../sandbox/emulators/index.js';
 import { profiles, startSandbox } from '../../sandbox/index.js';
 import { ConfigError, type Problem } from '../suite/errors.js';
-import { resolveSuite, type LoadedSuite } from '../suite/load.js';
+import type { LoadedSuite } from '../suite/loaded-suite.js';
+import { resolveSuite } from '../suite/load.js';
 import { readSuite, type SuiteSource } from '../suite/read.js';
 import { suiteFiles } from '../suite/select.js';
 import { usesBrowser } from '../suite/uses-browser.js';

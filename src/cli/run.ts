@@ -10,7 +10,7 @@ import { defaultHttpOptions } from '../http/client.js';
 import { markOwnFolder, refuseForeignFolders, removeOwnFolder, reportFolder, resultsFolder, type OutputFolder } from '../report/output-folders.js';
 import { redactOutputs } from '../report/redact-outputs.js';
 import { ConfigError } from '../suite/errors.js';
-import type { LoadedSuite } from '../suite/load.js';
+import type { LoadedSuite } from '../suite/loaded-suite.js';
 import { runOptions, type BaselineOptions, type RunOptions } from './command-options.js';
 import { loadEnv } from './env.js';
 import { optionDefaults } from './options.js';

@@ -7,7 +7,7 @@ import { defaultHttpOptions, type HttpOptions } from '../http/client.js';
 import type { Exchange } from '../http/exchange.js';
 import type { Conclusion } from '../results.js';
 import { redact } from '../secrets.js';
-import type { LoadedSuite } from '../suite/load.js';
+import type { LoadedSuite } from '../suite/loaded-suite.js';
 import { planChecks, type CheckInstance } from './plan.js';
 
 /** A check's conclusion with the evidence it judged: the exchanges and what else it observed. */

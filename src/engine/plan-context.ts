@@ -2,7 +2,7 @@ import type { BrowserOptions } from '../browser/chromium.js';
 import type { HttpOptions } from '../http/client.js';
 import type { LeftOut } from '../report/attachments.js';
 import type { CheckResult } from '../results.js';
-import type { LoadedSuite } from '../suite/load.js';
+import type { LoadedSuite } from '../suite/loaded-suite.js';
 
 /** What the runner hands to the vitest worker (serialised, never written to disk: it holds secrets). */
 export interface Plan {

@@ -2,7 +2,7 @@ import { catalogue } from '../checks/catalogue.js';
 import type { Check } from '../checks/check.js';
 import { unmetRequirement } from '../checks/requirements.js';
 import { ConfigError } from '../suite/errors.js';
-import type { LoadedSuite } from '../suite/load.js';
+import type { LoadedSuite } from '../suite/loaded-suite.js';
 
 /** One check applied to one subject (the suite, a grant or a resource): one test in the report. */
 export interface CheckInstance {

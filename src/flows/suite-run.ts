@@ -2,7 +2,7 @@ import { defaultBrowserOptions, type BrowserOptions } from '../browser/chromium.
 import { Recorder, recordOutside, send } from '../http/client.js';
 import type { HttpRequest, HttpResult } from '../http/request.js';
 import type { Exchange } from '../http/exchange.js';
-import type { LoadedSuite } from '../suite/load.js';
+import type { LoadedSuite } from '../suite/loaded-suite.js';
 import type { Client } from '../suite/suite.types.js';
 import type { Endpoint, RunContext } from './context.js';
 import { endpoint, tokenEndpoint } from './discovery.js';

@@ -1,6 +1,6 @@
 import type { BrowserOptions } from '../browser/chromium.js';
 import type { HttpOptions } from '../http/client.js';
-import type { LoadedSuite } from '../suite/load.js';
+import type { LoadedSuite } from '../suite/loaded-suite.js';
 import type { AuthorizationCodeGrant, Client, Grant, Resource } from '../suite/suite.types.js';
 import { Blocked, NotApplicable } from './blocked.js';
 

@@ -1,0 +1,16 @@
+import type { Suite } from './suite.types.js';
+
+/** A suite ready to run: variables resolved, references checked, and parts whose optional variables are unset disabled. */
+export interface LoadedSuite extends Suite {
+  file: string;
+  name: string;
+  /** Where the metadata is fetched from; absent when the suite gives its endpoints directly. */
+  discoveryUrl?: string;
+  /** "grants.user" → why it is skipped (e.g. "OIDC_AUTH_CLIENT_ID is not set"). */
+  disabled: Record<string, string>;
+  secrets: string[];
+  /** Client name → the variable its secret came from, so a refused secret can be named ("OIDC_CLIENT_SECRET"). */
+  secretVariables: Record<string, string>;
+  /** Certificates (PEM) the suite's embedded server presents, trusted beside the system's (a sandbox profile's own). */
+  trustedCertificates?: string[];
+}

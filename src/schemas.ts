@@ -15,7 +15,7 @@ export function validatorFor(name: SchemaName): ValidateFunction {
     addFormats.default(ajv);
     // All at once: schemas refer to each other by $id.
     for (const file of readdirSync(schemaDir).filter((f) => f.endsWith('.schema.json'))) {
-      ajv.addSchema(JSON.parse(readFileSync(new URL(file, schemaDir), 'utf8')), file.replace('.schema.json', ''));
+      ajv.addSchema(JSON.parse(readFileSync(new URL(file, schemaDir), 'utf8')) as object, file.replace('.schema.json', ''));
     }
   }
   return ajv.getSchema(name) ?? missing(name);

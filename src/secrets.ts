@@ -235,7 +235,10 @@ export function learnSecrets(body: string): void {
     }
   };
   const json = parseJson(body);
-  if (json !== undefined) return visit(json, 0);
+  if (json !== undefined) {
+    visit(json, 0);
+    return;
+  }
   // Not JSON: every credential-named string member wherever it stands (a nested `code` is data, as above).
   for (const [, , name = '', value = ''] of body.matchAll(LOOSE_MEMBER)) if (isSecretMember(name, 1)) addSecret(jsonUnescape(value));
   const form = body.trim();

@@ -32,7 +32,9 @@ export async function guardRequests(context: BrowserContext, page: Page, redirec
   const refused = new Promise<{ refused: string; url: string }>((resolve) => (refuse = resolve));
   cdp.on('Fetch.requestPaused', (event) => {
     const { url: target, headers, postData } = event.request;
-    const answer = (method: string, params: Record<string, unknown>) => void cdp.send(method as 'Fetch.continueRequest', { requestId: event.requestId, ...params }).catch(() => undefined);
+    const answer = (method: string, params: Record<string, unknown>): void => {
+      cdp.send(method as 'Fetch.continueRequest', { requestId: event.requestId, ...params }).catch(() => undefined);
+    };
     if (target.startsWith(redirectUri)) {
       // The code is a secret from the moment it is seen, in the query or in a form_post body.
       learnSecretsFromUrl(target);
@@ -40,10 +42,14 @@ export async function guardRequests(context: BrowserContext, page: Page, redirec
       reached = true;
       reach(target);
       const body = Buffer.from('The authorization response was received by the conformance suite.').toString('base64');
-      return answer('Fetch.fulfillRequest', { responseCode: 200, responseHeaders: [{ name: 'content-type', value: 'text/plain' }], body });
+      answer('Fetch.fulfillRequest', { responseCode: 200, responseHeaders: [{ name: 'content-type', value: 'text/plain' }], body });
+      return;
     }
     const refusal = schemeRefusal(target, event.resourceType) ?? plainHttpRefusal(target, [...Object.values(headers), postData], false, allowInsecureHttp);
-    if (!refusal) return answer('Fetch.continueRequest', {});
+    if (!refusal) {
+      answer('Fetch.continueRequest', {});
+      return;
+    }
     first ??= { refused: refusal, url: redactUrl(target) };
     refuse(first);
     answer('Fetch.failRequest', { errorReason: 'BlockedByClient' });

@@ -51,5 +51,5 @@ export interface Check<E extends Evidence = Evidence> {
 
 export function defineCheck<E extends Evidence>(check: Check<E> & { id: `${Area}.${string}` }): Check {
   if (!check.id.startsWith(`${check.area}.`)) throw new Error(`check ${check.id} must start with its area ${check.area}`);
-  return check as unknown as Check;
+  return check;
 }

@@ -89,8 +89,8 @@ export async function main(argv: string[]): Promise<number> {
       if (invocation.debug) say(error.stack ?? '');
       return 2;
     }
-    say(`error: ${(error as Error).message ?? String(error)}${invocation.debug ? '' : '\n(run with --debug for details)'}`);
-    if (invocation.debug) say((error as Error).stack ?? '');
+    say(`error: ${error instanceof Error ? error.message : String(error)}${invocation.debug ? '' : '\n(run with --debug for details)'}`);
+    if (invocation.debug && error instanceof Error) say(error.stack ?? '');
     return 1;
   }
 }

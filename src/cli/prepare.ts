@@ -21,7 +21,7 @@ export interface Prepared {
   /** Suites left out of a default run because they would log in with a browser against an embedded server. */
   browserDemos: string[];
   /** Stops the embedded servers started for the run. */
-  close(): Promise<void>;
+  close: () => Promise<void>;
 }
 
 interface PrepareOptions {

@@ -58,8 +58,8 @@ function urlProblems(file: string, data: Suite, allowed: { urls: string[]; endpo
     ['discovery.url', data.discovery?.url],
     ['discovery.smart', data.discovery?.smart],
     ['docs', data.docs],
-    ...Object.entries(data.variables ?? {}).map(([name, spec]): [string, string | undefined] => [`variables.${name}.default`, spec.default || undefined]),
-    ...Object.entries(data.endpoints ?? {}).map(([member, value]): [string, string | undefined] => [`endpoints.${member}`, value]),
+    ...Object.entries(data.variables ?? {}).map(([name, spec]): [string, string | undefined] => [`variables.${name}.default`, typeof spec.default === 'string' && spec.default ? spec.default : undefined]),
+    ...Object.entries(data.endpoints ?? {}).map(([member, value]: [string, string | undefined]): [string, string | undefined] => [`endpoints.${member}`, value]),
     ...Object.entries(data.grants ?? {}).map(([name, grant]): [string, string | undefined] => [`grants.${name}.token_endpoint`, grant.token_endpoint]),
     ...(data.resources ?? []).map((resource, i): [string, string | undefined] => [`resources[${i}].url`, resource.url]),
   ];

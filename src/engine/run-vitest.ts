@@ -44,7 +44,7 @@ class ResultCollector implements Reporter {
         else this.run.errors.push(redact(`${test.fullName}: ${test.result().errors?.[0]?.message ?? 'no result'}`));
       }
     }
-    for (const error of unhandled) this.run.errors.push(redact(error.message ?? String(error)));
+    for (const error of unhandled) this.run.errors.push(redact(error.message ?? 'an unhandled error without a message'));
   }
 }
 

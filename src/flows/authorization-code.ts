@@ -186,9 +186,9 @@ function stepBody(step: ApiStep, fill: <T>(value: T) => T): { headers: Record<st
 }
 
 function fillPlaceholders<T>(value: T, placeholders: Record<string, string>): T {
-  if (typeof value === 'string') return value.replace(/\{\{(\w+)\}\}/g, (whole, name: string) => placeholders[name] ?? whole) as T;
-  if (Array.isArray(value)) return value.map((v) => fillPlaceholders(v, placeholders)) as T;
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fillPlaceholders(v, placeholders)])) as T;
+  if (typeof value === 'string') return value.replace(/\{\{(\w+)\}\}/g, (whole: string, name: string) => placeholders[name] ?? whole) as T;
+  if (Array.isArray(value)) return (value as unknown[]).map((v) => fillPlaceholders(v, placeholders)) as T;
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]: [string, unknown]) => [k, fillPlaceholders(v, placeholders)])) as T;
   return value;
 }
 

@@ -89,7 +89,7 @@ async function signIn(page: Page, grant: AuthorizationCodeGrant, url: URL, callb
   // A refused request ends the login as a shown error would: it cannot go on without it.
   const shown = Promise.race([persistentError(page, grant.code.error ?? '[role=alert]'), callback.refused]);
   const pageError = (text: string, after: string) => `the login page shows “${redact(text)}” after ${after}`;
-  const opened = await page.goto(url.href).then(() => undefined, (error: Error) => firstLine(error));
+  const opened = await page.goto(url.href).then(() => undefined, (error: unknown) => firstLine(error));
   if (opened && !callback.reached()) return `the browser could not open the authorization URL: ${opened}`;
   let done = 'opening the authorization URL';
   for (const [i, step] of (grant.code.login ?? []).entries()) {
@@ -103,7 +103,7 @@ async function signIn(page: Page, grant: AuthorizationCodeGrant, url: URL, callb
     if (seen !== 'element') return 'refused' in seen ? seen.refused : 'error' in seen ? pageError(seen.error, done) : `${what}: ${seen.broken}`;
     const clear = 'fill' in step && !allowInsecureHttp && containsSecret(step.value) ? clearHost(page.url()) : undefined;
     if (clear) return `${what}: refused to type a secret into a page served over plain http by ${clear}: ${insecureHttpAdvice}`;
-    const acted = await ('fill' in step ? target.fill(step.value) : target.click()).then(() => undefined, (error: Error) => firstLine(error));
+    const acted = await ('fill' in step ? target.fill(step.value) : target.click()).then(() => undefined, (error: unknown) => firstLine(error));
     if (acted) return `${what} failed: ${acted}`;
     done = what;
   }
@@ -127,11 +127,12 @@ function persistentError(page: Page, selector: string): Promise<{ error: string 
   const quietFor = networkQuiet(page);
   const watch = async () => {
     let shown: { text: string; since: number } | undefined;
-    for (; !page.isClosed(); await sleep(POLL_MS)) {
+    while (!page.isClosed()) {
       // A page between two documents cannot be read: what it showed is gone.
       const text = await errors.allInnerTexts().then((texts) => texts[0], () => undefined);
       if (text !== shown?.text) shown = text === undefined ? undefined : { text, since: Date.now() };
       else if (shown && Date.now() - shown.since >= SETTLE_MS && quietFor() >= SETTLE_MS) return { error: shown.text };
+      await sleep(POLL_MS);
     }
     return new Promise<never>(() => undefined);
   };
@@ -155,7 +156,7 @@ function networkQuiet(page: Page): () => number {
   return () => (pending.size > 0 ? 0 : Date.now() - quietSince);
 }
 
-const firstLine = (error: Error) => redact(error.message.split('\n')[0] ?? '');
+const firstLine = (error: unknown) => redact((error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '');
 
 /**
  * Every document the page navigates to, as an exchange (no body: the page was rendered, not read). A page may
@@ -191,7 +192,7 @@ function recordNavigations(flows: FlowContext, page: Page, label: string, result
       }),
     );
   });
-  return { learned: async () => void (await Promise.all(reading)), lastStatus: () => last };
+  return { learned: async () => { await Promise.all(reading); }, lastStatus: () => last };
 }
 
 /**
@@ -205,7 +206,7 @@ async function first(callback: GuardedLogin, shown: Promise<{ error: string } | 
     target
       ? target.waitFor({ state: 'visible', timeout: timeoutMs }).then(
           () => 'element' as const,
-          (error: Error) => (error.name === 'TimeoutError' ? ('timeout' as const) : { broken: firstLine(error) }),
+          (error: unknown) => (error instanceof Error && error.name === 'TimeoutError' ? ('timeout' as const) : { broken: firstLine(error) }),
         )
       : sleep(timeoutMs, 'timeout' as const, { ref: false }),
   ]);

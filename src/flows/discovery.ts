@@ -71,7 +71,7 @@ export function keySet(run: ProtocolContext): Promise<JWTVerifyGetKey> {
       throw new Blocked(`the JWKS is ${notJson(error)} (see jwks.schema)`, [exchange]);
     }
     const keys = (Array.isArray(set.keys) ? set.keys : []).map((key) => Object.fromEntries(Object.entries(key).filter(([k]) => !PRIVATE_MEMBERS.includes(k))));
-    return createLocalJWKSet({ keys } as JSONWebKeySet);
+    return createLocalJWKSet({ keys });
   });
 }
 

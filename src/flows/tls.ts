@@ -27,8 +27,9 @@ export function handshake(url: string, timeoutMs: number, trusted: readonly stri
       resolve({ url, ...result });
     };
     socket.setTimeout(timeoutMs, () => done({ error: `no TLS handshake within ${timeoutMs / 1000} s`, unreachable: true }));
+    // authorizationError is typed as always set, but is null when the chain verifies.
     socket.once('secureConnect', () =>
-      done({ protocol: socket.getProtocol() ?? undefined, authorized: socket.authorized, error: socket.authorizationError ? String(socket.authorizationError) : undefined }),
+      done({ protocol: socket.getProtocol() ?? undefined, authorized: socket.authorized, error: (socket.authorizationError as Error | null) ? socket.authorizationError.message : undefined }),
     );
     socket.once('error', (error: NodeJS.ErrnoException) => done({ error: error.code ?? error.message, unreachable: UNREACHABLE.has(error.code ?? '') }));
   });

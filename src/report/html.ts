@@ -41,7 +41,7 @@ async function allureGenerate(resultsDirs: string[], outputDir: string, historyF
     return repaired ? [repaired] : [];
   } catch (error) {
     const e = error as { stderr?: string; stdout?: string; message: string };
-    throw new Error(redact(`allure generate failed: ${(e.stderr || e.stdout || e.message).trim().split('\n').slice(-5).join('\n')}`));
+    throw new Error(redact(`allure generate failed: ${(e.stderr || e.stdout || e.message).trim().split('\n').slice(-5).join('\n')}`), { cause: error });
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }

@@ -20,7 +20,7 @@ export interface OutputFolder {
   earlier(path: string, entries: Dirent[]): Promise<boolean>;
 }
 
-export const resultsFolder = (path: string): OutputFolder => ({ path, option: '--results-dir', earlier: async (_, entries) => entries.every(isAllureResult) });
+export const resultsFolder = (path: string): OutputFolder => ({ path, option: '--results-dir', earlier: (_, entries) => Promise.resolve(entries.every(isAllureResult)) });
 export const reportFolder = (path: string): OutputFolder => ({ path, option: '--report-dir', earlier: isOwnReport });
 
 /** Stops, naming every one, when a folder the command would replace is not the tool's; before anything is run or deleted. */
@@ -43,8 +43,9 @@ export async function markOwnFolder(path: string): Promise<void> {
 
 async function foreign(folder: OutputFolder): Promise<Problem | undefined> {
   // Nothing there (or a file where a parent folder should be): nothing to lose.
-  const info = await lstat(folder.path).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT' || error.code === 'ENOTDIR') return undefined;
+  const info = await lstat(folder.path).catch((error: unknown) => {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
     throw error;
   });
   if (!info) return undefined;

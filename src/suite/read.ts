@@ -12,7 +12,7 @@ export interface SuiteSource {
   /** File name without extension: what `--suite NAME` matches. */
   name: string;
   data: Suite;
-  locate(path: ReadonlyArray<string | number>): { line: number; column: number } | undefined;
+  locate: (path: ReadonlyArray<string | number>) => { line: number; column: number } | undefined;
 }
 
 export async function readSuite(path: string): Promise<SuiteSource> {
@@ -167,7 +167,7 @@ function explain(error: ErrorObject, allowsVariable: boolean): { message: string
   switch (error.keyword) {
     case 'additionalProperties': {
       const key = params.additionalProperty as string;
-      const allowed = Object.keys((error.parentSchema as { properties?: object })?.properties ?? {});
+      const allowed = Object.keys((error.parentSchema as { properties?: object }).properties ?? {});
       const guess = closest(key, allowed);
       return {
         message: `unknown key "${key}"`,

@@ -18,7 +18,7 @@ export const reachable = defineCheck({
     !judgedByServer(exchange)
       ? couldNotRun(`the metadata document could not be fetched: ${describeExchange(exchange)}`)
       : exchange.response?.status === 200
-      ? pass(`${describeExchange(exchange)}`)
+      ? pass(describeExchange(exchange))
       : fail({ rule: 'a successful metadata response MUST use 200 OK', expected: '200 OK', actual: describeExchange(exchange) }),
 });
 

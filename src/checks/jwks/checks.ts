@@ -44,7 +44,7 @@ export const noPrivateMembers = defineCheck({
     const keys = isObject(document) && Array.isArray(document.keys) ? document.keys : [];
     const leaks = keys.flatMap((key, i) => {
       const members = isObject(key) ? PRIVATE_MEMBERS.filter((m) => m in key) : [];
-      return members.length ? [`keys[${i}]${isObject(key) && key.kid ? ` (kid ${String(key.kid)})` : ''}: ${members.join(', ')}`] : [];
+      return members.length ? [`keys[${i}]${isObject(key) && typeof key.kid === 'string' ? ` (kid ${key.kid})` : ''}: ${members.join(', ')}`] : [];
     });
     return leaks.length === 0
       ? pass(`${keys.length} keys, public members only`)

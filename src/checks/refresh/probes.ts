@@ -100,7 +100,7 @@ export function withoutRefreshScope(run: SuiteRun, grantName: string): Promise<{
 async function declaredSecretMethods(run: SuiteRun, own: Client): Promise<SecretMethod[]> {
   const declared = run.suite.discoveryUrl
     ? listed((await metadata(run)).document, 'token_endpoint_auth_methods_supported', ['client_secret_basic'])
-    : [String(own.auth ?? 'client_secret_basic')];
+    : [own.auth ?? 'client_secret_basic'];
   return SECRET_METHODS.filter((method) => declared.includes(method));
 }
 

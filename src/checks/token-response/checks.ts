@@ -173,7 +173,7 @@ export const rfc9068Claims = defineCheck({
   requires: { expects: 'access_token_profile' },
   judge: ({ jwt }) => {
     const missing = RFC9068_CLAIMS.filter((c) => jwt.claims[c] === undefined);
-    const typ = String(jwt.header.typ ?? '');
+    const typ = jwt.header.typ ?? '';
     const typOk = /^(application\/)?at\+jwt$/i.test(typ);
     return missing.length === 0 && typOk
       ? pass(`typ ${typ}; ${RFC9068_CLAIMS.join(', ')} present`)

@@ -23,7 +23,7 @@ export const tls = defineCheck({
     const urls = [
       suite.discoveryUrl,
       ...urlMembers(document).map(([, url]) => url),
-      ...Object.values(suite.endpoints ?? {}),
+      ...Object.values<string | undefined>({ ...suite.endpoints }),
       ...Object.values(suite.grants ?? {}).map((g) => g.token_endpoint),
       ...(suite.resources ?? []).map((r) => r.url),
     ].filter((u): u is string => u?.startsWith('https:') === true);

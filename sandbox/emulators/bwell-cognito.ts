@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createLocalJWKSet, jwtVerify, type JWTPayload } from 'jose';
-import { basicCredentials, json, now, randomToken, tokenReply, type Handler, type Reply, type Request, type Signer } from './toolkit.js';
+import { formOf, json, type Handler, type HttpRequest, type HttpResponse } from '../http-data.js';
+import { basicCredentials, now, randomToken, tokenReply, type Signer } from './toolkit.js';
 
 /**
  * The AWS Cognito user pool b.well's FHIR server trusts: the pool host (cognito-idp.<region>.amazonaws.com/<pool>)
@@ -59,17 +60,17 @@ export function userPool(facts: CognitoFacts, client: AppClient, signer: Signer,
   });
 
   /** Cognito's error body: the code alone, no error_description, no WWW-Authenticate. */
-  const error = (code: string): Reply => json(facts.errorStatus, { error: code });
+  const error = (code: string): HttpResponse => json(facts.errorStatus, { error: code });
 
   /** Whether the request authenticates the app client, with Basic or with client_id and client_secret in the body. */
-  const authenticated = (request: Request, form: URLSearchParams) => {
+  const authenticated = (request: HttpRequest, form: URLSearchParams) => {
     const posted = form.has('client_secret') ? { id: form.get('client_id') ?? '', secret: form.get('client_secret') ?? '' } : undefined;
     const credentials = basicCredentials(request) ?? posted;
     return credentials?.id === client.id && credentials.secret === client.secret;
   };
 
-  async function token(request: Request): Promise<Reply> {
-    const form = request.form;
+  async function token(request: HttpRequest): Promise<HttpResponse> {
+    const form = formOf(request);
     if (request.method !== 'POST' || !form) return error('invalid_request');
     const names = [...form.keys()];
     if (new Set(names).size !== names.length) return error('invalid_request');
@@ -105,11 +106,12 @@ export function userPool(facts: CognitoFacts, client: AppClient, signer: Signer,
    * unsupported_token_type, a bad client 401 invalid_client, and an invalid or revoked token 200 (Amazon Cognito
    * Developer Guide, "Revoke endpoint").
    */
-  async function revoke(request: Request): Promise<Reply> {
-    const token = request.form?.get('token');
-    if (request.method !== 'POST' || !request.form || !token) return error('invalid_request');
-    if (!authenticated(request, request.form)) return json(401, { error: 'invalid_client' });
-    return (await verify(token)) ? error('unsupported_token_type') : { status: 200 };
+  async function revoke(request: HttpRequest): Promise<HttpResponse> {
+    const form = formOf(request);
+    const token = form?.get('token');
+    if (request.method !== 'POST' || !form || !token) return error('invalid_request');
+    if (!authenticated(request, form)) return json(401, { error: 'invalid_client' });
+    return (await verify(token)) ? error('unsupported_token_type') : json(200);
   }
 
   async function verify(value: string): Promise<JWTPayload | undefined> {

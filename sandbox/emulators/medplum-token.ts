@@ -3,7 +3,8 @@ import { setTimeout } from 'node:timers/promises';
 import type { MedplumFacts } from './medplum.js';
 import type { Login, Logins } from './medplum-logins.js';
 import { clientOf, type Tenant } from './medplum-tenant.js';
-import { basicCredentials, json, type Handler, type Reply, type Request } from './toolkit.js';
+import { formOf, json, text, type Handler, type HttpRequest, type HttpResponse } from '../http-data.js';
+import { basicCredentials, nonEmpty } from './toolkit.js';
 
 /**
  * Medplum's token endpoint (server token.ts): form bodies only (anything else is a 400 text), errors 400
@@ -20,16 +21,14 @@ function bodyOf(form: URLSearchParams): Body {
   }));
 }
 
-const text = (value: unknown): string | undefined => (typeof value === 'string' && value ? value : undefined);
-
-function tokenError(error: 'invalid_request' | 'invalid_grant', description: string): Reply {
+function tokenError(error: 'invalid_request' | 'invalid_grant', description: string): HttpResponse {
   return json(400, { error, error_description: description });
 }
 
 /** Client id and secret from Basic authentication, else from the body (client_secret_post). */
-function clientCredentials(facts: MedplumFacts, request: Request, body: Body): { id?: string; secret?: string; error?: string } {
+function clientCredentials(facts: MedplumFacts, request: HttpRequest, body: Body): { id?: string; secret?: string; error?: string } {
   const header = request.headers.authorization;
-  if (!header) return { id: text(body.client_id), secret: text(body.client_secret) };
+  if (!header) return { id: nonEmpty(body.client_id), secret: nonEmpty(body.client_secret) };
   if (!header.startsWith('Basic ')) return { error: facts.messages.invalidAuthorizationHeader };
   const basic = basicCredentials(request);
   return { id: basic?.id, secret: basic?.secret };
@@ -45,7 +44,7 @@ export function tokenEndpoint(facts: MedplumFacts, tenant: Tenant, logins: Login
   const { messages } = facts;
   const issue = async (login: Login) => json(200, await logins.tokenResponse(login));
 
-  async function clientCredentialsGrant(request: Request, body: Body): Promise<Reply> {
+  async function clientCredentialsGrant(request: HttpRequest, body: Body): Promise<HttpResponse> {
     const { id, secret, error } = clientCredentials(facts, request, body);
     if (error) return tokenError('invalid_request', error);
     if (!id) return tokenError('invalid_request', messages.missingClientId);
@@ -53,15 +52,15 @@ export function tokenEndpoint(facts: MedplumFacts, tenant: Tenant, logins: Login
     const client = clientOf(tenant, id);
     if (!client) return tokenError('invalid_request', messages.invalidClient);
     if (secret !== client.secret) return tokenError('invalid_request', messages.invalidSecret);
-    const scope = text(body.scope) ?? facts.defaultScope;
+    const scope = nonEmpty(body.scope) ?? facts.defaultScope;
     return issue(logins.create({ authMethod: 'client', client, subject: client.id, profile: `ClientApplication/${client.id}`, scope, granted: true }));
   }
 
   // The PKCE verifier authenticates the redemption; the secret is not compared.
-  async function authorizationCodeGrant(request: Request, body: Body): Promise<Reply> {
+  async function authorizationCodeGrant(request: HttpRequest, body: Body): Promise<HttpResponse> {
     const { id, error } = clientCredentials(facts, request, body);
     if (error) return tokenError('invalid_request', error);
-    const code = text(body.code);
+    const code = nonEmpty(body.code);
     if (!code) return tokenError('invalid_request', messages.missingCode);
     const login = logins.withCode(code);
     if (!login) return tokenError('invalid_request', messages.invalidCode);
@@ -72,7 +71,7 @@ export function tokenEndpoint(facts: MedplumFacts, tenant: Tenant, logins: Login
     }
     if (login.revoked) return tokenError('invalid_grant', messages.revoked);
     if (!login.codeChallenge) return tokenError('invalid_request', messages.missingVerificationContext);
-    const verifier = text(body.code_verifier);
+    const verifier = nonEmpty(body.code_verifier);
     if (!verifier) return tokenError('invalid_request', messages.missingVerifier);
     if (!verifies(login, verifier)) return tokenError('invalid_request', messages.invalidVerifier);
     // Medplum reads login.granted above and sets it database round trips later, without a version check (server
@@ -85,8 +84,8 @@ export function tokenEndpoint(facts: MedplumFacts, tenant: Tenant, logins: Login
 
   // Rotation: the current secret rotates; the one just rotated out answers within the grace without rotating; any
   // other is refused (see refreshReplayRevokesLogin). The scope parameter is not read: tokens keep the login's scope.
-  async function refreshTokenGrant(request: Request, body: Body): Promise<Reply> {
-    const token = text(body.refresh_token);
+  async function refreshTokenGrant(request: HttpRequest, body: Body): Promise<HttpResponse> {
+    const token = nonEmpty(body.refresh_token);
     const claims = token ? await logins.claims(token) : undefined;
     const login = claims ? logins.find(claims.login_id) : undefined;
     // Only a refresh token of a login that issues them carries a secret: anything else is not one.
@@ -114,8 +113,9 @@ export function tokenEndpoint(facts: MedplumFacts, tenant: Tenant, logins: Login
 
   return (request) => {
     // Express's res.send of a string: text/html.
-    if (!request.form) return { status: 400, headers: { 'content-type': 'text/html; charset=utf-8' }, body: messages.unsupportedContentType };
-    const body = bodyOf(request.form);
+    const form = formOf(request);
+    if (!form) return text(400, messages.unsupportedContentType, { 'content-type': 'text/html; charset=utf-8' });
+    const body = bodyOf(form);
     if (!body.grant_type) return tokenError('invalid_request', messages.missingGrantType);
     switch (body.grant_type) {
       case 'client_credentials':

@@ -4,7 +4,8 @@ import { appHost } from './medplum-app.js';
 import { authorizeEndpoint, introspectEndpoint, loginEndpoint, wellKnown } from './medplum-oauth.js';
 import { createTenant } from './medplum-tenant.js';
 import { tokenEndpoint } from './medplum-token.js';
-import { createSigner, findProfile, type Handler, operationOutcome, serve } from './toolkit.js';
+import { json, type Handler } from '../http-data.js';
+import { createSigner, findProfile, operationOutcome, serve } from './toolkit.js';
 import type { EmulatorDefinition, FactsProfile } from './types.js';
 
 /**
@@ -235,7 +236,7 @@ export const medplum: EmulatorDefinition = {
       [`GET ${paths.authorizationServer}`]: wellKnown(facts, tenant, 'metadata'),
       [`GET ${paths.smartConfiguration}`]: wellKnown(facts, tenant, 'smartConfiguration'),
       [`GET ${paths.fhirSmartConfiguration}`]: wellKnown(facts, tenant, 'smartConfiguration'),
-      [`GET ${paths.jwks}`]: () => ({ status: 200, body: signer.jwks }),
+      [`GET ${paths.jwks}`]: () => json(200, signer.jwks),
       [`GET ${paths.authorize}`]: authorizeEndpoint(facts, tenant),
       [`POST ${paths.login}`]: loginEndpoint(facts, tenant, logins),
       [`POST ${paths.token}`]: tokenEndpoint(facts, tenant, logins),

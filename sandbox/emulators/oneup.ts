@@ -3,7 +3,8 @@ import { fhirServer } from './oneup-fhir.js';
 import { keycloakRealm } from './oneup-provider.js';
 import { Tenant } from './oneup-tenant.js';
 import { userManagement } from './oneup-users.js';
-import { createSigner, findProfile, type Handler, randomToken, serve } from './toolkit.js';
+import type { Handler } from '../http-data.js';
+import { createSigner, findProfile, randomToken, serve } from './toolkit.js';
 import type { EmulatorDefinition, EmulatorProfile } from './types.js';
 
 /**

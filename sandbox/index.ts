@@ -14,7 +14,7 @@ import { providerFaults } from './provider-faults.js';
 import { createResourceHandler, RESOURCE_PATH } from './resource-server.js';
 import { generateSigningKeys } from './signing-keys.js';
 
-export { profiles, type FaultProfile } from './profiles.js';
+export { profiles } from './profiles.js';
 
 export interface SandboxOptions {
   profile?: string;

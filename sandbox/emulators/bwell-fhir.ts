@@ -1,6 +1,6 @@
 import type { JWTPayload } from 'jose';
-import type { UserPool } from './bwell-cognito.js';
 import { json, jsonOf, type Handler, type HttpRequest, type HttpResponse } from '../http-data.js';
+import type { UserPool } from './bwell-cognito.js';
 import { bearerToken, FHIR_JSON, operationOutcome, randomToken } from './toolkit.js';
 
 /**

@@ -1,9 +1,9 @@
 import { escapeHtml } from '../html.js';
+import { formOf, text, type Handler, type HttpResponse } from '../http-data.js';
 import type { MedplumFacts } from './medplum.js';
 import type { Logins } from './medplum-logins.js';
 import { signIn } from './medplum-oauth.js';
 import type { Tenant } from './medplum-tenant.js';
-import { formOf, text, type Handler, type HttpResponse } from '../http-data.js';
 
 /**
  * The Medplum App's sign-in, where /oauth2/authorize sends a browser: an email page ("Next"), a password page ("Sign

@@ -1,8 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { formOf, json, jsonOf, text, type Handler } from '../http-data.js';
 import type { MedplumFacts } from './medplum.js';
 import type { Login, Logins } from './medplum-logins.js';
 import { clientOf, type Tenant } from './medplum-tenant.js';
-import { formOf, json, jsonOf, text, type Handler } from '../http-data.js';
 import { nonEmpty, operationOutcome } from './toolkit.js';
 
 /** Medplum's endpoints around the token endpoint: discovery, authorization, the login API and introspection. */

@@ -1,6 +1,6 @@
+import { json, type Handler, type HttpResponse } from '../http-data.js';
 import { oauthError, readTokenRequest } from './oneup-oauth.js';
 import type { Authorization, Tenant } from './oneup-tenant.js';
-import { json, type Handler, type HttpResponse } from '../http-data.js';
 import { tokenReply } from './toolkit.js';
 
 /**

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Tenant } from './oneup-tenant.js';
 import { json, jsonOf, type Handler, type HttpRequest, type HttpResponse } from '../http-data.js';
+import type { Tenant } from './oneup-tenant.js';
 import { bearerToken, FHIR_JSON, operationOutcome } from './toolkit.js';
 
 /**

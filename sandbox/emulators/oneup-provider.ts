@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { json, type Handler } from '../http-data.js';
 import { oauthError, readTokenRequest } from './oneup-oauth.js';
 import type { Tenant } from './oneup-tenant.js';
-import { json, type Handler } from '../http-data.js';
 import { now, tokenReply, type Signer } from './toolkit.js';
 
 /**

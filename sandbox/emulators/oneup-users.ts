@@ -1,5 +1,5 @@
-import type { AppUser, Tenant } from './oneup-tenant.js';
 import { formOf, json, jsonOf, type Handler, type HttpRequest } from '../http-data.js';
+import type { AppUser, Tenant } from './oneup-tenant.js';
 
 /**
  * 1up's user-management API: a backend creates its users (`POST /user-management/v1/user`) and asks for a user's

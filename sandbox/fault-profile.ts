@@ -1,15 +1,10 @@
 import type { ProviderSettings } from './authorization-server.js';
 import type { Fault } from './faults.js';
 import type { RequestFault } from './front-door.js';
+import type { TargetProfile } from './target.js';
 
 /** A sandbox variant that breaks exactly one rule and leaves everything else conformant; or a hostile one. */
-export interface FaultProfile {
-  name: string;
-  description: string;
-  /** Ids of the checks this profile must make fail. */
-  breaks: string[];
-  /** Ids of checks whose control this profile takes away: they must say "could not run", never pass or fail. */
-  blocks?: string[];
+export interface FaultProfile extends TargetProfile {
   faults: Fault[];
   /** Faults the front door applies to requests before the provider sees them. */
   requestFaults?: RequestFault[];
@@ -23,11 +18,4 @@ export interface FaultProfile {
   loadingBanner?: true;
   /** Every server of the sandbox answers this many milliseconds late: slower than a client's timeout, say. */
   latencyMs?: number;
-  /** Its checks only run in `--long` mode (they wait out a lifetime), so the fault matrix runs it so. */
-  long?: boolean;
-  /**
-   * It misbehaves at the transport level (hangs, floods, resets…) and breaks no rule: it proves that the engine
-   * survives such endpoints, which the fault matrix cannot, so the matrix skips it.
-   */
-  hostile?: true;
 }

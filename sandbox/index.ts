@@ -8,11 +8,12 @@ import { resourceDeviations, tlsListenerOf } from './faults.js';
 import { frontDoor } from './front-door.js';
 import { IssuedCredentials } from './issued-credentials.js';
 import { closeServer, listenOnLoopback } from './loopback.js';
-import { findProfile } from './emulators/toolkit.js';
+import type { FaultProfile } from './fault-profile.js';
 import { profiles } from './profiles.js';
 import { providerFaults } from './provider-faults.js';
 import { createResourceHandler, RESOURCE_PATH } from './resource-server.js';
 import { generateSigningKeys } from './signing-keys.js';
+import { findProfile, type RunningTarget, type Target } from './target.js';
 
 export { profiles } from './profiles.js';
 
@@ -37,22 +38,23 @@ export interface SandboxRequest {
   readonly at: number;
 }
 
-export interface Sandbox {
-  profile: string;
+export interface Sandbox extends RunningTarget {
   issuer: string;
-  /** Values the suites are interpolated with. */
-  variables: Record<string, string>;
-  /** Certificates (PEM) a client of this sandbox is to trust, as a private CA's would be: only on a profile that says so. */
-  trustedCertificates?: string[];
   /** Every request its servers received so far, oldest first: how often and when a client called, retried or waited. */
   requests(): SandboxRequest[];
   /** Every token, code and session cookie its authorization server issued so far: what a leak test looks for. */
   issued(): string[];
-  /** Closes its servers and their keep-alive connections. */
-  close(): Promise<void>;
 }
 
 const RESOURCE_SCOPE = 'api:read';
+
+/** The sandbox as the local suite's target, in each of its fault profiles. */
+export const sandboxTarget: Target<FaultProfile, Sandbox> = {
+  name: 'sandbox',
+  suite: 'suites/local.yaml',
+  profiles,
+  start: (profile) => startSandbox({ profile }),
+};
 
 /** Starts the reference authorization server and protected resource, broken as the profile says. */
 export async function startSandbox({ profile = 'conformant', port = 0, resourcePort = 0, secrets, login = 'auto' }: SandboxOptions = {}): Promise<Sandbox> {

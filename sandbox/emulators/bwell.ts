@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { findProfile } from '../target.js';
 import { userPool, type CognitoFacts, type CognitoOrigins } from './bwell-cognito.js';
 import { fhirServer, type FhirFacts } from './bwell-fhir.js';
-import { createSigner, findProfile, randomToken, serve } from './toolkit.js';
+import { createSigner, randomToken, serve } from './toolkit.js';
 import type { EmulatorDefinition, FactsProfile } from './types.js';
 
 /**
@@ -84,6 +85,7 @@ function appClientId(): string {
 
 export const bwell: EmulatorDefinition = {
   name: 'bwell',
+  suite: 'suites/bwell.yaml',
   profiles,
   async start(name) {
     const profile = findProfile('bwell', profiles, name);

@@ -1,11 +1,12 @@
+import { json, type Handler } from '../http-data.js';
+import { findProfile } from '../target.js';
+import { appHost } from './medplum-app.js';
 import { fhirApi } from './medplum-fhir.js';
 import { Logins } from './medplum-logins.js';
-import { appHost } from './medplum-app.js';
 import { authorizeEndpoint, introspectEndpoint, loginEndpoint, wellKnown } from './medplum-oauth.js';
 import { createTenant } from './medplum-tenant.js';
 import { tokenEndpoint } from './medplum-token.js';
-import { json, type Handler } from '../http-data.js';
-import { createSigner, findProfile, operationOutcome, serve } from './toolkit.js';
+import { createSigner, operationOutcome, serve } from './toolkit.js';
 import type { EmulatorDefinition, FactsProfile } from './types.js';
 
 /**
@@ -217,6 +218,7 @@ function router(facts: MedplumFacts, routes: Record<string, Handler>): Handler {
 
 export const medplum: EmulatorDefinition = {
   name: 'medplum',
+  suite: 'suites/medplum.yaml',
   profiles,
   async start(name) {
     const profile = findProfile('medplum', profiles, name);

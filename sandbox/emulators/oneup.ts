@@ -1,10 +1,11 @@
+import type { Handler } from '../http-data.js';
+import { findProfile } from '../target.js';
 import { oneupAuth } from './oneup-auth.js';
 import { fhirServer } from './oneup-fhir.js';
 import { keycloakRealm } from './oneup-provider.js';
 import { Tenant } from './oneup-tenant.js';
 import { userManagement } from './oneup-users.js';
-import type { Handler } from '../http-data.js';
-import { createSigner, findProfile, randomToken, serve } from './toolkit.js';
+import { createSigner, randomToken, serve } from './toolkit.js';
 import type { EmulatorDefinition, EmulatorProfile } from './types.js';
 
 /**
@@ -95,6 +96,7 @@ const profiles: readonly OneupProfile[] = [
 
 export const oneup: EmulatorDefinition = {
   name: 'oneup',
+  suite: 'suites/1uphealth.yaml',
   profiles,
   async start(profileName) {
     const profile = findProfile('oneup', profiles, profileName);

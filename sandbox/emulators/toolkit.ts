@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import { exportJWK, generateKeyPair, SignJWT, type JWK, type JWTPayload } from 'jose';
+import { randomBytes } from 'node:crypto';
 import { json, serveWith, type Handler, type HttpRequest, type HttpResponse } from '../http-data.js';
 import { closeServer, listenOnLoopback } from '../loopback.js';
 
@@ -122,11 +122,4 @@ export function rateLimit(limit: number, windowSeconds: number): () => HttpRespo
     const retryAfter = Math.max(1, Math.ceil((windowStart + windowSeconds * 1000 - Date.now()) / 1000));
     return json(429, { error: 'rate limit exceeded' }, { 'retry-after': String(retryAfter) });
   };
-}
-
-/** The profile of that name, or an error listing the valid ones. */
-export function findProfile<T extends { name: string }>(owner: string, profiles: readonly T[], name: string): T {
-  const profile = profiles.find((p) => p.name === name);
-  if (!profile) throw new Error(`Unknown ${owner} profile "${name}"; valid profiles: ${profiles.map((p) => p.name).join(', ')}`);
-  return profile;
 }

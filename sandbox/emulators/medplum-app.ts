@@ -1,6 +1,6 @@
 import { escapeHtml } from '../html.js';
 import { formOf, text, type Handler, type HttpResponse } from '../http-data.js';
-import type { MedplumFacts } from './medplum.js';
+import type { MedplumFacts } from './medplum-facts.js';
 import type { Logins } from './medplum-logins.js';
 import { signIn } from './medplum-oauth.js';
 import type { Tenant } from './medplum-tenant.js';

@@ -1,5 +1,5 @@
 import { json, type Handler, type HttpResponse } from '../http-data.js';
-import type { MedplumFacts } from './medplum.js';
+import type { MedplumFacts } from './medplum-facts.js';
 import type { Login, Logins } from './medplum-logins.js';
 import type { Tenant } from './medplum-tenant.js';
 import { FHIR_JSON, operationOutcome } from './toolkit.js';

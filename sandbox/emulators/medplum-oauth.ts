@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { formOf, json, jsonOf, text, type Handler } from '../http-data.js';
-import type { MedplumFacts } from './medplum.js';
+import type { MedplumFacts } from './medplum-facts.js';
 import type { Login, Logins } from './medplum-logins.js';
 import { clientOf, type Tenant } from './medplum-tenant.js';
 import { nonEmpty, operationOutcome } from './toolkit.js';

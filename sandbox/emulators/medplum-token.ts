@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { setTimeout } from 'node:timers/promises';
 import { formOf, json, text, type Handler, type HttpRequest, type HttpResponse } from '../http-data.js';
-import type { MedplumFacts } from './medplum.js';
+import type { MedplumFacts } from './medplum-facts.js';
 import type { Login, Logins } from './medplum-logins.js';
 import { clientOf, type Tenant } from './medplum-tenant.js';
 import { basicCredentials, nonEmpty } from './toolkit.js';

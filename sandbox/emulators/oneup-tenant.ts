@@ -1,6 +1,6 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import type { HttpResponse } from '../http-data.js';
-import type { OneupSettings } from './oneup.js';
+import type { OneupSettings } from './oneup-settings.js';
 import { rateLimit, TokenStore, type Issued } from './toolkit.js';
 
 /** The state of one emulated 1upHealth tenant, shared by its hosts: applications, users, codes, tokens, FHIR data. */

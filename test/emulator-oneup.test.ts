@@ -6,7 +6,7 @@ import { oneup } from '../sandbox/emulators/oneup.js';
 import type { Emulator } from '../sandbox/emulators/types.js';
 import { basic, call, postForm, type Reply } from './sandbox-client.js';
 
-/** The 1upHealth emulator over HTTP, against seeds 000–002 and vendor-facts "1upHealth"; then each profile's fault. */
+/** The 1upHealth emulator over HTTP, against 1upHealth's documentation; then each profile's fault. */
 
 interface Tenant {
   emulator: Emulator;

@@ -6,9 +6,9 @@ import { createSigner, randomToken, serve } from './toolkit.js';
 import type { EmulatorDefinition, FactsProfile } from './types.js';
 
 /**
- * b.well as documented (seed 003, vendor-facts "b.well"): a FHIR server whose tokens come from an AWS Cognito user
- * pool, by client_credentials with system scopes. Three hosts: the FHIR server, the pool (metadata and keys) and the
- * pool's domain (token endpoint).
+ * b.well as documented (https://github.com/icanbwell/fhir-server/blob/main/readme/security.md): a FHIR server whose
+ * tokens come from an AWS Cognito user pool, by client_credentials with system scopes. Three hosts: the FHIR server,
+ * the pool (metadata and keys) and the pool's domain (token endpoint).
  */
 type BwellFacts = CognitoFacts & FhirFacts;
 

@@ -97,7 +97,7 @@ async function serve(selected: FaultProfile, { port = 0, resourcePort = 0, secre
         SANDBOX_PASSWORD: selected.wrongPassword ? `${account.password}-wrong` : account.password,
       }),
     },
-    ...(tls?.trusted && { trustedCertificates: [tls.certificate] }),
+    ...(tls?.trusted && { trustedCertificates: [tls.trustAnchor] }),
     requests: () => listeners.requests(),
     issued: () => issued.values(),
     close: listeners.close,
@@ -109,8 +109,8 @@ async function startTlsListener(faults: readonly Fault[], listeners: Listeners) 
   const wanted = tlsListenerOf(faults);
   if (!wanted) return undefined;
   // Loaded only when needed: the certificate library takes about as long to import as the rest of the start.
-  const { listenWithOwnCertificate } = await import('./tls-listener.js');
-  return { ...(await listeners.add(listenWithOwnCertificate())), trusted: wanted.trusted };
+  const { listenWithCertificate } = await import('./tls-listener.js');
+  return { ...(await listeners.add(listenWithCertificate(wanted.trusted ? 'test-ca' : 'self'))), trusted: wanted.trusted };
 }
 
 /** The protected resource, verifying tokens as the provider issued them and deviating as the profile says. */

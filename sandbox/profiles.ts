@@ -368,7 +368,7 @@ const responseProfiles: FaultProfile[] = [
   },
   {
     name: 'tls-trusted',
-    description: 'The discovery document advertises a registration_endpoint served over TLS 1.3 with a certificate the client is given to trust: transport.tls has an https endpoint to pass on.',
+    description: 'The discovery document advertises a registration_endpoint served over TLS 1.3 with a certificate issued by a test CA the client is given to trust: transport.tls has an https endpoint to pass on.',
     breaks: [],
     faults: [{ kind: 'tls-url', endpoint: 'discovery', member: 'registration_endpoint', path: '/register', trusted: true }],
   },

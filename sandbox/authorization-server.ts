@@ -1,7 +1,7 @@
 // Must run before oidc-provider is first evaluated.
 import './silence-provider-notices.js';
 import { randomBytes } from 'node:crypto';
-import Provider, { errors, type ClientMetadata, type KoaContext, type Middleware } from 'oidc-provider';
+import Provider, { errors, type ClientMetadata, type Configuration, type KoaContext, type Middleware } from 'oidc-provider';
 import { autoApproval, INTERACTION_PATH } from './auto-approval.js';
 import { loginPage, type SignIn } from './login-page.js';
 import { idTokenAtHash } from './id-token-at-hash.js';
@@ -58,25 +58,7 @@ export function createAuthorizationServer({ issuer, keys, clients, resource, fau
       clientCredentials: { enabled: true },
       introspection: { enabled: true },
       revocation: { enabled: true },
-      resourceIndicators: {
-        enabled: true,
-        // Requests that name no resource get the sandbox's, so no client needs to send `resource`; but one that asks
-        // for nothing beyond OpenID scopes gets a token for the UserInfo Endpoint, which refuses tokens with an audience.
-        defaultResource: (ctx) => (forUserInfo(ctx.oidc?.params?.scope) ? undefined : resource.url),
-        useGrantedResource: () => true,
-        getResourceServerInfo(ctx, indicator, client) {
-          if (indicator !== resource.url) throw new errors.InvalidTarget();
-          refuseUnknownMachineScopes(ctx, [...OIDC_SCOPES, resource.scope]);
-          return {
-            scope: resource.scope,
-            audience: resource.url,
-            accessTokenTTL: settings.accessTokenTtl,
-            // Machine tokens are JWTs the resource verifies locally; tokens issued for a user stay
-            // opaque so that introspection and revocation apply to them.
-            accessTokenFormat: client.grantTypes.includes('client_credentials') ? 'jwt' : 'opaque',
-          };
-        },
-      },
+      resourceIndicators: resourceIndicators(resource, settings),
     },
     ttl: {
       AccessToken: settings.accessTokenTtl,
@@ -106,6 +88,29 @@ export function createAuthorizationServer({ issuer, keys, clients, resource, fau
   const approval = { accountId: TEST_ACCOUNT.sub, resource: resource.url };
   provider.use(login ? loginPage(provider, login, approval) : autoApproval(provider, approval));
   return provider;
+}
+
+/** Every token is for the sandbox's protected resource, unless it is for the UserInfo Endpoint alone. */
+function resourceIndicators(resource: ProtectedResource, settings: ProviderSettings): Configuration['features']['resourceIndicators'] {
+  return {
+    enabled: true,
+    // Requests that name no resource get the sandbox's, so no client needs to send `resource`; but one that asks
+    // for nothing beyond OpenID scopes gets a token for the UserInfo Endpoint, which refuses tokens with an audience.
+    defaultResource: (ctx) => (forUserInfo(ctx.oidc?.params?.scope) ? undefined : resource.url),
+    useGrantedResource: () => true,
+    getResourceServerInfo(ctx, indicator, client) {
+      if (indicator !== resource.url) throw new errors.InvalidTarget();
+      refuseUnknownMachineScopes(ctx, [...OIDC_SCOPES, resource.scope]);
+      return {
+        scope: resource.scope,
+        audience: resource.url,
+        accessTokenTTL: settings.accessTokenTtl,
+        // Machine tokens are JWTs the resource verifies locally; tokens issued for a user stay
+        // opaque so that introspection and revocation apply to them.
+        accessTokenFormat: client.grantTypes.includes('client_credentials') ? 'jwt' : 'opaque',
+      };
+    },
+  };
 }
 
 /**

@@ -49,8 +49,9 @@ export type Fault =
   | (Target & { kind: 'edit-jwt'; member: string; header?: MemberEdit[]; claims?: MemberEdit[] })
   | (Target & { kind: 'corrupt-jwt-signature'; member: string })
   /**
-   * Sets a body member to `path` on a loopback HTTPS listener with a self-signed certificate: no client trusts it,
-   * unless `trusted`, when whoever starts the sandbox is handed the certificate to trust (a private CA, as it were).
+   * Sets a body member to `path` on a loopback HTTPS listener whose certificate is self-signed, which no client trusts;
+   * or, when `trusted`, issued by a test CA whose certificate whoever starts the sandbox is handed to trust, as a
+   * private CA's would be.
    */
   | (Target & { kind: 'tls-url'; member: string; path: string; trusted: boolean })
   /** In the JWKS, the key for `alg` takes the kid of the key for `kidOf`. */

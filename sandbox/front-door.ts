@@ -1,9 +1,9 @@
-import { ServerResponse, type IncomingMessage } from 'node:http';
-import { Readable } from 'node:stream';
+import type { RequestListener } from 'node:http';
 import type { ClientMetadata } from 'oidc-provider';
-import { deliver, hostile, type HostileFault, type Issue } from './hostile.js';
+import { hostile, type HostileFault, type Issue } from './hostile.js';
+import { dispatch, readRequest, send, type Forward, type Stage } from './http-data.js';
 import { dropState, ignoreTokenRedirectUri, redirectBackAsPage, interceptCodeReplay, laxPkce, prefixMatchRedirectUri, shareCodeRedemption } from './request-faults/authorization-code.js';
-import { tokenError, type Forward, type FrontRequest, type FrontResponse, type Stage } from './request-faults/messages.js';
+import { tokenError } from './request-faults/messages.js';
 import {
   claimRefreshTokenScope,
   honourRotatedRefreshTokens,
@@ -13,8 +13,6 @@ import {
   type RefreshClientLaxity,
 } from './request-faults/refresh-tokens.js';
 import { acceptGetOnToken, acceptJsonTokenBody, acceptQueryCredentials, dedupeTokenParameters, refuseGrant, rewriteTokenRefusal, type TokenRefusal } from './request-faults/token-endpoint.js';
-
-type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
 export type { TokenRefusal };
 
@@ -63,73 +61,18 @@ export type RequestFault =
  * Request-level faults: a layer in front of the provider that may rewrite, answer or replay requests before
  * oidc-provider sees them, or leave them unanswered. With no such fault it is the provider itself.
  */
-export function frontDoor(faults: readonly RequestFault[], provider: Handler, clients: readonly ClientMetadata[], issue: Issue): Handler {
+export function frontDoor(faults: readonly RequestFault[], provider: RequestListener, clients: readonly ClientMetadata[], issue: Issue): RequestListener {
   if (faults.length === 0) return provider;
   const stages = faults.map((fault) => stage(fault, clients, issue));
   return (req, res) => {
-    receive(req)
-      .then((request) => {
-        const toProvider: Forward = (forwarded) => dispatch(provider, req, forwarded);
-        return stages.reduceRight<Forward>((next, current) => (forwarded) => current(forwarded, next), toProvider)(request);
-      })
+    // The provider answers each request as one on the connection it came by.
+    const toProvider: Forward = (forwarded) => dispatch(provider, req, forwarded);
+    const chain = stages.reduceRight<Forward>((next, current) => (forwarded) => current(forwarded, next), toProvider);
+    readRequest(req, `http://${req.headers.host ?? 'localhost'}`)
+      .then(chain)
       .catch((error: unknown) => tokenError(500, 'server_error', String(error)))
       .then((response) => send(res, response));
   };
-}
-
-// ---- The mechanism -----------------------------------------------------------------------------------------------
-
-async function receive(req: IncomingMessage): Promise<FrontRequest> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return {
-    method: req.method ?? 'GET',
-    url: new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`),
-    headers: req.headers,
-    body: Buffer.concat(chunks),
-  };
-}
-
-/**
- * Hands a request to the provider as a fresh IncomingMessage on the original's connection, and records its answer in
- * a response that is never sent, so that stages can read and rewrite it.
- */
-function dispatch(provider: Handler, original: IncomingMessage, { method, url, headers, body }: FrontRequest): Promise<FrontResponse> {
-  const { socket, httpVersion, httpVersionMajor, httpVersionMinor } = original;
-  const req = Object.assign(Readable.from(body.length ? [body] : [], { objectMode: false }), {
-    method,
-    url: `${url.pathname}${url.search}`,
-    headers,
-    socket,
-    httpVersion,
-    httpVersionMajor,
-    httpVersionMinor,
-  }) as unknown as IncomingMessage;
-  const res = new ServerResponse(req);
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    const collect = (chunk: unknown) => {
-      if (typeof chunk === 'string' || chunk instanceof Uint8Array) chunks.push(Buffer.from(chunk));
-    };
-    res.write = ((chunk: unknown) => {
-      collect(chunk);
-      return true;
-    }) as ServerResponse['write'];
-    res.end = ((chunk?: unknown) => {
-      collect(chunk);
-      resolve({ status: res.statusCode, headers: res.getHeaders(), body: Buffer.concat(chunks) });
-      return res;
-    }) as ServerResponse['end'];
-    provider(req, res);
-  });
-}
-
-function send(res: ServerResponse, { status, headers, body, delivery }: FrontResponse): void {
-  res.statusCode = status;
-  // Node computes Content-Length for the body as finally sent.
-  for (const [name, value] of Object.entries(headers)) if (name !== 'content-length' && value !== undefined) res.setHeader(name, value);
-  if (delivery) deliver(res, body, delivery);
-  else res.end(body);
 }
 
 // ---- Faults -------------------------------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-import type { FaultProfile } from './profiles.js';
+import type { FaultProfile } from './fault-profile.js';
 import type { MemberEdit } from './member-edits.js';
 
 const MB = 1024 * 1024;

@@ -1,18 +1,19 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { STATUS_CODES, type ServerResponse } from 'node:http';
+import { STATUS_CODES } from 'node:http';
 import { Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
-import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
+import { spaces, type Delivery } from './delivery.js';
 import type { Endpoint } from './faults.js';
-import { DISCOVERY, JWKS, TOKEN, isForm, jsonOf, withJson, type Forward, type FrontRequest, type FrontResponse, type Stage } from './request-faults/messages.js';
+import { jsonOf, type Forward, type HttpRequest, type HttpResponse, type Stage } from './http-data.js';
+import { DISCOVERY, JWKS, TOKEN, postedForm, withJson } from './request-faults/messages.js';
 import { SMART_CONFIGURATION_PATH } from './smart-configuration.js';
 
 /**
  * Hostile faults: the authorization server misbehaving at the transport level, to prove that a client survives broken
  * and hostile endpoints. They break no rule of the specifications, so no check is meant to fail on them. The front
  * door plays them like any request fault; those that shape how a body goes over the wire travel with the response
- * to its send, which hands them to deliver().
+ * to its send, as its delivery (delivery.ts).
  */
 
 /** Which of the requests a hostile fault targets it acts on, counted from the sandbox's start; all by default. */
@@ -41,14 +42,8 @@ export type HostileFault = HostileTarget & (
   | { kind: 'overloaded'; status: number; retryAfter?: number }
   /** Successful answers keep their status and headers but get this content type and body. */
   | { kind: 'replace-body'; contentType: string; body: string }
-  /** The answer's headers go at once, then its body one byte per interval, then spaces, forever. */
-  | { kind: 'drip'; intervalMs: number }
-  /** The answer's body, padded with spaces to this many bytes, is streamed. */
-  | { kind: 'pad-body'; bytes: number }
   /** The answer's body is a gzip of this many spaces, sent with Content-Encoding: gzip. */
   | { kind: 'gzip-bomb'; bytes: number }
-  /** The connection is reset once the answer's headers and half its body are sent. */
-  | { kind: 'reset-connection' }
   /** 400 and 401 JSON errors get this text appended to their error code and as their error_description. */
   | { kind: 'inject-text'; text: string }
   /**
@@ -68,13 +63,12 @@ export type HostileFault = HostileTarget & (
    * serialised as `eyJ…`.
    */
   | { kind: 'disguise-credentials' }
+  /** Drips, pads, or resets the connection half way. */
+  | Delivery
 );
 
 /** Tells the sandbox of a credential a fault made up, so that a leak test looks for it too. */
 export type Issue = (credential: string) => void;
-
-/** The hostile faults that say how a body goes over the wire, for deliver(). */
-export type Delivery = Extract<HostileFault, { kind: 'drip' | 'pad-body' | 'reset-connection' }>;
 
 const PATHS: Record<Endpoint, string> = {
   discovery: DISCOVERY,
@@ -88,13 +82,13 @@ export function hostile(fault: HostileFault, issue: Issue): Stage {
   return (request, next) => {
     const targeted = request.url.pathname === PATHS[fault.endpoint]
       && (fault.method === undefined || request.method === fault.method)
-      && (fault.grantType === undefined || (isForm(request) && new URLSearchParams(request.body.toString()).get('grant_type') === fault.grantType));
+      && (fault.grantType === undefined || postedForm(request)?.get('grant_type') === fault.grantType);
     return targeted && occurs(request) ? act(fault, request, next, issue) : next(request);
   };
 }
 
 /** Whether a targeted request is one the fault acts on; called once for each. */
-function occurrence(when: Occurrence | undefined): (request: FrontRequest) => boolean {
+function occurrence(when: Occurrence | undefined): (request: HttpRequest) => boolean {
   if (when === undefined) return () => true;
   if ('every' in when) {
     let seen = 0;
@@ -117,24 +111,24 @@ function occurrence(when: Occurrence | undefined): (request: FrontRequest) => bo
 }
 
 /** A request's body without the one-time values a flow that starts over replaces. */
-function withoutOneTimeValues(request: FrontRequest): string {
-  if (!isForm(request)) return request.body.toString();
-  const form = new URLSearchParams(request.body.toString());
+function withoutOneTimeValues(request: HttpRequest): string {
+  const form = postedForm(request);
+  if (!form) return request.body.toString();
   for (const name of ['code', 'code_verifier', 'refresh_token']) form.delete(name);
   return form.toString();
 }
 
 /** The client a request names, by HTTP Basic or client_id in a form body; '' for none. */
-function clientOf(request: FrontRequest): string {
+function clientOf(request: HttpRequest): string {
   const [scheme = '', credentials = ''] = (request.headers.authorization ?? '').split(' ');
   // Basic credentials are form-encoded (RFC 6749 §2.3.1), which URLSearchParams decodes without throwing.
   const form = scheme.toLowerCase() === 'basic'
-    ? `client_id=${Buffer.from(credentials, 'base64').toString().split(':')[0]}`
-    : isForm(request) ? request.body.toString() : '';
-  return new URLSearchParams(form).get('client_id') ?? '';
+    ? new URLSearchParams(`client_id=${Buffer.from(credentials, 'base64').toString().split(':')[0]}`)
+    : postedForm(request);
+  return form?.get('client_id') ?? '';
 }
 
-async function act(fault: HostileFault, request: FrontRequest, next: Forward, issue: Issue): Promise<FrontResponse> {
+async function act(fault: HostileFault, request: HttpRequest, next: Forward, issue: Issue): Promise<HttpResponse> {
   switch (fault.kind) {
     case 'hang':
       // Never settles, so the front door never sends; closing the sandbox drops the connection.
@@ -145,70 +139,79 @@ async function act(fault: HostileFault, request: FrontRequest, next: Forward, is
         headers: { 'content-type': 'text/plain; charset=utf-8', ...(fault.retryAfter !== undefined && { 'retry-after': String(fault.retryAfter) }) },
         body: Buffer.from(STATUS_CODES[fault.status] ?? ''),
       };
-    case 'replace-body': {
-      const response = await next(request);
-      if (response.status !== 200) return response;
-      return { ...response, headers: { ...response.headers, 'content-type': fault.contentType }, body: Buffer.from(fault.body) };
-    }
-    case 'inject-text': {
-      const response = await next(request);
-      const error = response.status === 400 || response.status === 401 ? jsonOf(response) : undefined;
-      return error ? withJson(response, { ...error, error: `${String(error.error)}${fault.text}`, error_description: fault.text }) : response;
-    }
-    case 'echo-request': {
-      const response = await next(request);
-      const error = response.status === 400 || response.status === 401 ? jsonOf(response) : undefined;
-      if (!error) return response;
-      const authorization = String(request.headers.authorization ?? '');
-      const body = request.body.toString();
-      const html = body.replace(/&/g, '&amp;');
-      const echoed = `rejected Authorization: ${authorization}; body ${body}; ${encodeURIComponent(body).replace(/%[0-9A-F]{2}/g, (hex) => hex.toLowerCase())}; ${Buffer.from(body).toString('base64url')}; ${html}`;
-      return { ...withJson(response, { ...error, error_description: echoed, request: { authorization, body } }), headers: { ...response.headers, 'www-authenticate': `Basic realm="${authorization}"` } };
-    }
-    case 'wrap-body': {
-      const response = await next(request);
+    default:
+      return rewrite(fault, request, await next(request), issue);
+  }
+}
+
+/** The provider's answer, as a fault that lets the request through changes it. */
+async function rewrite(fault: Exclude<HostileFault, { kind: 'hang' | 'overloaded' }>, request: HttpRequest, response: HttpResponse, issue: Issue): Promise<HttpResponse> {
+  const json = () => (response.status === 200 ? jsonOf(response) : undefined);
+  const error = () => (response.status === 400 || response.status === 401 ? jsonOf(response) : undefined);
+  switch (fault.kind) {
+    case 'replace-body':
+      return response.status === 200 ? { ...response, headers: { ...response.headers, 'content-type': fault.contentType }, body: Buffer.from(fault.body) } : response;
+    case 'inject-text':
+      return injectText(response, error(), fault.text);
+    case 'echo-request':
+      return echoRequest(request, response, error());
+    case 'wrap-body':
       return response.status === 200 ? { ...response, body: Buffer.concat([Buffer.from(fault.prefix ?? ''), response.body, Buffer.from(fault.suffix ?? '')]) } : response;
-    }
-    case 'form-as-text': {
-      const response = await next(request);
-      const json = response.status === 200 ? jsonOf(response) : undefined;
-      if (!json) return response;
-      const form = new URLSearchParams(Object.entries(json).map(([name, value]): [string, string] => [name, String(value)]));
-      return { ...response, headers: { ...response.headers, 'content-type': 'text/plain; charset=utf-8' }, body: Buffer.from(form.toString()) };
-    }
-    case 'echo-session-cookie': {
-      const response = await next(request);
-      const json = response.status === 200 ? jsonOf(response) : undefined;
-      if (!json) return response;
-      const session = made(issue);
-      return { ...withJson(response, { ...json, gateway: `session gw_session=${session} bound to this client` }), headers: { ...response.headers, 'set-cookie': `gw_session=${session}; Path=/; HttpOnly` } };
-    }
-    case 'disguise-credentials': {
-      const response = await next(request);
-      const json = response.status === 200 ? jsonOf(response) : undefined;
-      if (typeof json?.access_token !== 'string') return response;
-      const token = json.access_token;
-      return withJson(response, {
-        ...json,
-        accessToken: token,
-        AccessToken: token,
-        ACCESS_TOKEN: token,
-        'access-token': token,
-        session: made(issue),
-        apiKey: made(issue),
-        jwt: spacedJwt(issue),
-        debug: `token (base64) ${Buffer.from(token).toString('base64')}`,
-      });
-    }
-    case 'gzip-bomb': {
-      const response = await next(request);
+    case 'form-as-text':
+      return formAsText(response, json());
+    case 'echo-session-cookie':
+      return echoSessionCookie(response, json(), issue);
+    case 'disguise-credentials':
+      return disguiseCredentials(response, json(), issue);
+    case 'gzip-bomb':
       return { ...response, headers: { ...response.headers, 'content-encoding': 'gzip' }, body: await gzippedSpaces(fault.bytes) };
-    }
     case 'drip':
     case 'pad-body':
     case 'reset-connection':
-      return { ...(await next(request)), delivery: fault };
+      return { ...response, delivery: fault };
   }
+}
+
+function injectText(response: HttpResponse, error: Record<string, unknown> | undefined, text: string): HttpResponse {
+  return error ? withJson(response, { ...error, error: `${String(error.error)}${text}`, error_description: text }) : response;
+}
+
+/** An error that quotes the request's Authorization header and body, as sent and encoded four ways. */
+function echoRequest(request: HttpRequest, response: HttpResponse, error: Record<string, unknown> | undefined): HttpResponse {
+  if (!error) return response;
+  const authorization = String(request.headers.authorization ?? '');
+  const body = request.body.toString();
+  const html = body.replace(/&/g, '&amp;');
+  const echoed = `rejected Authorization: ${authorization}; body ${body}; ${encodeURIComponent(body).replace(/%[0-9A-F]{2}/g, (hex) => hex.toLowerCase())}; ${Buffer.from(body).toString('base64url')}; ${html}`;
+  return { ...withJson(response, { ...error, error_description: echoed, request: { authorization, body } }), headers: { ...response.headers, 'www-authenticate': `Basic realm="${authorization}"` } };
+}
+
+function formAsText(response: HttpResponse, json: Record<string, unknown> | undefined): HttpResponse {
+  if (!json) return response;
+  const form = new URLSearchParams(Object.entries(json).map(([name, value]): [string, string] => [name, String(value)]));
+  return { ...response, headers: { ...response.headers, 'content-type': 'text/plain; charset=utf-8' }, body: Buffer.from(form.toString()) };
+}
+
+function echoSessionCookie(response: HttpResponse, json: Record<string, unknown> | undefined, issue: Issue): HttpResponse {
+  if (!json) return response;
+  const session = made(issue);
+  return { ...withJson(response, { ...json, gateway: `session gw_session=${session} bound to this client` }), headers: { ...response.headers, 'set-cookie': `gw_session=${session}; Path=/; HttpOnly` } };
+}
+
+function disguiseCredentials(response: HttpResponse, json: Record<string, unknown> | undefined, issue: Issue): HttpResponse {
+  const token = json?.access_token;
+  if (typeof token !== 'string') return response;
+  return withJson(response, {
+    ...json,
+    accessToken: token,
+    AccessToken: token,
+    ACCESS_TOKEN: token,
+    'access-token': token,
+    session: made(issue),
+    apiKey: made(issue),
+    jwt: spacedJwt(issue),
+    debug: `token (base64) ${Buffer.from(token).toString('base64')}`,
+  });
 }
 
 /** A fresh random credential, told to the sandbox. */
@@ -225,43 +228,6 @@ function spacedJwt(issue: Issue): string {
   const jwt = `${signed}.${createHmac('sha256', randomBytes(32)).update(signed).digest('base64url')}`;
   issue(jwt);
   return jwt;
-}
-
-/** Sends a body as a hostile fault says, once status and headers (but no Content-Length) are set. */
-export function deliver(res: ServerResponse, body: Buffer, delivery: Delivery): void {
-  switch (delivery.kind) {
-    case 'drip': {
-      res.flushHeaders();
-      let sent = 0;
-      // Spaces after the body are JSON whitespace: the document never ends, yet never turns invalid either.
-      const drip = () => res.write(sent < body.length ? body.subarray(sent, ++sent) : ' ');
-      drip();
-      const timer = setInterval(drip, delivery.intervalMs);
-      res.once('close', () => clearInterval(timer));
-      return;
-    }
-    case 'pad-body':
-      res.setHeader('content-length', Math.max(body.length, delivery.bytes));
-      // Rejects when the client gives up and its connection closes, which leaves nothing to do.
-      pipeline(Readable.from(padded(body, delivery.bytes)), res).catch(() => undefined);
-      return;
-    case 'reset-connection':
-      res.setHeader('content-length', body.length);
-      res.write(body.subarray(0, body.length >> 1), () => res.socket?.resetAndDestroy());
-      return;
-  }
-}
-
-// Large bodies go out in slices of this, so that none is ever held whole.
-const SPACES = Buffer.alloc(64 * 1024, ' ');
-
-function* spaces(bytes: number): Generator<Buffer> {
-  for (let left = bytes; left > 0; left -= SPACES.length) yield SPACES.subarray(0, Math.min(left, SPACES.length));
-}
-
-function* padded(body: Buffer, bytes: number): Generator<Buffer> {
-  yield body;
-  yield* spaces(bytes - body.length);
 }
 
 const bombs = new Map<number, Promise<Buffer>>();

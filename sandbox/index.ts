@@ -1,20 +1,23 @@
-import type { IncomingMessage, Server } from 'node:http';
+import type { RequestListener } from 'node:http';
+import type Provider from 'oidc-provider';
 import { createAccessTokenVerifier } from './access-token-verifier.js';
-import { everIssued } from './issued-tokens.js';
-import { revocableJwts } from './jwt-revocation.js';
-import { createAuthorizationServer, defaultSettings, TEST_ACCOUNT } from './authorization-server.js';
-import { createClients, newSecret } from './clients.js';
-import { resourceDeviations, tlsListenerOf } from './faults.js';
+import { createAuthorizationServer, defaultSettings, TEST_ACCOUNT, type ProtectedResource, type ProviderSettings } from './authorization-server.js';
+import { createClients, newSecret, type SandboxClients } from './clients.js';
+import type { FaultProfile } from './fault-profile.js';
+import { resourceDeviations, tlsListenerOf, type Fault, type ResourceDeviation } from './faults.js';
 import { frontDoor } from './front-door.js';
 import { IssuedCredentials } from './issued-credentials.js';
-import { closeServer, listenOnLoopback } from './loopback.js';
-import { findProfile } from './emulators/toolkit.js';
+import { everIssued } from './issued-tokens.js';
+import { revocableJwts } from './jwt-revocation.js';
+import { Listeners, type SandboxRequest } from './listeners.js';
+import { listenOnLoopback } from './loopback.js';
 import { profiles } from './profiles.js';
 import { providerFaults } from './provider-faults.js';
 import { createResourceHandler, RESOURCE_PATH } from './resource-server.js';
-import { generateSigningKeys } from './signing-keys.js';
+import { generateSigningKeys, type SigningKeys } from './signing-keys.js';
+import { findProfile, type RunningTarget, type Target } from './target.js';
 
-export { profiles, type FaultProfile } from './profiles.js';
+export { profiles } from './profiles.js';
 
 export interface SandboxOptions {
   profile?: string;
@@ -28,116 +31,111 @@ export interface SandboxOptions {
   login?: 'auto' | 'interactive';
 }
 
-/** A request as the sandbox received it. */
-export interface SandboxRequest {
-  readonly method: string;
-  /** Without the query, which may carry credentials. */
-  readonly path: string;
-  /** When its headers arrived, in milliseconds since the epoch. */
-  readonly at: number;
-}
-
-export interface Sandbox {
-  profile: string;
+export interface Sandbox extends RunningTarget {
   issuer: string;
-  /** Values the suites are interpolated with. */
-  variables: Record<string, string>;
-  /** Certificates (PEM) a client of this sandbox is to trust, as a private CA's would be: only on a profile that says so. */
-  trustedCertificates?: string[];
   /** Every request its servers received so far, oldest first: how often and when a client called, retried or waited. */
   requests(): SandboxRequest[];
   /** Every token, code and session cookie its authorization server issued so far: what a leak test looks for. */
   issued(): string[];
-  /** Closes its servers and their keep-alive connections. */
-  close(): Promise<void>;
 }
 
 const RESOURCE_SCOPE = 'api:read';
 
+/** The sandbox as the local suite's target, in each of its fault profiles. */
+export const sandboxTarget: Target<FaultProfile, Sandbox> = {
+  name: 'sandbox',
+  suite: 'suites/local.yaml',
+  profiles,
+  start: (profile) => startSandbox({ profile }),
+};
+
 /** Starts the reference authorization server and protected resource, broken as the profile says. */
-export async function startSandbox({ profile = 'conformant', port = 0, resourcePort = 0, secrets, login = 'auto' }: SandboxOptions = {}): Promise<Sandbox> {
-  const selected = findProfile('sandbox', profiles, profile);
-
-  // Every listener started is closed by close(), also when a later step of the start fails, and logs its requests.
-  const servers: Server[] = [];
-  const log: SandboxRequest[] = [];
-  const record = ({ method = 'GET', url = '/' }: IncomingMessage) => log.push({ method, path: url.split('?', 1)[0]!, at: Date.now() });
-  const listening = async <T extends { server: Server; origin: string }>(started: Promise<T>) => {
-    const host = await started;
-    servers.push(host.server);
-    // Attached before any handler, so that it logs a request before it is answered.
-    host.server.on('request', record);
-    return host;
-  };
-  // Idempotent, so that callers may close in several cleanup paths.
-  let closing: Promise<void> | undefined;
-  const close = async () => {
-    closing ??= Promise.all(servers.map(closeServer)).then(() => undefined);
-    return closing;
-  };
-
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const selected = findProfile('sandbox', profiles, options.profile ?? 'conformant');
+  // Every listener started is closed by close(), also when a later step of the start fails.
+  const listeners = new Listeners();
   try {
-    const authorization = await listening(listenOnLoopback(port, undefined, selected.latencyMs));
-    const resourceHost = await listening(listenOnLoopback(resourcePort, undefined, selected.latencyMs));
-    // Loaded only when needed: the certificate library takes about as long to import as the rest of the start.
-    const tlsListener = tlsListenerOf(selected.faults);
-    const tls = tlsListener && (await listening(import('./tls-listener.js').then((module) => module.listenWithOwnCertificate())));
-    const keys = await generateSigningKeys();
-    const settings = { ...defaultSettings, ...selected.settings };
-    const issuer = authorization.origin;
-    const resource = { url: `${resourceHost.origin}${RESOURCE_PATH}`, scope: RESOURCE_SCOPE };
-    // Off the issuer's origin, so a client that follows same-origin redirects stops right there.
-    const redirectUri = `${resourceHost.origin}/callback`;
-    const clients = createClients(redirectUri, secrets);
-    const account = login === 'interactive' ? { username: TEST_ACCOUNT.email, password: secrets?.password ?? newSecret(), loadingBanner: selected.loadingBanner, echoPassword: selected.echoPassword } : undefined;
-    const provider = createAuthorizationServer({
-      issuer,
-      keys,
-      clients: [clients.machine, clients.app],
-      resource,
-      faults: providerFaults(selected.faults, { keys, tlsOrigin: tls?.origin }),
-      settings,
-      ...(account && { login: account }),
-    });
-    const revokedJwt = revocableJwts(provider);
-    const deviations = resourceDeviations(selected.faults);
-    const issued = new IssuedCredentials();
-    authorization.server.on('request', frontDoor(selected.requestFaults ?? [], issued.tap(provider.callback()), [clients.machine, clients.app], issued.add));
-    resourceHost.server.on('request', createResourceHandler({
-      verify: createAccessTokenVerifier({ provider, publicJwks: keys.publicJwks, audience: resource.url, deviations, revokedJwt }),
-      scope: resource.scope,
-      deviations,
-      ...(deviations.has('accept-unissued-tokens') && { everIssued: everIssued(provider) }),
-    }));
-
-    return {
-      profile,
-      issuer,
-      variables: {
-        SANDBOX_ISSUER: issuer,
-        SANDBOX_DISCOVERY_URL: `${issuer}/.well-known/openid-configuration`,
-        SANDBOX_CLIENT_ID: clients.machine.client_id,
-        SANDBOX_CLIENT_SECRET: clients.machine.client_secret,
-        SANDBOX_SCOPE: RESOURCE_SCOPE,
-        SANDBOX_AUTH_CLIENT_ID: clients.app.client_id,
-        SANDBOX_AUTH_CLIENT_SECRET: clients.app.client_secret,
-        SANDBOX_REDIRECT_URI: redirectUri,
-        SANDBOX_RESOURCE_URL: resource.url,
-        SANDBOX_RESOURCE_SCOPE: resource.scope,
-        SANDBOX_CODE_TTL: String(settings.documentedCodeTtl ?? settings.codeTtl),
-        ...(account && {
-          SANDBOX_USERNAME: account.username,
-          // A profile may hand out a password the sign-in page refuses, as a mistyped or expired one would be.
-          SANDBOX_PASSWORD: selected.wrongPassword ? `${account.password}-wrong` : account.password,
-        }),
-      },
-      ...(tlsListener?.trusted && tls && { trustedCertificates: [tls.certificate] }),
-      requests: () => [...log],
-      issued: () => issued.values(),
-      close,
-    };
+    return await serve(selected, options, listeners);
   } catch (error) {
-    await close();
+    await listeners.close();
     throw error;
   }
+}
+
+async function serve(selected: FaultProfile, { port = 0, resourcePort = 0, secrets, login = 'auto' }: SandboxOptions, listeners: Listeners): Promise<Sandbox> {
+  const authorization = await listeners.add(listenOnLoopback(port, undefined, selected.latencyMs));
+  const resourceHost = await listeners.add(listenOnLoopback(resourcePort, undefined, selected.latencyMs));
+  const tls = await startTlsListener(selected.faults, listeners);
+  const keys = await generateSigningKeys();
+  const settings = { ...defaultSettings, ...selected.settings };
+  const resource = { url: `${resourceHost.origin}${RESOURCE_PATH}`, scope: RESOURCE_SCOPE };
+  // Off the issuer's origin, so a client that follows same-origin redirects stops right there.
+  const redirectUri = `${resourceHost.origin}/callback`;
+  const clients = createClients(redirectUri, secrets);
+  const account = login === 'interactive' ? { username: TEST_ACCOUNT.email, password: secrets?.password ?? newSecret(), loadingBanner: selected.loadingBanner, echoPassword: selected.echoPassword } : undefined;
+  const provider = createAuthorizationServer({
+    issuer: authorization.origin,
+    keys,
+    clients: [clients.machine, clients.app],
+    resource,
+    faults: providerFaults(selected.faults, { keys, tlsOrigin: tls?.origin }),
+    settings,
+    ...(account && { login: account }),
+  });
+  // Before callback(), which composes the provider's middleware as it is then: the resource adds some.
+  resourceHost.server.on('request', protectedResource(provider, keys, resource, resourceDeviations(selected.faults)));
+  const issued = new IssuedCredentials();
+  authorization.server.on('request', frontDoor(selected.requestFaults ?? [], issued.tap(provider.callback()), [clients.machine, clients.app], issued.add));
+  return {
+    profile: selected.name,
+    issuer: authorization.origin,
+    variables: {
+      ...sandboxVariables(authorization.origin, clients, redirectUri, resource, settings),
+      ...(account && {
+        SANDBOX_USERNAME: account.username,
+        // A profile may hand out a password the sign-in page refuses, as a mistyped or expired one would be.
+        SANDBOX_PASSWORD: selected.wrongPassword ? `${account.password}-wrong` : account.password,
+      }),
+    },
+    ...(tls?.trusted && { trustedCertificates: [tls.trustAnchor] }),
+    requests: () => listeners.requests(),
+    issued: () => issued.values(),
+    close: listeners.close,
+  };
+}
+
+/** The HTTPS listener a profile's faults point to, if any. */
+async function startTlsListener(faults: readonly Fault[], listeners: Listeners) {
+  const wanted = tlsListenerOf(faults);
+  if (!wanted) return undefined;
+  // Loaded only when needed: the certificate library takes about as long to import as the rest of the start.
+  const { listenWithCertificate } = await import('./tls-listener.js');
+  return { ...(await listeners.add(listenWithCertificate(wanted.trusted ? 'test-ca' : 'self'))), trusted: wanted.trusted };
+}
+
+/** The protected resource, verifying tokens as the provider issued them and deviating as the profile says. */
+function protectedResource(provider: Provider, keys: SigningKeys, resource: ProtectedResource, deviations: ReadonlySet<ResourceDeviation>): RequestListener {
+  const revokedJwt = revocableJwts(provider);
+  return createResourceHandler({
+    verify: createAccessTokenVerifier({ provider, publicJwks: keys.publicJwks, audience: resource.url, deviations, revokedJwt }),
+    scope: resource.scope,
+    deviations,
+    ...(deviations.has('accept-unissued-tokens') && { everIssued: everIssued(provider) }),
+  });
+}
+
+function sandboxVariables(issuer: string, clients: SandboxClients, redirectUri: string, resource: ProtectedResource, settings: ProviderSettings): Record<string, string> {
+  return {
+    SANDBOX_ISSUER: issuer,
+    SANDBOX_DISCOVERY_URL: `${issuer}/.well-known/openid-configuration`,
+    SANDBOX_CLIENT_ID: clients.machine.client_id,
+    SANDBOX_CLIENT_SECRET: clients.machine.client_secret,
+    SANDBOX_SCOPE: RESOURCE_SCOPE,
+    SANDBOX_AUTH_CLIENT_ID: clients.app.client_id,
+    SANDBOX_AUTH_CLIENT_SECRET: clients.app.client_secret,
+    SANDBOX_REDIRECT_URI: redirectUri,
+    SANDBOX_RESOURCE_URL: resource.url,
+    SANDBOX_RESOURCE_SCOPE: resource.scope,
+    SANDBOX_CODE_TTL: String(settings.documentedCodeTtl ?? settings.codeTtl),
+  };
 }

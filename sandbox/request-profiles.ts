@@ -1,4 +1,4 @@
-import type { FaultProfile } from './profiles.js';
+import type { FaultProfile } from './fault-profile.js';
 
 /** Profiles whose faults act on requests (the front door) or on the provider's settings. */
 export const requestProfiles: FaultProfile[] = [

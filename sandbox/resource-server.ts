@@ -1,19 +1,13 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { RequestListener } from 'node:http';
 import type { AccessTokenVerifier } from './access-token-verifier.js';
 import type { ResourceDeviation } from './faults.js';
+import { json, serveWith, type HttpRequest, type HttpResponse } from './http-data.js';
 
 export const RESOURCE_PATH = '/api/resource';
 
 const REALM = 'sandbox';
 // RFC 6750 §2.1: credentials = "Bearer" 1*SP b64token; the scheme is case-insensitive.
 const BEARER = /^bearer +([A-Za-z0-9\-._~+/]+=*)$/i;
-
-interface Reply {
-  status: number;
-  body: Record<string, unknown>;
-  /** Auth-params of the Bearer challenge; none means no WWW-Authenticate header. */
-  challenge?: Record<string, string>;
-}
 
 export interface ResourceOptions {
   verify: AccessTokenVerifier;
@@ -25,25 +19,20 @@ export interface ResourceOptions {
 }
 
 /** A protected resource at RESOURCE_PATH that accepts bearer tokens per RFC 6750. */
-export function createResourceHandler(options: ResourceOptions): (req: IncomingMessage, res: ServerResponse) => void {
-  return (req, res) => {
-    decide(req, options).then(
-      (reply) => send(res, reply),
-      (error: unknown) => send(res, { status: 500, body: { error: 'server_error', error_description: String(error) } }),
-    );
-  };
+export function createResourceHandler(options: ResourceOptions): RequestListener {
+  // Only a request's path and query are read: any origin resolves them.
+  return serveWith((request) => decide(request, options), 'http://resource', (error) => answer(500, { error: 'server_error', error_description: String(error) }));
 }
 
-async function decide(req: IncomingMessage, options: ResourceOptions): Promise<Reply> {
-  const url = new URL(req.url ?? '/', 'http://resource');
-  if (url.pathname !== RESOURCE_PATH) return { status: 404, body: { error: 'not_found' } };
+async function decide({ url, headers }: HttpRequest, options: ResourceOptions): Promise<HttpResponse> {
+  if (url.pathname !== RESOURCE_PATH) return answer(404, { error: 'not_found' });
   const { deviations } = options;
-  const authorization = req.headers.authorization;
+  const { authorization } = headers;
   const queried = deviations.has('accept-query-token') ? url.searchParams.get('access_token') : null;
   if (!authorization && queried) return authorize(queried, options);
   if (!authorization || !/^bearer(\s|$)/i.test(authorization)) {
     // §3.1: a request without credentials gets a challenge with no error code.
-    return deviations.has('omit-challenge') ? { status: 401, body: tokenRequired } : bareChallenge(tokenRequired);
+    return deviations.has('omit-challenge') ? answer(401, tokenRequired) : bareChallenge(tokenRequired);
   }
   if (deviations.has('case-sensitive-scheme') && !authorization.startsWith('Bearer')) {
     return refusal(401, 'invalid_token', 'the authorization scheme must be "Bearer"');
@@ -55,10 +44,10 @@ async function decide(req: IncomingMessage, options: ResourceOptions): Promise<R
 
 const tokenRequired = { error_description: 'a bearer token is required' };
 
-async function authorize(token: string, { verify, scope, deviations, everIssued }: ResourceOptions): Promise<Reply> {
+async function authorize(token: string, { verify, scope, deviations, everIssued }: ResourceOptions): Promise<HttpResponse> {
   const grant = await verify(token);
   if (!grant && everIssued && token.split('.').length !== 3 && !everIssued(token)) {
-    return { status: 200, body: { ok: true, sub: 'unknown', client_id: 'unknown' } };
+    return answer(200, { ok: true, sub: 'unknown', client_id: 'unknown' });
   }
   if (!grant) {
     const description = 'the access token is invalid, expired or revoked';
@@ -71,28 +60,19 @@ async function authorize(token: string, { verify, scope, deviations, everIssued 
       : refusal(403, 'insufficient_scope', description, { scope });
   }
   if (deviations.has('refuse-tokens')) return refusal(401, 'invalid_token', 'the access token is not accepted');
-  return { status: 200, body: { ok: true, sub: grant.sub, client_id: grant.clientId } };
+  return answer(200, { ok: true, sub: grant.sub, client_id: grant.clientId });
 }
 
-function bareChallenge(body: Record<string, string>): Reply {
-  return { status: 401, body, challenge: { realm: REALM } };
+function bareChallenge(body: Record<string, string>): HttpResponse {
+  return answer(401, body, { realm: REALM });
 }
 
-function refusal(status: number, error: string, description: string, extra: Record<string, string> = {}): Reply {
-  return {
-    status,
-    body: { error, error_description: description },
-    challenge: { realm: REALM, error, error_description: description, ...extra },
-  };
+function refusal(status: number, error: string, description: string, extra: Record<string, string> = {}): HttpResponse {
+  return answer(status, { error, error_description: description }, { realm: REALM, error, error_description: description, ...extra });
 }
 
-function send(res: ServerResponse, { status, body, challenge }: Reply): void {
-  res.statusCode = status;
-  res.setHeader('Content-Type', 'application/json; charset=utf-8');
-  res.setHeader('Cache-Control', 'no-store');
-  if (challenge) {
-    const params = Object.entries(challenge).map(([name, value]) => `${name}="${value}"`);
-    res.setHeader('WWW-Authenticate', `Bearer ${params.join(', ')}`);
-  }
-  res.end(JSON.stringify(body));
+/** An uncacheable JSON answer, with a Bearer challenge of these auth-params if any. */
+function answer(status: number, body: Record<string, unknown>, challenge?: Record<string, string>): HttpResponse {
+  const params = Object.entries(challenge ?? {}).map(([name, value]) => `${name}="${value}"`);
+  return json(status, body, { 'Cache-Control': 'no-store', ...(challenge && { 'WWW-Authenticate': `Bearer ${params.join(', ')}` }) });
 }

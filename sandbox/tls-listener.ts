@@ -7,28 +7,62 @@ import { HOST, listenOnLoopback } from './loopback.js';
 const ALGORITHM = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
 
 /**
- * A loopback HTTPS listener with a certificate made at start and signed by its own key: no client trusts it, unless
- * it is handed the certificate (Sandbox.trustedCertificates). It answers every request 404: only its TLS handshake
- * matters.
+ * A loopback HTTPS listener with a certificate made at start: self-signed, which no client trusts; or issued by a test
+ * CA made with it, a chain a client verifies once it trusts the CA, as a private CA's would be. `trustAnchor` is the
+ * certificate that makes a client trust the listener (Sandbox.trustedCertificates). It answers every request 404:
+ * only its TLS handshake matters.
  */
-export async function listenWithOwnCertificate(): Promise<{ server: Server; origin: string; certificate: string }> {
-  const keys = await webcrypto.subtle.generateKey(ALGORITHM, true, ['sign', 'verify']);
-  const now = Date.now();
-  const certificate = await x509.X509CertificateGenerator.createSelfSigned({
-    serialNumber: '01',
-    name: `CN=${HOST}`,
-    notBefore: new Date(now - 60_000),
-    notAfter: new Date(now + 24 * 3600_000),
-    keys,
-    signingAlgorithm: ALGORITHM,
-    extensions: [new x509.SubjectAlternativeNameExtension([{ type: 'ip', value: HOST }])],
-  });
+export async function listenWithCertificate(issuer: 'self' | 'test-ca'): Promise<{ server: Server; origin: string; trustAnchor: string }> {
+  const keys = await generateKeys();
+  const { certificate, trustAnchor } = issuer === 'self' ? await selfSignedLeaf(keys) : await issuedByTestCa(keys);
   const key = x509.PemConverter.encode(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey), 'PRIVATE KEY');
-  const pem = certificate.toString('pem');
-  const listener = await listenOnLoopback(0, { key, cert: pem });
+  const listener = await listenOnLoopback(0, { key, cert: certificate.toString('pem') });
   listener.server.on('request', (_req, res) => {
     res.statusCode = 404;
     res.end();
   });
-  return { ...listener, certificate: pem };
+  return { ...listener, trustAnchor: trustAnchor.toString('pem') };
+}
+
+/** What the listener's certificate is made of: its subject and the extensions a server certificate carries. */
+const LEAF = { name: `CN=${HOST}`, extensions: [new x509.SubjectAlternativeNameExtension([{ type: 'ip', value: HOST }])] };
+
+/** A leaf certificate that vouches for itself: only a client that trusts it as it is trusts it. */
+async function selfSignedLeaf(keys: webcrypto.CryptoKeyPair) {
+  const certificate = await selfSigned(keys, LEAF);
+  return { certificate, trustAnchor: certificate };
+}
+
+/** A leaf certificate signed by a CA made for it, whose basic constraints and key usage allow it to sign one. */
+async function issuedByTestCa(keys: webcrypto.CryptoKeyPair) {
+  const caKeys = await generateKeys();
+  const ca = await selfSigned(caKeys, {
+    name: 'CN=Conformance sandbox test CA',
+    extensions: [new x509.BasicConstraintsExtension(true, 0, true), new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true)],
+  });
+  const certificate = await x509.X509CertificateGenerator.create({
+    ...validity(),
+    serialNumber: '02',
+    subject: LEAF.name,
+    issuer: ca.subject,
+    publicKey: keys.publicKey,
+    signingKey: caKeys.privateKey,
+    signingAlgorithm: ALGORITHM,
+    extensions: [...LEAF.extensions, new x509.BasicConstraintsExtension(false, undefined, true), new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth])],
+  });
+  return { certificate, trustAnchor: ca };
+}
+
+function selfSigned(keys: webcrypto.CryptoKeyPair, { name, extensions }: { name: string; extensions: x509.Extension[] }): Promise<x509.X509Certificate> {
+  return x509.X509CertificateGenerator.createSelfSigned({ ...validity(), serialNumber: '01', name, keys, signingAlgorithm: ALGORITHM, extensions });
+}
+
+/** From a minute ago (a client's clock may lag) to a day ahead: longer than any run. */
+function validity(): { notBefore: Date; notAfter: Date } {
+  const now = Date.now();
+  return { notBefore: new Date(now - 60_000), notAfter: new Date(now + 24 * 3600_000) };
+}
+
+function generateKeys(): Promise<webcrypto.CryptoKeyPair> {
+  return webcrypto.subtle.generateKey(ALGORITHM, true, ['sign', 'verify']);
 }

@@ -5,7 +5,7 @@ import { parse } from 'yaml';
 import { bwell } from '../sandbox/emulators/bwell.js';
 import type { Emulator } from '../sandbox/emulators/types.js';
 
-/** The b.well emulator over HTTP, against seed 003 and vendor-facts "b.well"; then each fault profile's fault. */
+/** The b.well emulator over HTTP, against b.well's documentation; then each fault profile's fault. */
 
 interface Answer {
   status: number;

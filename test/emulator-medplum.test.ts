@@ -6,7 +6,7 @@ import { parse } from 'yaml';
 import { medplum } from '../sandbox/emulators/medplum.js';
 import type { Emulator } from '../sandbox/emulators/types.js';
 
-/** The Medplum emulator over HTTP, against seed 004 and vendor-facts "Medplum"; then each fault profile's fault. */
+/** The Medplum emulator over HTTP, against Medplum's documentation and a running server; then each profile's fault. */
 
 interface Answer {
   status: number;

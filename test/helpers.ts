@@ -1,18 +1,18 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve as resolvePath } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { emulators } from '../sandbox/emulators/index.js';
-import { profiles, startSandbox, type Sandbox } from '../sandbox/index.js';
+import { sandboxTarget, type Sandbox } from '../sandbox/index.js';
+import type { Target } from '../sandbox/target.js';
 import { startSuites, type RunOptions } from '../src/engine/evaluate.js';
 import { addSecret } from '../src/secrets.js';
 import { resolveSuite } from '../src/suite/load.js';
 import { findChromium, INSTALL_CHROMIUM } from '../src/browser/chromium.js';
 import { readSuite } from '../src/suite/read.js';
 import type { Suite } from '../src/suite/suite.types.js';
-import { usesBrowser } from '../src/suite/uses-browser.js';
 
 export const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -29,23 +29,14 @@ export function runLocalSuite(sandbox: Sandbox, options: RunOptions = {}, deviat
   return runSuite('suites/local.yaml', sandbox, options, deviations);
 }
 
-export interface Target {
-  /** "sandbox" or the emulator's name. */
-  name: string;
-  /** The suite that runs against it, relative to the project. */
-  suite: string;
-  profiles: readonly { name: string; breaks: string[]; blocks?: string[]; long?: boolean }[];
-  start(profile: string): Promise<{ variables: Record<string, string>; trustedCertificates?: string[]; close(): Promise<void> }>;
-}
-
-/** Everything a suite runs against: the reference sandbox with the local suite, and each vendor emulator with its suite (browser suites: test/browser-login.test.ts). */
+/**
+ * Everything a suite runs against: the reference sandbox and each vendor emulator, with its suite's path made absolute
+ * (browser suites: test/browser-login.test.ts). Hostile profiles break transport, not rules, so they are left out:
+ * test/reliability.test.ts proves the engine survives them.
+ */
 export async function targets(): Promise<Target[]> {
-  const suites = await Promise.all(readdirSync(join(root, 'suites')).map(async (f) => ({ file: join(root, 'suites', f), data: (await readSuite(join(root, 'suites', f))).data })));
-  return [
-    // Hostile profiles break transport, not rules: test/reliability.test.ts proves the engine survives them.
-    { name: 'sandbox', suite: join(root, 'suites', 'local.yaml'), profiles: profiles.filter((p) => !p.hostile), start: (profile) => startSandbox({ profile }) },
-    ...emulators.map((e) => ({ name: e.name, suite: suites.find((s) => s.data.emulator === e.name && !usesBrowser(s.data))!.file, profiles: e.profiles, start: (profile: string) => e.start(profile) })),
-  ];
+  const all: Target[] = [sandboxTarget, ...emulators];
+  return all.map((target) => ({ ...target, suite: join(root, target.suite), profiles: target.profiles.filter((p) => !p.hostile) }));
 }
 
 export interface CliResult {

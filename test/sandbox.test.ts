@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, X509Certificate } from 'node:crypto';
 import { connect, type ConnectionOptions } from 'node:tls';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -721,9 +721,10 @@ describe('fault profiles', () => {
     },
     'tls-trusted': {
       async fault(sandbox) {
-        // Not a fault: the same listener, whose certificate the sandbox hands to its client to trust.
+        // Not a fault: a listener whose certificate a test CA issued, and the CA's certificate handed to the client.
         const url = await registrationEndpoint(sandbox);
-        expect(await handshake(url, { rejectUnauthorized: true })).toBe('DEPTH_ZERO_SELF_SIGNED_CERT');
+        expect(sandbox.trustedCertificates?.map((pem) => new X509Certificate(pem).ca)).toEqual([true]);
+        expect(await handshake(url, { rejectUnauthorized: true })).toBe('UNABLE_TO_VERIFY_LEAF_SIGNATURE');
         expect(await handshake(url, { rejectUnauthorized: true, ca: sandbox.trustedCertificates })).toBe('authorized: true TLSv1.3');
       },
     },

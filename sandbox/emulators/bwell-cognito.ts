@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createLocalJWKSet, jwtVerify, type JWTPayload } from 'jose';
-import { basicCredentials, json, now, randomToken, tokenReply, type Handler, type Reply, type Request, type Signer } from './toolkit.js';
+import { formOf, json, type Handler, type HttpRequest, type HttpResponse } from '../http-data.js';
+import { basicCredentials, now, randomToken, tokenReply, type Signer } from './toolkit.js';
 
 /**
  * The AWS Cognito user pool b.well's FHIR server trusts: the pool host (cognito-idp.<region>.amazonaws.com/<pool>)
@@ -58,69 +59,19 @@ export function userPool(facts: CognitoFacts, client: AppClient, signer: Signer,
     jwks_uri: `${issuer()}/.well-known/jwks.json`,
   });
 
-  /** Cognito's error body: the code alone, no error_description, no WWW-Authenticate. */
-  const error = (code: string): Reply => json(facts.errorStatus, { error: code });
-
-  /** Whether the request authenticates the app client, with Basic or with client_id and client_secret in the body. */
-  const authenticated = (request: Request, form: URLSearchParams) => {
-    const posted = form.has('client_secret') ? { id: form.get('client_id') ?? '', secret: form.get('client_secret') ?? '' } : undefined;
-    const credentials = basicCredentials(request) ?? posted;
-    return credentials?.id === client.id && credentials.secret === client.secret;
-  };
-
-  async function token(request: Request): Promise<Reply> {
-    const form = request.form;
-    if (request.method !== 'POST' || !form) return error('invalid_request');
-    const names = [...form.keys()];
-    if (new Set(names).size !== names.length) return error('invalid_request');
-    if (!authenticated(request, form)) return error('invalid_client');
-    const grantType = form.get('grant_type');
-    if (!grantType) return error('invalid_request');
-    if (grantType !== 'client_credentials') return error('unsupported_grant_type');
-    const requested = (form.get('scope') ?? '').split(' ').filter(Boolean);
-    if (requested.some((s) => !facts.clientScopes.includes(s))) return error('invalid_scope');
-    const scope = (requested.length ? requested : facts.clientScopes).join(' ');
-    const iat = now();
-    const accessToken = await signer.sign({
-      sub: client.id,
-      ...facts.accessTokenClaims,
-      scope,
-      auth_time: iat,
-      iss: issuer(),
-      exp: iat + facts.accessTokenLifetime,
-      iat,
-      jti: randomUUID(),
-      client_id: client.id,
-    });
-    return tokenReply(200, {
-      access_token: accessToken,
-      expires_in: facts.accessTokenLifetime,
-      token_type: 'Bearer',
-      ...(facts.issuesRefreshToken && { refresh_token: randomToken(64) }),
-    });
-  }
-
-  /**
-   * Cognito's /oauth2/revoke revokes refresh tokens and the access tokens issued with them; an access token itself is
-   * unsupported_token_type, a bad client 401 invalid_client, and an invalid or revoked token 200 (Amazon Cognito
-   * Developer Guide, "Revoke endpoint").
-   */
-  async function revoke(request: Request): Promise<Reply> {
-    const token = request.form?.get('token');
-    if (request.method !== 'POST' || !request.form || !token) return error('invalid_request');
-    if (!authenticated(request, request.form)) return json(401, { error: 'invalid_client' });
-    return (await verify(token)) ? error('unsupported_token_type') : { status: 200 };
-  }
-
-  async function verify(value: string): Promise<JWTPayload | undefined> {
+  const verify = async (value: string): Promise<JWTPayload | undefined> => {
     try {
       return (await jwtVerify(value, keys, { issuer: issuer() })).payload;
     } catch {
       return undefined;
     }
-  }
+  };
 
-  const domainRoutes: Record<string, Handler> = { [facts.domainEndpoints.token_endpoint!]: token, [facts.domainEndpoints.revocation_endpoint!]: revoke };
+  const pool: Pool = { facts, client, signer, issuer, verify };
+  const domainRoutes: Record<string, Handler> = {
+    [facts.domainEndpoints.token_endpoint!]: (request) => token(pool, request),
+    [facts.domainEndpoints.revocation_endpoint!]: (request) => revoke(pool, request),
+  };
 
   return {
     issuer,
@@ -133,4 +84,74 @@ export function userPool(facts: CognitoFacts, client: AppClient, signer: Signer,
     domainHost: (request) => domainRoutes[request.url.pathname]?.(request) ?? json(404, { error: 'not_found' }),
     verify,
   };
+}
+
+/** What the pool's endpoints work with. */
+interface Pool {
+  facts: CognitoFacts;
+  client: AppClient;
+  signer: Signer;
+  issuer(): string;
+  verify(token: string): Promise<JWTPayload | undefined>;
+}
+
+/** Cognito's error body: the code alone, no error_description, no WWW-Authenticate. */
+function error({ facts }: Pool, code: string): HttpResponse {
+  return json(facts.errorStatus, { error: code });
+}
+
+/** Whether the request authenticates the app client, with Basic or with client_id and client_secret in the body. */
+function authenticated({ client }: Pool, request: HttpRequest, form: URLSearchParams): boolean {
+  const posted = form.has('client_secret') ? { id: form.get('client_id') ?? '', secret: form.get('client_secret') ?? '' } : undefined;
+  const credentials = basicCredentials(request) ?? posted;
+  return credentials?.id === client.id && credentials.secret === client.secret;
+}
+
+async function token(pool: Pool, request: HttpRequest): Promise<HttpResponse> {
+  const { facts } = pool;
+  const form = formOf(request);
+  if (request.method !== 'POST' || !form) return error(pool, 'invalid_request');
+  const names = [...form.keys()];
+  if (new Set(names).size !== names.length) return error(pool, 'invalid_request');
+  if (!authenticated(pool, request, form)) return error(pool, 'invalid_client');
+  const grantType = form.get('grant_type');
+  if (!grantType) return error(pool, 'invalid_request');
+  if (grantType !== 'client_credentials') return error(pool, 'unsupported_grant_type');
+  const requested = (form.get('scope') ?? '').split(' ').filter(Boolean);
+  if (requested.some((s) => !facts.clientScopes.includes(s))) return error(pool, 'invalid_scope');
+  const scope = (requested.length ? requested : facts.clientScopes).join(' ');
+  return tokenReply(200, {
+    access_token: await accessToken(pool, scope),
+    expires_in: facts.accessTokenLifetime,
+    token_type: 'Bearer',
+    ...(facts.issuesRefreshToken && { refresh_token: randomToken(64) }),
+  });
+}
+
+function accessToken({ facts, client, signer, issuer }: Pool, scope: string): Promise<string> {
+  const iat = now();
+  return signer.sign({
+    sub: client.id,
+    ...facts.accessTokenClaims,
+    scope,
+    auth_time: iat,
+    iss: issuer(),
+    exp: iat + facts.accessTokenLifetime,
+    iat,
+    jti: randomUUID(),
+    client_id: client.id,
+  });
+}
+
+/**
+ * Cognito's /oauth2/revoke revokes refresh tokens and the access tokens issued with them; an access token itself is
+ * unsupported_token_type, a bad client 401 invalid_client, and an invalid or revoked token 200 (Amazon Cognito
+ * Developer Guide, "Revoke endpoint").
+ */
+async function revoke(pool: Pool, request: HttpRequest): Promise<HttpResponse> {
+  const form = formOf(request);
+  const token = form?.get('token');
+  if (request.method !== 'POST' || !form || !token) return error(pool, 'invalid_request');
+  if (!authenticated(pool, request, form)) return json(401, { error: 'invalid_client' });
+  return (await pool.verify(token)) ? error(pool, 'unsupported_token_type') : json(200);
 }

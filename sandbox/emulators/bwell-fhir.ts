@@ -1,6 +1,7 @@
 import type { JWTPayload } from 'jose';
+import { json, jsonOf, type Handler, type HttpRequest, type HttpResponse } from '../http-data.js';
 import type { UserPool } from './bwell-cognito.js';
-import { bearerToken, json, operationOutcome, randomToken, type Handler, type Reply, type Request } from './toolkit.js';
+import { bearerToken, FHIR_JSON, operationOutcome, randomToken } from './toolkit.js';
 
 /**
  * b.well's FHIR server (fhir.icanbwell.com): the SMART configuration proxies the Cognito metadata, resources live
@@ -20,10 +21,8 @@ export interface FhirFacts {
   resources: Record<string, Array<Record<string, unknown>>>;
 }
 
-const FHIR_JSON = { 'content-type': 'application/fhir+json; charset=utf-8' };
-
 /** The token of a request: the Authorization header (scheme in any case), else the query parameters b.well reads. */
-function tokenOf(request: Request, facts: FhirFacts): string | undefined {
+function tokenOf(request: HttpRequest, facts: FhirFacts): string | undefined {
   if (request.headers.authorization) return bearerToken(request);
   return facts.queryTokenParameters.map((name) => request.url.searchParams.get(name) ?? undefined).find((value) => value);
 }
@@ -44,7 +43,7 @@ export function fhirServer(facts: FhirFacts, pool: UserPool): Handler {
   // Each server keeps its own copy: what one run creates, another does not see.
   const store = structuredClone(facts.resources);
 
-  return async (request): Promise<Reply> => {
+  return async (request): Promise<HttpResponse> => {
     if (request.method === 'GET' && request.url.pathname === '/.well-known/smart-configuration') return json(200, pool.metadata());
     const type = resourcePath.exec(request.url.pathname)?.[1];
     const held = type ? store[type] : undefined;
@@ -57,11 +56,12 @@ export function fhirServer(facts: FhirFacts, pool: UserPool): Handler {
       return operationOutcome(forbidden.status, forbidden.code, `client ${String(claims.client_id)} with scopes [${String(claims.scope)}] failed access check to [${type}.${access}]`);
     }
     if (access === 'read') {
-      return { status: 200, headers: FHIR_JSON, body: JSON.stringify({ resourceType: 'Bundle', type: 'searchset', total: held.length, entry: held.map((resource) => ({ resource })) }) };
+      return json(200, { resourceType: 'Bundle', type: 'searchset', total: held.length, entry: held.map((resource) => ({ resource })) }, { 'content-type': FHIR_JSON });
     }
-    if (request.method !== 'POST' || request.json?.resourceType !== type) return operationOutcome(400, 'invalid', `POST a ${type} to create one`);
-    const created = { ...request.json, id: randomToken(12) };
+    const posted = jsonOf(request);
+    if (request.method !== 'POST' || posted?.resourceType !== type) return operationOutcome(400, 'invalid', `POST a ${type} to create one`);
+    const created = { ...posted, id: randomToken(12) };
     held.push(created);
-    return { status: 201, headers: FHIR_JSON, body: JSON.stringify(created) };
+    return json(201, created, { 'content-type': FHIR_JSON });
   };
 }

@@ -1,13 +1,14 @@
 import { randomBytes } from 'node:crypto';
+import { findProfile } from '../target.js';
 import { userPool, type CognitoFacts, type CognitoOrigins } from './bwell-cognito.js';
 import { fhirServer, type FhirFacts } from './bwell-fhir.js';
-import { createSigner, findProfile, randomToken, serve } from './toolkit.js';
+import { createSigner, randomToken, serve } from './toolkit.js';
 import type { EmulatorDefinition, FactsProfile } from './types.js';
 
 /**
- * b.well as documented (seed 003, vendor-facts "b.well"): a FHIR server whose tokens come from an AWS Cognito user
- * pool, by client_credentials with system scopes. Three hosts: the FHIR server, the pool (metadata and keys) and the
- * pool's domain (token endpoint).
+ * b.well as documented (https://github.com/icanbwell/fhir-server/blob/main/readme/security.md): a FHIR server whose
+ * tokens come from an AWS Cognito user pool, by client_credentials with system scopes. Three hosts: the FHIR server,
+ * the pool (metadata and keys) and the pool's domain (token endpoint).
  */
 type BwellFacts = CognitoFacts & FhirFacts;
 
@@ -84,6 +85,7 @@ function appClientId(): string {
 
 export const bwell: EmulatorDefinition = {
   name: 'bwell',
+  suite: 'suites/bwell.yaml',
   profiles,
   async start(name) {
     const profile = findProfile('bwell', profiles, name);

@@ -1,9 +1,9 @@
 import { escapeHtml } from '../html.js';
-import type { MedplumFacts } from './medplum.js';
+import { formOf, text, type Handler, type HttpResponse } from '../http-data.js';
+import type { MedplumFacts } from './medplum-facts.js';
 import type { Logins } from './medplum-logins.js';
 import { signIn } from './medplum-oauth.js';
 import type { Tenant } from './medplum-tenant.js';
-import type { Handler, Reply } from './toolkit.js';
 
 /**
  * The Medplum App's sign-in, where /oauth2/authorize sends a browser: an email page ("Next"), a password page ("Sign
@@ -14,7 +14,9 @@ import type { Handler, Reply } from './toolkit.js';
  */
 export function appHost(facts: MedplumFacts, tenant: Tenant, logins: Logins): Handler {
   const base = `/${facts.appSignIn}`;
-  return ({ method, url, form }) => {
+  return (request) => {
+    const { method, url } = request;
+    const form = formOf(request);
     const params = url.searchParams;
     const next = (step: string) => `${base}/${step}?${params}`;
     const email = form?.get('email') ?? '';
@@ -42,21 +44,17 @@ export function appHost(facts: MedplumFacts, tenant: Tenant, logins: Logins): Ha
       back.searchParams.set('code', login.code);
       const state = params.get('state');
       if (state) back.searchParams.set('state', state);
-      return { status: 302, headers: { location: back.href }, body: '' };
+      return text(302, '', { location: back.href });
     }
-    return { status: 404, body: facts.messages.notFound };
+    return text(404, facts.messages.notFound);
   };
 }
 
-function page(title: string, body: string): Reply {
-  return {
-    status: 200,
-    headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' },
-    body: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title} - Medplum</title>
+function page(title: string, body: string): HttpResponse {
+  return text(200, `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title} - Medplum</title>
 <style>body{font:15px system-ui,sans-serif;margin:0;background:#f8f9fa}main{max-width:24rem;margin:5rem auto;background:#fff;padding:2rem;border:1px solid #dee2e6;border-radius:8px}
 label{display:block;margin:1rem 0 .3rem}input[type=email],input[type=password]{width:100%;box-sizing:border-box;padding:.5rem}button{margin-top:1.2rem;padding:.5rem 1.2rem;background:#5c4ee5;color:#fff;border:0;border-radius:4px}[role=alert]{background:#fff5f5;color:#c92a2a;padding:.6rem;border-radius:4px}</style>
-</head><body><main><h1>Sign in to Medplum</h1>${body}</main></body></html>`,
-  };
+</head><body><main><h1>Sign in to Medplum</h1>${body}</main></body></html>`, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
 }
 
 const alert = (message?: string) => (message ? `<div role="alert">${escapeHtml(message)}</div>` : '');

@@ -1,7 +1,8 @@
-import type { MedplumFacts } from './medplum.js';
+import { json, type Handler, type HttpResponse } from '../http-data.js';
+import type { MedplumFacts } from './medplum-facts.js';
 import type { Login, Logins } from './medplum-logins.js';
 import type { Tenant } from './medplum-tenant.js';
-import { json, operationOutcome, type Handler, type Reply } from './toolkit.js';
+import { FHIR_JSON, operationOutcome } from './toolkit.js';
 
 /**
  * What Medplum's access tokens open: a FHIR search and the OpenID userinfo. Authentication (server
@@ -12,13 +13,13 @@ import { json, operationOutcome, type Handler, type Reply } from './toolkit.js';
 
 const PATIENT = { resourceType: 'Patient', id: '8f7c9a52-4f5e-4d7b-9a53-1e6a3c0b2d41', name: [{ given: ['Homer'], family: 'Simpson' }], gender: 'male', birthDate: '1956-05-12' };
 
-function fhirJson(status: number, resource: Record<string, unknown>): Reply {
-  return { status, headers: { 'content-type': 'application/fhir+json; charset=utf-8' }, body: JSON.stringify(resource) };
+function fhirJson(status: number, resource: Record<string, unknown>): HttpResponse {
+  return json(status, resource, { 'content-type': FHIR_JSON });
 }
 
 export function fhirApi(facts: MedplumFacts, tenant: Tenant, logins: Logins): Record<string, Handler> {
   const { paths } = facts;
-  const authenticated = (handle: (login: Login) => Reply): Handler => async (request) => {
+  const authenticated = (handle: (login: Login) => HttpResponse): Handler => async (request) => {
     const [scheme, token] = String(request.headers.authorization ?? '').split(' ');
     const login = scheme === 'Bearer' && token ? await logins.forAccessToken(token) : undefined;
     if (login) return handle(login);

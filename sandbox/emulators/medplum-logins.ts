@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createLocalJWKSet, jwtVerify, type JWTPayload } from 'jose';
-import type { MedplumFacts } from './medplum.js';
+import type { MedplumFacts } from './medplum-facts.js';
 import type { Client, Tenant } from './medplum-tenant.js';
 import { now, type Signer } from './toolkit.js';
 

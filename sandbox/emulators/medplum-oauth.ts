@@ -1,12 +1,11 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { MedplumFacts } from './medplum.js';
+import { formOf, json, jsonOf, text, type Handler } from '../http-data.js';
+import type { MedplumFacts } from './medplum-facts.js';
 import type { Login, Logins } from './medplum-logins.js';
 import { clientOf, type Tenant } from './medplum-tenant.js';
-import { json, operationOutcome, type Handler } from './toolkit.js';
+import { nonEmpty, operationOutcome } from './toolkit.js';
 
 /** Medplum's endpoints around the token endpoint: discovery, authorization, the login API and introspection. */
-
-const text = (value: unknown): string | undefined => (typeof value === 'string' && value ? value : undefined);
 
 /** The openid-configuration (also served as oauth-authorization-server) or the SMART configuration. */
 export function wellKnown(facts: MedplumFacts, tenant: Tenant, document: 'metadata' | 'smartConfiguration'): Handler {
@@ -31,10 +30,10 @@ export function wellKnown(facts: MedplumFacts, tenant: Tenant, document: 'metada
 export function authorizeEndpoint(facts: MedplumFacts, tenant: Tenant): Handler {
   return ({ url }) => {
     const client = clientOf(tenant, url.searchParams.get('client_id'));
-    if (!client) return { status: 400, body: facts.messages.clientNotFound };
-    if (url.searchParams.get('redirect_uri') !== client.redirectUri) return { status: 400, body: facts.messages.invalidRedirectUri };
+    if (!client) return text(400, facts.messages.clientNotFound);
+    if (url.searchParams.get('redirect_uri') !== client.redirectUri) return text(400, facts.messages.invalidRedirectUri);
     const location = `${tenant.appOrigin}/${facts.appSignIn}?${url.searchParams}`;
-    return { status: 302, headers: { location }, body: `Found. Redirecting to ${location}` };
+    return text(302, `Found. Redirecting to ${location}`, { location });
   };
 }
 
@@ -90,15 +89,16 @@ export function signIn(facts: MedplumFacts, tenant: Tenant, logins: Logins, requ
  * Medplum App itself, without clientId, is not emulated: it answers as for an unknown client.)
  */
 export function loginEndpoint(facts: MedplumFacts, tenant: Tenant, logins: Logins): Handler {
-  return ({ json: body = {} }) => {
+  return (request) => {
+    const body = jsonOf(request) ?? {};
     const result = signIn(facts, tenant, logins, {
-      email: text(body.email),
-      password: text(body.password),
+      email: nonEmpty(body.email),
+      password: nonEmpty(body.password),
       clientId: body.clientId,
-      scope: text(body.scope),
-      nonce: text(body.nonce),
-      codeChallenge: text(body.codeChallenge),
-      codeChallengeMethod: text(body.codeChallengeMethod),
+      scope: nonEmpty(body.scope),
+      nonce: nonEmpty(body.nonce),
+      codeChallenge: nonEmpty(body.codeChallenge),
+      codeChallengeMethod: nonEmpty(body.codeChallengeMethod),
     });
     if ('error' in result) return operationOutcome(result.error.status, result.error.code, result.error.message);
     return json(200, { login: result.login.id, code: result.login.code });
@@ -111,9 +111,9 @@ export function loginEndpoint(facts: MedplumFacts, tenant: Tenant, logins: Login
  * {"active": false}.
  */
 export function introspectEndpoint(facts: MedplumFacts, tenant: Tenant, logins: Logins): Handler {
-  return async ({ form }) => {
-    const token = form?.get('token');
-    if (!token) return { status: 400, body: facts.messages.missingIntrospectionToken };
+  return async (request) => {
+    const token = formOf(request)?.get('token');
+    if (!token) return text(400, facts.messages.missingIntrospectionToken);
     const claims = await logins.claims(token);
     const login = claims?.aud === tenant.issuer ? logins.find(claims.login_id) : undefined;
     if (!claims || !login?.granted || login.revoked) return json(200, { active: false });

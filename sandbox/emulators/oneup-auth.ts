@@ -1,6 +1,7 @@
+import { json, type Handler, type HttpResponse } from '../http-data.js';
 import { oauthError, readTokenRequest } from './oneup-oauth.js';
 import type { Authorization, Tenant } from './oneup-tenant.js';
-import { json, tokenReply, type Handler, type Reply } from './toolkit.js';
+import { tokenReply } from './toolkit.js';
 
 /**
  * 1up's auth host: `POST /oauth2/token` exchanges a code from the user-management API, or a refresh token, for
@@ -27,7 +28,7 @@ export function oneupAuth(tenant: Tenant): Handler {
 
 const invalidGrant = (description: string) => oauthError(400, 'invalid_grant', description);
 
-function exchangeCode(tenant: Tenant, clientId: string, code: string | null): Reply {
+function exchangeCode(tenant: Tenant, clientId: string, code: string | null): HttpResponse {
   if (!code) return oauthError(400, 'invalid_request', 'code is required');
   const issued = tenant.codes.find(code);
   if (!issued) {
@@ -43,7 +44,7 @@ function exchangeCode(tenant: Tenant, clientId: string, code: string | null): Re
   return tokens(tenant, issued.data);
 }
 
-function refresh(tenant: Tenant, clientId: string, refreshToken: string | null, scope: string | null): Reply {
+function refresh(tenant: Tenant, clientId: string, refreshToken: string | null, scope: string | null): HttpResponse {
   if (!refreshToken) return oauthError(400, 'invalid_request', 'refresh_token is required');
   const current = tenant.refreshTokens.find(refreshToken);
   if (!current || current.data.clientId !== clientId) return invalidGrant('unknown, expired or revoked refresh token');
@@ -55,7 +56,7 @@ function refresh(tenant: Tenant, clientId: string, refreshToken: string | null, 
   return tokens(tenant, { ...current.data, scope: asked.join(' ') });
 }
 
-function tokens(tenant: Tenant, authorization: Authorization): Reply {
+function tokens(tenant: Tenant, authorization: Authorization): HttpResponse {
   const { lifetimes } = tenant.settings;
   return tokenReply(200, {
     access_token: tenant.accessTokens.issue(authorization, lifetimes.accessToken).value,

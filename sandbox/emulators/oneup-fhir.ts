@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { json, jsonOf, type Handler, type HttpRequest, type HttpResponse } from '../http-data.js';
 import type { Tenant } from './oneup-tenant.js';
-import { bearerToken, operationOutcome, type Handler, type Reply, type Request } from './toolkit.js';
+import { bearerToken, FHIR_JSON, operationOutcome } from './toolkit.js';
 
 /**
  * 1up's FHIR servers at /r4, /stu3 and /dstu2 on the API host. A request is authorised by a user's access token
@@ -24,7 +25,6 @@ interface Stored {
   resource: Record<string, unknown> & { resourceType: string; id: string };
 }
 
-const FHIR_JSON = { 'content-type': 'application/fhir+json; charset=utf-8' };
 const REALM = 'Bearer realm="api.1up.health"';
 
 export function fhirServer(tenant: Tenant): Handler {
@@ -45,21 +45,22 @@ export function fhirServer(tenant: Tenant): Handler {
     }
     if (request.method !== 'POST' || id !== undefined) return operationOutcome(405, 'not-supported', `${request.method} is not supported here`, { allow: 'GET, HEAD, POST' });
     if (!access.writes) return operationOutcome(403, 'forbidden', tenant.settings.messages.allUsersReadOnly);
-    if (request.json?.resourceType !== undefined && request.json.resourceType !== type) {
-      return operationOutcome(400, 'invalid', `a ${String(request.json.resourceType)} cannot be created at ${type}`);
+    const posted = jsonOf(request);
+    if (posted?.resourceType !== undefined && posted.resourceType !== type) {
+      return operationOutcome(400, 'invalid', `a ${String(posted.resourceType)} cannot be created at ${type}`);
     }
-    const resource = { ...request.json, resourceType: type, id: randomUUID() };
+    const resource = { ...posted, resourceType: type, id: randomUUID() };
     stored.push({ version, clientId: access.clientId, user: access.user, resource });
     return fhir(201, resource, { location: `${request.url.origin}/${version}/${type}/${resource.id}` });
   };
 }
 
-function fhir(status: number, body: unknown, headers: Record<string, string> = {}): Reply {
-  return { status, headers: { ...FHIR_JSON, ...headers }, body: JSON.stringify(body) };
+function fhir(status: number, body: object, headers: Record<string, string> = {}): HttpResponse {
+  return json(status, body, { 'content-type': FHIR_JSON, ...headers });
 }
 
 /** Who the request acts for, or the refusal (401 with a Bearer challenge, RFC 6750 §3). */
-function authorise(tenant: Tenant, request: Request): Access | { refusal: Reply } {
+function authorise(tenant: Tenant, request: HttpRequest): Access | { refusal: HttpResponse } {
   const refuse = (status: number, code: string, diagnostics: string, challenge = REALM) => ({
     refusal: operationOutcome(status, code, diagnostics, status === 401 ? { 'www-authenticate': challenge } : {}),
   });

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { json, type Handler } from '../http-data.js';
 import { oauthError, readTokenRequest } from './oneup-oauth.js';
 import type { Tenant } from './oneup-tenant.js';
-import { json, now, tokenReply, type Handler, type Signer } from './toolkit.js';
+import { now, tokenReply, type Signer } from './toolkit.js';
 
 /**
  * The Keycloak realm of the 1up Dev Portal (gateway host), which issues Provider Access and Payer-to-Payer tokens by

@@ -1,6 +1,7 @@
 import { randomInt, randomUUID } from 'node:crypto';
-import type { OneupSettings } from './oneup.js';
-import { rateLimit, TokenStore, type Issued, type Reply } from './toolkit.js';
+import type { HttpResponse } from '../http-data.js';
+import type { OneupSettings } from './oneup-settings.js';
+import { rateLimit, TokenStore, type Issued } from './toolkit.js';
 
 /** The state of one emulated 1upHealth tenant, shared by its hosts: applications, users, codes, tokens, FHIR data. */
 
@@ -38,7 +39,7 @@ export class Tenant {
   /** Redeemed codes → their authorization, to recognise a replay. */
   readonly spentCodes = new Map<string, string>();
   /** One limit for the whole user-management API. */
-  readonly userManagementLimit: () => Reply | undefined;
+  readonly userManagementLimit: () => HttpResponse | undefined;
   private readonly users = new Map<string, AppUser>();
   private nextUserId = 100_000 + randomInt(800_000);
 

@@ -1,5 +1,5 @@
+import { formOf, json, jsonOf, type Handler, type HttpRequest } from '../http-data.js';
 import type { AppUser, Tenant } from './oneup-tenant.js';
-import { json, type Handler, type Request } from './toolkit.js';
 
 /**
  * 1up's user-management API: a backend creates its users (`POST /user-management/v1/user`) and asks for a user's
@@ -33,8 +33,8 @@ export function userManagement(tenant: Tenant): Handler {
 }
 
 /** The request's fields, from a form or a JSON body. */
-function fields(request: Request): Record<string, unknown> {
-  return request.json ?? Object.fromEntries(request.form ?? []);
+function fields(request: HttpRequest): Record<string, unknown> {
+  return jsonOf(request) ?? Object.fromEntries(formOf(request) ?? []);
 }
 
 function answer(tenant: Tenant, user: AppUser) {

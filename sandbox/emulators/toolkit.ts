@@ -1,28 +1,9 @@
-import { randomBytes } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { exportJWK, generateKeyPair, SignJWT, type JWK, type JWTPayload } from 'jose';
+import { randomBytes } from 'node:crypto';
+import { json, serveWith, type Handler, type HttpRequest, type HttpResponse } from '../http-data.js';
 import { closeServer, listenOnLoopback } from '../loopback.js';
 
-/** Small pieces every vendor emulator is built from: hosts, bodies, replies, tokens, keys, FHIR errors. */
-
-export interface Request {
-  method: string;
-  url: URL;
-  headers: IncomingMessage['headers'];
-  /** The raw body, and its form or JSON reading when it is one. */
-  body: string;
-  form?: URLSearchParams;
-  json?: Record<string, unknown>;
-}
-
-export interface Reply {
-  status: number;
-  headers?: Record<string, string>;
-  /** Objects are sent as JSON (unless a content-type header says otherwise); strings as they are. */
-  body?: unknown;
-}
-
-export type Handler = (request: Request) => Reply | Promise<Reply>;
+/** Small pieces every vendor emulator is built from: hosts, replies, tokens, keys, FHIR errors. */
 
 export interface Host {
   origin: string;
@@ -32,59 +13,24 @@ export interface Host {
 /** A loopback HTTP host (one vendor domain) answering with `handler`; errors become a 500. */
 export async function serve(handler: Handler): Promise<Host> {
   const { server, origin } = await listenOnLoopback(0);
-  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    read(req, origin)
-      .then(handler)
-      .then((reply) => write(res, reply), (error: unknown) => write(res, { status: 500, body: { error: 'server_error', error_description: String(error) } }));
-  });
+  server.on('request', serveWith(handler, origin, (error) => json(500, { error: 'server_error', error_description: String(error) })));
   return { origin, close: () => closeServer(server) };
 }
 
-async function read(req: IncomingMessage, origin: string): Promise<Request> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  const body = Buffer.concat(chunks).toString('utf8');
-  const type = String(req.headers['content-type'] ?? '');
-  const request: Request = { method: req.method ?? 'GET', url: new URL(req.url ?? '/', origin), headers: req.headers, body };
-  if (type.startsWith('application/x-www-form-urlencoded')) request.form = new URLSearchParams(body);
-  if (type.startsWith('application/json') || type.startsWith('application/fhir+json')) {
-    try {
-      const parsed = JSON.parse(body) as unknown;
-      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) request.json = parsed as Record<string, unknown>;
-    } catch {
-      // Left unparsed: the emulator answers a broken body as its vendor does.
-    }
-  }
-  return request;
-}
-
-function write(res: ServerResponse, { status, headers = {}, body }: Reply): void {
-  const text = body === undefined ? '' : typeof body === 'string' ? body : JSON.stringify(body);
-  const type = typeof body === 'string' ? 'text/plain; charset=utf-8' : 'application/json; charset=utf-8';
-  res.writeHead(status, { 'content-type': type, ...headers });
-  res.end(text);
-}
-
-export function json(status: number, body: unknown, headers: Record<string, string> = {}): Reply {
-  return { status, body, headers };
-}
-
 /** A token endpoint's answer: never cached (RFC 6749 §5.1). */
-export function tokenReply(status: number, body: Record<string, unknown>, headers: Record<string, string> = {}): Reply {
-  return { status, body, headers: { 'cache-control': 'no-store', pragma: 'no-cache', ...headers } };
+export function tokenReply(status: number, body: Record<string, unknown>, headers: Record<string, string> = {}): HttpResponse {
+  return json(status, body, { 'cache-control': 'no-store', pragma: 'no-cache', ...headers });
 }
+
+export const FHIR_JSON = 'application/fhir+json; charset=utf-8';
 
 /** A FHIR OperationOutcome, the error body FHIR servers send. */
-export function operationOutcome(status: number, code: string, diagnostics: string, headers: Record<string, string> = {}): Reply {
-  return {
-    status,
-    headers: { 'content-type': 'application/fhir+json; charset=utf-8', ...headers },
-    body: JSON.stringify({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code, diagnostics }] }),
-  };
+export function operationOutcome(status: number, code: string, diagnostics: string, headers: Record<string, string> = {}): HttpResponse {
+  return json(status, { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code, diagnostics }] }, { 'content-type': FHIR_JSON, ...headers });
 }
 
 /** Client credentials from `Authorization: Basic` (RFC 6749 §2.3.1, form-urlencoded parts). */
-export function basicCredentials(request: Request): { id: string; secret: string } | undefined {
+export function basicCredentials(request: HttpRequest): { id: string; secret: string } | undefined {
   const match = /^basic +(\S+)$/i.exec(String(request.headers.authorization ?? ''));
   if (!match) return undefined;
   const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
@@ -95,8 +41,13 @@ export function basicCredentials(request: Request): { id: string; secret: string
 }
 
 /** The Bearer token of a request (scheme case-insensitive, RFC 6750 §2.1). */
-export function bearerToken(request: Request): string | undefined {
+export function bearerToken(request: HttpRequest): string | undefined {
   return /^bearer +(\S+)$/i.exec(String(request.headers.authorization ?? ''))?.[1];
+}
+
+/** A string with something in it, else undefined: how a parameter counts as given. */
+export function nonEmpty(value: unknown): string | undefined {
+  return typeof value === 'string' && value ? value : undefined;
 }
 
 export function randomToken(bytes = 32): string {
@@ -159,7 +110,7 @@ export async function createSigner(alg: SigningAlg = 'RS256'): Promise<Signer> {
 export const now = (): number => Math.floor(Date.now() / 1000);
 
 /** A fixed-window rate limit, as vendors document it ("300 requests per hour"); answers 429 with Retry-After. */
-export function rateLimit(limit: number, windowSeconds: number): () => Reply | undefined {
+export function rateLimit(limit: number, windowSeconds: number): () => HttpResponse | undefined {
   let windowStart = Date.now();
   let count = 0;
   return () => {
@@ -171,11 +122,4 @@ export function rateLimit(limit: number, windowSeconds: number): () => Reply | u
     const retryAfter = Math.max(1, Math.ceil((windowStart + windowSeconds * 1000 - Date.now()) / 1000));
     return json(429, { error: 'rate limit exceeded' }, { 'retry-after': String(retryAfter) });
   };
-}
-
-/** The profile of that name, or an error listing the valid ones. */
-export function findProfile<T extends { name: string }>(owner: string, profiles: readonly T[], name: string): T {
-  const profile = profiles.find((p) => p.name === name);
-  if (!profile) throw new Error(`Unknown ${owner} profile "${name}"; valid profiles: ${profiles.map((p) => p.name).join(', ')}`);
-  return profile;
 }

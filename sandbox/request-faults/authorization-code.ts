@@ -3,18 +3,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { ClientMetadata } from 'oidc-provider';
 import { INTERACTION_PATH } from '../auto-approval.js';
 import { escapeHtml } from '../html.js';
-import {
-  AUTHORIZATION,
-  locationOf,
-  redirectsBack,
-  tokenError,
-  tokenParams,
-  withForm,
-  withQuery,
-  type FrontRequest,
-  type FrontResponse,
-  type Stage,
-} from './messages.js';
+import { withForm, type HttpRequest, type HttpResponse, type Stage } from '../http-data.js';
+import { AUTHORIZATION, locationOf, redirectsBack, tokenError, tokenParams, withQuery } from './messages.js';
 
 /** Fault steps in the authorization code grant: the authorization request, its redirect, and the code's redemption. */
 
@@ -59,7 +49,7 @@ export function ignoreTokenRedirectUri(): Stage {
   };
 }
 
-function redeemedCode(request: FrontRequest): string | undefined {
+function redeemedCode(request: HttpRequest): string | undefined {
   return tokenParams(request, 'authorization_code')?.get('code') ?? undefined;
 }
 
@@ -68,7 +58,7 @@ const RACE_WINDOW_MS = 250;
 
 /** Redemptions of one code share the first one's answer: always, or only those that arrive while it is pending. */
 export function shareCodeRedemption(reuse: 'always' | 'while-pending'): Stage {
-  const first = new Map<string, Promise<FrontResponse>>();
+  const first = new Map<string, Promise<HttpResponse>>();
   return async (request, next) => {
     const code = redeemedCode(request);
     if (code === undefined) return next(request);
@@ -99,8 +89,8 @@ export function interceptCodeReplay(): Stage {
 /** How a fault takes part in authorizations: it may rewrite the request, and shapes the redirect that ends it. */
 interface Journey<T> {
   /** The request to forward and what to remember until the end; undefined leaves the authorization alone. */
-  begin(request: FrontRequest): { request: FrontRequest; value: T } | undefined;
-  end(value: T, redirect: URL, response: FrontResponse): FrontResponse;
+  begin(request: HttpRequest): { request: HttpRequest; value: T } | undefined;
+  end(value: T, redirect: URL, response: HttpResponse): HttpResponse;
 }
 
 /**
@@ -109,7 +99,7 @@ interface Journey<T> {
  */
 function authorizations<T>(redirectUris: ReadonlySet<string>, journey: Journey<T>): Stage {
   const interactions = new Map<string, T>();
-  const follow = (request: FrontRequest, response: FrontResponse, value: T): FrontResponse => {
+  const follow = (request: HttpRequest, response: HttpResponse, value: T): HttpResponse => {
     const location = locationOf(response, request.url);
     if (location?.pathname.startsWith(INTERACTION_PATH)) {
       interactions.set(location.pathname.slice(INTERACTION_PATH.length), value);

@@ -1,16 +1,6 @@
 import type { ClientMetadata } from 'oidc-provider';
-import {
-  INTROSPECTION,
-  REVOCATION,
-  isForm,
-  jsonOf,
-  tokenParams,
-  withForm,
-  withJson,
-  type Forward,
-  type FrontRequest,
-  type Stage,
-} from './messages.js';
+import { jsonOf, withForm, type Forward, type HttpRequest, type Stage } from '../http-data.js';
+import { INTROSPECTION, REVOCATION, postedForm, tokenParams, withJson } from './messages.js';
 
 /** Fault steps in the refresh_token grant and the revocation of refresh tokens. */
 
@@ -92,7 +82,7 @@ function basicOf(client: ClientMetadata): string {
 }
 
 /** The client id a token request presents, by Basic or in the body. */
-function presentedClientId(request: FrontRequest, params: URLSearchParams): string | null {
+function presentedClientId(request: HttpRequest, params: URLSearchParams): string | null {
   const header = request.headers.authorization;
   if (!header?.startsWith('Basic ')) return params.get('client_id');
   return decodeURIComponent(Buffer.from(header.slice('Basic '.length), 'base64').toString().split(':')[0] ?? '');
@@ -101,8 +91,7 @@ function presentedClientId(request: FrontRequest, params: URLSearchParams): stri
 /** Revocation requests hinted as refresh tokens are answered 200 and revoke nothing. */
 export function ignoreRefreshRevocation(): Stage {
   return (request, next) => {
-    const revokesRefreshToken = request.url.pathname === REVOCATION && isForm(request)
-      && new URLSearchParams(request.body.toString()).get('token_type_hint') === 'refresh_token';
+    const revokesRefreshToken = request.url.pathname === REVOCATION && postedForm(request)?.get('token_type_hint') === 'refresh_token';
     return revokesRefreshToken
       ? Promise.resolve({ status: 200, headers: { 'cache-control': 'no-store' }, body: Buffer.alloc(0) })
       : next(request);
@@ -110,7 +99,7 @@ export function ignoreRefreshRevocation(): Stage {
 }
 
 /** The provider's view of a request's refresh token, asked with the request's client credentials; undefined unless active. */
-async function introspect(request: FrontRequest, params: URLSearchParams, next: Forward): Promise<Record<string, unknown> | undefined> {
+async function introspect(request: HttpRequest, params: URLSearchParams, next: Forward): Promise<Record<string, unknown> | undefined> {
   const query = new URLSearchParams({ token: params.get('refresh_token') ?? '' });
   for (const name of ['client_id', 'client_secret']) {
     const value = params.get(name);

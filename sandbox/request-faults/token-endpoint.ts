@@ -1,5 +1,6 @@
 import { escapeHtml } from '../html.js';
-import { TOKEN, jsonOf, tokenError, tokenParams, withForm, withJson, type FrontRequest, type FrontResponse, type Stage } from './messages.js';
+import { jsonOf, withForm, type HttpRequest, type HttpResponse, type Stage } from '../http-data.js';
+import { TOKEN, tokenError, tokenParams, withJson } from './messages.js';
 
 /** Fault steps in how the token endpoint reads a request and words its refusals, whatever the grant. */
 
@@ -86,7 +87,7 @@ export function rewriteTokenRefusal(fault: { refusals: 'every' | readonly TokenR
 }
 
 /** What a token endpoint refusal was for, judged by the request. */
-function refusalReason(request: FrontRequest, params: URLSearchParams, error: string): TokenRefusal | 'other' {
+function refusalReason(request: HttpRequest, params: URLSearchParams, error: string): TokenRefusal | 'other' {
   if (error === 'invalid_client') return request.headers.authorization ? 'invalid-client-basic' : 'invalid-client-post';
   if (error === 'unsupported_grant_type') return 'unsupported-grant-type';
   if (error === 'invalid_grant') return 'invalid-grant';
@@ -97,10 +98,10 @@ function refusalReason(request: FrontRequest, params: URLSearchParams, error: st
 }
 
 function rewriteRefusal(
-  response: FrontResponse,
+  response: HttpResponse,
   body: Record<string, unknown>,
   { status = response.status, error = String(body.error), html }: RefusalRewrite,
-): FrontResponse {
+): HttpResponse {
   const headers = { ...response.headers };
   // A Basic challenge belongs to a 401 only.
   if (status !== 401) delete headers['www-authenticate'];

@@ -76,6 +76,14 @@ function cliRun(args: string[], env: Record<string, string> = {}): Promise<unkno
   return new Promise((resolve) => spawn(process.execPath, [`${root}bin/conformance.js`, ...args], { stdio: 'ignore', cwd: '/tmp', env: { ...process.env, ...env } }).on('close', resolve));
 }
 
+/** The members of an Allure result the copies rename. */
+interface AllureResult {
+  labels: Array<{ name: string; value: string }>;
+  historyId: string;
+  testCaseId: string;
+  fullName: string;
+}
+
 /** Copies each Allure result `times` times as other vendors' (`vendor-2`…), sharing the attachments. */
 async function multiply(from: string, to: string, times: number): Promise<void> {
   await mkdir(to, { recursive: true });
@@ -84,10 +92,10 @@ async function multiply(from: string, to: string, times: number): Promise<void> 
       await copyFile(`${from}/${file}`, `${to}/${file}`);
       continue;
     }
-    const result = JSON.parse(await readFile(`${from}/${file}`, 'utf8'));
+    const result = JSON.parse(await readFile(`${from}/${file}`, 'utf8')) as AllureResult;
     for (let copy = 1; copy <= times; copy++) {
       const vendor = (name: string) => (copy === 1 ? name : `${name}-${copy}`);
-      const labels = result.labels.map((l: { name: string; value: string }) => (l.name === 'epic' || l.name === 'parentSuite' ? { ...l, value: vendor(l.value) } : l));
+      const labels = result.labels.map((l) => (l.name === 'epic' || l.name === 'parentSuite' ? { ...l, value: vendor(l.value) } : l));
       const uuid = randomUUID();
       const renamed = { ...result, uuid, labels, historyId: `${result.historyId}-${copy}`, testCaseId: `${result.testCaseId}-${copy}`, fullName: vendor(result.fullName) };
       await writeFile(`${to}/${uuid}-result.json`, JSON.stringify(renamed));

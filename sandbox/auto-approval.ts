@@ -14,7 +14,7 @@ export interface Approval {
 export async function grantRequested(provider: Provider, params: Record<string, unknown>, { accountId, resource }: Approval): Promise<string> {
   const grant = new provider.Grant({ accountId, clientId: String(params.client_id) });
   // The provider narrows each grant to what the request and the resource server allow.
-  const scope = String(params.scope ?? '');
+  const scope = typeof params.scope === 'string' ? params.scope : '';
   grant.addOIDCScope(scope);
   grant.addResourceScope(resource, scope);
   return grant.save();

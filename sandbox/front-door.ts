@@ -68,7 +68,7 @@ export function frontDoor(faults: readonly RequestFault[], provider: RequestList
     // The provider answers each request as one on the connection it came by.
     const toProvider: Forward = (forwarded) => dispatch(provider, req, forwarded);
     const chain = stages.reduceRight<Forward>((next, current) => (forwarded) => current(forwarded, next), toProvider);
-    readRequest(req, `http://${req.headers.host ?? 'localhost'}`)
+    void readRequest(req, `http://${req.headers.host ?? 'localhost'}`)
       .then(chain)
       .catch((error: unknown) => tokenError(500, 'server_error', String(error)))
       .then((response) => send(res, response));

@@ -179,7 +179,7 @@ function injectText(response: HttpResponse, error: Record<string, unknown> | und
 /** An error that quotes the request's Authorization header and body, as sent and encoded four ways. */
 function echoRequest(request: HttpRequest, response: HttpResponse, error: Record<string, unknown> | undefined): HttpResponse {
   if (!error) return response;
-  const authorization = String(request.headers.authorization ?? '');
+  const authorization = request.headers.authorization ?? '';
   const body = request.body.toString();
   const html = body.replace(/&/g, '&amp;');
   const echoed = `rejected Authorization: ${authorization}; body ${body}; ${encodeURIComponent(body).replace(/%[0-9A-F]{2}/g, (hex) => hex.toLowerCase())}; ${Buffer.from(body).toString('base64url')}; ${html}`;

@@ -45,7 +45,7 @@ export function send(res: ServerResponse, { status, headers, body, delivery }: H
 /** A Node request listener that serves `handler`, URLs resolved against `origin`; a handler that throws gets `failed`'s answer. */
 export function serveWith(handler: Handler, origin: string, failed: (error: unknown) => HttpResponse): RequestListener {
   return (req, res) => {
-    readRequest(req, origin)
+    void readRequest(req, origin)
       .then(handler)
       .catch(failed)
       .then((response) => send(res, response));
@@ -100,7 +100,7 @@ const FORM = 'application/x-www-form-urlencoded';
 
 /** The parameters of a form-encoded body, of any method; undefined for any other body. */
 export function formOf(request: HttpRequest): URLSearchParams | undefined {
-  return String(request.headers['content-type'] ?? '').startsWith(FORM) ? new URLSearchParams(request.body.toString()) : undefined;
+  return (request.headers['content-type'] ?? '').startsWith(FORM) ? new URLSearchParams(request.body.toString()) : undefined;
 }
 
 /** A request with this form as its body, POSTed. */

@@ -27,15 +27,16 @@ export class IssuedCredentials {
   tap(handler: Handler): Handler {
     return (req, res) => {
       const chunks: Buffer[] = [];
-      const { write, end } = res;
+      const write = res.write.bind(res);
+      const end = res.end.bind(res);
       res.write = ((chunk: unknown, ...rest: unknown[]) => {
         collect(chunks, chunk);
-        return (write as (...args: unknown[]) => boolean).call(res, chunk, ...rest);
+        return (write as (...args: unknown[]) => boolean)(chunk, ...rest);
       }) as ServerResponse['write'];
       res.end = ((chunk?: unknown, ...rest: unknown[]) => {
         collect(chunks, chunk);
         this.#read(res, Buffer.concat(chunks).toString());
-        return (end as (...args: unknown[]) => ServerResponse).call(res, chunk, ...rest);
+        return (end as (...args: unknown[]) => ServerResponse)(chunk, ...rest);
       }) as ServerResponse['end'];
       handler(req, res);
     };

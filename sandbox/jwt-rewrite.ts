@@ -16,7 +16,7 @@ export async function resignJwt(jwt: string, keys: SigningKeys, { header = [], c
   const original = decodeProtectedHeader(jwt);
   const key = keys.privateJwks.find((candidate) => candidate.kid === original.kid);
   if (!key || !original.alg) throw new Error(`no signing key for kid ${String(original.kid)}`);
-  const edited = applyEdits(original as Record<string, unknown>, header) as JWTHeaderParameters;
+  const edited = applyEdits(original, header) as JWTHeaderParameters;
   return new SignJWT(applyEdits(decodeJwt(jwt), claims)).setProtectedHeader(edited).sign(await importJWK(key, original.alg));
 }
 

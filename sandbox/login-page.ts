@@ -60,7 +60,8 @@ export function loginPage(provider: Provider, account: SignIn, approval: Approva
     };
 
     if (ctx.method === 'GET' && action === '') {
-      return show((csrf) => (prompt.name === 'login' ? signIn(uid, client, csrf, account.loadingBanner) : consent(uid, client, String(params.scope ?? ''), csrf)));
+      show((csrf) => (prompt.name === 'login' ? signIn(uid, client, csrf, account.loadingBanner) : consent(uid, client, typeof params.scope === 'string' ? params.scope : '', csrf)));
+      return;
     }
     if (ctx.method !== 'POST' || (action !== '/login' && action !== '/confirm')) {
       ctx.status = 404;
@@ -69,13 +70,15 @@ export function loginPage(provider: Provider, account: SignIn, approval: Approva
     const form = new URLSearchParams(await text(ctx.req));
     const expected = sessions.get(ctx.cookies.get(SESSION_COOKIE) ?? '');
     if (!expected || !same(expected, form.get('csrf') ?? '')) {
-      return show(() => page('Session expired', '<p class="error" role="alert">Your session expired or the form was sent twice. Start the sign-in again.</p>'), 403);
+      show(() => page('Session expired', '<p class="error" role="alert">Your session expired or the form was sent twice. Start the sign-in again.</p>'), 403);
+      return;
     }
     if (action === '/login') {
       if (account.loadingBanner) await sleep(LOADING_MS);
       if (form.get('username') !== account.username || !same(account.password, form.get('password') ?? '')) {
         const error = account.echoPassword ? `Wrong password ${form.get('password') ?? ''} for ${form.get('username') ?? ''}.` : 'Invalid username or password.';
-        return show((csrf) => signIn(uid, client, csrf, account.loadingBanner, error));
+        show((csrf) => signIn(uid, client, csrf, account.loadingBanner, error));
+        return;
       }
       return finish({ login: { accountId: approval.accountId } });
     }

@@ -91,8 +91,8 @@ interface Pool {
   facts: CognitoFacts;
   client: AppClient;
   signer: Signer;
-  issuer(): string;
-  verify(token: string): Promise<JWTPayload | undefined>;
+  issuer: () => string;
+  verify: (token: string) => Promise<JWTPayload | undefined>;
 }
 
 /** Cognito's error body: the code alone, no error_description, no WWW-Authenticate. */

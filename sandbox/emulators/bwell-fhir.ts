@@ -29,7 +29,7 @@ function tokenOf(request: HttpRequest, facts: FhirFacts): string | undefined {
 
 /** SMART v1 scopes: `<context>/<type or *>.<read, write or *>`. */
 function permits(claims: JWTPayload, type: string, access: 'read' | 'write'): boolean {
-  return String(claims.scope ?? '')
+  return (typeof claims.scope === 'string' ? claims.scope : '')
     .split(' ')
     .some((scope) => {
       const match = /^(system|user|patient)\/([A-Za-z*]+)\.(read|write|\*)$/.exec(scope);

@@ -18,7 +18,7 @@ export function appHost(facts: MedplumFacts, tenant: Tenant, logins: Logins): Ha
     const { method, url } = request;
     const form = formOf(request);
     const params = url.searchParams;
-    const next = (step: string) => `${base}/${step}?${params}`;
+    const next = (step: string) => `${base}/${step}?${params.toString()}`;
     const email = form?.get('email') ?? '';
     if (method === 'GET' && url.pathname === base) return page('Sign in', emailForm(next('password')));
     if (method === 'POST' && url.pathname === `${base}/password`) return page('Sign in', passwordForm(next('signin'), email));

@@ -20,7 +20,7 @@ function fhirJson(status: number, resource: Record<string, unknown>): HttpRespon
 export function fhirApi(facts: MedplumFacts, tenant: Tenant, logins: Logins): Record<string, Handler> {
   const { paths } = facts;
   const authenticated = (handle: (login: Login) => HttpResponse): Handler => async (request) => {
-    const [scheme, token] = String(request.headers.authorization ?? '').split(' ');
+    const [scheme, token] = (request.headers.authorization ?? '').split(' ');
     const login = scheme === 'Bearer' && token ? await logins.forAccessToken(token) : undefined;
     if (login) return handle(login);
     const challenge = `${/^bearer$/i.test(scheme ?? '') ? scheme : 'Bearer'} realm="${tenant.issuer}"`;

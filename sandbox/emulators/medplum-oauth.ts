@@ -32,7 +32,7 @@ export function authorizeEndpoint(facts: MedplumFacts, tenant: Tenant): Handler 
     const client = clientOf(tenant, url.searchParams.get('client_id'));
     if (!client) return text(400, facts.messages.clientNotFound);
     if (url.searchParams.get('redirect_uri') !== client.redirectUri) return text(400, facts.messages.invalidRedirectUri);
-    const location = `${tenant.appOrigin}/${facts.appSignIn}?${url.searchParams}`;
+    const location = `${tenant.appOrigin}/${facts.appSignIn}?${url.searchParams.toString()}`;
     return text(302, `Found. Redirecting to ${location}`, { location });
   };
 }

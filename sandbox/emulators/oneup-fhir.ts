@@ -47,7 +47,7 @@ export function fhirServer(tenant: Tenant): Handler {
     if (!access.writes) return operationOutcome(403, 'forbidden', tenant.settings.messages.allUsersReadOnly);
     const posted = jsonOf(request);
     if (posted?.resourceType !== undefined && posted.resourceType !== type) {
-      return operationOutcome(400, 'invalid', `a ${String(posted.resourceType)} cannot be created at ${type}`);
+      return operationOutcome(400, 'invalid', `a ${JSON.stringify(posted.resourceType)} cannot be created at ${type}`);
     }
     const resource = { ...posted, resourceType: type, id: randomUUID() };
     stored.push({ version, clientId: access.clientId, user: access.user, resource });

@@ -31,7 +31,7 @@ export function operationOutcome(status: number, code: string, diagnostics: stri
 
 /** Client credentials from `Authorization: Basic` (RFC 6749 §2.3.1, form-urlencoded parts). */
 export function basicCredentials(request: HttpRequest): { id: string; secret: string } | undefined {
-  const match = /^basic +(\S+)$/i.exec(String(request.headers.authorization ?? ''));
+  const match = /^basic +(\S+)$/i.exec(request.headers.authorization ?? '');
   if (!match) return undefined;
   const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
@@ -42,7 +42,7 @@ export function basicCredentials(request: HttpRequest): { id: string; secret: st
 
 /** The Bearer token of a request (scheme case-insensitive, RFC 6750 §2.1). */
 export function bearerToken(request: HttpRequest): string | undefined {
-  return /^bearer +(\S+)$/i.exec(String(request.headers.authorization ?? ''))?.[1];
+  return /^bearer +(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
 }
 
 /** A string with something in it, else undefined: how a parameter counts as given. */

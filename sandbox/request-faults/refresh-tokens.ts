@@ -28,7 +28,7 @@ export function widenRefreshScope(): Stage {
     if (!params || !scope) return next(request);
     const granted = await introspect(request, params, next);
     if (!granted) return next(request);
-    const held = String(granted.scope ?? '').split(' ');
+    const held = (typeof granted.scope === 'string' ? granted.scope : '').split(' ');
     // The provider itself would refuse the wider scope, so it is asked for what the token holds and the answer widened.
     params.set('scope', scope.split(' ').filter((name) => held.includes(name)).join(' '));
     const response = await next(withForm(request, params));
@@ -78,7 +78,7 @@ export function refreshAsTokenOwner(clients: readonly ClientMetadata[], laxity: 
 
 /** HTTP Basic credentials of a client (RFC 6749 §2.3.1: each part form-urlencoded first). */
 function basicOf(client: ClientMetadata): string {
-  return `Basic ${Buffer.from(`${encodeURIComponent(client.client_id)}:${encodeURIComponent(client.client_secret ?? '')}`).toString('base64')}`;
+  return `Basic ${Buffer.from(`${encodeURIComponent(client.client_id)}:${encodeURIComponent(client.client_secret)}`).toString('base64')}`;
 }
 
 /** The client id a token request presents, by Basic or in the body. */

@@ -108,6 +108,6 @@ function rewriteRefusal(
   const rewritten: Record<string, unknown> = { ...body, error };
   if (!html) return withJson({ ...response, status, headers }, rewritten);
   const page = `<!DOCTYPE html>\n<html><head><title>${escapeHtml(error)}</title></head>`
-    + `<body><h1>${escapeHtml(error)}</h1><p>${escapeHtml(String(rewritten.error_description ?? ''))}</p></body></html>\n`;
+    + `<body><h1>${escapeHtml(error)}</h1><p>${escapeHtml(typeof rewritten.error_description === 'string' ? rewritten.error_description : '')}</p></body></html>\n`;
   return { status, headers: { ...headers, 'content-type': 'text/html; charset=utf-8' }, body: Buffer.from(page) };
 }

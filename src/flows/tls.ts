@@ -27,10 +27,13 @@ export function handshake(url: string, timeoutMs: number, trusted: readonly stri
       resolve({ url, ...result });
     };
     socket.setTimeout(timeoutMs, () => done({ error: `no TLS handshake within ${timeoutMs / 1000} s`, unreachable: true }));
-    // authorizationError is typed as always set, but is null when the chain verifies.
-    socket.once('secureConnect', () =>
-      done({ protocol: socket.getProtocol() ?? undefined, authorized: socket.authorized, error: (socket.authorizationError as Error | null) ? socket.authorizationError.message : undefined }),
-    );
+    socket.once('secureConnect', () => done({ protocol: socket.getProtocol() ?? undefined, authorized: socket.authorized, error: verifyError(socket.authorizationError) }));
     socket.once('error', (error: NodeJS.ErrnoException) => done({ error: error.code ?? error.message, unreachable: UNREACHABLE.has(error.code ?? '') }));
   });
+}
+
+/** Node types authorizationError as an Error, but sets it to the verify error's code (a string), or leaves it null when the chain verifies. */
+function verifyError(reason: Error | string | null): string | undefined {
+  if (reason === null) return undefined;
+  return typeof reason === 'string' ? reason : reason.message;
 }

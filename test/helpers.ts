@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync } from 'node:fs';
-import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve as resolvePath } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +13,9 @@ import { findChromium, INSTALL_CHROMIUM } from '../src/browser/chromium.js';
 import { readSuite } from '../src/suite/read.js';
 import type { Suite } from '../src/suite/suite.types.js';
 import { usesBrowser } from '../src/suite/uses-browser.js';
+import { made, tempDir } from './temp-dirs.js';
+
+export { tempDir };
 
 export const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -99,14 +102,10 @@ export function serveCli(args: string[], ready: string, options: { cwd?: string 
 
 function spawnCli(args: string[], options: { env?: Record<string, string>; cwd?: string }) {
   return spawn(process.execPath, [join(root, 'bin/conformance.js'), ...args], {
-    cwd: options.cwd ?? mkdtempSync(join(tmpdir(), 'conformance-cwd-')),
+    cwd: options.cwd ?? made(mkdtempSync(join(tmpdir(), 'conformance-cwd-'))),
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-}
-
-export function tempDir(): Promise<string> {
-  return mkdtemp(join(tmpdir(), 'conformance-test-'));
 }
 
 export const JWT = /eyJ[A-Za-z0-9_-]{10,}\.eyJ/;

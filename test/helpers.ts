@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { emulators } from '../sandbox/emulators/index.js';
 import { profiles, startSandbox, type Sandbox } from '../sandbox/index.js';
 import { startChecks, type RunOptions } from '../src/engine/evaluate.js';
+import { resultOf } from '../src/engine/result-of.js';
 import { addSecret } from '../src/secrets.js';
 import { resolveSuite } from '../src/suite/load.js';
 import { findChromium, INSTALL_CHROMIUM } from '../src/browser/chromium.js';
@@ -19,13 +20,18 @@ export { tempDir };
 
 export const root = fileURLToPath(new URL('..', import.meta.url));
 
-/** Runs a suite's checks in-process against a started sandbox or emulator: check id, subject, outcome. */
+/** Runs a suite's checks in-process against a started sandbox or emulator: check id, subject, outcome, and the result the reports are written from. */
 export async function runSuite(file: string, server: { variables: Record<string, string>; trustedCertificates?: string[] }, options: RunOptions = {}, deviations?: Suite['deviations']) {
   const resolved = { ...resolveSuite(await readSuite(resolvePath(root, file)), { ...server.variables }), trustedCertificates: server.trustedCertificates };
   const suite = deviations ? { ...resolved, deviations } : resolved;
   suite.secrets.forEach(addSecret);
   const started = startChecks([suite], options);
-  return Promise.all(started.map(async (s) => ({ id: s.check.id, subject: s.subject, outcome: await s.outcome })));
+  return Promise.all(
+    started.map(async (s) => {
+      const outcome = await s.outcome;
+      return { id: s.check.id, subject: s.subject, outcome, result: resultOf(s, outcome) };
+    }),
+  );
 }
 
 export function runLocalSuite(sandbox: Sandbox, options: RunOptions = {}, deviations?: Suite['deviations']) {

@@ -7,8 +7,9 @@ import { Attachments } from '../report/attachments.js';
 import { failureText, type CheckResult } from '../report/results.js';
 import { addSecret, registeredSince } from '../secrets.js';
 import { takeSnapshot } from '../drift/take.js';
-import { startSuites, type Outcome, type StartedCheck } from './evaluate.js';
+import { startSuites } from './evaluate.js';
 import { testName } from './plan.js';
+import { resultOf } from './result-of.js';
 import type { Plan } from './plan-context.js';
 
 /**
@@ -54,24 +55,6 @@ for (const suite of plan.suites) {
       });
     }
   });
-}
-
-function resultOf(check: StartedCheck, outcome: Outcome): CheckResult {
-  const { check: c, suite, subject } = check;
-  return {
-    vendor: suite.vendor,
-    area: c.area,
-    checkId: c.id,
-    subject,
-    name: testName(check),
-    level: c.level,
-    spec: c.spec,
-    status: outcome.status,
-    message: outcome.message,
-    ...(outcome.expected !== undefined && { expected: outcome.expected, actual: outcome.actual }),
-    ...(outcome.deviation && { deviation: outcome.deviation }),
-    ...(outcome.cause && { cause: outcome.cause }),
-  };
 }
 
 /** A violated rule reads as an assertion failure (Allure "failed"); a check that could not judge as "broken". */

@@ -1,6 +1,6 @@
 import { writeSnapshot } from '../drift/snapshot.js';
 import { afterAll, describe, inject, test } from 'vitest';
-import { closeBrowser } from '../browser/chromium.js';
+import { closeBrowserAtEnd } from '../browser/chromium.js';
 import { AREAS } from '../checks/types.js';
 import { describeForAllure } from '../report/allure-labels.js';
 import { Attachments } from '../report/attachments.js';
@@ -27,7 +27,7 @@ let handedBack = 0;
 
 // What the run saw of each vendor, for drift detection against a baseline or the previous run.
 afterAll(async () => {
-  await closeBrowser();
+  await closeBrowserAtEnd();
   const vendors = await Promise.all(suites.map(takeSnapshot));
   await writeSnapshot(plan.snapshot, { version: 1, takenAt: new Date().toISOString(), vendors });
 });

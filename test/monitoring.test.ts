@@ -1,8 +1,8 @@
 import { appendFile, readdir, readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { cli, tempDir } from './helpers.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { cli, tempDir, type CliResult } from './helpers.js';
 
 /** A free loopback port P such that P+1 is free too (the sandbox's resource). */
 async function freePort(): Promise<number> {
@@ -29,32 +29,38 @@ async function resultNames(dir: string): Promise<string[]> {
   return (await Promise.all(files.map(async (f) => (JSON.parse(await readFile(join(dir, f), 'utf8')) as { fullName: string }).fullName))).sort();
 }
 
-describe('scheduled monitoring', () => {
-  it('keeps a trend across runs and says what changed since the previous one', async () => {
-    const dir = await tempDir();
-    const port = String(await freePort());
-    const first = await cli(['run', '--suite', 'local', '--sandbox-port', port, ...outputs(dir)]);
-    expect(first.code, first.stdout + first.stderr).toBe(0);
-    const second = await cli(['run', '--suite', 'local', '--sandbox-port', port, '--profile', 'issuer-mismatch', ...outputs(dir)]);
-    expect(second.code).toBe(1);
-    // Allure appends one line per report: the trend has both runs.
-    expect((await readFile(join(dir, 'history.jsonl'), 'utf8')).trim().split('\n')).toHaveLength(2);
-    const summary = await readFile(join(dir, 'summary.md'), 'utf8');
-    expect(summary).toMatch(/## Results changed since the previous run\n\n- local discovery\.issuer-match: [^\n]* pass → fail/);
-    expect(second.stdout).toMatch(/^Results changed since the previous run:\n  local discovery\.issuer-match/m);
-  });
+// Each test (or group) has folders and a sandbox port of its own: they run side by side.
+describe.concurrent('scheduled monitoring', () => {
+  // Two runs into one history; then, with a line of it cut short, a report built on it. In that order.
+  describe('a trend across runs', () => {
+    let dir: string;
+    let second: CliResult;
+    const history = () => join(dir, 'history.jsonl');
+    beforeAll(async () => {
+      dir = await tempDir();
+      const port = String(await freePort());
+      const first = await cli(['run', '--suite', 'local', '--sandbox-port', port, ...outputs(dir)]);
+      expect(first.code, first.stdout + first.stderr).toBe(0);
+      second = await cli(['run', '--suite', 'local', '--sandbox-port', port, '--profile', 'issuer-mismatch', ...outputs(dir)]);
+    });
 
-  it('builds the report past a history line cut short, keeping that line aside', async () => {
-    const dir = await tempDir();
-    const run = await cli(['run', '--suite', 'local', '--sandbox-port', String(await freePort()), ...outputs(dir)]);
-    expect(run.code, run.stderr).toBe(0);
-    const history = join(dir, 'history.jsonl');
-    await appendFile(history, '{"uuid":"cut sho');
-    const report = await cli(['report', '--results-dir', join(dir, 'allure-results'), '--report-dir', join(dir, 'html'), '--history', history]);
-    expect(report.code, report.stderr).toBe(0);
-    expect(report.stderr).toMatch(/^warning: .*history\.jsonl: line 2 of the report history was not JSON .*moved to .*history\.jsonl\.damaged/);
-    expect(await readFile(`${history}.damaged`, 'utf8')).toBe('{"uuid":"cut sho\n');
-    expect((await readFile(history, 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as unknown)).toHaveLength(2);
+    it.sequential('keeps a trend across runs and says what changed since the previous one', async () => {
+      expect(second.code).toBe(1);
+      // Allure appends one line per report: the trend has both runs.
+      expect((await readFile(history(), 'utf8')).trim().split('\n')).toHaveLength(2);
+      const summary = await readFile(join(dir, 'summary.md'), 'utf8');
+      expect(summary).toMatch(/## Results changed since the previous run\n\n- local discovery\.issuer-match: [^\n]* pass → fail/);
+      expect(second.stdout).toMatch(/^Results changed since the previous run:\n  local discovery\.issuer-match/m);
+    });
+
+    it.sequential('builds the report past a history line cut short, keeping that line aside', async () => {
+      await appendFile(history(), '{"uuid":"cut sho');
+      const report = await cli(['report', '--results-dir', join(dir, 'allure-results'), '--report-dir', join(dir, 'html'), '--history', history()]);
+      expect(report.code, report.stderr).toBe(0);
+      expect(report.stderr).toMatch(/^warning: .*history\.jsonl: line 3 of the report history was not JSON .*moved to .*history\.jsonl\.damaged/);
+      expect(await readFile(`${history()}.damaged`, 'utf8')).toBe('{"uuid":"cut sho\n');
+      expect((await readFile(history(), 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as unknown)).toHaveLength(3);
+    });
   });
 
   it('reports drift from a baseline: a changed issuer fails, a key rotation is information only', async () => {

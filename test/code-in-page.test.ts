@@ -22,7 +22,7 @@ function clearCodes(texts: Array<{ path: string; text: string }>): string[] {
   }));
 }
 
-describe('a code delivered by an HTML page', () => {
+describe.concurrent('a code delivered by an HTML page', () => {
   it('redirect strategy: the walk stops at the page, and the code is redacted wherever the page is quoted', async () => {
     const { run, texts } = await runAgainstCodeInPage('local');
     expect(run.stdout).toContain('the authorization endpoint showed a page instead of redirecting');

@@ -8,7 +8,8 @@ import { startSandbox, type Sandbox } from '../sandbox/index.js';
 import { catalogue } from '../src/checks/catalogue.js';
 import { AREAS } from '../src/checks/types.js';
 import type { Suite } from '../src/suite/suite.types.js';
-import { CLEAR_CREDENTIAL, cli, JWT, reportArgs, reportFiles, runSuite, serveCli, targets, tempDir } from './helpers.js';
+import { CLEAR_CREDENTIAL, cli, JWT, reportArgs, reportFiles, runSuite, sandboxSecrets, serveCli, targets, tempDir, type CliResult } from './helpers.js';
+import { leaks } from './leak-forms.js';
 import { startMinimalProvider } from './fixtures/minimal-provider.js';
 
 async function allureResults(dir: string) {
@@ -30,11 +31,12 @@ const VENDORS = ['1uphealth', 'bwell', 'local', 'medplum'];
 describe('conformance run with no configuration: the sandbox and every vendor emulator', () => {
   let run: Awaited<ReturnType<typeof cli>>;
   let out: Awaited<ReturnType<typeof reportArgs>>['paths'];
+  const secrets = sandboxSecrets();
 
   beforeAll(async () => {
     const { paths, args } = await reportArgs();
     out = paths;
-    run = await cli(['run', ...args]);
+    run = await cli(['run', ...args], { env: secrets.env });
   });
 
   it('exits 0 and prints a summary', () => {
@@ -95,6 +97,7 @@ describe('conformance run with no configuration: the sandbox and every vendor em
       expect(JWT.test(text), path).toBe(false);
       expect(CLEAR_CREDENTIAL.exec(text)?.[0], path).toBeUndefined();
     }
+    expect(leaks([...files, { path: 'console', text: run.stdout + run.stderr }], secrets.forms)).toEqual([]);
   });
 });
 
@@ -280,9 +283,16 @@ describe.concurrent('conformance init', () => {
 });
 
 describe('a failing check', () => {
+  let run: CliResult;
+  let paths: Awaited<ReturnType<typeof reportArgs>>['paths'];
+  const secrets = sandboxSecrets();
+  beforeAll(async () => {
+    const out = await reportArgs();
+    paths = out.paths;
+    run = await cli(['run', '--suite', 'local', '--profile', 'issuer-mismatch', '--no-html', ...out.args], { env: secrets.env });
+  });
+
   it('exits 1 and says expected vs actual and the spec section, in the console, JUnit and summary', async () => {
-    const { paths, args } = await reportArgs();
-    const run = await cli(['run', '--suite', 'local', '--profile', 'issuer-mismatch', '--no-html', ...args]);
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/✗ local discovery\.issuer-match/);
     expect(run.stdout).toMatch(/expected: "http:\/\/127\.0\.0\.1:\d+"\n\s+actual:\s+"http:\/\/127\.0\.0\.1:\d+\/"/);
@@ -291,6 +301,14 @@ describe('a failing check', () => {
     expect(await readFile(paths.summary, 'utf8')).toContain('`discovery.issuer-match`');
     const failed = (await allureResults(paths.results)).filter((r) => r.status === 'failed');
     expect(failed.map((r) => label(r, 'story'))).toEqual(['discovery.issuer-match']);
+  });
+
+  // A failure quotes what was exchanged: more to leak than a pass (more such profiles: test/reliability.test.ts).
+  it('leaves neither client secret nor any token in what it writes', async () => {
+    const files = [...(await reportFiles(paths.dir)), { path: 'console', text: run.stdout + run.stderr }];
+    expect(files.length).toBeGreaterThan(10);
+    expect(leaks(files, secrets.forms)).toEqual([]);
+    expect(files.filter(({ text }) => JWT.test(text)).map(({ path }) => path)).toEqual([]);
   });
 });
 

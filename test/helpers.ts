@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -11,6 +12,7 @@ import { resultOf } from '../src/engine/result-of.js';
 import { addSecret } from '../src/secrets.js';
 import { resolveSuite } from '../src/suite/load.js';
 import { findChromium, INSTALL_CHROMIUM } from '../src/browser/chromium.js';
+import { WRONG_SECRET } from '../src/flows/token-endpoint-probes.js';
 import { readSuite } from '../src/suite/read.js';
 import type { Suite } from '../src/suite/suite.types.js';
 import { usesBrowser } from '../src/suite/uses-browser.js';
@@ -117,6 +119,16 @@ function spawnCli(args: string[], options: { env?: Record<string, string>; cwd?:
 export const JWT = /eyJ[A-Za-z0-9_-]{10,}\.eyJ/;
 // A credential parameter whose value is not a fingerprint.
 export const CLEAR_CREDENTIAL = /(code|code_verifier|client_secret|access_token|refresh_token)(=|": ?")(?!\[redacted:)/;
+
+/**
+ * Client secrets for the embedded sandbox of a CLI run, set in its environment, and what no output of the run may
+ * hold: each, the wrong secret the probes send, and each client's Basic credentials (a server may echo them).
+ */
+export function sandboxSecrets(): { env: Record<string, string>; forms: string[] } {
+  const [machine, app] = [0, 1].map(() => `known-${randomBytes(18).toString('base64url')}`) as [string, string];
+  const basics = [['sandbox-machine', machine], ['sandbox-app', app]].map(([id, value]) => Buffer.from(`${id}:${value}`).toString('base64'));
+  return { env: { SANDBOX_CLIENT_SECRET: machine, SANDBOX_AUTH_CLIENT_SECRET: app }, forms: [machine, app, WRONG_SECRET, ...basics] };
+}
 
 /** Output paths of one run, in a fresh directory. */
 export async function reportArgs() {

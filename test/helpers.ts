@@ -16,7 +16,7 @@ import { WRONG_SECRET } from '../src/flows/token-endpoint-probes.js';
 import { readSuite } from '../src/suite/read.js';
 import type { Suite } from '../src/suite/suite.types.js';
 import { usesBrowser } from '../src/suite/uses-browser.js';
-import { made, tempDir } from './temp-dirs.js';
+import { made, spawned, tempDir } from './cleanup.js';
 
 export { tempDir };
 
@@ -109,11 +109,13 @@ export function serveCli(args: string[], ready: string, options: { cwd?: string 
 }
 
 function spawnCli(args: string[], options: { env?: Record<string, string>; cwd?: string }) {
-  return spawn(process.execPath, [join(root, 'bin/conformance.js'), ...args], {
-    cwd: options.cwd ?? made(mkdtempSync(join(tmpdir(), 'conformance-cwd-'))),
-    env: { ...process.env, ...options.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  return spawned(
+    spawn(process.execPath, [join(root, 'bin/conformance.js'), ...args], {
+      cwd: options.cwd ?? made(mkdtempSync(join(tmpdir(), 'conformance-cwd-'))),
+      env: { ...process.env, ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }),
+  );
 }
 
 export const JWT = /eyJ[A-Za-z0-9_-]{10,}\.eyJ/;

@@ -12,6 +12,7 @@ import { readSuite } from '../src/suite/read.js';
 import { cli, JWT, reportFiles, root, sandboxSecrets, tempDir } from './helpers.js';
 import { leaks } from './leak-forms.js';
 import { xmlProblem } from './strict-xml.js';
+import { spawned } from './cleanup.js';
 
 const started: Sandbox[] = [];
 afterAll(() => Promise.all(started.map((s) => s.close())));
@@ -202,7 +203,7 @@ describe('transport rules', () => {
 describe('interrupted and broken runs lose nothing', () => {
   it('SIGINT mid-run writes the results so far and says the run is incomplete', async () => {
     const dir = await tempDir();
-    const child = spawn(process.execPath, [join(root, 'bin/conformance.js'), 'run', '--suite', 'local', '--profile', 'short-lived', '--long', '--no-html', ...outputs(dir)], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawned(spawn(process.execPath, [join(root, 'bin/conformance.js'), 'run', '--suite', 'local', '--profile', 'short-lived', '--long', '--no-html', ...outputs(dir)], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] }));
     let stdout = '';
     let signal: NodeJS.Timeout | undefined;
     child.stdout.on('data', (d: Buffer) => {

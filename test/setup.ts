@@ -1,5 +1,5 @@
 import { afterAll } from 'vitest';
-import { removeTempDirs } from './temp-dirs.js';
+import { cleanUp } from './cleanup.js';
 
-// Runs in every test file: after its own hooks (servers closed), what it wrote under the temp directory goes.
-afterAll(removeTempDirs);
+// Runs in every test file: after its own hooks (servers closed), what it started and made under the temp directory goes.
+afterAll(cleanUp);

@@ -31,8 +31,9 @@ async function resultNames(dir: string): Promise<string[]> {
 
 // Each test (or group) has folders and a sandbox port of its own: they run side by side.
 describe.concurrent('scheduled monitoring', () => {
-  // Two runs into one history; then, with a line of it cut short, a report built on it. In that order.
-  describe('a trend across runs', () => {
+  // Two unsharded runs into one set of folders and one history; then, in that order, with a line of the history cut
+  // short, a report built on it. Shard runs are compared with their results.
+  describe('runs of the local suite', () => {
     let dir: string;
     let second: CliResult;
     const history = () => join(dir, 'history.jsonl');
@@ -61,6 +62,22 @@ describe.concurrent('scheduled monitoring', () => {
       expect(await readFile(`${history()}.damaged`, 'utf8')).toBe('{"uuid":"cut sho\n');
       expect((await readFile(history(), 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as unknown)).toHaveLength(3);
     });
+
+    it('two shards merged give the same tests as one unsharded run', async () => {
+      const runIn = (sub: string, extra: string[]) => cli(['run', '--suite', 'local', '--no-html', ...extra, ...outputs(join(dir, sub))]);
+      const [one, two] = await Promise.all([runIn('one', ['--shard', '1/2']), runIn('two', ['--shard', '2/2'])]);
+      for (const run of [one, two]) expect(run.code, run.stdout + run.stderr).toBe(0);
+      const [all, inOne, inTwo] = await Promise.all([resultNames(join(dir, 'allure-results')), resultNames(join(dir, 'one', 'allure-results')), resultNames(join(dir, 'two', 'allure-results'))]);
+      expect(inOne.length).toBeGreaterThan(0);
+      expect(inTwo.length).toBeGreaterThan(0);
+      expect(inOne.filter((name) => inTwo.includes(name))).toEqual([]);
+      expect([...inOne, ...inTwo].sort()).toEqual(all);
+
+      const merged = await cli(['report', '--merge', join(dir, 'one', 'allure-results'), join(dir, 'two', 'allure-results'), '--report-dir', join(dir, 'merged'), '--history', join(dir, 'merged-history.jsonl')]);
+      expect(merged.code, merged.stderr).toBe(0);
+      const stats = (JSON.parse(await readFile(join(dir, 'merged', 'summary.json'), 'utf8')) as { stats: { total: number } }).stats;
+      expect(stats.total).toBe(all.length);
+    });
   });
 
   it('reports drift from a baseline: a changed issuer fails, a key rotation is information only', async () => {
@@ -80,23 +97,6 @@ describe.concurrent('scheduled monitoring', () => {
     expect(rotated.stdout).not.toMatch(/^  [✗⚠] local /m);
     expect(rotated.code).toBe(0);
     expect((await cli(['run', '--suite', 'local', '--sandbox-port', port, '--profile', 'issuer-mismatch', '--only', 'jwks', '--baseline', baseline, '--fail-on', 'never', '--no-html', ...outputs(dir)])).code).toBe(0);
-  });
-
-  it('two shards merged give the same tests as one unsharded run', async () => {
-    const dir = await tempDir();
-    const runIn = (sub: string, extra: string[]) => cli(['run', '--suite', 'local', '--no-html', ...extra, ...outputs(join(dir, sub))]);
-    const [whole, one, two] = await Promise.all([runIn('whole', []), runIn('one', ['--shard', '1/2']), runIn('two', ['--shard', '2/2'])]);
-    for (const run of [whole, one, two]) expect(run.code, run.stdout + run.stderr).toBe(0);
-    const [all, first, second] = await Promise.all([resultNames(join(dir, 'whole', 'allure-results')), resultNames(join(dir, 'one', 'allure-results')), resultNames(join(dir, 'two', 'allure-results'))]);
-    expect(first.length).toBeGreaterThan(0);
-    expect(second.length).toBeGreaterThan(0);
-    expect(first.filter((name) => second.includes(name))).toEqual([]);
-    expect([...first, ...second].sort()).toEqual(all);
-
-    const merged = await cli(['report', '--merge', join(dir, 'one', 'allure-results'), join(dir, 'two', 'allure-results'), '--report-dir', join(dir, 'merged'), '--history', join(dir, 'history.jsonl')]);
-    expect(merged.code, merged.stderr).toBe(0);
-    const stats = (JSON.parse(await readFile(join(dir, 'merged', 'summary.json'), 'utf8')) as { stats: { total: number } }).stats;
-    expect(stats.total).toBe(all.length);
   });
 
   it('rejects a malformed shard or fail-on', async () => {

@@ -2,7 +2,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { leaks } from './leak-forms.js';
-import { CLEAR_CREDENTIAL, cli, JWT, reportArgs, reportFiles, skipWithoutChromium, tempDir } from './helpers.js';
+import { CLEAR_CREDENTIAL, cli, JWT, reportArgs, reportFiles, skipWithoutChromium, tempDir } from './cli-process.js';
 
 /**
  * Browser logins through the CLI: what a run with logins writes and exits with. Each run has its own browser, so they

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { CLEAR_CREDENTIAL, cli, reportArgs, reportFiles, skipWithoutChromium } from './helpers.js';
+import { CLEAR_CREDENTIAL, cli, reportArgs, reportFiles, skipWithoutChromium } from './cli-process.js';
 
 /**
  * A code delivered by an HTML page instead of a redirect (profile code-in-page: a Refresh header, a meta refresh

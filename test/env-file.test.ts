@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli, tempDir } from './helpers.js';
+import { cli, tempDir } from './cli-process.js';
 
 /** The console names the env file a command read and how many variables it held, never their values. */
 

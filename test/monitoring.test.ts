@@ -2,7 +2,7 @@ import { appendFile, readdir, readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cli, tempDir, type CliResult } from './helpers.js';
+import { cli, tempDir, type CliResult } from './cli-process.js';
 
 /**
  * A free loopback port P such that P+1 is free too (the sandbox's resource). Below the range the system hands out for

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cli, reportArgs, tempDir } from './helpers.js';
+import { cli, reportArgs, tempDir } from './cli-process.js';
 
 const MARKER = '.conformance-output';
 const QUICK = ['run', '--suite', 'local', '--only', 'discovery.reachable'];

@@ -1,9 +1,31 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
+
+// The files that run the CLI or a browser most, longest first. Started first, none of them is left to run alone at
+// the end (vitest orders by the last run's durations when it has them; a fresh clone has none, and goes by size).
+const LONGEST = ['canaries', 'browser-login', 'reliability', 'cli', 'fault-matrix', 'browser-cli', 'monitoring'].map((name) => `/test/${name}.test.ts`);
+
+class LongestFirst extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const rank = (file: TestSpecification) => {
+      const i = LONGEST.findIndex((path) => file.moduleId.endsWith(path));
+      return i < 0 ? LONGEST.length : i;
+    };
+    return (await super.sort(files)).sort((a, b) => rank(a) - rank(b));
+  }
+}
 
 // `npm test`: the product's own tests. Conformance runs use an inline configuration (src/engine/run-vitest.ts).
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    globalSetup: ['test/global-setup.ts'],
+    setupFiles: ['test/setup.ts'],
+    // Most tests wait on what they started (CLI runs, browsers, servers' delays): a worker more than there are cores
+    // keeps the cores busy (vitest's default is one fewer).
+    maxWorkers: availableParallelism() + 1,
+    sequence: { sequencer: LongestFirst },
     testTimeout: 60_000,
     hookTimeout: 60_000,
   },

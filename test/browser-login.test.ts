@@ -1,4 +1,4 @@
-import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { networkInterfaces } from 'node:os';
@@ -12,7 +12,7 @@ import type { Outcome } from '../src/engine/evaluate.js';
 import { startMinimalProvider } from './fixtures/minimal-provider.js';
 import { leaks } from './leak-forms.js';
 import { openSignInPage } from './sandbox-client.js';
-import { CLEAR_CREDENTIAL, cli, JWT, reportArgs, reportFiles, root, runSuite, skipWithoutChromium, tempDir } from './helpers.js';
+import { root, runSuite, skipWithoutChromium, tempDir } from './helpers.js';
 
 const needsChromium = skipWithoutChromium();
 
@@ -136,21 +136,6 @@ describe('a wrong password', () => {
     expect(await maskedPixels(screenshotOf(blocked[0]!.outcome)!)).toBeGreaterThan(10_000);
   });
 
-  it('through the CLI: exit 1, the message, and no password, token or code in any report', async () => {
-    const password = `known-password-${Date.now()}`;
-    const { paths, args } = await reportArgs();
-    const run = await cli(['run', '--suite', 'local-browser', '--profile', 'wrong-password', '--no-html', ...args], { env: { SANDBOX_PASSWORD: password } });
-    expect(run.code, run.stderr).toBe(1);
-    expect(run.stdout).toContain('the login page shows “Invalid username or password.” after login step 3');
-    const files = await reportFiles(paths.dir);
-    expect(files.some((f) => f.path.endsWith('.png'))).toBe(true);
-    for (const { path, text } of [...files, { path: 'stdout', text: run.stdout }]) {
-      // The profile types the password with "-wrong" appended: neither form may appear.
-      expect(text.includes(password), path).toBe(false);
-      expect(JWT.test(text), path).toBe(false);
-      expect(CLEAR_CREDENTIAL.exec(text)?.[0], path).toBeUndefined();
-    }
-  });
 });
 
 describe('a loading banner on the sign-in page', () => {
@@ -177,52 +162,6 @@ describe('a loading banner on the sign-in page', () => {
     const outcome = await oneLogin(sandbox, [USERNAME, PASSWORD, "{ click: '#sign-in' }"], 2);
     expect(outcome.status).toBe('blocked');
     expect(outcome.message).toMatch(/^login step 3 \(click #sign-in\): nothing matches #sign-in within 2 s; /);
-  });
-});
-
-describe('a successful browser run through the CLI', () => {
-  beforeEach(needsChromium);
-
-  it('exits 0 and leaves no password, token or code in any report', async () => {
-    const password = `known-password-${Date.now()}`;
-    const { paths, args } = await reportArgs();
-    const run = await cli(['run', '--suite', 'local-browser', '--no-html', ...args], { env: { SANDBOX_PASSWORD: password } });
-    expect(run.code, run.stdout + run.stderr).toBe(0);
-    expect(run.stdout).toMatch(/^\d+ passed, 0 failed, 0 warnings, 0 known deviations, 0 could not run, \d+ skipped$/m);
-    for (const { path, text } of [...(await reportFiles(paths.dir)), { path: 'stdout', text: run.stdout }]) {
-      expect(text.includes(password), path).toBe(false);
-      expect(JWT.test(text), path).toBe(false);
-      expect(CLEAR_CREDENTIAL.exec(text)?.[0], path).toBeUndefined();
-    }
-  });
-});
-
-describe('--browser-trace', () => {
-  beforeEach(needsChromium);
-
-  it('writes each login\'s trace, which holds what was typed, readable by its owner only', async () => {
-    const { paths, args } = await reportArgs();
-    const traces = join(paths.dir, 'traces', 'run');
-    const run = await cli(['run', '--suite', 'local-browser', '--only', 'authorization-code.state-echoed', '--no-html', '--browser-trace', traces, ...args]);
-    expect(run.code, run.stdout + run.stderr).toBe(0);
-    const zips = await readdir(traces);
-    expect(zips.length).toBeGreaterThan(0);
-    expect(zips.every((name) => name.endsWith('.zip')), zips.join(', ')).toBe(true);
-    for (const zip of zips) {
-      expect((await stat(join(traces, zip))).mode & 0o777, zip).toBe(0o600);
-      expect((await readFile(join(traces, zip))).subarray(0, 4).toString('hex'), zip).toBe('504b0304');
-    }
-    for (const folder of [traces, join(paths.dir, 'traces')]) expect((await stat(folder)).mode & 0o777, folder).toBe(0o700);
-  });
-});
-
-describe('without Chromium', () => {
-  it('the logins cannot run, and the message says how to install Chromium', async () => {
-    const run = await cli(['run', '--suite', 'local-browser', '--only', 'authorization-code.state-echoed', '--no-html', ...(await reportArgs()).args], {
-      env: { CONFORMANCE_CHROMIUM: '/nonexistent/chromium' },
-    });
-    expect(run.code).toBe(1);
-    expect(run.stdout).toContain('the browser strategy needs Chromium, and CONFORMANCE_CHROMIUM=/nonexistent/chromium does not exist: install it with `sudo apt-get install -y chromium`');
   });
 });
 
@@ -266,20 +205,24 @@ describe('the interactive sandbox sign-in page, over plain HTTP', () => {
 
 describe('the generic suite with OIDC_CODE_STRATEGY=browser and its default login steps', () => {
   beforeEach(needsChromium);
+  afterEach(closeBrowser);
   const secret = 'generic-client-secret-value';
   const oidcEnv = (issuer: string, clients: [string, string], redirectUri: string, username: string, password: string) => ({
     OIDC_ISSUER: issuer, OIDC_CLIENT_ID: clients[0], OIDC_CLIENT_SECRET: secret, OIDC_AUTH_CLIENT_ID: clients[1], OIDC_AUTH_CLIENT_SECRET: secret,
     OIDC_REDIRECT_URI: redirectUri, OIDC_CODE_STRATEGY: 'browser', OIDC_USERNAME: username, OIDC_PASSWORD: password,
   });
 
+  /** The authorization-code checks with these variables: some pass, and every other one does not apply. */
+  async function expectLoginsPass(variables: Record<string, string>): Promise<void> {
+    const results = await runSuite('suites/generic-oidc.yaml', { variables }, { only: ['authorization-code'] });
+    expect(results.filter((r) => r.outcome.status === 'pass').length).toBeGreaterThan(0);
+    expect(results.filter((r) => r.outcome.status !== 'pass' && r.outcome.status !== 'skipped').map((r) => `${r.id}: ${r.outcome.status} ${r.outcome.message}`)).toEqual([]);
+  }
+
   it('signs in on oidc-provider\'s own login and consent pages (another provider than the sandbox)', async () => {
     const provider = await startMinimalProvider(secret, { pages: true });
     try {
-      const run = await cli(['run', '--suite', 'generic-oidc', '--only', 'authorization-code', '--no-html', ...(await reportArgs()).args], {
-        env: oidcEnv(provider.issuer, ['plain-client', 'plain-app'], provider.redirectUri, 'someone', 'any-password'),
-      });
-      expect(run.code, run.stdout + run.stderr).toBe(0);
-      expect(run.stdout).toMatch(/^[1-9]\d* passed, 0 failed, 0 warnings, 0 known deviations, 0 could not run, \d+ skipped$/m);
+      await expectLoginsPass(oidcEnv(provider.issuer, ['plain-client', 'plain-app'], provider.redirectUri, 'someone', 'any-password'));
     } finally {
       await provider.close();
     }
@@ -289,15 +232,11 @@ describe('the generic suite with OIDC_CODE_STRATEGY=browser and its default logi
     const sandbox = await startSandbox({ login: 'interactive' });
     try {
       const v = sandbox.variables;
-      const run = await cli(['run', '--suite', 'generic-oidc', '--only', 'authorization-code', '--no-html', ...(await reportArgs()).args], {
-        env: {
-          ...oidcEnv(v.SANDBOX_ISSUER!, [v.SANDBOX_CLIENT_ID!, v.SANDBOX_AUTH_CLIENT_ID!], v.SANDBOX_REDIRECT_URI!, v.SANDBOX_USERNAME!, v.SANDBOX_PASSWORD!),
-          OIDC_CLIENT_SECRET: v.SANDBOX_CLIENT_SECRET!,
-          OIDC_AUTH_CLIENT_SECRET: v.SANDBOX_AUTH_CLIENT_SECRET!,
-        },
+      await expectLoginsPass({
+        ...oidcEnv(v.SANDBOX_ISSUER!, [v.SANDBOX_CLIENT_ID!, v.SANDBOX_AUTH_CLIENT_ID!], v.SANDBOX_REDIRECT_URI!, v.SANDBOX_USERNAME!, v.SANDBOX_PASSWORD!),
+        OIDC_CLIENT_SECRET: v.SANDBOX_CLIENT_SECRET!,
+        OIDC_AUTH_CLIENT_SECRET: v.SANDBOX_AUTH_CLIENT_SECRET!,
       });
-      expect(run.code, run.stdout + run.stderr).toBe(0);
-      expect(run.stdout).toMatch(/^[1-9]\d* passed, 0 failed, 0 warnings, 0 known deviations, 0 could not run, \d+ skipped$/m);
     } finally {
       await sandbox.close();
     }
@@ -327,22 +266,6 @@ describe('medplum-browser: the Medplum App sign-in on the emulator', () => {
   });
 });
 
-describe('a hostile discovery document that names a file as authorization_endpoint', () => {
-  beforeEach(needsChromium);
-
-  it('the logins could not run, saying why; no text or screenshot of the file anywhere in the report', async () => {
-    const { paths, args } = await reportArgs();
-    const run = await cli(['run', '--suite', 'local-browser', '--profile', 'file-authorization-endpoint', ...args]);
-    expect(run.code, run.stderr).toBe(1);
-    expect(run.stdout).toContain('the authorization endpoint is not an http(s) URL: the browser opens only http(s) URLs, and was to open file:///etc/passwd');
-    const files = await reportFiles(paths.dir);
-    expect(files.some((f) => f.path.endsWith('index.html')), 'an HTML report').toBe(true);
-    expect(files.filter((f) => f.path.endsWith('.png')).map((f) => f.path)).toEqual([]);
-    const passwd = (await readFile('/etc/passwd', 'utf8')).split('\n')[0]!;
-    expect(leaks([...files, { path: 'stdout', text: run.stdout }], ['root:x:0:0', passwd])).toEqual([]);
-  });
-});
-
 describe('a sign-in page that echoes the typed password as text', () => {
   beforeEach(needsChromium);
   afterEach(closeBrowser);
@@ -363,16 +286,6 @@ describe('a sign-in page that echoes the typed password as text', () => {
     }
   });
 
-  it('through the CLI: no form of the password in any file written', async () => {
-    const password = `echoed-pass<&>"word-${Date.now()}`;
-    const { paths, args } = await reportArgs();
-    const run = await cli(['run', '--suite', 'local-browser', '--profile', 'echo-password', ...args], { env: { SANDBOX_PASSWORD: password } });
-    expect(run.code, run.stderr).toBe(1);
-    expect(run.stdout).toContain('the login page shows “Wrong password [redacted:');
-    const files = await reportFiles(paths.dir);
-    expect(files.some((f) => f.path.endsWith('.png'))).toBe(true);
-    expect(leaks([...files, { path: 'stdout', text: run.stdout }], [password, `${password}-wrong`])).toEqual([]);
-  });
 });
 
 /**

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compare, type Finding } from '../src/drift/compare.js';
 import { normalise, readSnapshot, writeSnapshot, type Snapshot, type VendorSnapshot } from '../src/drift/snapshot.js';
-import { tempDir } from './helpers.js';
+import { tempDir } from './cli-process.js';
 
 const ISSUER = 'https://id.acme.example';
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { isSecretVariable } from '../src/suite/secret-names.js';
-import { root } from './helpers.js';
+import { root } from './cli-process.js';
 
 /** .env.example is where users learn what to set: every variable of every suite must be there, secrets marked. */
 describe('.env.example', () => {

@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli, tempDir } from './helpers.js';
+import { cli, tempDir } from './cli-process.js';
 
 /** The console names the env file a command read and how many variables it held, never their values. */
 
@@ -31,7 +31,7 @@ async function workdir(files: Record<string, string>): Promise<string> {
 
 const loadedLines = (stdout: string) => stdout.split('\n').filter((line) => line.startsWith('Loaded '));
 
-describe('the env file a command loads', () => {
+describe.concurrent('the env file a command loads', () => {
   it('./.env: validate names it, the suite gets its values, and no value is shown', async () => {
     const cwd = await workdir({ '.env': dotenv(VALUES) });
     const run = await cli(['validate', '--suite', 'envtest.yaml'], { cwd });

@@ -1,18 +1,20 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { catalogue } from '../src/checks/catalogue.js';
+import { consoleSummary } from '../src/report/summary.js';
 import { readSuite } from '../src/suite/read.js';
 import { runSuite, targets } from './helpers.js';
 
 /**
  * Every check is proven able to fail: each profile of the sandbox and of every vendor emulator breaks one rule, and
  * on it exactly the checks that enforce that rule fail (MUST) or warn (SHOULD), while every other check passes, does
- * not apply, is a documented deviation, or cannot run because the fault took away what it needs. On the baselines
+ * not apply, is a documented deviation, or cannot run because the fault took away what it needs; the console summary
+ * leads with the broken rule. On the baselines
  * (profiles that break nothing) nothing fails, and together they make every check of the catalogue pass at least
  * once. The matrix is generated from the catalogue and the profiles, so a check without a profile fails here. An
  * emulator reproduces its vendor, so every deviation its suite declares must show on one of its baselines: one that
  * does not is stale.
  */
-const all = await targets();
+const all = targets();
 const cases = all.flatMap((target) => target.profiles.map((profile) => ({ target, profile, label: `${target.name}: ${profile.name}` })));
 const passedOnBaselines = new Set<string>();
 /** "target check-id" of every check reported as a known deviation on a baseline. */
@@ -47,6 +49,15 @@ describe('fault matrix', () => {
       // A SHOULD rule warns, a MUST rule fails: the level decides, not the profile.
       for (const r of results.filter((r) => r.outcome.status === 'fail' || r.outcome.status === 'warn')) {
         expect(r.outcome.status, show(r)).toBe(catalogue.find((c) => c.id === r.id)!.level === 'MUST' ? 'fail' : 'warn');
+      }
+      if (profile.breaks.length > 0) {
+        // The console leads with the broken rule, under its level's heading (the CLI prints this summary: cli.test.ts).
+        const must = profile.breaks.some((id) => catalogue.find((c) => c.id === id)?.level === 'MUST');
+        const [header, first] = consoleSummary(results.map((r) => r.result)).split('\n');
+        expect(header).toBe(must ? 'Broken rules (MUST):' : 'Warnings (SHOULD):');
+        expect(profile.breaks.some((id) => first?.includes(` ${id}`)), first).toBe(true);
+        // A SHOULD rule broken alone fails nothing and leaves every check able to run: the run exits 0 (1 with --strict).
+        if (!must) expect(results.filter((r) => r.outcome.status === 'fail' || r.outcome.status === 'blocked').map(show)).toEqual([]);
       }
       if (profile.breaks.length === 0) {
         expect(results.filter((r) => !['pass', 'skipped', 'deviation'].includes(r.outcome.status)).map(show)).toEqual([]);

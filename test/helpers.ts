@@ -1,28 +1,33 @@
-import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { mkdtemp, readdir, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { randomBytes } from 'node:crypto';
 import { join, resolve as resolvePath } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { emulators } from '../sandbox/emulators/index.js';
 import { sandboxTarget, type Sandbox } from '../sandbox/index.js';
 import type { Target } from '../sandbox/target.js';
+import { WRONG_SECRET } from '../src/checks/error-response/probes.js';
 import { startSuites, type RunOptions } from '../src/engine/evaluate.js';
+import { resultOf } from '../src/engine/result-of.js';
 import { addSecret } from '../src/secrets.js';
 import { resolveSuite } from '../src/suite/load.js';
-import { findChromium, INSTALL_CHROMIUM } from '../src/browser/chromium.js';
 import { readSuite } from '../src/suite/read.js';
 import type { Suite } from '../src/suite/suite.types.js';
+import { root } from './cli-process.js';
 
-export const root = fileURLToPath(new URL('..', import.meta.url));
+// Running the CLI and reading what it wrote, for files that need nothing else (they start without the engine and
+// the sandbox): ./cli-process.ts.
+export * from './cli-process.js';
 
-/** Runs a suite's checks in-process against a started sandbox or emulator: check id, subject, outcome. */
+/** Runs a suite's checks in-process against a started sandbox or emulator: check id, subject, outcome, and the result the reports are written from. */
 export async function runSuite(file: string, server: { variables: Record<string, string>; trustedCertificates?: string[] }, options: RunOptions = {}, deviations?: Suite['deviations']) {
   const resolved = { ...resolveSuite(await readSuite(resolvePath(root, file)), { ...server.variables }), trustedCertificates: server.trustedCertificates };
   const suite = deviations ? { ...resolved, deviations } : resolved;
   suite.secrets.forEach(addSecret);
   const started = startSuites([suite], options).flatMap((s) => s.checks);
-  return Promise.all(started.map(async (s) => ({ id: s.check.id, subject: s.subject, outcome: await s.outcome })));
+  return Promise.all(
+    started.map(async (s) => {
+      const outcome = await s.outcome;
+      return { id: s.check.id, subject: s.subject, outcome, result: resultOf(s, outcome) };
+    }),
+  );
 }
 
 export function runLocalSuite(sandbox: Sandbox, options: RunOptions = {}, deviations?: Suite['deviations']) {
@@ -34,100 +39,17 @@ export function runLocalSuite(sandbox: Sandbox, options: RunOptions = {}, deviat
  * (browser suites: test/browser-login.test.ts). Hostile profiles break transport, not rules, so they are left out:
  * test/reliability.test.ts proves the engine survives them.
  */
-export async function targets(): Promise<Target[]> {
+export function targets(): Target[] {
   const all: Target[] = [sandboxTarget, ...emulators];
   return all.map((target) => ({ ...target, suite: join(root, target.suite), profiles: target.profiles.filter((p) => !p.hostile) }));
 }
 
-export interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 /**
- * Runs the real CLI in a child process, as a user would: by default in a fresh directory, so concurrent runs never
- * share the default reports/ (two runs appending to one history file at once would interleave its lines).
+ * Client secrets for the embedded sandbox of a CLI run, set in its environment, and what no output of the run may
+ * hold: each, the wrong secret the probes send, and each client's Basic credentials (a server may echo them).
  */
-export function cli(args: string[], options: { env?: Record<string, string>; cwd?: string } = {}): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawnCli(args, options);
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d));
-    child.stderr.on('data', (d: Buffer) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-/**
- * Starts a command that serves until interrupted (`conformance sandbox`) and resolves once its stdout says `ready`;
- * stop() interrupts it as Ctrl-C does and resolves with its exit code.
- */
-export function serveCli(args: string[], ready: string, options: { cwd?: string } = {}): Promise<{ stdout: string; stop(): Promise<number | null> }> {
-  return new Promise((resolve, reject) => {
-    const child = spawnCli(args, options);
-    const closed = new Promise<number | null>((done) => child.on('close', done));
-    let stdout = '';
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d));
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d;
-      if (!stdout.includes(ready)) return;
-      resolve({
-        stdout,
-        stop: () => {
-          child.kill('SIGINT');
-          return closed;
-        },
-      });
-    });
-    child.on('error', reject);
-    void closed.then((code) => reject(new Error(`conformance ${args.join(' ')} exited ${code} before saying "${ready}":\n${stdout}${stderr}`)));
-  });
-}
-
-function spawnCli(args: string[], options: { env?: Record<string, string>; cwd?: string }) {
-  return spawn(process.execPath, [join(root, 'bin/conformance.js'), ...args], {
-    cwd: options.cwd ?? mkdtempSync(join(tmpdir(), 'conformance-cwd-')),
-    env: { ...process.env, ...options.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-}
-
-export function tempDir(): Promise<string> {
-  return mkdtemp(join(tmpdir(), 'conformance-test-'));
-}
-
-export const JWT = /eyJ[A-Za-z0-9_-]{10,}\.eyJ/;
-// A credential parameter whose value is not a fingerprint.
-export const CLEAR_CREDENTIAL = /(code|code_verifier|client_secret|access_token|refresh_token)(=|": ?")(?!\[redacted:)/;
-
-/** Output paths of one run, in a fresh directory. */
-export async function reportArgs() {
-  const dir = await tempDir();
-  const paths = { dir, results: join(dir, 'allure-results'), html: join(dir, 'html'), junit: join(dir, 'junit.xml'), summary: join(dir, 'summary.md') };
-  return { paths, args: ['--results-dir', paths.results, '--report-dir', paths.html, '--junit', paths.junit, '--summary', paths.summary] };
-}
-
-/** Every file a run wrote, as text, with its path. */
-export async function reportFiles(dir: string): Promise<Array<{ path: string; text: string }>> {
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  return Promise.all(
-    entries.filter((e) => e.isFile()).map(async (e) => ({ path: join(e.parentPath, e.name), text: await readFile(join(e.parentPath, e.name), 'utf8') })),
-  );
-}
-
-/**
- * A beforeEach hook for tests that need Chromium: without it they are skipped, and the run says (once per file) how to
- * install it. `.ci/run` installs it, so CI runs them.
- */
-export function skipWithoutChromium(): (ctx: { skip: (note?: string) => void }) => void {
-  const installed = findChromium();
-  const note = `browser tests skipped: Chromium is not installed; ${INSTALL_CHROMIUM}`;
-  if (!installed) console.warn(note);
-  return (ctx) => {
-    if (!installed) ctx.skip(note);
-  };
+export function sandboxSecrets(): { env: Record<string, string>; forms: string[] } {
+  const [machine, app] = [0, 1].map(() => `known-${randomBytes(18).toString('base64url')}`) as [string, string];
+  const basics = [['sandbox-machine', machine], ['sandbox-app', app]].map(([id, value]) => Buffer.from(`${id}:${value}`).toString('base64'));
+  return { env: { SANDBOX_CLIENT_SECRET: machine, SANDBOX_AUTH_CLIENT_SECRET: app }, forms: [machine, app, WRONG_SECRET, ...basics] };
 }

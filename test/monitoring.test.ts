@@ -1,22 +1,22 @@
 import { appendFile, readdir, readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { cli, tempDir } from './helpers.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { cli, tempDir, type CliResult } from './cli-process.js';
 
-/** A free loopback port P such that P+1 is free too (the sandbox's resource). */
+/**
+ * A free loopback port P such that P+1 is free too (the sandbox's resource). Below the range the system hands out for
+ * listen(0) and outgoing connections (from 32768 on Linux, 49152 elsewhere): each run of a test binds it again, and no
+ * other process of the test run takes it in between.
+ */
 async function freePort(): Promise<number> {
+  const free = (port: number) =>
+    new Promise<boolean>((resolve) => {
+      const server = createServer().once('error', () => resolve(false)).listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+    });
   for (;;) {
-    const port = await new Promise<number>((resolve) => {
-      const server = createServer().listen(0, '127.0.0.1', () => {
-        const { port } = server.address() as { port: number };
-        server.close(() => resolve(port));
-      });
-    });
-    const next = await new Promise<boolean>((resolve) => {
-      const server = createServer().once('error', () => resolve(false)).listen(port + 1, '127.0.0.1', () => server.close(() => resolve(true)));
-    });
-    if (next && port < 65534) return port;
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if ((await free(port)) && (await free(port + 1))) return port;
   }
 }
 
@@ -29,32 +29,55 @@ async function resultNames(dir: string): Promise<string[]> {
   return (await Promise.all(files.map(async (f) => (JSON.parse(await readFile(join(dir, f), 'utf8')) as { fullName: string }).fullName))).sort();
 }
 
-describe('scheduled monitoring', () => {
-  it('keeps a trend across runs and says what changed since the previous one', async () => {
-    const dir = await tempDir();
-    const port = String(await freePort());
-    const first = await cli(['run', '--suite', 'local', '--sandbox-port', port, ...outputs(dir)]);
-    expect(first.code, first.stdout + first.stderr).toBe(0);
-    const second = await cli(['run', '--suite', 'local', '--sandbox-port', port, '--profile', 'issuer-mismatch', ...outputs(dir)]);
-    expect(second.code).toBe(1);
-    // Allure appends one line per report: the trend has both runs.
-    expect((await readFile(join(dir, 'history.jsonl'), 'utf8')).trim().split('\n')).toHaveLength(2);
-    const summary = await readFile(join(dir, 'summary.md'), 'utf8');
-    expect(summary).toMatch(/## Results changed since the previous run\n\n- local discovery\.issuer-match: [^\n]* pass → fail/);
-    expect(second.stdout).toMatch(/^Results changed since the previous run:\n  local discovery\.issuer-match/m);
-  });
+// Each test (or group) has folders and a sandbox port of its own: they run side by side.
+describe.concurrent('scheduled monitoring', () => {
+  // Two unsharded runs into one set of folders and one history; then, in that order, with a line of the history cut
+  // short, a report built on it. Shard runs are compared with their results.
+  describe('runs of the local suite', () => {
+    let dir: string;
+    let second: CliResult;
+    const history = () => join(dir, 'history.jsonl');
+    beforeAll(async () => {
+      dir = await tempDir();
+      const port = String(await freePort());
+      const first = await cli(['run', '--suite', 'local', '--sandbox-port', port, ...outputs(dir)]);
+      expect(first.code, first.stdout + first.stderr).toBe(0);
+      second = await cli(['run', '--suite', 'local', '--sandbox-port', port, '--profile', 'issuer-mismatch', ...outputs(dir)]);
+    });
 
-  it('builds the report past a history line cut short, keeping that line aside', async () => {
-    const dir = await tempDir();
-    const run = await cli(['run', '--suite', 'local', '--sandbox-port', String(await freePort()), ...outputs(dir)]);
-    expect(run.code, run.stderr).toBe(0);
-    const history = join(dir, 'history.jsonl');
-    await appendFile(history, '{"uuid":"cut sho');
-    const report = await cli(['report', '--results-dir', join(dir, 'allure-results'), '--report-dir', join(dir, 'html'), '--history', history]);
-    expect(report.code, report.stderr).toBe(0);
-    expect(report.stderr).toMatch(/^warning: .*history\.jsonl: line 2 of the report history was not JSON .*moved to .*history\.jsonl\.damaged/);
-    expect(await readFile(`${history}.damaged`, 'utf8')).toBe('{"uuid":"cut sho\n');
-    expect((await readFile(history, 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as unknown)).toHaveLength(2);
+    it.sequential('keeps a trend across runs and says what changed since the previous one', async () => {
+      expect(second.code).toBe(1);
+      // Allure appends one line per report: the trend has both runs.
+      expect((await readFile(history(), 'utf8')).trim().split('\n')).toHaveLength(2);
+      const summary = await readFile(join(dir, 'summary.md'), 'utf8');
+      expect(summary).toMatch(/## Results changed since the previous run\n\n- local discovery\.issuer-match: [^\n]* pass → fail/);
+      expect(second.stdout).toMatch(/^Results changed since the previous run:\n  local discovery\.issuer-match/m);
+    });
+
+    it.sequential('builds the report past a history line cut short, keeping that line aside', async () => {
+      await appendFile(history(), '{"uuid":"cut sho');
+      const report = await cli(['report', '--results-dir', join(dir, 'allure-results'), '--report-dir', join(dir, 'html'), '--history', history()]);
+      expect(report.code, report.stderr).toBe(0);
+      expect(report.stderr).toMatch(/^warning: .*history\.jsonl: line 3 of the report history was not JSON .*moved to .*history\.jsonl\.damaged/);
+      expect(await readFile(`${history()}.damaged`, 'utf8')).toBe('{"uuid":"cut sho\n');
+      expect((await readFile(history(), 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as unknown)).toHaveLength(3);
+    });
+
+    it('two shards merged give the same tests as one unsharded run', async () => {
+      const runIn = (sub: string, extra: string[]) => cli(['run', '--suite', 'local', '--no-html', ...extra, ...outputs(join(dir, sub))]);
+      const [one, two] = await Promise.all([runIn('one', ['--shard', '1/2']), runIn('two', ['--shard', '2/2'])]);
+      for (const run of [one, two]) expect(run.code, run.stdout + run.stderr).toBe(0);
+      const [all, inOne, inTwo] = await Promise.all([resultNames(join(dir, 'allure-results')), resultNames(join(dir, 'one', 'allure-results')), resultNames(join(dir, 'two', 'allure-results'))]);
+      expect(inOne.length).toBeGreaterThan(0);
+      expect(inTwo.length).toBeGreaterThan(0);
+      expect(inOne.filter((name) => inTwo.includes(name))).toEqual([]);
+      expect([...inOne, ...inTwo].sort()).toEqual(all);
+
+      const merged = await cli(['report', '--merge', join(dir, 'one', 'allure-results'), join(dir, 'two', 'allure-results'), '--report-dir', join(dir, 'merged'), '--history', join(dir, 'merged-history.jsonl')]);
+      expect(merged.code, merged.stderr).toBe(0);
+      const stats = (JSON.parse(await readFile(join(dir, 'merged', 'summary.json'), 'utf8')) as { stats: { total: number } }).stats;
+      expect(stats.total).toBe(all.length);
+    });
   });
 
   it('reports drift from a baseline: a changed issuer fails, a key rotation is information only', async () => {
@@ -74,23 +97,6 @@ describe('scheduled monitoring', () => {
     expect(rotated.stdout).not.toMatch(/^  [✗⚠] local /m);
     expect(rotated.code).toBe(0);
     expect((await cli(['run', '--suite', 'local', '--sandbox-port', port, '--profile', 'issuer-mismatch', '--only', 'jwks', '--baseline', baseline, '--fail-on', 'never', '--no-html', ...outputs(dir)])).code).toBe(0);
-  });
-
-  it('two shards merged give the same tests as one unsharded run', async () => {
-    const dir = await tempDir();
-    const runIn = (sub: string, extra: string[]) => cli(['run', '--suite', 'local', '--no-html', ...extra, ...outputs(join(dir, sub))]);
-    const [whole, one, two] = await Promise.all([runIn('whole', []), runIn('one', ['--shard', '1/2']), runIn('two', ['--shard', '2/2'])]);
-    for (const run of [whole, one, two]) expect(run.code, run.stdout + run.stderr).toBe(0);
-    const [all, first, second] = await Promise.all([resultNames(join(dir, 'whole', 'allure-results')), resultNames(join(dir, 'one', 'allure-results')), resultNames(join(dir, 'two', 'allure-results'))]);
-    expect(first.length).toBeGreaterThan(0);
-    expect(second.length).toBeGreaterThan(0);
-    expect(first.filter((name) => second.includes(name))).toEqual([]);
-    expect([...first, ...second].sort()).toEqual(all);
-
-    const merged = await cli(['report', '--merge', join(dir, 'one', 'allure-results'), join(dir, 'two', 'allure-results'), '--report-dir', join(dir, 'merged'), '--history', join(dir, 'history.jsonl')]);
-    expect(merged.code, merged.stderr).toBe(0);
-    const stats = (JSON.parse(await readFile(join(dir, 'merged', 'summary.json'), 'utf8')) as { stats: { total: number } }).stats;
-    expect(stats.total).toBe(all.length);
   });
 
   it('rejects a malformed shard or fail-on', async () => {

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { cli, reportArgs, tempDir } from './helpers.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { cli, reportArgs, tempDir } from './cli-process.js';
 
 const MARKER = '.conformance-output';
 const QUICK = ['run', '--suite', 'local', '--only', 'discovery.reachable'];
@@ -14,7 +14,7 @@ async function usersFolder(dir: string, files: Record<string, string>): Promise<
   for (const [name, text] of Object.entries(files)) await writeFile(join(dir, name), text);
 }
 
-describe('the folders a run replaces whole are only ever its own', () => {
+describe.concurrent('the folders a run replaces whole are only ever its own', () => {
   it('refuses folders it did not make, before the run starts, naming each and the fix; nothing is deleted', async () => {
     const { paths, args } = await reportArgs();
     // Allure's results, and one file besides; another Allure report, or site, where the report would go.
@@ -43,28 +43,36 @@ describe('the folders a run replaces whole are only ever its own', () => {
     expect(await readFile(file, 'utf8')).toBe('mine');
   });
 
-  it('writes into empty folders, marks them, and replaces them on the next run', async () => {
-    const { paths, args } = await reportArgs();
-    await Promise.all([mkdir(paths.results), mkdir(paths.html)]);
-    const first = await cli([...QUICK, ...args]);
-    expect(first.code, first.stderr).toBe(0);
-    for (const folder of [paths.results, paths.html]) expect(await readdir(folder), folder).toContain(MARKER);
-    const firstResults = await readdir(paths.results);
-    const second = await cli([...QUICK, ...args]);
-    expect(second.code, second.stderr).toBe(0);
-    const secondResults = await readdir(paths.results);
-    expect(secondResults.filter((name) => name !== MARKER && firstResults.includes(name))).toEqual([]);
-    expect(await readdir(paths.html)).toContain(MARKER);
-  });
+  // One set of folders: written into empty, replaced; then, their marks removed, as an earlier version left them.
+  describe('written, then replaced', () => {
+    let out: Awaited<ReturnType<typeof reportArgs>>;
+    beforeAll(async () => {
+      out = await reportArgs();
+    });
 
-  it('recognises the folders earlier versions wrote, without the mark, by what they hold', async () => {
-    const { paths, args } = await reportArgs();
-    expect((await cli([...QUICK, ...args])).code).toBe(0);
-    await Promise.all([rm(join(paths.results, MARKER)), rm(join(paths.html, MARKER))]);
-    const earlier = await readdir(paths.results);
-    const run = await cli([...QUICK, ...args]);
-    expect(run.code, run.stderr).toBe(0);
-    expect((await readdir(paths.results)).filter((name) => earlier.includes(name))).toEqual([]);
-    expect(await readdir(paths.html)).toContain(MARKER);
+    it.sequential('writes into empty folders, marks them, and replaces them on the next run', async () => {
+      const { paths, args } = out;
+      await Promise.all([mkdir(paths.results), mkdir(paths.html)]);
+      const first = await cli([...QUICK, ...args]);
+      expect(first.code, first.stderr).toBe(0);
+      for (const folder of [paths.results, paths.html]) expect(await readdir(folder), folder).toContain(MARKER);
+      const firstResults = await readdir(paths.results);
+      const second = await cli([...QUICK, ...args]);
+      expect(second.code, second.stderr).toBe(0);
+      const secondResults = await readdir(paths.results);
+      expect(secondResults.filter((name) => name !== MARKER && firstResults.includes(name))).toEqual([]);
+      expect(await readdir(paths.html)).toContain(MARKER);
+    });
+
+    it.sequential('recognises the folders earlier versions wrote, without the mark, by what they hold', async () => {
+      const { paths, args } = out;
+      await Promise.all([rm(join(paths.results, MARKER)), rm(join(paths.html, MARKER))]);
+      const earlier = await readdir(paths.results);
+      expect(earlier.filter((name) => name.endsWith('-result.json')).length, 'a run\'s results').toBeGreaterThan(0);
+      const run = await cli([...QUICK, ...args]);
+      expect(run.code, run.stderr).toBe(0);
+      expect((await readdir(paths.results)).filter((name) => earlier.includes(name))).toEqual([]);
+      expect(await readdir(paths.html)).toContain(MARKER);
+    });
   });
 });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Recorder, send } from '../src/http/client.js';
-import { cli, reportArgs, reportFiles, root, tempDir } from './helpers.js';
+import { cli, reportArgs, reportFiles, root, tempDir } from './cli-process.js';
 import { leaks } from './leak-forms.js';
 
 /**

@@ -4,7 +4,7 @@ import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { redactOutputs } from '../src/report/redact-outputs.js';
 import { addSecret, fingerprint, registeredSince } from '../src/secrets.js';
-import { tempDir } from './helpers.js';
+import { tempDir } from './cli-process.js';
 
 describe('the runner redacts what the worker wrote', () => {
   it('replaces secrets learned after a file was written, keeping JSON readable and binary files as they were', async () => {

@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { closeBrowser, findChromium, launchBrowser } from '../src/browser/chromium.js';
-import { cli, JWT, reportArgs, root, skipWithoutChromium } from './helpers.js';
+import { cli, JWT, reportArgs, root, skipWithoutChromium } from './cli-process.js';
 
 // Opened from file://, as a person opens the report a run leaves.
 const needsChromium = skipWithoutChromium();

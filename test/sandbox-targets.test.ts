@@ -7,7 +7,7 @@ import { targets } from './helpers.js';
  * What the fault matrix runs: each target names the suite that runs against it (the sandbox's marked `sandbox`, an
  * emulator's naming it in `emulator:`, neither logging in with a browser), and its first profile breaks nothing.
  */
-describe.each((await targets()).map((target) => [target.name, target] as const))('target %s', (name, target) => {
+describe.each(targets().map((target) => [target.name, target] as const))('target %s', (name, target) => {
   it('names a suite that runs against it without a browser', async () => {
     const { data } = await readSuite(target.suite);
     if (name === 'sandbox') expect(data.sandbox).toBe('reference');

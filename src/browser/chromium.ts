@@ -27,8 +27,11 @@ export const INSTALL_CHROMIUM = 'install it with `sudo apt-get install -y chromi
 
 // One browser per process, launched by the first login and shared; each login gets its own context (cookies).
 let launched: Promise<Browser> | undefined;
+// Set when the run is over (closeBrowserAtEnd).
+let ended = false;
 
 export function launchBrowser(options: BrowserOptions): Promise<Browser> {
+  if (ended) return Promise.reject(new Blocked('the run is over: no browser is launched for it'));
   launched ??= launch(options);
   return launched;
 }
@@ -64,4 +67,14 @@ export async function closeBrowser(): Promise<void> {
   const browser = await launched?.catch(() => undefined);
   launched = undefined;
   await browser?.close();
+}
+
+/**
+ * Closes the browser for good once every check has its outcome. A login still queued then (a probe whose check
+ * already failed on another) launches none: nothing would close it, and its profile folder would stay in the temp
+ * directory when the run's worker ends.
+ */
+export function closeBrowserAtEnd(): Promise<void> {
+  ended = true;
+  return closeBrowser();
 }

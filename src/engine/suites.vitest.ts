@@ -1,6 +1,6 @@
 import { writeSnapshot } from '../drift/snapshot.js';
 import { afterAll, describe, inject, test } from 'vitest';
-import { closeBrowser } from '../browser/chromium.js';
+import { closeBrowserAtEnd } from '../browser/chromium.js';
 import { AREAS } from '../checks/types.js';
 import { describeForAllure } from '../report/allure-labels.js';
 import { Attachments } from '../report/attachments.js';
@@ -8,8 +8,9 @@ import { failureText } from '../report/results.js';
 import type { CheckResult } from '../results.js';
 import { addSecret, registeredSince } from '../secrets.js';
 import { takeSnapshot } from '../drift/take.js';
-import { startSuites, type Outcome, type StartedCheck, type StartedSuite } from './evaluate.js';
+import { startSuites, type StartedSuite } from './evaluate.js';
 import { testName } from './plan.js';
+import { resultOf } from './result-of.js';
 import type { Plan } from './plan-context.js';
 
 /**
@@ -27,7 +28,7 @@ let handedBack = 0;
 
 // What the run saw of each vendor, for drift detection against a baseline or the previous run.
 afterAll(async () => {
-  await closeBrowser();
+  await closeBrowserAtEnd();
   const vendors = await Promise.all(suites.map(snapshotOf));
   await writeSnapshot(plan.snapshot, { version: 1, takenAt: new Date().toISOString(), vendors });
 });
@@ -61,24 +62,6 @@ for (const suite of plan.suites) {
 async function snapshotOf({ run, checks }: StartedSuite) {
   const statuses = await Promise.all(checks.map(async (c) => [testName(c), (await c.outcome).status] as const));
   return takeSnapshot({ vendor: run.suite.vendor, grants: Object.keys(run.suite.loaded.grants ?? {}), memo: run.memo }, Object.fromEntries(statuses));
-}
-
-function resultOf(check: StartedCheck, outcome: Outcome): CheckResult {
-  const { check: c, suite, subject } = check;
-  return {
-    vendor: suite.vendor,
-    area: c.area,
-    checkId: c.id,
-    subject,
-    name: testName(check),
-    level: c.level,
-    spec: c.spec,
-    status: outcome.status,
-    message: outcome.message,
-    ...(outcome.expected !== undefined && { expected: outcome.expected, actual: outcome.actual }),
-    ...(outcome.deviation && { deviation: outcome.deviation }),
-    ...(outcome.cause && { cause: outcome.cause }),
-  };
 }
 
 /** A violated rule reads as an assertion failure (Allure "failed"); a check that could not judge as "broken". */

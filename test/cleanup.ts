@@ -1,0 +1,33 @@
+import type { ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** What this test file started and made that outlives a test: cleanUp() ends and deletes it once the file has run. */
+const children: ChildProcess[] = [];
+const dirs: string[] = [];
+
+export function spawned<T extends ChildProcess>(child: T): T {
+  children.push(child);
+  return child;
+}
+
+export function made(dir: string): string {
+  dirs.push(dir);
+  return dir;
+}
+
+/** A fresh directory under the temp directory, removed once the test file has run. */
+export async function tempDir(): Promise<string> {
+  return made(await mkdtemp(join(tmpdir(), 'conformance-test-')));
+}
+
+/**
+ * Ends the CLI processes still running (a test that failed or timed out before stopping the sandbox it served), then
+ * deletes the directories, which those processes may still have been writing to.
+ */
+export async function cleanUp(): Promise<void> {
+  const running = children.splice(0).filter((child) => child.exitCode === null && child.signalCode === null);
+  await Promise.all(running.map((child) => new Promise((ended) => child.once('close', ended).kill('SIGKILL'))));
+  await Promise.all(dirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
+}

@@ -1,0 +1,104 @@
+/** Running the real CLI as a user would, and reading what it wrote. Light: no engine, no sandbox in the test's process. */
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { findChromium, INSTALL_CHROMIUM } from '../src/browser/chromium.js';
+import { made, spawned, tempDir } from './cleanup.js';
+
+export { tempDir };
+
+export const root = fileURLToPath(new URL('..', import.meta.url));
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs the real CLI in a child process, as a user would: by default in a fresh directory, so concurrent runs never
+ * share the default reports/ (two runs appending to one history file at once would interleave its lines).
+ */
+export function cli(args: string[], options: { env?: Record<string, string>; cwd?: string } = {}): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawnCli(args, options);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d));
+    child.stderr.on('data', (d: Buffer) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/**
+ * Starts a command that serves until interrupted (`conformance sandbox`) and resolves once its stdout says `ready`;
+ * stop() interrupts it as Ctrl-C does and resolves with its exit code.
+ */
+export function serveCli(args: string[], ready: string, options: { cwd?: string } = {}): Promise<{ stdout: string; stop(): Promise<number | null> }> {
+  return new Promise((resolve, reject) => {
+    const child = spawnCli(args, options);
+    const closed = new Promise<number | null>((done) => child.on('close', done));
+    let stdout = '';
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d));
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d;
+      if (!stdout.includes(ready)) return;
+      resolve({
+        stdout,
+        stop: () => {
+          child.kill('SIGINT');
+          return closed;
+        },
+      });
+    });
+    child.on('error', reject);
+    void closed.then((code) => reject(new Error(`conformance ${args.join(' ')} exited ${code} before saying "${ready}":\n${stdout}${stderr}`)));
+  });
+}
+
+function spawnCli(args: string[], options: { env?: Record<string, string>; cwd?: string }) {
+  return spawned(
+    spawn(process.execPath, [join(root, 'bin/conformance.js'), ...args], {
+      cwd: options.cwd ?? made(mkdtempSync(join(tmpdir(), 'conformance-cwd-'))),
+      env: { ...process.env, ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }),
+  );
+}
+
+export const JWT = /eyJ[A-Za-z0-9_-]{10,}\.eyJ/;
+// A credential parameter whose value is not a fingerprint.
+export const CLEAR_CREDENTIAL = /(code|code_verifier|client_secret|access_token|refresh_token)(=|": ?")(?!\[redacted:)/;
+
+/** Output paths of one run, in a fresh directory. */
+export async function reportArgs() {
+  const dir = await tempDir();
+  const paths = { dir, results: join(dir, 'allure-results'), html: join(dir, 'html'), junit: join(dir, 'junit.xml'), summary: join(dir, 'summary.md') };
+  return { paths, args: ['--results-dir', paths.results, '--report-dir', paths.html, '--junit', paths.junit, '--summary', paths.summary] };
+}
+
+/** Every file a run wrote, as text, with its path. */
+export async function reportFiles(dir: string): Promise<Array<{ path: string; text: string }>> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return Promise.all(
+    entries.filter((e) => e.isFile()).map(async (e) => ({ path: join(e.parentPath, e.name), text: await readFile(join(e.parentPath, e.name), 'utf8') })),
+  );
+}
+
+/**
+ * A beforeEach hook for tests that need Chromium: without it they are skipped, and the run says (once per file) how to
+ * install it. `.ci/run` installs it, so CI runs them.
+ */
+export function skipWithoutChromium(): (ctx: { skip: (note?: string) => void }) => void {
+  const installed = findChromium();
+  const note = `browser tests skipped: Chromium is not installed; ${INSTALL_CHROMIUM}`;
+  if (!installed) console.warn(note);
+  return (ctx) => {
+    if (!installed) ctx.skip(note);
+  };
+}

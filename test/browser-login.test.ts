@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { medplum } from '../sandbox/emulators/medplum.js';
 import { startSandbox, type Sandbox } from '../sandbox/index.js';
 import { closeBrowser, launchBrowser } from '../src/browser/chromium.js';
@@ -60,12 +60,14 @@ async function maskedPixels(png: string): Promise<number> {
   }
 }
 
+// One browser for the file's logins, as in a run (each login has a context of its own); closed once they are done.
+afterAll(closeBrowser);
+
 const screenshotOf = (outcome: Outcome) => outcome.exchanges.find((e) => e.screenshot)?.screenshot;
 
-describe('browser logins through the interactive sandbox', () => {
+describe.concurrent('browser logins through the interactive sandbox', () => {
   let sandbox: Sandbox;
   beforeEach(needsChromium);
-  afterEach(closeBrowser);
   beforeAll(async () => {
     sandbox = await startSandbox({ login: 'interactive' });
   });
@@ -113,10 +115,9 @@ describe('browser logins through the interactive sandbox', () => {
   });
 });
 
-describe('a wrong password', () => {
+describe.concurrent('a wrong password', () => {
   let sandbox: Sandbox;
   beforeEach(needsChromium);
-  afterEach(closeBrowser);
   beforeAll(async () => {
     sandbox = await startSandbox({ login: 'interactive', profile: 'wrong-password' });
   });
@@ -138,10 +139,9 @@ describe('a wrong password', () => {
 
 });
 
-describe('a loading banner on the sign-in page', () => {
+describe.concurrent('a loading banner on the sign-in page', () => {
   let sandbox: Sandbox;
   beforeEach(needsChromium);
-  afterEach(closeBrowser);
   beforeAll(async () => {
     sandbox = await startSandbox({ login: 'interactive', profile: 'loading-banner' });
   });
@@ -165,7 +165,7 @@ describe('a loading banner on the sign-in page', () => {
   });
 });
 
-describe('the interactive sandbox sign-in page, over plain HTTP', () => {
+describe.concurrent('the interactive sandbox sign-in page, over plain HTTP', () => {
   let sandbox: Sandbox;
   beforeAll(async () => {
     sandbox = await startSandbox({ login: 'interactive' });
@@ -203,9 +203,8 @@ describe('the interactive sandbox sign-in page, over plain HTTP', () => {
   });
 });
 
-describe('the generic suite with OIDC_CODE_STRATEGY=browser and its default login steps', () => {
+describe.concurrent('the generic suite with OIDC_CODE_STRATEGY=browser and its default login steps', () => {
   beforeEach(needsChromium);
-  afterEach(closeBrowser);
   const secret = 'generic-client-secret-value';
   const oidcEnv = (issuer: string, clients: [string, string], redirectUri: string, username: string, password: string) => ({
     OIDC_ISSUER: issuer, OIDC_CLIENT_ID: clients[0], OIDC_CLIENT_SECRET: secret, OIDC_AUTH_CLIENT_ID: clients[1], OIDC_AUTH_CLIENT_SECRET: secret,
@@ -243,10 +242,9 @@ describe('the generic suite with OIDC_CODE_STRATEGY=browser and its default logi
   });
 });
 
-describe('medplum-browser: the Medplum App sign-in on the emulator', () => {
+describe.concurrent('medplum-browser: the Medplum App sign-in on the emulator', () => {
   let emulator: Awaited<ReturnType<typeof medplum.start>>;
   beforeEach(needsChromium);
-  afterEach(closeBrowser);
   beforeAll(async () => {
     emulator = await medplum.start('medplum');
   });
@@ -266,9 +264,8 @@ describe('medplum-browser: the Medplum App sign-in on the emulator', () => {
   });
 });
 
-describe('a sign-in page that echoes the typed password as text', () => {
+describe.concurrent('a sign-in page that echoes the typed password as text', () => {
   beforeEach(needsChromium);
-  afterEach(closeBrowser);
 
   it('masks the echoed password in the screenshot and redacts it in the page text', async () => {
     const echoing = await startSandbox({ login: 'interactive', profile: 'echo-password' });
@@ -292,6 +289,7 @@ describe('a sign-in page that echoes the typed password as text', () => {
  * A login over plain http off loopback: the machine's own non-loopback address stands for a remote host (its
  * traffic stays on the machine). A login page whose form posts to that address is served on loopback, and on it.
  */
+// One test at a time: each judges what the one listener received during its login.
 describe('a login page over plain http to a host that is not loopback', () => {
   const address = Object.values(networkInterfaces()).flat().find((i) => i && i.family === 'IPv4' && !i.internal)?.address;
   const password = `plain-http-password-${Date.now()}`;
@@ -303,7 +301,6 @@ describe('a login page over plain http to a host that is not loopback', () => {
     if (!address) ctx.skip('no non-loopback IPv4 address on this machine');
     received.length = 0;
   });
-  afterEach(closeBrowser);
   beforeAll(async () => {
     server = createServer(async (req, res) => {
       let body = '';

@@ -125,7 +125,7 @@ describe.concurrent('the generic suite pointed at another provider by environmen
     // invalid_request, where RFC 6749 §5.2 names unauthorized_client (and rules out invalid_request for grant types).
     expect(results.filter((r) => ['fail', 'blocked', 'deviation'].includes(r.outcome.status)).map(nameOf)).toEqual(['error-response.code-for-case']);
     const finding = results.find((r) => r.id === 'error-response.code-for-case')!.result;
-    expect(finding).toMatchObject({ status: 'fail', spec: { ref: 'RFC 6749 §5.2' } });
+    expect(finding).toMatchObject({ status: 'fail', spec: [{ ref: 'RFC 6749 §5.2' }, { ref: 'RFC 7636 §4.6' }] });
     expect(failureText(finding)).toContain('unauthorized_client');
     expect(of('token-response.schema [system]')?.status).toBe('pass');
     expect(of('token-response.id-token-nonce [user]')?.status).toBe('pass');
@@ -302,7 +302,7 @@ describe('a failing check', () => {
     expect(failed.map((r) => label(r, 'story'))).toEqual(['discovery.issuer-match']);
   });
 
-  // A failure quotes what was exchanged: more to leak than a pass (more such profiles: test/reliability.test.ts).
+  // A failure quotes what was exchanged: more to leak than a pass (more such profiles, with canaries: test/canaries.test.ts).
   it('leaves neither client secret nor any token in what it writes', async () => {
     const files = [...(await reportFiles(paths.dir)), { path: 'console', text: run.stdout + run.stderr }];
     expect(files.length).toBeGreaterThan(10);

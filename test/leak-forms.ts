@@ -8,8 +8,37 @@ export function writtenForms(secret: string): string[] {
 
 /** Where any of these secrets appears, in any written form, among these texts: "path: form" for each hit. */
 export function leaks(texts: Array<{ path: string; text: string }>, secrets: string[]): string[] {
-  const forms = secrets.flatMap(writtenForms);
-  return texts.flatMap(({ path, text }) => forms.filter((form) => text.includes(form)).map((form) => `${path}: ${form}`));
+  const find = finder([...new Set(secrets.flatMap(writtenForms))]);
+  return texts.flatMap(({ path, text }) => find(text).map((form) => `${path}: ${form}`));
+}
+
+// Forms are found by the hash of their first WINDOW characters, in one pass over a text whatever their number (a scan
+// of thousands of tokens' forms over the megabytes of a run's outputs); shorter forms are searched for one by one.
+const WINDOW = 12;
+const BASE = 31;
+const MOD = 2 ** 31 - 1;
+const TOP = Array.from({ length: WINDOW - 1 }).reduce<number>((power) => (power * BASE) % MOD, 1);
+
+function hashOf(text: string, end = WINDOW): number {
+  let hash = 0;
+  for (let i = 0; i < end; i++) hash = (hash * BASE + text.charCodeAt(i)) % MOD;
+  return hash;
+}
+
+/** The forms that occur in a text, in the order given. */
+function finder(forms: string[]): (text: string) => string[] {
+  const short = forms.filter((form) => form.length < WINDOW);
+  const byHash = new Map<number, string[]>();
+  for (const form of forms.filter((f) => f.length >= WINDOW)) byHash.set(hashOf(form), [...(byHash.get(hashOf(form)) ?? []), form]);
+  return (text) => {
+    const found = new Set(short.filter((form) => text.includes(form)));
+    let hash = text.length >= WINDOW ? hashOf(text) : 0;
+    for (let i = 0; i + WINDOW <= text.length; i++) {
+      if (i > 0) hash = ((hash - ((text.charCodeAt(i - 1) * TOP) % MOD) + MOD) * BASE + text.charCodeAt(i + WINDOW - 1)) % MOD;
+      for (const form of byHash.get(hash) ?? []) if (text.startsWith(form, i)) found.add(form);
+    }
+    return forms.filter((form) => found.has(form));
+  };
 }
 
 // A run of base64 or base64url long enough to hide a credential (with a byte or two of its neighbours).

@@ -63,7 +63,7 @@ describe('conformance run with no configuration: the sandbox and every vendor em
     expect(xml).not.toContain('<failure');
   });
 
-  it('labels every Allure result per the design and attaches the exchanges it judged', async () => {
+  it('labels every Allure result (epic vendor, feature area, story check, a tag and link per citation, severity by level) and attaches the exchanges it judged', async () => {
     const results = await allureResults(out.results);
     expect(results.length).toBeGreaterThanOrEqual(catalogue.length);
     for (const result of results) {

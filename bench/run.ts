@@ -61,11 +61,25 @@ async function startToFirstRequest(): Promise<number> {
   const sandbox = await startSandbox();
   const v = sandbox.variables;
   const started = Date.now();
-  await cliRun(['run', '--suite', 'generic-oidc', '--no-html', '--results-dir', '/tmp/conformance-bench/allure-results', '--junit', '/tmp/conformance-bench/junit.xml', '--summary', '/tmp/conformance-bench/summary.md'], {
-    OIDC_ISSUER: v.SANDBOX_ISSUER!,
-    OIDC_CLIENT_ID: v.SANDBOX_CLIENT_ID!,
-    OIDC_CLIENT_SECRET: v.SANDBOX_CLIENT_SECRET!,
-  });
+  await cliRun(
+    [
+      'run',
+      '--suite',
+      'generic-oidc',
+      '--no-html',
+      '--results-dir',
+      '/tmp/conformance-bench/allure-results',
+      '--junit',
+      '/tmp/conformance-bench/junit.xml',
+      '--summary',
+      '/tmp/conformance-bench/summary.md',
+    ],
+    {
+      OIDC_ISSUER: v.SANDBOX_ISSUER!,
+      OIDC_CLIENT_ID: v.SANDBOX_CLIENT_ID!,
+      OIDC_CLIENT_SECRET: v.SANDBOX_CLIENT_SECRET!,
+    },
+  );
   const first = sandbox.requests()[0]?.at ?? Number.NaN;
   await sandbox.close();
   return first - started;
@@ -73,7 +87,9 @@ async function startToFirstRequest(): Promise<number> {
 
 /** The CLI in a child process, outside the project (no .env of the user's), until it exits. */
 function cliRun(args: string[], env: Record<string, string> = {}): Promise<unknown> {
-  return new Promise((resolve) => spawn(process.execPath, [`${root}bin/conformance.js`, ...args], { stdio: 'ignore', cwd: '/tmp', env: { ...process.env, ...env } }).on('close', resolve));
+  return new Promise((resolve) =>
+    spawn(process.execPath, [`${root}bin/conformance.js`, ...args], { stdio: 'ignore', cwd: '/tmp', env: { ...process.env, ...env } }).on('close', resolve),
+  );
 }
 
 /** The members of an Allure result the copies rename. */
@@ -97,7 +113,14 @@ async function multiply(from: string, to: string, times: number): Promise<void> 
       const vendor = (name: string) => (copy === 1 ? name : `${name}-${copy}`);
       const labels = result.labels.map((l) => (l.name === 'epic' || l.name === 'parentSuite' ? { ...l, value: vendor(l.value) } : l));
       const uuid = randomUUID();
-      const renamed = { ...result, uuid, labels, historyId: `${result.historyId}-${copy}`, testCaseId: `${result.testCaseId}-${copy}`, fullName: vendor(result.fullName) };
+      const renamed = {
+        ...result,
+        uuid,
+        labels,
+        historyId: `${result.historyId}-${copy}`,
+        testCaseId: `${result.testCaseId}-${copy}`,
+        fullName: vendor(result.fullName),
+      };
       await writeFile(`${to}/${uuid}-result.json`, JSON.stringify(renamed));
     }
   }
@@ -122,11 +145,19 @@ row(`local suite, ${LATENCY} ms latency`, `${run.wallMs} ms wall, critical path 
 row('ratio wall / critical path', (run.wallMs / critical).toFixed(2), '≤ 1.3');
 // With a bound on connections per host, requests also queue: that many rounds of latency at least.
 const rounds = Math.ceil(run.exchanges.length / defaultHttpOptions.connections);
-row(`per-host bound: ${run.exchanges.length} requests / ${defaultHttpOptions.connections} connections`, `≥ ${rounds} × ${LATENCY} = ${rounds * LATENCY} ms if they all went to one host`, '');
+row(
+  `per-host bound: ${run.exchanges.length} requests / ${defaultHttpOptions.connections} connections`,
+  `≥ ${rounds} × ${LATENCY} = ${rounds * LATENCY} ms if they all went to one host`,
+  '',
+);
 const unbounded = await concurrent([local], false, 256);
 row('same run, 256 connections per host', `${unbounded.wallMs} ms, ratio ${(unbounded.wallMs / critical).toFixed(2)}`, '');
 row('requests / token requests / distinct grants', `${run.exchanges.length} / ${tokens.length} / ${distinct}`, 'token requests = distinct grants');
-row('discovery / JWKS fetches', `${run.exchanges.filter((e) => e.label === 'discovery').length} / ${run.exchanges.filter((e) => e.label === 'jwks').length}`, '1 / 1');
+row(
+  'discovery / JWKS fetches',
+  `${run.exchanges.filter((e) => e.label === 'discovery').length} / ${run.exchanges.filter((e) => e.label === 'jwks').length}`,
+  '1 / 1',
+);
 row('alternative: checks one after another', `${seq.wallMs} ms (${(seq.wallMs / run.wallMs).toFixed(1)} × slower)`, '');
 
 // The three vendor suites, alone and together, against their emulators.
@@ -153,7 +184,11 @@ const copies = await Promise.all(Array.from({ length: 20 }, (_, i) => load('suit
 const heapBefore = process.memoryUsage().rss;
 const scale = await concurrent(copies);
 const checks = copies.reduce((n, s) => n + planChecks(s).length, 0);
-row('scale: 20 suites', `${checks} checks, ${scale.exchanges.length} requests, ${scale.wallMs} ms, RSS ${Math.round(process.memoryUsage().rss / 2 ** 20)} MB (+${Math.round((process.memoryUsage().rss - heapBefore) / 2 ** 20)} MB)`, '');
+row(
+  'scale: 20 suites',
+  `${checks} checks, ${scale.exchanges.length} requests, ${scale.wallMs} ms, RSS ${Math.round(process.memoryUsage().rss / 2 ** 20)} MB (+${Math.round((process.memoryUsage().rss - heapBefore) / 2 ** 20)} MB)`,
+  '',
+);
 await sandbox.close();
 
 await sleep(100);

@@ -53,9 +53,8 @@ export function createAccessTokenVerifier({ provider, publicJwks, audience, devi
 
   // Opaque tokens are looked up in the provider's store, as introspection does, so that revoked and expired ones
   // are refused. A resource that misses revocations or ignores expiry has its own copy of the tokens instead.
-  const copy = acceptExpired || deviations.has('miss-revocations')
-    ? issuedTokens(provider, { missRevocations: deviations.has('miss-revocations') })
-    : undefined;
+  const copy =
+    acceptExpired || deviations.has('miss-revocations') ? issuedTokens(provider, { missRevocations: deviations.has('miss-revocations') }) : undefined;
   async function lookUpOpaque(token: string): Promise<TokenGrant | undefined> {
     const found = copy ? copy(token) : await provider.AccessToken.find(token);
     if (!found || (found.isExpired && !acceptExpired) || ![found.aud].flat().includes(audience)) return undefined;

@@ -2,7 +2,15 @@ import type { RequestListener } from 'node:http';
 import type { ClientMetadata } from 'oidc-provider';
 import { hostile, type HostileFault, type Issue } from './hostile.js';
 import { dispatch, readRequest, send, type Forward, type Stage } from './http-data.js';
-import { dropState, ignoreTokenRedirectUri, redirectBackAsPage, interceptCodeReplay, laxPkce, prefixMatchRedirectUri, shareCodeRedemption } from './request-faults/authorization-code.js';
+import {
+  dropState,
+  ignoreTokenRedirectUri,
+  redirectBackAsPage,
+  interceptCodeReplay,
+  laxPkce,
+  prefixMatchRedirectUri,
+  shareCodeRedemption,
+} from './request-faults/authorization-code.js';
 import { tokenError } from './request-faults/messages.js';
 import {
   claimRefreshTokenScope,
@@ -12,7 +20,15 @@ import {
   widenRefreshScope,
   type RefreshClientLaxity,
 } from './request-faults/refresh-tokens.js';
-import { acceptGetOnToken, acceptJsonTokenBody, acceptQueryCredentials, dedupeTokenParameters, refuseGrant, rewriteTokenRefusal, type TokenRefusal } from './request-faults/token-endpoint.js';
+import {
+  acceptGetOnToken,
+  acceptJsonTokenBody,
+  acceptQueryCredentials,
+  dedupeTokenParameters,
+  refuseGrant,
+  rewriteTokenRefusal,
+  type TokenRefusal,
+} from './request-faults/token-endpoint.js';
 
 export type { TokenRefusal };
 

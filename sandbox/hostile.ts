@@ -35,37 +35,38 @@ interface HostileTarget {
   when?: Occurrence;
 }
 
-export type HostileFault = HostileTarget & (
+export type HostileFault = HostileTarget &
   /** The request is read and never answered; its connection stays open. */
-  | { kind: 'hang' }
-  /** Answered with this status and its reason phrase alone, as a busy server or its proxy would. */
-  | { kind: 'overloaded'; status: number; retryAfter?: number }
-  /** Successful answers keep their status and headers but get this content type and body. */
-  | { kind: 'replace-body'; contentType: string; body: string }
-  /** The answer's body is a gzip of this many spaces, sent with Content-Encoding: gzip. */
-  | { kind: 'gzip-bomb'; bytes: number }
-  /** 400 and 401 JSON errors get this text appended to their error code and as their error_description. */
-  | { kind: 'inject-text'; text: string }
-  /**
-   * 400 and 401 JSON errors echo the request's Authorization header and body (as sent, lower-case percent-encoded,
-   * base64url and HTML-escaped) in their error_description, and the header in WWW-Authenticate.
-   */
-  | { kind: 'echo-request' }
-  /** Successful answers are wrapped in text that is not JSON (a byte-order mark, an anti-XSSI prefix, a trailer). */
-  | { kind: 'wrap-body'; prefix?: string; suffix?: string }
-  /** Successful JSON answers are sent form-encoded, labelled text/plain. */
-  | { kind: 'form-as-text' }
-  /** Successful JSON answers set a session cookie and quote its value in a `gateway` member. */
-  | { kind: 'echo-session-cookie' }
-  /**
-   * Successful JSON answers carry credentials where a client may not look for them: copies of the access token under
-   * other spellings of its name and base64-encoded, a made-up `session` and `apiKey`, and a JWT whose header is not
-   * serialised as `eyJ…`.
-   */
-  | { kind: 'disguise-credentials' }
-  /** Drips, pads, or resets the connection half way. */
-  | Delivery
-);
+  (
+    | { kind: 'hang' }
+    /** Answered with this status and its reason phrase alone, as a busy server or its proxy would. */
+    | { kind: 'overloaded'; status: number; retryAfter?: number }
+    /** Successful answers keep their status and headers but get this content type and body. */
+    | { kind: 'replace-body'; contentType: string; body: string }
+    /** The answer's body is a gzip of this many spaces, sent with Content-Encoding: gzip. */
+    | { kind: 'gzip-bomb'; bytes: number }
+    /** 400 and 401 JSON errors get this text appended to their error code and as their error_description. */
+    | { kind: 'inject-text'; text: string }
+    /**
+     * 400 and 401 JSON errors echo the request's Authorization header and body (as sent, lower-case percent-encoded,
+     * base64url and HTML-escaped) in their error_description, and the header in WWW-Authenticate.
+     */
+    | { kind: 'echo-request' }
+    /** Successful answers are wrapped in text that is not JSON (a byte-order mark, an anti-XSSI prefix, a trailer). */
+    | { kind: 'wrap-body'; prefix?: string; suffix?: string }
+    /** Successful JSON answers are sent form-encoded, labelled text/plain. */
+    | { kind: 'form-as-text' }
+    /** Successful JSON answers set a session cookie and quote its value in a `gateway` member. */
+    | { kind: 'echo-session-cookie' }
+    /**
+     * Successful JSON answers carry credentials where a client may not look for them: copies of the access token under
+     * other spellings of its name and base64-encoded, a made-up `session` and `apiKey`, and a JWT whose header is not
+     * serialised as `eyJ…`.
+     */
+    | { kind: 'disguise-credentials' }
+    /** Drips, pads, or resets the connection half way. */
+    | Delivery
+  );
 
 /** Tells the sandbox of a credential a fault made up, so that a leak test looks for it too. */
 export type Issue = (credential: string) => void;
@@ -80,9 +81,10 @@ const PATHS: Record<Endpoint, string> = {
 export function hostile(fault: HostileFault, issue: Issue): Stage {
   const occurs = occurrence(fault.when);
   return (request, next) => {
-    const targeted = request.url.pathname === PATHS[fault.endpoint]
-      && (fault.method === undefined || request.method === fault.method)
-      && (fault.grantType === undefined || postedForm(request)?.get('grant_type') === fault.grantType);
+    const targeted =
+      request.url.pathname === PATHS[fault.endpoint] &&
+      (fault.method === undefined || request.method === fault.method) &&
+      (fault.grantType === undefined || postedForm(request)?.get('grant_type') === fault.grantType);
     return targeted && occurs(request) ? act(fault, request, next, issue) : next(request);
   };
 }
@@ -122,9 +124,8 @@ function withoutOneTimeValues(request: HttpRequest): string {
 function clientOf(request: HttpRequest): string {
   const [scheme = '', credentials = ''] = (request.headers.authorization ?? '').split(' ');
   // Basic credentials are form-encoded (RFC 6749 §2.3.1), which URLSearchParams decodes without throwing.
-  const form = scheme.toLowerCase() === 'basic'
-    ? new URLSearchParams(`client_id=${Buffer.from(credentials, 'base64').toString().split(':')[0]}`)
-    : postedForm(request);
+  const form =
+    scheme.toLowerCase() === 'basic' ? new URLSearchParams(`client_id=${Buffer.from(credentials, 'base64').toString().split(':')[0]}`) : postedForm(request);
   return form?.get('client_id') ?? '';
 }
 
@@ -145,18 +146,27 @@ async function act(fault: HostileFault, request: HttpRequest, next: Forward, iss
 }
 
 /** The provider's answer, as a fault that lets the request through changes it. */
-async function rewrite(fault: Exclude<HostileFault, { kind: 'hang' | 'overloaded' }>, request: HttpRequest, response: HttpResponse, issue: Issue): Promise<HttpResponse> {
+async function rewrite(
+  fault: Exclude<HostileFault, { kind: 'hang' | 'overloaded' }>,
+  request: HttpRequest,
+  response: HttpResponse,
+  issue: Issue,
+): Promise<HttpResponse> {
   const json = () => (response.status === 200 ? jsonOf(response) : undefined);
   const error = () => (response.status === 400 || response.status === 401 ? jsonOf(response) : undefined);
   switch (fault.kind) {
     case 'replace-body':
-      return response.status === 200 ? { ...response, headers: { ...response.headers, 'content-type': fault.contentType }, body: Buffer.from(fault.body) } : response;
+      return response.status === 200
+        ? { ...response, headers: { ...response.headers, 'content-type': fault.contentType }, body: Buffer.from(fault.body) }
+        : response;
     case 'inject-text':
       return injectText(response, error(), fault.text);
     case 'echo-request':
       return echoRequest(request, response, error());
     case 'wrap-body':
-      return response.status === 200 ? { ...response, body: Buffer.concat([Buffer.from(fault.prefix ?? ''), response.body, Buffer.from(fault.suffix ?? '')]) } : response;
+      return response.status === 200
+        ? { ...response, body: Buffer.concat([Buffer.from(fault.prefix ?? ''), response.body, Buffer.from(fault.suffix ?? '')]) }
+        : response;
     case 'form-as-text':
       return formAsText(response, json());
     case 'echo-session-cookie':
@@ -183,7 +193,10 @@ function echoRequest(request: HttpRequest, response: HttpResponse, error: Record
   const body = request.body.toString();
   const html = body.replace(/&/g, '&amp;');
   const echoed = `rejected Authorization: ${authorization}; body ${body}; ${encodeURIComponent(body).replace(/%[0-9A-F]{2}/g, (hex) => hex.toLowerCase())}; ${Buffer.from(body).toString('base64url')}; ${html}`;
-  return { ...withJson(response, { ...error, error_description: echoed, request: { authorization, body } }), headers: { ...response.headers, 'www-authenticate': `Basic realm="${authorization}"` } };
+  return {
+    ...withJson(response, { ...error, error_description: echoed, request: { authorization, body } }),
+    headers: { ...response.headers, 'www-authenticate': `Basic realm="${authorization}"` },
+  };
 }
 
 function formAsText(response: HttpResponse, json: Record<string, unknown> | undefined): HttpResponse {
@@ -195,7 +208,10 @@ function formAsText(response: HttpResponse, json: Record<string, unknown> | unde
 function echoSessionCookie(response: HttpResponse, json: Record<string, unknown> | undefined, issue: Issue): HttpResponse {
   if (!json) return response;
   const session = made(issue);
-  return { ...withJson(response, { ...json, gateway: `session gw_session=${session} bound to this client` }), headers: { ...response.headers, 'set-cookie': `gw_session=${session}; Path=/; HttpOnly` } };
+  return {
+    ...withJson(response, { ...json, gateway: `session gw_session=${session} bound to this client` }),
+    headers: { ...response.headers, 'set-cookie': `gw_session=${session}; Path=/; HttpOnly` },
+  };
 }
 
 function disguiseCredentials(response: HttpResponse, json: Record<string, unknown> | undefined, issue: Issue): HttpResponse {

@@ -88,7 +88,11 @@ export function dispatch(listener: RequestListener, original: IncomingMessage, {
 
 /** A JSON response; without a body, an empty one still labelled JSON. `headers` may name another content type. */
 export function json(status: number, body?: object, headers: OutgoingHttpHeaders = {}): HttpResponse {
-  return { status, headers: { 'content-type': 'application/json; charset=utf-8', ...headers }, body: Buffer.from(body === undefined ? '' : JSON.stringify(body)) };
+  return {
+    status,
+    headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
+    body: Buffer.from(body === undefined ? '' : JSON.stringify(body)),
+  };
 }
 
 /** A plain text response; `headers` may name another content type (an HTML page, say). */

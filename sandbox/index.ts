@@ -72,7 +72,10 @@ async function serve(selected: FaultProfile, { port = 0, resourcePort = 0, secre
   // Off the issuer's origin, so a client that follows same-origin redirects stops right there.
   const redirectUri = `${resourceHost.origin}/callback`;
   const clients = createClients(redirectUri, secrets);
-  const account = login === 'interactive' ? { username: TEST_ACCOUNT.email, password: secrets?.password ?? newSecret(), loadingBanner: selected.loadingBanner, echoPassword: selected.echoPassword } : undefined;
+  const account =
+    login === 'interactive'
+      ? { username: TEST_ACCOUNT.email, password: secrets?.password ?? newSecret(), loadingBanner: selected.loadingBanner, echoPassword: selected.echoPassword }
+      : undefined;
   const provider = createAuthorizationServer({
     issuer: authorization.origin,
     keys,
@@ -124,7 +127,13 @@ function protectedResource(provider: Provider, keys: SigningKeys, resource: Prot
   });
 }
 
-function sandboxVariables(issuer: string, clients: SandboxClients, redirectUri: string, resource: ProtectedResource, settings: ProviderSettings): Record<string, string> {
+function sandboxVariables(
+  issuer: string,
+  clients: SandboxClients,
+  redirectUri: string,
+  resource: ProtectedResource,
+  settings: ProviderSettings,
+): Record<string, string> {
   return {
     SANDBOX_ISSUER: issuer,
     SANDBOX_DISCOVERY_URL: `${issuer}/.well-known/openid-configuration`,

@@ -12,7 +12,8 @@ export function revocableJwts(provider: Provider): (token: string) => boolean {
   provider.use(async (ctx, next) => {
     await next();
     const token = ctx.oidc?.params?.token;
-    if (ctx.oidc?.route !== 'revocation' || (ctx.body as { error?: unknown } | undefined)?.error !== 'unsupported_token_type' || typeof token !== 'string') return;
+    if (ctx.oidc?.route !== 'revocation' || (ctx.body as { error?: unknown } | undefined)?.error !== 'unsupported_token_type' || typeof token !== 'string')
+      return;
     // The client authenticated before its token was looked at; a token issued to another client is not its to revoke.
     if (clientOf(token) !== ctx.oidc.client?.clientId) return;
     revoked.add(token);

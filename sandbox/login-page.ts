@@ -60,7 +60,11 @@ export function loginPage(provider: Provider, account: SignIn, approval: Approva
     };
 
     if (ctx.method === 'GET' && action === '') {
-      show((csrf) => (prompt.name === 'login' ? signIn(uid, client, csrf, account.loadingBanner) : consent(uid, client, typeof params.scope === 'string' ? params.scope : '', csrf)));
+      show((csrf) =>
+        prompt.name === 'login'
+          ? signIn(uid, client, csrf, account.loadingBanner)
+          : consent(uid, client, typeof params.scope === 'string' ? params.scope : '', csrf),
+      );
       return;
     }
     if (ctx.method !== 'POST' || (action !== '/login' && action !== '/confirm')) {
@@ -76,7 +80,9 @@ export function loginPage(provider: Provider, account: SignIn, approval: Approva
     if (action === '/login') {
       if (account.loadingBanner) await sleep(LOADING_MS);
       if (form.get('username') !== account.username || !same(account.password, form.get('password') ?? '')) {
-        const error = account.echoPassword ? `Wrong password ${form.get('password') ?? ''} for ${form.get('username') ?? ''}.` : 'Invalid username or password.';
+        const error = account.echoPassword
+          ? `Wrong password ${form.get('password') ?? ''} for ${form.get('username') ?? ''}.`
+          : 'Invalid username or password.';
         show((csrf) => signIn(uid, client, csrf, account.loadingBanner, error));
         return;
       }
@@ -130,7 +136,11 @@ document.addEventListener('submit', async (event) => {
 </script>`;
 
 function consent(uid: string, client: string, scope: string, csrf: string): string {
-  const items = scope.split(' ').filter(Boolean).map((s) => `<li>${escapeHtml(s)}</li>`).join('');
+  const items = scope
+    .split(' ')
+    .filter(Boolean)
+    .map((s) => `<li>${escapeHtml(s)}</li>`)
+    .join('');
   return page(
     'Authorize',
     `<h1>Authorize ${escapeHtml(client)}</h1><p>${escapeHtml(client)} asks for:</p><ul>${items}</ul>

@@ -64,11 +64,7 @@ declare module 'oidc-provider' {
         enabled: boolean;
         defaultResource(ctx: KoaContext): string | undefined;
         useGrantedResource(): boolean;
-        getResourceServerInfo(
-          ctx: KoaContext,
-          resourceIndicator: string,
-          client: { grantTypes: string[] },
-        ): ResourceServerInfo;
+        getResourceServerInfo(ctx: KoaContext, resourceIndicator: string, client: { grantTypes: string[] }): ResourceServerInfo;
       };
     };
     ttl: Record<string, number>;

@@ -23,14 +23,15 @@ const responseProfiles: FaultProfile[] = [
   },
   {
     name: 'wrong-password',
-    description: 'Conformant, but SANDBOX_PASSWORD is not the account\'s: a browser login fails on the sign-in page (suite local-browser).',
+    description: "Conformant, but SANDBOX_PASSWORD is not the account's: a browser login fails on the sign-in page (suite local-browser).",
     breaks: [],
     faults: [],
     wrongPassword: true,
   },
   {
     name: 'loading-banner',
-    description: 'Conformant, but the sign-in page sends its form from a script and shows a "Loading..." alert until the answer, 1.5 s later, replaces the page: a browser login still succeeds (suite local-browser).',
+    description:
+      'Conformant, but the sign-in page sends its form from a script and shows a "Loading..." alert until the answer, 1.5 s later, replaces the page: a browser login still succeeds (suite local-browser).',
     breaks: [],
     faults: [],
     loadingBanner: true,
@@ -40,12 +41,14 @@ const responseProfiles: FaultProfile[] = [
     // A 500 would say nothing about the document (could not run); a 404 says it is not where RFC 8414 §3 puts it.
     description: 'The discovery document answers HTTP 404 with a JSON error body.',
     breaks: ['discovery.reachable'],
-    faults: [{
-      kind: 'replace-response',
-      endpoint: 'discovery',
-      status: 404,
-      body: { error: 'not_found', error_description: 'no metadata here' },
-    }],
+    faults: [
+      {
+        kind: 'replace-response',
+        endpoint: 'discovery',
+        status: 404,
+        body: { error: 'not_found', error_description: 'no metadata here' },
+      },
+    ],
   },
   {
     name: 'discovery-not-json',
@@ -67,7 +70,7 @@ const responseProfiles: FaultProfile[] = [
   },
   {
     name: 'issuer-mismatch',
-    description: 'The discovery document\'s issuer has a trailing slash the issuer identifier lacks.',
+    description: "The discovery document's issuer has a trailing slash the issuer identifier lacks.",
     breaks: ['discovery.issuer-match'],
     faults: [{ kind: 'edit-body', endpoint: 'discovery', op: 'suffix', member: 'issuer', suffix: '/' }],
   },
@@ -75,17 +78,19 @@ const responseProfiles: FaultProfile[] = [
     name: 'endpoint-plain-http',
     description: 'The discovery document advertises an end_session_endpoint over plain http on a non-loopback host.',
     breaks: ['discovery.endpoints-https'],
-    faults: [{
-      kind: 'edit-body',
-      endpoint: 'discovery',
-      op: 'set',
-      member: 'end_session_endpoint',
-      value: 'http://sandbox.example.test/session/end',
-    }],
+    faults: [
+      {
+        kind: 'edit-body',
+        endpoint: 'discovery',
+        op: 'set',
+        member: 'end_session_endpoint',
+        value: 'http://sandbox.example.test/session/end',
+      },
+    ],
   },
   {
     name: 'grant-types-undeclared',
-    description: 'The discovery document\'s grant_types_supported omits client_credentials, which the server grants.',
+    description: "The discovery document's grant_types_supported omits client_credentials, which the server grants.",
     breaks: ['discovery.grant-types-declared'],
     faults: [{ kind: 'edit-body', endpoint: 'discovery', op: 'withdraw', member: 'grant_types_supported', item: 'client_credentials' }],
   },
@@ -165,14 +170,16 @@ const responseProfiles: FaultProfile[] = [
     name: 'cc-refresh-token',
     description: 'client_credentials token responses include a refresh_token.',
     breaks: ['token-response.no-refresh-client-credentials'],
-    faults: [{
-      kind: 'edit-body',
-      endpoint: 'token',
-      grantType: 'client_credentials',
-      op: 'set',
-      member: 'refresh_token',
-      value: 'kR4wq7Jc2mXo9vT1bYzL5sPeN8uGdHfA',
-    }],
+    faults: [
+      {
+        kind: 'edit-body',
+        endpoint: 'token',
+        grantType: 'client_credentials',
+        op: 'set',
+        member: 'refresh_token',
+        value: 'kR4wq7Jc2mXo9vT1bYzL5sPeN8uGdHfA',
+      },
+    ],
   },
   {
     name: 'jwt-bad-signature',
@@ -245,12 +252,17 @@ const responseProfiles: FaultProfile[] = [
     name: 'id-token-future-iat',
     description: 'ID Tokens are issued an hour in the future (and expire an hour later, so only iat is wrong).',
     breaks: ['token-response.id-token-iat'],
-    faults: [{
-      kind: 'edit-jwt',
-      endpoint: 'token',
-      member: 'id_token',
-      claims: [{ op: 'shift', member: 'iat', by: 3600 }, { op: 'shift', member: 'exp', by: 3600 }],
-    }],
+    faults: [
+      {
+        kind: 'edit-jwt',
+        endpoint: 'token',
+        member: 'id_token',
+        claims: [
+          { op: 'shift', member: 'iat', by: 3600 },
+          { op: 'shift', member: 'exp', by: 3600 },
+        ],
+      },
+    ],
   },
   {
     name: 'id-token-wrong-nonce',
@@ -262,12 +274,14 @@ const responseProfiles: FaultProfile[] = [
     name: 'id-token-bad-at-hash',
     description: 'ID Tokens carry an at_hash that does not match the access token.',
     breaks: ['token-response.id-token-at-hash'],
-    faults: [{
-      kind: 'edit-jwt',
-      endpoint: 'token',
-      member: 'id_token',
-      claims: [{ op: 'set', member: 'at_hash', value: 'AAAAAAAAAAAAAAAAAAAAAA' }],
-    }],
+    faults: [
+      {
+        kind: 'edit-jwt',
+        endpoint: 'token',
+        member: 'id_token',
+        claims: [{ op: 'set', member: 'at_hash', value: 'AAAAAAAAAAAAAAAAAAAAAA' }],
+      },
+    ],
   },
   {
     name: 'token-lifetime-too-long',
@@ -284,7 +298,7 @@ const responseProfiles: FaultProfile[] = [
   },
   {
     name: 'clock-skew',
-    description: 'The authorization server\'s Date headers run ten minutes ahead.',
+    description: "The authorization server's Date headers run ten minutes ahead.",
     breaks: ['lifetime.clock-skew'],
     faults: [{ kind: 'skew-date', seconds: 600 }],
   },
@@ -301,8 +315,14 @@ const responseProfiles: FaultProfile[] = [
     description: 'The protected resource refuses every valid access token as invalid_token.',
     breaks: ['resource-access.bearer-accepted'],
     blocks: [
-      'resource-access.scheme-case-insensitive', 'resource-access.invalid-token-refused', 'resource-access.invalid-token-error', 'resource-access.tampered-jwt-refused',
-      'resource-access.insufficient-scope', 'resource-access.query-token', 'resource-access.revoked-refused', 'authorization-code.replay-revokes-tokens',
+      'resource-access.scheme-case-insensitive',
+      'resource-access.invalid-token-refused',
+      'resource-access.invalid-token-error',
+      'resource-access.tampered-jwt-refused',
+      'resource-access.insufficient-scope',
+      'resource-access.query-token',
+      'resource-access.revoked-refused',
+      'authorization-code.replay-revokes-tokens',
     ],
     faults: [{ kind: 'resource', deviation: 'refuse-tokens' }],
   },
@@ -368,7 +388,8 @@ const responseProfiles: FaultProfile[] = [
   },
   {
     name: 'tls-trusted',
-    description: 'The discovery document advertises a registration_endpoint served over TLS 1.3 with a certificate issued by a test CA the client is given to trust: transport.tls has an https endpoint to pass on.',
+    description:
+      'The discovery document advertises a registration_endpoint served over TLS 1.3 with a certificate issued by a test CA the client is given to trust: transport.tls has an https endpoint to pass on.',
     breaks: [],
     faults: [{ kind: 'tls-url', endpoint: 'discovery', member: 'registration_endpoint', path: '/register', trusted: true }],
   },

@@ -18,7 +18,7 @@ export const requestProfiles: FaultProfile[] = [
   },
   {
     name: 'query-credentials-accepted',
-    description: 'Client credentials in the token endpoint\'s query string authenticate the client.',
+    description: "Client credentials in the token endpoint's query string authenticate the client.",
     breaks: ['error-response.query-credentials'],
     faults: [],
     requestFaults: [{ kind: 'accept-query-credentials' }],
@@ -82,7 +82,14 @@ export const requestProfiles: FaultProfile[] = [
   {
     name: 'errors-as-html',
     description: 'Token endpoint errors keep their status and challenge but come as an HTML page.',
-    breaks: ['error-response.json', 'error-response.code-for-case', 'error-response.invalid-client-basic', 'error-response.invalid-client-post', 'error-response.unsupported-grant-type', 'error-response.missing-parameter'],
+    breaks: [
+      'error-response.json',
+      'error-response.code-for-case',
+      'error-response.invalid-client-basic',
+      'error-response.invalid-client-post',
+      'error-response.unsupported-grant-type',
+      'error-response.missing-parameter',
+    ],
     faults: [],
     requestFaults: [{ kind: 'rewrite-token-refusal', refusals: 'every', html: true }],
   },
@@ -91,11 +98,13 @@ export const requestProfiles: FaultProfile[] = [
     description: 'Token endpoint errors other than a failed Basic authentication come with HTTP 200.',
     breaks: ['error-response.status'],
     faults: [],
-    requestFaults: [{
-      kind: 'rewrite-token-refusal',
-      refusals: ['invalid-client-post', 'unsupported-grant-type', 'missing-grant-type', 'duplicate-parameter'],
-      status: 200,
-    }],
+    requestFaults: [
+      {
+        kind: 'rewrite-token-refusal',
+        refusals: ['invalid-client-post', 'unsupported-grant-type', 'missing-grant-type', 'duplicate-parameter'],
+        status: 200,
+      },
+    ],
   },
   {
     name: 'state-dropped',
@@ -127,7 +136,7 @@ export const requestProfiles: FaultProfile[] = [
   },
   {
     name: 'redirect-uri-not-compared',
-    description: 'The token endpoint does not compare redirect_uri with the authorization request\'s.',
+    description: "The token endpoint does not compare redirect_uri with the authorization request's.",
     breaks: ['authorization-code.redirect-uri-token'],
     faults: [],
     requestFaults: [{ kind: 'ignore-token-redirect-uri' }],
@@ -164,7 +173,14 @@ export const requestProfiles: FaultProfile[] = [
     name: 'refresh-broken',
     description: 'Every refresh_token grant is refused with invalid_grant.',
     breaks: ['refresh.works'],
-    blocks: ['refresh.rotation', 'refresh.replay-refused', 'refresh.wider-scope-refused', 'refresh.narrower-scope', 'refresh.bound-to-client', 'refresh.revoked-refused'],
+    blocks: [
+      'refresh.rotation',
+      'refresh.replay-refused',
+      'refresh.wider-scope-refused',
+      'refresh.narrower-scope',
+      'refresh.bound-to-client',
+      'refresh.revoked-refused',
+    ],
     faults: [],
     requestFaults: [{ kind: 'refuse-grant', grantType: 'refresh_token', error: 'invalid_grant' }],
   },
@@ -199,7 +215,7 @@ export const requestProfiles: FaultProfile[] = [
   },
   {
     name: 'refresh-scope-not-narrowed',
-    description: 'A refresh asking for a narrower scope is told it got the refresh token\'s whole scope.',
+    description: "A refresh asking for a narrower scope is told it got the refresh token's whole scope.",
     breaks: ['refresh.narrower-scope'],
     faults: [],
     requestFaults: [{ kind: 'claim-refresh-token-scope' }],

@@ -21,7 +21,11 @@ export interface ResourceOptions {
 /** A protected resource at RESOURCE_PATH that accepts bearer tokens per RFC 6750. */
 export function createResourceHandler(options: ResourceOptions): RequestListener {
   // Only a request's path and query are read: any origin resolves them.
-  return serveWith((request) => decide(request, options), 'http://resource', (error) => answer(500, { error: 'server_error', error_description: String(error) }));
+  return serveWith(
+    (request) => decide(request, options),
+    'http://resource',
+    (error) => answer(500, { error: 'server_error', error_description: String(error) }),
+  );
 }
 
 async function decide({ url, headers }: HttpRequest, options: ResourceOptions): Promise<HttpResponse> {
@@ -55,9 +59,7 @@ async function authorize(token: string, { verify, scope, deviations, everIssued 
   }
   if (!grant.scopes.has(scope)) {
     const description = `the access token lacks the ${scope} scope`;
-    return deviations.has('scope-as-invalid-token')
-      ? refusal(401, 'invalid_token', description)
-      : refusal(403, 'insufficient_scope', description, { scope });
+    return deviations.has('scope-as-invalid-token') ? refusal(401, 'invalid_token', description) : refusal(403, 'insufficient_scope', description, { scope });
   }
   if (deviations.has('refuse-tokens')) return refusal(401, 'invalid_token', 'the access token is not accepted');
   return answer(200, { ok: true, sub: grant.sub, client_id: grant.clientId });

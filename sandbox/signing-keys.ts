@@ -12,12 +12,14 @@ export interface SigningKeys {
 
 /** Fresh signing keys for one sandbox start, generated concurrently (RSA dominates the cost). */
 export async function generateSigningKeys(): Promise<SigningKeys> {
-  const pairs = await Promise.all(ALGORITHMS.map(async (alg) => {
-    const { publicKey, privateKey } = await generateKeyPair(alg, { extractable: true });
-    const publicJwk = await exportJWK(publicKey);
-    const labels = { kid: await calculateJwkThumbprint(publicJwk), alg, use: 'sig' };
-    return { privateJwk: { ...(await exportJWK(privateKey)), ...labels }, publicJwk: { ...publicJwk, ...labels } };
-  }));
+  const pairs = await Promise.all(
+    ALGORITHMS.map(async (alg) => {
+      const { publicKey, privateKey } = await generateKeyPair(alg, { extractable: true });
+      const publicJwk = await exportJWK(publicKey);
+      const labels = { kid: await calculateJwkThumbprint(publicJwk), alg, use: 'sig' };
+      return { privateJwk: { ...(await exportJWK(privateKey)), ...labels }, publicJwk: { ...publicJwk, ...labels } };
+    }),
+  );
   return {
     privateJwks: pairs.map((pair) => pair.privateJwk),
     publicJwks: pairs.map((pair) => pair.publicJwk),

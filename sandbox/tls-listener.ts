@@ -38,7 +38,10 @@ async function issuedByTestCa(keys: webcrypto.CryptoKeyPair) {
   const caKeys = await generateKeys();
   const ca = await selfSigned(caKeys, {
     name: 'CN=Conformance sandbox test CA',
-    extensions: [new x509.BasicConstraintsExtension(true, 0, true), new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true)],
+    extensions: [
+      new x509.BasicConstraintsExtension(true, 0, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+    ],
   });
   const certificate = await x509.X509CertificateGenerator.create({
     ...validity(),
@@ -48,7 +51,11 @@ async function issuedByTestCa(keys: webcrypto.CryptoKeyPair) {
     publicKey: keys.publicKey,
     signingKey: caKeys.privateKey,
     signingAlgorithm: ALGORITHM,
-    extensions: [...LEAF.extensions, new x509.BasicConstraintsExtension(false, undefined, true), new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth])],
+    extensions: [
+      ...LEAF.extensions,
+      new x509.BasicConstraintsExtension(false, undefined, true),
+      new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
+    ],
   });
   return { certificate, trustAnchor: ca };
 }

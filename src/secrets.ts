@@ -24,9 +24,23 @@ const byPrefix = new Map<string, string[]>();
 
 /** Field names whose values are credentials wherever they appear: forms, query strings, JSON. */
 const SECRET_FIELDS = new Set([
-  'client_secret', 'password', 'code', 'code_verifier', 'refresh_token', 'access_token', 'id_token',
-  'client_assertion', 'assertion', 'token', 'device_code', 'subject_token', 'actor_token', 'session', 'session_token',
-  'api_key', 'secret',
+  'client_secret',
+  'password',
+  'code',
+  'code_verifier',
+  'refresh_token',
+  'access_token',
+  'id_token',
+  'client_assertion',
+  'assertion',
+  'token',
+  'device_code',
+  'subject_token',
+  'actor_token',
+  'session',
+  'session_token',
+  'api_key',
+  'secret',
 ]);
 /** The names above spelt as servers spell them: accessToken, AccessToken, ACCESS_TOKEN and access-token are one name. */
 const SECRET_NAMES = new Set([...SECRET_FIELDS].map(normalName));
@@ -71,7 +85,10 @@ export function addSecret(value: string | undefined): void {
     if (form.length < MIN_LENGTH || known.has(form)) continue;
     known.set(form, value);
     const prefix = form.slice(0, MIN_LENGTH);
-    byPrefix.set(prefix, [...(byPrefix.get(prefix) ?? []), form].sort((a, b) => b.length - a.length));
+    byPrefix.set(
+      prefix,
+      [...(byPrefix.get(prefix) ?? []), form].sort((a, b) => b.length - a.length),
+    );
   }
 }
 
@@ -163,7 +180,10 @@ export function learnSecretsFromUrl(url: string | undefined): void {
 export function learnSessionCookies(setCookies: string[]): void {
   for (const line of setCookies) {
     const pair = line.split(';', 1)[0] ?? '';
-    const value = pair.slice(pair.indexOf('=') + 1).trim().replace(/^"(.*)"$/, '$1');
+    const value = pair
+      .slice(pair.indexOf('=') + 1)
+      .trim()
+      .replace(/^"(.*)"$/, '$1');
     if (pair.includes('=') && value.length >= MIN_COOKIE_LENGTH) addSecret(value);
   }
 }
@@ -216,7 +236,11 @@ export function redactBody(body: string, contentType: string | undefined): strin
   const json = parseJson(body);
   if (json !== undefined) return JSON.stringify(redactJson(json), null, 2);
   if ((contentType ?? '').toLowerCase().includes('x-www-form-urlencoded')) return redact(redactForm(body));
-  return redact(body.replace(LOOSE_MEMBER, (member: string, key: string, name: string, value: string) => (isSecretMember(name, 1) ? `${key}"${fingerprint(jsonUnescape(value))}"` : member)));
+  return redact(
+    body.replace(LOOSE_MEMBER, (member: string, key: string, name: string, value: string) =>
+      isSecretMember(name, 1) ? `${key}"${fingerprint(jsonUnescape(value))}"` : member,
+    ),
+  );
 }
 
 /**

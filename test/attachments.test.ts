@@ -29,13 +29,17 @@ describe('what a run attaches to its checks', () => {
     expect(shown.note).toBe('Bodies are previewed: the whole exchange is attached to check A.');
     expect(shown).toMatchObject({ label: 'discovery', request: bomb.request, response: { status: 200, body: `⟨${MB} whitespace characters⟩` } });
     expect(String(second.attachments[0]!.content).length).toBeLessThan(2000);
-    expect([first.leftOut, second.leftOut]).toEqual([{ count: 0, bytes: 0 }, { count: 0, bytes: 0 }]);
+    expect([first.leftOut, second.leftOut]).toEqual([
+      { count: 0, bytes: 0 },
+      { count: 0, bytes: 0 },
+    ]);
   });
 
   it('a body up to the preview size is attached whole to every check', () => {
     const attachments = new Attachments();
     const document = exchange(1, JSON.stringify({ issuer: 'https://as.example', padding: 'x'.repeat(PREVIEW_CHARS - 100) }));
-    for (const check of ['check A', 'check B']) expect(parsed(attachments.forCheck(check, [document]).attachments[0]!.content).response!.body).toBe(document.response!.body);
+    for (const check of ['check A', 'check B'])
+      expect(parsed(attachments.forCheck(check, [document]).attachments[0]!.content).response!.body).toBe(document.response!.body);
   });
 
   it('a screenshot is attached once; other checks say where it is', () => {
@@ -43,7 +47,10 @@ describe('what a run attaches to its checks', () => {
     const login = exchange(1, '<html>Sign in</html>', Buffer.from('png bytes').toString('base64'));
     const first = attachments.forCheck('check A', [login]).attachments;
     const second = attachments.forCheck('check B', [login]).attachments;
-    expect(first.map((a) => [a.name, a.contentType])).toEqual([['1 discovery', 'application/json'], ['1 discovery (screenshot)', 'image/png']]);
+    expect(first.map((a) => [a.name, a.contentType])).toEqual([
+      ['1 discovery', 'application/json'],
+      ['1 discovery (screenshot)', 'image/png'],
+    ]);
     expect(first[1]!.content).toEqual(Buffer.from('png bytes'));
     expect(second[1]).toEqual({ name: '1 discovery (screenshot)', content: 'The screenshot of this page is attached to check A.', contentType: 'text/plain' });
   });
@@ -61,7 +68,9 @@ describe('what a run attaches to its checks', () => {
     for (let i = 2; i < 40; i++) attachments.forCheck('check B', [exchange(i, 'y'.repeat(PREVIEW_CHARS * 2))]);
     const last = attachments.forCheck('check C', [exchange(40, 'z'.repeat(PREVIEW_CHARS * 2))], '{"observed": true}');
     expect(last.attachments.map((a) => a.name)).toEqual(['40 discovery (left out)', 'observed']);
-    expect(last.attachments[0]!.content).toMatch(/^Left out: this attachment \(\d+ bytes\) would take the run's attachments past their budget of 0\.5 MB \(--results-budget\)\.$/);
+    expect(last.attachments[0]!.content).toMatch(
+      /^Left out: this attachment \(\d+ bytes\) would take the run's attachments past their budget of 0\.5 MB \(--results-budget\)\.$/,
+    );
     expect(last.leftOut.count).toBe(1);
   });
 });

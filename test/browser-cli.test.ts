@@ -28,12 +28,14 @@ describe.concurrent('browser logins through the CLI', () => {
     }
   });
 
-  it('a wrong password: exit 1, the message, and no password, token or code in any report; --browser-trace keeps the login\'s trace, for its owner only', async () => {
+  it("a wrong password: exit 1, the message, and no password, token or code in any report; --browser-trace keeps the login's trace, for its owner only", async () => {
     const password = `known-password-${Date.now()}`;
     const { paths, args } = await reportArgs();
     // The trace holds what was typed, in clear: outside the reports scanned here.
     const traces = join(await tempDir(), 'traces', 'run');
-    const run = await cli(['run', '--suite', 'local-browser', '--profile', 'wrong-password', ...ONE_LOGIN, '--no-html', '--browser-trace', traces, ...args], { env: { SANDBOX_PASSWORD: password } });
+    const run = await cli(['run', '--suite', 'local-browser', '--profile', 'wrong-password', ...ONE_LOGIN, '--no-html', '--browser-trace', traces, ...args], {
+      env: { SANDBOX_PASSWORD: password },
+    });
     expect(run.code, run.stderr).toBe(1);
     expect(run.stdout).toContain('the login page shows “Invalid username or password.” after login step 3');
     const files = await reportFiles(paths.dir);
@@ -46,7 +48,10 @@ describe.concurrent('browser logins through the CLI', () => {
     }
     const zips = await readdir(traces);
     expect(zips.length).toBeGreaterThan(0);
-    expect(zips.every((name) => name.endsWith('.zip')), zips.join(', ')).toBe(true);
+    expect(
+      zips.every((name) => name.endsWith('.zip')),
+      zips.join(', '),
+    ).toBe(true);
     for (const zip of zips) {
       expect((await stat(join(traces, zip))).mode & 0o777, zip).toBe(0o600);
       expect((await readFile(join(traces, zip))).subarray(0, 4).toString('hex'), zip).toBe('504b0304');
@@ -58,7 +63,9 @@ describe.concurrent('browser logins through the CLI', () => {
   it('a sign-in page that echoes the typed password: no form of it in any file written', async () => {
     const password = `echoed-pass<&>"word-${Date.now()}`;
     const { paths, args } = await reportArgs();
-    const run = await cli(['run', '--suite', 'local-browser', '--profile', 'echo-password', ...ONE_LOGIN, '--no-html', ...args], { env: { SANDBOX_PASSWORD: password } });
+    const run = await cli(['run', '--suite', 'local-browser', '--profile', 'echo-password', ...ONE_LOGIN, '--no-html', ...args], {
+      env: { SANDBOX_PASSWORD: password },
+    });
     expect(run.code, run.stderr).toBe(1);
     expect(run.stdout).toContain('the login page shows “Wrong password [redacted:');
     const files = await reportFiles(paths.dir);
@@ -72,7 +79,10 @@ describe.concurrent('browser logins through the CLI', () => {
     expect(run.code, run.stderr).toBe(1);
     expect(run.stdout).toContain('the authorization endpoint is not an http(s) URL: the browser opens only http(s) URLs, and was to open file:///etc/passwd');
     const files = await reportFiles(paths.dir);
-    expect(files.some((f) => f.path.endsWith('index.html')), 'an HTML report').toBe(true);
+    expect(
+      files.some((f) => f.path.endsWith('index.html')),
+      'an HTML report',
+    ).toBe(true);
     expect(files.filter((f) => f.path.endsWith('.png')).map((f) => f.path)).toEqual([]);
     const passwd = (await readFile('/etc/passwd', 'utf8')).split('\n')[0]!;
     expect(leaks([...files, { path: 'stdout', text: run.stdout }], ['root:x:0:0', passwd])).toEqual([]);
@@ -85,6 +95,8 @@ describe('without Chromium', () => {
       env: { CONFORMANCE_CHROMIUM: '/nonexistent/chromium' },
     });
     expect(run.code).toBe(1);
-    expect(run.stdout).toContain('the browser strategy needs Chromium, and CONFORMANCE_CHROMIUM=/nonexistent/chromium does not exist: install it with `sudo apt-get install -y chromium`');
+    expect(run.stdout).toContain(
+      'the browser strategy needs Chromium, and CONFORMANCE_CHROMIUM=/nonexistent/chromium does not exist: install it with `sudo apt-get install -y chromium`',
+    );
   });
 });

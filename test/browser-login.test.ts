@@ -34,7 +34,10 @@ async function oneLogin(sandbox: Pick<Sandbox, 'variables'>, steps: string[], ti
   const source = await readFile(join(root, 'suites/local-browser.yaml'), 'utf8');
   const login = source.slice(source.indexOf('      login:\n'), source.indexOf('resources:'));
   const file = join(await tempDir(), 'local-browser.yaml');
-  await writeFile(file, source.replace(login, `${timeout ? `      timeout: ${timeout}\n` : ''}      login:\n${steps.map((step) => `        - ${step}\n`).join('')}`));
+  await writeFile(
+    file,
+    source.replace(login, `${timeout ? `      timeout: ${timeout}\n` : ''}      login:\n${steps.map((step) => `        - ${step}\n`).join('')}`),
+  );
   const results = await runSuite(file, sandbox, { only: ['authorization-code.state-echoed'] });
   return results.find((r) => r.id === 'authorization-code.state-echoed')!.outcome;
 }
@@ -87,7 +90,9 @@ describe.concurrent('browser logins through the interactive sandbox', () => {
   it('a selector that matches nothing fails the login with the step, the page, and a screenshot with the typed password masked', async () => {
     const outcome = await oneLogin(sandbox, [USERNAME, PASSWORD, "{ click: '#sign-in' }"], 2);
     expect(outcome.status).toBe('blocked');
-    expect(outcome.message).toMatch(/^login step 3 \(click #sign-in\): nothing matches #sign-in within 2 s; the browser shows http:\/\/127\.0\.0\.1:\d+\/interaction\/\S+ \(“Sign in · Sandbox”\), masked screenshot in the report$/);
+    expect(outcome.message).toMatch(
+      /^login step 3 \(click #sign-in\): nothing matches #sign-in within 2 s; the browser shows http:\/\/127\.0\.0\.1:\d+\/interaction\/\S+ \(“Sign in · Sandbox”\), masked screenshot in the report$/,
+    );
     const png = screenshotOf(outcome);
     expect(png).toBeDefined();
     // The password field (352 × 35 px on the sandbox's page) is covered.
@@ -98,7 +103,9 @@ describe.concurrent('browser logins through the interactive sandbox', () => {
   it('a login that never reaches redirect_uri fails after the timeout, naming the page it stopped on', async () => {
     const outcome = await oneLogin(sandbox, [USERNAME, PASSWORD, SUBMIT], 2);
     expect(outcome.status).toBe('blocked');
-    expect(outcome.message).toMatch(/^after the login steps the browser did not reach the redirect_uri within 2 s; the browser shows \S+ \(“Authorize · Sandbox”\), masked screenshot in the report$/);
+    expect(outcome.message).toMatch(
+      /^after the login steps the browser did not reach the redirect_uri within 2 s; the browser shows \S+ \(“Authorize · Sandbox”\), masked screenshot in the report$/,
+    );
     expect(screenshotOf(outcome)).toBeDefined();
   });
 
@@ -127,16 +134,22 @@ describe.concurrent('a wrong password', () => {
     const results = await runSuite('suites/local-browser.yaml', sandbox, { only: AUTH_AREAS });
     // Refusals that come before any login (an authorization without PKCE, a foreign redirect_uri) still pass.
     const refusedEarly = ['pkce.required', 'authorization-code.redirect-uri-authorize'];
-    expect(results.filter((r) => r.outcome.status === 'pass').map((r) => r.id).sort()).toEqual(refusedEarly.sort());
+    expect(
+      results
+        .filter((r) => r.outcome.status === 'pass')
+        .map((r) => r.id)
+        .sort(),
+    ).toEqual(refusedEarly.sort());
     const blocked = results.filter((r) => !refusedEarly.includes(r.id) && r.outcome.status !== 'skipped');
     expect(blocked.length).toBeGreaterThan(10);
     for (const { outcome } of blocked) {
       expect(outcome.status).toBe('blocked');
-      expect(outcome.message).toMatch(/^the login page shows “Invalid username or password\.” after login step 3 \(click button\[type=submit\]\); the browser shows \S+\/login \(“Sign in · Sandbox”\), masked screenshot in the report$/);
+      expect(outcome.message).toMatch(
+        /^the login page shows “Invalid username or password\.” after login step 3 \(click button\[type=submit\]\); the browser shows \S+\/login \(“Sign in · Sandbox”\), masked screenshot in the report$/,
+      );
     }
     expect(await maskedPixels(screenshotOf(blocked[0]!.outcome)!)).toBeGreaterThan(10_000);
   });
-
 });
 
 describe.concurrent('a loading banner on the sign-in page', () => {
@@ -152,10 +165,12 @@ describe.concurrent('a loading banner on the sign-in page', () => {
     expect(outcome.status, outcome.message).toBe('pass');
   });
 
-  it('an error still shown once the page settles fails the login with its text, not the banner\'s', async () => {
+  it("an error still shown once the page settles fails the login with its text, not the banner's", async () => {
     const outcome = await oneLogin({ variables: { ...sandbox.variables, SANDBOX_PASSWORD: 'not-the-password' } }, [USERNAME, PASSWORD, SUBMIT, CONSENT]);
     expect(outcome.status).toBe('blocked');
-    expect(outcome.message).toMatch(/^the login page shows “Invalid username or password\.” after login step 3 \(click button\[type=submit\]\); the browser shows \S+\/login \(“Sign in · Sandbox”\)/);
+    expect(outcome.message).toMatch(
+      /^the login page shows “Invalid username or password\.” after login step 3 \(click button\[type=submit\]\); the browser shows \S+\/login \(“Sign in · Sandbox”\)/,
+    );
   });
 
   it('hidden, as it is until the form is sent, is no error: the login waits for its step', async () => {
@@ -207,18 +222,27 @@ describe.concurrent('the generic suite with OIDC_CODE_STRATEGY=browser and its d
   beforeEach(needsChromium);
   const secret = 'generic-client-secret-value';
   const oidcEnv = (issuer: string, clients: [string, string], redirectUri: string, username: string, password: string) => ({
-    OIDC_ISSUER: issuer, OIDC_CLIENT_ID: clients[0], OIDC_CLIENT_SECRET: secret, OIDC_AUTH_CLIENT_ID: clients[1], OIDC_AUTH_CLIENT_SECRET: secret,
-    OIDC_REDIRECT_URI: redirectUri, OIDC_CODE_STRATEGY: 'browser', OIDC_USERNAME: username, OIDC_PASSWORD: password,
+    OIDC_ISSUER: issuer,
+    OIDC_CLIENT_ID: clients[0],
+    OIDC_CLIENT_SECRET: secret,
+    OIDC_AUTH_CLIENT_ID: clients[1],
+    OIDC_AUTH_CLIENT_SECRET: secret,
+    OIDC_REDIRECT_URI: redirectUri,
+    OIDC_CODE_STRATEGY: 'browser',
+    OIDC_USERNAME: username,
+    OIDC_PASSWORD: password,
   });
 
   /** The authorization-code checks with these variables: some pass, and every other one does not apply. */
   async function expectLoginsPass(variables: Record<string, string>): Promise<void> {
     const results = await runSuite('suites/generic-oidc.yaml', { variables }, { only: ['authorization-code'] });
     expect(results.filter((r) => r.outcome.status === 'pass').length).toBeGreaterThan(0);
-    expect(results.filter((r) => r.outcome.status !== 'pass' && r.outcome.status !== 'skipped').map((r) => `${r.id}: ${r.outcome.status} ${r.outcome.message}`)).toEqual([]);
+    expect(
+      results.filter((r) => r.outcome.status !== 'pass' && r.outcome.status !== 'skipped').map((r) => `${r.id}: ${r.outcome.status} ${r.outcome.message}`),
+    ).toEqual([]);
   }
 
-  it('signs in on oidc-provider\'s own login and consent pages (another provider than the sandbox)', async () => {
+  it("signs in on oidc-provider's own login and consent pages (another provider than the sandbox)", async () => {
     const provider = await startMinimalProvider(secret, { pages: true });
     try {
       await expectLoginsPass(oidcEnv(provider.issuer, ['plain-client', 'plain-app'], provider.redirectUri, 'someone', 'any-password'));
@@ -227,7 +251,7 @@ describe.concurrent('the generic suite with OIDC_CODE_STRATEGY=browser and its d
     }
   });
 
-  it('signs in on the interactive sandbox\'s pages', async () => {
+  it("signs in on the interactive sandbox's pages", async () => {
     const sandbox = await startSandbox({ login: 'interactive' });
     try {
       const v = sandbox.variables;
@@ -256,11 +280,17 @@ describe.concurrent('medplum-browser: the Medplum App sign-in on the emulator', 
     expect(inAuthAreas(results).filter((r) => r.outcome.status === 'pass').length).toBeGreaterThanOrEqual(8);
   });
 
-  it('a wrong password stops at the password page with Medplum\'s message', async () => {
-    const results = await runSuite('suites/medplum-browser.yaml', { variables: { ...emulator.variables, MEDPLUM_PASSWORD: 'not-the-password' } }, { only: ['authorization-code.state-echoed'] });
+  it("a wrong password stops at the password page with Medplum's message", async () => {
+    const results = await runSuite(
+      'suites/medplum-browser.yaml',
+      { variables: { ...emulator.variables, MEDPLUM_PASSWORD: 'not-the-password' } },
+      { only: ['authorization-code.state-echoed'] },
+    );
     const { outcome } = results[0]!;
     expect(outcome.status).toBe('blocked');
-    expect(outcome.message).toMatch(/^the login page shows “Email or password is invalid” after login step 4 \(click button:has-text\("Sign in"\)\); the browser shows \S+ \(“Sign in - Medplum”\), masked screenshot in the report$/);
+    expect(outcome.message).toMatch(
+      /^the login page shows “Email or password is invalid” after login step 4 \(click button:has-text\("Sign in"\)\); the browser shows \S+ \(“Sign in - Medplum”\), masked screenshot in the report$/,
+    );
   });
 });
 
@@ -282,7 +312,6 @@ describe.concurrent('a sign-in page that echoes the typed password as text', () 
       await Promise.all([echoing.close(), plain.close()]);
     }
   });
-
 });
 
 /**
@@ -291,7 +320,9 @@ describe.concurrent('a sign-in page that echoes the typed password as text', () 
  */
 // One test at a time: each judges what the one listener received during its login.
 describe('a login page over plain http to a host that is not loopback', () => {
-  const address = Object.values(networkInterfaces()).flat().find((i) => i && i.family === 'IPv4' && !i.internal)?.address;
+  const address = Object.values(networkInterfaces())
+    .flat()
+    .find((i) => i && i.family === 'IPv4' && !i.internal)?.address;
   const password = `plain-http-password-${Date.now()}`;
   const received: string[] = [];
   let server: ReturnType<typeof createServer>;
@@ -307,7 +338,9 @@ describe('a login page over plain http to a host that is not loopback', () => {
       for await (const chunk of req) body += chunk;
       received.push(`${req.method} ${req.url} ${body}`);
       res.setHeader('content-type', 'text/html');
-      res.end(`<form method="post" action="http://${address}:${port}/login"><input id="password" name="password" type="password"><button type="submit">Sign in</button></form>`);
+      res.end(
+        `<form method="post" action="http://${address}:${port}/login"><input id="password" name="password" type="password"><button type="submit">Sign in</button></form>`,
+      );
     });
     await new Promise<void>((ready) => server.listen(0, '0.0.0.0', ready));
     port = (server.address() as AddressInfo).port;
@@ -317,7 +350,9 @@ describe('a login page over plain http to a host that is not loopback', () => {
   /** The state-echoed check of a browser login that types the password on the page at `host` and submits it. */
   async function loginAt(host: string, allowInsecureHttp = false): Promise<Outcome> {
     const file = join(await tempDir(), 'plain-login.yaml');
-    await writeFile(file, `vendor: plain-login
+    await writeFile(
+      file,
+      `vendor: plain-login
 title: A login page over plain http
 variables:
   LOGIN_PASSWORD: { description: the password, secret: true }
@@ -338,22 +373,31 @@ grants:
       login:
         - { fill: '#password', value: '\${LOGIN_PASSWORD}' }
         - { click: 'button[type=submit]' }
-`);
-    const results = await runSuite(file, { variables: { LOGIN_PASSWORD: password } }, { only: ['authorization-code.state-echoed'], http: { ...defaultHttpOptions, allowInsecureHttp } });
+`,
+    );
+    const results = await runSuite(
+      file,
+      { variables: { LOGIN_PASSWORD: password } },
+      { only: ['authorization-code.state-echoed'], http: { ...defaultHttpOptions, allowInsecureHttp } },
+    );
     return results.find((r) => r.id === 'authorization-code.state-echoed')!.outcome;
   }
 
   it('a page served from that host is not typed the password into', async () => {
     const outcome = await loginAt(address!);
     expect(outcome.status).toBe('blocked');
-    expect(outcome.message).toContain(`login step 1 (fill #password): refused to type a secret into a page served over plain http by ${address}:${port}: use its https URL, or pass --allow-insecure-http`);
+    expect(outcome.message).toContain(
+      `login step 1 (fill #password): refused to type a secret into a page served over plain http by ${address}:${port}: use its https URL, or pass --allow-insecure-http`,
+    );
     expect(received.filter((r) => r.includes(password))).toEqual([]);
   });
 
   it('a loopback page whose form posts there: the submission is refused, and the cause named', async () => {
     const outcome = await loginAt('127.0.0.1');
     expect(outcome.status).toBe('blocked');
-    expect(outcome.message).toBe(`refused to send credentials over plain http to ${address}:${port}: use its https URL, or pass --allow-insecure-http for a lab setup you control`);
+    expect(outcome.message).toBe(
+      `refused to send credentials over plain http to ${address}:${port}: use its https URL, or pass --allow-insecure-http for a lab setup you control`,
+    );
     // The control: the page itself was served, the form was never.
     expect(received.some((r) => r.startsWith('GET /authorize?'))).toBe(true);
     expect(received.filter((r) => r.startsWith('POST'))).toEqual([]);

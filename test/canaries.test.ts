@@ -84,8 +84,13 @@ async function serverFor(profile: string, index: number, dir: string, browser: b
   const v = sandbox.variables;
   const known = () =>
     [
-      secrets.machine, secrets.app, secrets.password, WRONG_SECRET, ...(v.SANDBOX_PASSWORD ? [v.SANDBOX_PASSWORD] : []),
-      ...basics(v.SANDBOX_CLIENT_ID!, secrets.machine), ...basics(v.SANDBOX_AUTH_CLIENT_ID!, secrets.app),
+      secrets.machine,
+      secrets.app,
+      secrets.password,
+      WRONG_SECRET,
+      ...(v.SANDBOX_PASSWORD ? [v.SANDBOX_PASSWORD] : []),
+      ...basics(v.SANDBOX_CLIENT_ID!, secrets.machine),
+      ...basics(v.SANDBOX_AUTH_CLIENT_ID!, secrets.app),
       ...sandbox.issued(),
     ].map((secret) => ({ profile, secret }));
   return { sandbox, suite, env, known };
@@ -116,27 +121,36 @@ describe('no canary secret, token or code in any output, on every hostile profil
     expect(profiles.filter((p) => p.hostile && !run.has(p.name)).map((p) => p.name)).toEqual([]);
   });
 
-  it.concurrent.for(RUNS.map((r) => [r.name, r] as const))('%s', { timeout: 150_000 }, async ([, { profiles: selected, html, timeout, browser = false }], ctx) => {
-    if (browser && !chromium) ctx.skip('needs Chromium');
-    const cwd = await tempDir();
-    const servers = await Promise.all(selected.map((profile, i) => serverFor(profile, i, cwd, browser)));
-    try {
-      // Bounded: on the profiles that hang or drip, every request times out and the deadline ends the run.
-      const args = ['run', ...servers.flatMap((s) => ['--suite', s.suite]), '--timeout', String(timeout), '--deadline', '90', '--results-budget', '1000'];
-      const env = Object.assign({}, ...servers.map((s) => s.env)) as Record<string, string>;
-      const run = await cli([...args, ...(html ? [] : ['--no-html'])], { cwd, env });
-      expect(run.code, run.stdout + run.stderr).not.toBe(2);
-      expect(run.stdout, 'every attachment is kept').not.toContain('--results-budget');
-      const files = (await reportFiles(cwd)).filter((f) => !f.path.endsWith('.yaml'));
-      const written = ['reports/junit.xml', 'reports/summary.md', ...(html ? ['reports/html/index.html'] : [])];
-      expect(files.map((f) => f.path.slice(cwd.length + 1))).toEqual(expect.arrayContaining(written));
-      expect(files.filter((f) => f.path.endsWith('-result.json')).length, 'Allure results').toBeGreaterThan(servers.length);
-      const outputs = withEmbedded([...files, { path: 'console', text: run.stdout + run.stderr }]);
-      const known = servers.flatMap((s) => s.known());
-      expect(leaks(outputs, known.map((k) => k.secret)).map((hit) => `${known.find((k) => writtenIn(hit, k.secret))?.profile ?? '?'}: ${hit}`)).toEqual([]);
-      expect(outputs.filter(({ text }) => JWT.test(text)).map(({ path }) => path)).toEqual([]);
-    } finally {
-      await Promise.all(servers.map((s) => s.sandbox.close()));
-    }
-  });
+  it.concurrent.for(RUNS.map((r) => [r.name, r] as const))(
+    '%s',
+    { timeout: 150_000 },
+    async ([, { profiles: selected, html, timeout, browser = false }], ctx) => {
+      if (browser && !chromium) ctx.skip('needs Chromium');
+      const cwd = await tempDir();
+      const servers = await Promise.all(selected.map((profile, i) => serverFor(profile, i, cwd, browser)));
+      try {
+        // Bounded: on the profiles that hang or drip, every request times out and the deadline ends the run.
+        const args = ['run', ...servers.flatMap((s) => ['--suite', s.suite]), '--timeout', String(timeout), '--deadline', '90', '--results-budget', '1000'];
+        const env = Object.assign({}, ...servers.map((s) => s.env)) as Record<string, string>;
+        const run = await cli([...args, ...(html ? [] : ['--no-html'])], { cwd, env });
+        expect(run.code, run.stdout + run.stderr).not.toBe(2);
+        expect(run.stdout, 'every attachment is kept').not.toContain('--results-budget');
+        const files = (await reportFiles(cwd)).filter((f) => !f.path.endsWith('.yaml'));
+        const written = ['reports/junit.xml', 'reports/summary.md', ...(html ? ['reports/html/index.html'] : [])];
+        expect(files.map((f) => f.path.slice(cwd.length + 1))).toEqual(expect.arrayContaining(written));
+        expect(files.filter((f) => f.path.endsWith('-result.json')).length, 'Allure results').toBeGreaterThan(servers.length);
+        const outputs = withEmbedded([...files, { path: 'console', text: run.stdout + run.stderr }]);
+        const known = servers.flatMap((s) => s.known());
+        expect(
+          leaks(
+            outputs,
+            known.map((k) => k.secret),
+          ).map((hit) => `${known.find((k) => writtenIn(hit, k.secret))?.profile ?? '?'}: ${hit}`),
+        ).toEqual([]);
+        expect(outputs.filter(({ text }) => JWT.test(text)).map(({ path }) => path)).toEqual([]);
+      } finally {
+        await Promise.all(servers.map((s) => s.sandbox.close()));
+      }
+    },
+  );
 });

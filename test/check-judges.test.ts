@@ -99,7 +99,10 @@ describe('token-response.cache-control', () => {
   });
 
   it('fails when the header is missing, saying so', () => {
-    expect(judge(tokenResponse.cacheControl, tokenEvidence(200, { 'content-type': 'application/json' }))).toMatchObject({ status: 'fail', actual: 'no Cache-Control header' });
+    expect(judge(tokenResponse.cacheControl, tokenEvidence(200, { 'content-type': 'application/json' }))).toMatchObject({
+      status: 'fail',
+      actual: 'no Cache-Control header',
+    });
   });
 });
 
@@ -274,7 +277,10 @@ describe('discovery', () => {
     const verdict = judge(discovery.reachable, { exchanges: [e], exchange: e, url: openidUrl });
     expect(verdict.status).toBe(expected);
     if (verdict.status === 'fail') {
-      expect(verdict).toMatchObject({ message: 'a successful metadata response MUST use 200 OK', actual: `GET ${openidUrl} → ${status ?? 'connection refused'}` });
+      expect(verdict).toMatchObject({
+        message: 'a successful metadata response MUST use 200 OK',
+        actual: `GET ${openidUrl} → ${status ?? 'connection refused'}`,
+      });
     }
   });
 
@@ -308,7 +314,12 @@ describe('discovery', () => {
     expect(verdict).toMatchObject(
       status === 'pass'
         ? { status }
-        : { status, message: 'the issuer in the metadata MUST be identical to the issuer the client was configured with, character for character', expected: JSON.stringify(configured), actual: JSON.stringify(stated) },
+        : {
+            status,
+            message: 'the issuer in the metadata MUST be identical to the issuer the client was configured with, character for character',
+            expected: JSON.stringify(configured),
+            actual: JSON.stringify(stated),
+          },
     );
   });
 
@@ -323,7 +334,13 @@ describe('discovery', () => {
 });
 
 describe('jwks', () => {
-  const rsa = { kty: 'RSA', kid: 'rsa-1', use: 'sig', n: 'sXchDaQebHnPiGvyDOAT4saGEUetSyo9MKLOoWFsueri23bOdgWp4Dy1WlUzewbgBHod5pcM9H95GQRV3JDXboIRROSBigeC5yjU1hGzHHyXss8UDprecbAYxknTcQkhslANGRUZmdTOQ5qTRsLAt6BTYuyvVRdhS8exSZEy_c4gs_7svlJJQ4H9_NxsiIoLwAEk7-Q3UXERGYw_75IDrGA84-lA_-Ct4eTlXHBIY2EaV7t7LjJaynVJCpkv4LKjTTAumiGUIuQhrNhZLuF_RJLqHpM2kgWFLU7-VTdL1VbC2tejvcI2BlMkEpk1BzBZI0KQB0GaDWFLN-aEAw3vRw', e: 'AQAB' };
+  const rsa = {
+    kty: 'RSA',
+    kid: 'rsa-1',
+    use: 'sig',
+    n: 'sXchDaQebHnPiGvyDOAT4saGEUetSyo9MKLOoWFsueri23bOdgWp4Dy1WlUzewbgBHod5pcM9H95GQRV3JDXboIRROSBigeC5yjU1hGzHHyXss8UDprecbAYxknTcQkhslANGRUZmdTOQ5qTRsLAt6BTYuyvVRdhS8exSZEy_c4gs_7svlJJQ4H9_NxsiIoLwAEk7-Q3UXERGYw_75IDrGA84-lA_-Ct4eTlXHBIY2EaV7t7LjJaynVJCpkv4LKjTTAumiGUIuQhrNhZLuF_RJLqHpM2kgWFLU7-VTdL1VbC2tejvcI2BlMkEpk1BzBZI0KQB0GaDWFLN-aEAw3vRw',
+    e: 'AQAB',
+  };
   const evidence = (document: unknown) => {
     const e = exchange('https://id.example.com/jwks', 200, { 'content-type': 'application/json' }, JSON.stringify(document));
     return { exchanges: [e], exchange: e, document };
@@ -350,7 +367,11 @@ describe('jwks', () => {
 });
 
 /** A token request's result as the flows return it: a token on a 200 with one, else the error answer. */
-function tokenResult(status: number | undefined, body: Record<string, unknown> = {}, headers: Record<string, string> = { 'content-type': 'application/json' }): TokenResult {
+function tokenResult(
+  status: number | undefined,
+  body: Record<string, unknown> = {},
+  headers: Record<string, string> = { 'content-type': 'application/json' },
+): TokenResult {
   const e = exchange(tokenUrl, status, headers, JSON.stringify(body));
   const accessToken = typeof body.access_token === 'string' ? body.access_token : undefined;
   return { grant: 'user', exchanges: [e], token: { exchange: e } as TokenResult['token'], ...(accessToken && { accessToken, issued: body }) };
@@ -371,12 +392,19 @@ describe('a refusal proves its rule only when it refuses the request itself', ()
   });
 
   it('authorization-code.single-use could not run when the first redemption got no token', () => {
-    const verdict = judge(authorizationCode.singleUse, { exchanges: [], first: tokenResult(401, { error: 'invalid_client' }), second: tokenResult(401, { error: 'invalid_client' }) });
+    const verdict = judge(authorizationCode.singleUse, {
+      exchanges: [],
+      first: tokenResult(401, { error: 'invalid_client' }),
+      second: tokenResult(401, { error: 'invalid_client' }),
+    });
     expect(verdict).toMatchObject({ status: 'blocked', message: expect.stringContaining('first redemption') });
   });
 
   it('authorization-code.parallel-redemption could not run when no redemption got a token', () => {
-    const verdict = judge(authorizationCode.parallelRedemption, { exchanges: [], results: [tokenResult(400, { error: 'invalid_grant' }), tokenResult(400, { error: 'invalid_grant' })] });
+    const verdict = judge(authorizationCode.parallelRedemption, {
+      exchanges: [],
+      results: [tokenResult(400, { error: 'invalid_grant' }), tokenResult(400, { error: 'invalid_grant' })],
+    });
     expect(verdict.status).toBe('blocked');
   });
 });
@@ -411,7 +439,13 @@ describe('error-response error codes', () => {
 });
 
 describe('refresh.wider-scope-refused (RFC 6749 §3.3, §6)', () => {
-  const evidence = (refreshed: TokenResult, granted: string[]) => ({ exchanges: [], requested: 'openid offline_access conformance:wider', refreshed, original: ['openid', 'offline_access'], granted });
+  const evidence = (refreshed: TokenResult, granted: string[]) => ({
+    exchanges: [],
+    requested: 'openid offline_access conformance:wider',
+    refreshed,
+    original: ['openid', 'offline_access'],
+    granted,
+  });
 
   it('passes when the server refuses the wider scope', () => {
     expect(judge(refresh.widerScopeRefused, evidence(tokenResult(400, { error: 'invalid_scope' }), [])).status).toBe('pass');
@@ -424,7 +458,10 @@ describe('refresh.wider-scope-refused (RFC 6749 §3.3, §6)', () => {
 
   it('fails only when the grant is wider, naming the extra scope', () => {
     const refreshed = tokenResult(200, { access_token: 'at', token_type: 'Bearer', scope: 'openid offline_access conformance:wider' });
-    expect(judge(refresh.widerScopeRefused, evidence(refreshed, ['openid', 'offline_access', 'conformance:wider']))).toMatchObject({ status: 'fail', actual: expect.stringContaining('conformance:wider') });
+    expect(judge(refresh.widerScopeRefused, evidence(refreshed, ['openid', 'offline_access', 'conformance:wider']))).toMatchObject({
+      status: 'fail',
+      actual: expect.stringContaining('conformance:wider'),
+    });
   });
 
   it('could not run when the refresh was refused for its client', () => {
@@ -433,13 +470,21 @@ describe('refresh.wider-scope-refused (RFC 6749 §3.3, §6)', () => {
 });
 
 describe('refresh.bound-to-client (RFC 6749 §6, §2.3)', () => {
-  const presenters = ['client second, client_secret_basic', 'client second, client_secret_post', "client web's id with a wrong secret, client_secret_basic", "client web's id with a wrong secret, client_secret_post"];
+  const presenters = [
+    'client second, client_secret_basic',
+    'client second, client_secret_post',
+    "client web's id with a wrong secret, client_secret_basic",
+    "client web's id with a wrong secret, client_secret_post",
+  ];
   const evidence = (...answers: TokenResult[]) => ({ exchanges: [], probes: answers.map((refreshed, i) => ({ presenter: presenters[i]!, refreshed })) });
   const refused = (error: string, status = 400) => tokenResult(status, { error });
   const issued = () => tokenResult(200, { access_token: 'at', token_type: 'Bearer' });
 
   it('passes when every foreign presentation is refused, invalid_client included', () => {
-    const verdict = judge(refresh.boundToClient, evidence(refused('invalid_grant'), refused('invalid_grant'), refused('invalid_client', 401), refused('invalid_request')));
+    const verdict = judge(
+      refresh.boundToClient,
+      evidence(refused('invalid_grant'), refused('invalid_grant'), refused('invalid_client', 401), refused('invalid_request')),
+    );
     expect(verdict).toMatchObject({ status: 'pass', message: expect.stringMatching(/client second, client_secret_post: .*→ 400 invalid_grant/) });
   });
 
@@ -455,7 +500,10 @@ describe('refresh.bound-to-client (RFC 6749 §6, §2.3)', () => {
 
   it('could not run when a presentation got no judgement (a 5xx, a 429, no answer), naming it', () => {
     for (const unjudged of [refused('server_error', 503), tokenResult(429), tokenResult(undefined)]) {
-      expect(judge(refresh.boundToClient, evidence(refused('invalid_grant'), unjudged))).toMatchObject({ status: 'blocked', message: expect.stringContaining(presenters[1]!) });
+      expect(judge(refresh.boundToClient, evidence(refused('invalid_grant'), unjudged))).toMatchObject({
+        status: 'blocked',
+        message: expect.stringContaining(presenters[1]!),
+      });
     }
   });
 
@@ -468,7 +516,9 @@ describe('transport.tls', () => {
   it('could not run when no https endpoint answered; an unreachable one never fails the check', () => {
     const down = { url: 'https://id.example.com/', error: 'ECONNREFUSED', unreachable: true };
     expect(judge(transport.tls, { exchanges: [], handshakes: [down] }).status).toBe('blocked');
-    expect(judge(transport.tls, { exchanges: [], handshakes: [down, { url: 'https://api.example.com/', protocol: 'TLSv1.3', authorized: true }] }).status).toBe('pass');
+    expect(judge(transport.tls, { exchanges: [], handshakes: [down, { url: 'https://api.example.com/', protocol: 'TLSv1.3', authorized: true }] }).status).toBe(
+      'pass',
+    );
     expect(judge(transport.tls, { exchanges: [], handshakes: [{ url: 'https://api.example.com/', protocol: 'TLSv1', authorized: true }] }).status).toBe('fail');
   });
 });
@@ -476,7 +526,13 @@ describe('transport.tls', () => {
 describe('discovery.registered-values (RFC 8414 §2, RFC 6749 §4.5, §8.4)', () => {
   const verdict = (document: Record<string, unknown>) => judge(discovery.registeredValues, { exchanges: [], document });
   it.each([
-    [{ response_types_supported: ['code', 'code id_token', 'id_token token', 'none'], grant_types_supported: ['authorization_code', 'refresh_token', 'urn:ietf:params:oauth:grant-type:device_code'] }, 'pass'],
+    [
+      {
+        response_types_supported: ['code', 'code id_token', 'id_token token', 'none'],
+        grant_types_supported: ['authorization_code', 'refresh_token', 'urn:ietf:params:oauth:grant-type:device_code'],
+      },
+      'pass',
+    ],
     [{ response_types_supported: ['code'] }, 'pass'],
     [{ response_types_supported: ['code_id_token'] }, 'fail'],
     [{ response_types_supported: ['code code'] }, 'fail'],
@@ -508,24 +564,44 @@ describe('every refusal of the run is judged against RFC 6749 §5.2', () => {
     // The client was not authenticated, so its case was never judged.
     ['invalid_client', refusal('a rotated-out refresh token', ['invalid_grant'], 401, { error: 'invalid_client' }), 'blocked'],
     // Judged by its own check, with a stricter rule.
-    ['a case with a check of its own', refusal('an unknown grant_type', ['unsupported_grant_type'], 400, { error: 'invalid_request' }, json, 'error-response.unsupported-grant-type'), 'blocked'],
+    [
+      'a case with a check of its own',
+      refusal('an unknown grant_type', ['unsupported_grant_type'], 400, { error: 'invalid_request' }, json, 'error-response.unsupported-grant-type'),
+      'blocked',
+    ],
   ])('error-response.code-for-case: %s → %s', (_, r, expected) => {
     expect(judge(errorResponse.codeForCase, evidence(r)).status).toBe(expected);
   });
 
   it('names every case that got the wrong code, with the code its rule names', () => {
-    const verdict = judge(errorResponse.codeForCase, evidence(
-      refusal('a code redeemed again', ['invalid_grant'], 400, { error: 'invalid_grant' }),
-      refusal('a wrong code_verifier', ['invalid_grant'], 400, { error: 'invalid_request' }),
-    ));
-    expect(verdict).toMatchObject({ status: 'fail', expected: 'a wrong code_verifier: invalid_grant (RFC 6749 §5.2)', actual: 'a wrong code_verifier: 400 error "invalid_request"' });
+    const verdict = judge(
+      errorResponse.codeForCase,
+      evidence(
+        refusal('a code redeemed again', ['invalid_grant'], 400, { error: 'invalid_grant' }),
+        refusal('a wrong code_verifier', ['invalid_grant'], 400, { error: 'invalid_request' }),
+      ),
+    );
+    expect(verdict).toMatchObject({
+      status: 'fail',
+      expected: 'a wrong code_verifier: invalid_grant (RFC 6749 §5.2)',
+      actual: 'a wrong code_verifier: 400 error "invalid_request"',
+    });
   });
 
   it('error-response.status, .json and .registered-code read the grant refusals too, not only the dedicated probes', () => {
     const ok = refusal('a code redeemed again', ['invalid_grant'], 400, { error: 'invalid_grant' });
-    expect(judge(errorResponse.status, evidence(ok, refusal('a revoked refresh token', ['invalid_grant'], 200, { error: 'invalid_grant' }))).status).toBe('fail');
-    expect(judge(errorResponse.json, evidence(ok, refusal('a wrong code_verifier', ['invalid_grant'], 400, { error: 'invalid_grant' }, { 'content-type': 'text/plain' }))).status).toBe('fail');
-    expect(judge(errorResponse.registeredCode, evidence(ok, refusal('a wrong code_verifier', ['invalid_grant'], 400, { error: 'bad_verifier' }))).status).toBe('fail');
+    expect(judge(errorResponse.status, evidence(ok, refusal('a revoked refresh token', ['invalid_grant'], 200, { error: 'invalid_grant' }))).status).toBe(
+      'fail',
+    );
+    expect(
+      judge(
+        errorResponse.json,
+        evidence(ok, refusal('a wrong code_verifier', ['invalid_grant'], 400, { error: 'invalid_grant' }, { 'content-type': 'text/plain' })),
+      ).status,
+    ).toBe('fail');
+    expect(judge(errorResponse.registeredCode, evidence(ok, refusal('a wrong code_verifier', ['invalid_grant'], 400, { error: 'bad_verifier' }))).status).toBe(
+      'fail',
+    );
     for (const check of [errorResponse.status, errorResponse.json, errorResponse.registeredCode]) expect(judge(check, evidence(ok)).status).toBe('pass');
   });
 });

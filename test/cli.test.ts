@@ -17,7 +17,16 @@ import { startMinimalProvider } from './fixtures/minimal-provider.js';
 async function allureResults(dir: string) {
   const files = (await readdir(dir)).filter((f) => f.endsWith('-result.json'));
   return Promise.all(
-    files.map(async (f) => JSON.parse(await readFile(join(dir, f), 'utf8')) as { name: string; status: string; labels: Array<{ name: string; value: string }>; links: Array<{ url: string }>; steps: Array<{ attachments: unknown[] }> }),
+    files.map(
+      async (f) =>
+        JSON.parse(await readFile(join(dir, f), 'utf8')) as {
+          name: string;
+          status: string;
+          labels: Array<{ name: string; value: string }>;
+          links: Array<{ url: string }>;
+          steps: Array<{ attachments: unknown[] }>;
+        },
+    ),
   );
 }
 
@@ -107,8 +116,12 @@ describe.concurrent('the generic suite pointed at another provider by environmen
   const secret = randomBytes(24).toString('base64url');
   let provider: Awaited<ReturnType<typeof startMinimalProvider>>;
   const env = () => ({
-    OIDC_ISSUER: provider.issuer, OIDC_CLIENT_ID: 'plain-client', OIDC_CLIENT_SECRET: secret,
-    OIDC_AUTH_CLIENT_ID: 'plain-app', OIDC_AUTH_CLIENT_SECRET: secret, OIDC_REDIRECT_URI: provider.redirectUri,
+    OIDC_ISSUER: provider.issuer,
+    OIDC_CLIENT_ID: 'plain-client',
+    OIDC_CLIENT_SECRET: secret,
+    OIDC_AUTH_CLIENT_ID: 'plain-app',
+    OIDC_AUTH_CLIENT_SECRET: secret,
+    OIDC_REDIRECT_URI: provider.redirectUri,
   });
 
   beforeAll(async () => {
@@ -161,17 +174,33 @@ describe.concurrent('the generic suite against an independent provider configure
     try {
       const results = await runSuite('suites/generic-oidc.yaml', {
         variables: {
-          OIDC_ISSUER: provider.issuer, OIDC_CLIENT_ID: 'plain-client', OIDC_CLIENT_SECRET: secret, OIDC_SCOPE: provider.resourceScope!,
-          OIDC_RESOURCE_URL: provider.resourceUrl!, OIDC_RESOURCE_SCOPE: provider.resourceScope!,
-          OIDC_AUTH_CLIENT_ID: 'plain-app', OIDC_AUTH_CLIENT_SECRET: secret, OIDC_REDIRECT_URI: provider.redirectUri, OIDC_AUTH_SCOPE: 'openid offline_access',
+          OIDC_ISSUER: provider.issuer,
+          OIDC_CLIENT_ID: 'plain-client',
+          OIDC_CLIENT_SECRET: secret,
+          OIDC_SCOPE: provider.resourceScope!,
+          OIDC_RESOURCE_URL: provider.resourceUrl!,
+          OIDC_RESOURCE_SCOPE: provider.resourceScope!,
+          OIDC_AUTH_CLIENT_ID: 'plain-app',
+          OIDC_AUTH_CLIENT_SECRET: secret,
+          OIDC_REDIRECT_URI: provider.redirectUri,
+          OIDC_AUTH_SCOPE: 'openid offline_access',
         },
       });
       const show = results.map((r) => `${nameOf(r)}: ${r.outcome.status} ${r.outcome.message}`).join('\n');
-      for (const id of ['refresh.works [user]', 'refresh.wider-scope-refused [user]', 'refresh.revoked-refused [user]', 'resource-access.revoked-refused [userinfo]', exercised]) {
+      for (const id of [
+        'refresh.works [user]',
+        'refresh.wider-scope-refused [user]',
+        'refresh.revoked-refused [user]',
+        'resource-access.revoked-refused [userinfo]',
+        exercised,
+      ]) {
         expect(results.find((r) => nameOf(r) === id)?.outcome.status, `${id}\n${show}`).toBe('pass');
       }
       // The one finding, as on the bare provider: invalid_request for a grant type the client may not use.
-      expect(results.filter((r) => r.outcome.status === 'fail' || r.outcome.status === 'blocked').map((r) => r.id), show).toEqual(['error-response.code-for-case']);
+      expect(
+        results.filter((r) => r.outcome.status === 'fail' || r.outcome.status === 'blocked').map((r) => r.id),
+        show,
+      ).toEqual(['error-response.code-for-case']);
     } finally {
       await provider.close();
     }
@@ -186,10 +215,16 @@ describe.concurrent('the generic suite against the full sandbox, every part conf
   afterAll(() => sandbox.close());
 
   const env = (v: Record<string, string>) => ({
-    OIDC_ISSUER: v.SANDBOX_ISSUER!, OIDC_CLIENT_ID: v.SANDBOX_CLIENT_ID!, OIDC_CLIENT_SECRET: v.SANDBOX_CLIENT_SECRET!,
-    OIDC_SCOPE: v.SANDBOX_SCOPE!, OIDC_RESOURCE_URL: v.SANDBOX_RESOURCE_URL!, OIDC_RESOURCE_SCOPE: v.SANDBOX_RESOURCE_SCOPE!,
-    OIDC_AUTH_CLIENT_ID: v.SANDBOX_AUTH_CLIENT_ID!, OIDC_AUTH_CLIENT_SECRET: v.SANDBOX_AUTH_CLIENT_SECRET!,
-    OIDC_REDIRECT_URI: v.SANDBOX_REDIRECT_URI!, OIDC_CODE_STRATEGY: 'redirect',
+    OIDC_ISSUER: v.SANDBOX_ISSUER!,
+    OIDC_CLIENT_ID: v.SANDBOX_CLIENT_ID!,
+    OIDC_CLIENT_SECRET: v.SANDBOX_CLIENT_SECRET!,
+    OIDC_SCOPE: v.SANDBOX_SCOPE!,
+    OIDC_RESOURCE_URL: v.SANDBOX_RESOURCE_URL!,
+    OIDC_RESOURCE_SCOPE: v.SANDBOX_RESOURCE_SCOPE!,
+    OIDC_AUTH_CLIENT_ID: v.SANDBOX_AUTH_CLIENT_ID!,
+    OIDC_AUTH_CLIENT_SECRET: v.SANDBOX_AUTH_CLIENT_SECRET!,
+    OIDC_REDIRECT_URI: v.SANDBOX_REDIRECT_URI!,
+    OIDC_CODE_STRATEGY: 'redirect',
   });
 
   it('with wrong secrets: exit 1, no violation, and the refused credentials named first', async () => {
@@ -209,9 +244,16 @@ describe.concurrent('the generic suite against the full sandbox, every part conf
   // In-process: the reports of this run, scanned for both secrets, every token and code, in every form: test/canaries.test.ts.
   it('passes every check', async () => {
     const results = await runSuite('suites/generic-oidc.yaml', { variables: env(sandbox.variables) });
-    expect(results.filter((r) => r.outcome.status !== 'pass' && r.outcome.status !== 'skipped').map((r) => `${nameOf(r)}: ${r.outcome.status} ${r.outcome.message}`)).toEqual([]);
+    expect(
+      results.filter((r) => r.outcome.status !== 'pass' && r.outcome.status !== 'skipped').map((r) => `${nameOf(r)}: ${r.outcome.status} ${r.outcome.message}`),
+    ).toEqual([]);
     // Passed, not skipped: revocation of both grants' tokens, and the user's token at the discovered userinfo_endpoint.
-    for (const id of ['resource-access.revoked-refused [resource]', 'resource-access.revoked-refused [userinfo]', 'resource-access.scheme-case-insensitive [userinfo]', 'authorization-code.replay-revokes-tokens [user]']) {
+    for (const id of [
+      'resource-access.revoked-refused [resource]',
+      'resource-access.revoked-refused [userinfo]',
+      'resource-access.scheme-case-insensitive [userinfo]',
+      'authorization-code.replay-revokes-tokens [user]',
+    ]) {
       expect(results.find((r) => nameOf(r) === id)?.outcome.status, id).toBe('pass');
     }
   });
@@ -235,8 +277,12 @@ describe.concurrent('conformance init', () => {
       expect(text).toContain('type: client_credentials');
       expect(text).toContain('pkce: S256');
       const env = {
-        ACME_CLIENT_ID: v.SANDBOX_CLIENT_ID!, ACME_CLIENT_SECRET: v.SANDBOX_CLIENT_SECRET!, ACME_SCOPE: v.SANDBOX_SCOPE!,
-        ACME_AUTH_CLIENT_ID: v.SANDBOX_AUTH_CLIENT_ID!, ACME_AUTH_CLIENT_SECRET: v.SANDBOX_AUTH_CLIENT_SECRET!, ACME_REDIRECT_URI: v.SANDBOX_REDIRECT_URI!,
+        ACME_CLIENT_ID: v.SANDBOX_CLIENT_ID!,
+        ACME_CLIENT_SECRET: v.SANDBOX_CLIENT_SECRET!,
+        ACME_SCOPE: v.SANDBOX_SCOPE!,
+        ACME_AUTH_CLIENT_ID: v.SANDBOX_AUTH_CLIENT_ID!,
+        ACME_AUTH_CLIENT_SECRET: v.SANDBOX_AUTH_CLIENT_SECRET!,
+        ACME_REDIRECT_URI: v.SANDBOX_REDIRECT_URI!,
       };
       const validate = await cli(['validate', '--suite', out], { env });
       expect(validate.code, validate.stderr).toBe(0);
@@ -244,7 +290,11 @@ describe.concurrent('conformance init', () => {
       // Its checks, in-process: what validate read, a run runs.
       const results = await runSuite(out, { variables: env });
       expect(results.filter((r) => r.outcome.status === 'pass').length).toBeGreaterThan(0);
-      expect(results.filter((r) => r.outcome.status !== 'pass' && r.outcome.status !== 'skipped').map((r) => `${nameOf(r)}: ${r.outcome.status} ${r.outcome.message}`)).toEqual([]);
+      expect(
+        results
+          .filter((r) => r.outcome.status !== 'pass' && r.outcome.status !== 'skipped')
+          .map((r) => `${nameOf(r)}: ${r.outcome.status} ${r.outcome.message}`),
+      ).toEqual([]);
       expect((await cli(['init', '--discovery', v.SANDBOX_DISCOVERY_URL!, '--out', out])).code).toBe(2);
     } finally {
       await sandbox.close();
@@ -257,15 +307,25 @@ describe.concurrent('conformance init', () => {
       const out = join(await tempDir(), 'acme.yaml');
       const init = await cli(['init', '--discovery', sandbox.variables.SANDBOX_DISCOVERY_URL!, '--vendor', 'acme', '--out', out]);
       expect(init.code, init.stderr).toBe(0);
-      expect(init.stdout).toContain('Left out, as the document\'s value is not what the member holds: issuer (not an http(s) URL); end_session_endpoint (not an http(s) URL); '
-        + 'userinfo_endpoint (not an http(s) URL); revocation_endpoint (not an http(s) URL); 1 value of grant_types_supported (not a word); 1 value of code_challenge_methods_supported (not a word).');
+      expect(init.stdout).toContain(
+        "Left out, as the document's value is not what the member holds: issuer (not an http(s) URL); end_session_endpoint (not an http(s) URL); " +
+          'userinfo_endpoint (not an http(s) URL); revocation_endpoint (not an http(s) URL); 1 value of grant_types_supported (not a word); 1 value of code_challenge_methods_supported (not a word).',
+      );
       const text = await readFile(out, 'utf8');
       // Every ${…} in the file is one of init's own references; none of the server's text is there.
       expect(text.match(/\$\{[^}\n]*\}?/g)?.filter((reference) => !/^\$\{ACME_[A-Z_]+\}$/.test(reference))).toEqual([]);
       for (const injected of ['HOME', 'injected', 'javascript:', '127.0.0.1:1/', 'SCOPE: {}']) expect(text).not.toContain(injected);
       const suite = parse(text) as Suite;
       expect(Object.keys(suite)).toEqual(['vendor', 'title', 'variables', 'discovery', 'clients', 'grants']);
-      expect(Object.keys(suite.variables!)).toEqual(['ACME_ISSUER', 'ACME_CLIENT_ID', 'ACME_CLIENT_SECRET', 'ACME_SCOPE', 'ACME_AUTH_CLIENT_ID', 'ACME_AUTH_CLIENT_SECRET', 'ACME_REDIRECT_URI']);
+      expect(Object.keys(suite.variables!)).toEqual([
+        'ACME_ISSUER',
+        'ACME_CLIENT_ID',
+        'ACME_CLIENT_SECRET',
+        'ACME_SCOPE',
+        'ACME_AUTH_CLIENT_ID',
+        'ACME_AUTH_CLIENT_SECRET',
+        'ACME_REDIRECT_URI',
+      ]);
       expect(suite.variables!.ACME_ISSUER!.default).toBe('');
       // The endpoints that are http(s) URLs are still listed.
       expect(text).toContain(`#   token_endpoint: ${sandbox.issuer}/token\n`);
@@ -318,7 +378,10 @@ describe('a failing check', () => {
  */
 describe.concurrent('fault profiles through the CLI', async () => {
   const all = targets();
-  const cases = [['medplum', 'medplum-code-reusable', 'MUST'], ['sandbox', 'token-no-pragma', 'SHOULD']].map(([target, name, level]) => {
+  const cases = [
+    ['medplum', 'medplum-code-reusable', 'MUST'],
+    ['sandbox', 'token-no-pragma', 'SHOULD'],
+  ].map(([target, name, level]) => {
     const { suite, profiles } = all.find((t) => t.name === target)!;
     return [`${target}: ${name}`, suite, profiles.find((p) => p.name === name)!, level] as const;
   });
@@ -330,7 +393,10 @@ describe.concurrent('fault profiles through the CLI', async () => {
     // The summary begins after the "Running …" line and a blank line.
     const [header, first] = run.stdout.split('\n').slice(2);
     expect(header, run.stdout).toBe(must ? 'Broken rules (MUST):' : 'Warnings (SHOULD):');
-    expect(profile.breaks.some((id) => first?.includes(` ${id}`)), first).toBe(true);
+    expect(
+      profile.breaks.some((id) => first?.includes(` ${id}`)),
+      first,
+    ).toBe(true);
     expect(run.code, run.stdout).toBe(must ? 1 : 0);
     if (!must) expect((await cli(['run', '--suite', suite, '--profile', profile.name, '--no-html', '--strict', ...args])).code).toBe(1);
   });
@@ -362,7 +428,13 @@ describe.concurrent('bad input exits 2 with the file, the place and the fix', ()
   it.each(['validate', 'run'])('a YAML alias bomb ("billion laughs"), %s: refused at once, naming the file', async (command) => {
     const dir = await tempDir();
     // Nine levels of nine aliases: 9^9 (387 million) strings once expanded.
-    const levels = Array.from({ length: 9 }, (_, i) => `l${i}: &l${i} [${Array<string>(9).fill(i ? `*l${i - 1}` : 'lol').join(', ')}]`);
+    const levels = Array.from(
+      { length: 9 },
+      (_, i) =>
+        `l${i}: &l${i} [${Array<string>(9)
+          .fill(i ? `*l${i - 1}` : 'lol')
+          .join(', ')}]`,
+    );
     await writeFile(join(dir, 'bomb.yaml'), `vendor: x\n${levels.join('\n')}\n`);
     const started = Date.now();
     const run = await cli([command, '--suite', join(dir, 'bomb.yaml')], { cwd: dir });
@@ -400,7 +472,7 @@ describe.concurrent('bad input exits 2 with the file, the place and the fix', ()
   });
 });
 
-describe.concurrent('conformance sandbox --env-out: the secrets file is the owner\'s alone', () => {
+describe.concurrent("conformance sandbox --env-out: the secrets file is the owner's alone", () => {
   async function serveInto(envOut: string): Promise<string> {
     const sandbox = await serveCli(['sandbox', '--env-out', envOut], 'Press Ctrl-C to stop.');
     expect(await sandbox.stop()).toBe(0);

@@ -16,10 +16,12 @@ async function runAgainstCodeInPage(suite: string, only: string[] = []) {
 }
 
 function clearCodes(texts: Array<{ path: string; text: string }>): string[] {
-  return texts.flatMap(({ path, text }) => CLEAR_CODE.flatMap((pattern) => {
-    const hit = pattern.exec(text);
-    return hit ? [`${path}: …${text.slice(Math.max(0, hit.index - 40), hit.index + 60)}…`] : [];
-  }));
+  return texts.flatMap(({ path, text }) =>
+    CLEAR_CODE.flatMap((pattern) => {
+      const hit = pattern.exec(text);
+      return hit ? [`${path}: …${text.slice(Math.max(0, hit.index - 40), hit.index + 60)}…`] : [];
+    }),
+  );
 }
 
 describe.concurrent('a code delivered by an HTML page', () => {

@@ -41,7 +41,17 @@ describe('compare', () => {
     [
       'a changed issuer',
       (v) => (discovery(v).issuer = 'https://login.acme.example'),
-      [{ vendor: 'acme', path: 'discovery.issuer', change: 'changed', before: ISSUER, after: 'https://login.acme.example', severity: 'fail', message: `issuer changed from ${ISSUER} to https://login.acme.example` }],
+      [
+        {
+          vendor: 'acme',
+          path: 'discovery.issuer',
+          change: 'changed',
+          before: ISSUER,
+          after: 'https://login.acme.example',
+          severity: 'fail',
+          message: `issuer changed from ${ISSUER} to https://login.acme.example`,
+        },
+      ],
     ],
     [
       'a removed grant type',
@@ -82,7 +92,17 @@ describe('compare', () => {
     [
       'a changed lifetime',
       (v) => (v.lifetimes.system = 600),
-      [{ vendor: 'acme', path: 'lifetimes.system', change: 'changed', before: 3600, after: 600, severity: 'warn', message: 'expires_in of grant system changed from 3600 to 600' }],
+      [
+        {
+          vendor: 'acme',
+          path: 'lifetimes.system',
+          change: 'changed',
+          before: 3600,
+          after: 600,
+          severity: 'warn',
+          message: 'expires_in of grant system changed from 3600 to 600',
+        },
+      ],
     ],
     [
       'a lifetime of a grant new to the run',
@@ -107,47 +127,131 @@ describe('compare', () => {
     [
       'a changed error status',
       (v) => (v.errors['wrong-secret-basic']!.status = 400),
-      [{ vendor: 'acme', path: 'errors.wrong-secret-basic.status', change: 'changed', before: 401, after: 400, severity: 'warn', message: 'probe wrong-secret-basic: HTTP status changed from 401 to 400' }],
+      [
+        {
+          vendor: 'acme',
+          path: 'errors.wrong-secret-basic.status',
+          change: 'changed',
+          before: 401,
+          after: 400,
+          severity: 'warn',
+          message: 'probe wrong-secret-basic: HTTP status changed from 401 to 400',
+        },
+      ],
     ],
     [
       'a moved endpoint',
       (v) => (discovery(v).token_endpoint = `${ISSUER}/oauth2/token`),
-      [{ vendor: 'acme', path: 'discovery.token_endpoint', change: 'changed', before: `${ISSUER}/token`, after: `${ISSUER}/oauth2/token`, severity: 'fail', message: `token_endpoint moved from ${ISSUER}/token to ${ISSUER}/oauth2/token` }],
+      [
+        {
+          vendor: 'acme',
+          path: 'discovery.token_endpoint',
+          change: 'changed',
+          before: `${ISSUER}/token`,
+          after: `${ISSUER}/oauth2/token`,
+          severity: 'fail',
+          message: `token_endpoint moved from ${ISSUER}/token to ${ISSUER}/oauth2/token`,
+        },
+      ],
     ],
     [
       'a removed jwks_uri',
       (v) => delete discovery(v).jwks_uri,
-      [{ vendor: 'acme', path: 'discovery.jwks_uri', change: 'removed', before: `${ISSUER}/jwks`, severity: 'fail', message: `jwks_uri ${ISSUER}/jwks is no longer declared` }],
+      [
+        {
+          vendor: 'acme',
+          path: 'discovery.jwks_uri',
+          change: 'removed',
+          before: `${ISSUER}/jwks`,
+          severity: 'fail',
+          message: `jwks_uri ${ISSUER}/jwks is no longer declared`,
+        },
+      ],
     ],
     [
       'an added endpoint',
       (v) => (discovery(v).revocation_endpoint = `${ISSUER}/revoke`),
-      [{ vendor: 'acme', path: 'discovery.revocation_endpoint', change: 'added', after: `${ISSUER}/revoke`, severity: 'info', message: `discovery.revocation_endpoint was added: ${ISSUER}/revoke` }],
+      [
+        {
+          vendor: 'acme',
+          path: 'discovery.revocation_endpoint',
+          change: 'added',
+          after: `${ISSUER}/revoke`,
+          severity: 'info',
+          message: `discovery.revocation_endpoint was added: ${ISSUER}/revoke`,
+        },
+      ],
     ],
     [
       'another list losing a value',
       (v) => (discovery(v).claims_supported = ['sub']),
-      [{ vendor: 'acme', path: 'discovery.claims_supported[email]', change: 'removed', before: 'email', severity: 'warn', message: 'discovery.claims_supported[email] was removed' }],
+      [
+        {
+          vendor: 'acme',
+          path: 'discovery.claims_supported[email]',
+          change: 'removed',
+          before: 'email',
+          severity: 'warn',
+          message: 'discovery.claims_supported[email] was removed',
+        },
+      ],
     ],
     [
       'another member changed',
       (v) => (discovery(v).service_documentation = `${ISSUER}/help`),
-      [{ vendor: 'acme', path: 'discovery.service_documentation', change: 'changed', before: `${ISSUER}/docs`, after: `${ISSUER}/help`, severity: 'warn', message: `discovery.service_documentation changed from ${ISSUER}/docs to ${ISSUER}/help` }],
+      [
+        {
+          vendor: 'acme',
+          path: 'discovery.service_documentation',
+          change: 'changed',
+          before: `${ISSUER}/docs`,
+          after: `${ISSUER}/help`,
+          severity: 'warn',
+          message: `discovery.service_documentation changed from ${ISSUER}/docs to ${ISSUER}/help`,
+        },
+      ],
     ],
     [
       'a nested member added',
       (v) => (discovery(v).mtls_endpoint_aliases = { token_endpoint: `https://mtls.acme.example/token` }),
-      [{ vendor: 'acme', path: 'discovery.mtls_endpoint_aliases', change: 'added', after: { token_endpoint: 'https://mtls.acme.example/token' }, severity: 'info', message: 'discovery.mtls_endpoint_aliases was added: {"token_endpoint":"https://mtls.acme.example/token"}' }],
+      [
+        {
+          vendor: 'acme',
+          path: 'discovery.mtls_endpoint_aliases',
+          change: 'added',
+          after: { token_endpoint: 'https://mtls.acme.example/token' },
+          severity: 'info',
+          message: 'discovery.mtls_endpoint_aliases was added: {"token_endpoint":"https://mtls.acme.example/token"}',
+        },
+      ],
     ],
     [
       'a document new to the run',
       (v) => (v.documents.smart = { capabilities: ['launch-standalone'] }),
-      [{ vendor: 'acme', path: 'smart', change: 'added', after: { capabilities: ['launch-standalone'] }, severity: 'info', message: 'the smart document is now published' }],
+      [
+        {
+          vendor: 'acme',
+          path: 'smart',
+          change: 'added',
+          after: { capabilities: ['launch-standalone'] },
+          severity: 'info',
+          message: 'the smart document is now published',
+        },
+      ],
     ],
     [
       'a removed error code',
       (v) => delete v.errors['wrong-secret-basic']!.error,
-      [{ vendor: 'acme', path: 'errors.wrong-secret-basic.error', change: 'removed', before: 'invalid_client', severity: 'warn', message: 'probe wrong-secret-basic: error code changed from invalid_client to none' }],
+      [
+        {
+          vendor: 'acme',
+          path: 'errors.wrong-secret-basic.error',
+          change: 'removed',
+          before: 'invalid_client',
+          severity: 'warn',
+          message: 'probe wrong-secret-basic: error code changed from invalid_client to none',
+        },
+      ],
     ],
     // A partial run (--only, --shard) observes less than the baseline: what it did not observe is not drift.
     [
@@ -161,7 +265,11 @@ describe('compare', () => {
     ],
     ['a grant not run, or run without expires_in', (v) => (v.lifetimes.user = undefined), []],
     ['no document fetched', (v) => (v.documents = {}), []],
-    ['a vendor missing from the run', (_, s) => s.vendors.pop(), [{ vendor: 'acme', path: 'vendor', change: 'removed', severity: 'fail', message: 'vendor is missing from this run' }]],
+    [
+      'a vendor missing from the run',
+      (_, s) => s.vendors.pop(),
+      [{ vendor: 'acme', path: 'vendor', change: 'removed', severity: 'fail', message: 'vendor is missing from this run' }],
+    ],
     [
       'a vendor new in the run',
       (_, s) => s.vendors.push({ ...acme(), vendor: 'globex' }),

@@ -35,7 +35,14 @@ async function start(profile: string): Promise<Tenant> {
   const emulator = await bwell.start(profile);
   const v = emulator.variables;
   const metadata = await call(`${v.BWELL_COGNITO_ISSUER}/.well-known/openid-configuration`);
-  return { emulator, fhir: v.BWELL_FHIR_URL!, issuer: v.BWELL_COGNITO_ISSUER!, tokenEndpoint: String(metadata.body.token_endpoint), id: v.BWELL_CLIENT_ID!, secret: v.BWELL_CLIENT_SECRET! };
+  return {
+    emulator,
+    fhir: v.BWELL_FHIR_URL!,
+    issuer: v.BWELL_COGNITO_ISSUER!,
+    tokenEndpoint: String(metadata.body.token_endpoint),
+    id: v.BWELL_CLIENT_ID!,
+    secret: v.BWELL_CLIENT_SECRET!,
+  };
 }
 
 function tokenRequest(t: Tenant, body: string, headers: Record<string, string> = {}, target = t.tokenEndpoint): Promise<Answer> {
@@ -119,14 +126,39 @@ describe('b.well emulator, documented profile', () => {
 
   const errors: Array<[string, (t: Tenant) => Promise<Answer>, string]> = [
     ['a wrong secret with Basic', (t) => tokenRequest(t, 'grant_type=client_credentials', { authorization: basic(t.id, 'wrong') }), 'invalid_client'],
-    ['a wrong secret in the body', (t) => tokenRequest(t, form({ grant_type: 'client_credentials', client_id: t.id, client_secret: 'wrong' })), 'invalid_client'],
+    [
+      'a wrong secret in the body',
+      (t) => tokenRequest(t, form({ grant_type: 'client_credentials', client_id: t.id, client_secret: 'wrong' })),
+      'invalid_client',
+    ],
     ['no client authentication', (t) => tokenRequest(t, 'grant_type=client_credentials'), 'invalid_client'],
-    ['credentials in the query', (t) => tokenRequest(t, 'grant_type=client_credentials', {}, `${t.tokenEndpoint}?${form({ client_id: t.id, client_secret: t.secret })}`), 'invalid_client'],
-    ['an unknown grant_type', (t) => tokenRequest(t, 'grant_type=urn:oauth-conformance:unknown-grant', { authorization: basic(t.id, t.secret) }), 'unsupported_grant_type'],
+    [
+      'credentials in the query',
+      (t) => tokenRequest(t, 'grant_type=client_credentials', {}, `${t.tokenEndpoint}?${form({ client_id: t.id, client_secret: t.secret })}`),
+      'invalid_client',
+    ],
+    [
+      'an unknown grant_type',
+      (t) => tokenRequest(t, 'grant_type=urn:oauth-conformance:unknown-grant', { authorization: basic(t.id, t.secret) }),
+      'unsupported_grant_type',
+    ],
     ['no grant_type', (t) => tokenRequest(t, form({ scope: SCOPE }), { authorization: basic(t.id, t.secret) }), 'invalid_request'],
-    ['grant_type twice', (t) => tokenRequest(t, 'grant_type=client_credentials&grant_type=client_credentials', { authorization: basic(t.id, t.secret) }), 'invalid_request'],
+    [
+      'grant_type twice',
+      (t) => tokenRequest(t, 'grant_type=client_credentials&grant_type=client_credentials', { authorization: basic(t.id, t.secret) }),
+      'invalid_request',
+    ],
     ['a scope the client lacks', (t) => viaBasic(t, 'system/*.read user/*.read'), 'invalid_scope'],
-    ['a JSON body', (t) => call(t.tokenEndpoint, { method: 'POST', headers: { 'content-type': 'application/json', authorization: basic(t.id, t.secret) }, body: JSON.stringify({ grant_type: 'client_credentials' }) }), 'invalid_request'],
+    [
+      'a JSON body',
+      (t) =>
+        call(t.tokenEndpoint, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: basic(t.id, t.secret) },
+          body: JSON.stringify({ grant_type: 'client_credentials' }),
+        }),
+      'invalid_request',
+    ],
     ['a GET', (t) => call(`${t.tokenEndpoint}?grant_type=client_credentials`, { headers: { authorization: basic(t.id, t.secret) } }), 'invalid_request'],
   ];
 
@@ -157,7 +189,12 @@ describe('b.well emulator, documented profile', () => {
     ['a token without read scope', async (t) => patients(t, bearer(await accessToken(t, 'system/*.write'))), 403, 'OperationOutcome'],
     [
       'a create with write scope',
-      async (t) => patients(t, { method: 'POST', headers: { authorization: `Bearer ${await accessToken(t, 'system/*.write')}`, 'content-type': 'application/fhir+json' }, body: JSON.stringify({ resourceType: 'Patient' }) }),
+      async (t) =>
+        patients(t, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${await accessToken(t, 'system/*.write')}`, 'content-type': 'application/fhir+json' },
+          body: JSON.stringify({ resourceType: 'Patient' }),
+        }),
       201,
       'Patient',
     ],

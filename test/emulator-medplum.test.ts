@@ -57,13 +57,15 @@ function login(t: Tenant, fields: Record<string, string> = {}): Promise<Answer> 
 /** A code from /auth/login with an S256 challenge (or none), and its verifier. */
 async function signIn(t: Tenant, options: { scope?: string; pkce?: boolean; nonce?: string } = {}): Promise<{ code: string; verifier: string }> {
   const verifier = randomBytes(32).toString('base64url');
-  const challenge: Record<string, string> = options.pkce === false ? {} : { codeChallenge: createHash('sha256').update(verifier).digest('base64url'), codeChallengeMethod: 'S256' };
+  const challenge: Record<string, string> =
+    options.pkce === false ? {} : { codeChallenge: createHash('sha256').update(verifier).digest('base64url'), codeChallengeMethod: 'S256' };
   const answer = await login(t, { ...challenge, ...(options.scope && { scope: options.scope }), ...(options.nonce && { nonce: options.nonce }) });
   expect(answer.status).toBe(200);
   return { code: String(answer.body.code), verifier };
 }
 
-const redeem = (t: Tenant, code: string, verifier?: string) => token(t, form({ grant_type: 'authorization_code', code, ...(verifier && { code_verifier: verifier }) }), appAuth(t));
+const redeem = (t: Tenant, code: string, verifier?: string) =>
+  token(t, form({ grant_type: 'authorization_code', code, ...(verifier && { code_verifier: verifier }) }), appAuth(t));
 
 async function userTokens(t: Tenant, scope?: string): Promise<Record<string, unknown>> {
   const { code, verifier } = await signIn(t, { scope });
@@ -83,7 +85,8 @@ async function refreshReplay(t: Tenant): Promise<{ rotated: Answer; replay: Answ
   return { rotated, replay: await refresh(t, original.refresh_token) };
 }
 
-const patients = (t: Tenant, authorization?: string, query = '') => call(`${t.base}fhir/R4/Patient${query}`, { headers: authorization ? { authorization } : {} });
+const patients = (t: Tenant, authorization?: string, query = '') =>
+  call(`${t.base}fhir/R4/Patient${query}`, { headers: authorization ? { authorization } : {} });
 const metadata = async (t: Tenant) => (await call(`${t.base}.well-known/openid-configuration`)).body;
 
 describe('Medplum emulator, as verified on 5.1.29', () => {
@@ -99,22 +102,25 @@ describe('Medplum emulator, as verified on 5.1.29', () => {
     expect(t.base).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
   });
 
-  it.each(['openid-configuration', 'oauth-authorization-server'])('serves .well-known/%s: issuer with its slash, PKCE methods, no revocation endpoint', async (name) => {
-    const { status, body } = await call(`${t.base}.well-known/${name}`);
-    expect(status).toBe(200);
-    expect(body).toMatchObject({
-      issuer: t.base,
-      authorization_endpoint: `${t.base}oauth2/authorize`,
-      token_endpoint: `${t.base}oauth2/token`,
-      userinfo_endpoint: `${t.base}oauth2/userinfo`,
-      jwks_uri: `${t.base}.well-known/jwks.json`,
-      introspection_endpoint: `${t.base}oauth2/introspect`,
-      token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'private_key_jwt'],
-      code_challenge_methods_supported: ['S256', 'plain'],
-      id_token_signing_alg_values_supported: ['ES256', 'ES384', 'HS256', 'RS256'],
-    });
-    expect(body).not.toHaveProperty('revocation_endpoint');
-  });
+  it.each(['openid-configuration', 'oauth-authorization-server'])(
+    'serves .well-known/%s: issuer with its slash, PKCE methods, no revocation endpoint',
+    async (name) => {
+      const { status, body } = await call(`${t.base}.well-known/${name}`);
+      expect(status).toBe(200);
+      expect(body).toMatchObject({
+        issuer: t.base,
+        authorization_endpoint: `${t.base}oauth2/authorize`,
+        token_endpoint: `${t.base}oauth2/token`,
+        userinfo_endpoint: `${t.base}oauth2/userinfo`,
+        jwks_uri: `${t.base}.well-known/jwks.json`,
+        introspection_endpoint: `${t.base}oauth2/introspect`,
+        token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'private_key_jwt'],
+        code_challenge_methods_supported: ['S256', 'plain'],
+        id_token_signing_alg_values_supported: ['ES256', 'ES384', 'HS256', 'RS256'],
+      });
+      expect(body).not.toHaveProperty('revocation_endpoint');
+    },
+  );
 
   it.each(['.well-known/smart-configuration', 'fhir/R4/.well-known/smart-configuration'])('advertises S256 in the SMART configuration at %s', async (path) => {
     const { status, body } = await call(`${t.base}${path}`);
@@ -152,18 +158,36 @@ describe('Medplum emulator, as verified on 5.1.29', () => {
     const keys = createLocalJWKSet((await call(`${t.base}.well-known/jwks.json`)).body as unknown as JSONWebKeySet);
     const { payload, protectedHeader } = await jwtVerify(String(body.access_token), keys, { issuer: t.base, audience: t.base });
     expect(protectedHeader).toMatchObject({ alg: 'ES384', typ: 'JWT' });
-    expect(payload).toMatchObject({ client_id: t.v.MEDPLUM_CLIENT_ID, scope: 'openid', profile: `ClientApplication/${t.v.MEDPLUM_CLIENT_ID}`, jti: expect.any(String), nbf: payload.iat });
+    expect(payload).toMatchObject({
+      client_id: t.v.MEDPLUM_CLIENT_ID,
+      scope: 'openid',
+      profile: `ClientApplication/${t.v.MEDPLUM_CLIENT_ID}`,
+      jti: expect.any(String),
+      nbf: payload.iat,
+    });
     expect(typeof payload.login_id).toBe('string');
     expect(payload.exp! - payload.iat!).toBe(3600);
   });
 
   const refusals: Array<[string, (t: Tenant) => Promise<Answer>, string]> = [
-    ['a wrong secret with Basic', (t) => token(t, 'grant_type=client_credentials', { authorization: basic(t.v.MEDPLUM_CLIENT_ID!, 'wrong') }), 'Invalid secret'],
-    ['a wrong secret in the body', (t) => token(t, form({ grant_type: 'client_credentials', client_id: t.v.MEDPLUM_CLIENT_ID!, client_secret: 'wrong' })), 'Invalid secret'],
+    [
+      'a wrong secret with Basic',
+      (t) => token(t, 'grant_type=client_credentials', { authorization: basic(t.v.MEDPLUM_CLIENT_ID!, 'wrong') }),
+      'Invalid secret',
+    ],
+    [
+      'a wrong secret in the body',
+      (t) => token(t, form({ grant_type: 'client_credentials', client_id: t.v.MEDPLUM_CLIENT_ID!, client_secret: 'wrong' })),
+      'Invalid secret',
+    ],
     ['an unknown grant_type', (t) => token(t, 'grant_type=urn:oauth-conformance:unknown-grant', appAuth(t)), 'Unsupported grant_type'],
     ['no grant_type', (t) => token(t, 'scope=openid', appAuth(t)), 'Missing grant_type'],
     ['grant_type twice', (t) => token(t, 'grant_type=client_credentials&grant_type=client_credentials', appAuth(t)), 'Unsupported grant_type'],
-    ['credentials in the query', (t) => token(t, 'grant_type=client_credentials', {}, `?${form({ client_id: t.v.MEDPLUM_CLIENT_ID!, client_secret: t.v.MEDPLUM_CLIENT_SECRET! })}`), 'Missing client_id'],
+    [
+      'credentials in the query',
+      (t) => token(t, 'grant_type=client_credentials', {}, `?${form({ client_id: t.v.MEDPLUM_CLIENT_ID!, client_secret: t.v.MEDPLUM_CLIENT_SECRET! })}`),
+      'Missing client_id',
+    ],
   ];
 
   it.each(refusals)('answers %s with 400 invalid_request "%s"', async (_, request, description) => {
@@ -174,7 +198,11 @@ describe('Medplum emulator, as verified on 5.1.29', () => {
   });
 
   it('refuses a token request that is not a form with a 400 text/html', async () => {
-    const { status, text, headers } = await call(`${t.base}oauth2/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ grant_type: 'client_credentials' }) });
+    const { status, text, headers } = await call(`${t.base}oauth2/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ grant_type: 'client_credentials' }),
+    });
     expect([status, text]).toEqual([400, 'Unsupported content type']);
     expect(headers.get('content-type')).toMatch(/^text\/html/);
     expect((await call(`${t.base}oauth2/token?grant_type=client_credentials`, { headers: appAuth(t) })).status).toBe(404);
@@ -238,7 +266,8 @@ describe('Medplum emulator, as verified on 5.1.29', () => {
   });
 
   it('shows an error page for an unregistered redirect_uri at /oauth2/authorize, and never redirects', async () => {
-    const query = (redirectUri: string) => form({ response_type: 'code', client_id: t.v.MEDPLUM_CLIENT_ID!, redirect_uri: redirectUri, scope: 'openid', state: 's' });
+    const query = (redirectUri: string) =>
+      form({ response_type: 'code', client_id: t.v.MEDPLUM_CLIENT_ID!, redirect_uri: redirectUri, scope: 'openid', state: 's' });
     const wrong = await call(`${t.base}oauth2/authorize?${query(`${t.v.MEDPLUM_REDIRECT_URI}-mismatch`)}`);
     expect([wrong.status, wrong.text, wrong.headers.get('location')]).toEqual([400, 'Invalid redirect URI', null]);
     const right = await call(`${t.base}oauth2/authorize?${query(t.v.MEDPLUM_REDIRECT_URI!)}`);
@@ -298,7 +327,8 @@ describe('Medplum emulator, as verified on 5.1.29', () => {
   });
 
   it('introspects live tokens as active, a rotated-out refresh token too, others as inactive', async () => {
-    const introspect = (value: string) => call(`${t.base}oauth2/introspect`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form({ token: value }) });
+    const introspect = (value: string) =>
+      call(`${t.base}oauth2/introspect`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form({ token: value }) });
     const { access_token: accessToken } = (await clientCredentials(t)).body;
     expect((await introspect(String(accessToken))).body).toMatchObject({ active: true, client_id: t.v.MEDPLUM_CLIENT_ID, scope: 'openid', iss: t.base });
     expect((await introspect('conformance-invalid')).body).toEqual({ active: false });

@@ -22,7 +22,8 @@ const app = ({ v }: Tenant) => ({ client_id: v.ONEUP_CLIENT_ID!, client_secret: 
 const createUser = (t: Tenant, appUserId: string) => postForm(`${t.v.ONEUP_API_URL}/user-management/v1/user`, { app_user_id: appUserId, ...app(t) });
 const authCode = (t: Tenant, user: Record<string, string> = { app_user_id: t.v.ONEUP_APP_USER_ID! }) =>
   postForm(`${t.v.ONEUP_API_URL}/user-management/v1/user/auth-code`, { ...user, ...app(t) });
-const token = (t: Tenant, params: Record<string, string> | string, headers: Record<string, string> = {}) => postForm(`${t.v.ONEUP_AUTH_URL}/oauth2/token`, params, headers);
+const token = (t: Tenant, params: Record<string, string> | string, headers: Record<string, string> = {}) =>
+  postForm(`${t.v.ONEUP_AUTH_URL}/oauth2/token`, params, headers);
 
 async function code(t: Tenant): Promise<string> {
   const answer = await authCode(t);
@@ -31,7 +32,8 @@ async function code(t: Tenant): Promise<string> {
 }
 
 const exchange = async (t: Tenant, c?: string) => token(t, { grant_type: 'authorization_code', code: c ?? (await code(t)), ...app(t) });
-const refresh = (t: Tenant, refreshToken: string, extra: Record<string, string> = {}) => token(t, { grant_type: 'refresh_token', refresh_token: refreshToken, ...app(t), ...extra });
+const refresh = (t: Tenant, refreshToken: string, extra: Record<string, string> = {}) =>
+  token(t, { grant_type: 'refresh_token', refresh_token: refreshToken, ...app(t), ...extra });
 
 async function tokens(t: Tenant): Promise<{ access: string; refresh: string }> {
   const answer = await exchange(t);
@@ -100,7 +102,16 @@ describe('1upHealth emulator, documented profile', () => {
 
     it.each([
       ['an unknown user', (t: Tenant) => authCode(t, { app_user_id: 'nobody' }), 404],
-      ['a wrong client_secret', (t: Tenant) => postForm(`${t.v.ONEUP_API_URL}/user-management/v1/user/auth-code`, { app_user_id: t.v.ONEUP_APP_USER_ID!, client_id: t.v.ONEUP_CLIENT_ID!, client_secret: 'wrong' }), 401],
+      [
+        'a wrong client_secret',
+        (t: Tenant) =>
+          postForm(`${t.v.ONEUP_API_URL}/user-management/v1/user/auth-code`, {
+            app_user_id: t.v.ONEUP_APP_USER_ID!,
+            client_id: t.v.ONEUP_CLIENT_ID!,
+            client_secret: 'wrong',
+          }),
+        401,
+      ],
       ['a GET', (t: Tenant) => call(`${t.v.ONEUP_API_URL}/user-management/v1/user/auth-code`), 405],
     ])('refuses %s with %i', async (_, request, status) => {
       const answer = await request(t);
@@ -122,7 +133,11 @@ describe('1upHealth emulator, documented profile', () => {
     });
 
     it('authenticates the client by Basic as well', async () => {
-      const { status } = await token(t, { grant_type: 'authorization_code', code: await code(t) }, { authorization: basic(t.v.ONEUP_CLIENT_ID, t.v.ONEUP_CLIENT_SECRET) });
+      const { status } = await token(
+        t,
+        { grant_type: 'authorization_code', code: await code(t) },
+        { authorization: basic(t.v.ONEUP_CLIENT_ID, t.v.ONEUP_CLIENT_SECRET) },
+      );
       expect(status).toBe(200);
     });
 
@@ -165,16 +180,41 @@ describe('1upHealth emulator, documented profile', () => {
     const ok = (t: Tenant) => ({ authorization: basic(t.v.ONEUP_CLIENT_ID, t.v.ONEUP_CLIENT_SECRET) });
     const errors: Array<[string, (t: Tenant) => Promise<Reply>, number, string]> = [
       ['a wrong secret with Basic', (t) => token(t, 'grant_type=authorization_code&code=x', { authorization: basic(id(t), 'wrong') }), 401, 'invalid_client'],
-      ['a wrong secret in the body', (t) => token(t, { grant_type: 'authorization_code', code: 'x', client_id: id(t), client_secret: 'wrong' }), 401, 'invalid_client'],
+      [
+        'a wrong secret in the body',
+        (t) => token(t, { grant_type: 'authorization_code', code: 'x', client_id: id(t), client_secret: 'wrong' }),
+        401,
+        'invalid_client',
+      ],
       ['no client authentication', (t) => token(t, { grant_type: 'authorization_code', code: 'x' }), 401, 'invalid_client'],
-      ['a client of the Provider Access realm', (t) => token(t, { grant_type: 'authorization_code', code: 'x', ...providerCredentials(t) }), 401, 'invalid_client'],
+      [
+        'a client of the Provider Access realm',
+        (t) => token(t, { grant_type: 'authorization_code', code: 'x', ...providerCredentials(t) }),
+        401,
+        'invalid_client',
+      ],
       ['an unknown grant_type', (t) => token(t, 'grant_type=urn:oauth-conformance:unknown-grant', ok(t)), 400, 'unsupported_grant_type'],
       ['client_credentials', (t) => token(t, 'grant_type=client_credentials', ok(t)), 400, 'unsupported_grant_type'],
       ['grant_type=token (a slip in the docs)', (t) => token(t, 'grant_type=token', ok(t)), 400, 'unsupported_grant_type'],
       ['no grant_type', (t) => token(t, 'code=x', ok(t)), 400, 'invalid_request'],
       ['grant_type twice', (t) => token(t, 'grant_type=authorization_code&grant_type=authorization_code&code=x', ok(t)), 400, 'invalid_request'],
-      ['credentials in the query', (t) => postForm(`${t.v.ONEUP_AUTH_URL}/oauth2/token?${new URLSearchParams(app(t))}`, 'grant_type=authorization_code&code=x'), 400, 'invalid_request'],
-      ['a JSON body', (t) => call(`${t.v.ONEUP_AUTH_URL}/oauth2/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ grant_type: 'authorization_code', ...app(t) }) }), 400, 'invalid_request'],
+      [
+        'credentials in the query',
+        (t) => postForm(`${t.v.ONEUP_AUTH_URL}/oauth2/token?${new URLSearchParams(app(t))}`, 'grant_type=authorization_code&code=x'),
+        400,
+        'invalid_request',
+      ],
+      [
+        'a JSON body',
+        (t) =>
+          call(`${t.v.ONEUP_AUTH_URL}/oauth2/token`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ grant_type: 'authorization_code', ...app(t) }),
+          }),
+        400,
+        'invalid_request',
+      ],
       ['a GET', (t) => call(`${t.v.ONEUP_AUTH_URL}/oauth2/token?grant_type=authorization_code`, { headers: ok(t) }), 405, 'invalid_request'],
       ['an unknown code', (t) => token(t, { grant_type: 'authorization_code', code: 'conformance-unknown', ...app(t) }), 400, 'invalid_grant'],
       ['an unknown refresh token', (t) => refresh(t, 'conformance-unknown'), 400, 'invalid_grant'],
@@ -196,7 +236,7 @@ describe('1upHealth emulator, documented profile', () => {
       ['a Bearer token on /dstu2', async (t) => fhir(t, '/dstu2/Patient', bearer((await tokens(t)).access)), 200],
       ['a lower-case bearer scheme', async (t) => fhir(t, '/r4/Patient', bearer((await tokens(t)).access, 'bearer')), 200],
       ['a refreshed token', async (t) => fhir(t, '/r4/Patient', bearer(String((await refresh(t, (await tokens(t)).refresh)).json.access_token))), 200],
-      ['client headers with the user\'s oneup_user_id', (t) => fhir(t, '/r4/Patient', clientHeaders(t, t.v.ONEUP_USER_ID!)), 200],
+      ["client headers with the user's oneup_user_id", (t) => fhir(t, '/r4/Patient', clientHeaders(t, t.v.ONEUP_USER_ID!)), 200],
       ['client headers with x-oneup-user-id: client', (t) => fhir(t, '/r4/Patient', clientHeaders(t, 'client')), 200],
     ];
 
@@ -209,10 +249,20 @@ describe('1upHealth emulator, documented profile', () => {
     const refusals: Array<[string, (t: Tenant) => Promise<Reply>, number, RegExp]> = [
       ['no credentials', (t) => fhir(t, '/r4/Patient'), 401, /^Bearer realm="[^"]+"$/],
       ['a token it never issued', (t) => fhir(t, '/r4/Patient', bearer('conformance-invalid')), 401, /error="invalid_token"/],
-      ['"Bearer: <token>" (a slip in the docs)', async (t) => fhir(t, '/r4/Patient', { authorization: `Bearer: ${(await tokens(t)).access}` }), 401, /error="invalid_token"/],
+      [
+        '"Bearer: <token>" (a slip in the docs)',
+        async (t) => fhir(t, '/r4/Patient', { authorization: `Bearer: ${(await tokens(t)).access}` }),
+        401,
+        /error="invalid_token"/,
+      ],
       ['the token in ?access_token=', async (t) => fhir(t, `/r4/Patient?access_token=${(await tokens(t)).access}`), 401, /^Bearer /],
       ['a wrong client_secret header', (t) => fhir(t, '/r4/Patient', { ...clientHeaders(t, 'client'), client_secret: 'wrong' }), 401, /^Bearer /],
-      ['x-app-user-id (a slip in the docs) instead of x-oneup-user-id', (t) => fhir(t, '/r4/Patient', { client_id: t.v.ONEUP_CLIENT_ID!, client_secret: t.v.ONEUP_CLIENT_SECRET!, 'x-app-user-id': t.v.ONEUP_APP_USER_ID! }), 400, /^$/],
+      [
+        'x-app-user-id (a slip in the docs) instead of x-oneup-user-id',
+        (t) => fhir(t, '/r4/Patient', { client_id: t.v.ONEUP_CLIENT_ID!, client_secret: t.v.ONEUP_CLIENT_SECRET!, 'x-app-user-id': t.v.ONEUP_APP_USER_ID! }),
+        400,
+        /^$/,
+      ],
       ['a oneup_user_id of no user of the application', (t) => fhir(t, '/r4/Patient', clientHeaders(t, '1')), 403, /^$/],
       ['a write with x-oneup-user-id: client', (t) => write(t, clientHeaders(t, 'client')), 403, /^$/],
       ['an unknown FHIR version', async (t) => fhir(t, '/r5/Patient', bearer((await tokens(t)).access)), 404, /^$/],
@@ -256,10 +306,25 @@ describe('1upHealth emulator, documented profile', () => {
     });
 
     it.each([
-      ['a wrong secret', (t: Tenant) => provider(t, { grant_type: 'client_credentials', ...providerCredentials(t), client_secret: 'wrong' }), 401, 'invalid_client'],
-      ['the 1up application\'s credentials', (t: Tenant) => provider(t, { grant_type: 'client_credentials', ...app(t) }), 401, 'invalid_client'],
-      ['another grant type', (t: Tenant) => provider(t, { grant_type: 'authorization_code', code: 'x', ...providerCredentials(t) }), 400, 'unsupported_grant_type'],
-      ['a GET, as the docs\' curl -X GET sends it', (t: Tenant) => call(`${t.v.ONEUP_GATEWAY_URL}/auth/realms/dev-portal/protocol/openid-connect/token?grant_type=client_credentials`), 405, 'invalid_request'],
+      [
+        'a wrong secret',
+        (t: Tenant) => provider(t, { grant_type: 'client_credentials', ...providerCredentials(t), client_secret: 'wrong' }),
+        401,
+        'invalid_client',
+      ],
+      ["the 1up application's credentials", (t: Tenant) => provider(t, { grant_type: 'client_credentials', ...app(t) }), 401, 'invalid_client'],
+      [
+        'another grant type',
+        (t: Tenant) => provider(t, { grant_type: 'authorization_code', code: 'x', ...providerCredentials(t) }),
+        400,
+        'unsupported_grant_type',
+      ],
+      [
+        "a GET, as the docs' curl -X GET sends it",
+        (t: Tenant) => call(`${t.v.ONEUP_GATEWAY_URL}/auth/realms/dev-portal/protocol/openid-connect/token?grant_type=client_credentials`),
+        405,
+        'invalid_request',
+      ],
     ])('refuses %s with %i %s', async (_, request, status, error) => {
       const answer = await request(t);
       expect(answer.status).toBe(status);

@@ -51,7 +51,10 @@ describe.concurrent('requirement levels, deviations and long mode', () => {
   it('a deviation declared for some versions says which the vendor showed, and a conforming one is not stale', async () => {
     const declared = { 'discovery.issuer-match': { reason: 'documented trailing slash', versions: 'before 2.0' } };
     const [deviating, conforming] = await Promise.all([run('issuer-mismatch', {}, declared), run('conformant', {}, declared)]);
-    expect(deviating.find((r) => r.id === 'discovery.issuer-match')?.outcome).toMatchObject({ status: 'deviation', deviation: 'before 2.0: documented trailing slash' });
+    expect(deviating.find((r) => r.id === 'discovery.issuer-match')?.outcome).toMatchObject({
+      status: 'deviation',
+      deviation: 'before 2.0: documented trailing slash',
+    });
     const passed = conforming.find((r) => r.id === 'discovery.issuer-match')?.outcome;
     expect(passed).toMatchObject({ status: 'pass', message: expect.stringContaining('not one of the versions that deviate, before 2.0') });
     expect(passed).not.toHaveProperty('deviation');
@@ -86,13 +89,17 @@ describe('requests a run makes', () => {
 });
 
 describe('a resource named by a metadata endpoint', () => {
-  const text = 'vendor: acme\ndiscovery: { issuer: https://id.example }\nclients: { c: { id: x } }\ngrants:\n  g: { type: client_credentials, client: c }\nresources:\n  - { name: me, endpoint: userinfo_endpoint, grant: g }\n';
+  const text =
+    'vendor: acme\ndiscovery: { issuer: https://id.example }\nclients: { c: { id: x } }\ngrants:\n  g: { type: client_credentials, client: c }\nresources:\n  - { name: me, endpoint: userinfo_endpoint, grant: g }\n';
   const suite = resolveSuite(parseSuite('acme.yaml', text), {});
   const resource = suite.resources![0]!;
   // The discovery document, as if fetched.
   const runWith = (document: Record<string, unknown>) => {
     const run = new SuiteRun(suite, { http: defaultHttpOptions, long: false });
-    void run.memo.once(FLOWS.discovery, async () => ({ exchange: {} as HttpResult['exchange'], response: { status: 200, headers: {}, setCookies: [], body: JSON.stringify(document) } }));
+    void run.memo.once(FLOWS.discovery, async () => ({
+      exchange: {} as HttpResult['exchange'],
+      response: { status: 200, headers: {}, setCookies: [], body: JSON.stringify(document) },
+    }));
     return run;
   };
 
@@ -107,7 +114,13 @@ describe('a resource named by a metadata endpoint', () => {
 
 describe('what a check requires decides whether it applies, before it runs', () => {
   const suiteOf = (grant: string, expect = '') =>
-    resolveSuite(parseSuite('acme.yaml', `vendor: acme\ndiscovery: { issuer: https://id.example }\nclients: { c: { id: x, secret: s } }\ngrants:\n  g: ${grant}\n${expect}`), {});
+    resolveSuite(
+      parseSuite(
+        'acme.yaml',
+        `vendor: acme\ndiscovery: { issuer: https://id.example }\nclients: { c: { id: x, secret: s } }\ngrants:\n  g: ${grant}\n${expect}`,
+      ),
+      {},
+    );
   const code = '{ type: authorization_code, client: c, redirect_uri: https://app.example/cb, scope: openid, code: { strategy: redirect } }';
   const skips = (suite: ReturnType<typeof suiteOf>, long = false) => Object.fromEntries(planChecks(suite, [], { long }).map((i) => [i.check.id, i.skip]));
 
@@ -134,12 +147,24 @@ describe('what a check requires decides whether it applies, before it runs', () 
 
 describe('console summary', () => {
   const result = (status: CheckResult['status'], checkId: string): CheckResult => ({
-    vendor: 'acme', area: 'discovery', checkId, subject: '', name: `${checkId}: t`, level: 'MUST',
-    spec: [{ ref: 'RFC 8414 §2', url: 'https://www.rfc-editor.org/rfc/rfc8414#section-2' }], status, message: `${checkId} message`,
+    vendor: 'acme',
+    area: 'discovery',
+    checkId,
+    subject: '',
+    name: `${checkId}: t`,
+    level: 'MUST',
+    spec: [{ ref: 'RFC 8414 §2', url: 'https://www.rfc-editor.org/rfc/rfc8414#section-2' }],
+    status,
+    message: `${checkId} message`,
   });
 
   it('names the broken rule first, then warnings, then what could not run', () => {
-    const text = consoleSummary([result('pass', 'discovery.a'), result('blocked', 'discovery.b'), result('warn', 'discovery.c'), result('fail', 'discovery.d')]);
+    const text = consoleSummary([
+      result('pass', 'discovery.a'),
+      result('blocked', 'discovery.b'),
+      result('warn', 'discovery.c'),
+      result('fail', 'discovery.d'),
+    ]);
     const lines = text.split('\n');
     expect(lines[0]).toBe('Broken rules (MUST):');
     expect(lines[1]).toContain('discovery.d');

@@ -8,7 +8,10 @@ import { root } from './cli-process.js';
 /** .env.example is where users learn what to set: every variable of every suite must be there, secrets marked. */
 describe('.env.example', () => {
   const example = readFileSync(join(root, '.env.example'), 'utf8');
-  const suites = readdirSync(join(root, 'suites')).map((f) => ({ file: f, data: parse(readFileSync(join(root, 'suites', f), 'utf8')) as { variables?: Record<string, { secret?: boolean }> } }));
+  const suites = readdirSync(join(root, 'suites')).map((f) => ({
+    file: f,
+    data: parse(readFileSync(join(root, 'suites', f), 'utf8')) as { variables?: Record<string, { secret?: boolean }> },
+  }));
 
   it.each(suites.map((s) => [s.file, s] as const))('lists every variable of %s', (_, { data }) => {
     // The sandbox's variables are provided by the runner, never by a user.

@@ -19,7 +19,10 @@ grants:
 `;
 const VALUES = { ENVTEST_ISSUER: 'https://id.example.com/', ENVTEST_CLIENT_ID: 'envtest-client-id', ENVTEST_CLIENT_SECRET: 'envtest-client-secret' };
 
-const dotenv = (values: Record<string, string>) => `# written by the test\n${Object.entries(values).map(([k, v]) => `${k}=${v}`).join('\n')}\n`;
+const dotenv = (values: Record<string, string>) =>
+  `# written by the test\n${Object.entries(values)
+    .map(([k, v]) => `${k}=${v}`)
+    .join('\n')}\n`;
 
 /** A fresh working directory holding the suite and these files. */
 async function workdir(files: Record<string, string>): Promise<string> {

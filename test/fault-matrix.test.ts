@@ -39,7 +39,13 @@ describe('fault matrix', () => {
       const show = (r: (typeof results)[number]) => `${r.id}${r.subject ? ` [${r.subject}]` : ''}: ${r.outcome.status} ${r.outcome.message}`;
 
       const broken = [...new Set(results.filter((r) => r.outcome.status === 'fail' || r.outcome.status === 'warn').map((r) => r.id))].sort();
-      expect(broken, results.filter((r) => !['pass', 'skipped', 'deviation'].includes(r.outcome.status)).map(show).join('\n')).toEqual([...profile.breaks].sort());
+      expect(
+        broken,
+        results
+          .filter((r) => !['pass', 'skipped', 'deviation'].includes(r.outcome.status))
+          .map(show)
+          .join('\n'),
+      ).toEqual([...profile.breaks].sort());
       // Without its control a check proves nothing either way.
       for (const id of profile.blocks ?? []) {
         const judged = results.filter((r) => r.id === id);
@@ -55,7 +61,10 @@ describe('fault matrix', () => {
         const must = profile.breaks.some((id) => catalogue.find((c) => c.id === id)?.level === 'MUST');
         const [header, first] = consoleSummary(results.map((r) => r.result)).split('\n');
         expect(header).toBe(must ? 'Broken rules (MUST):' : 'Warnings (SHOULD):');
-        expect(profile.breaks.some((id) => first?.includes(` ${id}`)), first).toBe(true);
+        expect(
+          profile.breaks.some((id) => first?.includes(` ${id}`)),
+          first,
+        ).toBe(true);
         // A SHOULD rule broken alone fails nothing and leaves every check able to run: the run exits 0 (1 with --strict).
         if (!must) expect(results.filter((r) => r.outcome.status === 'fail' || r.outcome.status === 'blocked').map(show)).toEqual([]);
       }

@@ -17,7 +17,12 @@ import { root } from './cli-process.js';
 export * from './cli-process.js';
 
 /** Runs a suite's checks in-process against a started sandbox or emulator: check id, subject, outcome, and the result the reports are written from. */
-export async function runSuite(file: string, server: { variables: Record<string, string>; trustedCertificates?: string[] }, options: RunOptions = {}, deviations?: Suite['deviations']) {
+export async function runSuite(
+  file: string,
+  server: { variables: Record<string, string>; trustedCertificates?: string[] },
+  options: RunOptions = {},
+  deviations?: Suite['deviations'],
+) {
   const resolved = { ...resolveSuite(await readSuite(resolvePath(root, file)), { ...server.variables }), trustedCertificates: server.trustedCertificates };
   const suite = deviations ? { ...resolved, deviations } : resolved;
   suite.secrets.forEach(addSecret);
@@ -50,6 +55,9 @@ export function targets(): Target[] {
  */
 export function sandboxSecrets(): { env: Record<string, string>; forms: string[] } {
   const [machine, app] = [0, 1].map(() => `known-${randomBytes(18).toString('base64url')}`) as [string, string];
-  const basics = [['sandbox-machine', machine], ['sandbox-app', app]].map(([id, value]) => Buffer.from(`${id}:${value}`).toString('base64'));
+  const basics = [
+    ['sandbox-machine', machine],
+    ['sandbox-app', app],
+  ].map(([id, value]) => Buffer.from(`${id}:${value}`).toString('base64'));
   return { env: { SANDBOX_CLIENT_SECRET: machine, SANDBOX_AUTH_CLIENT_SECRET: app }, forms: [machine, app, WRONG_SECRET, ...basics] };
 }

@@ -2,7 +2,17 @@
 export function writtenForms(secret: string): string[] {
   const html = secret.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
   const named = secret.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-  const forms = [secret, Buffer.from(secret).toString('base64'), Buffer.from(secret).toString('base64url'), encodeURIComponent(secret), encodeURIComponent(secret).replace(/%[0-9A-F]{2}/g, (hex) => hex.toLowerCase()), new URLSearchParams({ v: secret }).toString().slice(2), html, named, JSON.stringify(secret).slice(1, -1)];
+  const forms = [
+    secret,
+    Buffer.from(secret).toString('base64'),
+    Buffer.from(secret).toString('base64url'),
+    encodeURIComponent(secret),
+    encodeURIComponent(secret).replace(/%[0-9A-F]{2}/g, (hex) => hex.toLowerCase()),
+    new URLSearchParams({ v: secret }).toString().slice(2),
+    html,
+    named,
+    JSON.stringify(secret).slice(1, -1),
+  ];
   return [...new Set(forms)];
 }
 

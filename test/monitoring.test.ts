@@ -12,7 +12,9 @@ import { cli, tempDir, type CliResult } from './cli-process.js';
 async function freePort(): Promise<number> {
   const free = (port: number) =>
     new Promise<boolean>((resolve) => {
-      const server = createServer().once('error', () => resolve(false)).listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+      const server = createServer()
+        .once('error', () => resolve(false))
+        .listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
     });
   for (;;) {
     const port = 20_000 + Math.floor(Math.random() * 12_000);
@@ -21,7 +23,18 @@ async function freePort(): Promise<number> {
 }
 
 function outputs(dir: string) {
-  return ['--results-dir', join(dir, 'allure-results'), '--report-dir', join(dir, 'html'), '--junit', join(dir, 'junit.xml'), '--summary', join(dir, 'summary.md'), '--history', join(dir, 'history.jsonl')];
+  return [
+    '--results-dir',
+    join(dir, 'allure-results'),
+    '--report-dir',
+    join(dir, 'html'),
+    '--junit',
+    join(dir, 'junit.xml'),
+    '--summary',
+    join(dir, 'summary.md'),
+    '--history',
+    join(dir, 'history.jsonl'),
+  ];
 }
 
 async function resultNames(dir: string): Promise<string[]> {
@@ -60,20 +73,38 @@ describe.concurrent('scheduled monitoring', () => {
       expect(report.code, report.stderr).toBe(0);
       expect(report.stderr).toMatch(/^warning: .*history\.jsonl: line 3 of the report history was not JSON .*moved to .*history\.jsonl\.damaged/);
       expect(await readFile(`${history()}.damaged`, 'utf8')).toBe('{"uuid":"cut sho\n');
-      expect((await readFile(history(), 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as unknown)).toHaveLength(3);
+      expect(
+        (await readFile(history(), 'utf8'))
+          .trim()
+          .split('\n')
+          .map((line) => JSON.parse(line) as unknown),
+      ).toHaveLength(3);
     });
 
     it('two shards merged give the same tests as one unsharded run', async () => {
       const runIn = (sub: string, extra: string[]) => cli(['run', '--suite', 'local', '--no-html', ...extra, ...outputs(join(dir, sub))]);
       const [one, two] = await Promise.all([runIn('one', ['--shard', '1/2']), runIn('two', ['--shard', '2/2'])]);
       for (const run of [one, two]) expect(run.code, run.stdout + run.stderr).toBe(0);
-      const [all, inOne, inTwo] = await Promise.all([resultNames(join(dir, 'allure-results')), resultNames(join(dir, 'one', 'allure-results')), resultNames(join(dir, 'two', 'allure-results'))]);
+      const [all, inOne, inTwo] = await Promise.all([
+        resultNames(join(dir, 'allure-results')),
+        resultNames(join(dir, 'one', 'allure-results')),
+        resultNames(join(dir, 'two', 'allure-results')),
+      ]);
       expect(inOne.length).toBeGreaterThan(0);
       expect(inTwo.length).toBeGreaterThan(0);
       expect(inOne.filter((name) => inTwo.includes(name))).toEqual([]);
       expect([...inOne, ...inTwo].sort()).toEqual(all);
 
-      const merged = await cli(['report', '--merge', join(dir, 'one', 'allure-results'), join(dir, 'two', 'allure-results'), '--report-dir', join(dir, 'merged'), '--history', join(dir, 'merged-history.jsonl')]);
+      const merged = await cli([
+        'report',
+        '--merge',
+        join(dir, 'one', 'allure-results'),
+        join(dir, 'two', 'allure-results'),
+        '--report-dir',
+        join(dir, 'merged'),
+        '--history',
+        join(dir, 'merged-history.jsonl'),
+      ]);
       expect(merged.code, merged.stderr).toBe(0);
       const stats = (JSON.parse(await readFile(join(dir, 'merged', 'summary.json'), 'utf8')) as { stats: { total: number } }).stats;
       expect(stats.total).toBe(all.length);
@@ -88,7 +119,21 @@ describe.concurrent('scheduled monitoring', () => {
     const made = await cli(['baseline', '--suite', 'local', '--sandbox-port', port, '--out', baseline], { cwd: dir });
     expect(made.code, made.stdout + made.stderr).toBe(0);
     // Only the JWKS checks run, and they pass: the exit code comes from the drift alone.
-    const changed = await cli(['run', '--suite', 'local', '--sandbox-port', port, '--profile', 'issuer-mismatch', '--only', 'jwks', '--baseline', baseline, '--no-html', ...outputs(dir)]);
+    const changed = await cli([
+      'run',
+      '--suite',
+      'local',
+      '--sandbox-port',
+      port,
+      '--profile',
+      'issuer-mismatch',
+      '--only',
+      'jwks',
+      '--baseline',
+      baseline,
+      '--no-html',
+      ...outputs(dir),
+    ]);
     expect(changed.stdout).toMatch(/^Changes since the baseline .*:\n(.*\n)*  ✗ local discovery\.issuer: /m);
     expect(changed.code).toBe(1);
     // Every sandbox start makes new keys: a rotation.
@@ -96,7 +141,27 @@ describe.concurrent('scheduled monitoring', () => {
     expect(rotated.stdout).toMatch(/  i local jwks\.kid[^\n]*\(information\)/);
     expect(rotated.stdout).not.toMatch(/^  [✗⚠] local /m);
     expect(rotated.code).toBe(0);
-    expect((await cli(['run', '--suite', 'local', '--sandbox-port', port, '--profile', 'issuer-mismatch', '--only', 'jwks', '--baseline', baseline, '--fail-on', 'never', '--no-html', ...outputs(dir)])).code).toBe(0);
+    expect(
+      (
+        await cli([
+          'run',
+          '--suite',
+          'local',
+          '--sandbox-port',
+          port,
+          '--profile',
+          'issuer-mismatch',
+          '--only',
+          'jwks',
+          '--baseline',
+          baseline,
+          '--fail-on',
+          'never',
+          '--no-html',
+          ...outputs(dir),
+        ])
+      ).code,
+    ).toBe(0);
   });
 
   it('rejects a malformed shard or fail-on', async () => {

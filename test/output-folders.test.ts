@@ -22,7 +22,10 @@ describe.concurrent('the folders a run replaces whole are only ever its own', ()
     await usersFolder(paths.html, { 'index.html': '<html><head><title>My site</title></head></html>' });
     const run = await cli([...QUICK, ...args]);
     expect(run.code, run.stderr).toBe(2);
-    for (const [path, option] of [[paths.results, '--results-dir'], [paths.html, '--report-dir']] as const) {
+    for (const [path, option] of [
+      [paths.results, '--results-dir'],
+      [paths.html, '--report-dir'],
+    ] as const) {
       expect(run.stderr).toContain(`${path}: ${option} names a folder this tool did not write`);
       expect(run.stderr).toContain(`fix: choose an empty or new folder for ${option}, or delete ${path} yourself`);
     }
@@ -68,7 +71,7 @@ describe.concurrent('the folders a run replaces whole are only ever its own', ()
       const { paths, args } = out;
       await Promise.all([rm(join(paths.results, MARKER)), rm(join(paths.html, MARKER))]);
       const earlier = await readdir(paths.results);
-      expect(earlier.filter((name) => name.endsWith('-result.json')).length, 'a run\'s results').toBeGreaterThan(0);
+      expect(earlier.filter((name) => name.endsWith('-result.json')).length, "a run's results").toBeGreaterThan(0);
       const run = await cli([...QUICK, ...args]);
       expect(run.code, run.stderr).toBe(0);
       expect((await readdir(paths.results)).filter((name) => earlier.includes(name))).toEqual([]);

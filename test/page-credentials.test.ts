@@ -24,7 +24,10 @@ describe('codes delivered by a page instead of a redirect', () => {
   it('a form_post form, whatever the attribute order and quotes', () => {
     const code = unique('form-post');
     const token = unique('form-post-token');
-    learnSecretsFromPage({}, `<form method=post action="https://app.example/cb"><input value='${code}' type=hidden name=code><input name="access_token" value="${token}"><input name="state" value="not-secret"></form>`);
+    learnSecretsFromPage(
+      {},
+      `<form method=post action="https://app.example/cb"><input value='${code}' type=hidden name=code><input name="access_token" value="${token}"><input name="state" value="not-secret"></form>`,
+    );
     expect(redact(`${code} ${token} not-secret`)).toMatch(/^\[redacted:\w+\] \[redacted:\w+\] not-secret$/);
   });
 
@@ -38,7 +41,9 @@ describe('codes delivered by a page instead of a redirect', () => {
 describe('a code an api step captures at a nested member path', () => {
   it('is known before its answer is recorded: the recorded body hides it, though a nested `code` is data otherwise', async () => {
     const code = `nested-code-${Math.random().toString(36).slice(2)}`;
-    const server = createServer((_req, res) => res.setHeader('content-type', 'application/json').end(JSON.stringify({ data: { code, issue: { code: 'invalid' } } })));
+    const server = createServer((_req, res) =>
+      res.setHeader('content-type', 'application/json').end(JSON.stringify({ data: { code, issue: { code: 'invalid' } } })),
+    );
     const { origin } = await listen(server);
     try {
       const recorder = new Recorder();

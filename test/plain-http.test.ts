@@ -33,7 +33,15 @@ async function startLogger() {
     const origin = `http://${HOST}:${(server.address() as AddressInfo).port}`;
     res.setHeader('content-type', 'application/json');
     if (path === '/.well-known/openid-configuration') {
-      res.end(JSON.stringify({ issuer: origin, token_endpoint: `${origin}/token`, authorization_endpoint: `${origin}/authorize`, jwks_uri: `${origin}/jwks`, response_types_supported: ['code'] }));
+      res.end(
+        JSON.stringify({
+          issuer: origin,
+          token_endpoint: `${origin}/token`,
+          authorization_endpoint: `${origin}/authorize`,
+          jwks_uri: `${origin}/jwks`,
+          response_types_supported: ['code'],
+        }),
+      );
     } else if (path === '/auth-code') res.end(JSON.stringify({ code: 'logger-code' }));
     else res.end(JSON.stringify({ access_token: 'logger-token', token_type: 'Bearer', expires_in: 60 }));
   });
@@ -96,8 +104,16 @@ describe('a server over plain http behind a name that is not loopback', () => {
   it('receives no request carrying the secret; the console names the refusal; what carries none gets through', async () => {
     const { stdout, stderr, files } = await run();
     // The control: the discovery GET, which carries no secret, reached the logger through the name.
-    expect(logger.logged.map((r) => `${r.method} ${r.path}`), stdout + stderr).toContain('GET /.well-known/openid-configuration');
-    expect(leaks(logger.logged.map((r) => ({ path: `${r.method} ${r.path}`, text: r.text })), [SECRET])).toEqual([]);
+    expect(
+      logger.logged.map((r) => `${r.method} ${r.path}`),
+      stdout + stderr,
+    ).toContain('GET /.well-known/openid-configuration');
+    expect(
+      leaks(
+        logger.logged.map((r) => ({ path: `${r.method} ${r.path}`, text: r.text })),
+        [SECRET],
+      ),
+    ).toEqual([]);
     expect(logger.logged.map((r) => r.path)).not.toContain('/auth-code');
     expect(logger.logged.map((r) => r.path)).not.toContain('/fhir/Patient');
     expect(logger.logged.map((r) => r.path)).not.toContain('/token');
@@ -124,7 +140,16 @@ describe('a redirect to another host', () => {
     await new Promise<void>((ready) => first.listen(0, '127.0.0.1', ready));
     try {
       const url = `http://127.0.0.1:${(first.address() as AddressInfo).port}/token`;
-      const { response } = await send({ label: 'token', method: 'POST', url, headers: { authorization: `Basic ${Buffer.from(`id:${SECRET}`).toString('base64')}` }, body: `client_secret=${SECRET}` }, new Recorder());
+      const { response } = await send(
+        {
+          label: 'token',
+          method: 'POST',
+          url,
+          headers: { authorization: `Basic ${Buffer.from(`id:${SECRET}`).toString('base64')}` },
+          body: `client_secret=${SECRET}`,
+        },
+        new Recorder(),
+      );
       expect(response?.status).toBe(307);
       expect(other.logged).toEqual([]);
     } finally {

@@ -12,7 +12,9 @@ describe('the conformant sandbox with wrong client secrets', () => {
   let results: Awaited<ReturnType<typeof runLocalSuite>>;
   beforeAll(async () => {
     sandbox = await startSandbox();
-    const wrong = Object.fromEntries(Object.entries(sandbox.variables).map(([name, value]) => [name, /SECRET/.test(name) ? 'conformance-refused-secret' : value]));
+    const wrong = Object.fromEntries(
+      Object.entries(sandbox.variables).map(([name, value]) => [name, /SECRET/.test(name) ? 'conformance-refused-secret' : value]),
+    );
     results = await runLocalSuite({ ...sandbox, variables: wrong });
   });
   afterAll(() => sandbox.close());
@@ -25,9 +27,17 @@ describe('the conformant sandbox with wrong client secrets', () => {
   it('passes no check that needed the client accepted, and says why each could not run', () => {
     // These pass on a bare invalid_client unless their control (the same request done right) is demanded.
     const needAcceptedClient = [
-      'pkce.verifier-mismatch', 'pkce.verifier-missing', 'authorization-code.redirect-uri-token', 'authorization-code.parallel-redemption',
-      'authorization-code.single-use', 'error-response.get-refused', 'error-response.duplicate-parameter', 'error-response.query-credentials',
-      'error-response.unsupported-grant-type', 'error-response.missing-parameter', 'resource-access.invalid-token-refused',
+      'pkce.verifier-mismatch',
+      'pkce.verifier-missing',
+      'authorization-code.redirect-uri-token',
+      'authorization-code.parallel-redemption',
+      'authorization-code.single-use',
+      'error-response.get-refused',
+      'error-response.duplicate-parameter',
+      'error-response.query-credentials',
+      'error-response.unsupported-grant-type',
+      'error-response.missing-parameter',
+      'resource-access.invalid-token-refused',
     ];
     const outcomes = results.filter((r) => needAcceptedClient.includes(r.id));
     expect(new Set(outcomes.map((r) => r.id))).toEqual(new Set(needAcceptedClient));

@@ -35,7 +35,16 @@ async function sizeOf(dir: string): Promise<number> {
 }
 
 function outputs(dir: string) {
-  return ['--results-dir', join(dir, 'allure-results'), '--report-dir', join(dir, 'html'), '--junit', join(dir, 'junit.xml'), '--summary', join(dir, 'summary.md')];
+  return [
+    '--results-dir',
+    join(dir, 'allure-results'),
+    '--report-dir',
+    join(dir, 'html'),
+    '--junit',
+    join(dir, 'junit.xml'),
+    '--summary',
+    join(dir, 'summary.md'),
+  ];
 }
 
 describe.concurrent('hostile and broken endpoints', () => {
@@ -74,13 +83,23 @@ describe.concurrent('hostile and broken endpoints', () => {
 
   it('every answer slower than --timeout: zero violations, and every check could not run or did not apply', async () => {
     const { outcomes } = await runHostile('slow', { ...defaultHttpOptions, timeoutMs: 1000, retry: { ...defaultHttpOptions.retry, retries: 0 } });
-    expect(outcomes.filter((o) => o.outcome.status !== 'blocked' && o.outcome.status !== 'skipped').map((o) => `${o.id}: ${o.outcome.status} ${o.outcome.message}`)).toEqual([]);
-    expect(outcomes.find((o) => o.id === 'discovery.reachable')!.outcome).toMatchObject({ status: 'blocked', cause: 'transport', message: expect.stringMatching(/timed out|no answer|within/) });
+    expect(
+      outcomes.filter((o) => o.outcome.status !== 'blocked' && o.outcome.status !== 'skipped').map((o) => `${o.id}: ${o.outcome.status} ${o.outcome.message}`),
+    ).toEqual([]);
+    expect(outcomes.find((o) => o.id === 'discovery.reachable')!.outcome).toMatchObject({
+      status: 'blocked',
+      cause: 'transport',
+      message: expect.stringMatching(/timed out|no answer|within/),
+    });
   });
 
   it('slow-drip: a transport failure is never a violation: discovery.reachable could not run, saying why', async () => {
     const { outcomes } = await runHostile('slow-drip', { ...defaultHttpOptions, deadlineAt: Date.now() + 4000 });
-    expect(outcomes.find((o) => o.id === 'discovery.reachable')!.outcome).toMatchObject({ status: 'blocked', cause: 'transport', message: expect.stringMatching(/deadline passed/) });
+    expect(outcomes.find((o) => o.id === 'discovery.reachable')!.outcome).toMatchObject({
+      status: 'blocked',
+      cause: 'transport',
+      message: expect.stringMatching(/deadline passed/),
+    });
     expect(outcomes.filter((o) => o.outcome.status === 'fail' || o.outcome.status === 'warn').map((o) => `${o.id}: ${o.outcome.message}`)).toEqual([]);
   });
 
@@ -110,7 +129,10 @@ describe.concurrent('hostile and broken endpoints', () => {
       const spent = /(?:^|&)(?:code|refresh_token)=([^&]+)/.exec(first.request.body!)![1]!;
       expect(exchanges.filter((e) => e.request.body?.includes(spent)).map((e) => e.label)).toEqual([first.label]);
       // Started over, it is served (a probe's own refusal included).
-      expect(exchanges.some((e) => e.label === `${first.label} (restart 1)` && e.response !== undefined && e.response.status !== 503), first.label).toBe(true);
+      expect(
+        exchanges.some((e) => e.label === `${first.label} (restart 1)` && e.response !== undefined && e.response.status !== 503),
+        first.label,
+      ).toBe(true);
     }
   });
 
@@ -134,7 +156,11 @@ describe.concurrent('hostile and broken endpoints', () => {
     expect(summary).not.toMatch(/(?<!\\)\]\(http:\/\/127|(?<!\\)<img|^\s*# Heading|\r/m);
     // Allure renders descriptions as markdown: the server's words sit in code blocks, nowhere else.
     const results = await readdir(join(dir, 'allure-results'));
-    const descriptions = await Promise.all(results.filter((f) => f.endsWith('-result.json')).map(async (f) => (JSON.parse(await readFile(join(dir, 'allure-results', f), 'utf8')) as { description?: string }).description ?? ''));
+    const descriptions = await Promise.all(
+      results
+        .filter((f) => f.endsWith('-result.json'))
+        .map(async (f) => (JSON.parse(await readFile(join(dir, 'allure-results', f), 'utf8')) as { description?: string }).description ?? ''),
+    );
     expect(descriptions.filter((d) => /```text\n[^]*pixel\.png[^]*\n```/.test(d)).length).toBeGreaterThan(0);
     for (const description of descriptions) expect(description.replace(/^(`{3,})text\n[^]*?\n\1$/gm, '')).not.toMatch(/127\.0\.0\.1:1|<img/);
   });
@@ -150,20 +176,27 @@ describe.concurrent('hostile and broken endpoints', () => {
     expect(await sizeOf(join(dir, 'allure-results'))).toBeLessThan(5 * 1024 * 1024);
     expect(existsSync(join(dir, 'html', 'index.html'))).toBe(true);
     expect(run.stdout).toContain(`${join(dir, 'html')}/index.html`);
-    if (profile === 'gzip-bomb') expect(await readFile(join(dir, 'junit.xml'), 'utf8')).toMatch(/<testcase name="discovery\.json: [^"]*"[^>]*>\s*<failure [^<]*actual: +body exceeds the size cap/);
+    if (profile === 'gzip-bomb')
+      expect(await readFile(join(dir, 'junit.xml'), 'utf8')).toMatch(
+        /<testcase name="discovery\.json: [^"]*"[^>]*>\s*<failure [^<]*actual: +body exceeds the size cap/,
+      );
   });
 
   it('past --results-budget, attachments are left out with a note, and the console says so once', async () => {
     const dir = await tempDir();
     const run = await cli(['run', '--suite', 'local', '--profile', 'gzip-bomb', '--results-budget', '0.5', ...outputs(dir)]);
     expect(run.code, run.stderr).toBe(1);
-    expect(run.stdout.match(/attachments \([\d.]+ MB\) were left out of \S+: they would have taken it past --results-budget 0\.5 MB; notes in the report say which\./g)).toHaveLength(1);
+    expect(
+      run.stdout.match(
+        /attachments \([\d.]+ MB\) were left out of \S+: they would have taken it past --results-budget 0\.5 MB; notes in the report say which\./g,
+      ),
+    ).toHaveLength(1);
     const results = join(dir, 'allure-results');
     const attachments = (await readdir(results)).filter((f) => f.includes('-attachment'));
     const sizes = await Promise.all(attachments.map(async (f) => (await stat(join(results, f))).size));
     expect(sizes.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(0.5 * 1024 * 1024);
     const texts = await Promise.all(attachments.map((f) => readFile(join(results, f), 'utf8')));
-    expect(texts.some((t) => t.includes("past their budget of 0.5 MB (--results-budget)"))).toBe(true);
+    expect(texts.some((t) => t.includes('past their budget of 0.5 MB (--results-budget)'))).toBe(true);
     expect(existsSync(join(dir, 'html', 'index.html'))).toBe(true);
   });
 
@@ -194,7 +227,10 @@ describe.concurrent('hostile and broken endpoints', () => {
 describe('transport rules', () => {
   it('refuses to send credentials over plain http to a host other than loopback, and says how to allow it', async () => {
     const recorder = new Recorder();
-    const { exchange, response } = await send({ label: 'token', method: 'POST', url: 'http://auth.example.invalid/token', headers: { authorization: 'Basic eDp5' } }, recorder);
+    const { exchange, response } = await send(
+      { label: 'token', method: 'POST', url: 'http://auth.example.invalid/token', headers: { authorization: 'Basic eDp5' } },
+      recorder,
+    );
     expect(response).toBeUndefined();
     expect(exchange.error).toMatch(/refused to send credentials over plain http to auth\.example\.invalid: use its https URL, or pass --allow-insecure-http/);
   });
@@ -203,7 +239,13 @@ describe('transport rules', () => {
 describe('interrupted and broken runs lose nothing', () => {
   it('SIGINT mid-run writes the results so far and says the run is incomplete', async () => {
     const dir = await tempDir();
-    const child = spawned(spawn(process.execPath, [join(root, 'bin/conformance.js'), 'run', '--suite', 'local', '--profile', 'short-lived', '--long', '--no-html', ...outputs(dir)], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] }));
+    const child = spawned(
+      spawn(
+        process.execPath,
+        [join(root, 'bin/conformance.js'), 'run', '--suite', 'local', '--profile', 'short-lived', '--long', '--no-html', ...outputs(dir)],
+        { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
+      ),
+    );
     let stdout = '';
     let signal: NodeJS.Timeout | undefined;
     child.stdout.on('data', (d: Buffer) => {
@@ -221,7 +263,10 @@ describe('interrupted and broken runs lose nothing', () => {
 
   it('a deviation naming no check is a configuration error with a suggestion', async () => {
     const dir = await tempDir();
-    const suite = (await readFile(join(root, 'suites/local.yaml'), 'utf8')).replace('sandbox: reference', 'sandbox: reference\ndeviations:\n  discovery.isuer-match: typo');
+    const suite = (await readFile(join(root, 'suites/local.yaml'), 'utf8')).replace(
+      'sandbox: reference',
+      'sandbox: reference\ndeviations:\n  discovery.isuer-match: typo',
+    );
     await writeFile(join(dir, 'local.yaml'), suite);
     const run = await cli(['run', '--suite', join(dir, 'local.yaml'), '--no-html']);
     expect(run.code).toBe(2);

@@ -53,7 +53,10 @@ describe.sequential('the HTML report, opened in a browser', () => {
     await shows(page.getByText('OIDC Discovery §4.3', { exact: true }));
     await shows(page.getByText('RFC 8414 §3.3', { exact: true }));
     await shows(page.getByText(/the issuer in the metadata MUST be identical/));
-    await page.getByText(/^\d+ discovery$/).first().click();
+    await page
+      .getByText(/^\d+ discovery$/)
+      .first()
+      .click();
     await shows(page.getByText(/"label": "discovery"/));
   }
 
@@ -90,7 +93,10 @@ describe.sequential('the HTML report, opened in a browser', () => {
     const page = await open();
     await page.getByText('token-response', { exact: true }).first().click();
     await page.getByText('token-response.schema', { exact: true }).first().click();
-    await page.getByText(/^token-response\.schema \[user\]/).first().click();
+    await page
+      .getByText(/^token-response\.schema \[user\]/)
+      .first()
+      .click();
     const exchanges = page.getByText(/^\d+ token \(user: authorization_code\)$/);
     await shows(exchanges);
     await exchanges.first().click();

@@ -67,7 +67,12 @@ export function refresh(
   token: string,
   { scope, authorization = appAuth(s), post }: { scope?: string; authorization?: string; post?: { id: string; secret: string } } = {},
 ): Promise<Reply> {
-  const params = { grant_type: 'refresh_token', refresh_token: token, ...(scope ? { scope } : {}), ...(post && { client_id: post.id, client_secret: post.secret }) };
+  const params = {
+    grant_type: 'refresh_token',
+    refresh_token: token,
+    ...(scope ? { scope } : {}),
+    ...(post && { client_id: post.id, client_secret: post.secret }),
+  };
   return postForm(`${s.issuer}/token`, params, post ? {} : { authorization });
 }
 
@@ -166,7 +171,11 @@ export async function authorize(
  * Redeems an authorization's code as the app client, with its verifier and the registered redirect_uri unless told
  * otherwise; a null verifier sends none.
  */
-export function redeem(s: Sandbox, a: Authorization, { verifier = a.verifier as string | null, redirectUri = s.variables.SANDBOX_REDIRECT_URI! } = {}): Promise<Reply> {
+export function redeem(
+  s: Sandbox,
+  a: Authorization,
+  { verifier = a.verifier as string | null, redirectUri = s.variables.SANDBOX_REDIRECT_URI! } = {},
+): Promise<Reply> {
   const params: Record<string, string> = { grant_type: 'authorization_code', code: String(a.code), redirect_uri: redirectUri };
   if (verifier !== null) params.code_verifier = verifier;
   return postForm(`${s.issuer}/token`, params, { authorization: appAuth(s) });
@@ -176,7 +185,14 @@ export function redeem(s: Sandbox, a: Authorization, { verifier = a.verifier as 
 export async function openSignInPage(sandbox: Sandbox) {
   const v = sandbox.variables;
   const auth = new URL(`${v.SANDBOX_ISSUER}/auth`);
-  const params = { response_type: 'code', client_id: v.SANDBOX_AUTH_CLIENT_ID!, redirect_uri: v.SANDBOX_REDIRECT_URI!, scope: 'openid', code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256' };
+  const params = {
+    response_type: 'code',
+    client_id: v.SANDBOX_AUTH_CLIENT_ID!,
+    redirect_uri: v.SANDBOX_REDIRECT_URI!,
+    scope: 'openid',
+    code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+    code_challenge_method: 'S256',
+  };
   Object.entries(params).forEach(([k, value]) => auth.searchParams.set(k, value));
   const cookies: string[] = [];
   const get = async (url: string) => {
@@ -189,6 +205,11 @@ export async function openSignInPage(sandbox: Sandbox) {
   const action = new URL(/action="([^"]+)"/.exec(page)![1]!, interaction).href;
   const csrf = /name="csrf" value="([^"]+)"/.exec(page)![1]!;
   const post = (form: Record<string, string>, cookie = cookies.join('; ')) =>
-    fetch(action, { method: 'POST', redirect: 'manual', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form).toString() });
+    fetch(action, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(form).toString(),
+    });
   return { page, csrf, post, cookies };
 }

@@ -62,7 +62,12 @@ const cases: Record<string, (sandbox: Sandbox) => Promise<void>> = {
     await vi.waitFor(() => expect(arrivals.length).toBeGreaterThanOrEqual(2), { timeout: 10_000 });
     response.body.destroy();
     expect(inThreeSeconds).toBeLessThanOrEqual(2);
-    expect(arrivals.slice(0, 2).map(({ byte }) => byte).join('')).toBe('{"');
+    expect(
+      arrivals
+        .slice(0, 2)
+        .map(({ byte }) => byte)
+        .join(''),
+    ).toBe('{"');
     // A little under the 2 s interval: the first byte may reach the client late, behind the headers.
     expect(arrivals[1]!.at - arrivals[0]!.at).toBeGreaterThanOrEqual(1900);
     expect((await clientCredentials(sandbox)).status).toBe(200);
@@ -85,7 +90,10 @@ const cases: Record<string, (sandbox: Sandbox) => Promise<void>> = {
     expect(response.headers['content-encoding']).toBe('gzip');
     expect(Number(response.headers['content-length'])).toBeLessThan(MB);
     // Leaving the loop destroys the gunzip stream, and the pipeline the body with it: an expected premature close.
-    const inflated = await firstBytes(pipeline(response.body, createGunzip(), () => undefined), MB);
+    const inflated = await firstBytes(
+      pipeline(response.body, createGunzip(), () => undefined),
+      MB,
+    );
     expect(inflated.length).toBeGreaterThanOrEqual(MB);
     expect(inflated.toString()).toMatch(/^ +$/);
   },
@@ -97,7 +105,9 @@ const cases: Record<string, (sandbox: Sandbox) => Promise<void>> = {
     expect(tokens.text).toBe('{"access_token": "abc');
     expect(() => JSON.parse(tokens.text)).toThrow(SyntaxError);
     // Refusals are not successes: they stay JSON.
-    const refused = await postForm(`${sandbox.issuer}/token`, 'grant_type=client_credentials', { authorization: basic(sandbox.variables.SANDBOX_CLIENT_ID, 'wrong') });
+    const refused = await postForm(`${sandbox.issuer}/token`, 'grant_type=client_credentials', {
+      authorization: basic(sandbox.variables.SANDBOX_CLIENT_ID, 'wrong'),
+    });
     expect(refused.status).toBe(401);
     expect(refused.json.error).toBe('invalid_client');
   },
@@ -133,7 +143,12 @@ const cases: Record<string, (sandbox: Sandbox) => Promise<void>> = {
   },
 
   async 'busy-one-time'(sandbox) {
-    const refresh = () => postForm(`${sandbox.issuer}/token`, { grant_type: 'refresh_token', refresh_token: 'unknown' }, { authorization: basic(sandbox.variables.SANDBOX_AUTH_CLIENT_ID, sandbox.variables.SANDBOX_AUTH_CLIENT_SECRET) });
+    const refresh = () =>
+      postForm(
+        `${sandbox.issuer}/token`,
+        { grant_type: 'refresh_token', refresh_token: 'unknown' },
+        { authorization: basic(sandbox.variables.SANDBOX_AUTH_CLIENT_ID, sandbox.variables.SANDBOX_AUTH_CLIENT_SECRET) },
+      );
     expect((await statuses(refresh, 2)).map(({ status }) => status)).toEqual([503, 400]);
     // Other grants are untouched.
     expect((await clientCredentials(sandbox)).status).toBe(200);
@@ -166,7 +181,18 @@ const cases: Record<string, (sandbox: Sandbox) => Promise<void>> = {
     expect(refusals.map(({ json }) => json.error)).toEqual([`invalid_client${INJECTED_TEXT}`, `unsupported_grant_type${INJECTED_TEXT}`]);
     for (const { json } of refusals) expect(json.error_description).toBe(INJECTED_TEXT);
     // Every kind of injection is there, byte for byte.
-    for (const piece of ['[the docs](http://', '![x](http://127.0.0.1:1/pixel.png)', '<img ', '\r# Heading', '\u001b[31m', '\u001b]8;;', '\u001b]0;', '\u009b', '\uffff']) expect(INJECTED_TEXT).toContain(piece);
+    for (const piece of [
+      '[the docs](http://',
+      '![x](http://127.0.0.1:1/pixel.png)',
+      '<img ',
+      '\r# Heading',
+      '\u001b[31m',
+      '\u001b]8;;',
+      '\u001b]0;',
+      '\u009b',
+      '\uffff',
+    ])
+      expect(INJECTED_TEXT).toContain(piece);
     // Successes are untouched.
     const tokens = await clientCredentials(sandbox);
     expect(tokens.status).toBe(200);
@@ -185,22 +211,32 @@ const cases: Record<string, (sandbox: Sandbox) => Promise<void>> = {
     expect((await clientCredentials(sandbox)).status).toBe(200);
   },
 
-  ...Object.fromEntries(([
-    ['token-bom', (body: string) => body.startsWith('\uFEFF{')],
-    ['token-xssi', (body: string) => body.startsWith(")]}'\n{")],
-    ['token-trailing-text', (body: string) => body.endsWith('}\n<!-- served by gateway -->')],
-  ] as const).map(([name, wrapped]) => [name, async (sandbox: Sandbox) => {
-    const response = await request(`${sandbox.issuer}/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic(sandbox.variables.SANDBOX_CLIENT_ID, sandbox.variables.SANDBOX_CLIENT_SECRET) },
-      body: `grant_type=client_credentials&scope=${sandbox.variables.SANDBOX_SCOPE}`,
-    });
-    // As bytes: a text decoder would drop the byte-order mark.
-    const body = Buffer.from(await response.body.arrayBuffer()).toString('utf8');
-    expect(response.statusCode).toBe(200);
-    expect(wrapped(body), body).toBe(true);
-    expect(body).toMatch(/"access_token":"[^"]+"/);
-  }])),
+  ...Object.fromEntries(
+    (
+      [
+        ['token-bom', (body: string) => body.startsWith('\uFEFF{')],
+        ['token-xssi', (body: string) => body.startsWith(")]}'\n{")],
+        ['token-trailing-text', (body: string) => body.endsWith('}\n<!-- served by gateway -->')],
+      ] as const
+    ).map(([name, wrapped]) => [
+      name,
+      async (sandbox: Sandbox) => {
+        const response = await request(`${sandbox.issuer}/token`, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/x-www-form-urlencoded',
+            authorization: basic(sandbox.variables.SANDBOX_CLIENT_ID, sandbox.variables.SANDBOX_CLIENT_SECRET),
+          },
+          body: `grant_type=client_credentials&scope=${sandbox.variables.SANDBOX_SCOPE}`,
+        });
+        // As bytes: a text decoder would drop the byte-order mark.
+        const body = Buffer.from(await response.body.arrayBuffer()).toString('utf8');
+        expect(response.statusCode).toBe(200);
+        expect(wrapped(body), body).toBe(true);
+        expect(body).toMatch(/"access_token":"[^"]+"/);
+      },
+    ]),
+  ),
 
   async 'token-over-cap'(sandbox) {
     const tokens = await clientCredentials(sandbox);
@@ -259,7 +295,12 @@ const cases: Record<string, (sandbox: Sandbox) => Promise<void>> = {
     expect(json.userinfo_endpoint).toBe('http://127.0.0.1:1/me?home=${HOME}');
     expect(json.revocation_endpoint).toMatch(/^javascript:/);
     expect(json['x\ndocs: http://127.0.0.1:1/injected\n#_endpoint']).toBe('http://127.0.0.1:1/');
-    expect(json.grant_types_supported).toEqual(['authorization_code', 'refresh_token', 'client_credentials', "refresh_token\ndeviations: { discovery.issuer-match: 'injected' }"]);
+    expect(json.grant_types_supported).toEqual([
+      'authorization_code',
+      'refresh_token',
+      'client_credentials',
+      "refresh_token\ndeviations: { discovery.issuer-match: 'injected' }",
+    ]);
     expect(json.scopes_supported).toContain("openid' }\n  SCOPE: {}\n#");
     expect(json.code_challenge_methods_supported).toEqual(['S256', 'plain ${HOME}']);
     // Only the document: the real endpoints still work.
@@ -371,7 +412,7 @@ describe('request log', () => {
   });
   afterAll(() => sandbox.close());
 
-  it('records every request to the sandbox\'s servers, without its query, when it arrives, and hands out copies', async () => {
+  it("records every request to the sandbox's servers, without its query, when it arrives, and hands out copies", async () => {
     const before = Date.now();
     expect(sandbox.requests()).toEqual([]);
     await call(`${discoveryUrl(sandbox)}?probe=1`);

@@ -29,8 +29,10 @@ const mismatched = ({ variables: v }: Sandbox) => `${v.SANDBOX_REDIRECT_URI}-mis
 
 const WRONG_SECRET = 'conformance-wrong-secret';
 
-const e1 = (s: Sandbox) => postForm(`${s.issuer}/token`, 'grant_type=client_credentials', { authorization: basic(s.variables.SANDBOX_CLIENT_ID, WRONG_SECRET) });
-const e2 = (s: Sandbox) => postForm(`${s.issuer}/token`, { grant_type: 'client_credentials', client_id: s.variables.SANDBOX_CLIENT_ID!, client_secret: WRONG_SECRET });
+const e1 = (s: Sandbox) =>
+  postForm(`${s.issuer}/token`, 'grant_type=client_credentials', { authorization: basic(s.variables.SANDBOX_CLIENT_ID, WRONG_SECRET) });
+const e2 = (s: Sandbox) =>
+  postForm(`${s.issuer}/token`, { grant_type: 'client_credentials', client_id: s.variables.SANDBOX_CLIENT_ID!, client_secret: WRONG_SECRET });
 const e3 = (s: Sandbox) => postForm(`${s.issuer}/token`, 'grant_type=urn:oauth-conformance:unknown-grant', { authorization: machineAuth(s) });
 const e4 = (s: Sandbox) => postForm(`${s.issuer}/token`, 'scope=api%3Aread', { authorization: machineAuth(s) });
 const e5 = (s: Sandbox) => postForm(`${s.issuer}/token`, 'grant_type=client_credentials&grant_type=client_credentials', { authorization: machineAuth(s) });
@@ -46,10 +48,17 @@ const e8 = (s: Sandbox) =>
     body: JSON.stringify({ grant_type: 'client_credentials', client_id: s.variables.SANDBOX_CLIENT_ID, client_secret: s.variables.SANDBOX_CLIENT_SECRET }),
   });
 const refusals = (s: Sandbox) => Promise.all([e1(s), e2(s), e3(s), e4(s), e5(s)]);
-const unknownScope = (s: Sandbox) => postForm(`${s.issuer}/token`, 'grant_type=client_credentials&scope=conformance%3Aunknown-scope', { authorization: machineAuth(s) });
+const unknownScope = (s: Sandbox) =>
+  postForm(`${s.issuer}/token`, 'grant_type=client_credentials&scope=conformance%3Aunknown-scope', { authorization: machineAuth(s) });
 
 /** Status and error of E1–E5 on a conformant server. */
-const CONFORMANT_REFUSALS = [[401, 'invalid_client'], [401, 'invalid_client'], [400, 'unsupported_grant_type'], [400, 'invalid_request'], [400, 'invalid_request']];
+const CONFORMANT_REFUSALS = [
+  [401, 'invalid_client'],
+  [401, 'invalid_client'],
+  [400, 'unsupported_grant_type'],
+  [400, 'invalid_request'],
+  [400, 'invalid_request'],
+];
 
 // ---- Authorization code probes (client sandbox-app) ----------------------------------------------------------------
 
@@ -161,10 +170,14 @@ function probing<T>(probe: (s: Sandbox) => Promise<T>, faulty: (result: T, s: Sa
 const cases: Record<string, Case> = {
   // First, so that its wait overlaps the other cases.
   'code-never-expires': {
-    ...probing(p17, (r, s) => {
-      expect(s.variables.SANDBOX_CODE_TTL).toBe('5');
-      issued(r);
-    }, (r) => refused(r, 400, 'invalid_grant')),
+    ...probing(
+      p17,
+      (r, s) => {
+        expect(s.variables.SANDBOX_CODE_TTL).toBe('5');
+        issued(r);
+      },
+      (r) => refused(r, 400, 'invalid_grant'),
+    ),
     reference: 'short-lived',
     neighbour: async (s) => expect((await p16(s)).status).toBe(401),
   },
@@ -185,17 +198,25 @@ const cases: Record<string, Case> = {
     neighbour: async (s) => noToken(await e7(s)),
   },
   'basic-error-400': {
-    ...probing(e1, (r) => {
-      refused(r, 400, 'invalid_client');
-      expect(r.headers).not.toHaveProperty('www-authenticate');
-    }, (r) => {
-      refused(r, 401, 'invalid_client');
-      expect(r.headers['www-authenticate']).toMatch(/^Basic /);
-    }),
+    ...probing(
+      e1,
+      (r) => {
+        refused(r, 400, 'invalid_client');
+        expect(r.headers).not.toHaveProperty('www-authenticate');
+      },
+      (r) => {
+        refused(r, 401, 'invalid_client');
+        expect(r.headers['www-authenticate']).toMatch(/^Basic /);
+      },
+    ),
     neighbour: async (s) => refused(await e2(s), 401, 'invalid_client'),
   },
   'post-error-code': {
-    ...probing(e2, (r) => refused(r, 401, 'invalid_request'), (r) => refused(r, 401, 'invalid_client')),
+    ...probing(
+      e2,
+      (r) => refused(r, 401, 'invalid_request'),
+      (r) => refused(r, 401, 'invalid_client'),
+    ),
     neighbour: async (s) => {
       const reply = await e1(s);
       refused(reply, 401, 'invalid_client');
@@ -203,36 +224,60 @@ const cases: Record<string, Case> = {
     },
   },
   'grant-type-error-code': {
-    ...probing(e3, (r) => refused(r, 400, 'invalid_request'), (r) => refused(r, 400, 'unsupported_grant_type')),
+    ...probing(
+      e3,
+      (r) => refused(r, 400, 'invalid_request'),
+      (r) => refused(r, 400, 'unsupported_grant_type'),
+    ),
     neighbour: async (s) => refused(await e4(s), 400, 'invalid_request'),
   },
   'missing-param-error-code': {
-    ...probing(e4, (r) => refused(r, 400, 'invalid_grant'), (r) => refused(r, 400, 'invalid_request')),
+    ...probing(
+      e4,
+      (r) => refused(r, 400, 'invalid_grant'),
+      (r) => refused(r, 400, 'invalid_request'),
+    ),
     neighbour: async (s) => refused(await e3(s), 400, 'unsupported_grant_type'),
   },
   'unregistered-error-code': {
-    ...probing(e5, (r) => refused(r, 400, 'duplicate_parameter'), (r) => refused(r, 400, 'invalid_request')),
+    ...probing(
+      e5,
+      (r) => refused(r, 400, 'duplicate_parameter'),
+      (r) => refused(r, 400, 'invalid_request'),
+    ),
     neighbour: async (s) => refused(await e4(s), 400, 'invalid_request'),
   },
   'grant-errors-as-invalid-request': {
-    ...probing(p2, ({ replay }) => refused(replay, 400, 'invalid_request'), ({ replay }) => refused(replay, 400, 'invalid_grant')),
+    ...probing(
+      p2,
+      ({ replay }) => refused(replay, 400, 'invalid_request'),
+      ({ replay }) => refused(replay, 400, 'invalid_grant'),
+    ),
     neighbour: async (s) => refused(await unknownScope(s), 400, 'invalid_scope'),
   },
   'scope-error-as-invalid-request': {
-    ...probing(unknownScope, (r) => refused(r, 400, 'invalid_request'), (r) => refused(r, 400, 'invalid_scope')),
+    ...probing(
+      unknownScope,
+      (r) => refused(r, 400, 'invalid_request'),
+      (r) => refused(r, 400, 'invalid_scope'),
+    ),
     neighbour: async (s) => refused((await p2(s)).replay, 400, 'invalid_grant'),
   },
   'errors-as-html': {
-    ...probing(refusals, (replies) => {
-      expect(replies.map((r) => r.status)).toEqual(CONFORMANT_REFUSALS.map(([status]) => status));
-      for (const reply of replies) {
-        expect(reply.headers['content-type']).toMatch(/^text\/html/);
-        expect(reply.text).toMatch(/^<!DOCTYPE html>/);
-      }
-      expect(replies[0]!.headers['www-authenticate']).toMatch(/^Basic .*error="invalid_client"/);
-    }, (replies) => {
-      for (const reply of replies) expect(reply.headers['content-type']).toMatch(/^application\/json/);
-    }),
+    ...probing(
+      refusals,
+      (replies) => {
+        expect(replies.map((r) => r.status)).toEqual(CONFORMANT_REFUSALS.map(([status]) => status));
+        for (const reply of replies) {
+          expect(reply.headers['content-type']).toMatch(/^text\/html/);
+          expect(reply.text).toMatch(/^<!DOCTYPE html>/);
+        }
+        expect(replies[0]!.headers['www-authenticate']).toMatch(/^Basic .*error="invalid_client"/);
+      },
+      (replies) => {
+        for (const reply of replies) expect(reply.headers['content-type']).toMatch(/^application\/json/);
+      },
+    ),
     neighbour: async (s) => {
       const reply = await clientCredentials(s);
       issued(reply);
@@ -242,7 +287,8 @@ const cases: Record<string, Case> = {
   'errors-as-200': {
     ...probing(
       refusals,
-      (replies) => expect(replies.map((r) => [r.status, r.json.error])).toEqual(CONFORMANT_REFUSALS.map(([status, error], i) => [i === 0 ? status : 200, error])),
+      (replies) =>
+        expect(replies.map((r) => [r.status, r.json.error])).toEqual(CONFORMANT_REFUSALS.map(([status, error], i) => [i === 0 ? status : 200, error])),
       (replies) => expect(replies.map((r) => [r.status, r.json.error])).toEqual(CONFORMANT_REFUSALS),
     ),
     neighbour: async (s) => {
@@ -252,22 +298,30 @@ const cases: Record<string, Case> = {
     },
   },
   'state-dropped': {
-    ...probing(authorize, (a, s) => {
-      expect(a.code).toEqual(expect.any(String));
-      expect(a.callback?.searchParams.get('iss')).toBe(s.issuer);
-      expect(a.callback?.searchParams.has('state')).toBe(false);
-    }, (a) => expect(a.callback?.searchParams.get('state')).toBe(a.state)),
+    ...probing(
+      authorize,
+      (a, s) => {
+        expect(a.code).toEqual(expect.any(String));
+        expect(a.callback?.searchParams.get('iss')).toBe(s.issuer);
+        expect(a.callback?.searchParams.has('state')).toBe(false);
+      },
+      (a) => expect(a.callback?.searchParams.get('state')).toBe(a.state),
+    ),
     neighbour: async (s) => void (await signIn(s)),
   },
   'code-reusable': {
-    ...probing(async (s) => ({ sequential: await p2(s), parallel: await p3(s) }), ({ sequential, parallel }) => {
-      issued(sequential.replay);
-      expect(sequential.replay.json.access_token).toBe(sequential.first.json.access_token);
-      parallel.forEach(issued);
-    }, ({ sequential, parallel }) => {
-      refused(sequential.replay, 400, 'invalid_grant');
-      raced(parallel);
-    }),
+    ...probing(
+      async (s) => ({ sequential: await p2(s), parallel: await p3(s) }),
+      ({ sequential, parallel }) => {
+        issued(sequential.replay);
+        expect(sequential.replay.json.access_token).toBe(sequential.first.json.access_token);
+        parallel.forEach(issued);
+      },
+      ({ sequential, parallel }) => {
+        refused(sequential.replay, 400, 'invalid_grant');
+        raced(parallel);
+      },
+    ),
     neighbour: async (s) => refused(await p7(s), 400, 'invalid_grant'),
   },
   'code-race': {
@@ -279,13 +333,17 @@ const cases: Record<string, Case> = {
     },
   },
   'code-replay-keeps-tokens': {
-    ...probing(p2, ({ replay, resource: after }) => {
-      refused(replay, 400, 'invalid_grant');
-      expect(after.status).toBe(200);
-    }, ({ replay, resource: after }) => {
-      refused(replay, 400, 'invalid_grant');
-      expect(after.status).toBe(401);
-    }),
+    ...probing(
+      p2,
+      ({ replay, resource: after }) => {
+        refused(replay, 400, 'invalid_grant');
+        expect(after.status).toBe(200);
+      },
+      ({ replay, resource: after }) => {
+        refused(replay, 400, 'invalid_grant');
+        expect(after.status).toBe(401);
+      },
+    ),
     neighbour: async (s) => raced(await p3(s)),
   },
   'redirect-uri-not-compared': {
@@ -296,11 +354,15 @@ const cases: Record<string, Case> = {
     },
   },
   'redirect-uri-prefix-match': {
-    ...probing(p5, (a, s) => {
-      expect(`${a.callback?.origin}${a.callback?.pathname}`).toBe(mismatched(s));
-      expect(a.code).toEqual(expect.any(String));
-      expect(a.callback?.searchParams.get('state')).toBe(a.state);
-    }, (a) => expect([a.callback, a.last]).toEqual([undefined, 400])),
+    ...probing(
+      p5,
+      (a, s) => {
+        expect(`${a.callback?.origin}${a.callback?.pathname}`).toBe(mismatched(s));
+        expect(a.code).toEqual(expect.any(String));
+        expect(a.callback?.searchParams.get('state')).toBe(a.state);
+      },
+      (a) => expect([a.callback, a.last]).toEqual([undefined, 400]),
+    ),
     neighbour: async (s) => {
       const a = await authorize(s);
       expect(`${a.callback?.origin}${a.callback?.pathname}`).toBe(s.variables.SANDBOX_REDIRECT_URI);
@@ -324,18 +386,30 @@ const cases: Record<string, Case> = {
     },
   },
   'pkce-not-required': {
-    ...probing(p8, ({ authorization, token }) => {
-      expect(authorization.code).toEqual(expect.any(String));
-      issued(token!);
-    }, pkceRequired),
+    ...probing(
+      p8,
+      ({ authorization, token }) => {
+        expect(authorization.code).toEqual(expect.any(String));
+        issued(token!);
+      },
+      pkceRequired,
+    ),
     neighbour: async (s) => refused(await p7(s), 400, 'invalid_grant'),
   },
   'refresh-broken': {
-    ...probing(p9, ({ refreshed }) => refused(refreshed, 400, 'invalid_grant'), ({ refreshed }) => issued(refreshed)),
+    ...probing(
+      p9,
+      ({ refreshed }) => refused(refreshed, 400, 'invalid_grant'),
+      ({ refreshed }) => issued(refreshed),
+    ),
     neighbour: async (s) => expect((await resource(s, (await signIn(s)).access)).status).toBe(200),
   },
   'machine-grant-refused': {
-    ...probing((s) => clientCredentials(s), (r) => refused(r, 400, 'invalid_request'), issued),
+    ...probing(
+      (s) => clientCredentials(s),
+      (r) => refused(r, 400, 'invalid_request'),
+      issued,
+    ),
     // Client authentication is still judged first, and other grants are served.
     neighbour: async (s) => {
       refused(await e1(s), 401, 'invalid_client');
@@ -343,18 +417,26 @@ const cases: Record<string, Case> = {
     },
   },
   'refresh-no-rotation': {
-    ...probing(p9, ({ original, refreshed }) => {
-      issued(refreshed);
-      expect(refreshed.json.refresh_token ?? original.refresh).toBe(original.refresh);
-    }, ({ original, refreshed }) => {
-      issued(refreshed);
-      expect(refreshed.json.refresh_token).toEqual(expect.any(String));
-      expect(refreshed.json.refresh_token).not.toBe(original.refresh);
-    }),
+    ...probing(
+      p9,
+      ({ original, refreshed }) => {
+        issued(refreshed);
+        expect(refreshed.json.refresh_token ?? original.refresh).toBe(original.refresh);
+      },
+      ({ original, refreshed }) => {
+        issued(refreshed);
+        expect(refreshed.json.refresh_token).toEqual(expect.any(String));
+        expect(refreshed.json.refresh_token).not.toBe(original.refresh);
+      },
+    ),
     neighbour: async (s) => refused((await p14(s)).refreshed, 400, 'invalid_grant'),
   },
   'refresh-replay-allowed': {
-    ...probing(p10, ({ replay }) => issued(replay), ({ replay }) => refused(replay, 400, 'invalid_grant')),
+    ...probing(
+      p10,
+      ({ replay }) => issued(replay),
+      ({ replay }) => refused(replay, 400, 'invalid_grant'),
+    ),
     neighbour: async (s) => refused((await p14(s)).refreshed, 400, 'invalid_grant'),
   },
   'refresh-scope-widened': {
@@ -362,10 +444,14 @@ const cases: Record<string, Case> = {
     neighbour: async (s) => expect((await p12(s)).json.scope).toBe('api:read'),
   },
   'refresh-scope-not-narrowed': {
-    ...probing(p12, (r) => {
-      issued(r);
-      expect(String(r.json.scope).split(' ').sort()).toEqual(['api:read', 'openid']);
-    }, (r) => expect(r.json.scope).toBe('api:read')),
+    ...probing(
+      p12,
+      (r) => {
+        issued(r);
+        expect(String(r.json.scope).split(' ').sort()).toEqual(['api:read', 'openid']);
+      },
+      (r) => expect(r.json.scope).toBe('api:read'),
+    ),
     neighbour: async (s) => refused(await p11(s), 400, 'invalid_scope'),
   },
   'refresh-any-client': {
@@ -408,13 +494,17 @@ const cases: Record<string, Case> = {
     },
   },
   'revocation-ignored': {
-    ...probing(p14, ({ revocation, refreshed }) => {
-      expect(revocation.status).toBe(200);
-      issued(refreshed);
-    }, ({ revocation, refreshed }) => {
-      expect(revocation.status).toBe(200);
-      refused(refreshed, 400, 'invalid_grant');
-    }),
+    ...probing(
+      p14,
+      ({ revocation, refreshed }) => {
+        expect(revocation.status).toBe(200);
+        issued(refreshed);
+      },
+      ({ revocation, refreshed }) => {
+        expect(revocation.status).toBe(200);
+        refused(refreshed, 400, 'invalid_grant');
+      },
+    ),
     neighbour: async (s) => expect((await p15(s)).status).toBe(401),
   },
 };

@@ -171,7 +171,11 @@ describe('conformant sandbox', () => {
 
   it('accepts client_secret_post too', async () => {
     const { SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET } = sandbox.variables;
-    const { status } = await postForm(`${sandbox.issuer}/token`, { grant_type: 'client_credentials', client_id: SANDBOX_CLIENT_ID!, client_secret: SANDBOX_CLIENT_SECRET! });
+    const { status } = await postForm(`${sandbox.issuer}/token`, {
+      grant_type: 'client_credentials',
+      client_id: SANDBOX_CLIENT_ID!,
+      client_secret: SANDBOX_CLIENT_SECRET!,
+    });
     expect(status).toBe(200);
   });
 

@@ -11,28 +11,66 @@ import { leaks } from './leak-forms.js';
 
 describe('which variable names hold credentials', () => {
   it.each([
-    'MY_API_KEY', 'OIDC_CLIENT_SECRET', 'ACME_REFRESH_TOKEN', 'MEDPLUM_PASSWORD', 'DB_PASSWD', 'DB_PWD', 'DB_PASS',
-    'SIGNING_PRIVATE_KEY', 'AWS_SECRET_ACCESS_KEY', 'VENDOR_CREDENTIALS', 'SSH_PASSPHRASE', 'SESSION_COOKIE', 'GITHUB_TOKEN',
-    'KEY', 'my_api_key', 'my-api-key', 'ACME_CLIENT_SECRET_VALUE', 'ACME_PRIVATE_KEY_PEM', 'ACME_SIGNING_KEY_JWK',
-    'SERVICE_ACCOUNT_KEY_JSON', 'ACME_API_KEY_2', 'ACME_API_KEY_V2', 'ACME_TOKEN_BASE64',
+    'MY_API_KEY',
+    'OIDC_CLIENT_SECRET',
+    'ACME_REFRESH_TOKEN',
+    'MEDPLUM_PASSWORD',
+    'DB_PASSWD',
+    'DB_PWD',
+    'DB_PASS',
+    'SIGNING_PRIVATE_KEY',
+    'AWS_SECRET_ACCESS_KEY',
+    'VENDOR_CREDENTIALS',
+    'SSH_PASSPHRASE',
+    'SESSION_COOKIE',
+    'GITHUB_TOKEN',
+    'KEY',
+    'my_api_key',
+    'my-api-key',
+    'ACME_CLIENT_SECRET_VALUE',
+    'ACME_PRIVATE_KEY_PEM',
+    'ACME_SIGNING_KEY_JWK',
+    'SERVICE_ACCOUNT_KEY_JSON',
+    'ACME_API_KEY_2',
+    'ACME_API_KEY_V2',
+    'ACME_TOKEN_BASE64',
   ])('%s does', (name) => {
     expect(isSecretVariable(name, undefined)).toBe(true);
   });
 
   it.each([
     // Something about a credential, which a reader needs to see.
-    'ACME_SIGNING_KEY_ID', 'AWS_ACCESS_KEY_ID', 'ACME_TOKEN_URL', 'ACME_TOKEN_ENDPOINT', 'MEDPLUM_ACCESS_TOKEN_LIFETIME',
-    'OIDC_LOGIN_PASSWORD_FIELD', 'ID_TOKEN_HINT', 'ACME_PUBLIC_KEY', 'ACME_PUBLIC_KEY_PEM', 'STRIPE_PUBLISHABLE_KEY',
+    'ACME_SIGNING_KEY_ID',
+    'AWS_ACCESS_KEY_ID',
+    'ACME_TOKEN_URL',
+    'ACME_TOKEN_ENDPOINT',
+    'MEDPLUM_ACCESS_TOKEN_LIFETIME',
+    'OIDC_LOGIN_PASSWORD_FIELD',
+    'ID_TOKEN_HINT',
+    'ACME_PUBLIC_KEY',
+    'ACME_PUBLIC_KEY_PEM',
+    'STRIPE_PUBLISHABLE_KEY',
     // No credential word, or one used for a mechanism.
-    'ONEUP_AUTH_URL', 'OIDC_AUTH_CLIENT_ID', 'REQUIRE_AUTH', 'MEDPLUM_EMAIL', 'OIDC_USERNAME', 'BWELL_SCOPE', 'KEYCLOAK_REALM',
-    'MONKEY', 'TOKENIZER', 'VALUE',
+    'ONEUP_AUTH_URL',
+    'OIDC_AUTH_CLIENT_ID',
+    'REQUIRE_AUTH',
+    'MEDPLUM_EMAIL',
+    'OIDC_USERNAME',
+    'BWELL_SCOPE',
+    'KEYCLOAK_REALM',
+    'MONKEY',
+    'TOKENIZER',
+    'VALUE',
   ])('%s does not', (name) => {
     expect(isSecretVariable(name, undefined)).toBe(false);
   });
 
   it("makes a suite's variable a secret whatever the suite says; a name that does not is only marked", () => {
     const suite = resolveSuite(
-      parseSuite('acme.yaml', 'vendor: acme\nvariables:\n  MY_API_KEY: {}\n  MY_API_KEY_ID: {}\n  MY_HANDLE: { secret: true }\ndiscovery:\n  issuer: https://id.example.com/${MY_API_KEY}/${MY_API_KEY_ID}/${MY_HANDLE}\n'),
+      parseSuite(
+        'acme.yaml',
+        'vendor: acme\nvariables:\n  MY_API_KEY: {}\n  MY_API_KEY_ID: {}\n  MY_HANDLE: { secret: true }\ndiscovery:\n  issuer: https://id.example.com/${MY_API_KEY}/${MY_API_KEY_ID}/${MY_HANDLE}\n',
+      ),
       { MY_API_KEY: 'the-api-key-value', MY_API_KEY_ID: 'the-key-id-value', MY_HANDLE: 'the-handle-value' },
     );
     expect(suite.secrets.sort()).toEqual(['the-api-key-value', 'the-handle-value']);
@@ -86,7 +124,10 @@ describe('a suite quoting a variable named as a credential but not marked secret
     expect(leaks(outputs, [key])).toEqual([]);
     // The control: both requests are recorded with the ordinary value as sent and the key's place fingerprinted, and
     // the console quotes the URL (the grant asks for no scope, so the resource refuses its token).
-    const recorded = outputs.filter((o) => o.path.startsWith(paths.results)).map((o) => o.text).join('\n');
+    const recorded = outputs
+      .filter((o) => o.path.startsWith(paths.results))
+      .map((o) => o.text)
+      .join('\n');
     expect(recorded, run.stdout + run.stderr).toContain(`?tenant=${tenant}&app=[redacted:`);
     expect(recorded).toMatch(new RegExp(`"x-tenant": "${tenant}",\\s*"x-api-key": "\\[redacted:`));
     expect(run.stdout).toContain(`?tenant=${tenant}&app=[redacted:`);

@@ -31,7 +31,11 @@ describe('fingerprint', () => {
 describe('redactUrl', () => {
   it.each([
     ['a code in the query', 'https://app.example/cb?code=SplxlOBe&state=xyz', `https://app.example/cb?code=${fp('SplxlOBe')}&state=xyz`],
-    ['a token in the fragment', 'https://app.example/cb#access_token=2YotnFZ&token_type=bearer', `https://app.example/cb#access_token=${fp('2YotnFZ')}&token_type=bearer`],
+    [
+      'a token in the fragment',
+      'https://app.example/cb#access_token=2YotnFZ&token_type=bearer',
+      `https://app.example/cb#access_token=${fp('2YotnFZ')}&token_type=bearer`,
+    ],
     [
       'both',
       'https://app.example/cb?code=c0de-a&state=s#id_token=idt-b&expires_in=60',
@@ -117,7 +121,12 @@ describe('redactBody', () => {
     ['JSON served as application/json', json, 'application/json', redactedJson],
     ['JSON mislabelled text/plain', json, 'text/plain', redactedJson],
     ['JSON with no content type', `  ${json}`, undefined, redactedJson],
-    ['a form', 'grant_type=refresh_token&refresh_token=rt-form-3', 'application/x-www-form-urlencoded', `grant_type=refresh_token&refresh_token=${fp('rt-form-3')}`],
+    [
+      'a form',
+      'grant_type=refresh_token&refresh_token=rt-form-3',
+      'application/x-www-form-urlencoded',
+      `grant_type=refresh_token&refresh_token=${fp('rt-form-3')}`,
+    ],
     ['a form with a charset', 'code=c0de-form-4&state=s', 'Application/X-WWW-Form-Urlencoded; charset=utf-8', `code=${fp('c0de-form-4')}&state=s`],
     ['text quoting a JWT', `token: ${jwt} end`, 'text/html', `token: ${fp(jwt)} end`],
     ['text that is not JSON after all', '{not json code=c0de-text', 'application/json', '{not json code=c0de-text'],
@@ -132,7 +141,7 @@ describe('learning secrets', () => {
     expect(redact('echo opaque-AT-7788 and RT-5566 with Bearer read-scope')).toBe(`echo ${fp('opaque-AT-7788')} and ${fp('RT-5566')} with Bearer read-scope`);
   });
 
-  it('learns a top-level code (an API\'s authorization code), not the codes nested in FHIR data', () => {
+  it("learns a top-level code (an API's authorization code), not the codes nested in FHIR data", () => {
     learnSecrets('{"login":"l-1","code":"api-issued-code-42"}');
     const outcome = '{"resourceType":"OperationOutcome","issue":[{"severity":"error","code":"login","diagnostics":"Unauthorized"}]}';
     learnSecrets(outcome);
@@ -172,7 +181,9 @@ describe('redact', () => {
   it('tags the encoded forms of a secret with the same fingerprint as the secret', () => {
     const secret = 'sh@red value/7';
     addSecret(secret);
-    expect(redact(`${secret} ${encodeURIComponent(secret)} ${new URLSearchParams({ v: secret }).toString().slice(2)}`)).toBe(`${fp(secret)} ${fp(secret)} ${fp(secret)}`);
+    expect(redact(`${secret} ${encodeURIComponent(secret)} ${new URLSearchParams({ v: secret }).toString().slice(2)}`)).toBe(
+      `${fp(secret)} ${fp(secret)} ${fp(secret)}`,
+    );
   });
 
   it('replaces a secret that contains another as a whole', () => {
@@ -265,7 +276,10 @@ describe('base64 inside a larger encoded string', () => {
     addSecret(secret);
     for (const alphabet of ['base64', 'base64url'] as const) {
       const echoed = redact(`echo ${Buffer.from(bodyOf(secret)).toString(alphabet)} end`);
-      const decoded = echoed.split(' ').map((word) => Buffer.from(word, alphabet).toString('latin1')).join(' ');
+      const decoded = echoed
+        .split(' ')
+        .map((word) => Buffer.from(word, alphabet).toString('latin1'))
+        .join(' ');
       // The bytes at the very edges share base64 characters with their neighbours, and may stay.
       expect(decoded).not.toContain('<&>');
       expect(decoded).not.toContain('%3C%26%3E');

@@ -60,7 +60,9 @@ describe('server text in markdown', () => {
 
 describe('server text on the console', () => {
   it('escape sequences and controls are removed, line feeds and tabs kept', () => {
-    expect(printable('a\u001b[31mred\u001b[0m\u001b]8;;http://x/\u0007link\u001b]8;;\u001b\\ \u001b]0;title\u0007\u009b2J\u0085\r\n\tz\u0000\u007f')).toBe('aredlink \n\tz');
+    expect(printable('a\u001b[31mred\u001b[0m\u001b]8;;http://x/\u0007link\u001b]8;;\u001b\\ \u001b]0;title\u0007\u009b2J\u0085\r\n\tz\u0000\u007f')).toBe(
+      'aredlink \n\tz',
+    );
   });
 
   it('the summary holds none', () => {
@@ -70,7 +72,11 @@ describe('server text on the console', () => {
 
 describe('server text in junit.xml', () => {
   it('the file stays a valid XML document, whatever the server said', () => {
-    const xml = junitXml([hostileResult('fail'), hostileResult('skipped'), { ...hostileResult('blocked'), message: 'lone \ud800 surrogate \udc00 and \ufffe' }]);
+    const xml = junitXml([
+      hostileResult('fail'),
+      hostileResult('skipped'),
+      { ...hostileResult('blocked'), message: 'lone \ud800 surrogate \udc00 and \ufffe' },
+    ]);
     expect(xmlProblem(xml)).toBeUndefined();
     expect(xml).toContain('the server said see [the docs]');
   });

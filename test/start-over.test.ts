@@ -21,11 +21,17 @@ async function flowAnswered(request: HttpRequest, answers: HttpResult[], options
 
 describe('starting over after a busy answer to a one-time credential', () => {
   it('abandons the flow and starts it again, labelled as a restart, until it is served', async () => {
-    expect(await flowAnswered(redemption, [answered(503), answered(429), answered(200)])).toEqual({ outcome: 200, labels: ['token', 'token (restart 1)', 'token (restart 2)'] });
+    expect(await flowAnswered(redemption, [answered(503), answered(429), answered(200)])).toEqual({
+      outcome: 200,
+      labels: ['token', 'token (restart 1)', 'token (restart 2)'],
+    });
   });
 
   it('once the retries are spent, the busy answer is the flow\'s, for its checks to judge "could not run"', async () => {
-    expect(await flowAnswered(redemption, [answered(503), answered(503), answered(503)])).toEqual({ outcome: 503, labels: ['token', 'token (restart 1)', 'token (restart 2)'] });
+    expect(await flowAnswered(redemption, [answered(503), answered(503), answered(503)])).toEqual({
+      outcome: 503,
+      labels: ['token', 'token (restart 1)', 'token (restart 2)'],
+    });
   });
 
   it('a Retry-After longer than the policy allows, or past the deadline, is not waited for', async () => {

@@ -126,7 +126,12 @@ describe('parseSuite', () => {
     const text = `vendor: acme\ndiscovery: { issuer: https://x/ }\nclients: { c: { id: x } }\ngrants:\n  g:\n    client: c\n    ${member}\n`;
     const problems = problemsOf(() => parseSuite('acme.yaml', text));
     expect(problems).toContainEqual(
-      expect.objectContaining({ path: 'grants.g', message, fix: 'use type: client_credentials or type: authorization_code', line: positionOf(text, '  g:').line }),
+      expect.objectContaining({
+        path: 'grants.g',
+        message,
+        fix: 'use type: client_credentials or type: authorization_code',
+        line: positionOf(text, '  g:').line,
+      }),
     );
     // The branches of the grant oneOf are not reported one by one.
     expect(problems.filter((p) => /must match|oneOf/.test(p.message))).toEqual([]);
@@ -146,14 +151,20 @@ grants:
     const problems = problemsOf(() => parseSuite('acme.yaml', text));
     // One problem for the value, not one per branch of "a word or a ${VARIABLE}".
     expect(problems).toEqual([
-      expect.objectContaining({ path, line: positionOf(text, value).line, message: `value "${value}" is not allowed`, fix: expect.stringContaining(`use one of: ${allowed}`) }),
+      expect.objectContaining({
+        path,
+        line: positionOf(text, value).line,
+        message: `value "${value}" is not allowed`,
+        fix: expect.stringContaining(`use one of: ${allowed}`),
+      }),
     ]);
     expect(problems[0]!.fix.includes('${VARIABLE}')).toBe(variable);
   });
 });
 
 describe('a resource named by a metadata endpoint', () => {
-  const suite = (resource: string) => `vendor: acme\ndiscovery: { issuer: https://x/ }\nclients: { c: { id: x } }\ngrants:\n  g: { type: client_credentials, client: c }\nresources:\n  - { name: r, grant: g${resource} }\n`;
+  const suite = (resource: string) =>
+    `vendor: acme\ndiscovery: { issuer: https://x/ }\nclients: { c: { id: x } }\ngrants:\n  g: { type: client_credentials, client: c }\nresources:\n  - { name: r, grant: g${resource} }\n`;
 
   it('takes endpoint instead of url', () => {
     expect(load(suite(', endpoint: userinfo_endpoint')).resources).toEqual([{ name: 'r', grant: 'g', endpoint: 'userinfo_endpoint' }]);
@@ -244,13 +255,20 @@ describe('resolveSuite: variables', () => {
   it('refuses an unset optional variable in discovery, which nothing can run without', () => {
     const text = 'vendor: acme\nvariables:\n  ISSUER: { optional: true }\ndiscovery:\n  issuer: ${ISSUER}\n';
     expect(problemsOf(() => load(text))).toContainEqual(
-      expect.objectContaining({ path: 'discovery.issuer', message: 'optional variable ISSUER is unset, but discovery.issuer cannot do without it', fix: expect.stringContaining('set ISSUER') }),
+      expect.objectContaining({
+        path: 'discovery.issuer',
+        message: 'optional variable ISSUER is unset, but discovery.issuer cannot do without it',
+        fix: expect.stringContaining('set ISSUER'),
+      }),
     );
   });
 
   it('says which variable a value that breaks the schema came from', () => {
     const problems = problemsOf(() =>
-      load(fullSuite.replace('code: { strategy: redirect }', "code: { strategy: '${STRATEGY}' }").replace('SCOPE:', 'STRATEGY: {}\n  SCOPE:'), { ...fullEnv, STRATEGY: 'bogus' }),
+      load(fullSuite.replace('code: { strategy: redirect }', "code: { strategy: '${STRATEGY}' }").replace('SCOPE:', 'STRATEGY: {}\n  SCOPE:'), {
+        ...fullEnv,
+        STRATEGY: 'bogus',
+      }),
     );
     expect(problems).toEqual([
       expect.objectContaining({
@@ -271,8 +289,22 @@ describe('resolveSuite: variables', () => {
 
 describe('resolveSuite: references and URLs', () => {
   it.each([
-    ['a grant naming an unknown client', 'client: web', 'client: mobile', 'grants.user.client', 'unknown client "mobile"', 'use one of the clients: backend, web'],
-    ['a resource naming an unknown grant', 'grant: system', 'grant: batch', 'resources[1].grant', 'unknown grant "batch"', 'use one of the grants: system, user'],
+    [
+      'a grant naming an unknown client',
+      'client: web',
+      'client: mobile',
+      'grants.user.client',
+      'unknown client "mobile"',
+      'use one of the clients: backend, web',
+    ],
+    [
+      'a resource naming an unknown grant',
+      'grant: system',
+      'grant: batch',
+      'resources[1].grant',
+      'unknown grant "batch"',
+      'use one of the grants: system, user',
+    ],
   ])('reports %s', (_, from, to, path, message, fix) => {
     const text = fullSuite.replace(from, to);
     expect(problemsOf(() => load(text, fullEnv))).toEqual([expect.objectContaining({ path, message, fix, line: positionOf(text, to).line })]);
@@ -299,7 +331,7 @@ describe('resolveSuite: references and URLs', () => {
   });
 
   it('refuses a login step that neither fills nor clicks', () => {
-    const text = fullSuite.replace('code: { strategy: redirect }', "code: { strategy: browser, login: [{ press: Enter }] }");
+    const text = fullSuite.replace('code: { strategy: redirect }', 'code: { strategy: browser, login: [{ press: Enter }] }');
     expect(problemsOf(() => load(text, fullEnv)).map((p) => p.path)).toContain('grants.user.code.login[0]');
   });
 
@@ -307,7 +339,11 @@ describe('resolveSuite: references and URLs', () => {
     ['https://id.example.com/', undefined, 'https://id.example.com/.well-known/openid-configuration'],
     ['https://id.example.com', undefined, 'https://id.example.com/.well-known/openid-configuration'],
     ['https://id.example.com/tenants/acme/', undefined, 'https://id.example.com/tenants/acme/.well-known/openid-configuration'],
-    ['https://id.example.com/', 'https://id.example.com/.well-known/oauth-authorization-server', 'https://id.example.com/.well-known/oauth-authorization-server'],
+    [
+      'https://id.example.com/',
+      'https://id.example.com/.well-known/oauth-authorization-server',
+      'https://id.example.com/.well-known/oauth-authorization-server',
+    ],
   ])('derives the discovery URL from issuer %s (url %s)', (issuer, url, expected) => {
     const text = `vendor: acme\ndiscovery:\n  issuer: ${issuer}\n${url ? `  url: ${url}\n` : ''}`;
     const suite = load(text);
@@ -353,7 +389,7 @@ describe('shipped suites', () => {
     expect(suite.secrets.filter((s) => s.includes('${'))).toEqual([]);
   });
 
-  it('generic-oidc takes the browser login\'s error selector from OIDC_LOGIN_ERROR, its default when empty', async () => {
+  it("generic-oidc takes the browser login's error selector from OIDC_LOGIN_ERROR, its default when empty", async () => {
     const source = await readSuite(join(suitesDir, 'generic-oidc.yaml'));
     const authEnv = { ...genericEnv, OIDC_AUTH_CLIENT_ID: 'app', OIDC_AUTH_CLIENT_SECRET: 'app-secret', OIDC_REDIRECT_URI: 'https://app.example/cb' };
     const errorSelector = (env: Record<string, string>) => {
@@ -369,11 +405,19 @@ describe('shipped suites', () => {
     try {
       const v = sandbox.variables;
       const env = {
-        OIDC_ISSUER: v.SANDBOX_ISSUER!, OIDC_CLIENT_ID: v.SANDBOX_CLIENT_ID!, OIDC_CLIENT_SECRET: v.SANDBOX_CLIENT_SECRET!,
-        OIDC_AUTH_CLIENT_ID: v.SANDBOX_AUTH_CLIENT_ID!, OIDC_AUTH_CLIENT_SECRET: v.SANDBOX_AUTH_CLIENT_SECRET!, OIDC_REDIRECT_URI: v.SANDBOX_REDIRECT_URI!,
+        OIDC_ISSUER: v.SANDBOX_ISSUER!,
+        OIDC_CLIENT_ID: v.SANDBOX_CLIENT_ID!,
+        OIDC_CLIENT_SECRET: v.SANDBOX_CLIENT_SECRET!,
+        OIDC_AUTH_CLIENT_ID: v.SANDBOX_AUTH_CLIENT_ID!,
+        OIDC_AUTH_CLIENT_SECRET: v.SANDBOX_AUTH_CLIENT_SECRET!,
+        OIDC_REDIRECT_URI: v.SANDBOX_REDIRECT_URI!,
       };
       const scopeAsked = async (scope: Record<string, string>) => {
-        const [state] = await runSuite(join(suitesDir, 'generic-oidc.yaml'), { variables: { ...env, ...scope } }, { only: ['authorization-code.state-echoed'] });
+        const [state] = await runSuite(
+          join(suitesDir, 'generic-oidc.yaml'),
+          { variables: { ...env, ...scope } },
+          { only: ['authorization-code.state-echoed'] },
+        );
         const authorize = state!.outcome.exchanges.find((e) => e.request.url.startsWith(`${v.SANDBOX_ISSUER}/auth?`));
         return new URL(authorize!.request.url).searchParams.get('scope');
       };
@@ -403,13 +447,18 @@ describe('shipped suites', () => {
 describe('suiteFiles', () => {
   it('maps names to files and keeps paths', () => {
     expect(suiteFiles(['local'], suitesDir)).toEqual([join(suitesDir, 'local.yaml')]);
-    expect(suiteFiles([], suitesDir)).toEqual(['1uphealth', 'bwell', 'generic-oidc', 'local-browser', 'local', 'medplum-browser', 'medplum'].map((name) => join(suitesDir, `${name}.yaml`)));
+    expect(suiteFiles([], suitesDir)).toEqual(
+      ['1uphealth', 'bwell', 'generic-oidc', 'local-browser', 'local', 'medplum-browser', 'medplum'].map((name) => join(suitesDir, `${name}.yaml`)),
+    );
     expect(suiteFiles(['/elsewhere/acme.yaml'], suitesDir)).toEqual(['/elsewhere/acme.yaml']);
   });
 
   it('rejects an unknown name, listing the available ones', () => {
     expect(problemsOf(() => suiteFiles(['okta'], suitesDir))).toEqual([
-      { message: `--suite okta: no suite of that name in ${suitesDir}`, fix: 'use one of: 1uphealth, bwell, generic-oidc, local-browser, local, medplum-browser, medplum, or a path to a suite file' },
+      {
+        message: `--suite okta: no suite of that name in ${suitesDir}`,
+        fix: 'use one of: 1uphealth, bwell, generic-oidc, local-browser, local, medplum-browser, medplum, or a path to a suite file',
+      },
     ]);
   });
 });

@@ -69,7 +69,10 @@ const suites: Suite[] = readdirSync(join(root, 'suites'))
     return { ...data, name: f.replace(/\.yaml$/, ''), variables: data.variables ?? {} };
   });
 /** The vendor suites: those with an embedded emulator, which CI runs against the real vendor when its secrets are set. */
-const vendorSuites = suites.filter((s) => s.emulator).map((s) => s.name).sort();
+const vendorSuites = suites
+  .filter((s) => s.emulator)
+  .map((s) => s.name)
+  .sort();
 
 function load(source: string): Workflow {
   return parse(source) as Workflow;
@@ -93,7 +96,20 @@ function flatten(errors: ValidationError[]): string[] {
 }
 
 const CONTEXTS = new Set(['github', 'inputs', 'matrix', 'secrets', 'steps', 'needs', 'strategy', 'runner', 'env', 'vars', 'job', 'true', 'false', 'null']);
-const FUNCTIONS = new Set(['contains', 'startsWith', 'endsWith', 'format', 'join', 'toJSON', 'fromJSON', 'hashFiles', 'success', 'always', 'cancelled', 'failure']);
+const FUNCTIONS = new Set([
+  'contains',
+  'startsWith',
+  'endsWith',
+  'format',
+  'join',
+  'toJSON',
+  'fromJSON',
+  'hashFiles',
+  'success',
+  'always',
+  'cancelled',
+  'failure',
+]);
 
 /** Every string under a value, with the key it sits at. */
 function strings(value: unknown, key = ''): Array<{ key: string; value: string }> {
@@ -238,7 +254,12 @@ function expand(template: string, combo: Record<string, string>): string {
 }
 
 function globToRegExp(glob: string): RegExp {
-  return new RegExp(`^${glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]')}$`);
+  return new RegExp(
+    `^${glob
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '[^/]*')
+      .replace(/\?/g, '[^/]')}$`,
+  );
 }
 
 /**
@@ -246,7 +267,9 @@ function globToRegExp(glob: string): RegExp {
  * ones, and those used as client or resource credentials.
  */
 function credentialVariables(suite: Suite): string[] {
-  const used = new Set(strings([suite.clients, (suite.resources ?? []).map((r) => r.auth)]).flatMap(({ value }) => [...value.matchAll(/\$\{(\w+)\}/g)].map((m) => m[1]!)));
+  const used = new Set(
+    strings([suite.clients, (suite.resources ?? []).map((r) => r.auth)]).flatMap(({ value }) => [...value.matchAll(/\$\{(\w+)\}/g)].map((m) => m[1]!)),
+  );
   return Object.entries(suite.variables)
     .filter(([name, spec]) => isSecretVariable(name, spec) || (spec?.default === undefined && !spec?.optional) || used.has(name))
     .map(([name]) => name);
@@ -279,7 +302,10 @@ function secretGates(w: Workflow): { gates: Gate[]; mentions: number; problems: 
     const everyJob = /^\$\{\{\s*secrets\.(\w+)\s*\}\}$/.exec(value);
     if (m) gates.push({ name, secret: m[2]!, suites: [...m[1]!.matchAll(/'([\w-]+)'/g)].map((s) => s[1]!) });
     else if (everyJob) gates.push({ name, secret: everyJob[1]!, suites: matrixSuites(w) });
-    else problems.push(`${name}: "${value}" is not of the form \${{ matrix.suite == '<suite>' && secrets.${name} || '' }} (several suites: \${{ (matrix.suite == 'a' || matrix.suite == 'b') && … }})`);
+    else
+      problems.push(
+        `${name}: "${value}" is not of the form \${{ matrix.suite == '<suite>' && secrets.${name} || '' }} (several suites: \${{ (matrix.suite == 'a' || matrix.suite == 'b') && … }})`,
+      );
   }
   return { gates, mentions: mentioning.length, problems };
 }
@@ -298,7 +324,8 @@ function secretProblems(source: string, suiteList: Suite[] = suites): string[] {
     for (const suite of given) {
       const declared = running.find((s) => s.name === suite);
       if (!declared) problems.push(`${name} is given to the jobs of ${suite}, which the matrix does not run`);
-      else if (!credentialVariables(declared).includes(name)) problems.push(`${name} is given to the jobs of ${suite}, which has no such secret or credential variable`);
+      else if (!credentialVariables(declared).includes(name))
+        problems.push(`${name} is given to the jobs of ${suite}, which has no such secret or credential variable`);
     }
   }
   const everywhere = expressions(strings(w)).filter((e) => /\bsecrets\b/.test(e)).length;
@@ -306,7 +333,8 @@ function secretProblems(source: string, suiteList: Suite[] = suites): string[] {
   if (/secrets:\s*inherit/.test(source)) problems.push('secrets: inherit hands every secret over');
   for (const suite of running) {
     for (const name of credentialVariables(suite)) {
-      if (!gates.some((g) => g.name === name && g.suites.includes(suite.name))) problems.push(`${suite.name}: ${name} is not given to its jobs from secrets.${name}`);
+      if (!gates.some((g) => g.name === name && g.suites.includes(suite.name)))
+        problems.push(`${suite.name}: ${name} is not given to its jobs from secrets.${name}`);
     }
   }
   return problems;
@@ -317,8 +345,12 @@ function matrixProblems(source: string): string[] {
   const w = load(source);
   const options = (w.on?.workflow_dispatch?.inputs?.suite?.options ?? []).filter((o) => o !== 'all').sort();
   return [
-    ...(JSON.stringify(matrixSuites(w)) === JSON.stringify(vendorSuites) ? [] : [`matrix suites ${matrixSuites(w).join(', ')} ≠ vendor suites ${vendorSuites.join(', ')}`]),
-    ...(JSON.stringify(options) === JSON.stringify(vendorSuites) ? [] : [`suite input options ${options.join(', ')} ≠ vendor suites ${vendorSuites.join(', ')}`]),
+    ...(JSON.stringify(matrixSuites(w)) === JSON.stringify(vendorSuites)
+      ? []
+      : [`matrix suites ${matrixSuites(w).join(', ')} ≠ vendor suites ${vendorSuites.join(', ')}`]),
+    ...(JSON.stringify(options) === JSON.stringify(vendorSuites)
+      ? []
+      : [`suite input options ${options.join(', ')} ≠ vendor suites ${vendorSuites.join(', ')}`]),
   ];
 }
 
@@ -419,7 +451,10 @@ describe('secrets', () => {
       const own = suites.find((s) => s.name === suite)!;
       return {
         job: `${suite} ${shard}`,
-        received: gates.filter((g) => g.suites.includes(own.name)).map((g) => g.name).sort(),
+        received: gates
+          .filter((g) => g.suites.includes(own.name))
+          .map((g) => g.name)
+          .sort(),
         credentials: credentialVariables(own).sort(),
         secrets: Object.entries(own.variables).flatMap(([name, spec]) => (isSecretVariable(name, spec) ? [name] : [])),
       };
@@ -438,24 +473,64 @@ describe('secrets', () => {
 
   const gated = (suites: string, name: string) => `\${{ ${suites} && secrets.${name} || '' }}`;
   it.each([
-    ['a variable with a default', /(\n(\s+)MEDPLUM_CLIENT_ID: .*)/, `$1\n$2MEDPLUM_BASE_URL: ${gated("matrix.suite == 'medplum'", 'MEDPLUM_BASE_URL')}`, 'MEDPLUM_BASE_URL is given to the jobs of medplum, which has no such'],
-    ['a variable of no vendor suite', /(\n(\s+)MEDPLUM_CLIENT_ID: .*)/, `$1\n$2OIDC_CLIENT_SECRET: ${gated("matrix.suite == 'medplum'", 'OIDC_CLIENT_SECRET')}`, 'OIDC_CLIENT_SECRET is given to the jobs of medplum, which has no such'],
-    ['a suite the matrix does not run', /(\n(\s+)MEDPLUM_CLIENT_ID: .*)/, `$1\n$2OIDC_CLIENT_SECRET: ${gated("matrix.suite == 'generic-oidc'", 'OIDC_CLIENT_SECRET')}`, 'given to the jobs of generic-oidc, which the matrix does not run'],
+    [
+      'a variable with a default',
+      /(\n(\s+)MEDPLUM_CLIENT_ID: .*)/,
+      `$1\n$2MEDPLUM_BASE_URL: ${gated("matrix.suite == 'medplum'", 'MEDPLUM_BASE_URL')}`,
+      'MEDPLUM_BASE_URL is given to the jobs of medplum, which has no such',
+    ],
+    [
+      'a variable of no vendor suite',
+      /(\n(\s+)MEDPLUM_CLIENT_ID: .*)/,
+      `$1\n$2OIDC_CLIENT_SECRET: ${gated("matrix.suite == 'medplum'", 'OIDC_CLIENT_SECRET')}`,
+      'OIDC_CLIENT_SECRET is given to the jobs of medplum, which has no such',
+    ],
+    [
+      'a suite the matrix does not run',
+      /(\n(\s+)MEDPLUM_CLIENT_ID: .*)/,
+      `$1\n$2OIDC_CLIENT_SECRET: ${gated("matrix.suite == 'generic-oidc'", 'OIDC_CLIENT_SECRET')}`,
+      'given to the jobs of generic-oidc, which the matrix does not run',
+    ],
     ['a secret missing', /\n\s+MEDPLUM_PASSWORD: .*/, '', 'medplum: MEDPLUM_PASSWORD is not given to its jobs'],
     ['a secret under another name', 'secrets.BWELL_CLIENT_SECRET', 'secrets.BWELL_SECRET', 'BWELL_CLIENT_SECRET is given the secret BWELL_SECRET'],
     ['a secret in the job env', /(\n\s+timeout-minutes: 30\n)/, '$1    env: { BWELL_CLIENT_ID: "${{ secrets.BWELL_CLIENT_ID }}" }\n', 'outside the run step'],
     // A job of one vendor holding another's credentials, which a hostile or compromised server of that vendor could be sent.
-    ['a secret given to every suite', `\${{ matrix.suite == 'bwell' && secrets.BWELL_CLIENT_SECRET || '' }}`, '${{ secrets.BWELL_CLIENT_SECRET }}', 'BWELL_CLIENT_SECRET is given to the jobs of 1uphealth, which has no such'],
-    ['a secret given to another suite', "matrix.suite == 'bwell' && secrets.BWELL_CLIENT_SECRET", "matrix.suite == 'medplum' && secrets.BWELL_CLIENT_SECRET", 'BWELL_CLIENT_SECRET is given to the jobs of medplum, which has no such'],
-    ['a secret given to its suite and another', "matrix.suite == 'bwell' && secrets.BWELL_CLIENT_SECRET", "(matrix.suite == 'bwell' || matrix.suite == '1uphealth') && secrets.BWELL_CLIENT_SECRET", 'BWELL_CLIENT_SECRET is given to the jobs of 1uphealth, which has no such'],
-    ['a shared secret taken from one of its suites', /\(matrix\.suite == 'medplum' \|\| matrix\.suite == 'medplum-browser'\) && secrets\.MEDPLUM_PASSWORD/, "matrix.suite == 'medplum' && secrets.MEDPLUM_PASSWORD", 'medplum-browser: MEDPLUM_PASSWORD is not given to its jobs'],
+    [
+      'a secret given to every suite',
+      `\${{ matrix.suite == 'bwell' && secrets.BWELL_CLIENT_SECRET || '' }}`,
+      '${{ secrets.BWELL_CLIENT_SECRET }}',
+      'BWELL_CLIENT_SECRET is given to the jobs of 1uphealth, which has no such',
+    ],
+    [
+      'a secret given to another suite',
+      "matrix.suite == 'bwell' && secrets.BWELL_CLIENT_SECRET",
+      "matrix.suite == 'medplum' && secrets.BWELL_CLIENT_SECRET",
+      'BWELL_CLIENT_SECRET is given to the jobs of medplum, which has no such',
+    ],
+    [
+      'a secret given to its suite and another',
+      "matrix.suite == 'bwell' && secrets.BWELL_CLIENT_SECRET",
+      "(matrix.suite == 'bwell' || matrix.suite == '1uphealth') && secrets.BWELL_CLIENT_SECRET",
+      'BWELL_CLIENT_SECRET is given to the jobs of 1uphealth, which has no such',
+    ],
+    [
+      'a shared secret taken from one of its suites',
+      /\(matrix\.suite == 'medplum' \|\| matrix\.suite == 'medplum-browser'\) && secrets\.MEDPLUM_PASSWORD/,
+      "matrix.suite == 'medplum' && secrets.MEDPLUM_PASSWORD",
+      'medplum-browser: MEDPLUM_PASSWORD is not given to its jobs',
+    ],
     // Without the parentheses && binds first: the medplum job would get `true` and medplum-browser the secret.
-    ['alternatives without parentheses', /\((matrix\.suite == 'medplum' \|\| matrix\.suite == 'medplum-browser')\) && secrets\.MEDPLUM_EMAIL/, '$1 && secrets.MEDPLUM_EMAIL', 'MEDPLUM_EMAIL: "${{ matrix.suite == \'medplum\' || matrix.suite == \'medplum-browser\' && secrets.MEDPLUM_EMAIL || \'\' }}" is not of the form'],
+    [
+      'alternatives without parentheses',
+      /\((matrix\.suite == 'medplum' \|\| matrix\.suite == 'medplum-browser')\) && secrets\.MEDPLUM_EMAIL/,
+      '$1 && secrets.MEDPLUM_EMAIL',
+      "MEDPLUM_EMAIL: \"${{ matrix.suite == 'medplum' || matrix.suite == 'medplum-browser' && secrets.MEDPLUM_EMAIL || '' }}\" is not of the form",
+    ],
   ])('notices %s', (_, from, to, message) => {
     expect(secretProblems(mutate(text, from, to)).join('\n')).toContain(message);
   });
 
-  it('counts a variable named as a credential among its suite\'s secrets, even unmarked', () => {
+  it("counts a variable named as a credential among its suite's secrets, even unmarked", () => {
     const withKey = suites.map((s) => (s.name === 'bwell' ? { ...s, variables: { ...s.variables, BWELL_API_KEY: { default: '' } } } : s));
     expect(secretProblems(text, withKey)).toEqual(['bwell: BWELL_API_KEY is not given to its jobs from secrets.BWELL_API_KEY']);
   });
@@ -474,7 +549,12 @@ describe('shard artifacts', () => {
   });
 
   it('hold the results dir, junit.xml and summary.md, under a distinct valid name per suite and shard', () => {
-    const paths = uploads.flatMap(({ s }) => String(s.with?.path ?? '').split('\n').map((p) => p.trim().replace(/\/$/, '')).filter(Boolean));
+    const paths = uploads.flatMap(({ s }) =>
+      String(s.with?.path ?? '')
+        .split('\n')
+        .map((p) => p.trim().replace(/\/$/, ''))
+        .filter(Boolean),
+    );
     expect(paths).toEqual(expect.arrayContaining(['reports/allure-results', 'reports/junit.xml', 'reports/summary.md']));
     const names = combinations(matrixJob).flatMap((combo) => uploads.map(({ s }) => expand(String(s.with?.name), combo)));
     expect(new Set(names).size).toBe(names.length);
@@ -515,7 +595,10 @@ describe('the report job', () => {
     expect(s.path).toBe(history);
     expect(s.key).toBe(r.key);
     expect(String(r.key)).toMatch(/github\.ref_name|github\.ref\b/);
-    const prefixes = String(r['restore-keys']).split('\n').map((k) => k.trim()).filter(Boolean);
+    const prefixes = String(r['restore-keys'])
+      .split('\n')
+      .map((k) => k.trim())
+      .filter(Boolean);
     expect(prefixes.length).toBeGreaterThan(0);
     for (const prefix of prefixes) expect(String(r.key).startsWith(prefix), prefix).toBe(true);
     // The save step runs even though an earlier step of the job failed, but only when the report was built.
@@ -525,11 +608,15 @@ describe('the report job', () => {
 
   it('downloads every shard artifact', () => {
     const pattern = globToRegExp(String(steps[download]!.with?.pattern));
-    const names = combinations(matrixJob).flatMap((combo) => matrixJob.steps.filter((s) => s.uses?.startsWith('actions/upload-artifact@')).map((s) => expand(String(s.with?.name), combo)));
+    const names = combinations(matrixJob).flatMap((combo) =>
+      matrixJob.steps.filter((s) => s.uses?.startsWith('actions/upload-artifact@')).map((s) => expand(String(s.with?.name), combo)),
+    );
     expect(names.filter((n) => !pattern.test(n))).toEqual([]);
     // Not the job's own HTML artifact, which a re-run of the job would otherwise find from the earlier attempt.
-    for (const s of steps.filter((s) => s.uses?.startsWith('actions/upload-artifact@'))) expect(pattern.test(String(s.with?.name)), String(s.with?.name)).toBe(false);
-    for (const s of [...matrixJob.steps, ...steps].filter((s) => s.uses?.startsWith('actions/upload-artifact@'))) expect(s.with?.overwrite, String(s.with?.name)).toBe(true);
+    for (const s of steps.filter((s) => s.uses?.startsWith('actions/upload-artifact@')))
+      expect(pattern.test(String(s.with?.name)), String(s.with?.name)).toBe(false);
+    for (const s of [...matrixJob.steps, ...steps].filter((s) => s.uses?.startsWith('actions/upload-artifact@')))
+      expect(s.with?.overwrite, String(s.with?.name)).toBe(true);
     expect(steps[download]!.with?.['merge-multiple'] ?? false).toBe(false);
   });
 
@@ -540,7 +627,13 @@ describe('the report job', () => {
     afterAll(() => rmSync(work, { recursive: true, force: true }));
     const combos = combinations(matrixJob);
     const [resultsUpload, reportsUpload] = ['reports/allure-results', 'reports/summary.md'].map((p) =>
-      matrixJob.steps.find((s) => s.uses?.startsWith('actions/upload-artifact@') && String(s.with?.path).split('\n').some((l) => l.trim().replace(/\/$/, '') === p)),
+      matrixJob.steps.find(
+        (s) =>
+          s.uses?.startsWith('actions/upload-artifact@') &&
+          String(s.with?.path)
+            .split('\n')
+            .some((l) => l.trim().replace(/\/$/, '') === p),
+      ),
     );
     const downloadPath = String(steps[download]!.with?.path);
 
@@ -576,7 +669,10 @@ describe('the report job', () => {
       expect(result.status, result.stderr + result.stdout).toBe(0);
       const args = readFileSync(join(dir, 'npx-args'), 'utf8').trim().split('\n');
       expect(args.slice(0, 3)).toEqual(['conformance', 'report', '--merge']);
-      const merged = args.filter((a) => a.startsWith(`${downloadPath}/`)).map((a) => a.replace(/\/$/, '')).sort();
+      const merged = args
+        .filter((a) => a.startsWith(`${downloadPath}/`))
+        .map((a) => a.replace(/\/$/, ''))
+        .sort();
       const expected = combos.map((c) => `${downloadPath}/${expand(String(resultsUpload!.with?.name), c)}`).sort();
       expect(merged).toEqual(expected);
       expect(args).toEqual(expect.arrayContaining(['--history', history]));

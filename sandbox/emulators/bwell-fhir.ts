@@ -29,12 +29,10 @@ function tokenOf(request: HttpRequest, facts: FhirFacts): string | undefined {
 
 /** SMART v1 scopes: `<context>/<type or *>.<read, write or *>`. */
 function permits(claims: JWTPayload, type: string, access: 'read' | 'write'): boolean {
-  return (typeof claims.scope === 'string' ? claims.scope : '')
-    .split(' ')
-    .some((scope) => {
-      const match = /^(system|user|patient)\/([A-Za-z*]+)\.(read|write|\*)$/.exec(scope);
-      return match !== null && (match[2] === '*' || match[2] === type) && (match[3] === '*' || match[3] === access);
-    });
+  return (typeof claims.scope === 'string' ? claims.scope : '').split(' ').some((scope) => {
+    const match = /^(system|user|patient)\/([A-Za-z*]+)\.(read|write|\*)$/.exec(scope);
+    return match !== null && (match[2] === '*' || match[2] === type) && (match[3] === '*' || match[3] === access);
+  });
 }
 
 export function fhirServer(facts: FhirFacts, pool: UserPool): Handler {
@@ -53,10 +51,18 @@ export function fhirServer(facts: FhirFacts, pool: UserPool): Handler {
     if (!claims) return operationOutcome(unauthorized.status, unauthorized.code, unauthorized.diagnostics);
     const access = request.method === 'GET' || request.method === 'HEAD' ? 'read' : 'write';
     if (!permits(claims, type, access)) {
-      return operationOutcome(forbidden.status, forbidden.code, `client ${String(claims.client_id)} with scopes [${String(claims.scope)}] failed access check to [${type}.${access}]`);
+      return operationOutcome(
+        forbidden.status,
+        forbidden.code,
+        `client ${String(claims.client_id)} with scopes [${String(claims.scope)}] failed access check to [${type}.${access}]`,
+      );
     }
     if (access === 'read') {
-      return json(200, { resourceType: 'Bundle', type: 'searchset', total: held.length, entry: held.map((resource) => ({ resource })) }, { 'content-type': FHIR_JSON });
+      return json(
+        200,
+        { resourceType: 'Bundle', type: 'searchset', total: held.length, entry: held.map((resource) => ({ resource })) },
+        { 'content-type': FHIR_JSON },
+      );
     }
     const posted = jsonOf(request);
     if (request.method !== 'POST' || posted?.resourceType !== type) return operationOutcome(400, 'invalid', `POST a ${type} to create one`);

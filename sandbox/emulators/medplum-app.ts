@@ -39,7 +39,10 @@ export function appHost(facts: MedplumFacts, tenant: Tenant, logins: Logins): Ha
       const login = logins.find(form?.get('login'));
       if (!login?.code) return page('Sign in', emailForm(next('password'), 'Login not found'));
       // Unchecked scopes are not granted, as /auth/scope narrows the login.
-      login.scope = login.scope.split(' ').filter((s) => form?.get(s) === 'on').join(' ');
+      login.scope = login.scope
+        .split(' ')
+        .filter((s) => form?.get(s) === 'on')
+        .join(' ');
       const back = new URL(login.client.redirectUri);
       back.searchParams.set('code', login.code);
       const state = params.get('state');
@@ -51,10 +54,14 @@ export function appHost(facts: MedplumFacts, tenant: Tenant, logins: Logins): Ha
 }
 
 function page(title: string, body: string): HttpResponse {
-  return text(200, `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title} - Medplum</title>
+  return text(
+    200,
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title} - Medplum</title>
 <style>body{font:15px system-ui,sans-serif;margin:0;background:#f8f9fa}main{max-width:24rem;margin:5rem auto;background:#fff;padding:2rem;border:1px solid #dee2e6;border-radius:8px}
 label{display:block;margin:1rem 0 .3rem}input[type=email],input[type=password]{width:100%;box-sizing:border-box;padding:.5rem}button{margin-top:1.2rem;padding:.5rem 1.2rem;background:#5c4ee5;color:#fff;border:0;border-radius:4px}[role=alert]{background:#fff5f5;color:#c92a2a;padding:.6rem;border-radius:4px}</style>
-</head><body><main><h1>Sign in to Medplum</h1>${body}</main></body></html>`, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+</head><body><main><h1>Sign in to Medplum</h1>${body}</main></body></html>`,
+    { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' },
+  );
 }
 
 const alert = (message?: string) => (message ? `<div role="alert">${escapeHtml(message)}</div>` : '');
@@ -71,6 +78,10 @@ function passwordForm(action: string, email: string, error?: string): string {
 }
 
 function scopeForm(action: string, login: string, scope: string): string {
-  const boxes = scope.split(' ').filter(Boolean).map((s) => `<label><input type="checkbox" id="${escapeHtml(s)}" name="${escapeHtml(s)}" checked> ${escapeHtml(s)}</label>`).join('');
+  const boxes = scope
+    .split(' ')
+    .filter(Boolean)
+    .map((s) => `<label><input type="checkbox" id="${escapeHtml(s)}" name="${escapeHtml(s)}" checked> ${escapeHtml(s)}</label>`)
+    .join('');
   return `<h2>Choose scope</h2><form method="post" action="${escapeHtml(action)}"><input type="hidden" name="login" value="${escapeHtml(login)}">${boxes}<button type="submit">Set scope</button></form>`;
 }

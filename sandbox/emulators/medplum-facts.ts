@@ -8,7 +8,21 @@
  */
 export interface MedplumFacts {
   /** Relative to the base URL, as Medplum builds its endpoint URLs. */
-  paths: Record<'openidConfiguration' | 'authorizationServer' | 'smartConfiguration' | 'fhirSmartConfiguration' | 'jwks' | 'authorize' | 'token' | 'userinfo' | 'introspect' | 'login' | 'patients' | 'smartStyles', string>;
+  paths: Record<
+    | 'openidConfiguration'
+    | 'authorizationServer'
+    | 'smartConfiguration'
+    | 'fhirSmartConfiguration'
+    | 'jwks'
+    | 'authorize'
+    | 'token'
+    | 'userinfo'
+    | 'introspect'
+    | 'login'
+    | 'patients'
+    | 'smartStyles',
+    string
+  >;
   /** The Medplum App's sign-in page, on the app host (app.medplum.com). */
   appSignIn: string;
   lifetimes: { accessToken: number; idToken: number; refreshToken: number };
@@ -39,11 +53,34 @@ export interface MedplumFacts {
   smartConfiguration: Record<string, unknown>;
   /** error_description and page texts, word for word. */
   messages: Record<
-    | 'unsupportedContentType' | 'missingGrantType' | 'unsupportedGrantType' | 'missingClientId' | 'missingClientSecret' | 'invalidClient'
-    | 'invalidSecret' | 'invalidAuthorizationHeader' | 'missingCode' | 'invalidCode' | 'alreadyGranted' | 'revoked' | 'missingVerifier'
-    | 'invalidVerifier' | 'missingVerificationContext' | 'invalidRefreshToken' | 'invalidToken' | 'incorrectClient' | 'incorrectClientSecret'
-    | 'clientNotFound' | 'invalidRedirectUri' | 'invalidEmail' | 'invalidPassword' | 'badCredentials' | 'invalidChallengeMethod'
-    | 'missingIntrospectionToken' | 'unauthorized' | 'notFound',
+    | 'unsupportedContentType'
+    | 'missingGrantType'
+    | 'unsupportedGrantType'
+    | 'missingClientId'
+    | 'missingClientSecret'
+    | 'invalidClient'
+    | 'invalidSecret'
+    | 'invalidAuthorizationHeader'
+    | 'missingCode'
+    | 'invalidCode'
+    | 'alreadyGranted'
+    | 'revoked'
+    | 'missingVerifier'
+    | 'invalidVerifier'
+    | 'missingVerificationContext'
+    | 'invalidRefreshToken'
+    | 'invalidToken'
+    | 'incorrectClient'
+    | 'incorrectClientSecret'
+    | 'clientNotFound'
+    | 'invalidRedirectUri'
+    | 'invalidEmail'
+    | 'invalidPassword'
+    | 'badCredentials'
+    | 'invalidChallengeMethod'
+    | 'missingIntrospectionToken'
+    | 'unauthorized'
+    | 'notFound',
     string
   >;
 }
@@ -109,9 +146,23 @@ export const MEDPLUM: MedplumFacts = {
     scopes_supported: ['patient/*.rs', 'user/*.cruds', 'openid', 'fhirUser', 'launch', 'launch/patient', 'offline_access', 'online_access'],
     response_types_supported: ['code'],
     capabilities: [
-      'authorize-post', 'permission-v1', 'permission-v2', 'client-confidential-asymmetric', 'client-confidential-symmetric', 'client-public',
-      'context-banner', 'context-ehr-patient', 'context-ehr-encounter', 'context-standalone-patient', 'context-style', 'launch-ehr',
-      'launch-standalone', 'permission-offline', 'permission-patient', 'permission-user', 'sso-openid-connect',
+      'authorize-post',
+      'permission-v1',
+      'permission-v2',
+      'client-confidential-asymmetric',
+      'client-confidential-symmetric',
+      'client-public',
+      'context-banner',
+      'context-ehr-patient',
+      'context-ehr-encounter',
+      'context-standalone-patient',
+      'context-style',
+      'launch-ehr',
+      'launch-standalone',
+      'permission-offline',
+      'permission-patient',
+      'permission-user',
+      'sso-openid-connect',
     ],
     code_challenge_methods_supported: ['S256'],
   },

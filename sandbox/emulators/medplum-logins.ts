@@ -109,7 +109,15 @@ export class Logins {
     // jti and nbf on every token since 5.1.10 (server oauth/keys.ts).
     const common = () => ({ iss: issuer, iat, nbf: iat, jti: randomUUID(), client_id: login.client.id, login_id: login.id });
     const [accessToken, idToken, refreshToken] = await Promise.all([
-      this.signer.sign({ ...common(), aud: issuer, sub: login.subject, username: login.subject, scope: login.scope, profile: login.profile, exp: iat + lifetimes.accessToken }),
+      this.signer.sign({
+        ...common(),
+        aud: issuer,
+        sub: login.subject,
+        username: login.subject,
+        scope: login.scope,
+        profile: login.profile,
+        exp: iat + lifetimes.accessToken,
+      }),
       this.signer.sign({ ...common(), aud: login.client.id, sub: login.subject, fhirUser: login.profile, nonce: login.nonce, exp: iat + lifetimes.idToken }),
       login.refreshSecret && this.signer.sign({ ...common(), aud: issuer, refresh_secret: login.refreshSecret, exp: iat + lifetimes.refreshToken }),
     ]);

@@ -39,7 +39,12 @@ export function createTenant(issuer: string, appOrigin: string): Tenant {
     appOrigin,
     project: randomUUID(),
     clients: [client('callback'), client('second/callback')],
-    user: { id: randomUUID(), email: `practitioner-${randomBytes(4).toString('hex')}@example.com`, password: randomBytes(12).toString('base64url'), profile: `Practitioner/${practitioner}` },
+    user: {
+      id: randomUUID(),
+      email: `practitioner-${randomBytes(4).toString('hex')}@example.com`,
+      password: randomBytes(12).toString('base64url'),
+      profile: `Practitioner/${practitioner}`,
+    },
   };
 }
 

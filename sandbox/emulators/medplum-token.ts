@@ -15,10 +15,12 @@ import { basicCredentials, nonEmpty } from './toolkit.js';
 type Body = Record<string, string | string[]>;
 
 function bodyOf(form: URLSearchParams): Body {
-  return Object.fromEntries([...new Set(form.keys())].map((key) => {
-    const values = form.getAll(key);
-    return [key, values.length === 1 ? values[0]! : values];
-  }));
+  return Object.fromEntries(
+    [...new Set(form.keys())].map((key) => {
+      const values = form.getAll(key);
+      return [key, values.length === 1 ? values[0]! : values];
+    }),
+  );
 }
 
 function tokenError(error: 'invalid_request' | 'invalid_grant', description: string): HttpResponse {

@@ -43,7 +43,8 @@ export function fhirServer(tenant: Tenant): Handler {
       if (id !== undefined) return matches[0] ? fhir(200, matches[0].resource) : operationOutcome(404, 'not-found', `${type}/${id} not found`);
       return fhir(200, { resourceType: 'Bundle', type: 'searchset', total: matches.length, entry: matches.map((s) => ({ resource: s.resource })) });
     }
-    if (request.method !== 'POST' || id !== undefined) return operationOutcome(405, 'not-supported', `${request.method} is not supported here`, { allow: 'GET, HEAD, POST' });
+    if (request.method !== 'POST' || id !== undefined)
+      return operationOutcome(405, 'not-supported', `${request.method} is not supported here`, { allow: 'GET, HEAD, POST' });
     if (!access.writes) return operationOutcome(403, 'forbidden', tenant.settings.messages.allUsersReadOnly);
     const posted = jsonOf(request);
     if (posted?.resourceType !== undefined && posted.resourceType !== type) {

@@ -13,7 +13,10 @@ export interface Host {
 /** A loopback HTTP host (one vendor domain) answering with `handler`; errors become a 500. */
 export async function serve(handler: Handler): Promise<Host> {
   const { server, origin } = await listenOnLoopback(0);
-  server.on('request', serveWith(handler, origin, (error) => json(500, { error: 'server_error', error_description: String(error) })));
+  server.on(
+    'request',
+    serveWith(handler, origin, (error) => json(500, { error: 'server_error', error_description: String(error) })),
+  );
   return { origin, close: () => closeServer(server) };
 }
 

@@ -30,9 +30,10 @@ export function redirectBackAsPage(redirectUris: ReadonlySet<string>): Stage {
     if (!redirectsBack(redirect, redirectUris)) return response;
     const to = escapeHtml(redirect.href);
     const fields = [...redirect.searchParams].map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`).join('');
-    const page = `<!doctype html><html><head><meta http-equiv="refresh" content="0;url=${to}"><title>Redirecting</title></head>`
-      + `<body><p>Continue to <a href="${to}">the application</a>.</p>`
-      + `<form method="post" action="${escapeHtml(`${redirect.origin}${redirect.pathname}`)}">${fields}<button>Continue</button></form></body></html>`;
+    const page =
+      `<!doctype html><html><head><meta http-equiv="refresh" content="0;url=${to}"><title>Redirecting</title></head>` +
+      `<body><p>Continue to <a href="${to}">the application</a>.</p>` +
+      `<form method="post" action="${escapeHtml(`${redirect.origin}${redirect.pathname}`)}">${fields}<button>Continue</button></form></body></html>`;
     const { location: _location, 'content-length': _length, ...headers } = response.headers;
     return { status: 200, headers: { ...headers, 'content-type': 'text/html; charset=utf-8', refresh: `0;url=${redirect.href}` }, body: Buffer.from(page) };
   };

@@ -30,7 +30,13 @@ export function widenRefreshScope(): Stage {
     if (!granted) return next(request);
     const held = (typeof granted.scope === 'string' ? granted.scope : '').split(' ');
     // The provider itself would refuse the wider scope, so it is asked for what the token holds and the answer widened.
-    params.set('scope', scope.split(' ').filter((name) => held.includes(name)).join(' '));
+    params.set(
+      'scope',
+      scope
+        .split(' ')
+        .filter((name) => held.includes(name))
+        .join(' '),
+    );
     const response = await next(withForm(request, params));
     const body = jsonOf(response);
     return response.status === 200 && body ? withJson(response, { ...body, scope }) : response;
@@ -64,11 +70,17 @@ export function refreshAsTokenOwner(clients: readonly ClientMetadata[], laxity: 
     const params = tokenParams(request, 'refresh_token');
     if (!params) return next(request);
     // `any-client` asks with the presenting client's credentials: only a client that authenticates learns the owner.
-    const asked = laxity === 'any-client'
-      ? await introspect(request, params, next)
-      : await introspect({ ...request, headers: { ...request.headers, authorization: basicOf(inspector) } }, new URLSearchParams({ refresh_token: params.get('refresh_token') ?? '' }), next);
+    const asked =
+      laxity === 'any-client'
+        ? await introspect(request, params, next)
+        : await introspect(
+            { ...request, headers: { ...request.headers, authorization: basicOf(inspector) } },
+            new URLSearchParams({ refresh_token: params.get('refresh_token') ?? '' }),
+            next,
+          );
     const owner = clients.find((client) => client.client_id === asked?.client_id);
-    const excused = laxity === 'any-client' || (laxity === 'body-credentials' ? !request.headers.authorization : presentedClientId(request, params) === owner?.client_id);
+    const excused =
+      laxity === 'any-client' || (laxity === 'body-credentials' ? !request.headers.authorization : presentedClientId(request, params) === owner?.client_id);
     if (!owner || !excused) return next(request);
     params.delete('client_id');
     params.delete('client_secret');
@@ -92,9 +104,7 @@ function presentedClientId(request: HttpRequest, params: URLSearchParams): strin
 export function ignoreRefreshRevocation(): Stage {
   return (request, next) => {
     const revokesRefreshToken = request.url.pathname === REVOCATION && postedForm(request)?.get('token_type_hint') === 'refresh_token';
-    return revokesRefreshToken
-      ? Promise.resolve({ status: 200, headers: { 'cache-control': 'no-store' }, body: Buffer.alloc(0) })
-      : next(request);
+    return revokesRefreshToken ? Promise.resolve({ status: 200, headers: { 'cache-control': 'no-store' }, body: Buffer.alloc(0) }) : next(request);
   };
 }
 
@@ -106,7 +116,9 @@ async function introspect(request: HttpRequest, params: URLSearchParams, next: F
     if (value !== null) query.set(name, value);
   }
   const { host, authorization } = request.headers;
-  const response = await next(withForm({ method: 'POST', url: new URL(INTROSPECTION, request.url), headers: { host, authorization }, body: Buffer.alloc(0) }, query));
+  const response = await next(
+    withForm({ method: 'POST', url: new URL(INTROSPECTION, request.url), headers: { host, authorization }, body: Buffer.alloc(0) }, query),
+  );
   const body = response.status === 200 ? jsonOf(response) : undefined;
   return body?.active === true ? body : undefined;
 }

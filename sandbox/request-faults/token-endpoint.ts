@@ -52,7 +52,8 @@ export function dedupeTokenParameters(): Stage {
 /** A token request with a JSON body is served as if its members had been form-encoded. */
 export function acceptJsonTokenBody(): Stage {
   return (request, next) => {
-    if (request.method !== 'POST' || request.url.pathname !== TOKEN || !(request.headers['content-type'] ?? '').startsWith('application/json')) return next(request);
+    if (request.method !== 'POST' || request.url.pathname !== TOKEN || !(request.headers['content-type'] ?? '').startsWith('application/json'))
+      return next(request);
     const members = JSON.parse(request.body.toString()) as Record<string, unknown>;
     return next(withForm(request, new URLSearchParams(Object.entries(members).map(([k, v]): [string, string] => [k, String(v)]))));
   };
@@ -107,7 +108,8 @@ function rewriteRefusal(
   if (status !== 401) delete headers['www-authenticate'];
   const rewritten: Record<string, unknown> = { ...body, error };
   if (!html) return withJson({ ...response, status, headers }, rewritten);
-  const page = `<!DOCTYPE html>\n<html><head><title>${escapeHtml(error)}</title></head>`
-    + `<body><h1>${escapeHtml(error)}</h1><p>${escapeHtml(typeof rewritten.error_description === 'string' ? rewritten.error_description : '')}</p></body></html>\n`;
+  const page =
+    `<!DOCTYPE html>\n<html><head><title>${escapeHtml(error)}</title></head>` +
+    `<body><h1>${escapeHtml(error)}</h1><p>${escapeHtml(typeof rewritten.error_description === 'string' ? rewritten.error_description : '')}</p></body></html>\n`;
   return { status, headers: { ...headers, 'content-type': 'text/html; charset=utf-8' }, body: Buffer.from(page) };
 }

@@ -23,7 +23,8 @@ export function findChromium(env: Record<string, string | undefined> = process.e
   return CANDIDATES.find((path) => existsSync(path));
 }
 
-export const INSTALL_CHROMIUM = 'install it with `sudo apt-get install -y chromium` (Debian, Ubuntu), or set CONFORMANCE_CHROMIUM to a Chromium or Chrome binary';
+export const INSTALL_CHROMIUM =
+  'install it with `sudo apt-get install -y chromium` (Debian, Ubuntu), or set CONFORMANCE_CHROMIUM to a Chromium or Chrome binary';
 
 // One browser per process, launched by the first login and shared; each login gets its own context (cookies).
 let launched: Promise<Browser> | undefined;
@@ -40,7 +41,9 @@ async function launch({ headed }: BrowserOptions): Promise<Browser> {
   const executablePath = findChromium();
   if (!executablePath) {
     const chosen = process.env.CONFORMANCE_CHROMIUM;
-    throw new Blocked(`the browser strategy needs Chromium, and ${chosen ? `CONFORMANCE_CHROMIUM=${chosen} does not exist` : `none is installed (looked for ${CANDIDATES.join(', ')})`}: ${INSTALL_CHROMIUM}`);
+    throw new Blocked(
+      `the browser strategy needs Chromium, and ${chosen ? `CONFORMANCE_CHROMIUM=${chosen} does not exist` : `none is installed (looked for ${CANDIDATES.join(', ')})`}: ${INSTALL_CHROMIUM}`,
+    );
   }
   if (headed && process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) {
     throw new Blocked('--headed needs a display, and DISPLAY is not set: run under `xvfb-run`, or drop --headed and read the screenshots in the report');
@@ -54,7 +57,15 @@ async function launch({ headed }: BrowserOptions): Promise<Browser> {
       ...(headed && { slowMo: 250 }),
       // No sandbox: CI runs as root, where Chromium's own refuses to start. The rest keep it off the network
       // except for the pages it is sent to (a closed network otherwise refuses its background connections).
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
   } catch (error) {
     // Kept: every login of the run reports the same failure instead of starting Chromium again.

@@ -12,21 +12,25 @@ const MAX_ELEMENTS = 20_000;
  */
 export async function secretElements(page: Page): Promise<Locator> {
   const texts = await page
-    .evaluate<Array<[string, number]>>(`(() => {
+    .evaluate<Array<[string, number]>>(
+      `(() => {
       const elements = Array.from(document.querySelectorAll('body, body *')).slice(0, ${MAX_ELEMENTS});
       const index = new Map(elements.map((e, i) => [e, i]));
       return elements.map((e) => [[e.textContent, typeof e.value === 'string' ? e.value : '', e.getAttribute('title'), e.getAttribute('placeholder')].join('\\n'), index.get(e.parentElement) ?? -1]);
-    })()`)
+    })()`,
+    )
     .catch(() => []);
   const holding = new Set(texts.flatMap(([text], i) => (containsSecret(text) ? [i] : [])));
   // An element whose child holds the secret is masked through that child, not as a whole (the page stays readable).
   const outer = new Set(texts.flatMap(([, parent], i) => (holding.has(i) ? [parent] : [])));
   const innermost = [...holding].filter((i) => !outer.has(i));
   await page
-    .evaluate(`(() => {
+    .evaluate(
+      `(() => {
       const elements = Array.from(document.querySelectorAll('body, body *'));
       for (const i of ${JSON.stringify(innermost)}) elements[i]?.setAttribute('${MARK}', '');
-    })()`)
+    })()`,
+    )
     .catch(() => undefined);
   return page.locator(`[${MARK}]`);
 }

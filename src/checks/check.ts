@@ -5,13 +5,7 @@ import type { Area, Citations, Evidence, Level, Scope, Verdict } from './types.j
 
 /** The expectations of a suite a check may need declared (paths under `expect:`). */
 export type Expectation =
-  | 'refresh.rotates'
-  | 'refresh.requires_scope'
-  | 'pkce_required'
-  | 'access_token_profile'
-  | 'access_token_claims'
-  | 'lifetimes.access_token'
-  | 'lifetimes.code';
+  'refresh.rotates' | 'refresh.requires_scope' | 'pkce_required' | 'access_token_profile' | 'access_token_claims' | 'lifetimes.access_token' | 'lifetimes.code';
 
 /**
  * What a check needs in order to apply, declared: plan.ts evaluates it before the check runs (its endpoint once the

@@ -35,7 +35,9 @@ export function unmetRequirement(check: Check, suite: LoadedSuite, subject: stri
 export function describeRequirements(requires: Requires = {}): string[] {
   return [
     ...(requires.grantTypes ? [`grant type ${requires.grantTypes.join(' or ')}`] : []),
-    ...(requires.grantUses ? [{ pkce: 'a grant using PKCE', redirect: 'a grant whose code comes back by redirect', openid: 'a grant asking for openid' }[requires.grantUses]] : []),
+    ...(requires.grantUses
+      ? [{ pkce: 'a grant using PKCE', redirect: 'a grant whose code comes back by redirect', openid: 'a grant asking for openid' }[requires.grantUses]]
+      : []),
     ...(requires.endpoint ? [`the ${requires.endpoint}`] : []),
     ...(requires.expects ? [`expect.${requires.expects} declared`] : []),
     ...(requires.long ? ['--long'] : []),

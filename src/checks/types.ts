@@ -2,8 +2,16 @@ import type { Exchange } from '../http/exchange.js';
 
 /** The fixed vocabulary of areas: Allure feature, JUnit classname suffix, and `--only` selector. */
 export const AREAS = [
-  'discovery', 'jwks', 'token-response', 'error-response', 'authorization-code',
-  'pkce', 'refresh', 'lifetime', 'resource-access', 'transport',
+  'discovery',
+  'jwks',
+  'token-response',
+  'error-response',
+  'authorization-code',
+  'pkce',
+  'refresh',
+  'lifetime',
+  'resource-access',
+  'transport',
 ] as const;
 export type Area = (typeof AREAS)[number];
 
@@ -21,9 +29,7 @@ export type Level = 'MUST' | 'SHOULD';
 
 /** `blocked`: the answer came for another reason than the rule (a refused client, a 5xx, a 429), so it proves nothing. */
 export type Verdict =
-  | { status: 'pass'; message: string }
-  | { status: 'fail'; message: string; expected: string; actual: string }
-  | { status: 'blocked'; message: string };
+  { status: 'pass'; message: string } | { status: 'fail'; message: string; expected: string; actual: string } | { status: 'blocked'; message: string };
 
 /** What a check judges: the exchanges it read (attached to the report) plus values taken from them. */
 export interface Evidence {

@@ -31,7 +31,8 @@ export function refusedForAnotherReason(exchange: Exchange): string | undefined 
   const status = exchange.response?.status;
   if (status === undefined) return `the request got no answer: ${exchange.error ?? 'no response'}`;
   if (!judgedByServer(exchange)) return `the server answered ${status}, not a refusal of the request: ${describeExchange(exchange)}`;
-  if (errorCodeOf(exchange) === 'invalid_client') return `the client's credentials were refused (invalid_client), so the rule under test was never reached: ${describeExchange(exchange)}`;
+  if (errorCodeOf(exchange) === 'invalid_client')
+    return `the client's credentials were refused (invalid_client), so the rule under test was never reached: ${describeExchange(exchange)}`;
   return undefined;
 }
 

@@ -20,7 +20,11 @@ const suite = {
   help: 'suite name in suites/ or a path; repeatable. Default: every suite whose variables are set',
 } as const;
 const envFile = { type: 'string', value: 'F', help: "dotenv file with the suites' variables (default: ./.env when present)" } as const;
-const profile = { type: 'string', value: 'NAME', help: 'fault profile of the embedded sandbox or an emulator, to see checks fail (see `conformance list`)' } as const;
+const profile = {
+  type: 'string',
+  value: 'NAME',
+  help: 'fault profile of the embedded sandbox or an emulator, to see checks fail (see `conformance list`)',
+} as const;
 const sandboxPort = { type: 'string', value: 'P', help: 'fixed port P for the embedded sandbox (P+1 for its resource), so its URLs match a baseline' } as const;
 
 export const runOptions = {
@@ -30,8 +34,17 @@ export const runOptions = {
   strict: { type: 'boolean', help: 'treat warnings (SHOULD rules) as failures' },
   long: { type: 'boolean', help: 'also wait out token and code lifetimes to check expiry is enforced (takes as long as the longest lifetime)' },
   shard: { type: 'string', value: 'I/N', help: 'run part I of N of the checks (CI jobs in parallel; merge with `conformance report --merge`)' },
-  baseline: { type: 'string', value: 'F', help: 'compare discovery, SMART, key ids, lifetimes and error shapes with this baseline (see `conformance baseline`)' },
-  'fail-on': { type: 'string', value: FAIL_ON.join('|'), default: 'fail', help: 'what makes the exit code 1: fail (failed checks, breaking drift), warn (also warnings), never' },
+  baseline: {
+    type: 'string',
+    value: 'F',
+    help: 'compare discovery, SMART, key ids, lifetimes and error shapes with this baseline (see `conformance baseline`)',
+  },
+  'fail-on': {
+    type: 'string',
+    value: FAIL_ON.join('|'),
+    default: 'fail',
+    help: 'what makes the exit code 1: fail (failed checks, breaking drift), warn (also warnings), never',
+  },
   history: { type: 'string', value: 'F', default: 'reports/history.jsonl', help: 'Allure history file: keeps the trend across runs (keep it between CI runs)' },
   'results-dir': {
     type: 'string',
@@ -39,7 +52,12 @@ export const runOptions = {
     default: 'reports/allure-results',
     help: 'Allure results directory, replaced at the start of the run: a new or empty folder, or one this tool wrote',
   },
-  'report-dir': { type: 'string', value: 'D', default: 'reports/html', help: 'Allure HTML report directory, replaced: a new or empty folder, or one this tool wrote' },
+  'report-dir': {
+    type: 'string',
+    value: 'D',
+    default: 'reports/html',
+    help: 'Allure HTML report directory, replaced: a new or empty folder, or one this tool wrote',
+  },
   junit: { type: 'string', value: 'F', default: 'reports/junit.xml', help: 'JUnit XML file' },
   summary: { type: 'string', value: 'F', default: 'reports/summary.md', help: 'markdown summary file (for a CI job summary)' },
   timeout: { type: 'string', value: 'MS', default: '10000', help: 'per-request timeout in milliseconds' },

@@ -27,7 +27,12 @@ export function command<T extends OptionTable>(definition: Command<T>): Runnable
     summary: definition.summary,
     help: (name) => [definition.summary, '', `Usage: ${usage(name)}`, '', ...helpLines(options)].join('\n'),
     read(name, args) {
-      const { values, positionals } = parseArgs({ args, options: parseArgsOptions(options), strict: true, allowPositionals: definition.operands !== undefined });
+      const { values, positionals } = parseArgs({
+        args,
+        options: parseArgsOptions(options),
+        strict: true,
+        allowPositionals: definition.operands !== undefined,
+      });
       const start = () => definition.action(checkedValues(name, definition.options, values), positionals);
       return { help: values.help === true, debug: values.debug === true, start };
     },

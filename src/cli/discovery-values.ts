@@ -50,10 +50,12 @@ export function declaredValues(document: Record<string, unknown>): Declared {
     return undefined;
   };
   const issuer = url('issuer');
-  const endpoints = Object.keys(document).filter((member) => ENDPOINT_MEMBERS.includes(member)).flatMap((member) => {
-    const value = url(member);
-    return value === undefined ? [] : [[member, value] as [string, string]];
-  });
+  const endpoints = Object.keys(document)
+    .filter((member) => ENDPOINT_MEMBERS.includes(member))
+    .flatMap((member) => {
+      const value = url(member);
+      return value === undefined ? [] : [[member, value] as [string, string]];
+    });
   const list = (member: string): string[] => {
     const value = document[member];
     if (!Array.isArray(value)) return [];

@@ -14,7 +14,8 @@ export function loadEnv(envFile?: string): Record<string, string | undefined> {
       throw new ConfigError({ file: path, message: 'env file not found', fix: 'check the --env-file path (copy .env.example to start one)' });
     }
     const result = config({ path, quiet: true, processEnv: {} });
-    if (result.error) throw new ConfigError({ file: path, message: `cannot read env file: ${result.error.message}`, fix: 'check the file exists and is readable' });
+    if (result.error)
+      throw new ConfigError({ file: path, message: `cannot read env file: ${result.error.message}`, fix: 'check the file exists and is readable' });
     // Said on every run, so that a stray ./.env, whose values decide what runs against what, is seen.
     const count = Object.keys(result.parsed ?? {}).length;
     console.log(`Loaded ${count} variable${count === 1 ? '' : 's'} from ${path}`);

@@ -21,11 +21,15 @@ export async function initCommand(options: InitOptions): Promise<number> {
   const url = parseUrl(options.discovery);
   const vendor = (options.vendor ?? url.hostname.split('.').slice(-2, -1)[0] ?? 'vendor').toLowerCase().replace(/[^a-z0-9-]+/g, '-');
   const out = options.out ?? join(suitesDir(), `${vendor}.yaml`);
-  if (existsSync(out) && !options.force) throw new ConfigError({ file: out, message: 'the suite file exists already', fix: 'pass --out FILE, or --force to overwrite it' });
+  if (existsSync(out) && !options.force)
+    throw new ConfigError({ file: out, message: 'the suite file exists already', fix: 'pass --out FILE, or --force to overwrite it' });
 
   const { exchange, response } = await send({ label: 'discovery', method: 'GET', url: url.href, headers: { accept: 'application/json' } }, new Recorder());
   if (response?.status !== 200) {
-    throw new ConfigError({ message: `cannot read ${url.href}: ${exchange.error ?? `answered ${response?.status}`}`, fix: 'check the URL (…/.well-known/openid-configuration, …/oauth-authorization-server or …/smart-configuration)' });
+    throw new ConfigError({
+      message: `cannot read ${url.href}: ${exchange.error ?? `answered ${response?.status}`}`,
+      fix: 'check the URL (…/.well-known/openid-configuration, …/oauth-authorization-server or …/smart-configuration)',
+    });
   }
   let document: unknown;
   try {
@@ -33,7 +37,8 @@ export async function initCommand(options: InitOptions): Promise<number> {
   } catch {
     throw new ConfigError({ message: `${url.href} did not answer JSON`, fix: 'point --discovery at the metadata document itself' });
   }
-  if (!isObject(document)) throw new ConfigError({ message: `${url.href} did not answer a JSON object`, fix: 'point --discovery at the metadata document itself' });
+  if (!isObject(document))
+    throw new ConfigError({ message: `${url.href} did not answer a JSON object`, fix: 'point --discovery at the metadata document itself' });
 
   const starter = starterSuite(vendor, url, document);
   checkStarter(out, url, starter);

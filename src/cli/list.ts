@@ -15,13 +15,21 @@ export async function listCommand(): Promise<number> {
   }
   console.log(`\nChecks (${catalogue.length}):`);
   for (const check of catalogue) {
-    console.log(`  ${check.id.padEnd(42)} ${check.level.padEnd(6)} ${check.spec.map((s) => s.ref).join(', ').padEnd(22)} ${check.title}`);
+    console.log(
+      `  ${check.id.padEnd(42)} ${check.level.padEnd(6)} ${check.spec
+        .map((s) => s.ref)
+        .join(', ')
+        .padEnd(22)} ${check.title}`,
+    );
     console.log(`  ${''.padEnd(42)} ${''.padEnd(6)} ${check.spec.map((s) => s.url).join(' ')}`);
     const needs = describeRequirements(check.requires);
     if (needs.length) console.log(`  ${''.padEnd(42)} ${''.padEnd(6)} needs ${needs.join('; ')}`);
   }
   console.log('\nFault profiles (--profile NAME), each breaking the checks named:');
-  for (const [owner, list] of [['sandbox', profiles.filter((p) => !p.hostile)] as const, ...emulators.map((e) => [`${e.name} emulator`, e.profiles] as const)]) {
+  for (const [owner, list] of [
+    ['sandbox', profiles.filter((p) => !p.hostile)] as const,
+    ...emulators.map((e) => [`${e.name} emulator`, e.profiles] as const),
+  ]) {
     console.log(`  ${owner}:`);
     for (const p of list) console.log(`    ${p.name.padEnd(40)} ${broken(p)}`);
   }

@@ -98,7 +98,11 @@ async function startServer(name: string, source: SuiteSource, profile: string | 
           profile,
           ...(options.sandboxPort && { port: options.sandboxPort, resourcePort: options.sandboxPort + 1 }),
           // Setting the sandbox's secret variables fixes its secrets (a leak scan knows what to look for).
-          secrets: { machine: options.env.SANDBOX_CLIENT_SECRET || undefined, app: options.env.SANDBOX_AUTH_CLIENT_SECRET || undefined, password: options.env.SANDBOX_PASSWORD || undefined },
+          secrets: {
+            machine: options.env.SANDBOX_CLIENT_SECRET || undefined,
+            app: options.env.SANDBOX_AUTH_CLIENT_SECRET || undefined,
+            password: options.env.SANDBOX_PASSWORD || undefined,
+          },
           login: source.data.sandbox === 'interactive' ? 'interactive' : 'auto',
         })
       : await emulatorNamed(name).start(profile ?? emulatorNamed(name).profiles[0]!.name);
@@ -110,7 +114,12 @@ async function startServer(name: string, source: SuiteSource, profile: string | 
  * Each suite resolved with its server's variables, or set aside as not configured when a default run finds only its
  * required variables unset; every other problem of every suite stops the run at once.
  */
-function resolveAll(sources: SuiteSource[], servers: Array<Server | undefined>, env: PrepareOptions['env'], explicit: boolean): Pick<Prepared, 'suites' | 'notConfigured'> {
+function resolveAll(
+  sources: SuiteSource[],
+  servers: Array<Server | undefined>,
+  env: PrepareOptions['env'],
+  explicit: boolean,
+): Pick<Prepared, 'suites' | 'notConfigured'> {
   const resolved: Pick<Prepared, 'suites' | 'notConfigured'> = { suites: [], notConfigured: [] };
   const problems: Problem[] = [];
   sources.forEach((source, i) => {

@@ -6,13 +6,19 @@ import type { ReportOptions } from './command-options.js';
 /** `conformance report`: HTML from existing results — after a run with --no-html, or merging CI shards and vendors. */
 export async function reportCommand(options: ReportOptions, operands: string[]): Promise<number> {
   if (operands.length && !options.merge) {
-    throw new ConfigError({ message: `unexpected arguments ${operands.join(' ')}`, fix: 'to build one report from several results directories: conformance report --merge DIR DIR …' });
+    throw new ConfigError({
+      message: `unexpected arguments ${operands.join(' ')}`,
+      fix: 'to build one report from several results directories: conformance report --merge DIR DIR …',
+    });
   }
   const dirs = [...operands, ...(options['results-dir'] ?? [])];
   if (dirs.length === 0) dirs.push('reports/allure-results');
   const missing = dirs.filter((d) => !existsSync(d));
   if (missing.length) {
-    throw new ConfigError({ message: `no results directory ${missing.join(', ')}`, fix: 'run `conformance run` first, or pass the directories the runs wrote' });
+    throw new ConfigError({
+      message: `no results directory ${missing.join(', ')}`,
+      fix: 'run `conformance run` first, or pass the directories the runs wrote',
+    });
   }
   for (const warning of await generateHtml(dirs, options['report-dir'], options.history)) console.error(`warning: ${warning}`);
   console.log(`Report: ${options['report-dir']}/index.html (${dirs.length} results ${dirs.length > 1 ? 'directories merged' : 'directory'})`);

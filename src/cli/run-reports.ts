@@ -34,7 +34,9 @@ export async function reportRun({ run, drift, changed, incomplete }: Seen, setti
   // Errors may quote the server: no escape sequence of its reaches the terminal.
   for (const error of run.errors) console.error(`error: ${redact(printable(error))}`);
   if (run.leftOut.count) {
-    console.log(`${run.leftOut.count} attachments (${megabytes(run.leftOut.bytes)} MB) were left out of ${outputs.resultsDir}: they would have taken it past --results-budget ${settings.budgetMb} MB; notes in the report say which.`);
+    console.log(
+      `${run.leftOut.count} attachments (${megabytes(run.leftOut.bytes)} MB) were left out of ${outputs.resultsDir}: they would have taken it past --results-budget ${settings.budgetMb} MB; notes in the report say which.`,
+    );
   }
   const html = settings.html ? await htmlReport(outputs) : undefined;
   if (run.results.some((r) => r.status === 'skipped')) console.log(`Skipped checks did not apply; why is listed in ${outputs.summary} and the report.`);

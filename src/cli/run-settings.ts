@@ -42,7 +42,13 @@ export function runSettings(options: RunOptions): RunSettings {
     sandboxPort: sandboxPort(options['sandbox-port']),
     http: httpSettings(options),
     browser: { headed: options.headed ?? false, ...(options['browser-trace'] && { traceDir: resolve(options['browser-trace']) }) },
-    budgetMb: parseNumber('results-budget', options['results-budget'], (n) => n > 0, 'a positive number of megabytes', `e.g. --results-budget ${runOptions['results-budget'].default}`),
+    budgetMb: parseNumber(
+      'results-budget',
+      options['results-budget'],
+      (n) => n > 0,
+      'a positive number of megabytes',
+      `e.g. --results-budget ${runOptions['results-budget'].default}`,
+    ),
     html: !options['no-html'],
     outputs: { resultsDir: options['results-dir'], reportDir: options['report-dir'], history: options.history, junit: options.junit, summary: options.summary },
   };
@@ -52,10 +58,22 @@ function httpSettings(options: RunOptions): RunSettings['http'] {
   const deadline = options.deadline;
   return {
     timeoutMs: parseNumber('timeout', options.timeout, (n) => Number.isInteger(n) && n > 0, 'a positive number of milliseconds', 'e.g. --timeout 10000'),
-    connections: parseNumber('connections', options.connections, (n) => Number.isInteger(n) && n >= 1, 'a positive whole number', 'e.g. --connections 4 for a vendor that must not be hammered'),
+    connections: parseNumber(
+      'connections',
+      options.connections,
+      (n) => Number.isInteger(n) && n >= 1,
+      'a positive whole number',
+      'e.g. --connections 4 for a vendor that must not be hammered',
+    ),
     allowInsecureHttp: options['allow-insecure-http'] ?? false,
     ...(deadline !== undefined && {
-      deadlineSeconds: parseNumber('deadline', deadline, (n) => n > 0, 'a positive number of seconds', 'e.g. --deadline 600 ends the run after ten minutes, reporting what is unfinished'),
+      deadlineSeconds: parseNumber(
+        'deadline',
+        deadline,
+        (n) => n > 0,
+        'a positive number of seconds',
+        'e.g. --deadline 600 ends the run after ten minutes, reporting what is unfinished',
+      ),
     }),
   };
 }
@@ -83,7 +101,10 @@ function parseShard(value: string | undefined): RunSettings['shard'] {
   const m = /^(\d+)\/(\d+)$/.exec(value);
   const [index, count] = m ? [Number(m[1]), Number(m[2])] : [0, 0];
   if (!m || count < 1 || index < 1 || index > count) {
-    throw new ConfigError({ message: `--shard ${value} is not i/n with 1 ≤ i ≤ n`, fix: 'e.g. --shard 1/2 and --shard 2/2 in two jobs, then conformance report --merge' });
+    throw new ConfigError({
+      message: `--shard ${value} is not i/n with 1 ≤ i ≤ n`,
+      fix: 'e.g. --shard 1/2 and --shard 2/2 in two jobs, then conformance report --merge',
+    });
   }
   return { index, count };
 }

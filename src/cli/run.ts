@@ -47,7 +47,13 @@ async function run(settings: RunSettings): Promise<number> {
   const startedAt = Date.now();
   const before = await beforeRun(settings);
   const env = loadEnv(settings.envFile);
-  const prepared = await prepareSuites({ suites: settings.suites, env, profile: settings.profile, sandboxPort: settings.sandboxPort, leaveOutBrowserDemos: true });
+  const prepared = await prepareSuites({
+    suites: settings.suites,
+    env,
+    profile: settings.profile,
+    sandboxPort: settings.sandboxPort,
+    leaveOutBrowserDemos: true,
+  });
   try {
     const suites = suitesToRun(prepared, settings.shard);
     // Allure never empties its results directory: stale results would mix into this run's report.

@@ -74,7 +74,9 @@ async function startReference(options: SandboxOptions) {
     OIDC_AUTH_CLIENT_SECRET: v.SANDBOX_AUTH_CLIENT_SECRET,
     OIDC_REDIRECT_URI: v.SANDBOX_REDIRECT_URI,
     // Interactive: the generic suite's login steps sign in on the sandbox's page.
-    ...(options.interactive ? { OIDC_CODE_STRATEGY: 'browser', OIDC_USERNAME: v.SANDBOX_USERNAME, OIDC_PASSWORD: v.SANDBOX_PASSWORD } : { OIDC_CODE_STRATEGY: 'redirect' }),
+    ...(options.interactive
+      ? { OIDC_CODE_STRATEGY: 'browser', OIDC_USERNAME: v.SANDBOX_USERNAME, OIDC_PASSWORD: v.SANDBOX_PASSWORD }
+      : { OIDC_CODE_STRATEGY: 'redirect' }),
   };
   return { ...sandbox, variables: { ...v, ...generic } as Record<string, string>, title: 'Sandbox', suite: 'generic-oidc' };
 }

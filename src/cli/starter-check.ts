@@ -5,7 +5,8 @@ import type { Suite } from '../suite/suite.types.js';
 import { isHttpUrl } from './discovery-values.js';
 import type { Starter } from './starter-suite.js';
 
-const FIX = 'the discovery document holds values that change the suite written from it: write the suite by hand (see "Writing a suite" in the README), and tell the vendor';
+const FIX =
+  'the discovery document holds values that change the suite written from it: write the suite by hand (see "Writing a suite" in the README), and tell the vendor';
 
 /**
  * Reads a starter suite back as a run would, and refuses it unless it holds only what init put there: the variables
@@ -58,8 +59,14 @@ function urlProblems(file: string, data: Suite, allowed: { urls: string[]; endpo
     ['discovery.url', data.discovery?.url],
     ['discovery.smart', data.discovery?.smart],
     ['docs', data.docs],
-    ...Object.entries(data.variables ?? {}).map(([name, spec]): [string, string | undefined] => [`variables.${name}.default`, typeof spec.default === 'string' && spec.default ? spec.default : undefined]),
-    ...Object.entries(data.endpoints ?? {}).map(([member, value]: [string, string | undefined]): [string, string | undefined] => [`endpoints.${member}`, value]),
+    ...Object.entries(data.variables ?? {}).map(([name, spec]): [string, string | undefined] => [
+      `variables.${name}.default`,
+      typeof spec.default === 'string' && spec.default ? spec.default : undefined,
+    ]),
+    ...Object.entries(data.endpoints ?? {}).map(([member, value]: [string, string | undefined]): [string, string | undefined] => [
+      `endpoints.${member}`,
+      value,
+    ]),
     ...Object.entries(data.grants ?? {}).map(([name, grant]): [string, string | undefined] => [`grants.${name}.token_endpoint`, grant.token_endpoint]),
     ...(data.resources ?? []).map((resource, i): [string, string | undefined] => [`resources[${i}].url`, resource.url]),
   ];

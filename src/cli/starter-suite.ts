@@ -79,7 +79,9 @@ function variables(prefix: string, issuer: string | undefined, grants: { machine
 /** The YAML text, with the comments that guide a user: what the document declared, what was left out, what to do. */
 function render(data: Suite, url: URL, declared: Declared): string {
   const doc = new Document(data);
-  doc.commentBefore = header(url, declared).map((line) => ` ${line}`).join('\n');
+  doc.commentBefore = header(url, declared)
+    .map((line) => ` ${line}`)
+    .join('\n');
   // One line per variable, client and client_credentials grant, as a person would write them.
   const oneLine = (path: string[]) => {
     const node = doc.getIn(path, true);

@@ -57,7 +57,8 @@ function diffVendor(baseline: VendorSnapshot, after: VendorSnapshot): Difference
  * grant or probe it did not run (a partial run: --only, --shard) is not compared, rather than read as removed.
  */
 function observed(baseline: VendorSnapshot, current: VendorSnapshot): VendorSnapshot {
-  const seen = <T>(record: Record<string, T>, now: Record<string, unknown>) => Object.fromEntries(Object.entries(record).filter(([key]) => now[key] !== undefined));
+  const seen = <T>(record: Record<string, T>, now: Record<string, unknown>) =>
+    Object.fromEntries(Object.entries(record).filter(([key]) => now[key] !== undefined));
   return {
     ...baseline,
     documents: seen(baseline.documents, current.documents),

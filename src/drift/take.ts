@@ -19,12 +19,16 @@ export interface Seen {
  */
 export async function takeSnapshot({ vendor, grants, memo }: Seen, results: NonNullable<VendorSnapshot['results']>): Promise<VendorSnapshot> {
   const documents: Record<string, unknown> = {};
-  for (const [name, key] of [['discovery', FLOWS.discovery], ['smart', FLOWS.smart]] as const) {
+  for (const [name, key] of [
+    ['discovery', FLOWS.discovery],
+    ['smart', FLOWS.smart],
+  ] as const) {
     const body = await bodyOf(memo.started(key));
     if (body !== undefined) documents[name] = normalise(redactJson(body));
   }
   const jwks = await bodyOf(memo.started(FLOWS.jwks));
-  const keyIds = isObject(jwks) && Array.isArray(jwks.keys) ? jwks.keys.flatMap((k) => (isObject(k) && typeof k.kid === 'string' ? [k.kid] : [])).sort() : undefined;
+  const keyIds =
+    isObject(jwks) && Array.isArray(jwks.keys) ? jwks.keys.flatMap((k) => (isObject(k) && typeof k.kid === 'string' ? [k.kid] : [])).sort() : undefined;
 
   const lifetimes: VendorSnapshot['lifetimes'] = {};
   for (const grant of grants) {

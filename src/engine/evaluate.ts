@@ -69,11 +69,19 @@ export async function evaluate(instance: CheckInstance, run: SuiteRun, strict: b
   } catch (error) {
     if (error instanceof NotApplicable) return { status: 'skipped', message: redact(error.message), exchanges: [] };
     // A crash in one check must not cost the run its other results: it is reported as a check that could not run.
-    if (!(error instanceof Blocked)) return { status: 'blocked', message: redact(`the check crashed (a bug in oauth-conformance, please report it): ${(error as Error).stack ?? String(error)}`), exchanges: [] };
+    if (!(error instanceof Blocked))
+      return {
+        status: 'blocked',
+        message: redact(`the check crashed (a bug in oauth-conformance, please report it): ${(error as Error).stack ?? String(error)}`),
+        exchanges: [],
+      };
     const transport = error.exchanges.some((e) => e.error !== undefined);
     return { status: 'blocked', message: redact(error.message), exchanges: error.exchanges, ...(transport && { cause: 'transport' as const }) };
   }
-  return { ...judged(instance, instance.check.judge(evidence), evidence.exchanges, strict), ...(evidence.observed !== undefined && { observed: evidence.observed }) };
+  return {
+    ...judged(instance, instance.check.judge(evidence), evidence.exchanges, strict),
+    ...(evidence.observed !== undefined && { observed: evidence.observed }),
+  };
 }
 
 /** Applies the requirement level and the suite's declared deviations to a verdict. */
@@ -82,9 +90,11 @@ function judged(instance: CheckInstance, verdict: Verdict, exchanges: Exchange[]
   const deviation = typeof declared === 'object' ? `${declared.versions}: ${declared.reason}` : declared;
   const message = redact(verdict.message);
   // A deviation of some versions only is no stale declaration when the vendor conforms: this is another version.
-  if (verdict.status === 'pass' && typeof declared === 'object') return { status: 'pass', message: `${message} (conforms: not one of the versions that deviate, ${redact(declared.versions)})`, exchanges };
+  if (verdict.status === 'pass' && typeof declared === 'object')
+    return { status: 'pass', message: `${message} (conforms: not one of the versions that deviate, ${redact(declared.versions)})`, exchanges };
   if (verdict.status === 'pass') return { status: 'pass', message, exchanges, ...(deviation && { deviation }) };
-  if (verdict.status === 'blocked') return { status: 'blocked', message, exchanges, ...(exchanges.some((e) => e.error !== undefined) && { cause: 'transport' as const }) };
+  if (verdict.status === 'blocked')
+    return { status: 'blocked', message, exchanges, ...(exchanges.some((e) => e.error !== undefined) && { cause: 'transport' as const }) };
   const status = deviation ? 'deviation' : instance.check.level === 'SHOULD' && !strict ? 'warn' : 'fail';
   return { status, message, expected: redact(verdict.expected), actual: redact(verdict.actual), exchanges, ...(deviation && { deviation }) };
 }

@@ -83,7 +83,12 @@ export async function runWithVitest(plan: Plan, resultsDir: string): Promise<Vit
     { logLevel: 'silent' },
   );
   // vitest's logger exits the process on a signal; here the run is cancelled instead, so its reports are written.
-  signals.forEach((signal, i) => process.listeners(signal).filter((l) => !before[i]!.has(l)).forEach((l) => process.off(signal, l)));
+  signals.forEach((signal, i) =>
+    process
+      .listeners(signal)
+      .filter((l) => !before[i]!.has(l))
+      .forEach((l) => process.off(signal, l)),
+  );
   const stop = (signal: NodeJS.Signals) => {
     collector.run.interrupted = { signal, unfinished: 0 };
     void vitest.cancelCurrentRun('keyboard-input');

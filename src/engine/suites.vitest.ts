@@ -43,7 +43,12 @@ for (const suite of plan.suites) {
           test(testName(check), async (ctx) => {
             const outcome = await check.outcome;
             ctx.task.meta.conformance = resultOf(check, outcome);
-            const leftOut = await describeForAllure(ctx.task.meta.conformance, { title: check.check.title, scope: check.check.scope, docs: suite.docs }, outcome, attachments);
+            const leftOut = await describeForAllure(
+              ctx.task.meta.conformance,
+              { title: check.check.title, scope: check.check.scope, docs: suite.docs },
+              outcome,
+              attachments,
+            );
             if (leftOut.count) ctx.task.meta.leftOut = leftOut;
             const learned = registeredSince(handedBack);
             ctx.task.meta.learnedSecrets = learned.values;

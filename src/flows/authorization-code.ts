@@ -67,7 +67,13 @@ type Session = ReturnType<typeof session>;
  * one targets redirect_uri, whose code is read from the Location without requesting it. A page or an error
  * instead of a redirect ends the walk; the caller judges it.
  */
-async function walkAuthorization(flows: FlowContext, label: string, grant: AuthorizationCodeGrant, values: Session, redirectUri: string): Promise<Authorization> {
+async function walkAuthorization(
+  flows: FlowContext,
+  label: string,
+  grant: AuthorizationCodeGrant,
+  values: Session,
+  redirectUri: string,
+): Promise<Authorization> {
   const url = await authorizationUrl(flows, grant, values, redirectUri);
   const jar = new CookieJar();
   const result: Authorization = { exchanges: [], state: values.state, nonce: values.nonce, verifier: values.verifier };
@@ -80,9 +86,10 @@ async function walkAuthorization(flows: FlowContext, label: string, grant: Autho
     jar.store(next, response.setCookies);
     const location = response.headers.location;
     if (!REDIRECTS.has(response.status) || !location) {
-      result.failure = response.status === 200
-        ? 'the authorization endpoint showed a page instead of redirecting: the redirect strategy needs a server that approves test clients without a login page'
-        : `the authorization endpoint answered ${response.status} instead of redirecting to the redirect_uri`;
+      result.failure =
+        response.status === 200
+          ? 'the authorization endpoint showed a page instead of redirecting: the redirect strategy needs a server that approves test clients without a login page'
+          : `the authorization endpoint answered ${response.status} instead of redirecting to the redirect_uri`;
       return result;
     }
     const to = new URL(location, next);
@@ -126,7 +133,9 @@ function callbackOf(to: URL): Pick<Authorization, 'callback' | 'code' | 'failure
   return {
     callback: to,
     code,
-    ...(!code && { failure: `the authorization server redirected back without a code${error ? `: error=${error} ${to.searchParams.get('error_description') ?? ''}` : ''}` }),
+    ...(!code && {
+      failure: `the authorization server redirected back without a code${error ? `: error=${error} ${to.searchParams.get('error_description') ?? ''}` : ''}`,
+    }),
   };
 }
 
@@ -160,7 +169,12 @@ async function codeFromApi(flows: FlowContext, label: string, grant: Authorizati
     const last = i === steps.length - 1;
     const capture = step.capture ?? 'code';
     const { exchange, response } = await flows.send({
-      label: `${label} step ${i + 1}`, method: step.method, url: fill(step.url), ...stepBody(step, fill), ahead: steps.length - i, replayable: true,
+      label: `${label} step ${i + 1}`,
+      method: step.method,
+      url: fill(step.url),
+      ...stepBody(step, fill),
+      ahead: steps.length - i,
+      replayable: true,
       // Learned before the answer is recorded: a nested `code` is otherwise data, and would be quoted in clear.
       ...(last && { secretAt: capture }),
     });
@@ -188,7 +202,8 @@ function stepBody(step: ApiStep, fill: <T>(value: T) => T): { headers: Record<st
 function fillPlaceholders<T>(value: T, placeholders: Record<string, string>): T {
   if (typeof value === 'string') return value.replace(/\{\{(\w+)\}\}/g, (whole: string, name: string) => placeholders[name] ?? whole) as T;
   if (Array.isArray(value)) return (value as unknown[]).map((v) => fillPlaceholders(v, placeholders)) as T;
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]: [string, unknown]) => [k, fillPlaceholders(v, placeholders)])) as T;
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]: [string, unknown]) => [k, fillPlaceholders(v, placeholders)])) as T;
   return value;
 }
 
@@ -206,7 +221,13 @@ export interface RedeemOptions {
 }
 
 /** RFC 6749 §4.1.3: exchange the code at the token endpoint. */
-export function redeemCode(flows: FlowContext, grantName: string, grant: AuthorizationCodeGrant, authorization: Authorization, options: RedeemOptions = {}): Promise<TokenResult> {
+export function redeemCode(
+  flows: FlowContext,
+  grantName: string,
+  grant: AuthorizationCodeGrant,
+  authorization: Authorization,
+  options: RedeemOptions = {},
+): Promise<TokenResult> {
   const verifier = options.verifier === null ? undefined : (options.verifier ?? authorization.verifier);
   return redeem(
     flows,
@@ -219,7 +240,11 @@ export function redeemCode(flows: FlowContext, grantName: string, grant: Authori
 }
 
 /** The whole grant: authorize, then redeem. */
-export async function authorizationCode(flows: FlowContext, grantName: string, grant: AuthorizationCodeGrant): Promise<TokenResult & { authorization: Authorization }> {
+export async function authorizationCode(
+  flows: FlowContext,
+  grantName: string,
+  grant: AuthorizationCodeGrant,
+): Promise<TokenResult & { authorization: Authorization }> {
   const authorization = await authorize(flows, grantName, grant);
   return { ...(await redeemCode(flows, grantName, grant, authorization)), authorization };
 }

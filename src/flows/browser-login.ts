@@ -64,7 +64,15 @@ async function login(flows: FlowContext, label: string, grant: AuthorizationCode
     const refusal = callback.refusal();
     if (refusal) {
       // What was refused never left the browser: there is no page of it to show.
-      result.exchanges.push(flows.record({ label: `${label} refused request`, startedAt: new Date().toISOString(), durationMs: 0, request: { method: 'GET', url: refusal.url, headers: {} }, error: refusal.refused }));
+      result.exchanges.push(
+        flows.record({
+          label: `${label} refused request`,
+          startedAt: new Date().toISOString(),
+          durationMs: 0,
+          request: { method: 'GET', url: refusal.url, headers: {} },
+          error: refusal.refused,
+        }),
+      );
       return { ...result, failure: refusal.refused };
     }
     // Whatever a page delivered is known before its text and screenshot are taken; a body that never ends is not waited for.
@@ -89,7 +97,10 @@ async function signIn(page: Page, grant: AuthorizationCodeGrant, url: URL, callb
   // A refused request ends the login as a shown error would: it cannot go on without it.
   const shown = Promise.race([persistentError(page, grant.code.error ?? '[role=alert]'), callback.refused]);
   const pageError = (text: string, after: string) => `the login page shows “${redact(text)}” after ${after}`;
-  const opened = await page.goto(url.href).then(() => undefined, (error: unknown) => firstLine(error));
+  const opened = await page.goto(url.href).then(
+    () => undefined,
+    (error: unknown) => firstLine(error),
+  );
   if (opened && !callback.reached()) return `the browser could not open the authorization URL: ${opened}`;
   let done = 'opening the authorization URL';
   for (const [i, step] of (grant.code.login ?? []).entries()) {
@@ -103,7 +114,10 @@ async function signIn(page: Page, grant: AuthorizationCodeGrant, url: URL, callb
     if (seen !== 'element') return 'refused' in seen ? seen.refused : 'error' in seen ? pageError(seen.error, done) : `${what}: ${seen.broken}`;
     const clear = 'fill' in step && !allowInsecureHttp && containsSecret(step.value) ? clearHost(page.url()) : undefined;
     if (clear) return `${what}: refused to type a secret into a page served over plain http by ${clear}: ${insecureHttpAdvice}`;
-    const acted = await ('fill' in step ? target.fill(step.value) : target.click()).then(() => undefined, (error: unknown) => firstLine(error));
+    const acted = await ('fill' in step ? target.fill(step.value) : target.click()).then(
+      () => undefined,
+      (error: unknown) => firstLine(error),
+    );
     if (acted) return `${what} failed: ${acted}`;
     done = what;
   }
@@ -129,7 +143,10 @@ function persistentError(page: Page, selector: string): Promise<{ error: string 
     let shown: { text: string; since: number } | undefined;
     while (!page.isClosed()) {
       // A page between two documents cannot be read: what it showed is gone.
-      const text = await errors.allInnerTexts().then((texts) => texts[0], () => undefined);
+      const text = await errors.allInnerTexts().then(
+        (texts) => texts[0],
+        () => undefined,
+      );
       if (text !== shown?.text) shown = text === undefined ? undefined : { text, since: Date.now() };
       else if (shown && Date.now() - shown.since >= SETTLE_MS && quietFor() >= SETTLE_MS) return { error: shown.text };
       await sleep(POLL_MS);
@@ -178,8 +195,13 @@ function recordNavigations(flows: FlowContext, page: Page, label: string, result
     learnSecretsFromPage(headers, '');
     // headers() leaves out Set-Cookie; a session cookie's value is a credential (an interaction id, quoted in URLs).
     const cookies = response.headerValues('set-cookie').then(learnSessionCookies, () => undefined);
-    const body = response.text().then((text) => learnSecretsFromPage(headers, text), () => undefined);
-    const read: Promise<void> = Promise.all([cookies, body]).then(() => undefined).finally(() => reading.delete(read));
+    const body = response.text().then(
+      (text) => learnSecretsFromPage(headers, text),
+      () => undefined,
+    );
+    const read: Promise<void> = Promise.all([cookies, body])
+      .then(() => undefined)
+      .finally(() => reading.delete(read));
     reading.add(read);
     const timing = request.timing();
     result.exchanges.push(
@@ -192,14 +214,24 @@ function recordNavigations(flows: FlowContext, page: Page, label: string, result
       }),
     );
   });
-  return { learned: async () => { await Promise.all(reading); }, lastStatus: () => last };
+  return {
+    learned: async () => {
+      await Promise.all(reading);
+    },
+    lastStatus: () => last,
+  };
 }
 
 /**
  * Which comes first: the redirect, a login error that stays on the page, the awaited element, or the timeout. A
  * selector Playwright cannot parse is no timeout: it is reported as broken.
  */
-async function first(callback: GuardedLogin, shown: Promise<{ error: string } | { refused: string }>, target: Locator | undefined, timeoutMs: number): Promise<'redirect' | 'element' | 'timeout' | { error: string } | { refused: string } | { broken: string }> {
+async function first(
+  callback: GuardedLogin,
+  shown: Promise<{ error: string } | { refused: string }>,
+  target: Locator | undefined,
+  timeoutMs: number,
+): Promise<'redirect' | 'element' | 'timeout' | { error: string } | { refused: string } | { broken: string }> {
   return Promise.race([
     callback.url.then(() => 'redirect' as const),
     shown,
@@ -222,7 +254,10 @@ async function screenshot(flows: FlowContext, page: Page, label: string, status:
     .screenshot({ fullPage: true, mask: [page.locator('input[type=password]'), ...secretFields, await secretElements(page)], maskColor: '#444' })
     .then((b) => b.toString('base64'))
     .catch(() => undefined);
-  const text = await page.locator('body').innerText({ timeout: 1000 }).catch(() => '');
+  const text = await page
+    .locator('body')
+    .innerText({ timeout: 1000 })
+    .catch(() => '');
   return flows.record({
     label,
     startedAt: new Date().toISOString(),

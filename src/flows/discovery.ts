@@ -56,7 +56,9 @@ export function tokenEndpoint(run: ProtocolContext, grantName: string): Promise<
 }
 
 export function jwks(run: ProtocolContext): Promise<HttpResult> {
-  return run.memo.once(FLOWS.jwks, async () => run.send({ label: 'jwks', method: 'GET', url: await endpoint(run, 'jwks_uri'), headers: { accept: 'application/json' } }));
+  return run.memo.once(FLOWS.jwks, async () =>
+    run.send({ label: 'jwks', method: 'GET', url: await endpoint(run, 'jwks_uri'), headers: { accept: 'application/json' } }),
+  );
 }
 
 /** The JWKS's public members as a jose key set, for verifying signatures. */

@@ -27,5 +27,7 @@ export async function freshTokens(run: RunContext, grantName: string, purpose: s
 /** A fresh access token of any grant: client_credentials asks again, a code grant authorizes again. */
 export function freshAccessToken(run: RunContext, grantName: string, purpose: string): Promise<TokenResult> {
   const grant = run.suite.grant(grantName);
-  return grant.type === 'client_credentials' ? clientCredentials(run, grantName, grant, `token (${grantName}, ${purpose})`) : freshTokens(run, grantName, purpose);
+  return grant.type === 'client_credentials'
+    ? clientCredentials(run, grantName, grant, `token (${grantName}, ${purpose})`)
+    : freshTokens(run, grantName, purpose);
 }

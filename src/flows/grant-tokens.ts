@@ -20,7 +20,10 @@ export async function accessToken(run: RunContext, grantName: string | undefined
   const result = await token(run, grantName);
   if (!result.accessToken) {
     const { exchange, response } = result.token;
-    throw new Blocked(`grant ${grantName} issued no access token (${exchange.error ?? `token endpoint answered ${response?.status}${codeSaid(exchange)}`})`, result.exchanges);
+    throw new Blocked(
+      `grant ${grantName} issued no access token (${exchange.error ?? `token endpoint answered ${response?.status}${codeSaid(exchange)}`})`,
+      result.exchanges,
+    );
   }
   return result.accessToken;
 }

@@ -41,7 +41,13 @@ export function resourceUrl(run: RunContext, target: Resource): Promise<string> 
 }
 
 /** One call to a resource, presenting the token in the Authorization header (or as the probe says). */
-export async function callResource(run: RunContext, target: Resource, label: string, token?: string, how: 'header' | 'lowercase' | 'query' = 'header'): Promise<HttpResult> {
+export async function callResource(
+  run: RunContext,
+  target: Resource,
+  label: string,
+  token?: string,
+  how: 'header' | 'lowercase' | 'query' = 'header',
+): Promise<HttpResult> {
   const headers: Record<string, string> = { accept: 'application/json' };
   const url = new URL(await resourceUrl(run, target));
   if (token && how === 'query') url.searchParams.set('access_token', token);

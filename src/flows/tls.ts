@@ -21,13 +21,21 @@ export function handshake(url: string, timeoutMs: number, trusted: readonly stri
   const secureContext = createSecureContext();
   for (const pem of trusted) (secureContext.context as { addCACert(pem: string): void }).addCACert(pem);
   return new Promise((resolve) => {
-    const socket = connect({ host: hostname, port: Number(port || 443), servername: /^[\d.]+$|:/.test(hostname) ? undefined : hostname, rejectUnauthorized: false, secureContext });
+    const socket = connect({
+      host: hostname,
+      port: Number(port || 443),
+      servername: /^[\d.]+$|:/.test(hostname) ? undefined : hostname,
+      rejectUnauthorized: false,
+      secureContext,
+    });
     const done = (result: Omit<Handshake, 'url'>) => {
       socket.destroy();
       resolve({ url, ...result });
     };
     socket.setTimeout(timeoutMs, () => done({ error: `no TLS handshake within ${timeoutMs / 1000} s`, unreachable: true }));
-    socket.once('secureConnect', () => done({ protocol: socket.getProtocol() ?? undefined, authorized: socket.authorized, error: verifyError(socket.authorizationError) }));
+    socket.once('secureConnect', () =>
+      done({ protocol: socket.getProtocol() ?? undefined, authorized: socket.authorized, error: verifyError(socket.authorizationError) }),
+    );
     socket.once('error', (error: NodeJS.ErrnoException) => done({ error: error.code ?? error.message, unreachable: UNREACHABLE.has(error.code ?? '') }));
   });
 }

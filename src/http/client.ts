@@ -25,7 +25,13 @@ export interface HttpOptions {
   connections: number;
 }
 
-export const defaultHttpOptions: HttpOptions = { timeoutMs: 10_000, maxBodyBytes: 1024 * 1024, retry: defaultRetryPolicy, allowInsecureHttp: false, connections: 16 };
+export const defaultHttpOptions: HttpOptions = {
+  timeoutMs: 10_000,
+  maxBodyBytes: 1024 * 1024,
+  retry: defaultRetryPolicy,
+  allowInsecureHttp: false,
+  connections: 16,
+};
 
 // One pool and one gate per bound for the process: connections are kept alive and reused per origin, and the gate
 // decides which waiting request goes next (undici's own queue is first come, first served).
@@ -155,8 +161,11 @@ class DeadlineError extends Error {
  * they expand to: a gzip bomb costs one capped read, not the machine's memory.
  */
 function decoded(body: Readable, encoding: string | string[] | undefined): Readable {
-  const name = String(encoding ?? '').trim().toLowerCase();
-  const decoder = name === 'gzip' || name === 'x-gzip' ? createGunzip() : name === 'deflate' ? createInflate() : name === 'br' ? createBrotliDecompress() : undefined;
+  const name = String(encoding ?? '')
+    .trim()
+    .toLowerCase();
+  const decoder =
+    name === 'gzip' || name === 'x-gzip' ? createGunzip() : name === 'deflate' ? createInflate() : name === 'br' ? createBrotliDecompress() : undefined;
   if (!decoder) return body;
   body.on('error', (error) => decoder.destroy(error));
   return body.pipe(decoder);

@@ -24,7 +24,8 @@ export function retryDelay(req: HttpRequest, result: HttpResult, attempt: number
   if (isBusy(result)) return busyDelay(result, attempt, policy);
   if (attempt >= policy.retries) return undefined;
   const status = result.response?.status;
-  const brokenOrServerError = result.exchange.error !== undefined ? /connection reset|ECONNRESET|socket|closed/i.test(result.exchange.error) : status !== undefined && status >= 500;
+  const brokenOrServerError =
+    result.exchange.error !== undefined ? /connection reset|ECONNRESET|socket|closed/i.test(result.exchange.error) : status !== undefined && status >= 500;
   return brokenOrServerError ? backoff(attempt, policy) : undefined;
 }
 

@@ -40,7 +40,11 @@ export async function describeForAllure(result: CheckResult, about: AboutCheck, 
   if (subject) await allure.parameter(about.scope, subject);
   await allure.description(describe(about.title, level, result));
   // Exchanges are recorded already redacted; they are the evidence the check judged.
-  const chosen = attachments.forCheck(`check “${vendor} › ${area} › ${result.name}”`, exchanges, observed === undefined ? undefined : redact(JSON.stringify(observed, null, 2)));
+  const chosen = attachments.forCheck(
+    `check “${vendor} › ${area} › ${result.name}”`,
+    exchanges,
+    observed === undefined ? undefined : redact(JSON.stringify(observed, null, 2)),
+  );
   for (const { name, content, contentType } of chosen.attachments) await allure.attachment(name, content, { contentType });
   return chosen.leftOut;
 }
@@ -49,8 +53,16 @@ export async function describeForAllure(result: CheckResult, about: AboutCheck, 
 function describe(title: string, level: string, result: CheckResult): string {
   const lines = [`${title}.`, '', `Requirement: ${level} (${result.spec.map((s) => s.ref).join(', ')}).`, ''];
   if (result.status === 'warn') lines.push('Warning (a SHOULD is not met; --strict makes it a failure):', '', markdownCode(failureText(result)));
-  else if (result.status === 'deviation') lines.push('Known deviation documented by the suite:', '', markdownCode(result.deviation!), '', 'Observed:', '', markdownCode(failureText(result)));
-  else if (result.deviation) lines.push('The suite declares a deviation, but the vendor now conforms: remove it from the suite.', '', markdownCode(result.deviation), '', markdownCode(result.message));
+  else if (result.status === 'deviation')
+    lines.push('Known deviation documented by the suite:', '', markdownCode(result.deviation!), '', 'Observed:', '', markdownCode(failureText(result)));
+  else if (result.deviation)
+    lines.push(
+      'The suite declares a deviation, but the vendor now conforms: remove it from the suite.',
+      '',
+      markdownCode(result.deviation),
+      '',
+      markdownCode(result.message),
+    );
   else lines.push(markdownCode(result.message));
   return lines.join('\n');
 }

@@ -46,7 +46,11 @@ export class Attachments {
         leftOut.bytes += Buffer.byteLength(candidates[0]!);
       }
       if (chosen === -1) {
-        attachments.push({ name: `${name} (left out)`, content: `Left out: this attachment (${Buffer.byteLength(candidates[0]!)} bytes) would take ${budget}.`, contentType: 'text/plain' });
+        attachments.push({
+          name: `${name} (left out)`,
+          content: `Left out: this attachment (${Buffer.byteLength(candidates[0]!)} bytes) would take ${budget}.`,
+          contentType: 'text/plain',
+        });
       } else {
         this.spent += Buffer.byteLength(candidates[chosen]!);
         attachments.push({ name, content: candidates[chosen]!, contentType });

@@ -17,7 +17,11 @@ export function changeLines(drift: { against: string; findings: Finding[] } | un
     lines.push(...heading(`Changes since ${drift.against}`));
     if (drift.findings.length === 0) lines.push(item('none'));
     for (const f of drift.findings) {
-      lines.push(item(`${markdown ? `**${f.severity}**` : MARK[f.severity]} ${said(f.vendor)} ${said(f.path)}: ${said(f.message)}${f.severity === 'info' ? ' (information)' : ''}`));
+      lines.push(
+        item(
+          `${markdown ? `**${f.severity}**` : MARK[f.severity]} ${said(f.vendor)} ${said(f.path)}: ${said(f.message)}${f.severity === 'info' ? ' (information)' : ''}`,
+        ),
+      );
     }
   }
   if (results.length) {

@@ -11,7 +11,13 @@ export async function repairHistory(file: string): Promise<string | undefined> {
   const damaged = lines.flatMap((line, i) => (parses(line) ? [] : [i + 1]));
   if (damaged.length === 0) return undefined;
   await appendFile(`${file}.damaged`, damaged.map((n) => `${lines[n - 1]}\n`).join(''));
-  await writeFile(file, lines.filter((_, i) => !damaged.includes(i + 1)).map((line) => `${line}\n`).join(''));
+  await writeFile(
+    file,
+    lines
+      .filter((_, i) => !damaged.includes(i + 1))
+      .map((line) => `${line}\n`)
+      .join(''),
+  );
   return `${file}: line ${damaged.join(', ')} of the report history was not JSON (cut short?); moved to ${file}.damaged and left out of the trend`;
 }
 

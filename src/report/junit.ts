@@ -14,7 +14,9 @@ export function junitXml(results: CheckResult[]): string {
       const open = `    <testcase name="${xml(r.name)}" classname="${xml(`${r.vendor}.${r.area}`)}" time="${seconds(r.durationMs)}"`;
       switch (r.status) {
         case 'pass':
-          return r.deviation ? `${open}>\n      <system-out>${xml(`declared deviation no longer observed: ${r.deviation}`)}</system-out>\n    </testcase>` : `${open}/>`;
+          return r.deviation
+            ? `${open}>\n      <system-out>${xml(`declared deviation no longer observed: ${r.deviation}`)}</system-out>\n    </testcase>`
+            : `${open}/>`;
         case 'warn':
           // JUnit has no warning: the test passes and says why it is one.
           return `${open}>\n      <system-out>${xml(`warning (SHOULD): ${failureText(r)}`)}</system-out>\n    </testcase>`;
@@ -50,9 +52,5 @@ const NOT_XML = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\u
 /** Escapes for XML attributes and text; redacts once more, as this file leaves the machine. */
 function xml(text: string): string {
   // Removed before redaction, so that none hides a secret from it.
-  return redact(text.replace(NOT_XML, ''))
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;');
+  return redact(text.replace(NOT_XML, '')).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }

@@ -20,7 +20,11 @@ export interface OutputFolder {
   earlier(path: string, entries: Dirent[]): Promise<boolean>;
 }
 
-export const resultsFolder = (path: string): OutputFolder => ({ path, option: '--results-dir', earlier: (_, entries) => Promise.resolve(entries.every(isAllureResult)) });
+export const resultsFolder = (path: string): OutputFolder => ({
+  path,
+  option: '--results-dir',
+  earlier: (_, entries) => Promise.resolve(entries.every(isAllureResult)),
+});
 export const reportFolder = (path: string): OutputFolder => ({ path, option: '--report-dir', earlier: isOwnReport });
 
 /** Stops, naming every one, when a folder the command would replace is not the tool's; before anything is run or deleted. */

@@ -80,7 +80,9 @@ export function markdownSummary(results: CheckResult[]): string {
     if (found.length === 0) continue;
     lines.push('', `## ${title}`, '');
     for (const r of found) {
-      lines.push(`- **${markdownText(r.vendor)}** \`${r.checkId}\`${r.subject ? ` \\[${markdownText(r.subject)}\\]` : ''}: ${markdownText(r.message.split('\n')[0]!)} (${r.spec.map((s) => `[${s.ref}](${s.url})`).join(', ')})`);
+      lines.push(
+        `- **${markdownText(r.vendor)}** \`${r.checkId}\`${r.subject ? ` \\[${markdownText(r.subject)}\\]` : ''}: ${markdownText(r.message.split('\n')[0]!)} (${r.spec.map((s) => `[${s.ref}](${s.url})`).join(', ')})`,
+      );
     }
   }
   const skipped = unique(results.filter((r) => r.status === 'skipped').map((r) => `**${markdownText(r.vendor)}**: ${markdownText(r.message)}`));

@@ -42,7 +42,11 @@ export function interpolate(source: SuiteSource, env: Record<string, string | un
       if (!spec) {
         if (!reported.has(`undeclared:${name}`)) {
           reported.add(`undeclared:${name}`);
-          result.problems.push({ ...at, message: `variable ${name} is used but not declared`, fix: `add "${name}: {}" under variables: (with secret: true if it is a credential)` });
+          result.problems.push({
+            ...at,
+            message: `variable ${name} is used but not declared`,
+            fix: `add "${name}: {}" under variables: (with secret: true if it is a credential)`,
+          });
         }
         return literal;
       }

@@ -37,7 +37,13 @@ function disabledParts(file: string, suite: Suite, unset: Interpolated['unset'])
   for (const [path, names] of unset) {
     const part = /^(clients\.[^.]+|grants\.[^.]+|resources\[\d+\])/.exec(path)?.[1];
     if (part) lack(part, names);
-    else problems.push({ file, path, message: `optional variable ${names.join(', ')} is unset, but ${path} cannot do without it`, fix: `set ${names.join(', ')}, or remove "optional: true" from its declaration` });
+    else
+      problems.push({
+        file,
+        path,
+        message: `optional variable ${names.join(', ')} is unset, but ${path} cannot do without it`,
+        fix: `set ${names.join(', ')}, or remove "optional: true" from its declaration`,
+      });
   }
   for (const [name, grant] of Object.entries(suite.grants ?? {})) lack(`grants.${name}`, lacking.get(`clients.${grant.client}`) ?? []);
   (suite.resources ?? []).forEach((resource, i) => {
@@ -54,14 +60,22 @@ function referenceProblems(suite: Suite, at: Locate): Problem[] {
   const problems: Problem[] = [];
   for (const [name, grant] of Object.entries(grants)) {
     if (!clients[grant.client]) {
-      problems.push({ ...at(['grants', name, 'client'], `grants.${name}.client`), message: `unknown client "${grant.client}"`, fix: `use one of the clients: ${Object.keys(clients).join(', ') || '(none declared)'}` });
+      problems.push({
+        ...at(['grants', name, 'client'], `grants.${name}.client`),
+        message: `unknown client "${grant.client}"`,
+        fix: `use one of the clients: ${Object.keys(clients).join(', ') || '(none declared)'}`,
+      });
     }
   }
   (suite.resources ?? []).forEach((resource, i) => {
     for (const key of ['grant', 'insufficient_grant'] as const) {
       const grant = resource[key];
       if (grant !== undefined && !grants[grant]) {
-        problems.push({ ...at(['resources', i, key], `resources[${i}].${key}`), message: `unknown grant "${grant}"`, fix: `use one of the grants: ${Object.keys(grants).join(', ') || '(none declared)'}` });
+        problems.push({
+          ...at(['resources', i, key], `resources[${i}].${key}`),
+          message: `unknown grant "${grant}"`,
+          fix: `use one of the grants: ${Object.keys(grants).join(', ') || '(none declared)'}`,
+        });
       }
     }
   });
@@ -75,7 +89,11 @@ function deviationProblems(suite: Suite, at: Locate): Problem[] {
     .filter((id) => !ids.includes(id))
     .map((id) => {
       const guess = closest(id, ids);
-      return { ...at(['deviations', id], `deviations.${id}`), message: `no check "${id}"`, fix: guess ? `did you mean "${guess}"?` : 'use a check id from `conformance list`' };
+      return {
+        ...at(['deviations', id], `deviations.${id}`),
+        message: `no check "${id}"`,
+        fix: guess ? `did you mean "${guess}"?` : 'use a check id from `conformance list`',
+      };
     });
 }
 
@@ -86,13 +104,25 @@ function strategyProblems(suite: Suite, at: Locate): Problem[] {
     if (grant.type !== 'authorization_code') continue;
     const strategy = grant.code.strategy;
     if ((strategy === 'redirect' || strategy === 'browser') && !grant.redirect_uri) {
-      problems.push({ ...at(['grants', name], `grants.${name}`), message: `the ${strategy} strategy needs a redirect_uri`, fix: 'add the redirect_uri registered for the client' });
+      problems.push({
+        ...at(['grants', name], `grants.${name}`),
+        message: `the ${strategy} strategy needs a redirect_uri`,
+        fix: 'add the redirect_uri registered for the client',
+      });
     }
     if (strategy === 'browser' && !grant.code.login) {
-      problems.push({ ...at(['grants', name, 'code'], `grants.${name}.code`), message: 'the browser strategy needs login steps', fix: 'list what a person does on the login page, e.g. login: [{ fill: "#username", value: "${USER}" }, { fill: "#password", value: "${PASSWORD}" }, { click: "button[type=submit]" }]' });
+      problems.push({
+        ...at(['grants', name, 'code'], `grants.${name}.code`),
+        message: 'the browser strategy needs login steps',
+        fix: 'list what a person does on the login page, e.g. login: [{ fill: "#username", value: "${USER}" }, { fill: "#password", value: "${PASSWORD}" }, { click: "button[type=submit]" }]',
+      });
     }
     if (strategy === 'api' && !grant.code.steps?.at(-1)?.capture) {
-      problems.push({ ...at(['grants', name, 'code'], `grants.${name}.code`), message: 'the api strategy needs steps, the last with `capture`', fix: 'list the requests that obtain a code, and name the JSON member of the last answer that holds it (capture: code)' });
+      problems.push({
+        ...at(['grants', name, 'code'], `grants.${name}.code`),
+        message: 'the api strategy needs steps, the last with `capture`',
+        fix: 'list the requests that obtain a code, and name the JSON member of the last answer that holds it (capture: code)',
+      });
     }
   }
   return problems;
@@ -112,7 +142,11 @@ function urlProblems(suite: Suite, discoveryUrl: string | undefined, disabled: R
   ];
   return urls
     .filter(([, part, url]) => url !== undefined && !disabled[part] && !isHttpUrl(url))
-    .map(([path, , url]) => ({ ...at(path, dotted(path)), message: `${JSON.stringify(url)} is not an absolute http(s) URL`, fix: 'write a full URL such as https://auth.example.com/' }));
+    .map(([path, , url]) => ({
+      ...at(path, dotted(path)),
+      message: `${JSON.stringify(url)} is not an absolute http(s) URL`,
+      fix: 'write a full URL such as https://auth.example.com/',
+    }));
 }
 
 /** The values to redact: the secret variables', and every client secret of a part that runs. */

@@ -38,7 +38,13 @@ export function parseSuite(file: string, text: string): SuiteSource {
     throw new ConfigError(
       doc.errors.map((e) => {
         const pos = lineCounter.linePos(e.pos[0]);
-        return { file, line: pos.line, column: pos.col, message: `invalid YAML: ${e.message.split('\n')[0]}`, fix: 'correct the YAML syntax at this place (indentation, quotes, a missing colon)' };
+        return {
+          file,
+          line: pos.line,
+          column: pos.col,
+          message: `invalid YAML: ${e.message.split('\n')[0]}`,
+          fix: 'correct the YAML syntax at this place (indentation, quotes, a missing colon)',
+        };
       }),
     );
   }
@@ -118,17 +124,17 @@ export function dotted(path: ReadonlyArray<string | number>): string {
 }
 
 /** Turns ajv errors into problems a user can fix: the place, what is wrong, and the likely correction. */
-function schemaProblems(
-  errors: ErrorObject[],
-  file: string,
-  locate: SuiteSource['locate'],
-): Problem[] {
+function schemaProblems(errors: ErrorObject[], file: string, locate: SuiteSource['locate']): Problem[] {
   // An anyOf reports itself and every branch that failed; one problem says it better than three.
   // ajv reports an anyOf's failed branches right before it, at the same place in the document (through $refs too),
   // after those of an anyOf before it there.
   const branchesOf = (anyOf: ErrorObject): ErrorObject[] => {
     const branches: ErrorObject[] = [];
-    for (let i = errors.indexOf(anyOf) - 1; i >= 0 && errors[i]!.instancePath === anyOf.instancePath && !['additionalProperties', 'anyOf'].includes(errors[i]!.keyword); i--) {
+    for (
+      let i = errors.indexOf(anyOf) - 1;
+      i >= 0 && errors[i]!.instancePath === anyOf.instancePath && !['additionalProperties', 'anyOf'].includes(errors[i]!.keyword);
+      i--
+    ) {
       branches.unshift(errors[i]!);
     }
     return branches;
@@ -198,7 +204,10 @@ function explain(error: ErrorObject, allowsVariable: boolean): { message: string
     case 'type':
       return { message: `must be ${params.type as string}, found ${JSON.stringify(error.data)}`, fix: `write a ${params.type as string} here` };
     case 'pattern':
-      return { message: `${JSON.stringify(error.data)} does not match ${params.pattern as string}`, fix: 'use lower-case letters, digits and dashes (variables: upper-case and underscores)' };
+      return {
+        message: `${JSON.stringify(error.data)} does not match ${params.pattern as string}`,
+        fix: 'use lower-case letters, digits and dashes (variables: upper-case and underscores)',
+      };
     default:
       return { message: error.message ?? 'is invalid', fix: 'see schemas/suite.schema.json for what is allowed here' };
   }

@@ -13,8 +13,23 @@
  * credential named otherwise is marked `secret: true` in its suite.
  */
 const CREDENTIAL_WORDS = new Set([
-  'SECRET', 'SECRETS', 'TOKEN', 'TOKENS', 'PASSWORD', 'PASSWORDS', 'PASSWD', 'PWD', 'PASS', 'PASSPHRASE',
-  'KEY', 'KEYS', 'APIKEY', 'CREDENTIAL', 'CREDENTIALS', 'CREDS', 'COOKIE',
+  'SECRET',
+  'SECRETS',
+  'TOKEN',
+  'TOKENS',
+  'PASSWORD',
+  'PASSWORDS',
+  'PASSWD',
+  'PWD',
+  'PASS',
+  'PASSPHRASE',
+  'KEY',
+  'KEYS',
+  'APIKEY',
+  'CREDENTIAL',
+  'CREDENTIALS',
+  'CREDS',
+  'COOKIE',
 ]);
 /** Words after a credential word that still name the credential itself: its value, its encoding, its version. */
 const SPELLING = /^(VALUE|PEM|JWK|JSON|BASE64|B64|HEX|V?\d+)$/;

@@ -11,7 +11,11 @@ export function suitesDir(): string {
 
 /** Maps `--suite` values (names or paths) to files; no value means every suite in the directory. */
 export function suiteFiles(selected: string[], dir = suitesDir()): string[] {
-  const available = existsSync(dir) ? readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort() : [];
+  const available = existsSync(dir)
+    ? readdirSync(dir)
+        .filter((f) => /\.ya?ml$/.test(f))
+        .sort()
+    : [];
   if (selected.length === 0) return available.map((f) => join(dir, f));
   return selected.map((value) => {
     if (/[\\/]/.test(value) || /\.ya?ml$/.test(value)) return resolve(value);

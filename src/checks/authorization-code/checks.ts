@@ -26,7 +26,11 @@ export const stateEchoed = defineCheck({
   judge: ({ sent, returned }) =>
     returned === sent
       ? pass('state echoed')
-      : fail({ rule: 'state is REQUIRED in the response if it was in the request, with the exact value received', expected: show(sent), actual: show(returned) }),
+      : fail({
+          rule: 'state is REQUIRED in the response if it was in the request, with the exact value received',
+          expected: show(sent),
+          actual: show(returned),
+        }),
 });
 
 export const singleUse = defineCheck({
@@ -41,8 +45,12 @@ export const singleUse = defineCheck({
   },
   judge: ({ first, second }) => {
     // The first redemption is the control: a second refusal proves single use only if the code worked once.
-    if (!first.accessToken) return couldNotRun(`the first redemption of a fresh code got no token, so a refused second one proves nothing: ${outcomeOf(first)}`);
-    return refusedVerdict(second, { rule: 'the client MUST NOT use the authorization code more than once; the server MUST deny a second request', expected: 'the second redemption refused (invalid_grant)' });
+    if (!first.accessToken)
+      return couldNotRun(`the first redemption of a fresh code got no token, so a refused second one proves nothing: ${outcomeOf(first)}`);
+    return refusedVerdict(second, {
+      rule: 'the client MUST NOT use the authorization code more than once; the server MUST deny a second request',
+      expected: 'the second redemption refused (invalid_grant)',
+    });
   },
 });
 
@@ -111,7 +119,10 @@ export const redirectUriAtToken = defineCheck({
     return { exchanges: result.exchanges, result };
   },
   judge: ({ result }) =>
-    refusedVerdict(result, { rule: 'the redirect_uri at the token endpoint MUST be identical to the one in the authorization request', expected: 'refused (invalid_grant)' }),
+    refusedVerdict(result, {
+      rule: 'the redirect_uri at the token endpoint MUST be identical to the one in the authorization request',
+      expected: 'refused (invalid_grant)',
+    }),
 });
 
 export const redirectUriAtAuthorize = defineCheck({

@@ -20,7 +20,10 @@ export function codeReplay(run: SuiteRun, grantName: string): Promise<{ first: T
     const first = await redeem('first');
     const second = await redeem('again');
     const [resource] = run.suite.resourcesOf(grantName);
-    const after = resource && first.accessToken ? await callResource(run, resource, `resource ${resource.name} (first token after the replay)`, first.accessToken) : undefined;
+    const after =
+      resource && first.accessToken
+        ? await callResource(run, resource, `resource ${resource.name} (first token after the replay)`, first.accessToken)
+        : undefined;
     return { first, second, after };
   });
 }

@@ -18,8 +18,8 @@ export const reachable = defineCheck({
     !judgedByServer(exchange)
       ? couldNotRun(`the metadata document could not be fetched: ${describeExchange(exchange)}`)
       : exchange.response?.status === 200
-      ? pass(describeExchange(exchange))
-      : fail({ rule: 'a successful metadata response MUST use 200 OK', expected: '200 OK', actual: describeExchange(exchange) }),
+        ? pass(describeExchange(exchange))
+        : fail({ rule: 'a successful metadata response MUST use 200 OK', expected: '200 OK', actual: describeExchange(exchange) }),
 });
 
 export const json = defineCheck({
@@ -31,11 +31,20 @@ export const json = defineCheck({
   scope: 'suite',
   gather: discoveryOk,
   judge: ({ exchange }) => {
-    const type = headerVerdict(exchange, { header: 'Content-Type', test: isJsonMediaType, rule: 'metadata MUST be returned with the application/json content type', expected: 'Content-Type: application/json' });
+    const type = headerVerdict(exchange, {
+      header: 'Content-Type',
+      test: isJsonMediaType,
+      rule: 'metadata MUST be returned with the application/json content type',
+      expected: 'Content-Type: application/json',
+    });
     if (type.status === 'fail') return type;
     const body = jsonOf(exchange);
     if (!body.ok || !isObject(body.value)) {
-      return fail({ rule: 'metadata MUST be a JSON object', expected: 'a JSON object', actual: body.ok ? JSON.stringify(body.value).slice(0, 80) : body.reason });
+      return fail({
+        rule: 'metadata MUST be a JSON object',
+        expected: 'a JSON object',
+        actual: body.ok ? JSON.stringify(body.value).slice(0, 80) : body.reason,
+      });
     }
     return pass(`${type.message}, a JSON object with ${Object.keys(body.value).length} members`);
   },
@@ -100,7 +109,11 @@ export const endpointsHttps = defineCheck({
     });
     return plain.length === 0
       ? pass(`${urlMembers(document).length} endpoint URLs, all https or loopback`)
-      : fail({ rule: 'endpoints carry credentials and MUST be reached over TLS', expected: 'https URLs', actual: plain.map(([k, v]) => `${k}: ${v}`).join('; ') });
+      : fail({
+          rule: 'endpoints carry credentials and MUST be reached over TLS',
+          expected: 'https URLs',
+          actual: plain.map(([k, v]) => `${k}: ${v}`).join('; '),
+        });
   },
 });
 
@@ -157,7 +170,9 @@ export const registeredValues = defineCheck({
   judge: ({ document }) => {
     const wrong = unregistered(document);
     return wrong.length === 0
-      ? pass(`response_types_supported: ${listed(document, 'response_types_supported', []).join(', ')}; grant_types_supported: ${listed(document, 'grant_types_supported', ['authorization_code', 'implicit']).join(', ')}`)
+      ? pass(
+          `response_types_supported: ${listed(document, 'response_types_supported', []).join(', ')}; grant_types_supported: ${listed(document, 'grant_types_supported', ['authorization_code', 'implicit']).join(', ')}`,
+        )
       : fail({
           rule: 'response types are registered values or space-separated combinations of them; a grant type is a registered name or an absolute URI',
           expected: 'registered values (code, id_token, token, none; authorization_code, client_credentials, refresh_token, …) or URIs',
@@ -173,7 +188,10 @@ export const authMethodsDeclared = defineCheck({
   level: 'SHOULD',
   spec: [rfc(8414, '2')],
   scope: 'suite',
-  gather: async (run) => ({ ...(await metadataEvidence(run)), used: [...new Set(Object.values(run.suite.loaded.clients ?? {}).map((c) => c.auth ?? 'client_secret_basic'))] }),
+  gather: async (run) => ({
+    ...(await metadataEvidence(run)),
+    used: [...new Set(Object.values(run.suite.loaded.clients ?? {}).map((c) => c.auth ?? 'client_secret_basic'))],
+  }),
   judge: ({ document, used }) => {
     // RFC 8414 §2: omitted means client_secret_basic.
     const declared = listed(document, 'token_endpoint_auth_methods_supported', ['client_secret_basic']);
@@ -201,7 +219,11 @@ export const pkceS256 = defineCheck({
     const declared = listed(document, 'code_challenge_methods_supported', []);
     return declared.includes('S256')
       ? pass(`code_challenge_methods_supported: ${declared.join(', ')}`)
-      : fail({ rule: 'servers supporting PKCE advertise it; S256 is the method to use', expected: 'code_challenge_methods_supported including S256', actual: declared.length ? declared.join(', ') : '(absent)' });
+      : fail({
+          rule: 'servers supporting PKCE advertise it; S256 is the method to use',
+          expected: 'code_challenge_methods_supported including S256',
+          actual: declared.length ? declared.join(', ') : '(absent)',
+        });
   },
 });
 
@@ -221,7 +243,11 @@ export const smartConfiguration = defineCheck({
     // No answer, a 5xx or a 429 says nothing about the document.
     if (!judgedByServer(exchange)) return couldNotRun(`the SMART configuration could not be fetched: ${describeExchange(exchange)}`);
     if (exchange.response?.status !== 200 || !body.ok) {
-      return fail({ rule: 'the SMART configuration MUST be served as JSON at .well-known/smart-configuration', expected: '200 with a JSON object', actual: describeExchange(exchange) });
+      return fail({
+        rule: 'the SMART configuration MUST be served as JSON at .well-known/smart-configuration',
+        expected: '200 with a JSON object',
+        actual: describeExchange(exchange),
+      });
     }
     return schemaVerdict({
       schema: 'smart-configuration',

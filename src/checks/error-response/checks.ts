@@ -16,9 +16,23 @@ import { observedRefusals, type Refusal } from './refusals.js';
 
 /** Error codes of RFC 6749 §5.2 and the OAuth Extensions Error Registry that a token endpoint may answer. */
 const REGISTERED = new Set([
-  'invalid_request', 'invalid_client', 'invalid_grant', 'unauthorized_client', 'unsupported_grant_type', 'invalid_scope',
-  'invalid_target', 'invalid_dpop_proof', 'use_dpop_nonce', 'authorization_pending', 'slow_down', 'access_denied',
-  'expired_token', 'invalid_authorization_details', 'server_error', 'temporarily_unavailable', 'unsupported_token_type',
+  'invalid_request',
+  'invalid_client',
+  'invalid_grant',
+  'unauthorized_client',
+  'unsupported_grant_type',
+  'invalid_scope',
+  'invalid_target',
+  'invalid_dpop_proof',
+  'use_dpop_nonce',
+  'authorization_pending',
+  'slow_down',
+  'access_denied',
+  'expired_token',
+  'invalid_authorization_details',
+  'server_error',
+  'temporarily_unavailable',
+  'unsupported_token_type',
 ]);
 
 /** A probe's answer; a 5xx, a 429 that outlasted the retries, or no answer at all leaves nothing to judge. */
@@ -48,9 +62,14 @@ function controlled(name: TokenEndpointProbe, need: 'authenticated' | 'token') {
     if (need === 'token' && !issuedToken(control)) {
       const code = errorCodeOf(control);
       if (code === 'unsupported_grant_type' || code === 'unauthorized_client') {
-        throw new NotApplicable(`the server does not issue client_credentials tokens to the probes' client (${code}), so no request done right shows what a refusal proves`);
+        throw new NotApplicable(
+          `the server does not issue client_credentials tokens to the probes' client (${code}), so no request done right shows what a refusal proves`,
+        );
       }
-      throw new Blocked(`the control request (the probe's client, authenticated right) got no token, so a refusal would prove nothing: ${describeExchange(control)}${codeSaid(control)}`, [control]);
+      throw new Blocked(
+        `the control request (the probe's client, authenticated right) got no token, so a refusal would prove nothing: ${describeExchange(control)}${codeSaid(control)}`,
+        [control],
+      );
     }
     const evidence = await probe(name)(run);
     return { exchanges: [control, ...evidence.exchanges], exchange: evidence.exchange };
@@ -77,14 +96,17 @@ const section52 = { area: 'error-response', level: 'MUST', scope: 'suite', spec:
 /** What an error response said, for messages: its status and error code, or that its body is not a JSON error. */
 function errorSaid(exchange: Exchange, error: unknown): string {
   const body = jsonOf(exchange);
-  return body.ok && isObject(body.value) ? `${exchange.response?.status} error ${show(error)}` : `${exchange.response?.status}, ${body.ok ? 'a JSON body that is not an object' : body.reason}`;
+  return body.ok && isObject(body.value)
+    ? `${exchange.response?.status} error ${show(error)}`
+    : `${exchange.response?.status}, ${body.ok ? 'a JSON body that is not an object' : body.reason}`;
 }
 
 /** The error code the rule names; invalid_client for a request whose client authenticated right means the server judged the client, not the request. */
 function errorCode({ code, rule }: { code: string; rule: string }) {
   return ({ exchange, error }: ExchangeEvidence & { error: unknown }): Verdict => {
     if (error === code) return pass(errorSaid(exchange, error));
-    if (error === 'invalid_client') return couldNotRun(`the probe was refused as invalid_client although its control was accepted: ${describeExchange(exchange)}`);
+    if (error === 'invalid_client')
+      return couldNotRun(`the probe was refused as invalid_client although its control was accepted: ${describeExchange(exchange)}`);
     return fail({ rule, expected: `error "${code}"`, actual: errorSaid(exchange, error) });
   };
 }
@@ -158,13 +180,17 @@ export const json = defineCheck({
   ...section52,
   gather: refusals,
   judge: ({ refusals }) => {
-    const wrong = refusals.filter(({ exchange }) => !isJsonMediaType(exchange.response?.headers['content-type'] ?? '') || typeof errorCodeOf(exchange) !== 'string');
+    const wrong = refusals.filter(
+      ({ exchange }) => !isJsonMediaType(exchange.response?.headers['content-type'] ?? '') || typeof errorCodeOf(exchange) !== 'string',
+    );
     return wrong.length === 0
       ? pass(`${refusals.length} error responses, all JSON with an error member`)
       : fail({
           rule: 'error parameters are returned in the body as application/json, with an error member',
           expected: 'Content-Type: application/json; {"error": "…"}',
-          actual: wrong.map((r) => `${r.case}: ${describeExchange(r.exchange)} (${r.exchange.response?.headers['content-type'] ?? 'no Content-Type'})`).join('; '),
+          actual: wrong
+            .map((r) => `${r.case}: ${describeExchange(r.exchange)} (${r.exchange.response?.headers['content-type'] ?? 'no Content-Type'})`)
+            .join('; '),
         });
   },
 });
@@ -180,7 +206,11 @@ export const registeredCode = defineCheck({
     const unknown = codes.filter((c) => !REGISTERED.has(c));
     return unknown.length === 0
       ? pass(`codes: ${[...new Set(codes)].join(', ') || '(none readable)'}`)
-      : fail({ rule: 'error is one of the codes defined for token endpoint errors or registered in the OAuth Extensions Error Registry', expected: 'a registered error code', actual: [...new Set(unknown)].join(', ') });
+      : fail({
+          rule: 'error is one of the codes defined for token endpoint errors or registered in the OAuth Extensions Error Registry',
+          expected: 'a registered error code',
+          actual: [...new Set(unknown)].join(', '),
+        });
   },
 });
 
@@ -209,7 +239,8 @@ export const codeForCase = defineCheck({
 
 /** Requests that must not get a token, whatever the error looks like. */
 function refused(rule: Rule) {
-  return ({ exchange }: ExchangeEvidence): Verdict => (issuedToken(exchange) ? fail({ ...rule, actual: `${describeExchange(exchange)} with a token` }) : pass(describeExchange(exchange)));
+  return ({ exchange }: ExchangeEvidence): Verdict =>
+    issuedToken(exchange) ? fail({ ...rule, actual: `${describeExchange(exchange)} with a token` }) : pass(describeExchange(exchange));
 }
 
 export const getRefused = defineCheck({
@@ -245,7 +276,10 @@ export const formBodyRequired = defineCheck({
   spec: [rfc(6749, '4.4.2'), rfc(6749, '3.2')],
   requires: { control: ISSUED },
   gather: controlled('json-body', 'token'),
-  judge: refused({ rule: 'token requests are application/x-www-form-urlencoded; accepting other bodies invites clients that break elsewhere', expected: 'refused' }),
+  judge: refused({
+    rule: 'token requests are application/x-www-form-urlencoded; accepting other bodies invites clients that break elsewhere',
+    expected: 'refused',
+  }),
 });
 
 export const queryCredentials = defineCheck({

@@ -36,7 +36,11 @@ function clientFor(run: SuiteRun, probe: TokenEndpointProbe): Client {
   const name = probe === 'unknown-scope' ? [...machine][0] : grants.find(([, g]) => g.type === 'authorization_code' && !machine.has(g.client))?.[1].client;
   const client = name ? run.suite.loaded.clients?.[name] : undefined;
   if (!client?.secret) {
-    throw new NotApplicable(probe === 'unknown-scope' ? 'the suite has no client_credentials grant with a secret to ask for an unknown scope' : 'the suite has no client that only uses authorization_code to ask for client_credentials');
+    throw new NotApplicable(
+      probe === 'unknown-scope'
+        ? 'the suite has no client_credentials grant with a secret to ask for an unknown scope'
+        : 'the suite has no client that only uses authorization_code to ask for client_credentials',
+    );
   }
   return client;
 }
@@ -85,7 +89,11 @@ export function tokenEndpointProbe(run: SuiteRun, probe: TokenEndpointProbe): Pr
         const target = new URL(url);
         target.searchParams.set('client_id', client.id);
         target.searchParams.set('client_secret', client.secret ?? '');
-        return send({ headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' }, body: 'grant_type=client_credentials' }, 'POST', target.href);
+        return send(
+          { headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' }, body: 'grant_type=client_credentials' },
+          'POST',
+          target.href,
+        );
       }
     }
   });

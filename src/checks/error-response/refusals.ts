@@ -33,7 +33,9 @@ function probed(probe: TokenEndpointProbe, refusal: Omit<Refusal, 'exchange'>): 
 /** A refusal read off a probe of each authorization_code grant of the suite. */
 function perCodeGrant(make: (run: SuiteRun, grant: string) => Promise<TokenResult>, refusal: Omit<Refusal, 'exchange'>): Source {
   return async (run) => {
-    const settled = await Promise.allSettled(codeGrants(run).map(async (name) => ({ ...refusal, case: `${refusal.case} (grant ${name})`, exchange: (await make(run, name)).token.exchange })));
+    const settled = await Promise.allSettled(
+      codeGrants(run).map(async (name) => ({ ...refusal, case: `${refusal.case} (grant ${name})`, exchange: (await make(run, name)).token.exchange })),
+    );
     return settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
   };
 }
@@ -52,7 +54,10 @@ async function unknownScope(run: SuiteRun): Promise<Refusal[]> {
  * cannot tell "not for you" from "not here", so unsupported_grant_type is as right.
  */
 async function grantTypeNotAllowed(run: SuiteRun): Promise<Refusal[]> {
-  const declared = await metadata(run).then(({ document }) => listed(document, 'grant_types_supported', []).includes('client_credentials'), () => false);
+  const declared = await metadata(run).then(
+    ({ document }) => listed(document, 'grant_types_supported', []).includes('client_credentials'),
+    () => false,
+  );
   return probed('grant-type-not-allowed', {
     case: 'client_credentials by a client the suite uses only for authorization_code',
     expected: declared ? ['unauthorized_client'] : ['unauthorized_client', 'unsupported_grant_type'],
@@ -61,19 +66,50 @@ async function grantTypeNotAllowed(run: SuiteRun): Promise<Refusal[]> {
 }
 
 const SOURCES: Source[] = [
-  probed('wrong-secret-basic', { case: 'a wrong client secret with Basic', expected: ['invalid_client'], cite: 'RFC 6749 §5.2', ownCheck: 'error-response.invalid-client-basic' }),
-  probed('wrong-secret-post', { case: 'a wrong client_secret in the body', expected: ['invalid_client'], cite: 'RFC 6749 §5.2', ownCheck: 'error-response.invalid-client-post' }),
-  probed('unknown-grant-type', { case: 'an unknown grant_type', expected: ['unsupported_grant_type'], cite: 'RFC 6749 §5.2', ownCheck: 'error-response.unsupported-grant-type' }),
+  probed('wrong-secret-basic', {
+    case: 'a wrong client secret with Basic',
+    expected: ['invalid_client'],
+    cite: 'RFC 6749 §5.2',
+    ownCheck: 'error-response.invalid-client-basic',
+  }),
+  probed('wrong-secret-post', {
+    case: 'a wrong client_secret in the body',
+    expected: ['invalid_client'],
+    cite: 'RFC 6749 §5.2',
+    ownCheck: 'error-response.invalid-client-post',
+  }),
+  probed('unknown-grant-type', {
+    case: 'an unknown grant_type',
+    expected: ['unsupported_grant_type'],
+    cite: 'RFC 6749 §5.2',
+    ownCheck: 'error-response.unsupported-grant-type',
+  }),
   probed('missing-grant-type', { case: 'no grant_type', expected: ['invalid_request'], cite: 'RFC 6749 §5.2', ownCheck: 'error-response.missing-parameter' }),
   probed('duplicate-parameter', { case: 'a parameter sent twice', expected: ['invalid_request'], cite: 'RFC 6749 §3.1, §5.2' }),
   unknownScope,
   grantTypeNotAllowed,
-  perCodeGrant(async (run, grant) => (await codeReplay(run, grant)).second, { case: 'a code redeemed again', expected: ['invalid_grant'], cite: 'RFC 6749 §4.1.2, §5.2' }),
+  perCodeGrant(async (run, grant) => (await codeReplay(run, grant)).second, {
+    case: 'a code redeemed again',
+    expected: ['invalid_grant'],
+    cite: 'RFC 6749 §4.1.2, §5.2',
+  }),
   perCodeGrant(redirectMismatchAtToken, { case: 'a code redeemed with another redirect_uri', expected: ['invalid_grant'], cite: 'RFC 6749 §4.1.3, §5.2' }),
   perCodeGrant((run, grant) => verifierProbe(run, grant, 'wrong'), { case: 'a wrong code_verifier', expected: ['invalid_grant'], cite: 'RFC 7636 §4.6' }),
-  perCodeGrant((run, grant) => verifierProbe(run, grant, 'missing'), { case: 'no code_verifier for a code with a challenge', expected: ['invalid_grant', 'invalid_request'], cite: 'RFC 7636 §4.6, RFC 6749 §5.2' }),
-  perCodeGrant(async (run, grant) => (await refreshReplay(run, grant)).replay, { case: 'a rotated-out refresh token', expected: ['invalid_grant'], cite: 'RFC 6749 §5.2' }),
-  perCodeGrant(async (run, grant) => (await refreshAfterRevocation(run, grant)).refreshed, { case: 'a revoked refresh token', expected: ['invalid_grant'], cite: 'RFC 6749 §5.2, RFC 7009 §2.2' }),
+  perCodeGrant((run, grant) => verifierProbe(run, grant, 'missing'), {
+    case: 'no code_verifier for a code with a challenge',
+    expected: ['invalid_grant', 'invalid_request'],
+    cite: 'RFC 7636 §4.6, RFC 6749 §5.2',
+  }),
+  perCodeGrant(async (run, grant) => (await refreshReplay(run, grant)).replay, {
+    case: 'a rotated-out refresh token',
+    expected: ['invalid_grant'],
+    cite: 'RFC 6749 §5.2',
+  }),
+  perCodeGrant(async (run, grant) => (await refreshAfterRevocation(run, grant)).refreshed, {
+    case: 'a revoked refresh token',
+    expected: ['invalid_grant'],
+    cite: 'RFC 6749 §5.2, RFC 7009 §2.2',
+  }),
   refreshesByOthers,
 ];
 
@@ -89,11 +125,18 @@ async function refreshesByOthers(run: SuiteRun): Promise<Refusal[]> {
 function byOther({ presenter, wrongSecret, method, refreshed }: ForeignRefresh): Refusal {
   const refusal = { case: `a refresh by ${presenter}`, exchange: refreshed.token.exchange, cite: 'RFC 6749 §5.2' };
   if (!wrongSecret) return { ...refusal, expected: ['invalid_grant', 'unauthorized_client'] };
-  return { ...refusal, expected: ['invalid_client'], ownCheck: method === 'client_secret_basic' ? 'error-response.invalid-client-basic' : 'error-response.invalid-client-post' };
+  return {
+    ...refusal,
+    expected: ['invalid_client'],
+    ownCheck: method === 'client_secret_basic' ? 'error-response.invalid-client-basic' : 'error-response.invalid-client-post',
+  };
 }
 
 function codeGrants(run: SuiteRun): string[] {
-  return run.suite.grants().filter(([, g]) => g.type === 'authorization_code').map(([name]) => name);
+  return run.suite
+    .grants()
+    .filter(([, g]) => g.type === 'authorization_code')
+    .map(([name]) => name);
 }
 
 /**

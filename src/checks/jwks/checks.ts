@@ -65,10 +65,16 @@ export const uniqueKid = defineCheck({
   scope: 'suite',
   gather: jwksDocument,
   judge: ({ document }) => {
-    const kids = (isObject(document) && Array.isArray(document.keys) ? document.keys : []).flatMap((k) => (isObject(k) && typeof k.kid === 'string' ? [k.kid] : []));
+    const kids = (isObject(document) && Array.isArray(document.keys) ? document.keys : []).flatMap((k) =>
+      isObject(k) && typeof k.kid === 'string' ? [k.kid] : [],
+    );
     const repeated = [...new Set(kids.filter((kid, i) => kids.indexOf(kid) !== i))];
     return repeated.length === 0
       ? pass(`${kids.length} distinct kid values`)
-      : fail({ rule: 'different keys within a JWK Set SHOULD use distinct kid values, or a verifier cannot tell which key signed', expected: 'distinct kid values', actual: `repeated: ${repeated.join(', ')}` });
+      : fail({
+          rule: 'different keys within a JWK Set SHOULD use distinct kid values, or a verifier cannot tell which key signed',
+          expected: 'distinct kid values',
+          actual: `repeated: ${repeated.join(', ')}`,
+        });
   },
 });

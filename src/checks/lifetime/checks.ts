@@ -22,7 +22,11 @@ export const expiresInRange = defineCheck({
   judge: ({ expiresIn, min, max }) =>
     typeof expiresIn === 'number' && expiresIn >= min && expiresIn <= max
       ? pass(`expires_in ${expiresIn} s`)
-      : fail({ rule: 'expires_in states the token lifetime; the vendor documents this range', expected: `expires_in between ${min} and ${max} s`, actual: `expires_in ${show(expiresIn)}` }),
+      : fail({
+          rule: 'expires_in states the token lifetime; the vendor documents this range',
+          expected: `expires_in between ${min} and ${max} s`,
+          actual: `expires_in ${show(expiresIn)}`,
+        }),
 });
 
 /** Seconds by which a JWT's own lifetime may differ from expires_in (the two are computed a moment apart). */
@@ -117,5 +121,8 @@ export const codeExpiry = defineCheck({
     return { exchanges: token.exchanges, lifetime, token };
   },
   judge: ({ lifetime, token }) =>
-    refusedVerdict(token, { rule: 'the authorization code MUST expire shortly after it is issued; the vendor documents this lifetime', expected: `refused after ${lifetime} s` }),
+    refusedVerdict(token, {
+      rule: 'the authorization code MUST expire shortly after it is issued; the vendor documents this lifetime',
+      expected: `refused after ${lifetime} s`,
+    }),
 });

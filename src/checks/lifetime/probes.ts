@@ -37,6 +37,9 @@ export function afterCodeExpiry(run: SuiteRun, grantName: string): Promise<{ lif
     const lifetime = Number(run.suite.expect.lifetimes!.code);
     const authorization = await authorize(run, grantName, grant, { label: `authorize (${grantName}, code expiry)` });
     await wait(run.suite.options.http, lifetime + GRACE_SECONDS);
-    return { lifetime, token: await redeemCode(run, grantName, grant, authorization, { label: `token (${grantName}, code after ${lifetime + GRACE_SECONDS} s)` }) };
+    return {
+      lifetime,
+      token: await redeemCode(run, grantName, grant, authorization, { label: `token (${grantName}, code after ${lifetime + GRACE_SECONDS} s)` }),
+    };
   });
 }

@@ -25,7 +25,10 @@ export const verifierMismatch = defineCheck({
   spec: [rfc(7636, '4.6')],
   gather: verifier('wrong'),
   judge: ({ result }) =>
-    refusedVerdict(result, { rule: 'if the transformed code_verifier does not equal the code_challenge, the server MUST return invalid_grant', expected: 'refused (invalid_grant)' }),
+    refusedVerdict(result, {
+      rule: 'if the transformed code_verifier does not equal the code_challenge, the server MUST return invalid_grant',
+      expected: 'refused (invalid_grant)',
+    }),
 });
 
 export const verifierMissing = defineCheck({
@@ -36,7 +39,10 @@ export const verifierMissing = defineCheck({
   spec: [rfc(7636, '4.6'), rfc(9700, '2.1.1')],
   gather: verifier('missing'),
   judge: ({ result }) =>
-    refusedVerdict(result, { rule: 'a code bound to a code_challenge must not be redeemable without its verifier', expected: 'refused (invalid_grant or invalid_request)' }),
+    refusedVerdict(result, {
+      rule: 'a code bound to a code_challenge must not be redeemable without its verifier',
+      expected: 'refused (invalid_grant or invalid_request)',
+    }),
 });
 
 export const required = defineCheck({
@@ -51,6 +57,10 @@ export const required = defineCheck({
   },
   judge: ({ token }) =>
     token?.accessToken
-      ? fail({ rule: 'this server is documented to require PKCE; without a code_challenge the flow must not produce a token', expected: 'the authorization request refused', actual: outcomeOf(token) })
+      ? fail({
+          rule: 'this server is documented to require PKCE; without a code_challenge the flow must not produce a token',
+          expected: 'the authorization request refused',
+          actual: outcomeOf(token),
+        })
       : pass(token ? `redemption refused: ${outcomeOf(token)}` : 'the authorization request was refused'),
 });

@@ -6,7 +6,16 @@ import { defineCheck } from '../check.js';
 import { rfc } from '../spec.js';
 import { couldNotRun, fail, pass, show, type Verdict } from '../types.js';
 import { outcomeOf, refusedVerdict } from '../verdicts.js';
-import { grantedScope, mainRefresh, refreshAfterRevocation, refreshByOtherClients, refreshReplay, refreshScope, scopesFor, withoutRefreshScope } from './probes.js';
+import {
+  grantedScope,
+  mainRefresh,
+  refreshAfterRevocation,
+  refreshByOtherClients,
+  refreshReplay,
+  refreshScope,
+  scopesFor,
+  withoutRefreshScope,
+} from './probes.js';
 
 /** Refreshing an authorization_code grant's tokens (RFC 6749 §6), each probe that spends or revokes on its own authorization. */
 
@@ -46,7 +55,11 @@ export const rotates = defineCheck({
   judge: ({ rotated }) =>
     rotated
       ? pass('a new refresh token was issued')
-      : fail({ rule: 'the vendor documents rotation: every refresh issues a new refresh token', expected: 'a new refresh_token', actual: 'the same refresh token, or none' }),
+      : fail({
+          rule: 'the vendor documents rotation: every refresh issues a new refresh token',
+          expected: 'a new refresh_token',
+          actual: 'the same refresh token, or none',
+        }),
 });
 
 export const replayRefused = defineCheck({
@@ -62,13 +75,20 @@ export const replayRefused = defineCheck({
     }
     return { exchanges: [refreshed.token.exchange, replay.token.exchange], replay };
   },
-  judge: ({ replay }) => refusedVerdict(replay, { rule: 'with rotation, a refresh token that was already used MUST be refused, or a stolen one stays usable', expected: 'refused (invalid_grant)' }),
+  judge: ({ replay }) =>
+    refusedVerdict(replay, {
+      rule: 'with rotation, a refresh token that was already used MUST be refused, or a stolen one stays usable',
+      expected: 'refused (invalid_grant)',
+    }),
 });
 
 /** The control of a refusal of a refresh: the grant's own refresh, done right, gets a token. */
 async function refreshControl(run: SuiteRun, grant: string): Promise<Exchange> {
   const { refreshed } = await mainRefresh(run, grant);
-  if (!refreshed.accessToken) throw new Blocked(`the grant's own refresh failed, so a refusal would prove nothing (see refresh.works): ${outcomeOf(refreshed)}`, [refreshed.token.exchange]);
+  if (!refreshed.accessToken)
+    throw new Blocked(`the grant's own refresh failed, so a refusal would prove nothing (see refresh.works): ${outcomeOf(refreshed)}`, [
+      refreshed.token.exchange,
+    ]);
   return refreshed.token.exchange;
 }
 
@@ -81,11 +101,21 @@ export const widerScopeRefused = defineCheck({
   gather: async (run: SuiteRun, grant: string) => {
     const [control, { requested, original, refreshed }] = await Promise.all([refreshControl(run, grant), refreshScope(run, grant, 'wider')]);
     const asked = scopesFor(run, grant).granted.join(' ');
-    return { exchanges: [control, refreshed.token.exchange], requested, refreshed, original: grantedScope(original, asked), granted: refreshed.accessToken ? grantedScope(refreshed, requested) : [] };
+    return {
+      exchanges: [control, refreshed.token.exchange],
+      requested,
+      refreshed,
+      original: grantedScope(original, asked),
+      granted: refreshed.accessToken ? grantedScope(refreshed, requested) : [],
+    };
   },
   judge: ({ requested, refreshed, original, granted }) => {
     // The server may refuse (invalid_scope) or ignore what it will not grant (RFC 6749 §3.3); only a wider grant breaks §6.
-    if (!refreshed.accessToken) return refusedVerdict(refreshed, { rule: 'the requested scope MUST NOT include any scope not originally granted', expected: `refused for scope "${requested}"` });
+    if (!refreshed.accessToken)
+      return refusedVerdict(refreshed, {
+        rule: 'the requested scope MUST NOT include any scope not originally granted',
+        expected: `refused for scope "${requested}"`,
+      });
     const beyond = granted.filter((s) => !original.includes(s));
     return beyond.length === 0
       ? pass(`refreshed with scope "${granted.join(' ')}", within the original grant "${original.join(' ')}"`)
@@ -112,7 +142,11 @@ export const narrowerScope = defineCheck({
     const set = (s: string) => [...new Set(s.split(' ').filter(Boolean))].sort().join(' ');
     return stated === undefined || (typeof stated === 'string' && set(stated) === set(requested))
       ? pass(stated === undefined ? 'no scope member: the requested scope was granted' : `scope ${show(stated)}`)
-      : fail({ rule: 'a refresh may narrow the scope, and the response states the scope granted', expected: `scope "${requested}"`, actual: `scope ${show(stated)}` });
+      : fail({
+          rule: 'a refresh may narrow the scope, and the response states the scope granted',
+          expected: `scope "${requested}"`,
+          actual: `scope ${show(stated)}`,
+        });
   },
 });
 
@@ -138,7 +172,8 @@ function boundVerdict(probes: ForeignRefresh[]): Verdict {
   const judged = probes.map((p) => ({ ...p, verdict: refusedVerdict(p.refreshed, { rule, expected: 'refused', clientRuled: true }) }));
   const outcomes = (list: typeof judged) => list.map((p) => `${p.presenter}: ${outcomeOf(p.refreshed)}`).join('; ');
   const accepted = judged.filter((p) => p.verdict.status === 'fail');
-  if (accepted.length) return fail({ rule, expected: `refused for ${probes.map((p) => p.presenter).join('; ')}`, actual: `accepted for ${outcomes(accepted)}` });
+  if (accepted.length)
+    return fail({ rule, expected: `refused for ${probes.map((p) => p.presenter).join('; ')}`, actual: `accepted for ${outcomes(accepted)}` });
   const unjudged = judged.find((p) => p.verdict.status === 'blocked');
   return unjudged ? couldNotRun(`${unjudged.presenter}: ${unjudged.verdict.message}`) : pass(`refused for ${outcomes(judged)}`);
 }
@@ -156,7 +191,11 @@ export const requiresScope = defineCheck({
   },
   judge: ({ scope, needed, issued }) =>
     issued
-      ? fail({ rule: `issuing a refresh token is at the server's discretion; this vendor documents it only with ${needed}`, expected: `no refresh_token for scope "${scope}"`, actual: 'a refresh_token' })
+      ? fail({
+          rule: `issuing a refresh token is at the server's discretion; this vendor documents it only with ${needed}`,
+          expected: `no refresh_token for scope "${scope}"`,
+          actual: 'a refresh_token',
+        })
       : pass(`no refresh_token for scope "${scope}"`),
 });
 
@@ -168,8 +207,10 @@ export const revokedRefused = defineCheck({
   requires: { ...refusedRefresh, endpoint: 'revocation_endpoint' },
   gather: async (run: SuiteRun, grant: string) => {
     const [control, { revocation, refreshed }] = await Promise.all([refreshControl(run, grant), refreshAfterRevocation(run, grant)]);
-    if (revocation.exchange.response?.status !== 200) throw new Blocked(`the revocation request was not accepted: ${revocation.exchange.response?.status ?? revocation.exchange.error}`, [revocation.exchange]);
+    if (revocation.exchange.response?.status !== 200)
+      throw new Blocked(`the revocation request was not accepted: ${revocation.exchange.response?.status ?? revocation.exchange.error}`, [revocation.exchange]);
     return { exchanges: [control, revocation.exchange, refreshed.token.exchange], refreshed };
   },
-  judge: ({ refreshed }) => refusedVerdict(refreshed, { rule: 'after revocation the token is invalid and can no longer be used', expected: 'refused (invalid_grant)' }),
+  judge: ({ refreshed }) =>
+    refusedVerdict(refreshed, { rule: 'after revocation the token is invalid and can no longer be used', expected: 'refused (invalid_grant)' }),
 });

@@ -16,9 +16,22 @@ import { wait } from '../../flows/wait.js';
 import { WRONG_SECRET } from '../error-response/probes.js';
 
 /** RFC 6749 §6: a refresh request, by the grant's client unless another is given. */
-export function refresh(run: SuiteRun, grantName: string, refreshToken: string, label: string, options: { scope?: string; client?: Client } = {}): Promise<TokenResult> {
+export function refresh(
+  run: SuiteRun,
+  grantName: string,
+  refreshToken: string,
+  label: string,
+  options: { scope?: string; client?: Client } = {},
+): Promise<TokenResult> {
   const client = options.client ?? run.suite.client(run.suite.grant(grantName).client);
-  return redeem(run, grantName, client, { grant_type: 'refresh_token', refresh_token: refreshToken, scope: options.scope }, [], `token (${grantName}, ${label})`);
+  return redeem(
+    run,
+    grantName,
+    client,
+    { grant_type: 'refresh_token', refresh_token: refreshToken, scope: options.scope },
+    [],
+    `token (${grantName}, ${label})`,
+  );
 }
 
 /** The refresh token of a token result, or why the refresh checks cannot run. */
@@ -43,7 +56,8 @@ export function refreshReplay(run: SuiteRun, grantName: string): Promise<Refresh
   return run.memo.once(FLOWS.refreshReplay(grantName), async () => {
     // A vendor may honour the old token for a documented grace (a retry window); the replay comes after it.
     const grace = Number(run.suite.expect.refresh?.replay_grace ?? 0);
-    if (grace > 0 && !run.suite.options.long) throw new NotApplicable(`the vendor honours a rotated-out refresh token for ${grace} s: run with --long to wait it out`);
+    if (grace > 0 && !run.suite.options.long)
+      throw new NotApplicable(`the vendor honours a rotated-out refresh token for ${grace} s: run with --long to wait it out`);
     const original = await freshTokens(run, grantName, 'refresh replay');
     const old = refreshTokenOf(run, original);
     const refreshed = await refresh(run, grantName, old, 'refresh before the replay');
@@ -89,7 +103,10 @@ export function withoutRefreshScope(run: SuiteRun, grantName: string): Promise<{
   return run.memo.once(FLOWS.withoutRefreshScope(grantName), async () => {
     const needed = run.suite.expect.refresh!.requires_scope!;
     const grant = run.suite.codeGrant(grantName);
-    const scope = (grant.scope ?? '').split(' ').filter((s) => s && s !== needed).join(' ');
+    const scope = (grant.scope ?? '')
+      .split(' ')
+      .filter((s) => s && s !== needed)
+      .join(' ');
     const narrowed = { ...grant, scope };
     const authorization = await authorize(run, grantName, narrowed, { label: `authorize (${grantName}, without ${needed})` });
     return { scope, token: await redeemCode(run, grantName, narrowed, authorization, { label: `token (${grantName}, without ${needed})` }) };
@@ -141,7 +158,12 @@ export function refreshByOtherClients(run: SuiteRun, grantName: string): Promise
       const presenter = `${who}, ${method}`;
       return run.memo.once(FLOWS.refreshBy(grantName, presenter), async () => {
         const original = await freshTokens(run, grantName, `tokens for a refresh by ${presenter}`);
-        return { presenter, wrongSecret, method, refreshed: await refresh(run, grantName, refreshTokenOf(run, original), `refresh by ${presenter}`, { client: { ...client, auth: method } }) };
+        return {
+          presenter,
+          wrongSecret,
+          method,
+          refreshed: await refresh(run, grantName, refreshTokenOf(run, original), `refresh by ${presenter}`, { client: { ...client, auth: method } }),
+        };
       });
     };
     return Promise.all(presenters.flatMap((presenter) => methods.map((method) => probe(presenter, method))));

@@ -46,7 +46,11 @@ export const noToken401 = defineCheck({
     const actual = `${status}, ${challenge ? `WWW-Authenticate: ${challenge}` : 'no WWW-Authenticate header'}`;
     return status === 401 && challenge !== undefined && /(^|,\s*)bearer\b/i.test(challenge)
       ? pass(actual)
-      : fail({ rule: 'a request without credentials MUST be answered 401 with a WWW-Authenticate header naming the Bearer scheme', expected: '401, WWW-Authenticate: Bearer …', actual });
+      : fail({
+          rule: 'a request without credentials MUST be answered 401 with a WWW-Authenticate header naming the Bearer scheme',
+          expected: '401, WWW-Authenticate: Bearer …',
+          actual,
+        });
   },
 });
 
@@ -88,7 +92,11 @@ export const invalidTokenRefused = defineCheck({
   gather: resourceProbe('invalid'),
   judge: ({ exchange }) =>
     accepted(exchange)
-      ? fail({ rule: 'a resource server MUST validate the access token and refuse one that does not enable access', expected: '401', actual: answered(exchange) })
+      ? fail({
+          rule: 'a resource server MUST validate the access token and refuse one that does not enable access',
+          expected: '401',
+          actual: answered(exchange),
+        })
       : pass(answered(exchange)),
 });
 
@@ -139,7 +147,11 @@ export const queryToken = defineCheck({
   gather: resourceProbe('query'),
   judge: ({ exchange }) =>
     accepted(exchange)
-      ? fail({ rule: 'tokens in URLs leak through logs, history and Referer; the query method SHOULD NOT be used, and the OAuth security best current practice forbids it', expected: 'refused', actual: describeExchange(exchange) })
+      ? fail({
+          rule: 'tokens in URLs leak through logs, history and Referer; the query method SHOULD NOT be used, and the OAuth security best current practice forbids it',
+          expected: 'refused',
+          actual: describeExchange(exchange),
+        })
       : pass(describeExchange(exchange)),
 });
 
@@ -183,8 +195,10 @@ export const revokedRefused = defineCheck({
     const resource = run.suite.resource(name);
     const { revocation, after } = await resourceAfterRevocation(run, resource);
     // RFC 7009 §2.2.1: a server may not revoke access tokens at all, and says so.
-    if (errorCodeOf(revocation.exchange) === 'unsupported_token_type') throw new NotApplicable(`the authorization server does not revoke grant ${resource.grant}'s access tokens (unsupported_token_type)`);
-    if (revocation.exchange.response?.status !== 200) throw new Blocked(`the revocation request was not accepted: ${revocation.exchange.response?.status ?? revocation.exchange.error}`, [revocation.exchange]);
+    if (errorCodeOf(revocation.exchange) === 'unsupported_token_type')
+      throw new NotApplicable(`the authorization server does not revoke grant ${resource.grant}'s access tokens (unsupported_token_type)`);
+    if (revocation.exchange.response?.status !== 200)
+      throw new Blocked(`the revocation request was not accepted: ${revocation.exchange.response?.status ?? revocation.exchange.error}`, [revocation.exchange]);
     await resourceAcceptsToken(run, resource);
     const exchanges = [revocation.exchange, after.exchange];
     const other = refusedForAnotherReason(after.exchange);
@@ -193,7 +207,11 @@ export const revokedRefused = defineCheck({
   },
   judge: ({ exchange }) =>
     accepted(exchange)
-      ? fail({ rule: 'a revoked token is invalid; a resource server that checks tokens with the authorization server refuses it', expected: '401 invalid_token', actual: describeExchange(exchange) })
+      ? fail({
+          rule: 'a revoked token is invalid; a resource server that checks tokens with the authorization server refuses it',
+          expected: '401 invalid_token',
+          actual: describeExchange(exchange),
+        })
       : pass(answered(exchange)),
 });
 
@@ -215,7 +233,11 @@ export const headerAuthAccepted = defineCheck({
   judge: ({ exchange }) =>
     accepted(exchange)
       ? pass(describeExchange(exchange))
-      : fail({ rule: 'the vendor documents this header authentication for its API, as another client authentication method', expected: '2xx for a read with the documented headers', actual: answered(exchange) }),
+      : fail({
+          rule: 'the vendor documents this header authentication for its API, as another client authentication method',
+          expected: '2xx for a read with the documented headers',
+          actual: answered(exchange),
+        }),
 });
 
 export const headerWriteRefused = defineCheck({
@@ -227,6 +249,10 @@ export const headerWriteRefused = defineCheck({
   gather: (run, name) => headerProbe(run, name, 'POST'),
   judge: ({ exchange }) =>
     accepted(exchange)
-      ? fail({ rule: 'the vendor documents this authentication for reads (safe methods) only; a write must be refused', expected: '4xx for a POST', actual: describeExchange(exchange) })
+      ? fail({
+          rule: 'the vendor documents this authentication for reads (safe methods) only; a write must be refused',
+          expected: '4xx for a POST',
+          actual: describeExchange(exchange),
+        })
       : pass(answered(exchange)),
 });

@@ -21,7 +21,8 @@ export interface ResourceEvidence extends ExchangeEvidence {
 export async function resourceAcceptsToken(run: SuiteRun, resource: Resource): Promise<void> {
   const { exchange } = await callResourceAs(run, resource, 'bearer');
   const status = exchange.response?.status ?? 0;
-  if (status < 200 || status >= 300) throw new Blocked(`the resource refuses the grant's token even as "Bearer" (see resource-access.bearer-accepted)`, [exchange]);
+  if (status < 200 || status >= 300)
+    throw new Blocked(`the resource refuses the grant's token even as "Bearer" (see resource-access.bearer-accepted)`, [exchange]);
 }
 
 /** A gather: the resource called as the probe says, after its control where it has one. */

@@ -21,7 +21,11 @@ export const schema = defineCheck({
     const other = refusedForAnotherReason(exchange);
     if (other) return couldNotRun(`the grant's token request failed: ${other}`);
     if (status !== 200) {
-      return fail({ rule: 'the token request was refused; a successful token response is 200 OK', expected: '200 OK with a token', actual: `${status} ${exchange.response?.body.slice(0, 200)}` });
+      return fail({
+        rule: 'the token request was refused; a successful token response is 200 OK',
+        expected: '200 OK with a token',
+        actual: `${status} ${exchange.response?.body.slice(0, 200)}`,
+      });
     }
     if (!body.ok) return fail({ rule: 'the token response MUST be JSON', expected: 'a JSON object', actual: body.reason });
     return schemaVerdict({
@@ -47,7 +51,11 @@ export const tokenType = defineCheck({
     const type = body.ok && isObject(body.value) ? body.value.token_type : undefined;
     return typeof type === 'string' && type.toLowerCase() === 'bearer'
       ? pass(`token_type ${show(type)}`)
-      : fail({ rule: 'token_type names how the token is used; the value is case-insensitive, and Bearer for a bearer token', expected: '"Bearer" (any case)', actual: show(type) });
+      : fail({
+          rule: 'token_type names how the token is used; the value is case-insensitive, and Bearer for a bearer token',
+          expected: '"Bearer" (any case)',
+          actual: show(type),
+        });
   },
 });
 
@@ -84,7 +92,12 @@ export const pragma = defineCheck({
   // RFC 6749 says MUST, but RFC 9111 obsoletes Pragma; a missing one only matters to HTTP/1.0 caches.
   level: 'SHOULD',
   judge: ({ exchange }) =>
-    headerVerdict(exchange, { header: 'Pragma', test: (value) => /\bno-cache\b/i.test(value), rule: 'token responses include Pragma: no-cache for HTTP/1.0 caches', expected: 'Pragma: no-cache' }),
+    headerVerdict(exchange, {
+      header: 'Pragma',
+      test: (value) => /\bno-cache\b/i.test(value),
+      rule: 'token responses include Pragma: no-cache for HTTP/1.0 caches',
+      expected: 'Pragma: no-cache',
+    }),
 });
 
 export const scopeReturned = defineCheck({
@@ -95,7 +108,8 @@ export const scopeReturned = defineCheck({
   gather: tokenScope,
   judge: ({ requested, stated, granted }) => {
     if (stated !== undefined) return pass(`scope ${show(stated)}`);
-    if (granted === undefined || sameScope(granted, requested)) return pass(`no scope member; the token's scope ${granted === undefined ? 'is not visible (opaque token)' : 'equals the requested one'}`);
+    if (granted === undefined || sameScope(granted, requested))
+      return pass(`no scope member; the token's scope ${granted === undefined ? 'is not visible (opaque token)' : 'equals the requested one'}`);
     return fail({
       rule: 'scope is OPTIONAL only if identical to the scope requested, otherwise REQUIRED',
       expected: `scope: "${granted}"`,
@@ -119,7 +133,11 @@ export const noRefreshForClientCredentials = defineCheck({
   judge: ({ exchange }) => {
     const body = jsonOf(exchange);
     return body.ok && isObject(body.value) && 'refresh_token' in body.value
-      ? fail({ rule: 'a refresh token SHOULD NOT be included in a client_credentials response: the client can always ask again', expected: 'no refresh_token', actual: 'refresh_token present' })
+      ? fail({
+          rule: 'a refresh token SHOULD NOT be included in a client_credentials response: the client can always ask again',
+          expected: 'no refresh_token',
+          actual: 'refresh_token present',
+        })
       : pass('no refresh_token');
   },
 });
@@ -135,7 +153,11 @@ export const jwtSignature = defineCheck({
   judge: ({ jwt }) =>
     jwt.signature === 'valid'
       ? pass(`${jwt.header.alg} signature verified with kid ${show(jwt.header.kid)}`)
-      : fail({ rule: 'a JWT access token MUST be signed, and verify with the keys the issuer publishes', expected: 'a signature valid under jwks_uri', actual: jwt.signature }),
+      : fail({
+          rule: 'a JWT access token MUST be signed, and verify with the keys the issuer publishes',
+          expected: 'a signature valid under jwks_uri',
+          actual: jwt.signature,
+        }),
 });
 
 export const jwtIssuer = defineCheck({
@@ -158,7 +180,11 @@ export const jwtExpiry = defineCheck({
     const exp = jwt.claims.exp;
     return typeof exp === 'number' && exp * 1000 > receivedAt
       ? pass(`exp ${new Date(exp * 1000).toISOString()}`)
-      : fail({ rule: 'exp is REQUIRED and a token must not arrive expired', expected: 'exp after the moment the token arrived', actual: typeof exp === 'number' ? new Date(exp * 1000).toISOString() : show(exp) });
+      : fail({
+          rule: 'exp is REQUIRED and a token must not arrive expired',
+          expected: 'exp after the moment the token arrived',
+          actual: typeof exp === 'number' ? new Date(exp * 1000).toISOString() : show(exp),
+        });
   },
 });
 
@@ -196,14 +222,25 @@ export const jwtDeclaredClaims = defineCheck({
     const missing = claims.filter((c) => jwt.claims[c] === undefined);
     return missing.length === 0
       ? pass(`claims ${claims.join(', ')} present`)
-      : fail({ rule: 'the vendor documents these claims in its access tokens; resource servers and clients rely on them', expected: claims.join(', '), actual: `missing ${missing.join(', ')}` });
+      : fail({
+          rule: 'the vendor documents these claims in its access tokens; resource servers and clients rely on them',
+          expected: claims.join(', '),
+          actual: `missing ${missing.join(', ')}`,
+        });
   },
 });
 
 const idTokenValidation = oidcCore('3.1.3.7', 'IDTokenValidation');
 
 /** What ID token checks share: OIDC Core §3.1.3.7 validation of the id_token an authorization_code grant returned. */
-const idTokenCheck = { area: 'token-response', level: 'MUST', spec: [idTokenValidation], scope: 'grant', requires: { grantTypes: ['authorization_code'], grantUses: 'openid' }, gather: idToken } as const;
+const idTokenCheck = {
+  area: 'token-response',
+  level: 'MUST',
+  spec: [idTokenValidation],
+  scope: 'grant',
+  requires: { grantTypes: ['authorization_code'], grantUses: 'openid' },
+  gather: idToken,
+} as const;
 
 export const idTokenSignature = defineCheck({
   id: 'token-response.id-token-signature',
@@ -215,7 +252,11 @@ export const idTokenSignature = defineCheck({
     if (!jwt) return fail({ rule: 'a token response to an openid request MUST contain an id_token', expected: 'an id_token', actual: 'none' });
     return jwt.signature === 'valid'
       ? pass(`${jwt.header.alg} signature verified`)
-      : fail({ rule: "the client MUST validate the signature of the ID Token with the issuer's keys", expected: 'a signature valid under jwks_uri', actual: jwt.signature });
+      : fail({
+          rule: "the client MUST validate the signature of the ID Token with the issuer's keys",
+          expected: 'a signature valid under jwks_uri',
+          actual: jwt.signature,
+        });
   },
 });
 
@@ -224,7 +265,9 @@ export const idTokenIssuer = defineCheck({
   title: "the id_token's iss is the issuer",
   ...idTokenCheck,
   judge: ({ jwt, issuer }) =>
-    jwt.claims.iss === issuer ? pass(`iss ${show(issuer)}`) : fail({ rule: 'the iss claim MUST exactly match the issuer identifier', expected: show(issuer), actual: show(jwt.claims.iss) }),
+    jwt.claims.iss === issuer
+      ? pass(`iss ${show(issuer)}`)
+      : fail({ rule: 'the iss claim MUST exactly match the issuer identifier', expected: show(issuer), actual: show(jwt.claims.iss) }),
 });
 
 export const idTokenAudience = defineCheck({
@@ -234,7 +277,11 @@ export const idTokenAudience = defineCheck({
   judge: ({ jwt, clientId }) =>
     [jwt.claims.aud].flat().includes(clientId)
       ? pass(`aud ${show(jwt.claims.aud)}`)
-      : fail({ rule: 'the aud claim MUST contain the client_id of the client that asked', expected: `aud containing ${show(clientId)}`, actual: show(jwt.claims.aud) }),
+      : fail({
+          rule: 'the aud claim MUST contain the client_id of the client that asked',
+          expected: `aud containing ${show(clientId)}`,
+          actual: show(jwt.claims.aud),
+        }),
 });
 
 export const idTokenExpiry = defineCheck({
@@ -245,7 +292,11 @@ export const idTokenExpiry = defineCheck({
     const exp = jwt.claims.exp;
     return typeof exp === 'number' && exp * 1000 > receivedAt
       ? pass(`exp ${new Date(exp * 1000).toISOString()}`)
-      : fail({ rule: 'the current time MUST be before the time in exp', expected: 'exp after the moment the token arrived', actual: typeof exp === 'number' ? new Date(exp * 1000).toISOString() : show(exp) });
+      : fail({
+          rule: 'the current time MUST be before the time in exp',
+          expected: 'exp after the moment the token arrived',
+          actual: typeof exp === 'number' ? new Date(exp * 1000).toISOString() : show(exp),
+        });
   },
 });
 
@@ -276,7 +327,11 @@ export const idTokenNonce = defineCheck({
   judge: ({ jwt, nonce }) =>
     jwt.claims.nonce === nonce
       ? pass('nonce echoed')
-      : fail({ rule: 'a nonce sent in the authentication request MUST be present in the ID Token with the same value', expected: show(nonce), actual: show(jwt.claims.nonce) }),
+      : fail({
+          rule: 'a nonce sent in the authentication request MUST be present in the ID Token with the same value',
+          expected: show(nonce),
+          actual: show(jwt.claims.nonce),
+        }),
 });
 
 export const idTokenAtHash = defineCheck({

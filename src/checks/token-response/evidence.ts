@@ -18,7 +18,10 @@ export async function tokenExchange(run: SuiteRun, grant: string): Promise<Excha
 export async function tokenIssued(run: SuiteRun, grant: string): Promise<ExchangeEvidence & { grant: string }> {
   const evidence = await tokenExchange(run, grant);
   if (evidence.exchange.response?.status !== 200) {
-    throw new Blocked(`the token endpoint answered ${evidence.exchange.response?.status} to grant ${grant}: ${evidence.exchange.response?.body.slice(0, 200)}`, evidence.exchanges);
+    throw new Blocked(
+      `the token endpoint answered ${evidence.exchange.response?.status} to grant ${grant}: ${evidence.exchange.response?.body.slice(0, 200)}`,
+      evidence.exchanges,
+    );
   }
   return evidence;
 }

@@ -40,6 +40,10 @@ export const tls = defineCheck({
     const untried = unreachable.length > 0 ? ` (not reached: ${unreachable.join('; ')})` : '';
     return bad.length === 0
       ? pass(reached.map((h) => `${new URL(h.url).host} ${h.protocol}`).join(', ') + untried)
-      : fail({ rule: 'TLS 1.2 or newer with a certificate chain the client can verify', expected: 'TLS 1.2+ and a trusted chain', actual: bad.map((h) => `${new URL(h.url).host}: ${h.error ?? h.protocol}`).join('; ') });
+      : fail({
+          rule: 'TLS 1.2 or newer with a certificate chain the client can verify',
+          expected: 'TLS 1.2+ and a trusted chain',
+          actual: bad.map((h) => `${new URL(h.url).host}: ${h.error ?? h.protocol}`).join('; '),
+        });
   },
 });

@@ -1,5 +1,5 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
@@ -305,7 +305,7 @@ describe.concurrent('a sign-in page that echoes the typed password as text', () 
       expect(echoed!.status).toBe('blocked');
       const page = echoed!.exchanges.find((e) => e.screenshot)!;
       expect(page.response!.body).toMatch(/Wrong password \[redacted:[0-9a-f]{8}\] for /);
-      expect(leaks([{ path: 'page text', text: page.response!.body! }], [echoing.variables.SANDBOX_PASSWORD!])).toEqual([]);
+      expect(leaks([{ path: 'page text', text: page.response!.body }], [echoing.variables.SANDBOX_PASSWORD!])).toEqual([]);
       // The same page as wrong-password's, with one more element masked: the error that shows the password.
       expect(await maskedPixels(page.screenshot!)).toBeGreaterThan((await maskedPixels(screenshotOf(refused!)!)) + 1000);
     } finally {
@@ -333,15 +333,16 @@ describe('a login page over plain http to a host that is not loopback', () => {
     received.length = 0;
   });
   beforeAll(async () => {
-    server = createServer(async (req, res) => {
+    server = createServer((req, res) => void answer(req, res));
+    async function answer(req: IncomingMessage, res: ServerResponse) {
       let body = '';
-      for await (const chunk of req) body += chunk;
+      for await (const chunk of req.setEncoding('utf8')) body += chunk as string;
       received.push(`${req.method} ${req.url} ${body}`);
       res.setHeader('content-type', 'text/html');
       res.end(
         `<form method="post" action="http://${address}:${port}/login"><input id="password" name="password" type="password"><button type="submit">Sign in</button></form>`,
       );
-    });
+    }
     await new Promise<void>((ready) => server.listen(0, '0.0.0.0', ready));
     port = (server.address() as AddressInfo).port;
   });

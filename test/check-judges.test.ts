@@ -374,7 +374,7 @@ function tokenResult(
 ): TokenResult {
   const e = exchange(tokenUrl, status, headers, JSON.stringify(body));
   const accessToken = typeof body.access_token === 'string' ? body.access_token : undefined;
-  return { grant: 'user', exchanges: [e], token: { exchange: e } as TokenResult['token'], ...(accessToken && { accessToken, issued: body }) };
+  return { grant: 'user', exchanges: [e], token: { exchange: e }, ...(accessToken && { accessToken, issued: body }) };
 }
 
 describe('a refusal proves its rule only when it refuses the request itself', () => {

@@ -27,8 +27,8 @@ export function cli(args: string[], options: { env?: Record<string, string>; cwd
     const child = spawnCli(args, options);
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d));
-    child.stderr.on('data', (d: Buffer) => (stderr += d));
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
@@ -44,8 +44,8 @@ export function serveCli(args: string[], ready: string, options: { cwd?: string 
     const closed = new Promise<number | null>((done) => child.on('close', done));
     let stdout = '';
     let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d));
-    child.stdout.on('data', (d: Buffer) => {
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
       stdout += d;
       if (!stdout.includes(ready)) return;
       resolve({

@@ -376,7 +376,7 @@ describe('a failing check', () => {
  * these runs prove the CLI prints that summary and exits by it: a vendor emulator's MUST profile, and a SHOULD profile
  * with and without --strict (a sandbox MUST profile: "a failing check" above).
  */
-describe.concurrent('fault profiles through the CLI', async () => {
+describe.concurrent('fault profiles through the CLI', () => {
   const all = targets();
   const cases = [
     ['medplum', 'medplum-code-reusable', 'MUST'],

@@ -200,7 +200,7 @@ describe('1upHealth emulator, documented profile', () => {
       ['grant_type twice', (t) => token(t, 'grant_type=authorization_code&grant_type=authorization_code&code=x', ok(t)), 400, 'invalid_request'],
       [
         'credentials in the query',
-        (t) => postForm(`${t.v.ONEUP_AUTH_URL}/oauth2/token?${new URLSearchParams(app(t))}`, 'grant_type=authorization_code&code=x'),
+        (t) => postForm(`${t.v.ONEUP_AUTH_URL}/oauth2/token?${new URLSearchParams(app(t)).toString()}`, 'grant_type=authorization_code&code=x'),
         400,
         'invalid_request',
       ],

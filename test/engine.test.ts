@@ -96,10 +96,12 @@ describe('a resource named by a metadata endpoint', () => {
   // The discovery document, as if fetched.
   const runWith = (document: Record<string, unknown>) => {
     const run = new SuiteRun(suite, { http: defaultHttpOptions, long: false });
-    void run.memo.once(FLOWS.discovery, async () => ({
-      exchange: {} as HttpResult['exchange'],
-      response: { status: 200, headers: {}, setCookies: [], body: JSON.stringify(document) },
-    }));
+    void run.memo.once(FLOWS.discovery, () =>
+      Promise.resolve({
+        exchange: {} as HttpResult['exchange'],
+        response: { status: 200, headers: {}, setCookies: [], body: JSON.stringify(document) },
+      }),
+    );
     return run;
   };
 

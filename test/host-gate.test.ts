@@ -49,6 +49,6 @@ describe('HostGate', () => {
   test('a failing request frees its slot', async () => {
     const gate = new HostGate(1);
     await expect(gate.run('https://a.example', 0, () => Promise.reject(new Error('reset')))).rejects.toThrow('reset');
-    await expect(gate.run('https://a.example', 0, async () => 'next')).resolves.toBe('next');
+    await expect(gate.run('https://a.example', 0, () => Promise.resolve('next'))).resolves.toBe('next');
   });
 });

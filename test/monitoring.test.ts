@@ -58,16 +58,16 @@ describe.concurrent('scheduled monitoring', () => {
       second = await cli(['run', '--suite', 'local', '--sandbox-port', port, '--profile', 'issuer-mismatch', ...outputs(dir)]);
     });
 
-    it.sequential('keeps a trend across runs and says what changed since the previous one', async () => {
+    it('keeps a trend across runs and says what changed since the previous one', { concurrent: false }, async () => {
       expect(second.code).toBe(1);
       // Allure appends one line per report: the trend has both runs.
       expect((await readFile(history(), 'utf8')).trim().split('\n')).toHaveLength(2);
       const summary = await readFile(join(dir, 'summary.md'), 'utf8');
       expect(summary).toMatch(/## Results changed since the previous run\n\n- local discovery\.issuer-match: [^\n]* pass → fail/);
-      expect(second.stdout).toMatch(/^Results changed since the previous run:\n  local discovery\.issuer-match/m);
+      expect(second.stdout).toMatch(/^Results changed since the previous run:\n {2}local discovery\.issuer-match/m);
     });
 
-    it.sequential('builds the report past a history line cut short, keeping that line aside', async () => {
+    it('builds the report past a history line cut short, keeping that line aside', { concurrent: false }, async () => {
       await appendFile(history(), '{"uuid":"cut sho');
       const report = await cli(['report', '--results-dir', join(dir, 'allure-results'), '--report-dir', join(dir, 'html'), '--history', history()]);
       expect(report.code, report.stderr).toBe(0);
@@ -134,12 +134,12 @@ describe.concurrent('scheduled monitoring', () => {
       '--no-html',
       ...outputs(dir),
     ]);
-    expect(changed.stdout).toMatch(/^Changes since the baseline .*:\n(.*\n)*  ✗ local discovery\.issuer: /m);
+    expect(changed.stdout).toMatch(/^Changes since the baseline .*:\n(.*\n)* {2}✗ local discovery\.issuer: /m);
     expect(changed.code).toBe(1);
     // Every sandbox start makes new keys: a rotation.
     const rotated = await cli(['run', '--suite', 'local', '--sandbox-port', port, '--only', 'jwks', '--baseline', baseline, '--no-html', ...outputs(dir)]);
-    expect(rotated.stdout).toMatch(/  i local jwks\.kid[^\n]*\(information\)/);
-    expect(rotated.stdout).not.toMatch(/^  [✗⚠] local /m);
+    expect(rotated.stdout).toMatch(/ {2}i local jwks\.kid[^\n]*\(information\)/);
+    expect(rotated.stdout).not.toMatch(/^ {2}[✗⚠] local /m);
     expect(rotated.code).toBe(0);
     expect(
       (

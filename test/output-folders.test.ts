@@ -53,7 +53,7 @@ describe.concurrent('the folders a run replaces whole are only ever its own', ()
       out = await reportArgs();
     });
 
-    it.sequential('writes into empty folders, marks them, and replaces them on the next run', async () => {
+    it('writes into empty folders, marks them, and replaces them on the next run', { concurrent: false }, async () => {
       const { paths, args } = out;
       await Promise.all([mkdir(paths.results), mkdir(paths.html)]);
       const first = await cli([...QUICK, ...args]);
@@ -67,7 +67,7 @@ describe.concurrent('the folders a run replaces whole are only ever its own', ()
       expect(await readdir(paths.html)).toContain(MARKER);
     });
 
-    it.sequential('recognises the folders earlier versions wrote, without the mark, by what they hold', async () => {
+    it('recognises the folders earlier versions wrote, without the mark, by what they hold', { concurrent: false }, async () => {
       const { paths, args } = out;
       await Promise.all([rm(join(paths.results, MARKER)), rm(join(paths.html, MARKER))]);
       const earlier = await readdir(paths.results);

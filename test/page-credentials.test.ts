@@ -48,8 +48,8 @@ describe('a code an api step captures at a nested member path', () => {
     try {
       const recorder = new Recorder();
       const { response } = await send({ label: 'code step', method: 'POST', url: `${origin}/login`, secretAt: 'data.code' }, recorder);
-      expect(JSON.parse(response!.body).data.code).toBe(code);
-      const recorded = recorder.exchanges[0]!.response!.body!;
+      expect((JSON.parse(response!.body) as { data: { code: string } }).data.code).toBe(code);
+      const recorded = recorder.exchanges[0]!.response!.body;
       expect(recorded).not.toContain(code);
       expect(recorded).toContain('"code": "invalid"');
     } finally {

@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -25,9 +25,10 @@ interface Logged {
 /** Every request the logger received, as one text (request line, headers, body); it answers each as its path asks. */
 async function startLogger() {
   const logged: Logged[] = [];
-  const server = createServer(async (req: IncomingMessage, res) => {
+  const server = createServer((req: IncomingMessage, res) => void answer(req, res));
+  async function answer(req: IncomingMessage, res: ServerResponse) {
     let body = '';
-    for await (const chunk of req) body += chunk;
+    for await (const chunk of req.setEncoding('utf8')) body += chunk as string;
     const path = (req.url ?? '/').split('?')[0]!;
     logged.push({ method: req.method ?? 'GET', path, text: `${req.method} ${req.url}\n${JSON.stringify(req.headers)}\n${body}` });
     const origin = `http://${HOST}:${(server.address() as AddressInfo).port}`;
@@ -44,7 +45,7 @@ async function startLogger() {
       );
     } else if (path === '/auth-code') res.end(JSON.stringify({ code: 'logger-code' }));
     else res.end(JSON.stringify({ access_token: 'logger-token', token_type: 'Bearer', expires_in: 60 }));
-  });
+  }
   await new Promise<void>((ready) => server.listen(0, '127.0.0.1', ready));
   return { port: (server.address() as AddressInfo).port, logged, close: () => new Promise<void>((done) => server.close(() => done())) };
 }

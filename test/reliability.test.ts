@@ -248,7 +248,7 @@ describe('interrupted and broken runs lose nothing', () => {
     );
     let stdout = '';
     let signal: NodeJS.Timeout | undefined;
-    child.stdout.on('data', (d: Buffer) => {
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
       stdout += d;
       // The first checks finish within half a second of the start on an idle machine, several seconds on a loaded one;
       // the long ones wait out 3 and 5 s lifetimes from then: a signal 4 s after the start lands mid-run on either.
@@ -270,7 +270,7 @@ describe('interrupted and broken runs lose nothing', () => {
     await writeFile(join(dir, 'local.yaml'), suite);
     const run = await cli(['run', '--suite', join(dir, 'local.yaml'), '--no-html']);
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/deviations\.discovery\.isuer-match: no check "discovery\.isuer-match"\n  fix: did you mean "discovery\.issuer-match"\?/);
+    expect(run.stderr).toMatch(/deviations\.discovery\.isuer-match: no check "discovery\.isuer-match"\n {2}fix: did you mean "discovery\.issuer-match"\?/);
   });
 
   it('a profile for a server no selected suite runs against is a usage error', async () => {

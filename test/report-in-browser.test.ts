@@ -14,7 +14,7 @@ const SCREENSHOTS = { overview: join(root, 'reports', 'report-in-browser.png'), 
 /** Waits until the first element matching the locator is visible (throws after 30 s: the report renders slowly while the rest of the suite loads both cores). */
 const shows = (locator: Locator) => locator.first().waitFor({ state: 'visible', timeout: 30_000 });
 
-describe.sequential('the HTML report, opened in a browser', () => {
+describe('the HTML report, opened in a browser', { concurrent: false }, () => {
   const secrets = { SANDBOX_CLIENT_SECRET: `known-machine-${Date.now()}`, SANDBOX_AUTH_CLIENT_SECRET: `known-app-${Date.now()}` };
   const contexts: BrowserContext[] = [];
   let home: string;

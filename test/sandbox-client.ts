@@ -163,7 +163,7 @@ export async function authorize(
     nonce,
     ...(pkce ? { code_challenge: createHash('sha256').update(verifier).digest('base64url'), code_challenge_method: 'S256' } : {}),
   });
-  const { hops, location, page } = await browse(`${s.issuer}/auth?${query}`);
+  const { hops, location, page } = await browse(`${s.issuer}/auth?${query.toString()}`);
   return { state, verifier, hops, callback: location, code: location?.searchParams.get('code') ?? undefined, last: hops.at(-1)!.status, page };
 }
 
@@ -174,7 +174,7 @@ export async function authorize(
 export function redeem(
   s: Sandbox,
   a: Authorization,
-  { verifier = a.verifier as string | null, redirectUri = s.variables.SANDBOX_REDIRECT_URI! } = {},
+  { verifier = a.verifier, redirectUri = s.variables.SANDBOX_REDIRECT_URI! }: { verifier?: string | null; redirectUri?: string } = {},
 ): Promise<Reply> {
   const params: Record<string, string> = { grant_type: 'authorization_code', code: String(a.code), redirect_uri: redirectUri };
   if (verifier !== null) params.code_verifier = verifier;

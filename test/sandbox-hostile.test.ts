@@ -56,7 +56,7 @@ const cases: Record<string, (sandbox: Sandbox) => Promise<void>> = {
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-type']).toMatch(/^application\/json/);
     const arrivals: Array<{ byte: string; at: number }> = [];
-    response.body.on('data', (chunk: Buffer) => arrivals.push(...[...chunk.toString()].map((byte) => ({ byte, at: Date.now() }))));
+    response.body.on('data', (chunk: Buffer) => arrivals.push(...Array.from(chunk.toString()).map((byte) => ({ byte, at: Date.now() }))));
     await sleep(3000 - (Date.now() - headersAt));
     const inThreeSeconds = arrivals.length;
     await vi.waitFor(() => expect(arrivals.length).toBeGreaterThanOrEqual(2), { timeout: 10_000 });
@@ -103,7 +103,9 @@ const cases: Record<string, (sandbox: Sandbox) => Promise<void>> = {
     expect(tokens.status).toBe(200);
     expect(tokens.headers['content-type']).toMatch(/^application\/json/);
     expect(tokens.text).toBe('{"access_token": "abc');
-    expect(() => JSON.parse(tokens.text)).toThrow(SyntaxError);
+    expect(() => {
+      JSON.parse(tokens.text);
+    }).toThrow(SyntaxError);
     // Refusals are not successes: they stay JSON.
     const refused = await postForm(`${sandbox.issuer}/token`, 'grant_type=client_credentials', {
       authorization: basic(sandbox.variables.SANDBOX_CLIENT_ID, 'wrong'),

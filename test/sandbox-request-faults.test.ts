@@ -39,7 +39,7 @@ const e5 = (s: Sandbox) => postForm(`${s.issuer}/token`, 'grant_type=client_cred
 const e6 = (s: Sandbox) => call(`${s.issuer}/token?grant_type=client_credentials`, { headers: { authorization: machineAuth(s) } });
 const e7 = (s: Sandbox) => {
   const query = new URLSearchParams({ client_id: s.variables.SANDBOX_CLIENT_ID!, client_secret: s.variables.SANDBOX_CLIENT_SECRET! });
-  return postForm(`${s.issuer}/token?${query}`, 'grant_type=client_credentials');
+  return postForm(`${s.issuer}/token?${query.toString()}`, 'grant_type=client_credentials');
 };
 const e8 = (s: Sandbox) =>
   call(`${s.issuer}/token`, {
@@ -152,9 +152,9 @@ function pkceRequired({ authorization, token }: Awaited<ReturnType<typeof p8>>):
 const raced = (replies: Reply[]) => expect(replies.map((r) => r.status).sort()).toEqual([200, 400]);
 
 interface Case {
-  faulty(sandbox: Sandbox): Promise<void>;
-  conformant(sandbox: Sandbox): Promise<void>;
-  neighbour(sandbox: Sandbox): Promise<void>;
+  faulty: (sandbox: Sandbox) => Promise<void>;
+  conformant: (sandbox: Sandbox) => Promise<void>;
+  neighbour: (sandbox: Sandbox) => Promise<void>;
   /** The profile `conformant` runs on, when not the conformant one: a probe that waits out a documented lifetime. */
   reference?: string;
 }
@@ -272,7 +272,7 @@ const cases: Record<string, Case> = {
           expect(reply.headers['content-type']).toMatch(/^text\/html/);
           expect(reply.text).toMatch(/^<!DOCTYPE html>/);
         }
-        expect(replies[0]!.headers['www-authenticate']).toMatch(/^Basic .*error="invalid_client"/);
+        expect(replies[0].headers['www-authenticate']).toMatch(/^Basic .*error="invalid_client"/);
       },
       (replies) => {
         for (const reply of replies) expect(reply.headers['content-type']).toMatch(/^application\/json/);
@@ -307,7 +307,9 @@ const cases: Record<string, Case> = {
       },
       (a) => expect(a.callback?.searchParams.get('state')).toBe(a.state),
     ),
-    neighbour: async (s) => void (await signIn(s)),
+    neighbour: async (s) => {
+      await signIn(s);
+    },
   },
   'code-reusable': {
     ...probing(

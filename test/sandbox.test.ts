@@ -253,7 +253,7 @@ describe('conformant sandbox', () => {
       scope: 'openid',
       state: 'state-789',
     });
-    const { location } = await followToRedirectUri(`${sandbox.issuer}/auth?${query}`);
+    const { location } = await followToRedirectUri(`${sandbox.issuer}/auth?${query.toString()}`);
     expect(`${location.origin}${location.pathname}`).toBe(v.SANDBOX_REDIRECT_URI);
     expect(location.searchParams.get('error')).toBe('invalid_request');
     expect(location.searchParams.get('state')).toBe('state-789');
@@ -319,9 +319,9 @@ describe('fault profiles', () => {
 
   interface ProfileCase {
     /** What the profile visibly breaks. */
-    fault(sandbox: Sandbox): Promise<void>;
+    fault: (sandbox: Sandbox) => Promise<void>;
     /** A neighbouring behaviour it leaves conformant; by default, a client_credentials token accepted by the resource. */
-    intact?(sandbox: Sandbox): Promise<void>;
+    intact?: (sandbox: Sandbox) => Promise<void>;
   }
 
   const cases: Record<string, ProfileCase> = {

@@ -10,11 +10,11 @@ const redemption: HttpRequest = { label: 'token', method: 'POST', url: 'http://1
 /** A flow that sends one request per start, answered as `answers` says in turn; the labels it sent. */
 async function flowAnswered(request: HttpRequest, answers: HttpResult[], options = http) {
   const labels: string[] = [];
-  const outcome = await startingOver(async (attempt) => {
+  const outcome = await startingOver((attempt) => {
     labels.push(labelInAttempt(request.label));
     const result = answers[attempt]!;
     abandonIfBusy(request, result);
-    return result.response!.status;
+    return Promise.resolve(result.response!.status);
   }, options);
   return { outcome, labels };
 }

@@ -85,7 +85,7 @@ describe('starterSuite', () => {
   it('writes a well-behaved document as before: endpoints and lists in the header, an issuer default, no metadata url', () => {
     const starter = starterSuite('acme', URL_GIVEN, DOCUMENT);
     expect(starter.text).toMatch(
-      /^# yaml-language-server: \$schema=\.\.\/schemas\/suite\.schema\.json\n# Starter suite written by `conformance init` from https:\/\/id\.example\.com\/\.well-known\/openid-configuration\.\n# Declared there:\n#   authorization_endpoint: https:\/\/id\.example\.com\/authorize\n/,
+      /^# yaml-language-server: \$schema=\.\.\/schemas\/suite\.schema\.json\n# Starter suite written by `conformance init` from https:\/\/id\.example\.com\/\.well-known\/openid-configuration\.\n# Declared there:\n# {3}authorization_endpoint: https:\/\/id\.example\.com\/authorize\n/,
     );
     expect(starter.text).toContain('#   grant_types_supported: authorization_code, refresh_token, client_credentials\n');
     expect(starter.declared.notes).toEqual([]);

@@ -232,7 +232,7 @@ describe('resolveSuite: variables', () => {
   });
 
   // Reasons name the optional variable behind the skip, also for the parts that are skipped because they depend on it.
-  const lacks = (variable: string) => expect.stringMatching(new RegExp(`${variable}.* not set`));
+  const lacks = (variable: string): unknown => expect.stringMatching(new RegExp(`${variable}.* not set`));
 
   it('disables the client of an unset optional variable, and the grant and resource that depend on it', () => {
     const suite = load(fullSuite, { ...fullEnv, WEB_ID: undefined });

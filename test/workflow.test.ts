@@ -65,7 +65,7 @@ interface Suite {
 const suites: Suite[] = readdirSync(join(root, 'suites'))
   .filter((f) => f.endsWith('.yaml'))
   .map((f) => {
-    const data = parse(readFileSync(join(root, 'suites', f), 'utf8')) as Omit<Suite, 'name'>;
+    const data = parse(readFileSync(join(root, 'suites', f), 'utf8')) as Omit<Suite, 'name' | 'variables'> & Partial<Pick<Suite, 'variables'>>;
     return { ...data, name: f.replace(/\.yaml$/, ''), variables: data.variables ?? {} };
   });
 /** The vendor suites: those with an embedded emulator, which CI runs against the real vendor when its secrets are set. */
@@ -132,7 +132,7 @@ function expressions(found: Array<{ key: string; value: string }>): string[] {
  * input that does not exist.
  */
 function referenceErrors(workflow: Workflow): string[] {
-  const inputs = Object.keys(workflow.on?.workflow_dispatch?.inputs ?? {});
+  const inputs = Object.keys(workflow.on.workflow_dispatch?.inputs ?? {});
   const check = (where: string, exprs: string[], scope: { steps: string[]; matrix: string[]; needs: string[] }) =>
     exprs.flatMap((expr) => {
       const code = expr.replace(/'(?:[^']|'')*'/g, "''");
@@ -152,7 +152,7 @@ function referenceErrors(workflow: Workflow): string[] {
       }
       return errors;
     });
-  const { jobs = {}, ...top } = workflow;
+  const { jobs, ...top } = workflow;
   const jobIds = Object.keys(jobs);
   return [
     ...check('workflow', expressions(strings(top)), { steps: [], matrix: [], needs: [] }),
@@ -161,7 +161,7 @@ function referenceErrors(workflow: Workflow): string[] {
       const missing = needs.filter((n) => !jobIds.includes(n)).map((n) => `jobs.${id}.needs: no job "${n}"`);
       const matrix = job.strategy?.matrix ?? {};
       const matrixKeys = [...Object.keys(matrix).filter((k) => k !== 'include' && k !== 'exclude'), ...(matrix.include ?? []).flatMap((i) => Object.keys(i))];
-      const steps = (job.steps ?? []).flatMap((s) => (s.id ? [s.id] : []));
+      const steps = job.steps.flatMap((s) => (s.id ? [s.id] : []));
       return [...missing, ...check(`jobs.${id}`, expressions(strings(job)), { steps, matrix: matrixKeys, needs })];
     }),
   ];
@@ -343,7 +343,7 @@ function secretProblems(source: string, suiteList: Suite[] = suites): string[] {
 /** What is wrong with the suite coverage of a workflow: the matrix and the `suite` input must name every vendor suite. */
 function matrixProblems(source: string): string[] {
   const w = load(source);
-  const options = (w.on?.workflow_dispatch?.inputs?.suite?.options ?? []).filter((o) => o !== 'all').sort();
+  const options = (w.on.workflow_dispatch?.inputs?.suite?.options ?? []).filter((o) => o !== 'all').sort();
   return [
     ...(JSON.stringify(matrixSuites(w)) === JSON.stringify(vendorSuites)
       ? []

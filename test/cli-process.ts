@@ -75,11 +75,17 @@ export const JWT = /eyJ[A-Za-z0-9_-]{10,}\.eyJ/;
 // A credential parameter whose value is not a fingerprint.
 export const CLEAR_CREDENTIAL = /(code|code_verifier|client_secret|access_token|refresh_token)(=|": ?")(?!\[redacted:)/;
 
+/** The options that put every output of a run in `dir` (the history too, with `history`). */
+export function outputArgs(dir: string, { history = false } = {}): string[] {
+  const args = ['--results-dir', join(dir, 'allure-results'), '--report-dir', join(dir, 'html'), '--junit', join(dir, 'junit.xml')];
+  return [...args, '--summary', join(dir, 'summary.md'), ...(history ? ['--history', join(dir, 'history.jsonl')] : [])];
+}
+
 /** Output paths of one run, in a fresh directory. */
 export async function reportArgs() {
   const dir = await tempDir();
   const paths = { dir, results: join(dir, 'allure-results'), html: join(dir, 'html'), junit: join(dir, 'junit.xml'), summary: join(dir, 'summary.md') };
-  return { paths, args: ['--results-dir', paths.results, '--report-dir', paths.html, '--junit', paths.junit, '--summary', paths.summary] };
+  return { paths, args: outputArgs(dir) };
 }
 
 /** Every file a run wrote, as text, with its path. */

@@ -2,7 +2,7 @@ import { appendFile, readdir, readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cli, tempDir, type CliResult } from './cli-process.js';
+import { cli, outputArgs, tempDir, type CliResult } from './cli-process.js';
 
 /**
  * A free loopback port P such that P+1 is free too (the sandbox's resource). Below the range the system hands out for
@@ -22,20 +22,7 @@ async function freePort(): Promise<number> {
   }
 }
 
-function outputs(dir: string) {
-  return [
-    '--results-dir',
-    join(dir, 'allure-results'),
-    '--report-dir',
-    join(dir, 'html'),
-    '--junit',
-    join(dir, 'junit.xml'),
-    '--summary',
-    join(dir, 'summary.md'),
-    '--history',
-    join(dir, 'history.jsonl'),
-  ];
-}
+const outputs = (dir: string) => outputArgs(dir, { history: true });
 
 async function resultNames(dir: string): Promise<string[]> {
   const files = (await readdir(dir)).filter((f) => f.endsWith('-result.json'));
@@ -119,49 +106,17 @@ describe.concurrent('scheduled monitoring', () => {
     const made = await cli(['baseline', '--suite', 'local', '--sandbox-port', port, '--out', baseline], { cwd: dir });
     expect(made.code, made.stdout + made.stderr).toBe(0);
     // Only the JWKS checks run, and they pass: the exit code comes from the drift alone.
-    const changed = await cli([
-      'run',
-      '--suite',
-      'local',
-      '--sandbox-port',
-      port,
-      '--profile',
-      'issuer-mismatch',
-      '--only',
-      'jwks',
-      '--baseline',
-      baseline,
-      '--no-html',
-      ...outputs(dir),
-    ]);
+    const againstBaseline = (...extra: string[]) =>
+      cli(['run', '--suite', 'local', '--sandbox-port', port, '--only', 'jwks', '--baseline', baseline, '--no-html', ...extra, ...outputs(dir)]);
+    const changed = await againstBaseline('--profile', 'issuer-mismatch');
     expect(changed.stdout).toMatch(/^Changes since the baseline .*:\n(.*\n)* {2}✗ local discovery\.issuer: /m);
     expect(changed.code).toBe(1);
     // Every sandbox start makes new keys: a rotation.
-    const rotated = await cli(['run', '--suite', 'local', '--sandbox-port', port, '--only', 'jwks', '--baseline', baseline, '--no-html', ...outputs(dir)]);
+    const rotated = await againstBaseline();
     expect(rotated.stdout).toMatch(/ {2}i local jwks\.kid[^\n]*\(information\)/);
     expect(rotated.stdout).not.toMatch(/^ {2}[✗⚠] local /m);
     expect(rotated.code).toBe(0);
-    expect(
-      (
-        await cli([
-          'run',
-          '--suite',
-          'local',
-          '--sandbox-port',
-          port,
-          '--profile',
-          'issuer-mismatch',
-          '--only',
-          'jwks',
-          '--baseline',
-          baseline,
-          '--fail-on',
-          'never',
-          '--no-html',
-          ...outputs(dir),
-        ])
-      ).code,
-    ).toBe(0);
+    expect((await againstBaseline('--profile', 'issuer-mismatch', '--fail-on', 'never')).code).toBe(0);
   });
 
   it('rejects a malformed shard or fail-on', async () => {

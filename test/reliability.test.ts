@@ -9,7 +9,7 @@ import { defaultHttpOptions, Recorder, send } from '../src/http/client.js';
 import { addSecret } from '../src/secrets.js';
 import { resolveSuite } from '../src/suite/load.js';
 import { readSuite } from '../src/suite/read.js';
-import { cli, root, tempDir } from './helpers.js';
+import { cli, outputArgs, root, tempDir } from './helpers.js';
 import { xmlProblem } from './strict-xml.js';
 import { spawned } from './cleanup.js';
 
@@ -34,25 +34,12 @@ async function sizeOf(dir: string): Promise<number> {
   return sizes.reduce((a, b) => a + b, 0);
 }
 
-function outputs(dir: string) {
-  return [
-    '--results-dir',
-    join(dir, 'allure-results'),
-    '--report-dir',
-    join(dir, 'html'),
-    '--junit',
-    join(dir, 'junit.xml'),
-    '--summary',
-    join(dir, 'summary.md'),
-  ];
-}
-
 describe.concurrent('hostile and broken endpoints', () => {
   it('a server that never answers: the run ends at its deadline with transport errors and a report', async () => {
     const dir = await tempDir();
     const startedAt = Date.now();
     // Requests may wait 90 s: only the deadline ends the run sooner (the bound leaves room for a loaded machine).
-    const run = await cli(['run', '--suite', 'local', '--profile', 'hang', '--timeout', '90000', '--deadline', '4', '--no-html', ...outputs(dir)]);
+    const run = await cli(['run', '--suite', 'local', '--profile', 'hang', '--timeout', '90000', '--deadline', '4', '--no-html', ...outputArgs(dir)]);
     expect(Date.now() - startedAt).toBeLessThan(40_000);
     expect(run.code).toBe(1);
     expect(run.stdout).toContain("the run's deadline passed (--deadline)");
@@ -139,7 +126,7 @@ describe.concurrent('hostile and broken endpoints', () => {
   it('injected-text: what the server wrote reaches every output as inert text, and only the checks judging its error codes fail', async () => {
     const dir = await tempDir();
     // The HTML report of this text: test/canaries.test.ts.
-    const run = await cli(['run', '--suite', 'local', '--profile', 'injected-text', '--no-html', ...outputs(dir)]);
+    const run = await cli(['run', '--suite', 'local', '--profile', 'injected-text', '--no-html', ...outputArgs(dir)]);
     // Its error codes carry the text, so they are unregistered (RFC 6749 §5.2): those checks fail, nothing else does.
     expect(run.code, run.stderr).toBe(1);
     const junit = await readFile(join(dir, 'junit.xml'), 'utf8');
@@ -171,7 +158,7 @@ describe.concurrent('hostile and broken endpoints', () => {
     ['huge-body', 0],
   ])('%s with the HTML report: the results stay small, the report is written, the verdicts stand', async (profile, code) => {
     const dir = await tempDir();
-    const run = await cli(['run', '--suite', 'local', '--profile', profile, ...outputs(dir)]);
+    const run = await cli(['run', '--suite', 'local', '--profile', profile, ...outputArgs(dir)]);
     expect(run.code, run.stderr).toBe(code);
     expect(await sizeOf(join(dir, 'allure-results'))).toBeLessThan(5 * 1024 * 1024);
     expect(existsSync(join(dir, 'html', 'index.html'))).toBe(true);
@@ -184,7 +171,7 @@ describe.concurrent('hostile and broken endpoints', () => {
 
   it('past --results-budget, attachments are left out with a note, and the console says so once', async () => {
     const dir = await tempDir();
-    const run = await cli(['run', '--suite', 'local', '--profile', 'gzip-bomb', '--results-budget', '0.5', ...outputs(dir)]);
+    const run = await cli(['run', '--suite', 'local', '--profile', 'gzip-bomb', '--results-budget', '0.5', ...outputArgs(dir)]);
     expect(run.code, run.stderr).toBe(1);
     expect(
       run.stdout.match(
@@ -203,7 +190,7 @@ describe.concurrent('hostile and broken endpoints', () => {
   it('an HTML report that cannot be written: the run says so, fails, and writes its other reports', async () => {
     const dir = await tempDir();
     await writeFile(join(dir, 'file'), '');
-    const run = await cli(['run', '--suite', 'local', '--only', 'discovery.reachable', ...outputs(dir), '--report-dir', join(dir, 'file', 'html')]);
+    const run = await cli(['run', '--suite', 'local', '--only', 'discovery.reachable', ...outputArgs(dir), '--report-dir', join(dir, 'file', 'html')]);
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/^error: the HTML report was not written: .+\n {2}JUnit, the summary and the results in \S+ were\.$/m);
     expect(run.stdout).not.toContain('index.html');
@@ -242,7 +229,7 @@ describe('interrupted and broken runs lose nothing', () => {
     const child = spawned(
       spawn(
         process.execPath,
-        [join(root, 'bin/conformance.js'), 'run', '--suite', 'local', '--profile', 'short-lived', '--long', '--no-html', ...outputs(dir)],
+        [join(root, 'bin/conformance.js'), 'run', '--suite', 'local', '--profile', 'short-lived', '--long', '--no-html', ...outputArgs(dir)],
         { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
       ),
     );

@@ -1,4 +1,5 @@
-import { connect, createSecureContext } from 'node:tls';
+import { connect } from 'node:tls';
+import { trustStore } from '../http/transport.js';
 
 export interface Handshake {
   url: string;
@@ -18,8 +19,7 @@ const UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGA
  */
 export function handshake(url: string, timeoutMs: number, trusted: readonly string[] = []): Promise<Handshake> {
   const { hostname, port } = new URL(url);
-  const secureContext = createSecureContext();
-  for (const pem of trusted) (secureContext.context as { addCACert(pem: string): void }).addCACert(pem);
+  const secureContext = trustStore(trusted);
   return new Promise((resolve) => {
     const socket = connect({
       host: hostname,

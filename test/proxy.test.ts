@@ -4,8 +4,10 @@ import type { AddressInfo } from 'node:net';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { certificateFor } from '../sandbox/tls-listener.js';
+import { handshake } from '../src/flows/tls.js';
+import { browserProxy, noProxyList } from '../src/http/transport.js';
 import { startLoggingProxy, type LoggingProxy } from './fixtures/logging-proxy.js';
 import { cli, reportArgs, root, tempDir } from './cli-process.js';
 
@@ -149,6 +151,61 @@ describe('proxies and private CAs', () => {
       expect(code).toBe(2);
       expect(stderr).toContain(file);
       expect(stderr).toContain('fix: give --ca a PEM file');
+    }
+  });
+});
+
+describe('what bypasses the proxy', () => {
+  it('loopback always, besides what NO_PROXY lists (lower case first); * bypasses everything', () => {
+    expect(noProxyList({})).toBe('localhost,127.0.0.1,[::1]');
+    expect(noProxyList({ NO_PROXY: 'example.org', no_proxy: '.corp.example' })).toBe('.corp.example,localhost,127.0.0.1,[::1]');
+    expect(noProxyList({ NO_PROXY: '*' })).toBe('*');
+  });
+
+  it('browser logins get one proxy, HTTPS_PROXY before HTTP_PROXY, with the same bypass', () => {
+    expect(browserProxy({})).toBeUndefined();
+    expect(browserProxy({ HTTP_PROXY: 'http://p:1', https_proxy: 'http://s:2', NO_PROXY: 'a.example' })).toEqual({
+      server: 'http://s:2',
+      bypass: 'a.example,localhost,127.0.0.1,[::1]',
+    });
+    expect(browserProxy({ HTTP_PROXY: 'http://p:1', NO_PROXY: '*' })).toBeUndefined();
+  });
+
+  it('the embedded sandbox is reached directly with a proxy set', async () => {
+    const proxy = await startLoggingProxy();
+    try {
+      const { args } = await reportArgs();
+      const { code, stdout } = await cli(['run', '--suite', 'local', '--only', 'discovery', '--no-html', ...args], {
+        env: { ...NO_PROXY_ENV, HTTP_PROXY: proxy.url, HTTPS_PROXY: proxy.url },
+      });
+      expect(code, stdout).toBe(0);
+      expect(proxy.lines).toEqual([]);
+    } finally {
+      await proxy.close();
+    }
+  });
+});
+
+describe("transport.tls's handshake", () => {
+  afterEach(() => vi.unstubAllEnvs());
+
+  it('goes through HTTPS_PROXY: the proxy resolves a name this process cannot, and the chain is judged as directly', async () => {
+    const proxy = await startLoggingProxy();
+    const { key, cert, trustAnchor } = await certificateFor('test-ca', [HOST]);
+    const server = createHttpsServer({ key, cert });
+    await new Promise<void>((ready) => server.listen(0, '127.0.0.1', ready));
+    const url = `https://${HOST}:${(server.address() as AddressInfo).port}/`;
+    try {
+      vi.stubEnv('HTTPS_PROXY', proxy.url);
+      expect(await handshake(url, 5000, [trustAnchor])).toMatchObject({ protocol: 'TLSv1.3', authorized: true, error: undefined });
+      expect(await handshake(url, 5000)).toMatchObject({ authorized: false, error: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE' });
+      expect(proxy.lines).toEqual([`CONNECT ${HOST}:${(server.address() as AddressInfo).port}`, `CONNECT ${HOST}:${(server.address() as AddressInfo).port}`]);
+      // A proxy that cannot be reached says nothing about the host's TLS.
+      vi.stubEnv('HTTPS_PROXY', 'http://127.0.0.1:9');
+      expect(await handshake(url, 5000)).toMatchObject({ unreachable: true });
+    } finally {
+      server.closeAllConnections();
+      await Promise.all([proxy.close(), new Promise<void>((done) => server.close(() => done()))]);
     }
   });
 });

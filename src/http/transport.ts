@@ -1,5 +1,5 @@
-import { createSecureContext, type SecureContext } from 'node:tls';
-import { EnvHttpProxyAgent, type Dispatcher } from 'undici';
+import { createSecureContext, type SecureContext, type TLSSocket } from 'node:tls';
+import { buildConnector, Client, EnvHttpProxyAgent, type Dispatcher } from 'undici';
 
 /**
  * A TLS context that trusts what Node trusts by default (the system's roots, and NODE_EXTRA_CA_CERTS, which Node
@@ -35,18 +35,48 @@ export function noProxyList(env = process.env): string {
  */
 export function transportAgent(connections: number, trusted: readonly string[], env = process.env): Dispatcher {
   const tls = trusted.length > 0 ? { secureContext: trustStore(trusted) } : {};
+  return new EnvHttpProxyAgent({ ...proxies(env), keepAliveTimeout: 10_000, connections, connect: tls, requestTls: tls, proxyTls: tls });
+}
+
+/** What every dispatcher shares: the proxies by scheme, and what bypasses them. */
+function proxies(env: NodeJS.ProcessEnv) {
   const httpProxy = variable(env, 'HTTP_PROXY');
   // Without HTTPS_PROXY, https targets use HTTP_PROXY, as in undici (curl would go direct).
   const httpsProxy = variable(env, 'HTTPS_PROXY');
-  return new EnvHttpProxyAgent({
-    ...(httpProxy && { httpProxy }),
-    ...(httpsProxy && { httpsProxy }),
-    keepAliveTimeout: 10_000,
-    connections,
-    connect: tls,
-    requestTls: tls,
-    proxyTls: tls,
-    proxyTunnel: false,
-    noProxy: noProxyList(env),
-  });
+  return { ...(httpProxy && { httpProxy }), ...(httpsProxy && { httpsProxy }), proxyTunnel: false, noProxy: noProxyList(env) };
+}
+
+/** Raised instead of sending a request once the connection's TLS handshake is done: only the handshake was wanted. */
+export class HandshakeTaken extends Error {}
+
+/**
+ * A dispatcher that connects as requests do (through the proxy when one applies, trusting `trusted` besides the
+ * roots) and hands the TLS socket to `take` instead of sending anything, whether or not its chain verifies: a
+ * handshake to judge. Every request through it fails with HandshakeTaken once the socket is taken.
+ */
+export function handshakeAgent(trusted: readonly string[], timeoutMs: number, take: (socket: TLSSocket) => void, env = process.env): Dispatcher {
+  const tls = { secureContext: trustStore(trusted), rejectUnauthorized: false, timeout: timeoutMs };
+  const factory = (origin: string | URL, options: Client.Options) => {
+    const connect = typeof options.connect === 'function' ? options.connect : buildConnector({ ...options.connect });
+    return new Client(origin, {
+      ...options,
+      connect: (params, done) => {
+        connect(params, (...[error, socket]) => {
+          if (!error) take(socket as TLSSocket);
+          done(error ?? new HandshakeTaken('handshake taken'), null);
+        });
+      },
+    });
+  };
+  return new EnvHttpProxyAgent({ ...proxies(env), connections: 1, connect: tls, requestTls: tls, factory });
+}
+
+/**
+ * The proxy for browser logins, in Playwright's terms: Chromium takes one proxy for every scheme, so HTTPS_PROXY (a
+ * login's pages are https), else HTTP_PROXY; NO_PROXY and loopback bypass it, as for every other request.
+ */
+export function browserProxy(env = process.env): { server: string; bypass: string } | undefined {
+  const server = variable(env, 'HTTPS_PROXY') || variable(env, 'HTTP_PROXY');
+  const bypass = noProxyList(env);
+  return server && bypass !== '*' ? { server, bypass } : undefined;
 }

@@ -28,7 +28,7 @@ const profile = {
 const ca = {
   type: 'string',
   value: 'FILE',
-  help: 'trust the CA certificate(s) in this PEM file besides the system roots, for every https request (a private CA)',
+  help: 'trust the CA certificate(s) in this PEM file besides the system roots, for every https request (a private CA). Proxies: HTTPS_PROXY, HTTP_PROXY, NO_PROXY (loopback is never proxied)',
 } as const;
 const sandboxPort = { type: 'string', value: 'P', help: 'fixed port P for the embedded sandbox (P+1 for its resource), so its URLs match a baseline' } as const;
 

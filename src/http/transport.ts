@@ -1,5 +1,6 @@
 import { createSecureContext, type SecureContext, type TLSSocket } from 'node:tls';
 import { buildConnector, Client, EnvHttpProxyAgent, type Dispatcher } from 'undici';
+import { addSecret } from '../secrets.js';
 
 /**
  * A TLS context that trusts what Node trusts by default (the system's roots, and NODE_EXTRA_CA_CERTS, which Node
@@ -43,6 +44,8 @@ function proxies(env: NodeJS.ProcessEnv) {
   const httpProxy = variable(env, 'HTTP_PROXY');
   // Without HTTPS_PROXY, https targets use HTTP_PROXY, as in undici (curl would go direct).
   const httpsProxy = variable(env, 'HTTPS_PROXY');
+  // A proxy's password (sent as Proxy-Authorization) is redacted wherever an error might quote it.
+  for (const proxy of [httpProxy, httpsProxy]) addSecret(URL.canParse(proxy) ? decodeURIComponent(new URL(proxy).password) : undefined);
   return { ...(httpProxy && { httpProxy }), ...(httpsProxy && { httpsProxy }), proxyTunnel: false, noProxy: noProxyList(env) };
 }
 
@@ -68,7 +71,8 @@ export function handshakeAgent(trusted: readonly string[], timeoutMs: number, ta
       },
     });
   };
-  return new EnvHttpProxyAgent({ ...proxies(env), connections: 1, connect: tls, requestTls: tls, factory });
+  const proxyTls = trusted.length > 0 ? { secureContext: trustStore(trusted) } : {};
+  return new EnvHttpProxyAgent({ ...proxies(env), connections: 1, connect: tls, requestTls: tls, proxyTls, factory });
 }
 
 /**

@@ -7,6 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { certificateFor } from '../sandbox/tls-listener.js';
 import { handshake } from '../src/flows/tls.js';
+import { defaultHttpOptions, Recorder, send } from '../src/http/client.js';
 import { browserProxy, noProxyList } from '../src/http/transport.js';
 import { startLoggingProxy, type LoggingProxy } from './fixtures/logging-proxy.js';
 import { cli, reportArgs, root, tempDir } from './cli-process.js';
@@ -186,10 +187,19 @@ describe('what bypasses the proxy', () => {
   });
 });
 
-describe("transport.tls's handshake", () => {
+describe('in process, through a proxy', () => {
   afterEach(() => vi.unstubAllEnvs());
 
-  it('goes through HTTPS_PROXY: the proxy resolves a name this process cannot, and the chain is judged as directly', async () => {
+  it('a proxy that cannot be reached is named in the transport error', async () => {
+    vi.stubEnv('HTTPS_PROXY', 'http://127.0.0.1:9');
+    // A bound of its own: a pool built with this environment, not one an earlier test made.
+    const { exchange } = await send({ label: 'discovery', method: 'GET', url: `https://${HOST}/` }, new Recorder(), { ...defaultHttpOptions, connections: 3 });
+    expect(exchange.error).toBe(
+      `cannot reach https://${HOST}/: connection refused (is the server running, and is the host and port right?) (through HTTPS_PROXY unless NO_PROXY lists the host: check the proxy too)`,
+    );
+  });
+
+  it("transport.tls's handshake goes through HTTPS_PROXY: the proxy resolves a name this process cannot, and the chain is judged as directly", async () => {
     const proxy = await startLoggingProxy();
     const { key, cert, trustAnchor } = await certificateFor('test-ca', [HOST]);
     const server = createHttpsServer({ key, cert });

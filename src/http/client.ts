@@ -11,7 +11,7 @@ import { HostGate } from './host-gate.js';
 import { learnSecretsFromPage } from './page-credentials.js';
 import { plainHttpRefusal } from './plain-http.js';
 import { defaultRetryPolicy, retryDelay, type RetryPolicy } from './retry.js';
-import { transportAgent } from './transport.js';
+import { proxyHint, transportAgent } from './transport.js';
 
 export interface HttpOptions {
   timeoutMs: number;
@@ -233,7 +233,7 @@ function describeTransportError(error: unknown, url: string, options: HttpOption
   }
   if (code === 'Z_DATA_ERROR' || code === 'Z_BUF_ERROR' || code === 'ERR__ERROR_FORMAT_PADDING_1') return `${where}: the compressed body is corrupt`;
   if (timedOut) return `${where}: no response within ${options.timeoutMs / 1000} s (timeout)`;
-  if (code && codes[code]) return `${where}: ${codes[code]}`;
+  if (code && codes[code]) return `${where}: ${codes[code]}${code.startsWith('E') ? proxyHint(url) : ''}`;
   if (error instanceof TypeError && /invalid url/i.test(error.message)) return `invalid URL ${JSON.stringify(redactUrl(url))}`;
   // Library messages may quote the request; they pass through redaction like everything else.
   return redact(`${where}: ${code ?? err.name ?? 'error'}${err.message ? ` (${err.message})` : ''}`);

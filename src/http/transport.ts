@@ -22,6 +22,17 @@ const LOOPBACK = ['localhost', '127.0.0.1', '[::1]'];
 /** A proxy variable: the lower-case name wins, as in curl and undici; an empty value counts as unset. */
 const variable = (env: NodeJS.ProcessEnv, name: string) => (env[name.toLowerCase()] || env[name] || '').trim();
 
+/**
+ * For a connection that failed: the proxy variable it may have gone through (unless NO_PROXY covered the host), so
+ * the user checks the proxy too. Empty for loopback, which is never proxied.
+ */
+export function proxyHint(url: string, env = process.env): string {
+  const target = URL.canParse(url) ? new URL(url) : undefined;
+  if (!target || LOOPBACK.includes(target.hostname)) return '';
+  const name = target.protocol === 'https:' && variable(env, 'HTTPS_PROXY') ? 'HTTPS_PROXY' : variable(env, 'HTTP_PROXY') ? 'HTTP_PROXY' : '';
+  return name && noProxyList(env) !== '*' ? ` (through ${name} unless NO_PROXY lists the host: check the proxy too)` : '';
+}
+
 /** NO_PROXY with loopback added; `*` still means no proxy at all. */
 export function noProxyList(env = process.env): string {
   const given = variable(env, 'NO_PROXY');

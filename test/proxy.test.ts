@@ -143,6 +143,18 @@ describe('proxies and private CAs', () => {
     expect(extra.verdicts).toEqual(trusted.verdicts);
   });
 
+  it('init reads the metadata through HTTPS_PROXY, trusting --ca', async () => {
+    proxy.lines.length = 0;
+    const out = join(await tempDir(), 'proxied.yaml');
+    const discovery = `https://${HOST}:${ports.https}/.well-known/openid-configuration`;
+    const { code, stdout, stderr } = await cli(['init', '--discovery', discovery, '--out', out, '--ca', caFile], {
+      env: { ...NO_PROXY_ENV, HTTPS_PROXY: proxy.url },
+    });
+    expect(code, stdout + stderr).toBe(0);
+    expect(proxy.lines).toEqual([`CONNECT ${HOST}:${ports.https}`]);
+    expect(await readFile(out, 'utf8')).toContain(`https://${HOST}:${ports.https}`);
+  });
+
   it('a --ca file that is missing or not PEM stops the run with the path and the fix', async () => {
     const missing = join(await tempDir(), 'missing.pem');
     const notPem = join(await tempDir(), 'key.txt');

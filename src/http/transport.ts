@@ -46,9 +46,12 @@ export function noProxyList(env = process.env): string {
  * absolute-URL request, as curl does. `trusted` certificates are trusted for the targets and for an https proxy.
  */
 export function transportAgent(connections: number, trusted: readonly string[], env = process.env): Dispatcher {
-  const tls = trusted.length > 0 ? { secureContext: trustStore(trusted) } : {};
+  const tls = trusting(trusted);
   return new EnvHttpProxyAgent({ ...proxies(env), keepAliveTimeout: 10_000, connections, connect: tls, requestTls: tls, proxyTls: tls });
 }
+
+/** TLS options that add `trusted` to the roots; none when there is nothing to add. */
+const trusting = (trusted: readonly string[]) => (trusted.length > 0 ? { secureContext: trustStore(trusted) } : {});
 
 /** What every dispatcher shares: the proxies by scheme, and what bypasses them. */
 function proxies(env: NodeJS.ProcessEnv) {
@@ -61,7 +64,7 @@ function proxies(env: NodeJS.ProcessEnv) {
 }
 
 /** Raised instead of sending a request once the connection's TLS handshake is done: only the handshake was wanted. */
-export class HandshakeTaken extends Error {}
+class HandshakeTaken extends Error {}
 
 /**
  * A dispatcher that connects as requests do (through the proxy when one applies, trusting `trusted` besides the
@@ -82,8 +85,7 @@ export function handshakeAgent(trusted: readonly string[], timeoutMs: number, ta
       },
     });
   };
-  const proxyTls = trusted.length > 0 ? { secureContext: trustStore(trusted) } : {};
-  return new EnvHttpProxyAgent({ ...proxies(env), connections: 1, connect: tls, requestTls: tls, proxyTls, factory });
+  return new EnvHttpProxyAgent({ ...proxies(env), connections: 1, connect: tls, requestTls: tls, proxyTls: trusting(trusted), factory });
 }
 
 /**

@@ -32,8 +32,12 @@ describe.concurrent('pushed authorization requests with the generic suite agains
 
   it('offered: the push, single use and client authentication pass; the requirement is not declared, expiry waits for --long', async () => {
     const { outcomes, show } = await parResults('on');
-    for (const id of ['par.push-response', 'par.request-uri-single-use', 'par.client-authentication']) expect(outcomes[`${id} [user]`]?.status, `${id}\n${show}`).toBe('pass');
-    expect(outcomes['par.required-honoured [user]']).toMatchObject({ status: 'skipped', message: 'the metadata does not declare require_pushed_authorization_requests: true' });
+    for (const id of ['par.push-response', 'par.request-uri-single-use', 'par.client-authentication'])
+      expect(outcomes[`${id} [user]`]?.status, `${id}\n${show}`).toBe('pass');
+    expect(outcomes['par.required-honoured [user]']).toMatchObject({
+      status: 'skipped',
+      message: 'the metadata does not declare require_pushed_authorization_requests: true',
+    });
     expect(outcomes['par.request-uri-expiry [user]']).toMatchObject({ status: 'skipped', message: 'waits out a lifetime: run with --long' });
   });
 

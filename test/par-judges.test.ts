@@ -44,7 +44,8 @@ describe('par.push-response (RFC 9126 §2.2)', () => {
   it('fails another success status, a missing request_uri, and an expires_in that is not a positive integer', () => {
     expect(push(200, { request_uri: 'urn:x', expires_in: 60 })).toMatchObject({ status: 'fail', actual: 'HTTP 200' });
     expect(push(201, { expires_in: 60 })).toMatchObject({ status: 'fail', actual: 'request_uri (absent)' });
-    for (const expiresIn of [0, -5, 1.5, '60', undefined]) expect(push(201, { request_uri: 'urn:x', expires_in: expiresIn }).status, String(expiresIn)).toBe('fail');
+    for (const expiresIn of [0, -5, 1.5, '60', undefined])
+      expect(push(201, { request_uri: 'urn:x', expires_in: expiresIn }).status, String(expiresIn)).toBe('fail');
     expect(push(201, ['urn:x']).status).toBe('fail');
   });
 
@@ -58,7 +59,10 @@ describe('how the authorization endpoint answered', () => {
 
   it('a code is acceptance; invalid_request(_uri) redirected back, or a 4xx page, is a refusal', () => {
     expect(authorizationAnswer(authorization({ code: 'c', callback: callback('code=c') })).kind).toBe('accepted');
-    expect(authorizationAnswer(authorization({ callback: callback('error=invalid_request_uri') }))).toEqual({ kind: 'refused', how: 'redirected back with error=invalid_request_uri' });
+    expect(authorizationAnswer(authorization({ callback: callback('error=invalid_request_uri') }))).toEqual({
+      kind: 'refused',
+      how: 'redirected back with error=invalid_request_uri',
+    });
     expect(authorizationAnswer(authorization({ callback: callback('error=invalid_request') })).kind).toBe('refused');
     expect(authorizationAnswer(authorization({ exchanges: [exchange(400, '<h1>oops</h1>')], failure: 'answered 400' })).kind).toBe('refused');
   });
@@ -66,7 +70,8 @@ describe('how the authorization endpoint answered', () => {
   it('another error, a server error, a page or no answer proves nothing', () => {
     expect(authorizationAnswer(authorization({ callback: callback('error=access_denied') })).kind).toBe('unclear');
     expect(authorizationAnswer(authorization({ callback: callback('error=server_error') })).kind).toBe('unclear');
-    for (const status of [500, 429, 200]) expect(authorizationAnswer(authorization({ exchanges: [exchange(status)], failure: 'f' })).kind, String(status)).toBe('unclear');
+    for (const status of [500, 429, 200])
+      expect(authorizationAnswer(authorization({ exchanges: [exchange(status)], failure: 'f' })).kind, String(status)).toBe('unclear');
   });
 });
 
@@ -87,7 +92,12 @@ describe('par refusals at the authorization endpoint need their control', () => 
 
   it('request-uri-single-use is a SHOULD (RFC 9126 §4), the others MUST', () => {
     expect(par.requestUriSingleUse.level).toBe('SHOULD');
-    expect([par.requestUriExpiry, par.requiredHonoured, par.clientAuthentication, par.pushResponse].map((c) => c.level)).toEqual(['MUST', 'MUST', 'MUST', 'MUST']);
+    expect([par.requestUriExpiry, par.requiredHonoured, par.clientAuthentication, par.pushResponse].map((c) => c.level)).toEqual([
+      'MUST',
+      'MUST',
+      'MUST',
+      'MUST',
+    ]);
     expect(par.requestUriExpiry.requires?.long).toBe(true);
   });
 });

@@ -36,8 +36,8 @@ async function use(s: Sandbox, requestUri: unknown): Promise<string> {
 
 interface Case {
   /** What the profile does; `reference` the same request on a sandbox that keeps the rule. */
-  faulty(s: Sandbox): Promise<void>;
-  conformant(s: Sandbox): Promise<void>;
+  faulty: (s: Sandbox) => Promise<void>;
+  conformant: (s: Sandbox) => Promise<void>;
   reference?: string;
 }
 

@@ -40,12 +40,14 @@ export function describeRequirements(requires: Requires = {}): string[] {
   return [
     ...(requires.grantTypes ? [`grant type ${requires.grantTypes.join(' or ')}`] : []),
     ...(requires.grantUses
-      ? [{
+      ? [
+          {
             pkce: 'a grant using PKCE',
             redirect: 'a grant whose code comes back by redirect',
             openid: 'a grant asking for openid',
             par: 'a grant of the redirect strategy that may push its requests',
-          }[requires.grantUses]]
+          }[requires.grantUses],
+        ]
       : []),
     ...(requires.endpoint ? [`the ${requires.endpoint}`] : []),
     ...(requires.expects ? [`expect.${requires.expects} declared`] : []),

@@ -76,10 +76,22 @@ async function walkAuthorization(
   redirectUri: string,
   par?: boolean,
 ): Promise<Authorization> {
-  const { url, pushed } = await authorizationRequest(flows, label, grant, values, redirectUri, par);
-  const result: Authorization = { exchanges: pushed ? [pushed.result.exchange] : [], state: values.state, nonce: values.nonce, verifier: values.verifier, pushed };
-  if (pushed && !pushed.requestUri) return { ...result, failure: pushFailure(pushed) };
-  return walk(flows, label, grant, url, redirectUri, result);
+  const { url, result } = await begin(flows, label, grant, values, redirectUri, par);
+  return result.failure ? result : walk(flows, label, grant, url, redirectUri, result);
+}
+
+/** An authorization begun: its URL, and its result so far (the push, and why it failed if it did). */
+async function begin(flows: FlowContext, label: string, grant: AuthorizationCodeGrant, values: Session, redirectUri: string, par?: boolean) {
+  const { url, pushed } = await authorizationRequest(flows, label, grant, { values, redirectUri, par });
+  const result: Authorization = {
+    exchanges: pushed ? [pushed.result.exchange] : [],
+    state: values.state,
+    nonce: values.nonce,
+    verifier: values.verifier,
+    pushed,
+    ...(pushed && !pushed.requestUri && { failure: pushFailure(pushed) }),
+  };
+  return { url, result };
 }
 
 /**
@@ -92,7 +104,13 @@ export async function reuseRequestUri(flows: FlowContext, label: string, grant: 
   const url = new URL(await flows.endpoint('authorization_endpoint'));
   url.searchParams.set('client_id', flows.client(grant.client).id);
   url.searchParams.set('request_uri', requestUri);
-  return walk(flows, label, grant, url, grant.redirect_uri!, { exchanges: [], state: first.state, nonce: first.nonce, verifier: first.verifier, pushed: first.pushed });
+  return walk(flows, label, grant, url, grant.redirect_uri!, {
+    exchanges: [],
+    state: first.state,
+    nonce: first.nonce,
+    verifier: first.verifier,
+    pushed: first.pushed,
+  });
 }
 
 /**
@@ -100,7 +118,14 @@ export async function reuseRequestUri(flows: FlowContext, label: string, grant: 
  * redirect_uri, whose code is read from the Location without requesting it. A page or an error instead of a
  * redirect ends the walk; the caller judges it.
  */
-async function walk(flows: FlowContext, label: string, grant: AuthorizationCodeGrant, url: URL, redirectUri: string, result: Authorization): Promise<Authorization> {
+async function walk(
+  flows: FlowContext,
+  label: string,
+  grant: AuthorizationCodeGrant,
+  url: URL,
+  redirectUri: string,
+  result: Authorization,
+): Promise<Authorization> {
   const jar = new CookieJar();
   const target = new URL(redirectUri);
   let next = url.href;
@@ -139,9 +164,7 @@ async function authorizationRequest(
   flows: FlowContext,
   label: string,
   grant: AuthorizationCodeGrant,
-  values: Session,
-  redirectUri: string,
-  par?: boolean,
+  { values, redirectUri, par }: { values: Session; redirectUri: string; par?: boolean },
 ): Promise<{ url: URL; pushed?: Pushed }> {
   const url = new URL(await flows.endpoint('authorization_endpoint'));
   const params = authorizationParams(flows, grant, values, redirectUri);
@@ -159,7 +182,9 @@ async function authorizationRequest(
 
 /** Whether to push: as asked, else as the grant says, else where the server accepts only pushed requests (RFC 9126 §5). */
 async function pushes(flows: FlowContext, grant: AuthorizationCodeGrant, par?: boolean): Promise<boolean> {
-  return par ?? grant.par ?? (await flows.declared('require_pushed_authorization_requests')) === true;
+  if (par !== undefined || grant.par !== undefined) return par ?? grant.par!;
+  // Metadata that cannot be read is the discovery checks' finding; the authorization then goes as the suite gives it.
+  return (await flows.declared('require_pushed_authorization_requests').catch(() => undefined)) === true;
 }
 
 /** A fresh authorization request's parameters, for a probe that pushes them itself (RFC 9126 §2.1). */
@@ -201,9 +226,8 @@ function callbackOf(to: URL): Pick<Authorization, 'callback' | 'code' | 'failure
 /** The `browser` strategy (browser-login.ts): a person's login, performed by Chromium. */
 async function browserAuthorization(flows: FlowContext, label: string, grant: AuthorizationCodeGrant, values: Session, par?: boolean): Promise<Authorization> {
   const redirectUri = grant.redirect_uri!;
-  const { url, pushed } = await authorizationRequest(flows, label, grant, values, redirectUri, par);
-  const result: Authorization = { exchanges: pushed ? [pushed.result.exchange] : [], state: values.state, nonce: values.nonce, verifier: values.verifier, pushed };
-  if (pushed && !pushed.requestUri) return { ...result, failure: pushFailure(pushed) };
+  const { url, result } = await begin(flows, label, grant, values, redirectUri, par);
+  if (result.failure) return result;
   const login = await codeFromBrowser(flows, label, grant, url, redirectUri);
   result.exchanges.push(...login.exchanges);
   return login.callback ? { ...result, ...callbackOf(login.callback) } : { ...result, failure: login.failure };

@@ -4,7 +4,7 @@ import { describeExchange, isObject, jsonOf } from '../../http/exchange.js';
 import { defineCheck } from '../check.js';
 import { rfc } from '../spec.js';
 import { couldNotRun, fail, pass, show } from '../types.js';
-import { authorizationAnswer, refusedAtAuthorization } from './evidence.js';
+import { refusalEvidence, refusedAtAuthorization } from './evidence.js';
 import { pushedAuthorization, requestUriExpired, requestUriReuse, unauthenticatedPush, withoutPar } from './probes.js';
 
 /** Pushed authorization requests (RFC 9126), where the metadata (or the suite) names the endpoint. */
@@ -25,12 +25,20 @@ export const pushResponse = defineCheck({
   gather: async (run: SuiteRun, grant: string) => {
     const { result } = (await pushedAuthorization(run, grant)).pushed!;
     const body = jsonOf(result.exchange);
-    return { exchanges: [result.exchange], status: result.response?.status, body: body.ok ? body.value : undefined, described: describeExchange(result.exchange) };
+    return {
+      exchanges: [result.exchange],
+      status: result.response?.status,
+      body: body.ok ? body.value : undefined,
+      described: describeExchange(result.exchange),
+    };
   },
   judge: ({ status, body, described }) => {
     if (status === undefined || status >= 500 || status === 429) return couldNotRun(`the push got no usable answer: ${described}`);
     if (status >= 400) return couldNotRun(`the push was refused, so its success response cannot be judged: ${described}`);
-    const rule = { rule: 'a successful push is answered 201 Created with a JSON object holding request_uri and expires_in, a positive integer', expected: '201 {"request_uri": "…", "expires_in": n > 0}' };
+    const rule = {
+      rule: 'a successful push is answered 201 Created with a JSON object holding request_uri and expires_in, a positive integer',
+      expected: '201 {"request_uri": "…", "expires_in": n > 0}',
+    };
     if (status !== 201) return fail({ ...rule, actual: `HTTP ${status}` });
     if (!isObject(body)) return fail({ ...rule, actual: 'a body that is not a JSON object' });
     const { request_uri: requestUri, expires_in: expiresIn } = body;
@@ -49,7 +57,7 @@ export const requestUriSingleUse = defineCheck({
   requires: { ...parCheck.requires, control: 'the first use of the request_uri gets a code' },
   gather: async (run: SuiteRun, grant: string) => {
     const { first, again } = await requestUriReuse(run, grant);
-    return { exchanges: [...first.exchanges, ...again.exchanges], controlCode: first.code !== undefined, control: first.failure ?? '', answer: authorizationAnswer(again) };
+    return refusalEvidence(first, again, [...first.exchanges, ...again.exchanges]);
   },
   judge: (evidence) =>
     refusedAtAuthorization({
@@ -67,13 +75,7 @@ export const requestUriExpiry = defineCheck({
   requires: { ...parCheck.requires, long: true, control: CONTROL },
   gather: async (run: SuiteRun, grant: string) => {
     const [control, { pushed, waited, after }] = await Promise.all([pushedAuthorization(run, grant), requestUriExpired(run, grant)]);
-    return {
-      exchanges: [...pushed.exchanges, ...after.exchanges],
-      controlCode: control.code !== undefined,
-      control: control.failure ?? '',
-      answer: authorizationAnswer(after),
-      waited,
-    };
+    return { ...refusalEvidence(control, after, [...pushed.exchanges, ...after.exchanges]), waited };
   },
   judge: ({ waited, ...evidence }) =>
     refusedAtAuthorization({
@@ -93,7 +95,7 @@ export const requiredHonoured = defineCheck({
     if ((await run.declared('require_pushed_authorization_requests')) !== true)
       throw new NotApplicable('the metadata does not declare require_pushed_authorization_requests: true');
     const [control, plain] = await Promise.all([pushedAuthorization(run, grant), withoutPar(run, grant)]);
-    return { exchanges: plain.exchanges, controlCode: control.code !== undefined, control: control.failure ?? '', answer: authorizationAnswer(plain) };
+    return refusalEvidence(control, plain);
   },
   judge: (evidence) =>
     refusedAtAuthorization({

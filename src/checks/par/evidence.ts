@@ -1,5 +1,5 @@
 import type { Authorization } from '../../flows/authorization-code.js';
-import { describeExchange } from '../../http/exchange.js';
+import { describeExchange, type Exchange } from '../../http/exchange.js';
 import { couldNotRun, fail, pass, type Rule, type Verdict } from '../types.js';
 
 /** How the authorization endpoint answered a request the rule says it must refuse. */
@@ -26,12 +26,23 @@ export function authorizationAnswer(authorization: Authorization): Authorization
       : { kind: 'unclear', how: `redirected back with error=${error}, not a refusal of the request itself` };
   const last = authorization.exchanges.at(-1);
   const status = last?.response?.status;
-  if (last && status !== undefined && status >= 400 && status < 500 && status !== 429) return { kind: 'refused', how: `an error page: ${describeExchange(last)}` };
+  if (last && status !== undefined && status >= 400 && status < 500 && status !== 429)
+    return { kind: 'refused', how: `an error page: ${describeExchange(last)}` };
   return { kind: 'unclear', how: authorization.failure ?? 'the authorization ended without a code or an error' };
 }
 
+/** What a refusal at the authorization endpoint is judged on: the probe's answer, and whether its control got a code. */
+export function refusalEvidence(control: Authorization, probe: Authorization, exchanges: Exchange[] = probe.exchanges) {
+  return { exchanges, controlCode: control.code !== undefined, control: control.failure ?? '', answer: authorizationAnswer(probe) };
+}
+
 /** Pass when the authorization endpoint refused what the rule forbids, given that the control got a code. */
-export function refusedAtAuthorization({ controlCode, control, answer, ...rule }: Rule & { controlCode: boolean; control: string; answer: AuthorizationAnswer }): Verdict {
+export function refusedAtAuthorization({
+  controlCode,
+  control,
+  answer,
+  ...rule
+}: Rule & { controlCode: boolean; control: string; answer: AuthorizationAnswer }): Verdict {
   if (!controlCode) return couldNotRun(`the control got no code, so a refusal proves nothing: ${control}`);
   if (answer.kind === 'accepted') return fail({ ...rule, actual: answer.how });
   return answer.kind === 'refused' ? pass(answer.how) : couldNotRun(answer.how);

@@ -12,6 +12,7 @@ import {
   shareCodeRedemption,
 } from './request-faults/authorization-code.js';
 import { tokenError } from './request-faults/messages.js';
+import { authenticatePushes, reusableRequestUri } from './request-faults/par.js';
 import {
   claimRefreshTokenScope,
   honourRotatedRefreshTokens,
@@ -70,6 +71,10 @@ export type RequestFault =
   | { kind: 'refresh-as-token-owner'; laxity: RefreshClientLaxity }
   /** Revocation requests hinted as refresh tokens are answered 200 and revoke nothing. */
   | { kind: 'ignore-refresh-revocation' }
+  /** A request_uri (RFC 9126) keeps working after its first use. */
+  | { kind: 'reusable-request-uri' }
+  /** A push without client authentication is served as if the client had authenticated. */
+  | { kind: 'authenticate-pushes' }
   /** The transport misbehaves: hangs, drips, floods, resets, or sends what is not what it says. */
   | HostileFault;
 
@@ -133,6 +138,10 @@ function stage(fault: RequestFault, clients: readonly ClientMetadata[], issue: I
       return refreshAsTokenOwner(clients, fault.laxity);
     case 'ignore-refresh-revocation':
       return ignoreRefreshRevocation();
+    case 'reusable-request-uri':
+      return reusableRequestUri();
+    case 'authenticate-pushes':
+      return authenticatePushes(clients);
     case 'hang':
     case 'overloaded':
     case 'replace-body':

@@ -19,6 +19,8 @@ export function tokenRequest(client: Client, params: Record<string, string | und
       form.set('client_id', client.id);
       form.set('client_secret', client.secret ?? '');
       break;
+    // RFC 8705 §2.1.1: the certificate authenticates; the body names the client.
+    case 'tls_client_auth':
     default:
       form.set('client_id', client.id);
   }

@@ -1,4 +1,5 @@
 import type { HttpResult } from '../http/request.js';
+import { clientCertificate, type ClientCertificate } from '../suite/client-certificate.js';
 import type { Resource } from '../suite/suite.types.js';
 import { randomValue } from './authorization-code.js';
 import { NotApplicable } from './blocked.js';
@@ -40,19 +41,30 @@ export function resourceUrl(run: RunContext, target: Resource): Promise<string> 
   return target.endpoint ? endpoint(run, target.endpoint) : Promise.resolve(target.url!);
 }
 
-/** One call to a resource, presenting the token in the Authorization header (or as the probe says). */
+/**
+ * One call to a resource, presenting the token in the Authorization header (or as the probe says), over a connection
+ * that presents the certificate of the resource's grant's client, if it has one (RFC 8705 §3), unless `certificate`
+ * is false.
+ */
 export async function callResource(
   run: RunContext,
   target: Resource,
   label: string,
   token?: string,
   how: 'header' | 'lowercase' | 'query' = 'header',
+  certificate = true,
 ): Promise<HttpResult> {
   const headers: Record<string, string> = { accept: 'application/json' };
   const url = new URL(await resourceUrl(run, target));
   if (token && how === 'query') url.searchParams.set('access_token', token);
   else if (token) headers.authorization = `${how === 'lowercase' ? 'bearer' : 'Bearer'} ${token}`;
-  return run.send({ label, method: target.method ?? 'GET', url: url.href, headers, secrets: [token] });
+  const presented = certificate ? grantCertificate(run, target.grant) : undefined;
+  return run.send({ label, method: target.method ?? 'GET', url: url.href, headers, secrets: [token], ...(presented && { certificate: presented }) });
+}
+
+/** The certificate of a grant's client, which its tokens may be bound to; none for a grant it has not. */
+export function grantCertificate(run: RunContext, grant: string | undefined): ClientCertificate | undefined {
+  return grant ? clientCertificate(run.client(run.suite.grant(grant).client)) : undefined;
 }
 
 /** Calls a resource with its vendor authentication headers: a read (GET) or a write (POST of an empty JSON object). */

@@ -1,6 +1,7 @@
 import type { HttpResult } from '../http/request.js';
 import type { Exchange } from '../http/exchange.js';
 import { parseJsonBody } from '../http/json.js';
+import { clientCertificate } from '../suite/client-certificate.js';
 import type { Client } from '../suite/suite.types.js';
 import { tokenRequest } from './client-auth.js';
 import type { FlowContext } from './context.js';
@@ -37,6 +38,7 @@ export async function redeem(
     secrets: [client.secret, params.code, params.code_verifier, params.refresh_token],
     // Asking again for a client_credentials token spends nothing; a code or a refresh token must never be sent twice.
     replayable: params.grant_type === 'client_credentials',
+    certificate: clientCertificate(client),
   });
   const issued = issuedBy(token);
   return {

@@ -147,9 +147,17 @@ export interface Client {
    */
   secret?: string;
   /**
-   * How the client authenticates at the token endpoint (RFC 6749 §2.3.1).
+   * How the client authenticates at the token endpoint (RFC 6749 §2.3.1); tls_client_auth: by its certificate, with client_id in the body (RFC 8705 §2.1.1).
    */
-  auth?: ('client_secret_basic' | 'client_secret_post' | 'none') | VariableRef;
+  auth?: ('client_secret_basic' | 'client_secret_post' | 'tls_client_auth' | 'none') | VariableRef;
+  /**
+   * PEM file of the client's X.509 certificate (RFC 8705), presented in the TLS handshake of its token requests and of resource requests with its tokens: tls_client_auth authenticates the client by it (§2.1), and tokens issued over it may be bound to it (§3). Name the file by a variable, e.g. ${OIDC_CLIENT_CERT_FILE}; needs `key`.
+   */
+  certificate?: string;
+  /**
+   * PEM file of the certificate's private key (unencrypted PKCS#8, PKCS#1 or SEC1). It is read, never reported.
+   */
+  key?: string;
 }
 /**
  * This interface was referenced by `Suite`'s JSON-Schema

@@ -1,5 +1,6 @@
 import * as authorizationCode from './authorization-code/checks.js';
 import type { Check } from './check.js';
+import * as mtls from './client-auth/mtls.js';
 import * as discovery from './discovery/checks.js';
 import * as errorResponse from './error-response/checks.js';
 import * as jwks from './jwks/checks.js';
@@ -8,6 +9,7 @@ import * as par from './par/checks.js';
 import * as pkce from './pkce/checks.js';
 import * as refresh from './refresh/checks.js';
 import * as resourceAccess from './resource-access/checks.js';
+import * as binding from './resource-access/binding.js';
 import * as tokenResponse from './token-response/checks.js';
 import * as transport from './transport/checks.js';
 
@@ -90,16 +92,21 @@ export const catalogue: Check[] = [
   resourceAccess.revokedRefused,
   resourceAccess.headerAuthAccepted,
   resourceAccess.headerWriteRefused,
+  binding.certificateBindingDeclared,
+  binding.certificateBoundToken,
+  binding.certificateBoundRefused,
   transport.tls,
   par.pushResponse,
   par.requestUriSingleUse,
   par.requestUriExpiry,
   par.requiredHonoured,
   par.clientAuthentication,
+  mtls.tlsClientAuthDeclared,
+  mtls.tlsCertificateRequired,
 ];
 
 // A check defined but left out of the list would never run: the modules' checks must be covered exactly.
-const defined = [discovery, jwks, tokenResponse, errorResponse, authorizationCode, pkce, refresh, lifetime, resourceAccess, transport, par]
+const defined = [discovery, jwks, tokenResponse, errorResponse, authorizationCode, pkce, refresh, lifetime, resourceAccess, binding, transport, par, mtls]
   .flatMap((m) => Object.values(m))
   .filter((v): v is Check => typeof v === 'object' && 'judge' in v);
 if (defined.length !== catalogue.length || new Set(catalogue.map((c) => c.id)).size !== catalogue.length) {

@@ -1,5 +1,5 @@
 import type { LoadedSuite } from '../suite/loaded-suite.js';
-import type { Grant } from '../suite/suite.types.js';
+import type { Client, Grant } from '../suite/suite.types.js';
 import type { Check, Expectation, Requires } from './check.js';
 
 /** Whether the suite declares an expectation: a path under `expect:` with a value other than false or empty. */
@@ -19,6 +19,27 @@ const GRANT_USES: Record<NonNullable<Requires['grantUses']>, { holds(grant: Gran
   },
 };
 
+const CLIENT_HAS: Record<NonNullable<Requires['client']>, { holds(client: Client): boolean; lacks: string; describe: string }> = {
+  tls_client_auth: {
+    holds: (c) => c.auth === 'tls_client_auth',
+    lacks: 'does not authenticate by its certificate (auth: tls_client_auth)',
+    describe: 'a client with auth: tls_client_auth',
+  },
+  certificate: { holds: (c) => Boolean(c.certificate), lacks: 'has no certificate', describe: 'a client with a certificate' },
+};
+
+/** Why the client(s) a check runs with lack what it requires of them, if they do. */
+function unmetClient(suite: LoadedSuite, check: Check, subject: string): string | undefined {
+  const wanted = check.requires?.client;
+  if (!wanted) return undefined;
+  const enabled = Object.entries(suite.clients ?? {}).filter(([name]) => !suite.disabled[`clients.${name}`]);
+  if (check.scope === 'suite') return enabled.some(([, c]) => CLIENT_HAS[wanted].holds(c)) ? undefined : `no client of the suite ${CLIENT_HAS[wanted].lacks}`;
+  const grant = check.scope === 'grant' ? subject : suite.resources?.find((r) => r.name === subject)?.grant;
+  const name = grant === undefined ? undefined : suite.grants?.[grant]?.client;
+  const client = name === undefined ? undefined : suite.clients?.[name];
+  return client && CLIENT_HAS[wanted].holds(client) ? undefined : `the client of ${check.scope} ${subject} ${CLIENT_HAS[wanted].lacks}`;
+}
+
 /**
  * Why a check does not apply to one subject of a suite, from what it declares it requires; undefined when it applies
  * as far as the suite and the run's options tell. Its endpoint is looked up when it runs (evaluate.ts).
@@ -30,6 +51,8 @@ export function unmetRequirement(check: Check, suite: LoadedSuite, subject: stri
     return `the suite uses no ${requires.grantTypes.join(' or ')} grant`;
   }
   if (grant && requires.grantUses && !GRANT_USES[requires.grantUses].holds(grant)) return `grant ${subject} ${GRANT_USES[requires.grantUses].lacks}`;
+  const client = unmetClient(suite, check, subject);
+  if (client) return client;
   if (requires.expects && !declares(suite, requires.expects)) return `the suite does not declare expect.${requires.expects}`;
   if (requires.long && !options.long) return 'waits out a lifetime: run with --long';
   return undefined;
@@ -49,6 +72,7 @@ export function describeRequirements(requires: Requires = {}): string[] {
           }[requires.grantUses],
         ]
       : []),
+    ...(requires.client ? [CLIENT_HAS[requires.client].describe] : []),
     ...(requires.endpoint ? [`the ${requires.endpoint}`] : []),
     ...(requires.expects ? [`expect.${requires.expects} declared`] : []),
     ...(requires.long ? ['--long'] : []),

@@ -13,6 +13,7 @@ export const AREAS = [
   'resource-access',
   'transport',
   'par',
+  'client-auth',
 ] as const;
 export type Area = (typeof AREAS)[number];
 

@@ -3,6 +3,7 @@ import type { Resource } from '../../suite/suite.types.js';
 import { Blocked, NotApplicable } from '../../flows/blocked.js';
 import { FLOWS } from '../../flows/flow-keys.js';
 import { freshAccessToken } from '../../flows/fresh-grants.js';
+import { accessToken } from '../../flows/grant-tokens.js';
 import { callResource } from '../../flows/resources.js';
 import { revoke } from '../../flows/revocation.js';
 import type { SuiteRun } from '../../flows/suite-run.js';
@@ -18,4 +19,11 @@ export function resourceAfterRevocation(run: SuiteRun, resource: Resource): Prom
     const revocation = await revoke(run, resource.grant, original.accessToken, 'access_token');
     return { revocation, after: await callResource(run, resource, `resource ${resource.name} (revoked token)`, original.accessToken) };
   });
+}
+
+/** The resource's grant's token, bound to its client's certificate, presented over a connection without it (RFC 8705 §3). */
+export function resourceWithoutCertificate(run: SuiteRun, resource: Resource): Promise<HttpResult> {
+  return run.memo.once(FLOWS.resourceWithoutCertificate(resource.name), async () =>
+    callResource(run, resource, `resource ${resource.name} (without the client certificate)`, await accessToken(run, resource.grant), 'header', false),
+  );
 }

@@ -8,6 +8,8 @@ export interface TokenGrant {
   sub: string;
   clientId: string;
   scopes: Set<string>;
+  /** The thumbprint of the certificate the token is bound to (RFC 8705 §3.1), if it is bound. */
+  x5t?: string;
 }
 
 /** Resolves a valid access token meant for `audience`, or undefined for any other string. */
@@ -45,7 +47,8 @@ export function createAccessTokenVerifier({ provider, publicJwks, audience, devi
     if (revokedJwt(token) && !deviations.has('miss-revocations')) return undefined;
     try {
       const payload = await claimsOf(token);
-      return { sub: String(payload.sub), clientId: String(payload.client_id), scopes: scopeSet(payload.scope) };
+      const x5t = (payload.cnf as Record<string, unknown> | undefined)?.['x5t#S256'];
+      return { sub: String(payload.sub), clientId: String(payload.client_id), scopes: scopeSet(payload.scope), ...(typeof x5t === 'string' && { x5t }) };
     } catch {
       return undefined;
     }
@@ -58,7 +61,8 @@ export function createAccessTokenVerifier({ provider, publicJwks, audience, devi
   async function lookUpOpaque(token: string): Promise<TokenGrant | undefined> {
     const found = copy ? copy(token) : await provider.AccessToken.find(token);
     if (!found || (found.isExpired && !acceptExpired) || ![found.aud].flat().includes(audience)) return undefined;
-    return { sub: found.accountId ?? found.clientId, clientId: found.clientId, scopes: scopeSet(found.scope) };
+    const x5t = found['x5t#S256'];
+    return { sub: found.accountId ?? found.clientId, clientId: found.clientId, scopes: scopeSet(found.scope), ...(x5t && { x5t }) };
   }
 
   return (token) => (token.split('.').length === 3 ? verifyJwt(token) : lookUpOpaque(token));

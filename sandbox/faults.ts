@@ -37,7 +37,9 @@ export type ResourceDeviation =
   /** Tokens revoked one by one are still accepted (revoked grants are not). */
   | 'miss-revocations'
   /** An opaque token the provider never issued is accepted as if it carried every scope. */
-  | 'accept-unissued-tokens';
+  | 'accept-unissued-tokens'
+  /** A certificate-bound token is accepted whatever certificate the connection presents, if any (RFC 8705 §3). */
+  | 'ignore-certificate-binding';
 
 /** One deliberate deviation from the specifications. Endpoint faults touch successful responses only. */
 export type Fault =

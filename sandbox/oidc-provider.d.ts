@@ -38,7 +38,11 @@ declare module 'oidc-provider' {
     grant_types: string[];
     response_types: string[];
     redirect_uris: string[];
-    token_endpoint_auth_method: 'client_secret_basic' | 'client_secret_post';
+    token_endpoint_auth_method: 'client_secret_basic' | 'client_secret_post' | 'tls_client_auth';
+    /** RFC 8705 §2.1.2: the subject distinguished name the client's certificate must have. */
+    tls_client_auth_subject_dn?: string;
+    /** RFC 8705 §3.4: access tokens issued to the client are bound to its certificate. */
+    tls_client_certificate_bound_access_tokens?: boolean;
   }
 
   export interface ResourceServerInfo {
@@ -61,12 +65,22 @@ declare module 'oidc-provider' {
     scopes: string[];
     responseTypes: string[];
     pkce: { required(): boolean };
+    clientAuthMethods?: string[];
     features: {
       devInteractions: { enabled: boolean };
       clientCredentials: { enabled: boolean };
       introspection: { enabled: boolean };
       revocation: { enabled: boolean };
       pushedAuthorizationRequests: { enabled: boolean; requirePushedAuthorizationRequests: boolean; allowUnregisteredRedirectUris: boolean };
+      /** RFC 8705; the certificate is the one of the connection, read by getCertificate (PEM). */
+      mTLS?: {
+        enabled: boolean;
+        certificateBoundAccessTokens: boolean;
+        tlsClientAuth: boolean;
+        getCertificate(ctx: KoaContext): string | undefined;
+        certificateAuthorized(ctx: KoaContext): boolean;
+        certificateSubjectMatches(ctx: KoaContext, property: string, expected: string): boolean;
+      };
       resourceIndicators: {
         enabled: boolean;
         defaultResource(ctx: KoaContext): string | undefined;
@@ -104,6 +118,8 @@ declare module 'oidc-provider' {
     clientId: string;
     scope?: string;
     aud?: string | string[];
+    /** RFC 8705 §3.1: the thumbprint of the certificate the token is bound to. */
+    'x5t#S256'?: string;
   }
 
   export interface InteractionResult {

@@ -1,6 +1,7 @@
 import type { ProviderSettings } from './authorization-server.js';
 import type { FaultProfile } from './fault-profile.js';
 import { hostileProfiles } from './hostile-profiles.js';
+import { mtlsProfiles } from './mtls-profiles.js';
 import { parProfiles } from './par-profiles.js';
 import { requestProfiles } from './request-profiles.js';
 
@@ -396,4 +397,4 @@ const responseProfiles: FaultProfile[] = [
   },
 ];
 
-export const profiles: readonly FaultProfile[] = [...responseProfiles, ...requestProfiles, ...parProfiles, ...hostileProfiles];
+export const profiles: readonly FaultProfile[] = [...responseProfiles, ...requestProfiles, ...parProfiles, ...mtlsProfiles, ...hostileProfiles];

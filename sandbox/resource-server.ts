@@ -28,12 +28,12 @@ export function createResourceHandler(options: ResourceOptions): RequestListener
   );
 }
 
-async function decide({ url, headers }: HttpRequest, options: ResourceOptions): Promise<HttpResponse> {
+async function decide({ url, headers, certificate }: HttpRequest, options: ResourceOptions): Promise<HttpResponse> {
   if (url.pathname !== RESOURCE_PATH) return answer(404, { error: 'not_found' });
   const { deviations } = options;
   const { authorization } = headers;
   const queried = deviations.has('accept-query-token') ? url.searchParams.get('access_token') : null;
-  if (!authorization && queried) return authorize(queried, options);
+  if (!authorization && queried) return authorize(queried, options, certificate);
   if (!authorization || !/^bearer(\s|$)/i.test(authorization)) {
     // §3.1: a request without credentials gets a challenge with no error code.
     return deviations.has('omit-challenge') ? answer(401, tokenRequired) : bareChallenge(tokenRequired);
@@ -43,12 +43,13 @@ async function decide({ url, headers }: HttpRequest, options: ResourceOptions): 
   }
   const token = BEARER.exec(authorization)?.[1];
   if (!token) return refusal(400, 'invalid_request', 'malformed bearer credentials');
-  return authorize(token, options);
+  return authorize(token, options, certificate);
 }
 
 const tokenRequired = { error_description: 'a bearer token is required' };
 
-async function authorize(token: string, { verify, scope, deviations, everIssued }: ResourceOptions): Promise<HttpResponse> {
+/** `certificate`: the thumbprint of the client certificate the connection presented, if any. */
+async function authorize(token: string, { verify, scope, deviations, everIssued }: ResourceOptions, certificate?: string): Promise<HttpResponse> {
   const grant = await verify(token);
   if (!grant && everIssued && token.split('.').length !== 3 && !everIssued(token)) {
     return answer(200, { ok: true, sub: 'unknown', client_id: 'unknown' });
@@ -56,6 +57,10 @@ async function authorize(token: string, { verify, scope, deviations, everIssued 
   if (!grant) {
     const description = 'the access token is invalid, expired or revoked';
     return deviations.has('omit-error-code') ? bareChallenge({ error_description: description }) : refusal(401, 'invalid_token', description);
+  }
+  // RFC 8705 §3: a bound token is good only over a connection that presents its certificate.
+  if (grant.x5t && grant.x5t !== certificate && !deviations.has('ignore-certificate-binding')) {
+    return refusal(401, 'invalid_token', 'the access token is bound to a client certificate this connection did not present');
   }
   if (!grant.scopes.has(scope)) {
     const description = `the access token lacks the ${scope} scope`;

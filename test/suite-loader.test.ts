@@ -104,7 +104,7 @@ describe('parseSuite', () => {
       text: 'vendor: acme\ndiscovery: { issuer: https://x/ }\nclients:\n  c:\n    id: x\n    colour: blue\n',
       key: 'colour',
       path: 'clients.c.colour',
-      fix: /^remove it; allowed here: id, secret, auth$/,
+      fix: /^remove it; allowed here: id, secret, auth, certificate, key$/,
     },
   ];
 
@@ -138,7 +138,13 @@ describe('parseSuite', () => {
   });
 
   it.each([
-    { field: 'auth', path: 'clients.c.auth', value: 'client_secret', allowed: 'client_secret_basic, client_secret_post, none', variable: true },
+    {
+      field: 'auth',
+      path: 'clients.c.auth',
+      value: 'client_secret',
+      allowed: 'client_secret_basic, client_secret_post, tls_client_auth, none',
+      variable: true,
+    },
     { field: 'pkce', path: 'grants.g.pkce', value: 'plain', allowed: 'S256, none', variable: false },
   ])('lists the allowed values of $field when one is misspelt', ({ field, path, value, allowed, variable }) => {
     const text = `vendor: acme
@@ -430,13 +436,17 @@ describe('shipped suites', () => {
 
   it('resolves local with every sandbox variable set', async () => {
     const source = await readSuite(join(suitesDir, 'local.yaml'));
+    // The mtls profiles' client certificate: files the loader reads and checks.
+    const mtls = await startSandbox({ profile: 'mtls' });
+    const files = { SANDBOX_CLIENT_CERT_FILE: mtls.variables.SANDBOX_CLIENT_CERT_FILE, SANDBOX_CLIENT_KEY_FILE: mtls.variables.SANDBOX_CLIENT_KEY_FILE };
     const env = Object.fromEntries(
       Object.keys(source.data.variables ?? {}).map((name) => [
         name,
         /URL|ISSUER|URI/.test(name) ? `http://127.0.0.1:4000/${name.toLowerCase()}` : /TTL/.test(name) ? '60' : `${name.toLowerCase()}-value`,
       ]),
     );
-    const suite = resolveSuite(source, env);
+    const suite = resolveSuite(source, { ...env, ...files });
+    await mtls.close();
     expect(suite.expect?.lifetimes?.code).toBe('60');
     expect(suite.disabled).toEqual({});
     expect(suite.discoveryUrl).toBe('http://127.0.0.1:4000/sandbox_discovery_url');

@@ -33,7 +33,8 @@ function unmetClient(suite: LoadedSuite, check: Check, subject: string): string 
   const wanted = check.requires?.client;
   if (!wanted) return undefined;
   const enabled = Object.entries(suite.clients ?? {}).filter(([name]) => !suite.disabled[`clients.${name}`]);
-  if (check.scope === 'suite') return enabled.some(([, c]) => CLIENT_HAS[wanted].holds(c)) ? undefined : `no client of the suite ${CLIENT_HAS[wanted].lacks}`;
+  if (check.scope === 'suite')
+    return enabled.some(([, c]) => CLIENT_HAS[wanted].holds(c)) ? undefined : `the suite has no ${CLIENT_HAS[wanted].describe.slice(2)}`;
   const grant = check.scope === 'grant' ? subject : suite.resources?.find((r) => r.name === subject)?.grant;
   const name = grant === undefined ? undefined : suite.grants?.[grant]?.client;
   const client = name === undefined ? undefined : suite.clients?.[name];

@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { Check } from '../src/checks/check.js';
 import * as mtls from '../src/checks/client-auth/mtls.js';
 import { catalogue } from '../src/checks/catalogue.js';
 import { describeRequirements, unmetRequirement } from '../src/checks/requirements.js';
 import * as binding from '../src/checks/resource-access/binding.js';
-import type { Verdict } from '../src/checks/types.js';
 import type { Exchange } from '../src/http/exchange.js';
+import { judge } from './judge.js';
 import type { LoadedSuite } from '../src/suite/loaded-suite.js';
 
 /** A recorded exchange; no response when `status` is undefined. */
@@ -20,17 +19,6 @@ function exchange(status: number | undefined, body: object = {}, headers: Record
       ? { error: 'connection refused' }
       : { response: { status, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) } }),
   };
-}
-
-/** Judges, and checks that a failure says its rule (without citations), what was expected and what came. */
-function judge(check: Check, evidence: Record<string, unknown>): Verdict {
-  const verdict = check.judge({ exchanges: [], ...evidence });
-  if (verdict.status === 'fail') {
-    expect(verdict.message).not.toMatch(/RFC \d+ §/);
-    expect(verdict.expected).toMatch(/\S/);
-    expect(verdict.actual).toMatch(/\S/);
-  }
-  return verdict;
 }
 
 describe('client-auth.tls-client-auth-declared (RFC 8705 §2.1.1, RFC 8414 §2)', () => {

@@ -111,6 +111,10 @@ grants:
     expect(problemsOf(suite('{ id: m, auth: tls_client_auth }'))).toMatchObject([
       { path: 'clients.m.certificate', message: expect.stringContaining('tls_client_auth') },
     ]);
+    // A key variable left empty beside a certificate file.
+    expect(problemsOf(suite(`{ id: m, certificate: ${notPem}, key: '' }`))).toMatchObject([
+      { path: 'clients.m.key', message: 'the client has a certificate but no key' },
+    ]);
   });
 
   it('a certificate without its key is refused by the schema', () => {

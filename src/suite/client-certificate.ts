@@ -34,6 +34,11 @@ export function certificateProblem(client: Client): (Pick<Problem, 'message' | '
   if (client.auth === 'tls_client_auth' && !client.certificate) {
     return { field: 'certificate', message: 'tls_client_auth authenticates the client by its certificate, and it has none', fix: FIX.certificate };
   }
+  // Both or neither: a variable left empty would otherwise drop the certificate without a word.
+  if (Boolean(client.certificate) !== Boolean(client.key)) {
+    const field = client.certificate ? 'key' : 'certificate';
+    return { field, message: `the client has a ${client.certificate ? 'certificate but no key' : 'key but no certificate'}`, fix: FIX[field] };
+  }
   try {
     clientCertificate(client);
     return undefined;

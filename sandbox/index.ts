@@ -112,7 +112,7 @@ async function serve(selected: FaultProfile, { port = 0, resourcePort = 0, secre
   };
 }
 
-/** The mTLS clients (by certificate, by secret) and where the certificate and key are. */
+/** The mTLS clients (by certificate, by secret), where the certificate and key are, and the CA to trust (--ca). */
 function mtlsVariables(mtls: Mtls): Record<string, string> {
   return {
     SANDBOX_MTLS_CLIENT_ID: mtls.client.client_id,
@@ -120,6 +120,7 @@ function mtlsVariables(mtls: Mtls): Record<string, string> {
     SANDBOX_CLIENT_KEY_FILE: mtls.files.key,
     SANDBOX_MTLS_SECRET_CLIENT_ID: mtls.secretClient.client_id,
     SANDBOX_MTLS_SECRET_CLIENT_SECRET: mtls.secretClient.client_secret,
+    SANDBOX_CA_FILE: mtls.files.ca,
   };
 }
 

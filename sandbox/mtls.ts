@@ -32,8 +32,8 @@ export interface Mtls {
   /** Authenticated by a secret, its tokens bound to the certificate it presents: RFC 8705 §3 needs no mTLS authentication. */
   secretClient: ClientMetadata;
   feature: MtlsFeature;
-  /** The client's certificate and key files (0600), until remove(). */
-  files: { certificate: string; key: string };
+  /** The client's certificate and key files (0600), and the CA's (for --ca), until remove(). */
+  files: { certificate: string; key: string; ca: string };
   remove: () => Promise<void>;
 }
 
@@ -46,10 +46,11 @@ export async function setUpMtls(faults: MtlsFaults): Promise<Mtls> {
   // mkdtemp makes the folder 0700; the files in it are the owner's alone too, as any file holding a key.
   const folder = await mkdtemp(join(tmpdir(), 'sandbox-mtls-'));
   const remove = () => rm(folder, { recursive: true, force: true });
-  const files = { certificate: join(folder, 'client-certificate.pem'), key: join(folder, 'client-key.pem') };
+  const files = { certificate: join(folder, 'client-certificate.pem'), key: join(folder, 'client-key.pem'), ca: join(folder, 'test-ca.pem') };
   try {
     await writePrivately(files.certificate, (path) => writeFile(path, client.cert));
     await writePrivately(files.key, (path) => writeFile(path, client.key));
+    await writePrivately(files.ca, (path) => writeFile(path, trustAnchor));
   } catch (error) {
     await remove();
     throw error;

@@ -1,4 +1,5 @@
 import type { HttpResult } from '../../http/request.js';
+import { clientCertificate } from '../../suite/client-certificate.js';
 import type { Client, Grant } from '../../suite/suite.types.js';
 import { NotApplicable } from '../../flows/blocked.js';
 import { tokenRequest } from '../../flows/client-auth.js';
@@ -51,9 +52,11 @@ export function tokenEndpointProbe(run: SuiteRun, probe: TokenEndpointProbe): Pr
     const client = clientFor(run, probe);
     const grant = { grant_type: 'client_credentials' };
     const basic = { ...client, auth: 'client_secret_basic' as const };
+    // No probe spends a one-time credential, so a 429 or 503 may be waited out and the probe sent again. The client's
+    // certificate, if it has one, is presented as on its every request: a server binding its tokens may require it.
+    const as = { secrets: [client.secret], replayable: true, certificate: clientCertificate(client) };
     const send = (request: { headers: Record<string, string>; body?: string }, method = 'POST', target = url.href) =>
-      // No probe spends a one-time credential, so a 429 or 503 may be waited out and the probe sent again.
-      run.send({ label: `token endpoint probe: ${probe}`, method, url: target, ...request, secrets: [client.secret], replayable: true });
+      run.send({ label: `token endpoint probe: ${probe}`, method, url: target, ...request, ...as });
     switch (probe) {
       case 'control':
         return send(tokenRequest(basic, grant));

@@ -1,7 +1,7 @@
 import type { BrowserOptions } from '../browser/chromium.js';
 import type { HttpRequest, HttpResult } from '../http/request.js';
 import type { Exchange } from '../http/exchange.js';
-import type { Client } from '../suite/suite.types.js';
+import type { SuiteClient } from './client-auth.js';
 import type { FlowMemo } from './memo.js';
 import type { SuiteView } from './suite-view.js';
 
@@ -15,7 +15,7 @@ export interface FlowContext {
   readonly browser: BrowserOptions;
   endpoint(name: Endpoint): Promise<string>;
   tokenEndpoint(grantName: string): Promise<string>;
-  client(name: string): Client;
+  client(name: string): SuiteClient;
 }
 
 /** What a memoised protocol flow (discovery, tokens, resource calls) needs: the suite, the memo, and sending. */

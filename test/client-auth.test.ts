@@ -1,0 +1,191 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { compactVerify, decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
+import { afterAll, describe, expect, it } from 'vitest';
+import { startSandbox } from '../sandbox/index.js';
+import * as clientAuth from '../src/checks/client-auth/checks.js';
+import { clientAssertion, JWT_BEARER_ASSERTION, tokenRequest, type SuiteClient } from '../src/flows/client-auth.js';
+import type { Exchange } from '../src/http/exchange.js';
+import { ConfigError, type Problem } from '../src/suite/errors.js';
+import { resolveSuite } from '../src/suite/load.js';
+import { parseSuite } from '../src/suite/read.js';
+
+const TOKEN_ENDPOINT = 'https://id.example.com/token';
+
+function answer(status: number | undefined, body: Record<string, unknown> = {}): Exchange {
+  return {
+    id: 1,
+    label: 'token',
+    startedAt: '2025-01-01T00:00:00.000Z',
+    durationMs: 1,
+    request: { method: 'POST', url: TOKEN_ENDPOINT, headers: {} },
+    ...(status === undefined ? { error: 'connection refused' } : { response: { status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } }),
+  };
+}
+
+const TOKEN = { access_token: 'at', token_type: 'Bearer' };
+
+describe('client-auth judges', () => {
+  const refusals = [clientAuth.wrongSignature, clientAuth.expired, clientAuth.wrongAudience, clientAuth.issuerNotSubject, clientAuth.algNone, clientAuth.replayRefused];
+
+  it.each([
+    [200, TOKEN, 'fail'],
+    [401, { error: 'invalid_client' }, 'pass'],
+    [400, { error: 'invalid_client' }, 'pass'],
+    // Refused, but not for its assertion as far as the answer says: proves nothing.
+    [400, { error: 'invalid_request' }, 'blocked'],
+    [400, { error: 'unauthorized_client' }, 'blocked'],
+    [500, {}, 'blocked'],
+    [503, { error: 'temporarily_unavailable' }, 'blocked'],
+    [undefined, {}, 'blocked'],
+  ])('a defective assertion answered %s %j: %s', (status, body, expected) => {
+    for (const check of refusals) {
+      const exchange = answer(status, body);
+      const verdict = check.judge({ exchanges: [exchange], exchange } as never);
+      expect(verdict.status, check.id).toBe(expected);
+      if (verdict.status === 'fail') expect(verdict.actual).toMatch(/with a token/);
+    }
+  });
+
+  it.each([
+    [200, TOKEN, 'pass'],
+    [401, { error: 'invalid_client' }, 'fail'],
+    [400, { error: 'unauthorized_client' }, 'blocked'],
+    [502, {}, 'blocked'],
+  ])('a valid assertion answered %s %j: %s', (status, body, expected) => {
+    const exchange = answer(status, body);
+    expect(clientAuth.accepted.judge({ exchanges: [exchange], exchange } as never).status).toBe(expected);
+  });
+
+  it('a replay is a SHOULD (RFC 7523 §3 leaves it to the server), the other refusals MUST', () => {
+    expect(clientAuth.replayRefused.level).toBe('SHOULD');
+    for (const check of refusals.filter((c) => c !== clientAuth.replayRefused)) expect(check.level, check.id).toBe('MUST');
+  });
+
+  it.each([
+    [{ token_endpoint_auth_methods_supported: ['private_key_jwt'] }, 'fail'],
+    [{ token_endpoint_auth_methods_supported: ['client_secret_jwt'], token_endpoint_auth_signing_alg_values_supported: ['HS256', 'none'] }, 'fail'],
+    [{ token_endpoint_auth_methods_supported: ['private_key_jwt'], token_endpoint_auth_signing_alg_values_supported: ['RS256', 'ES384'] }, 'pass'],
+    // RFC 8414 §2 asks for the list only when a JWT method is declared.
+    [{}, 'pass'],
+  ])('signing-algs-declared on %j: %s', (document, expected) => {
+    expect(clientAuth.signingAlgsDeclared.judge({ exchanges: [], document } as never).status).toBe(expected);
+  });
+});
+
+describe('client assertions (RFC 7523 §3, OIDC Core §9)', () => {
+  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const signed: SuiteClient = { id: 'client-1', auth: 'private_key_jwt', key: { key: privateKey, alg: 'ES256', kid: 'k1' } };
+  const hmac: SuiteClient = { id: 'client-2', auth: 'client_secret_jwt', secret: 'a-long-enough-shared-secret-for-hs256' };
+
+  it('names the client as iss and sub, the token endpoint as aud, with a fresh jti and a short life', async () => {
+    const [a, b] = [await clientAssertion(signed, TOKEN_ENDPOINT), await clientAssertion(signed, TOKEN_ENDPOINT)];
+    const { payload, protectedHeader } = await jwtVerify(a, publicKey, { issuer: 'client-1', subject: 'client-1', audience: TOKEN_ENDPOINT });
+    expect(protectedHeader).toMatchObject({ alg: 'ES256', kid: 'k1' });
+    expect(payload.exp! - payload.iat!).toBeLessThanOrEqual(60);
+    expect(payload.jti).not.toBe(decodeJwt(b).jti);
+  });
+
+  it('signs client_secret_jwt with HS256 and the secret', async () => {
+    const jwt = await clientAssertion(hmac, TOKEN_ENDPOINT);
+    await expect(jwtVerify(jwt, new TextEncoder().encode(hmac.secret), { issuer: 'client-2', audience: TOKEN_ENDPOINT })).resolves.toBeDefined();
+  });
+
+  it('spoils an assertion as a probe asks: unsigned, a wrong signature, other claims', async () => {
+    expect(decodeProtectedHeader(await clientAssertion(signed, TOKEN_ENDPOINT, { unsigned: true })).alg).toBe('none');
+    await expect(compactVerify(await clientAssertion(signed, TOKEN_ENDPOINT, { corruptSignature: true }), publicKey)).rejects.toThrow();
+    expect(decodeJwt(await clientAssertion(signed, TOKEN_ENDPOINT, { claims: { iss: 'other' } }))).toMatchObject({ iss: 'other', sub: 'client-1' });
+  });
+
+  it('sends the assertion with its type in the body, and lists it among the secrets to redact', async () => {
+    const request = await tokenRequest(signed, { grant_type: 'client_credentials' }, TOKEN_ENDPOINT);
+    const form = new URLSearchParams(request.body);
+    expect(form.get('client_assertion_type')).toBe(JWT_BEARER_ASSERTION);
+    expect(request.secrets).toEqual([form.get('client_assertion')]);
+    expect(request.headers.authorization).toBeUndefined();
+  });
+});
+
+describe('private_key_jwt keys in a suite', () => {
+  const folder = mkdtempSync(join(tmpdir(), 'client-auth-test-'));
+  afterAll(() => rmSync(folder, { recursive: true, force: true }));
+  const file = (name: string, content: string) => {
+    const path = join(folder, name);
+    writeFileSync(path, content, { mode: 0o600 });
+    return path;
+  };
+  const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const p384 = generateKeyPairSync('ec', { namedCurve: 'P-384' });
+  const rsaPem = rsa.privateKey.export({ type: 'pkcs8', format: 'pem' });
+  const suite = (client: string) => `vendor: acme
+variables:
+  KEY_FILE: {}
+endpoints: { issuer: https://id.example.com, token_endpoint: https://id.example.com/token }
+clients:
+  backend: { id: c1, auth: private_key_jwt, key_file: '\${KEY_FILE}'${client} }
+grants:
+  system: { type: client_credentials, client: backend }
+`;
+  const load = (keyFile: string, client = '') => resolveSuite(parseSuite('acme.yaml', suite(client)), { KEY_FILE: keyFile });
+  const problems = (run: () => unknown): Problem[] => {
+    try {
+      run();
+    } catch (error) {
+      if (error instanceof ConfigError) return error.problems;
+      throw error;
+    }
+    return expect.fail('expected a ConfigError');
+  };
+
+  it('reads a PEM key and takes the algorithm from it: RSA signs RS256, P-384 ES384', () => {
+    expect(load(file('rsa.pem', rsaPem)).clientKeys.backend).toMatchObject({ alg: 'RS256' });
+    expect(load(file('p384.pem', p384.privateKey.export({ type: 'sec1', format: 'pem' }))).clientKeys.backend).toMatchObject({ alg: 'ES384' });
+    expect(load(file('rsa2.pem', rsaPem), ', alg: RS384, kid: k9').clientKeys.backend).toMatchObject({ alg: 'RS384', kid: 'k9' });
+  });
+
+  it('reads a JWK with its private members, kid and alg included', () => {
+    const jwk = { ...p384.privateKey.export({ format: 'jwk' }), kid: 'from-jwk' };
+    expect(load(file('key.jwk', JSON.stringify(jwk))).clientKeys.backend).toMatchObject({ alg: 'ES384', kid: 'from-jwk' });
+  });
+
+  it.each([
+    ['a missing file', () => join(folder, 'absent.pem'), /cannot read the private key file .*absent\.pem \(ENOENT\)/, 'key_file'],
+    ['a public key', () => file('public.jwk', JSON.stringify(rsa.publicKey.export({ format: 'jwk' }))), /no private member "d"/, 'key_file'],
+    ['text that is no key', () => file('garbage.pem', '-----BEGIN PRIVATE KEY-----\nnot-a-key\n-----END PRIVATE KEY-----\n'), /holds no private key/, 'key_file'],
+  ])('stops on %s, naming the file, the place and the fix', (_, path, message, member) => {
+    const [problem] = problems(() => load(path()));
+    expect(problem).toMatchObject({ file: 'acme.yaml', path: `clients.backend.${member}`, message: expect.stringMatching(message), fix: expect.stringMatching(/\S/) });
+    expect(problem!.line).toBeGreaterThan(0);
+  });
+
+  it('stops on an algorithm the key cannot sign with, and never quotes the key', () => {
+    const path = file('mismatch.pem', rsaPem);
+    const [problem] = problems(() => load(path, ', alg: ES256'));
+    expect(problem).toMatchObject({ path: 'clients.backend.alg', message: expect.stringMatching(/ES256 needs an EC P-256 key, but .* holds a rsa key/) });
+    expect(JSON.stringify(problem)).not.toContain(String(rsaPem).split('\n')[1]);
+  });
+
+  it('stops on a secret method without a secret, and on tls_client_auth (not supported yet)', () => {
+    const text = (auth: string) => suite('').replace("auth: private_key_jwt, key_file: '${KEY_FILE}'", `auth: ${auth}, secret: ''`);
+    expect(problems(() => resolveSuite(parseSuite('acme.yaml', text('client_secret_jwt')), { KEY_FILE: 'x' }))[0]).toMatchObject({
+      path: 'clients.backend.secret',
+      message: expect.stringMatching(/client_secret_jwt but has no secret/),
+    });
+    expect(problems(() => resolveSuite(parseSuite('acme.yaml', text('tls_client_auth')), { KEY_FILE: 'x' }))[0]?.message).toMatch(/not supported yet/);
+  });
+});
+
+describe("the sandbox's private_key_jwt client", () => {
+  it('hands its key out in a file only its owner can read, deleted when the sandbox closes', async () => {
+    const sandbox = await startSandbox();
+    const path = sandbox.variables.SANDBOX_CLIENT_KEY_FILE!;
+    try {
+      expect(statSync(path).mode & 0o777).toBe(0o600);
+    } finally {
+      await sandbox.close();
+    }
+    expect(existsSync(path)).toBe(false);
+  });
+});

@@ -45,10 +45,16 @@ function parseKey(text: string): { key: KeyObject; jwk?: JsonWebKey } {
  * Reads a private_key_jwt client's key file. Every problem names the file and says what to do; none quotes the
  * file's content, which is a private key.
  */
-export function readClientKey(name: string, client: Client, at: At): { key?: ClientKey; problems: Problem[] } {
+export function readClientKey(name: string, client: Client, at: At, variable?: string): { key?: ClientKey; problems: Problem[] } {
   const problem = (member: string, message: string, fix: string) => ({ problems: [{ ...at(member), message, fix }] });
   const file = client.key_file;
-  if (!file) return problem('key_file', `client ${name} authenticates with private_key_jwt but names no key_file`, 'set key_file to the path of its private key (PEM or JWK), e.g. key_file: ${OIDC_CLIENT_KEY_FILE}');
+  if (!file) {
+    return problem(
+      'key_file',
+      `client ${name} authenticates with private_key_jwt but names no key_file`,
+      variable ? `set ${variable} to the path of its private key (PEM or JWK)` : 'set key_file to the path of its private key (PEM or JWK), e.g. key_file: ${OIDC_CLIENT_KEY_FILE}',
+    );
+  }
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -82,6 +88,7 @@ export function clientCredentials(
   clients: Record<string, Client>,
   disabled: Record<string, string>,
   at: (client: string, member: string) => Pick<Problem, 'file' | 'line' | 'column' | 'path'>,
+  variableOf: (client: string, member: string) => string | undefined,
 ): { keys: Record<string, ClientKey>; problems: Problem[] } {
   const keys: Record<string, ClientKey> = {};
   const problems: Problem[] = [];
@@ -90,11 +97,17 @@ export function clientCredentials(
     if (disabled[`clients.${name}`]) continue;
     const method = client.auth ?? 'client_secret_basic';
     if (method === 'private_key_jwt') {
-      const read = readClientKey(name, client, (member) => at(name, member));
+      const read = readClientKey(name, client, (member) => at(name, member), variableOf(name, 'key_file'));
       if (read.key) keys[name] = read.key;
       problems.push(...read.problems);
-    } else if (SECRET_METHODS.has(method) && !client.secret) {
-      problems.push({ ...at(name, 'secret'), message: `client ${name} authenticates with ${method} but has no secret`, fix: 'set the variable its secret comes from, or choose private_key_jwt with a key_file' });
+    } else if (client.auth !== undefined && SECRET_METHODS.has(method) && !client.secret) {
+      // Only a method chosen explicitly: a client with neither method nor secret keeps sending an empty one.
+      const variable = variableOf(name, 'secret');
+      problems.push({
+        ...at(name, 'secret'),
+        message: `client ${name} authenticates with ${method} but has no secret`,
+        fix: `${variable ? `set ${variable}` : 'give its secret'}, or authenticate it with private_key_jwt and a key_file`,
+      });
     } else if (method === 'tls_client_auth') {
       problems.push({ ...at(name, 'auth'), message: `client ${name}: tls_client_auth (RFC 8705) is not supported yet`, fix: 'authenticate the client with client_secret_basic, client_secret_post, client_secret_jwt or private_key_jwt' });
     }

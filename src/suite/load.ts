@@ -19,7 +19,12 @@ export function resolveSuite(source: SuiteSource, env: Record<string, string | u
   problems.push(...referenceProblems(suite, at), ...deviationProblems(suite, at), ...strategyProblems(suite, at));
   // URL problems are only worth reading once every value is there.
   if (problems.length) throw new ConfigError(problems);
-  const credentials = clientCredentials(suite.clients ?? {}, disabled, (client, member) => at(['clients', client, member], `clients.${client}.${member}`));
+  const credentials = clientCredentials(
+    suite.clients ?? {},
+    disabled,
+    (client, member) => at(['clients', client, member], `clients.${client}.${member}`),
+    (client, member) => result.origin.get(`clients.${client}.${member}`),
+  );
   if (credentials.problems.length) throw new ConfigError(credentials.problems);
   const discoveryUrl = suite.discovery && (suite.discovery.url ?? `${suite.discovery.issuer.replace(/\/$/, '')}/.well-known/openid-configuration`);
   const urls = urlProblems(suite, discoveryUrl, disabled, at);

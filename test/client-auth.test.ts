@@ -5,12 +5,13 @@ import { join } from 'node:path';
 import { compactVerify, decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startSandbox } from '../sandbox/index.js';
+import { catalogue } from '../src/checks/catalogue.js';
 import * as clientAuth from '../src/checks/client-auth/checks.js';
 import { clientAssertion, JWT_BEARER_ASSERTION, tokenRequest, type SuiteClient } from '../src/flows/client-auth.js';
 import type { Exchange } from '../src/http/exchange.js';
-import { ConfigError, type Problem } from '../src/suite/errors.js';
 import { resolveSuite } from '../src/suite/load.js';
 import { parseSuite } from '../src/suite/read.js';
+import { problemsOf } from './helpers.js';
 
 const TOKEN_ENDPOINT = 'https://id.example.com/token';
 
@@ -21,14 +22,16 @@ function answer(status: number | undefined, body: Record<string, unknown> = {}):
     startedAt: '2025-01-01T00:00:00.000Z',
     durationMs: 1,
     request: { method: 'POST', url: TOKEN_ENDPOINT, headers: {} },
-    ...(status === undefined ? { error: 'connection refused' } : { response: { status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } }),
+    ...(status === undefined
+      ? { error: 'connection refused' }
+      : { response: { status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } }),
   };
 }
 
 const TOKEN = { access_token: 'at', token_type: 'Bearer' };
 
 describe('client-auth judges', () => {
-  const refusals = [clientAuth.wrongSignature, clientAuth.expired, clientAuth.wrongAudience, clientAuth.issuerNotSubject, clientAuth.algNone, clientAuth.replayRefused];
+  const refusals = catalogue.filter((c) => c.area === 'client-auth' && c.id.endsWith('-refused'));
 
   it.each([
     [200, TOKEN, 'fail'],
@@ -129,15 +132,6 @@ grants:
   system: { type: client_credentials, client: backend }
 `;
   const load = (keyFile: string, client = '') => resolveSuite(parseSuite('acme.yaml', suite(client)), { KEY_FILE: keyFile });
-  const problems = (run: () => unknown): Problem[] => {
-    try {
-      run();
-    } catch (error) {
-      if (error instanceof ConfigError) return error.problems;
-      throw error;
-    }
-    return expect.fail('expected a ConfigError');
-  };
 
   it('reads a PEM key and takes the algorithm from it: RSA signs RS256, P-384 ES384', () => {
     expect(load(file('rsa.pem', rsaPem)).clientKeys.backend).toMatchObject({ alg: 'RS256' });
@@ -153,27 +147,37 @@ grants:
   it.each([
     ['a missing file', () => join(folder, 'absent.pem'), /cannot read the private key file .*absent\.pem \(ENOENT\)/, 'key_file'],
     ['a public key', () => file('public.jwk', JSON.stringify(rsa.publicKey.export({ format: 'jwk' }))), /no private member "d"/, 'key_file'],
-    ['text that is no key', () => file('garbage.pem', '-----BEGIN PRIVATE KEY-----\nnot-a-key\n-----END PRIVATE KEY-----\n'), /holds no private key/, 'key_file'],
+    [
+      'text that is no key',
+      () => file('garbage.pem', '-----BEGIN PRIVATE KEY-----\nnot-a-key\n-----END PRIVATE KEY-----\n'),
+      /holds no private key/,
+      'key_file',
+    ],
   ])('stops on %s, naming the file, the place and the fix', (_, path, message, member) => {
-    const [problem] = problems(() => load(path()));
-    expect(problem).toMatchObject({ file: 'acme.yaml', path: `clients.backend.${member}`, message: expect.stringMatching(message), fix: expect.stringMatching(/\S/) });
+    const [problem] = problemsOf(() => load(path()));
+    expect(problem).toMatchObject({
+      file: 'acme.yaml',
+      path: `clients.backend.${member}`,
+      message: expect.stringMatching(message),
+      fix: expect.stringMatching(/\S/),
+    });
     expect(problem!.line).toBeGreaterThan(0);
   });
 
   it('stops on an algorithm the key cannot sign with, and never quotes the key', () => {
     const path = file('mismatch.pem', rsaPem);
-    const [problem] = problems(() => load(path, ', alg: ES256'));
+    const [problem] = problemsOf(() => load(path, ', alg: ES256'));
     expect(problem).toMatchObject({ path: 'clients.backend.alg', message: expect.stringMatching(/ES256 needs an EC P-256 key, but .* holds a rsa key/) });
     expect(JSON.stringify(problem)).not.toContain(rsaPem.split('\n')[1]);
   });
 
   it('stops on a secret method without a secret, and on tls_client_auth (not supported yet)', () => {
     const text = (auth: string) => suite('').replace("auth: private_key_jwt, key_file: '${KEY_FILE}'", `auth: ${auth}, secret: ''`);
-    expect(problems(() => resolveSuite(parseSuite('acme.yaml', text('client_secret_jwt')), { KEY_FILE: 'x' }))[0]).toMatchObject({
+    expect(problemsOf(() => resolveSuite(parseSuite('acme.yaml', text('client_secret_jwt')), { KEY_FILE: 'x' }))[0]).toMatchObject({
       path: 'clients.backend.secret',
       message: expect.stringMatching(/client_secret_jwt but has no secret/),
     });
-    expect(problems(() => resolveSuite(parseSuite('acme.yaml', text('tls_client_auth')), { KEY_FILE: 'x' }))[0]?.message).toMatch(/not supported yet/);
+    expect(problemsOf(() => resolveSuite(parseSuite('acme.yaml', text('tls_client_auth')), { KEY_FILE: 'x' }))[0]?.message).toMatch(/not supported yet/);
   });
 });
 

@@ -25,7 +25,7 @@ describe('the generic suite with OIDC_CLIENT_AUTH=private_key_jwt', () => {
     provider = await startMinimalProvider(randomBytes(24).toString('base64url'), { clientKey });
   });
   afterAll(async () => {
-    await provider?.close();
+    await provider.close();
     rmSync(folder, { recursive: true, force: true });
   });
 

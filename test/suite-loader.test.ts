@@ -5,24 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startSandbox } from '../sandbox/index.js';
-import { ConfigError, type Problem } from '../src/suite/errors.js';
 import { resolveSuite } from '../src/suite/load.js';
+import { ConfigError } from '../src/suite/errors.js';
 import { parseSuite, readSuite } from '../src/suite/read.js';
 import { suiteFiles } from '../src/suite/select.js';
-import { root, runSuite } from './helpers.js';
+import { problemsOf, root, runSuite } from './helpers.js';
 
 const suitesDir = join(root, 'suites');
-
-/** The problems of the ConfigError that `run` throws; fails the test when it throws nothing or something else. */
-function problemsOf(run: () => unknown): Problem[] {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  return expect.fail('expected a ConfigError');
-}
 
 /** 1-based line and column of the first occurrence of `needle` in `text`. */
 function positionOf(text: string, needle: string): { line: number; column: number } {
@@ -141,7 +130,13 @@ describe('parseSuite', () => {
   });
 
   it.each([
-    { field: 'auth', path: 'clients.c.auth', value: 'client_secret', allowed: 'client_secret_basic, client_secret_post, client_secret_jwt, private_key_jwt, tls_client_auth, none', variable: true },
+    {
+      field: 'auth',
+      path: 'clients.c.auth',
+      value: 'client_secret',
+      allowed: 'client_secret_basic, client_secret_post, client_secret_jwt, private_key_jwt, tls_client_auth, none',
+      variable: true,
+    },
     { field: 'pkce', path: 'grants.g.pkce', value: 'plain', allowed: 'S256, none', variable: false },
   ])('lists the allowed values of $field when one is misspelt', ({ field, path, value, allowed, variable }) => {
     const text = `vendor: acme

@@ -28,7 +28,9 @@ export function unmetRequirement(check: Check, suite: LoadedSuite, subject: stri
   }
   if (grant && requires.grantUses && !GRANT_USES[requires.grantUses].holds(grant)) return `grant ${subject} ${GRANT_USES[requires.grantUses].lacks}`;
   if (requires.clientAuth && !jwtClient(suite, grant)) {
-    return grant ? `grant ${subject}'s client ${grant.client} does not authenticate with a JWT assertion` : 'no client of the suite authenticates with a JWT assertion';
+    return grant
+      ? `grant ${subject}'s client ${grant.client} does not authenticate with a JWT assertion`
+      : 'no client of the suite authenticates with a JWT assertion';
   }
   if (requires.expects && !declares(suite, requires.expects)) return `the suite does not declare expect.${requires.expects}`;
   if (requires.long && !options.long) return 'waits out a lifetime: run with --long';

@@ -76,11 +76,7 @@ export interface TokenEndpointRequest {
  * Builds a token endpoint request body and headers with the client's authentication: a secret (RFC 6749 §2.3.1) or a
  * JWT assertion for `audience`, the token endpoint URL (RFC 7523 §2.2).
  */
-export async function tokenRequest(
-  client: SuiteClient,
-  params: Record<string, string | undefined>,
-  audience: string,
-): Promise<TokenEndpointRequest> {
+export async function tokenRequest(client: SuiteClient, params: Record<string, string | undefined>, audience: string): Promise<TokenEndpointRequest> {
   const form = new URLSearchParams();
   for (const [k, v] of Object.entries(params)) if (v) form.set(k, v);
   const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' };

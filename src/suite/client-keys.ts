@@ -52,27 +52,46 @@ export function readClientKey(name: string, client: Client, at: At, variable?: s
     return problem(
       'key_file',
       `client ${name} authenticates with private_key_jwt but names no key_file`,
-      variable ? `set ${variable} to the path of its private key (PEM or JWK)` : 'set key_file to the path of its private key (PEM or JWK), e.g. key_file: ${OIDC_CLIENT_KEY_FILE}',
+      variable
+        ? `set ${variable} to the path of its private key (PEM or JWK)`
+        : 'set key_file to the path of its private key (PEM or JWK), e.g. key_file: ${OIDC_CLIENT_KEY_FILE}',
     );
   }
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    return problem('key_file', `cannot read the private key file ${file} (${(error as { code?: string }).code ?? 'unreadable'})`, 'check the path (relative to the working directory) and that the file is readable');
+    return problem(
+      'key_file',
+      `cannot read the private key file ${file} (${(error as { code?: string }).code ?? 'unreadable'})`,
+      'check the path (relative to the working directory) and that the file is readable',
+    );
   }
   let parsed: { key: KeyObject; jwk?: JsonWebKey };
   try {
     parsed = parseKey(text);
   } catch (error) {
     // The parser's message names the format that failed, never the content.
-    return problem('key_file', `${file} holds no private key this tool reads (${(error as Error).message.split('\n')[0]})`, 'give a PEM private key (PKCS#8, PKCS#1 or SEC1) or a JWK with its private members, of type RSA or EC P-256/P-384');
+    return problem(
+      'key_file',
+      `${file} holds no private key this tool reads (${(error as Error).message.split('\n')[0]})`,
+      'give a PEM private key (PKCS#8, PKCS#1 or SEC1) or a JWK with its private members, of type RSA or EC P-256/P-384',
+    );
   }
   const alg = (client.alg ?? parsed.jwk?.alg ?? defaultAlgorithm(parsed.key)) as KeyAlgorithm | undefined;
   const need = alg && NEEDS[alg];
-  if (!alg || !need) return problem('alg', `no signing algorithm of ${KEY_ALGORITHMS.join(', ')} fits the key in ${file} (${parsed.key.asymmetricKeyType} ${alg ?? ''})`.trim(), 'use an RSA key, or an EC key on P-256 or P-384; or set alg to one of those');
+  if (!alg || !need)
+    return problem(
+      'alg',
+      `no signing algorithm of ${KEY_ALGORITHMS.join(', ')} fits the key in ${file} (${parsed.key.asymmetricKeyType} ${alg ?? ''})`.trim(),
+      'use an RSA key, or an EC key on P-256 or P-384; or set alg to one of those',
+    );
   if (need.type !== parsed.key.asymmetricKeyType || (need.curve && need.curve !== parsed.key.asymmetricKeyDetails?.namedCurve)) {
-    return problem('alg', `alg ${alg} needs ${need.curve ? `an EC ${need.curve === 'prime256v1' ? 'P-256' : 'P-384'}` : 'an RSA'} key, but ${file} holds ${parsed.key.asymmetricKeyType === 'ec' ? `an EC key on ${parsed.key.asymmetricKeyDetails?.namedCurve}` : `a ${parsed.key.asymmetricKeyType} key`}`, 'set alg to match the key, or point key_file at the key registered for that algorithm');
+    return problem(
+      'alg',
+      `alg ${alg} needs ${need.curve ? `an EC ${need.curve === 'prime256v1' ? 'P-256' : 'P-384'}` : 'an RSA'} key, but ${file} holds ${parsed.key.asymmetricKeyType === 'ec' ? `an EC key on ${parsed.key.asymmetricKeyDetails?.namedCurve}` : `a ${parsed.key.asymmetricKeyType} key`}`,
+      'set alg to match the key, or point key_file at the key registered for that algorithm',
+    );
   }
   const kid = client.kid || (typeof parsed.jwk?.kid === 'string' ? parsed.jwk.kid : undefined);
   return { key: { key: parsed.key, alg, ...(kid && { kid }) }, problems: [] };
@@ -109,7 +128,11 @@ export function clientCredentials(
         fix: `${variable ? `set ${variable}` : 'give its secret'}, or authenticate it with private_key_jwt and a key_file`,
       });
     } else if (method === 'tls_client_auth') {
-      problems.push({ ...at(name, 'auth'), message: `client ${name}: tls_client_auth (RFC 8705) is not supported yet`, fix: 'authenticate the client with client_secret_basic, client_secret_post, client_secret_jwt or private_key_jwt' });
+      problems.push({
+        ...at(name, 'auth'),
+        message: `client ${name}: tls_client_auth (RFC 8705) is not supported yet`,
+        fix: 'authenticate the client with client_secret_basic, client_secret_post, client_secret_jwt or private_key_jwt',
+      });
     }
   }
   return { keys, problems };

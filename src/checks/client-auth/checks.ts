@@ -48,13 +48,16 @@ function refusalEvidence(probe: (run: SuiteRun, grant: string) => Promise<TokenR
 }
 
 /** A token fails the rule; invalid_client keeps it; a refusal for another reason, a 5xx or no answer proves nothing. */
-export function refusedAsInvalidClient(rule: string) {
+function refusedAsInvalidClient(rule: string) {
   return ({ exchange }: ExchangeEvidence): Verdict => {
     if (issuedToken(exchange)) return fail({ rule, expected: 'error "invalid_client", no token', actual: `${describeExchange(exchange)} with a token` });
     const error = errorCodeOf(exchange);
     if (error === 'invalid_client') return pass(`${describeExchange(exchange)} invalid_client`);
     const other = refusedForAnotherReason(exchange);
-    return couldNotRun(other ?? `the assertion was refused as ${typeof error === 'string' ? error : 'something other than a JSON error'}, not invalid_client, so it may have been refused for another reason: ${describeExchange(exchange)}`);
+    return couldNotRun(
+      other ??
+        `the assertion was refused as ${typeof error === 'string' ? error : 'something other than a JSON error'}, not invalid_client, so it may have been refused for another reason: ${describeExchange(exchange)}`,
+    );
   };
 }
 
@@ -163,14 +166,17 @@ export const signingAlgsDeclared = defineCheck({
   requires: { clientAuth: 'jwt' },
   gather: metadataEvidence,
   judge: ({ document }) => {
-    const methods = listed(document, 'token_endpoint_auth_methods_supported', ['client_secret_basic']).filter((m) => (JWT_METHODS as readonly string[]).includes(m));
+    const methods = listed(document, 'token_endpoint_auth_methods_supported', ['client_secret_basic']).filter((m) =>
+      (JWT_METHODS as readonly string[]).includes(m),
+    );
     const algs = document.token_endpoint_auth_signing_alg_values_supported;
     const shown = Array.isArray(algs) ? algs.join(', ') : '(absent)';
     const rule = {
       rule: 'token_endpoint_auth_signing_alg_values_supported MUST be present when private_key_jwt or client_secret_jwt is declared, and MUST NOT list "none"',
       actual: `token_endpoint_auth_methods_supported declares ${methods.join(', ') || 'no JWT method'}; token_endpoint_auth_signing_alg_values_supported: ${shown}`,
     };
-    if (methods.length > 0 && !Array.isArray(algs)) return fail({ ...rule, expected: 'the signing algorithms the token endpoint accepts, e.g. ["RS256", "ES256"]' });
+    if (methods.length > 0 && !Array.isArray(algs))
+      return fail({ ...rule, expected: 'the signing algorithms the token endpoint accepts, e.g. ["RS256", "ES256"]' });
     if (Array.isArray(algs) && algs.includes('none')) return fail({ ...rule, expected: 'no "none" among the algorithms' });
     return pass(rule.actual);
   },

@@ -51,17 +51,9 @@ export function tokenEndpointProbe(run: SuiteRun, probe: TokenEndpointProbe): Pr
     const client = clientFor(run, probe);
     const grant = { grant_type: 'client_credentials' };
     const basic = { ...client, auth: 'client_secret_basic' as const };
-    const send = (request: { headers: Record<string, string>; body?: string; secrets?: string[] }, method = 'POST', target = url.href) =>
+    const send = ({ secrets = [], ...request }: { headers: Record<string, string>; body?: string; secrets?: string[] }, method = 'POST', target = url.href) =>
       // No probe spends a one-time credential, so a 429 or 503 may be waited out and the probe sent again.
-      run.send({
-        label: `token endpoint probe: ${probe}`,
-        method,
-        url: target,
-        headers: request.headers,
-        body: request.body,
-        secrets: [client.secret, ...(request.secrets ?? [])],
-        replayable: true,
-      });
+      run.send({ label: `token endpoint probe: ${probe}`, method, url: target, ...request, secrets: [client.secret, ...secrets], replayable: true });
     const authenticated = (as: SuiteClient, params: Record<string, string>) => tokenRequest(as, params, url.href);
     switch (probe) {
       case 'control':

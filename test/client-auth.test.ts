@@ -147,6 +147,7 @@ grants:
   it.each([
     ['a missing file', () => join(folder, 'absent.pem'), /cannot read the private key file .*absent\.pem \(ENOENT\)/, 'key_file'],
     ['a public key', () => file('public.jwk', JSON.stringify(rsa.publicKey.export({ format: 'jwk' }))), /no private member "d"/, 'key_file'],
+    ['a JWK that is not JSON', () => file('broken.jwk', '{"kty":"EC","d":"c2VjcmV0LWtleS1tYXRlcmlhbA"'), /not valid JSON/, 'key_file'],
     [
       'text that is no key',
       () => file('garbage.pem', '-----BEGIN PRIVATE KEY-----\nnot-a-key\n-----END PRIVATE KEY-----\n'),
@@ -162,6 +163,7 @@ grants:
       fix: expect.stringMatching(/\S/),
     });
     expect(problem!.line).toBeGreaterThan(0);
+    expect(JSON.stringify(problem)).not.toContain('c2VjcmV0LWtleS1tYXRlcmlhbA');
   });
 
   it('stops on an algorithm the key cannot sign with, and never quotes the key', () => {

@@ -35,7 +35,13 @@ function defaultAlgorithm(key: KeyObject): KeyAlgorithm | undefined {
 /** A private key from a PEM file, or from a JWK (or a JWK Set of one key) with its private members. */
 function parseKey(text: string): { key: KeyObject; jwk?: JsonWebKey } {
   if (!text.trimStart().startsWith('{')) return { key: createPrivateKey(text) };
-  const parsed = JSON.parse(text) as JsonWebKey & { keys?: JsonWebKey[] };
+  let parsed: JsonWebKey & { keys?: JsonWebKey[] };
+  try {
+    parsed = JSON.parse(text) as typeof parsed;
+  } catch {
+    // JSON.parse quotes the text around the error: a part of the key.
+    throw new Error('a JWK file that is not valid JSON');
+  }
   const jwk = parsed.keys?.length === 1 ? parsed.keys[0]! : parsed;
   if (typeof jwk.d !== 'string') throw new Error('the JWK has no private member "d": it is a public key');
   return { key: createPrivateKey({ key: jwk, format: 'jwk' }), jwk };

@@ -11,7 +11,7 @@ import {
   prefixMatchRedirectUri,
   shareCodeRedemption,
 } from './request-faults/authorization-code.js';
-import { launderAssertion, type AssertionDefect, type AssertionSigner } from './request-faults/client-assertions.js';
+import { issuerAudienceOnly, launderAssertion, type AssertionDefect, type AssertionSigner } from './request-faults/client-assertions.js';
 import { tokenError } from './request-faults/messages.js';
 import {
   claimRefreshTokenScope,
@@ -73,6 +73,8 @@ export type RequestFault =
   | { kind: 'ignore-refresh-revocation' }
   /** Client assertions with this defect (and no other) are re-signed mended before the provider sees them. */
   | { kind: 'launder-assertion'; defect: AssertionDefect }
+  /** Client assertions are refused unless their aud names the issuer: the token endpoint URL does not do. */
+  | { kind: 'issuer-audience-only' }
   /** The transport misbehaves: hangs, drips, floods, resets, or sends what is not what it says. */
   | HostileFault;
 
@@ -144,6 +146,8 @@ function stage(fault: RequestFault, clients: readonly ClientMetadata[], issue: I
       return ignoreRefreshRevocation();
     case 'launder-assertion':
       return launderAssertion(fault.defect, signers);
+    case 'issuer-audience-only':
+      return issuerAudienceOnly();
     case 'hang':
     case 'overloaded':
     case 'replace-body':

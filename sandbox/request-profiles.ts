@@ -107,6 +107,13 @@ export const requestProfiles: FaultProfile[] = [
     ],
   },
   {
+    name: 'assertion-issuer-audience-only',
+    description: 'Client assertions are refused as invalid_client unless their aud is the issuer identifier: the token endpoint URL is not taken.',
+    breaks: ['client-auth.assertion-accepted'],
+    faults: [],
+    requestFaults: [{ kind: 'issuer-audience-only' }],
+  },
+  {
     name: 'assertion-signature-unchecked',
     description: 'Client assertions are accepted whatever their signature (the front door re-signs them with the client key).',
     breaks: ['client-auth.wrong-signature-refused'],

@@ -52,14 +52,19 @@ describe('client-auth judges', () => {
     }
   });
 
+  const refused = { error: 'invalid_client' };
   it.each([
-    [200, TOKEN, 'pass'],
-    [401, { error: 'invalid_client' }, 'fail'],
-    [400, { error: 'unauthorized_client' }, 'blocked'],
-    [502, {}, 'blocked'],
-  ])('a valid assertion answered %s %j: %s', (status, body, expected) => {
-    const exchange = answer(status, body);
-    expect(clientAuth.accepted.judge({ exchanges: [exchange], exchange } as never).status).toBe(expected);
+    ['a token', answer(200, TOKEN), undefined, 'pass'],
+    // Refused for the token endpoint URL as aud, accepted with the issuer: the server, not the key, is at fault.
+    ['invalid_client, a token with the issuer as aud', answer(401, refused), answer(200, TOKEN), 'fail'],
+    // Refused whatever the aud: the key or secret is not the registered one.
+    ['invalid_client, with the issuer as aud too', answer(401, refused), answer(401, refused), 'blocked'],
+    ['unauthorized_client', answer(400, { error: 'unauthorized_client' }), undefined, 'blocked'],
+    ['a 502', answer(502), undefined, 'blocked'],
+  ])('a valid assertion answered with %s: %s', (_, exchange, issuerAudience, expected) => {
+    const verdict = clientAuth.accepted.judge({ exchanges: [exchange], exchange, issuerAudience, credential: 'the private key in KEY_FILE' } as never);
+    expect(verdict.status).toBe(expected);
+    if (issuerAudience && expected === 'blocked') expect(verdict.message).toMatch(/^the private key in KEY_FILE is refused: invalid_client/);
   });
 
   it('a replay is a SHOULD (RFC 7523 §3 leaves it to the server), the other refusals MUST', () => {

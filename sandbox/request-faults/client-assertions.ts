@@ -1,7 +1,7 @@
-import { randomUUID, type KeyObject } from 'node:crypto';
+import { createPublicKey, randomUUID, type KeyObject } from 'node:crypto';
 import { compactVerify, decodeJwt, decodeProtectedHeader, SignJWT, type JWTPayload, type ProtectedHeaderParameters } from 'jose';
 import { withForm, type Stage } from '../http-data.js';
-import { TOKEN, tokenParams } from './messages.js';
+import { TOKEN, tokenError, tokenParams } from './messages.js';
 
 /** What a JWT client can sign its assertions with: its private key (private_key_jwt) or its secret (client_secret_jwt). */
 export interface AssertionSigner {
@@ -16,7 +16,9 @@ export type AssertionDefect = 'signature' | 'expiry' | 'audience' | 'issuer' | '
 async function forgivable(defect: AssertionDefect, assertion: string, header: ProtectedHeaderParameters, signer: AssertionSigner): Promise<boolean> {
   if (defect === 'alg-none') return header.alg === 'none';
   if (defect === 'signature') return header.alg !== 'none';
-  return compactVerify(assertion, signer.key, { algorithms: [signer.alg] }).then(
+  // A signature is checked with the public half of a private key.
+  const key = signer.key instanceof Uint8Array ? signer.key : createPublicKey(signer.key);
+  return compactVerify(assertion, key, { algorithms: [signer.alg] }).then(
     () => true,
     () => false,
   );
@@ -65,5 +67,22 @@ export function launderAssertion(defect: AssertionDefect, signers: ReadonlyMap<s
       .sign(signer.key);
     params.set('client_assertion', laundered);
     return next(withForm(request, params));
+  };
+}
+
+/** A token endpoint that takes only its issuer identifier as a client assertion's aud, not its own URL. */
+export function issuerAudienceOnly(): Stage {
+  return (request, next) => {
+    const assertion = tokenParams(request)?.get('client_assertion');
+    let audience: unknown;
+    try {
+      audience = assertion && decodeJwt(assertion).aud;
+    } catch {
+      return next(request);
+    }
+    const named = Array.isArray(audience) ? audience : [audience];
+    // The sandbox's issuer is its origin.
+    if (!assertion || named.includes(request.url.origin)) return next(request);
+    return Promise.resolve(tokenError(401, 'invalid_client', 'aud (JWT audience) must be the issuer identifier'));
   };
 }

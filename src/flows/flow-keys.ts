@@ -36,9 +36,11 @@ export const TOKEN_ENDPOINT_PROBES = [
 ] as const;
 export type TokenEndpointProbe = (typeof TOKEN_ENDPOINT_PROBES)[number];
 
-/** Client assertions a conforming server refuses (RFC 7523 §3, OIDC Core §9), each with one defect. */
-export const ASSERTION_PROBES = ['wrong-signature', 'expired', 'wrong-audience', 'issuer-not-subject', 'alg-none'] as const;
-export type AssertionProbe = (typeof ASSERTION_PROBES)[number];
+/**
+ * Client assertions a conforming server refuses (RFC 7523 §3, OIDC Core §9), each with one defect; and one it accepts
+ * as well as the usual: the issuer as aud instead of the token endpoint URL.
+ */
+export type AssertionProbe = 'wrong-signature' | 'expired' | 'wrong-audience' | 'issuer-not-subject' | 'alg-none' | 'issuer-audience';
 
 /** A refresh by someone the refresh token was not issued to, and what came of it. */
 export interface ForeignRefresh {

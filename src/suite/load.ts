@@ -163,8 +163,10 @@ function secretsOf(suite: Suite, result: Interpolated, disabled: Record<string, 
   // A skipped client's secret is still an unresolved ${VARIABLE}, not a value to hide.
   const secrets = [...result.secrets, ...Object.entries(clients).flatMap(([name, c]) => (c.secret && !disabled[`clients.${name}`] ? [c.secret] : []))];
   const secretVariables = Object.fromEntries(
-    Object.keys(clients).flatMap((name) => {
-      const variable = result.origin.get(`clients.${name}.secret`);
+    Object.entries(clients).flatMap(([name, client]) => {
+      // A private_key_jwt client's credential is its key, named by the variable of its file.
+      const keyFile = client.auth === 'private_key_jwt' ? result.origin.get(`clients.${name}.key_file`) : undefined;
+      const variable = keyFile ? `the private key in ${keyFile}` : result.origin.get(`clients.${name}.secret`);
       return variable ? [[name, variable]] : [];
     }),
   );

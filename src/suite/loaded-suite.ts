@@ -10,7 +10,10 @@ export interface LoadedSuite extends Suite {
   /** "grants.user" → why it is skipped (e.g. "OIDC_AUTH_CLIENT_ID is not set"). */
   disabled: Record<string, string>;
   secrets: string[];
-  /** Client name → the variable its secret came from, so a refused secret can be named ("OIDC_CLIENT_SECRET"). */
+  /**
+   * Client name → the variable its secret came from, so a refused secret can be named ("OIDC_CLIENT_SECRET"); for a
+   * private_key_jwt client, its key's ("the private key in OIDC_CLIENT_KEY_FILE").
+   */
   secretVariables: Record<string, string>;
   /** Client name → the private key its JWT assertions are signed with (private_key_jwt). Never written to any output. */
   clientKeys: Record<string, ClientKey>;

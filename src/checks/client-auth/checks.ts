@@ -4,7 +4,7 @@ import type { AssertionProbe } from '../../flows/flow-keys.js';
 import { token } from '../../flows/grant-tokens.js';
 import type { SuiteRun } from '../../flows/suite-run.js';
 import type { TokenResult } from '../../flows/token.js';
-import { codeSaid, describeExchange, errorCodeOf, issuedToken, listed } from '../../http/exchange.js';
+import { codeSaid, describeExchange, errorCodeOf, issuedToken, listed, type Exchange } from '../../http/exchange.js';
 import { defineCheck, type Requires } from '../check.js';
 import { metadataEvidence } from '../discovery/evidence.js';
 import { oidcCore, rfc } from '../spec.js';
@@ -61,27 +61,38 @@ function refusedAsInvalidClient(rule: string) {
   };
 }
 
+/**
+ * The grant's own request, and, when its assertion was refused as invalid_client, the same with the issuer as aud:
+ * whether the server refuses the token endpoint URL as audience, or the client's key or secret.
+ */
+async function acceptance(run: SuiteRun, grant: string): Promise<ExchangeEvidence & { issuerAudience?: Exchange; credential: string }> {
+  const { exchanges, token: result } = await token(run, grant);
+  const credential = run.suite.secretVariable(run.suite.grant(grant).client);
+  if (errorCodeOf(result.exchange) !== 'invalid_client') return { exchanges, exchange: result.exchange, credential };
+  const issuerAudience = (await assertionProbe(run, grant, 'issuer-audience')).token.exchange;
+  return { exchanges: [...exchanges, issuerAudience], exchange: result.exchange, issuerAudience, credential };
+}
+
 export const accepted = defineCheck({
   id: 'client-auth.assertion-accepted',
   area: 'client-auth',
-  title: "a valid client assertion authenticates the client (the other assertion checks' control)",
+  title: "an assertion whose aud is the token endpoint URL authenticates the client (the other assertion checks' control)",
   level: 'MUST',
   scope: 'grant',
-  spec: [rfc(7523, '2.2'), assertionRules, clientAuthentication],
+  spec: [assertionRules, clientAuthentication, rfc(7523, '2.2')],
   requires: JWT_GRANT,
-  gather: async (run, grant): Promise<ExchangeEvidence> => {
-    const { exchanges, token: result } = await token(run, grant);
-    return { exchanges, exchange: result.exchange };
-  },
-  judge: ({ exchange }) => {
+  gather: acceptance,
+  judge: ({ exchange, issuerAudience, credential }) => {
     if (issuedToken(exchange)) return pass(`${describeExchange(exchange)} with a token`);
-    if (errorCodeOf(exchange) === 'invalid_client') {
+    if (issuerAudience && issuedToken(issuerAudience)) {
       return fail({
-        rule: 'a JWT assertion signed as the client registered, with iss and sub its client_id, aud the token endpoint, a fresh jti and a near exp, authenticates the client',
-        expected: 'a token',
-        actual: `${describeExchange(exchange)} invalid_client`,
+        rule: 'the token endpoint URL identifies the authorization server as the audience of a client assertion as well as its issuer identifier does',
+        expected: 'a token for the assertion whose aud is the token endpoint URL',
+        actual: `${describeExchange(exchange)} invalid_client; with the issuer as aud: a token`,
       });
     }
+    // Refused whatever its aud: the key or secret it was signed with is not the one the server has for the client.
+    if (issuerAudience) return couldNotRun(`${credential} is refused: invalid_client (${describeExchange(exchange)}), with the issuer as aud too`);
     return couldNotRun(
       refusedForAnotherReason(exchange) ?? `the request was refused for another reason than its assertion: ${describeExchange(exchange)}${codeSaid(exchange)}`,
     );

@@ -12,7 +12,7 @@ export const FOREIGN_AUDIENCE = 'https://audience.invalid/token';
 export const FOREIGN_ISSUER = 'conformance-other-client';
 
 /** What each probe does to an otherwise valid assertion. */
-const EDITS: Record<AssertionProbe, () => AssertionEdit> = {
+const EDITS: Record<AssertionProbe, (issuer: () => string) => AssertionEdit> = {
   'wrong-signature': () => ({ corruptSignature: true }),
   expired: () => {
     const now = Math.floor(Date.now() / 1000);
@@ -21,6 +21,7 @@ const EDITS: Record<AssertionProbe, () => AssertionEdit> = {
   'wrong-audience': () => ({ claims: { aud: FOREIGN_AUDIENCE } }),
   'issuer-not-subject': () => ({ claims: { iss: FOREIGN_ISSUER } }),
   'alg-none': () => ({ unsigned: true }),
+  'issuer-audience': (issuer) => ({ claims: { aud: issuer() } }),
 };
 
 /** The grant's own request (client_credentials, its scope), its client sending this assertion. */
@@ -39,7 +40,13 @@ async function withAssertion(
 /** The grant's token request with an assertion spoilt as the probe says; its control is the grant's own token. */
 export function assertionProbe(run: SuiteRun, grantName: string, probe: AssertionProbe): Promise<TokenResult> {
   return run.memo.once(FLOWS.assertionProbe(grantName, probe), () =>
-    withAssertion(run, grantName, `token (${grantName}: client assertion, ${probe})`, (client, audience) => clientAssertion(client, audience, EDITS[probe]())),
+    withAssertion(run, grantName, `token (${grantName}: client assertion, ${probe})`, (client, audience) =>
+      clientAssertion(
+        client,
+        audience,
+        EDITS[probe](() => run.suite.issuer()),
+      ),
+    ),
   );
 }
 

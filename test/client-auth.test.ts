@@ -10,8 +10,8 @@ import * as clientAuth from '../src/checks/client-auth/checks.js';
 import { clientAssertion, JWT_BEARER_ASSERTION, tokenRequest, type SuiteClient } from '../src/flows/client-auth.js';
 import type { Exchange } from '../src/http/exchange.js';
 import { resolveSuite } from '../src/suite/load.js';
-import { parseSuite } from '../src/suite/read.js';
-import { problemsOf } from './helpers.js';
+import { parseSuite, readSuite } from '../src/suite/read.js';
+import { problemsOf, root } from './helpers.js';
 
 const TOKEN_ENDPOINT = 'https://id.example.com/token';
 
@@ -198,5 +198,24 @@ describe("the sandbox's private_key_jwt client", () => {
       await sandbox.close();
     }
     expect(existsSync(path)).toBe(false);
+  });
+});
+
+describe('generic-oidc: the method from OIDC_CLIENT_AUTH, the key from OIDC_CLIENT_KEY_FILE', async () => {
+  const source = await readSuite(join(root, 'suites', 'generic-oidc.yaml'));
+  const load = (more: Record<string, string>) => resolveSuite(source, { OIDC_ISSUER: 'https://id.example.com/', OIDC_CLIENT_ID: 'client-id', ...more });
+
+  it('authenticates by client_secret_basic when unset', () => {
+    expect(load({ OIDC_CLIENT_SECRET: 's' }).clients?.backend?.auth).toBe('client_secret_basic');
+  });
+
+  it('checks the method once resolved, naming the variable it came from', () => {
+    const [problem] = problemsOf(() => load({ OIDC_CLIENT_AUTH: 'private_key_jwtt' }));
+    expect(problem).toMatchObject({ path: 'clients.backend.auth', message: expect.stringContaining('the value comes from OIDC_CLIENT_AUTH') });
+  });
+
+  it('asks for OIDC_CLIENT_KEY_FILE with private_key_jwt, and for OIDC_CLIENT_SECRET with a secret method', () => {
+    expect(problemsOf(() => load({ OIDC_CLIENT_AUTH: 'private_key_jwt' }))[0]?.fix).toMatch(/^set OIDC_CLIENT_KEY_FILE /);
+    expect(problemsOf(() => load({ OIDC_CLIENT_AUTH: 'client_secret_jwt' }))[0]?.fix).toMatch(/^set OIDC_CLIENT_SECRET/);
   });
 });

@@ -13,6 +13,7 @@ import {
 } from './request-faults/authorization-code.js';
 import { issuerAudienceOnly, launderAssertion, type AssertionDefect, type AssertionSigner } from './request-faults/client-assertions.js';
 import { tokenError } from './request-faults/messages.js';
+import { authenticatePushes, reusableRequestUri } from './request-faults/par.js';
 import {
   claimRefreshTokenScope,
   honourRotatedRefreshTokens,
@@ -75,6 +76,10 @@ export type RequestFault =
   | { kind: 'launder-assertion'; defect: AssertionDefect }
   /** Client assertions are refused unless their aud names the issuer: the token endpoint URL does not do. */
   | { kind: 'issuer-audience-only' }
+  /** A request_uri (RFC 9126) keeps working after its first use. */
+  | { kind: 'reusable-request-uri' }
+  /** A push without client authentication is served as if the client had authenticated. */
+  | { kind: 'authenticate-pushes' }
   /** The transport misbehaves: hangs, drips, floods, resets, or sends what is not what it says. */
   | HostileFault;
 
@@ -148,6 +153,10 @@ function stage(fault: RequestFault, clients: readonly ClientMetadata[], issue: I
       return launderAssertion(fault.defect, signers);
     case 'issuer-audience-only':
       return issuerAudienceOnly();
+    case 'reusable-request-uri':
+      return reusableRequestUri();
+    case 'authenticate-pushes':
+      return authenticatePushes(clients);
     case 'hang':
     case 'overloaded':
     case 'replace-body':

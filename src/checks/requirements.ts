@@ -14,6 +14,10 @@ const GRANT_USES: Record<NonNullable<Requires['grantUses']>, { holds(grant: Gran
   pkce: { holds: (g) => g.type === 'authorization_code' && g.pkce !== 'none', lacks: 'does not use PKCE' },
   redirect: { holds: (g) => g.type === 'authorization_code' && g.code.strategy !== 'api', lacks: 'gets its code from an api, with no redirect to carry state' },
   openid: { holds: (g) => (g.scope ?? '').split(' ').includes('openid'), lacks: 'does not ask for openid' },
+  par: {
+    holds: (g) => g.type === 'authorization_code' && g.code.strategy === 'redirect' && g.par !== false,
+    lacks: 'does not get its code by the redirect strategy, or sets par: false',
+  },
 };
 
 /**
@@ -42,7 +46,14 @@ export function describeRequirements(requires: Requires = {}): string[] {
   return [
     ...(requires.grantTypes ? [`grant type ${requires.grantTypes.join(' or ')}`] : []),
     ...(requires.grantUses
-      ? [{ pkce: 'a grant using PKCE', redirect: 'a grant whose code comes back by redirect', openid: 'a grant asking for openid' }[requires.grantUses]]
+      ? [
+          {
+            pkce: 'a grant using PKCE',
+            redirect: 'a grant whose code comes back by redirect',
+            openid: 'a grant asking for openid',
+            par: 'a grant of the redirect strategy that may push its requests',
+          }[requires.grantUses],
+        ]
       : []),
     ...(requires.clientAuth ? ['a client authenticating with a JWT assertion (client_secret_jwt or private_key_jwt)'] : []),
     ...(requires.endpoint ? [`the ${requires.endpoint}`] : []),

@@ -5,7 +5,7 @@ import type { Exchange } from '../http/exchange.js';
 import type { LoadedSuite } from '../suite/loaded-suite.js';
 import type { SuiteClient } from './client-auth.js';
 import type { Endpoint, RunContext } from './context.js';
-import { endpoint, tokenEndpoint } from './discovery.js';
+import { declared, endpoint, tokenEndpoint } from './discovery.js';
 import { FlowMemo } from './memo.js';
 import { abandonIfBusy, labelInAttempt } from './start-over.js';
 import { SuiteView, type FlowOptions } from './suite-view.js';
@@ -41,6 +41,10 @@ export class SuiteRun implements RunContext {
 
   endpoint(name: Endpoint): Promise<string> {
     return endpoint(this, name);
+  }
+
+  declared(member: string): Promise<unknown> {
+    return declared(this, member);
   }
 
   tokenEndpoint(grantName: string): Promise<string> {

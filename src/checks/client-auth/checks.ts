@@ -41,8 +41,11 @@ async function control(run: SuiteRun, grant: string): Promise<TokenResult> {
 
 function refusalEvidence(probe: (run: SuiteRun, grant: string) => Promise<TokenResult>) {
   return async (run: SuiteRun, grant: string): Promise<ExchangeEvidence> => {
+    // Neither request depends on the other: they go together, and the verdict waits for both.
+    const probing = probe(run, grant);
+    probing.catch(() => undefined);
     const done = await control(run, grant);
-    const probed = await probe(run, grant);
+    const probed = await probing;
     return { exchanges: [done.token.exchange, probed.token.exchange], exchange: probed.token.exchange };
   };
 }

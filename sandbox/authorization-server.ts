@@ -56,6 +56,9 @@ export function createAuthorizationServer({ issuer, keys, clients, resource, fau
     claims: { openid: ['sub'], profile: ['name'], email: ['email', 'email_verified'] },
     scopes: OIDC_SCOPES,
     responseTypes: ['code'],
+    // The algorithms RFC 7523 clients use, RS384 and ES384 among them (SMART Backend Services names them); declared
+    // as token_endpoint_auth_signing_alg_values_supported.
+    enabledJWA: { clientAuthSigningAlgValues: ['HS256', 'RS256', 'RS384', 'PS256', 'ES256', 'ES384', 'EdDSA'] },
     pkce: { required: () => settings.pkceRequired },
     features: {
       devInteractions: { enabled: false },

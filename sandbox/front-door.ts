@@ -11,6 +11,7 @@ import {
   prefixMatchRedirectUri,
   shareCodeRedemption,
 } from './request-faults/authorization-code.js';
+import { issuerAudienceOnly, launderAssertion, type AssertionDefect, type AssertionSigner } from './request-faults/client-assertions.js';
 import { tokenError } from './request-faults/messages.js';
 import { authenticatePushes, reusableRequestUri } from './request-faults/par.js';
 import {
@@ -71,6 +72,10 @@ export type RequestFault =
   | { kind: 'refresh-as-token-owner'; laxity: RefreshClientLaxity }
   /** Revocation requests hinted as refresh tokens are answered 200 and revoke nothing. */
   | { kind: 'ignore-refresh-revocation' }
+  /** Client assertions with this defect (and no other) are re-signed mended before the provider sees them. */
+  | { kind: 'launder-assertion'; defect: AssertionDefect }
+  /** Client assertions are refused unless their aud names the issuer: the token endpoint URL does not do. */
+  | { kind: 'issuer-audience-only' }
   /** A request_uri (RFC 9126) keeps working after its first use. */
   | { kind: 'reusable-request-uri' }
   /** A push without client authentication is served as if the client had authenticated. */
@@ -82,9 +87,15 @@ export type RequestFault =
  * Request-level faults: a layer in front of the provider that may rewrite, answer or replay requests before
  * oidc-provider sees them, or leave them unanswered. With no such fault it is the provider itself.
  */
-export function frontDoor(faults: readonly RequestFault[], provider: RequestListener, clients: readonly ClientMetadata[], issue: Issue): RequestListener {
+export function frontDoor(
+  faults: readonly RequestFault[],
+  provider: RequestListener,
+  clients: readonly ClientMetadata[],
+  issue: Issue,
+  signers: ReadonlyMap<string, AssertionSigner> = new Map(),
+): RequestListener {
   if (faults.length === 0) return provider;
-  const stages = faults.map((fault) => stage(fault, clients, issue));
+  const stages = faults.map((fault) => stage(fault, clients, issue, signers));
   return (req, res) => {
     // The provider answers each request as one on the connection it came by.
     const toProvider: Forward = (forwarded) => dispatch(provider, req, forwarded);
@@ -99,7 +110,7 @@ export function frontDoor(faults: readonly RequestFault[], provider: RequestList
 // ---- Faults -------------------------------------------------------------------------------------------------------
 
 /** The step that plays a fault; the steps themselves are in ./request-faults/. */
-function stage(fault: RequestFault, clients: readonly ClientMetadata[], issue: Issue): Stage {
+function stage(fault: RequestFault, clients: readonly ClientMetadata[], issue: Issue, signers: ReadonlyMap<string, AssertionSigner>): Stage {
   const redirectUris = new Set(clients.flatMap((client) => client.redirect_uris));
   switch (fault.kind) {
     case 'accept-get-on-token':
@@ -138,6 +149,10 @@ function stage(fault: RequestFault, clients: readonly ClientMetadata[], issue: I
       return refreshAsTokenOwner(clients, fault.laxity);
     case 'ignore-refresh-revocation':
       return ignoreRefreshRevocation();
+    case 'launder-assertion':
+      return launderAssertion(fault.defect, signers);
+    case 'issuer-audience-only':
+      return issuerAudienceOnly();
     case 'reusable-request-uri':
       return reusableRequestUri();
     case 'authenticate-pushes':

@@ -2,6 +2,7 @@ import type { RequestListener } from 'node:http';
 import type Provider from 'oidc-provider';
 import { createAccessTokenVerifier } from './access-token-verifier.js';
 import { createAuthorizationServer, defaultSettings, TEST_ACCOUNT, type ProtectedResource, type ProviderSettings } from './authorization-server.js';
+import { writeClientKeyFile } from './client-key-file.js';
 import { createClients, newSecret, type SandboxClients } from './clients.js';
 import type { FaultProfile } from './fault-profile.js';
 import { resourceDeviations, tlsListenerOf, type Fault, type ResourceDeviation } from './faults.js';
@@ -72,6 +73,8 @@ async function serve(selected: FaultProfile, { port = 0, resourcePort = 0, secre
   // Off the issuer's origin, so a client that follows same-origin redirects stops right there.
   const redirectUri = `${resourceHost.origin}/callback`;
   const clients = createClients(redirectUri, secrets);
+  const keyFile = await writeClientKeyFile(clients.key.privateKey);
+  listeners.onClose(keyFile.remove);
   const account =
     login === 'interactive'
       ? { username: TEST_ACCOUNT.email, password: secrets?.password ?? newSecret(), loadingBanner: selected.loadingBanner, echoPassword: selected.echoPassword }
@@ -79,7 +82,7 @@ async function serve(selected: FaultProfile, { port = 0, resourcePort = 0, secre
   const provider = createAuthorizationServer({
     issuer: authorization.origin,
     keys,
-    clients: [clients.machine, clients.app],
+    clients: [clients.machine, clients.app, clients.keyHolder, clients.secretSigner],
     resource,
     faults: providerFaults(selected.faults, { keys, tlsOrigin: tls?.origin }),
     settings,
@@ -88,12 +91,20 @@ async function serve(selected: FaultProfile, { port = 0, resourcePort = 0, secre
   // Before callback(), which composes the provider's middleware as it is then: the resource adds some.
   resourceHost.server.on('request', protectedResource(provider, keys, resource, resourceDeviations(selected.faults)));
   const issued = new IssuedCredentials();
-  authorization.server.on('request', frontDoor(selected.requestFaults ?? [], issued.tap(provider.callback()), [clients.machine, clients.app], issued.add));
+  const signers = new Map([
+    [clients.keyHolder.client_id, { key: clients.key.privateKey, alg: clients.key.alg }],
+    [clients.secretSigner.client_id, { key: new TextEncoder().encode(clients.secretSigner.client_secret), alg: 'HS256' }],
+  ]);
+  authorization.server.on(
+    'request',
+    frontDoor(selected.requestFaults ?? [], issued.tap(provider.callback()), [clients.machine, clients.app], issued.add, signers),
+  );
   return {
     profile: selected.name,
     issuer: authorization.origin,
     variables: {
       ...sandboxVariables(authorization.origin, clients, redirectUri, resource, settings),
+      SANDBOX_CLIENT_KEY_FILE: keyFile.path,
       ...(account && {
         SANDBOX_USERNAME: account.username,
         // A profile may hand out a password the sign-in page refuses, as a mistyped or expired one would be.
@@ -142,6 +153,10 @@ function sandboxVariables(
     SANDBOX_SCOPE: RESOURCE_SCOPE,
     SANDBOX_AUTH_CLIENT_ID: clients.app.client_id,
     SANDBOX_AUTH_CLIENT_SECRET: clients.app.client_secret,
+    SANDBOX_KEY_CLIENT_ID: clients.keyHolder.client_id,
+    SANDBOX_CLIENT_KEY_ID: clients.key.kid,
+    SANDBOX_JWT_CLIENT_ID: clients.secretSigner.client_id,
+    SANDBOX_JWT_CLIENT_SECRET: clients.secretSigner.client_secret,
     SANDBOX_REDIRECT_URI: redirectUri,
     SANDBOX_RESOURCE_URL: resource.url,
     SANDBOX_RESOURCE_SCOPE: resource.scope,

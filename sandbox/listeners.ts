@@ -14,6 +14,7 @@ export interface SandboxRequest {
 export class Listeners {
   readonly #servers: Server[] = [];
   readonly #log: SandboxRequest[] = [];
+  readonly #cleanups: Array<() => Promise<void>> = [];
   #closing: Promise<void> | undefined;
 
   /** A listener once it listens, logged and closed with the others. */
@@ -25,6 +26,11 @@ export class Listeners {
     return host;
   }
 
+  /** Something else the sandbox made (a file) that close() removes too. */
+  onClose(cleanup: () => Promise<void>): void {
+    this.#cleanups.push(cleanup);
+  }
+
   /** Every request received so far, oldest first. */
   requests(): SandboxRequest[] {
     return [...this.#log];
@@ -32,7 +38,7 @@ export class Listeners {
 
   /** Idempotent, so that callers may close in several cleanup paths. */
   readonly close = (): Promise<void> => {
-    this.#closing ??= Promise.all(this.#servers.map(closeServer)).then(() => undefined);
+    this.#closing ??= Promise.all([...this.#servers.map(closeServer), ...this.#cleanups.map((cleanup) => cleanup())]).then(() => undefined);
     return this.#closing;
   };
 }

@@ -34,11 +34,13 @@ declare module 'oidc-provider' {
 
   export interface ClientMetadata {
     client_id: string;
-    client_secret: string;
+    client_secret?: string;
     grant_types: string[];
     response_types: string[];
     redirect_uris: string[];
-    token_endpoint_auth_method: 'client_secret_basic' | 'client_secret_post';
+    token_endpoint_auth_method: 'client_secret_basic' | 'client_secret_post' | 'client_secret_jwt' | 'private_key_jwt';
+    /** The client's public keys (private_key_jwt). */
+    jwks?: { keys: JWK[] };
   }
 
   export interface ResourceServerInfo {
@@ -75,6 +77,7 @@ declare module 'oidc-provider' {
       };
     };
     ttl: Record<string, number>;
+    enabledJWA: { clientAuthSigningAlgValues: string[] };
     interactions: { url(ctx: unknown, interaction: { uid: string }): string };
     findAccount(ctx: unknown, sub: string): Account | undefined;
     issueRefreshToken(ctx: unknown, client: { grantTypeAllowed(grantType: string): boolean }): boolean;

@@ -102,6 +102,12 @@ const responseProfiles: FaultProfile[] = [
     faults: [{ kind: 'edit-body', endpoint: 'discovery', op: 'set', member: 'token_endpoint_auth_methods_supported', value: ['private_key_jwt'] }],
   },
   {
+    name: 'assertion-algs-undeclared',
+    description: 'The discovery document declares private_key_jwt and client_secret_jwt but no token_endpoint_auth_signing_alg_values_supported.',
+    breaks: ['client-auth.signing-algs-declared'],
+    faults: [{ kind: 'edit-body', endpoint: 'discovery', op: 'remove', member: 'token_endpoint_auth_signing_alg_values_supported' }],
+  },
+  {
     name: 'pkce-undeclared',
     description: 'The discovery document has no code_challenge_methods_supported, though PKCE S256 is required.',
     breaks: ['discovery.pkce-s256'],

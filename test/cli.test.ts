@@ -456,7 +456,7 @@ describe.concurrent('bad input exits 2 with the file, the place and the fix', ()
     const run = await cli(['run', '--suite', 'generic-oidc'], { env: { OIDC_ISSUER: '', OIDC_CLIENT_ID: '', OIDC_CLIENT_SECRET: '' } });
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/suites\/generic-oidc\.yaml:\d+:\d+ discovery\.issuer: variable OIDC_ISSUER is not set/);
-    expect(run.stderr).toContain('OIDC_CLIENT_SECRET is not set');
+    expect(run.stderr).toContain('OIDC_CLIENT_ID is not set');
   });
 
   it.each([

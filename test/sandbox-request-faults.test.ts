@@ -1,8 +1,11 @@
+import { createPrivateKey } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { frontDoor } from '../sandbox/front-door.js';
 import { startSandbox, type Sandbox } from '../sandbox/index.js';
 import { requestProfiles } from '../sandbox/request-profiles.js';
+import { clientAssertion, JWT_BEARER_ASSERTION, type AssertionEdit, type SuiteClient } from '../src/flows/client-auth.js';
 import {
   authorize,
   basic,
@@ -59,6 +62,37 @@ const CONFORMANT_REFUSALS = [
   [400, 'invalid_request'],
   [400, 'invalid_request'],
 ];
+
+// ---- Client assertion probes (client sandbox-key-client, private_key_jwt) ----------------------------------------------
+
+const keyClient = ({ variables: v }: Sandbox): SuiteClient => ({
+  id: v.SANDBOX_KEY_CLIENT_ID!,
+  auth: 'private_key_jwt',
+  key: { key: createPrivateKey(readFileSync(v.SANDBOX_CLIENT_KEY_FILE!, 'utf8')), alg: 'ES384', kid: v.SANDBOX_CLIENT_KEY_ID! },
+});
+/** A client_credentials request authenticated by this assertion. */
+const withAssertion = (s: Sandbox, assertion: string) =>
+  postForm(`${s.issuer}/token`, {
+    grant_type: 'client_credentials',
+    client_id: s.variables.SANDBOX_KEY_CLIENT_ID!,
+    client_assertion_type: JWT_BEARER_ASSERTION,
+    client_assertion: assertion,
+  });
+/** A fresh assertion, spoilt as `edit` says. */
+const a1 = async (s: Sandbox, edit: AssertionEdit = {}) => withAssertion(s, await clientAssertion(keyClient(s), `${s.issuer}/token`, edit));
+const EXPIRED: AssertionEdit = { claims: { iat: 1_000_000_000, exp: 1_000_000_060 } };
+/** One assertion used twice. */
+async function a2(s: Sandbox) {
+  const assertion = await clientAssertion(keyClient(s), `${s.issuer}/token`);
+  const first = await withAssertion(s, assertion);
+  return { first, replay: await withAssertion(s, assertion) };
+}
+const invalidClient = (reply: Reply) => refused(reply, 401, 'invalid_client');
+/** A profile that accepts assertions with this defect, refused on a conformant sandbox; another defect stays refused. */
+const forgiving = (edit: AssertionEdit, other: AssertionEdit): Case => ({
+  ...probing((s) => a1(s, edit), issued, invalidClient),
+  neighbour: async (s) => invalidClient(await a1(s, other)),
+});
 
 // ---- Authorization code probes (client sandbox-app) ----------------------------------------------------------------
 
@@ -168,6 +202,26 @@ function probing<T>(probe: (s: Sandbox) => Promise<T>, faulty: (result: T, s: Sa
 }
 
 const cases: Record<string, Case> = {
+  'assertion-issuer-audience-only': {
+    ...probing((s) => a1(s), invalidClient, issued),
+    neighbour: async (s) => issued(await a1(s, { claims: { aud: s.issuer } })),
+  },
+  'assertion-signature-unchecked': forgiving({ corruptSignature: true }, EXPIRED),
+  'assertion-expiry-unchecked': forgiving(EXPIRED, { corruptSignature: true }),
+  'assertion-audience-unchecked': forgiving({ claims: { aud: 'https://audience.invalid/token' } }, { claims: { iss: 'someone-else' } }),
+  'assertion-issuer-unchecked': forgiving({ claims: { iss: 'someone-else' } }, { claims: { aud: 'https://audience.invalid/token' } }),
+  'assertion-alg-none-accepted': forgiving({ unsigned: true }, { corruptSignature: true }),
+  'assertion-replay-accepted': {
+    ...probing(
+      a2,
+      ({ first, replay }) => [first, replay].forEach(issued),
+      ({ first, replay }) => {
+        issued(first);
+        invalidClient(replay);
+      },
+    ),
+    neighbour: async (s) => invalidClient(await a1(s, EXPIRED)),
+  },
   // First, so that its wait overlaps the other cases.
   'code-never-expires': {
     ...probing(

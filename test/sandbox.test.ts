@@ -391,6 +391,13 @@ describe('fault profiles', () => {
         expect((await discovery(sandbox)).token_endpoint_auth_methods_supported).toEqual(['private_key_jwt']);
       },
     },
+    'assertion-algs-undeclared': {
+      async fault(sandbox) {
+        const metadata = await discovery(sandbox);
+        expect(metadata).not.toHaveProperty('token_endpoint_auth_signing_alg_values_supported');
+        expect(metadata.token_endpoint_auth_methods_supported).toEqual(expect.arrayContaining(['private_key_jwt', 'client_secret_jwt']));
+      },
+    },
     'pkce-undeclared': {
       async fault(sandbox) {
         expect(await discovery(sandbox)).not.toHaveProperty('code_challenge_methods_supported');

@@ -1,5 +1,6 @@
 import * as authorizationCode from './authorization-code/checks.js';
 import type { Check } from './check.js';
+import * as clientAuth from './client-auth/checks.js';
 import * as discovery from './discovery/checks.js';
 import * as errorResponse from './error-response/checks.js';
 import * as jwks from './jwks/checks.js';
@@ -57,6 +58,14 @@ export const catalogue: Check[] = [
   errorResponse.duplicateParameter,
   errorResponse.queryCredentials,
   errorResponse.formBodyRequired,
+  clientAuth.accepted,
+  clientAuth.wrongSignature,
+  clientAuth.expired,
+  clientAuth.wrongAudience,
+  clientAuth.issuerNotSubject,
+  clientAuth.algNone,
+  clientAuth.replayRefused,
+  clientAuth.signingAlgsDeclared,
   authorizationCode.stateEchoed,
   authorizationCode.singleUse,
   authorizationCode.parallelRedemption,
@@ -99,7 +108,7 @@ export const catalogue: Check[] = [
 ];
 
 // A check defined but left out of the list would never run: the modules' checks must be covered exactly.
-const defined = [discovery, jwks, tokenResponse, errorResponse, authorizationCode, pkce, refresh, lifetime, resourceAccess, transport, par]
+const defined = [discovery, jwks, tokenResponse, errorResponse, clientAuth, authorizationCode, pkce, refresh, lifetime, resourceAccess, transport, par]
   .flatMap((m) => Object.values(m))
   .filter((v): v is Check => typeof v === 'object' && 'judge' in v);
 if (defined.length !== catalogue.length || new Set(catalogue.map((c) => c.id)).size !== catalogue.length) {

@@ -26,6 +26,8 @@ export interface Requires {
   expects?: Expectation;
   /** Waits out lifetimes: runs only with --long. */
   long?: true;
+  /** How the client must authenticate: by a JWT assertion (RFC 7523 §2.2): the grant's client (grant scope), or some client (suite scope). */
+  clientAuth?: 'jwt';
   /** The control the verdict needs: the same request done right succeeds, or the check could not run. */
   control?: string;
 }

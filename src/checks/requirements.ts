@@ -1,5 +1,6 @@
 import type { LoadedSuite } from '../suite/loaded-suite.js';
 import type { Grant } from '../suite/suite.types.js';
+import { usesJwtAssertion } from '../flows/client-auth.js';
 import type { Check, Expectation, Requires } from './check.js';
 
 /** Whether the suite declares an expectation: a path under `expect:` with a value other than false or empty. */
@@ -30,6 +31,11 @@ export function unmetRequirement(check: Check, suite: LoadedSuite, subject: stri
     return `the suite uses no ${requires.grantTypes.join(' or ')} grant`;
   }
   if (grant && requires.grantUses && !GRANT_USES[requires.grantUses].holds(grant)) return `grant ${subject} ${GRANT_USES[requires.grantUses].lacks}`;
+  if (requires.clientAuth && !jwtClient(suite, grant)) {
+    return grant
+      ? `grant ${subject}'s client ${grant.client} does not authenticate with a JWT assertion`
+      : 'no client of the suite authenticates with a JWT assertion';
+  }
   if (requires.expects && !declares(suite, requires.expects)) return `the suite does not declare expect.${requires.expects}`;
   if (requires.long && !options.long) return 'waits out a lifetime: run with --long';
   return undefined;
@@ -49,9 +55,17 @@ export function describeRequirements(requires: Requires = {}): string[] {
           }[requires.grantUses],
         ]
       : []),
+    ...(requires.clientAuth ? ['a client authenticating with a JWT assertion (client_secret_jwt or private_key_jwt)'] : []),
     ...(requires.endpoint ? [`the ${requires.endpoint}`] : []),
     ...(requires.expects ? [`expect.${requires.expects} declared`] : []),
     ...(requires.long ? ['--long'] : []),
     ...(requires.control ? [`control: ${requires.control}`] : []),
   ];
+}
+
+/** Whether the grant's client (or, for a suite-scoped check, any client) authenticates with a JWT assertion. */
+function jwtClient(suite: LoadedSuite, grant: Grant | undefined): boolean {
+  const clients = suite.clients ?? {};
+  const client = grant && clients[grant.client];
+  return grant ? client !== undefined && usesJwtAssertion(client) : Object.values(clients).some(usesJwtAssertion);
 }

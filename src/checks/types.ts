@@ -12,6 +12,7 @@ export const AREAS = [
   'lifetime',
   'resource-access',
   'transport',
+  'client-auth',
   'par',
 ] as const;
 export type Area = (typeof AREAS)[number];

@@ -37,6 +37,12 @@ export const TOKEN_ENDPOINT_PROBES = [
 ] as const;
 export type TokenEndpointProbe = (typeof TOKEN_ENDPOINT_PROBES)[number];
 
+/**
+ * Client assertions a conforming server refuses (RFC 7523 §3, OIDC Core §9), each with one defect; and one it accepts
+ * as well as the usual: the issuer as aud instead of the token endpoint URL.
+ */
+export type AssertionProbe = 'wrong-signature' | 'expired' | 'wrong-audience' | 'issuer-not-subject' | 'alg-none' | 'issuer-audience';
+
 /** A refresh by someone the refresh token was not issued to, and what came of it. */
 export interface ForeignRefresh {
   /** Who presented it and how, e.g. "client second, client_secret_post". */
@@ -81,6 +87,10 @@ export const FLOWS = {
   refreshByOtherClients: (grant: string) => key<ForeignRefresh[]>(`refresh-other-client:${grant}`),
   refreshBy: (grant: string, presenter: string) => key<ForeignRefresh>(`refresh-by:${grant}:${presenter}`),
   refreshAfterRevocation: (grant: string) => key<{ revocation: HttpResult; refreshed: TokenResult }>(`refresh-revoked:${grant}`),
+
+  // client-auth
+  assertionProbe: (grant: string, probe: AssertionProbe) => key<TokenResult>(`assertion:${grant}:${probe}`),
+  assertionReplay: (grant: string) => key<{ first: TokenResult; replay: TokenResult }>(`assertion-replay:${grant}`),
 
   // resource-access
   resourceAfterRevocation: (resource: string) => key<{ revocation: HttpResult; after: HttpResult }>(`access-revoked:${resource}`),

@@ -3,7 +3,7 @@ import { Recorder, recordOutside, send } from '../http/client.js';
 import type { HttpRequest, HttpResult } from '../http/request.js';
 import type { Exchange } from '../http/exchange.js';
 import type { LoadedSuite } from '../suite/loaded-suite.js';
-import type { Client } from '../suite/suite.types.js';
+import type { SuiteClient } from './client-auth.js';
 import type { Endpoint, RunContext } from './context.js';
 import { declared, endpoint, tokenEndpoint } from './discovery.js';
 import { FlowMemo } from './memo.js';
@@ -51,7 +51,7 @@ export class SuiteRun implements RunContext {
     return tokenEndpoint(this, grantName);
   }
 
-  client(name: string): Client {
+  client(name: string): SuiteClient {
     return this.suite.client(name);
   }
 }

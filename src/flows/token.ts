@@ -1,8 +1,7 @@
 import type { HttpResult } from '../http/request.js';
 import type { Exchange } from '../http/exchange.js';
 import { parseJsonBody } from '../http/json.js';
-import type { Client } from '../suite/suite.types.js';
-import { tokenRequest } from './client-auth.js';
+import { tokenRequest, type SuiteClient } from './client-auth.js';
 import type { FlowContext } from './context.js';
 
 /** What a grant produced. Raw tokens stay in memory for later requests; reports see only exchanges. */
@@ -21,20 +20,20 @@ export interface TokenResult {
 export async function redeem(
   flows: FlowContext,
   grant: string,
-  client: Client,
+  client: SuiteClient,
   params: Record<string, string | undefined>,
   before: Exchange[] = [],
   label = `token (${grant}: ${params.grant_type})`,
 ): Promise<TokenResult> {
   const url = await flows.tokenEndpoint(grant);
-  const { headers, body } = tokenRequest(client, params);
+  const { headers, body, secrets } = await tokenRequest(client, params, url);
   const token = await flows.send({
     label,
     method: 'POST',
     url,
     headers,
     body,
-    secrets: [client.secret, params.code, params.code_verifier, params.refresh_token],
+    secrets: [...secrets, params.code, params.code_verifier, params.refresh_token],
     // Asking again for a client_credentials token spends nothing; a code or a refresh token must never be sent twice.
     replayable: params.grant_type === 'client_credentials',
   });

@@ -143,13 +143,34 @@ export interface Discovery {
 export interface Client {
   id: string;
   /**
-   * Always redacted, whether or not its variable is marked secret.
+   * The client's secret, for client_secret_basic, client_secret_post and client_secret_jwt (the HMAC key of its assertions). Always redacted, whether or not its variable is marked secret; an empty value counts as none.
    */
   secret?: string;
   /**
-   * How the client authenticates at the token endpoint (RFC 6749 §2.3.1).
+   * How the client authenticates at the token endpoint: with its secret in the Authorization header or the body (RFC 6749 §2.3.1), with a JWT assertion (RFC 7523 §2.2; OIDC Core §9): client_secret_jwt signs it with the secret (HS256), private_key_jwt with the private key in key_file; or by TLS client certificate (RFC 8705, not supported yet). May be a ${VARIABLE}, checked once it is resolved.
    */
-  auth?: ('client_secret_basic' | 'client_secret_post' | 'none') | VariableRef;
+  auth?:
+    | (
+        | 'client_secret_basic'
+        | 'client_secret_post'
+        | 'client_secret_jwt'
+        | 'private_key_jwt'
+        | 'tls_client_auth'
+        | 'none'
+      )
+    | VariableRef;
+  /**
+   * private_key_jwt: path (relative to the working directory) of the file holding the client's private key, as PEM (PKCS#8, PKCS#1 or SEC1) or as a JWK with its private members. Name it by a variable, e.g. ${OIDC_CLIENT_KEY_FILE}: the key is read at start and never appears in any output. Ignored by the other methods.
+   */
+  key_file?: string;
+  /**
+   * private_key_jwt: the kid put in the assertion's header, as registered with the server; empty or absent: the JWK's kid, or none.
+   */
+  kid?: string;
+  /**
+   * private_key_jwt: the assertion's signing algorithm; defaults to the JWK's alg, else RS256 for an RSA key, ES256 for a P-256 key and ES384 for a P-384 key. client_secret_jwt always uses HS256. May be a ${VARIABLE}.
+   */
+  alg?: ('RS256' | 'RS384' | 'ES256' | 'ES384') | VariableRef;
 }
 /**
  * This interface was referenced by `Suite`'s JSON-Schema

@@ -18,6 +18,8 @@ export interface ProviderSettings {
   documentedCodeTtl?: number;
   pkceRequired: boolean;
   rotateRefreshToken: boolean;
+  /** A DPoP proof's jti may be used again (RFC 9449 §11.1 replay detection off). */
+  dpopAllowReplay?: boolean;
 }
 
 export const defaultSettings: ProviderSettings = { accessTokenTtl: 3600, codeTtl: 60, pkceRequired: true, rotateRefreshToken: true };
@@ -58,6 +60,7 @@ export function createAuthorizationServer({ issuer, keys, clients, resource, fau
       clientCredentials: { enabled: true },
       introspection: { enabled: true },
       revocation: { enabled: true },
+      dPoP: { enabled: true, allowReplay: settings.dpopAllowReplay ?? false },
       resourceIndicators: resourceIndicators(resource, settings),
     },
     ttl: {

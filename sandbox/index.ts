@@ -5,6 +5,7 @@ import { createAuthorizationServer, defaultSettings, TEST_ACCOUNT, type Protecte
 import { createClients, newSecret, type SandboxClients } from './clients.js';
 import type { FaultProfile } from './fault-profile.js';
 import { resourceDeviations, tlsListenerOf, type Fault, type ResourceDeviation } from './faults.js';
+import { createDpopVerifier } from './dpop-verifier.js';
 import { frontDoor } from './front-door.js';
 import { IssuedCredentials } from './issued-credentials.js';
 import { everIssued } from './issued-tokens.js';
@@ -123,6 +124,7 @@ function protectedResource(provider: Provider, keys: SigningKeys, resource: Prot
     verify: createAccessTokenVerifier({ provider, publicJwks: keys.publicJwks, audience: resource.url, deviations, revokedJwt }),
     scope: resource.scope,
     deviations,
+    verifyProof: createDpopVerifier(resource.url),
     ...(deviations.has('accept-unissued-tokens') && { everIssued: everIssued(provider) }),
   });
 }

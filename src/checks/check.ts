@@ -15,8 +15,11 @@ export type Expectation =
 export interface Requires {
   /** The grant types it runs on (grant scope), or one of which the suite must use (suite scope). */
   grantTypes?: ReadonlyArray<Grant['type']>;
-  /** What the grant it runs on must do: use PKCE, return by a redirect that can carry state, or ask for openid. */
-  grantUses?: 'pkce' | 'redirect' | 'openid';
+  /**
+   * What the grant it runs on (a resource's: the grant whose token it is called with) must do: use PKCE, return by a
+   * redirect that can carry state, ask for openid, bind its tokens with DPoP, or get bearer tokens.
+   */
+  grantUses?: 'pkce' | 'redirect' | 'openid' | 'dpop' | 'bearer';
   /** An endpoint the suite gives or its metadata declares. */
   endpoint?: Endpoint;
   /** An expectation the suite declares about the vendor. */

@@ -12,6 +12,7 @@ export const AREAS = [
   'lifetime',
   'resource-access',
   'transport',
+  'dpop',
 ] as const;
 export type Area = (typeof AREAS)[number];
 

@@ -2,6 +2,7 @@ import type { BrowserOptions } from '../browser/chromium.js';
 import type { HttpRequest, HttpResult } from '../http/request.js';
 import type { Exchange } from '../http/exchange.js';
 import type { Client } from '../suite/suite.types.js';
+import type { DpopKey } from './dpop-proof.js';
 import type { FlowMemo } from './memo.js';
 import type { SuiteView } from './suite-view.js';
 
@@ -16,6 +17,8 @@ export interface FlowContext {
   endpoint(name: Endpoint): Promise<string>;
   tokenEndpoint(grantName: string): Promise<string>;
   client(name: string): Client;
+  /** The grant's DPoP key pair (RFC 9449), or undefined when it does not use DPoP. */
+  dpopKey(grantName: string): Promise<DpopKey | undefined>;
 }
 
 /** What a memoised protocol flow (discovery, tokens, resource calls) needs: the suite, the memo, and sending. */

@@ -6,6 +6,8 @@ import type { LoadedSuite } from '../suite/loaded-suite.js';
 import type { Client } from '../suite/suite.types.js';
 import type { Endpoint, RunContext } from './context.js';
 import { endpoint, tokenEndpoint } from './discovery.js';
+import { dpopKey } from './dpop.js';
+import type { DpopKey } from './dpop-proof.js';
 import { FlowMemo } from './memo.js';
 import { abandonIfBusy, labelInAttempt } from './start-over.js';
 import { SuiteView, type FlowOptions } from './suite-view.js';
@@ -49,5 +51,9 @@ export class SuiteRun implements RunContext {
 
   client(name: string): Client {
     return this.suite.client(name);
+  }
+
+  dpopKey(grantName: string): Promise<DpopKey | undefined> {
+    return dpopKey(this, grantName);
   }
 }

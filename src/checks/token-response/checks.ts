@@ -45,6 +45,7 @@ export const tokenType = defineCheck({
   id: 'token-response.token-type',
   title: 'token_type is Bearer (compared case-insensitively)',
   ...successResponse,
+  requires: { grantUses: 'bearer' },
   spec: [rfc(6749, '5.1'), rfc(6749, '7.1'), rfc(6750, '4')],
   judge: ({ exchange }) => {
     const body = jsonOf(exchange);

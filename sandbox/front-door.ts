@@ -11,6 +11,7 @@ import {
   prefixMatchRedirectUri,
   shareCodeRedemption,
 } from './request-faults/authorization-code.js';
+import { laxDpopProof, type ProofLaxity } from './request-faults/dpop-proofs.js';
 import { tokenError } from './request-faults/messages.js';
 import {
   claimRefreshTokenScope,
@@ -70,6 +71,8 @@ export type RequestFault =
   | { kind: 'refresh-as-token-owner'; laxity: RefreshClientLaxity }
   /** Revocation requests hinted as refresh tokens are answered 200 and revoke nothing. */
   | { kind: 'ignore-refresh-revocation' }
+  /** The token endpoint does not check this claim of a DPoP proof (RFC 9449 §4.3). */
+  | { kind: 'lax-dpop-proof'; laxity: ProofLaxity }
   /** The transport misbehaves: hangs, drips, floods, resets, or sends what is not what it says. */
   | HostileFault;
 
@@ -133,6 +136,8 @@ function stage(fault: RequestFault, clients: readonly ClientMetadata[], issue: I
       return refreshAsTokenOwner(clients, fault.laxity);
     case 'ignore-refresh-revocation':
       return ignoreRefreshRevocation();
+    case 'lax-dpop-proof':
+      return laxDpopProof(fault.laxity);
     case 'hang':
     case 'overloaded':
     case 'replace-body':

@@ -1,4 +1,5 @@
 import type { ProviderSettings } from './authorization-server.js';
+import { dpopProfiles } from './dpop-profiles.js';
 import type { FaultProfile } from './fault-profile.js';
 import { hostileProfiles } from './hostile-profiles.js';
 import { requestProfiles } from './request-profiles.js';
@@ -395,4 +396,4 @@ const responseProfiles: FaultProfile[] = [
   },
 ];
 
-export const profiles: readonly FaultProfile[] = [...responseProfiles, ...requestProfiles, ...hostileProfiles];
+export const profiles: readonly FaultProfile[] = [...responseProfiles, ...requestProfiles, ...dpopProfiles, ...hostileProfiles];

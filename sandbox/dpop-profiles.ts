@@ -10,6 +10,13 @@ export const dpopProfiles: FaultProfile[] = [
     faults: [{ kind: 'edit-body', endpoint: 'token', grantType: 'client_credentials', op: 'set', member: 'token_type', value: 'Bearer' }],
   },
   {
+    name: 'dpop-jkt-missing',
+    // A resource that learns the binding from the token (cnf.jkt) then takes the token for a bearer token.
+    description: 'JWT access tokens issued to client_credentials requests with a DPoP proof lack cnf.jkt; the resource then takes them as Bearer.',
+    breaks: ['dpop.jkt-bound', 'dpop.bearer-refused'],
+    faults: [{ kind: 'edit-jwt', endpoint: 'token', grantType: 'client_credentials', member: 'access_token', claims: [{ op: 'remove', member: 'cnf' }] }],
+  },
+  {
     name: 'dpop-htm-unchecked',
     description: 'The token endpoint takes a DPoP proof made for another HTTP method (htm).',
     breaks: ['dpop.wrong-htm-refused'],

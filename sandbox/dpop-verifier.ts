@@ -10,8 +10,8 @@ export interface Presented {
   proof: string | undefined;
   method: string;
   token: string;
-  /** The thumbprint the token is bound to (cnf.jkt, RFC 9449 §6). */
-  jkt: string;
+  /** The thumbprint the token is bound to (cnf.jkt, RFC 9449 §6), if it names one. */
+  jkt?: string;
 }
 
 /** Why a DPoP proof does not prove possession for this request (RFC 9449 §4.3, §7.1), or undefined when it does. */
@@ -34,7 +34,7 @@ export function createDpopVerifier(url: string): DpopVerifier {
     if (typeof payload.htu !== 'string' || withoutQuery(payload.htu) !== withoutQuery(url)) return 'the DPoP proof was made for another URI (htu)';
     if (typeof payload.iat !== 'number' || Math.abs(now - payload.iat) > WINDOW_SECONDS) return 'the DPoP proof is not recent (iat)';
     if (payload.ath !== createHash('sha256').update(token, 'ascii').digest('base64url')) return 'the DPoP proof is for another access token (ath)';
-    if (!jwk || (await calculateJwkThumbprint(jwk)) !== jkt) return 'the DPoP proof key is not the one the token is bound to';
+    if (jkt && (!jwk || (await calculateJwkThumbprint(jwk)) !== jkt)) return 'the DPoP proof key is not the one the token is bound to';
     if (typeof payload.jti !== 'string' || !payload.jti) return 'the DPoP proof has no jti';
     for (const [jti, until] of seen) if (until < now) seen.delete(jti);
     if (seen.has(payload.jti)) return 'the DPoP proof was used before (jti)';

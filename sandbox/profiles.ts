@@ -139,9 +139,10 @@ const responseProfiles: FaultProfile[] = [
   },
   {
     name: 'token-type',
-    description: 'Token responses carry an unknown token_type.',
+    // Only where a bearer token is issued: a DPoP grant's token_type is judged by dpop.token-type.
+    description: 'Token responses to authorization_code requests carry an unknown token_type.',
     breaks: ['token-response.token-type'],
-    faults: [{ kind: 'edit-body', endpoint: 'token', op: 'set', member: 'token_type', value: 'N_A' }],
+    faults: [{ kind: 'edit-body', endpoint: 'token', grantType: 'authorization_code', op: 'set', member: 'token_type', value: 'N_A' }],
   },
   {
     name: 'token-no-store',
@@ -212,7 +213,9 @@ const responseProfiles: FaultProfile[] = [
   },
   {
     name: 'jwt-not-rfc9068',
-    description: 'JWT access tokens are typed "JWT" and lack jti (RFC 9068); the resource does not check typ.',
+    // Not without jti: two tokens of one client issued in the same second would then be the same string, and
+    // revoking one (resource-access.revoked-refused) would revoke the other.
+    description: 'JWT access tokens are typed "JWT", not "at+jwt" (RFC 9068); the resource does not check typ.',
     breaks: ['token-response.rfc9068-claims'],
     faults: [
       {
@@ -220,7 +223,6 @@ const responseProfiles: FaultProfile[] = [
         endpoint: 'token',
         member: 'access_token',
         header: [{ op: 'set', member: 'typ', value: 'JWT' }],
-        claims: [{ op: 'remove', member: 'jti' }],
       },
       { kind: 'resource', deviation: 'ignore-jwt-typ' },
     ],

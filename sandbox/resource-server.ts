@@ -78,12 +78,16 @@ async function authorize(token: string, options: ResourceOptions, presentation: 
   return answer(200, { ok: true, sub: grant.sub, client_id: grant.clientId });
 }
 
-/** RFC 9449 §7: a DPoP-bound token only with the DPoP scheme and a valid proof of its key; DPoP only for bound tokens. */
+/**
+ * RFC 9449 §7: a DPoP-bound token only with the DPoP scheme and a valid proof of its key; a token presented as DPoP
+ * needs a valid proof (of its key, when it names one).
+ */
 async function dpopRefusal(token: string, jkt: string | undefined, { scheme, proof, method }: Presentation, options: ResourceOptions): Promise<HttpResponse | undefined> {
   const { deviations, verifyProof } = options;
-  if (!jkt) return scheme === 'dpop' ? dpopChallenge('invalid_token', 'the access token is not DPoP-bound') : undefined;
-  // §7.2: a resource taking both schemes refuses a DPoP-bound token presented as a bearer token.
-  if (scheme === 'bearer') return deviations.has('accept-dpop-as-bearer') ? undefined : dpopChallenge('invalid_token', 'a DPoP-bound token needs the DPoP scheme');
+  if (scheme === 'bearer') {
+    // §7.2: a resource taking both schemes refuses a DPoP-bound token presented as a bearer token.
+    return !jkt || deviations.has('accept-dpop-as-bearer') ? undefined : dpopChallenge('invalid_token', 'a DPoP-bound token needs the DPoP scheme');
+  }
   if (!proof && deviations.has('skip-dpop-proof')) return undefined;
   const problem = await verifyProof({ proof, method, token, jkt });
   return problem ? dpopChallenge('invalid_dpop_proof', problem) : undefined;

@@ -4,8 +4,7 @@ import { parseJsonBody } from '../http/json.js';
 import type { Client } from '../suite/suite.types.js';
 import { tokenRequest } from './client-auth.js';
 import type { FlowContext } from './context.js';
-import { sendWithProof } from './dpop.js';
-import type { ProofClaims } from './dpop-proof.js';
+import { sendWithProof, type ProofClaims } from './dpop-proof.js';
 
 /** What a grant produced. Raw tokens stay in memory for later requests; reports see only exchanges. */
 export interface TokenResult {

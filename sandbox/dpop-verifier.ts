@@ -25,7 +25,10 @@ export function createDpopVerifier(url: string): DpopVerifier {
     let payload: Record<string, unknown>;
     let jwk: JWK | undefined;
     try {
-      ({ payload, protectedHeader: { jwk } } = await jwtVerify(proof, EmbeddedJWK, { typ: 'dpop+jwt', algorithms: ALGORITHMS }));
+      ({
+        payload,
+        protectedHeader: { jwk },
+      } = await jwtVerify(proof, EmbeddedJWK, { typ: 'dpop+jwt', algorithms: ALGORITHMS }));
     } catch (error) {
       return `the DPoP proof does not verify: ${String(error)}`;
     }

@@ -53,7 +53,11 @@ async function decide({ url, method, headers }: HttpRequest, options: ResourceOp
   }
   const [, scheme, token] = CREDENTIALS.exec(authorization) ?? [];
   if (!scheme || !token) return refusal(400, 'invalid_request', 'malformed credentials');
-  return authorize(token, options, { scheme: scheme.toLowerCase() as Presentation['scheme'], proof: typeof headers.dpop === 'string' ? headers.dpop : undefined, method });
+  return authorize(token, options, {
+    scheme: scheme.toLowerCase() as Presentation['scheme'],
+    proof: typeof headers.dpop === 'string' ? headers.dpop : undefined,
+    method,
+  });
 }
 
 const tokenRequired = { error_description: 'a bearer token is required' };
@@ -82,7 +86,12 @@ async function authorize(token: string, options: ResourceOptions, presentation: 
  * RFC 9449 §7: a DPoP-bound token only with the DPoP scheme and a valid proof of its key; a token presented as DPoP
  * needs a valid proof (of its key, when it names one).
  */
-async function dpopRefusal(token: string, jkt: string | undefined, { scheme, proof, method }: Presentation, options: ResourceOptions): Promise<HttpResponse | undefined> {
+async function dpopRefusal(
+  token: string,
+  jkt: string | undefined,
+  { scheme, proof, method }: Presentation,
+  options: ResourceOptions,
+): Promise<HttpResponse | undefined> {
   const { deviations, verifyProof } = options;
   if (scheme === 'bearer') {
     // §7.2: a resource taking both schemes refuses a DPoP-bound token presented as a bearer token.
@@ -95,10 +104,14 @@ async function dpopRefusal(token: string, jkt: string | undefined, { scheme, pro
 
 /** RFC 9449 §7.1: a DPoP challenge, naming the algorithms the resource takes. */
 function dpopChallenge(error: string, description: string): HttpResponse {
-  return json(401, { error, error_description: description }, {
-    'Cache-Control': 'no-store',
-    'WWW-Authenticate': `DPoP algs="ES256 PS256 RS256 EdDSA", error="${error}", error_description="${description}"`,
-  });
+  return json(
+    401,
+    { error, error_description: description },
+    {
+      'Cache-Control': 'no-store',
+      'WWW-Authenticate': `DPoP algs="ES256 PS256 RS256 EdDSA", error="${error}", error_description="${description}"`,
+    },
+  );
 }
 
 function bareChallenge(body: Record<string, string>): HttpResponse {

@@ -37,7 +37,10 @@ export function athOf(token: string): string {
 }
 
 /** A DPoP proof JWT (RFC 9449 §4.2): typ dpop+jwt, the public key in `jwk`; htu without query or fragment. */
-export function dpopProof(key: DpopKey, { htm, htu, accessToken, nonce, jti = randomUUID(), iat = Math.floor(Date.now() / 1000) }: ProofClaims): Promise<string> {
+export function dpopProof(
+  key: DpopKey,
+  { htm, htu, accessToken, nonce, jti = randomUUID(), iat = Math.floor(Date.now() / 1000) }: ProofClaims,
+): Promise<string> {
   const target = new URL(htu);
   target.search = '';
   target.hash = '';

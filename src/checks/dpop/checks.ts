@@ -3,12 +3,12 @@ import type { Presentation, ProofFlaw } from '../../flows/flow-keys.js';
 import { accessToken } from '../../flows/grant-tokens.js';
 import { claimsOf, looksLikeJwt } from '../../flows/jwt.js';
 import type { SuiteRun } from '../../flows/suite-run.js';
-import { describeExchange, isObject, jsonOf, judgedByServer, type Exchange } from '../../http/exchange.js';
+import { describeExchange, isObject, judgedByServer, type Exchange } from '../../http/exchange.js';
 import { defineCheck } from '../check.js';
 import { rfc } from '../spec.js';
 import { tokenIssued } from '../token-response/evidence.js';
 import { couldNotRun, fail, pass, show, type Level, type Rule, type Verdict } from '../types.js';
-import { refusedVerdict } from '../verdicts.js';
+import { refusedVerdict, tokenTypeVerdict } from '../verdicts.js';
 import { flawedProofRequest, grantKey, grantTokenIssued, misusedPresentation, resourceAcceptsDpop } from './probes.js';
 
 /** DPoP (RFC 9449): tokens bound to the key of the proofs a grant sends, and proofs judged as §4.3 says. */
@@ -22,17 +22,11 @@ export const tokenType = defineCheck({
   level: 'MUST',
   spec: [rfc(9449, '5'), rfc(6749, '7.1')],
   gather: tokenIssued,
-  judge: ({ exchange }) => {
-    const body = jsonOf(exchange);
-    const type = body.ok && isObject(body.value) ? body.value.token_type : undefined;
-    return typeof type === 'string' && type.toLowerCase() === 'dpop'
-      ? pass(`token_type ${show(type)}`)
-      : fail({
-          rule: 'a token bound to the proof key is issued with token_type DPoP, which tells the client to present it with proofs (a server without DPoP answers Bearer: then the suite should not say dpop: true)',
-          expected: '"DPoP" (any case)',
-          actual: show(type),
-        });
-  },
+  judge: ({ exchange }) =>
+    tokenTypeVerdict(exchange, {
+      type: 'DPoP',
+      rule: 'a token bound to the proof key is issued with token_type DPoP, which tells the client to present it with proofs (a server without DPoP answers Bearer: then the suite should not say dpop: true)',
+    }),
 });
 
 export const jktBound = defineCheck({
@@ -54,7 +48,7 @@ export const jktBound = defineCheck({
     jkt === thumbprint
       ? pass(`cnf.jkt ${show(jkt)} is the thumbprint of the proof key`)
       : fail({
-          rule: "a JWT access token bound with DPoP MUST carry cnf.jkt, the JWK SHA-256 thumbprint of the proof key, so a resource can check the binding",
+          rule: 'a JWT access token bound with DPoP MUST carry cnf.jkt, the JWK SHA-256 thumbprint of the proof key, so a resource can check the binding',
           expected: `cnf.jkt ${show(thumbprint)}`,
           actual: `cnf.jkt ${show(jkt)}`,
         }),

@@ -22,7 +22,8 @@ export async function grantKey(run: SuiteRun, grantName: string): Promise<DpopKe
 /** The control of every proof probe: the grant's own token request, with a valid proof, got a token. */
 export async function grantTokenIssued(run: SuiteRun, grantName: string): Promise<TokenResult> {
   const result = await token(run, grantName);
-  if (!result.accessToken) throw new Blocked(`the grant's own token request with a valid DPoP proof got no token: ${describeExchange(result.token.exchange)}`, result.exchanges);
+  if (!result.accessToken)
+    throw new Blocked(`the grant's own token request with a valid DPoP proof got no token: ${describeExchange(result.token.exchange)}`, result.exchanges);
   return result;
 }
 
@@ -32,7 +33,15 @@ export function flawedProofRequest(run: SuiteRun, grantName: string, flaw: Proof
     const grant = run.suite.grant(grantName);
     const url = await run.tokenEndpoint(grantName);
     const ask = (label: string, proof: Partial<ProofClaims>) =>
-      redeem(run, grantName, run.suite.client(grant.client), { grant_type: 'client_credentials', scope: grant.scope }, [], `token (${grantName}, DPoP ${label})`, proof);
+      redeem(
+        run,
+        grantName,
+        run.suite.client(grant.client),
+        { grant_type: 'client_credentials', scope: grant.scope },
+        [],
+        `token (${grantName}, DPoP ${label})`,
+        proof,
+      );
     if (flaw === 'replayed-jti') {
       const claims = { jti: randomUUID(), iat: Math.floor(Date.now() / 1000) };
       const first = await ask('proof, first use', claims);
@@ -54,7 +63,8 @@ export function flawedProofRequest(run: SuiteRun, grantName: string, flaw: Proof
 export async function resourceAcceptsDpop(run: SuiteRun, resourceName: string): Promise<Exchange> {
   const { exchange } = await resource(run, run.suite.resource(resourceName), 'bearer');
   const status = exchange.response?.status ?? 0;
-  if (status < 200 || status >= 300) throw new Blocked(`the resource refuses the token even presented right, as DPoP with a proof: ${describeExchange(exchange)}`, [exchange]);
+  if (status < 200 || status >= 300)
+    throw new Blocked(`the resource refuses the token even presented right, as DPoP with a proof: ${describeExchange(exchange)}`, [exchange]);
   return exchange;
 }
 

@@ -25,10 +25,6 @@ export default defineConfig({
     // Most tests wait on what they started (CLI runs, browsers, servers' delays): a worker more than there are cores
     // keeps the cores busy (vitest's default is one fewer).
     maxWorkers: availableParallelism() + 1,
-    // A worker keeps its modules from file to file (each file importing the engine and the sandbox anew cost ~20 s of
-    // CPU in all): the product's module state is registries that only grow (secrets to redact, connection pools) and
-    // the shared browser, which each file that launches it closes.
-    isolate: false,
     sequence: { sequencer: LongestFirst },
     testTimeout: 60_000,
     hookTimeout: 60_000,

@@ -20,9 +20,13 @@ export interface ProviderSettings {
   rotateRefreshToken: boolean;
   /** A DPoP proof's jti may be used again (RFC 9449 §11.1 replay detection off). */
   dpopAllowReplay?: boolean;
+  /** Authorization requests are accepted only when pushed (RFC 9126 §5), and the metadata says so. */
+  parRequired: boolean;
+  /** Lifetime of pushed authorization requests' request_uri values, in seconds; oidc-provider's own (60) when unset. */
+  parTtl?: number;
 }
 
-export const defaultSettings: ProviderSettings = { accessTokenTtl: 3600, codeTtl: 60, pkceRequired: true, rotateRefreshToken: true };
+export const defaultSettings: ProviderSettings = { accessTokenTtl: 3600, codeTtl: 60, pkceRequired: true, rotateRefreshToken: true, parRequired: false };
 
 const OIDC_SCOPES = ['openid', 'offline_access'];
 
@@ -61,6 +65,8 @@ export function createAuthorizationServer({ issuer, keys, clients, resource, fau
       introspection: { enabled: true },
       revocation: { enabled: true },
       dPoP: { enabled: true, allowReplay: settings.dpopAllowReplay ?? false },
+      // RFC 9126; request_uri values are one-time use, and only registered redirect_uris are taken.
+      pushedAuthorizationRequests: { enabled: true, requirePushedAuthorizationRequests: settings.parRequired, allowUnregisteredRedirectUris: false },
       resourceIndicators: resourceIndicators(resource, settings),
     },
     ttl: {
@@ -85,6 +91,7 @@ export function createAuthorizationServer({ issuer, keys, clients, resource, fau
   // Registration order is nesting order: faults see the final response of everything else.
   provider.use(faults);
   provider.use(tokenPragma);
+  if (settings.parTtl !== undefined) provider.use(parLifetime(settings.parTtl));
   provider.use(unauthorizedClient);
   provider.use(idTokenAtHash(keys));
   provider.use(smartConfiguration(provider, [...OIDC_SCOPES, resource.scope]));
@@ -141,6 +148,17 @@ const unauthorizedClient: Middleware = async (ctx, next) => {
 function forUserInfo(scope: unknown): boolean {
   const scopes = typeof scope === 'string' ? scope.split(' ').filter(Boolean) : [];
   return scopes.includes('openid') && scopes.every((s) => OIDC_SCOPES.includes(s));
+}
+
+/** Pushed authorization requests live `ttl` seconds instead of oidc-provider's fixed 60: stored again, and said so. */
+function parLifetime(ttl: number): Middleware {
+  return async (ctx, next) => {
+    await next();
+    const pushed = ctx.oidc?.entities.PushedAuthorizationRequest;
+    if (ctx.oidc?.route !== 'pushed_authorization_request' || ctx.status !== 201 || !pushed) return;
+    await pushed.save(ttl);
+    ctx.body = { ...(ctx.body as Record<string, unknown>), expires_in: ttl };
+  };
 }
 
 // oidc-provider sends Cache-Control: no-store only; RFC 6749 §5.1 also requires Pragma: no-cache.

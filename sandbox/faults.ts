@@ -1,7 +1,7 @@
 import type { MemberEdit } from './member-edits.js';
 
 /** Authorization server endpoints a fault can target: oidc-provider route names, and the SMART configuration. */
-export type Endpoint = 'discovery' | 'jwks' | 'token' | 'smart-configuration';
+export type Endpoint = 'discovery' | 'jwks' | 'token' | 'smart-configuration' | 'pushed_authorization_request';
 
 /** The successful responses an endpoint fault touches. */
 interface Target {
@@ -46,6 +46,8 @@ export type ResourceDeviation =
 /** One deliberate deviation from the specifications. Endpoint faults touch successful responses only. */
 export type Fault =
   | (Target & { kind: 'replace-response'; status: number; body: Record<string, unknown> })
+  /** Another success status, the body kept (a push answered 200 instead of RFC 9126's 201, say). */
+  | (Target & { kind: 'set-status'; status: number })
   | (Target & { kind: 'set-header'; header: string; value: string })
   | (Target & { kind: 'remove-header'; header: string })
   | (Target & { kind: 'edit-body' } & MemberEdit)

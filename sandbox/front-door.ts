@@ -13,6 +13,7 @@ import {
 } from './request-faults/authorization-code.js';
 import { laxDpopProof, type ProofLaxity } from './request-faults/dpop-proofs.js';
 import { tokenError } from './request-faults/messages.js';
+import { authenticatePushes, reusableRequestUri } from './request-faults/par.js';
 import {
   claimRefreshTokenScope,
   honourRotatedRefreshTokens,
@@ -73,6 +74,10 @@ export type RequestFault =
   | { kind: 'ignore-refresh-revocation' }
   /** The token endpoint does not check this claim of a DPoP proof (RFC 9449 §4.3). */
   | { kind: 'lax-dpop-proof'; laxity: ProofLaxity }
+  /** A request_uri (RFC 9126) keeps working after its first use. */
+  | { kind: 'reusable-request-uri' }
+  /** A push without client authentication is served as if the client had authenticated. */
+  | { kind: 'authenticate-pushes' }
   /** The transport misbehaves: hangs, drips, floods, resets, or sends what is not what it says. */
   | HostileFault;
 
@@ -138,6 +143,10 @@ function stage(fault: RequestFault, clients: readonly ClientMetadata[], issue: I
       return ignoreRefreshRevocation();
     case 'lax-dpop-proof':
       return laxDpopProof(fault.laxity);
+    case 'reusable-request-uri':
+      return reusableRequestUri();
+    case 'authenticate-pushes':
+      return authenticatePushes(clients);
     case 'hang':
     case 'overloaded':
     case 'replace-body':

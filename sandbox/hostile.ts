@@ -6,7 +6,7 @@ import { createGzip } from 'node:zlib';
 import { spaces, type Delivery } from './delivery.js';
 import type { Endpoint } from './faults.js';
 import { jsonOf, type Forward, type HttpRequest, type HttpResponse, type Stage } from './http-data.js';
-import { DISCOVERY, JWKS, TOKEN, postedForm, withJson } from './request-faults/messages.js';
+import { DISCOVERY, JWKS, PUSHED_AUTHORIZATION, TOKEN, postedForm, withJson } from './request-faults/messages.js';
 import { SMART_CONFIGURATION_PATH } from './smart-configuration.js';
 
 /**
@@ -76,6 +76,7 @@ const PATHS: Record<Endpoint, string> = {
   jwks: JWKS,
   token: TOKEN,
   'smart-configuration': SMART_CONFIGURATION_PATH,
+  pushed_authorization_request: PUSHED_AUTHORIZATION,
 };
 
 export function hostile(fault: HostileFault, issue: Issue): Stage {

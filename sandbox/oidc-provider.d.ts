@@ -12,7 +12,13 @@ declare module 'oidc-provider' {
     req: IncomingMessage;
     res: ServerResponse;
     /** Present on the provider's own routes; `route` is its route name, e.g. 'token'; `client` once it authenticated. */
-    oidc?: { route: string; params?: Record<string, unknown>; client?: { clientId: string } };
+    oidc?: {
+      route: string;
+      params?: Record<string, unknown>;
+      client?: { clientId: string };
+      /** A pushed authorization request (RFC 9126) once the PAR endpoint stored it; `save` stores it again for ttl seconds. */
+      entities: { PushedAuthorizationRequest?: { save(ttl: number): Promise<string> } };
+    };
     /** Response content type, e.g. 'html'. */
     type: string;
     cookies: {
@@ -62,6 +68,7 @@ declare module 'oidc-provider' {
       revocation: { enabled: boolean };
       /** RFC 9449: proofs at the token endpoint (and userinfo); nonces when a nonceSecret (32 bytes) is given. */
       dPoP?: { enabled: boolean; allowReplay?: boolean; nonceSecret?: Buffer; requireNonce?(ctx: unknown): boolean };
+      pushedAuthorizationRequests: { enabled: boolean; requirePushedAuthorizationRequests: boolean; allowUnregisteredRedirectUris: boolean };
       resourceIndicators: {
         enabled: boolean;
         defaultResource(ctx: KoaContext): string | undefined;

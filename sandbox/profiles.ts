@@ -2,10 +2,11 @@ import type { ProviderSettings } from './authorization-server.js';
 import { dpopProfiles } from './dpop-profiles.js';
 import type { FaultProfile } from './fault-profile.js';
 import { hostileProfiles } from './hostile-profiles.js';
+import { parProfiles } from './par-profiles.js';
 import { requestProfiles } from './request-profiles.js';
 
 // Lifetimes short enough for --long checks to wait out.
-const SHORT_LIVED: Partial<ProviderSettings> = { accessTokenTtl: 3, codeTtl: 5 };
+const SHORT_LIVED: Partial<ProviderSettings> = { accessTokenTtl: 3, codeTtl: 5, parTtl: 5 };
 
 const responseProfiles: FaultProfile[] = [
   {
@@ -398,4 +399,4 @@ const responseProfiles: FaultProfile[] = [
   },
 ];
 
-export const profiles: readonly FaultProfile[] = [...responseProfiles, ...requestProfiles, ...dpopProfiles, ...hostileProfiles];
+export const profiles: readonly FaultProfile[] = [...responseProfiles, ...requestProfiles, ...parProfiles, ...dpopProfiles, ...hostileProfiles];

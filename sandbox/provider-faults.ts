@@ -24,7 +24,7 @@ function endpointOf(ctx: KoaContext): string | undefined {
 }
 
 function targets(ctx: KoaContext, { endpoint, grantType }: { endpoint: Endpoint; grantType?: string }): boolean {
-  return ctx.status === 200 && endpointOf(ctx) === endpoint && (!grantType || ctx.oidc?.params?.grant_type === grantType);
+  return ctx.status >= 200 && ctx.status < 300 && endpointOf(ctx) === endpoint && (!grantType || ctx.oidc?.params?.grant_type === grantType);
 }
 
 async function applyProviderFault(fault: Fault, ctx: KoaContext, context: FaultContext): Promise<void> {
@@ -53,6 +53,9 @@ async function applyEndpointFault(fault: EndpointFault, ctx: KoaContext, { keys,
   switch (fault.kind) {
     case 'replace-response':
       ctx.body = fault.body;
+      ctx.status = fault.status;
+      return;
+    case 'set-status':
       ctx.status = fault.status;
       return;
     case 'set-header':

@@ -253,7 +253,7 @@ export const requestProfiles: FaultProfile[] = [
     description: 'Codes are documented to live 5 s but live 600 s.',
     breaks: ['lifetime.code-expiry'],
     faults: [],
-    settings: { accessTokenTtl: 3, codeTtl: 600, documentedCodeTtl: 5 },
+    settings: { accessTokenTtl: 3, codeTtl: 600, documentedCodeTtl: 5, parTtl: 5 },
     long: true,
   },
 ];

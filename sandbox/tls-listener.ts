@@ -13,28 +13,45 @@ const ALGORITHM = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
  * only its TLS handshake matters.
  */
 export async function listenWithCertificate(issuer: 'self' | 'test-ca'): Promise<{ server: Server; origin: string; trustAnchor: string }> {
-  const keys = await generateKeys();
-  const { certificate, trustAnchor } = issuer === 'self' ? await selfSignedLeaf(keys) : await issuedByTestCa(keys);
-  const key = x509.PemConverter.encode(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey), 'PRIVATE KEY');
-  const listener = await listenOnLoopback(0, { key, cert: certificate.toString('pem') });
+  const { key, cert, trustAnchor } = await certificateFor(issuer);
+  const listener = await listenOnLoopback(0, { key, cert });
   listener.server.on('request', (_req, res) => {
     res.statusCode = 404;
     res.end();
   });
-  return { ...listener, trustAnchor: trustAnchor.toString('pem') };
+  return { ...listener, trustAnchor };
 }
 
-/** What the listener's certificate is made of: its subject and the extensions a server certificate carries. */
-const LEAF = { name: `CN=${HOST}`, extensions: [new x509.SubjectAlternativeNameExtension([{ type: 'ip', value: HOST }])] };
+/**
+ * A server certificate and its key for the loopback address and `dnsNames` (PEM), and the certificate that makes a
+ * client trust it: itself when self-signed, or the test CA that issued it.
+ */
+export async function certificateFor(
+  issuer: 'self' | 'test-ca',
+  dnsNames: readonly string[] = [],
+): Promise<{ key: string; cert: string; trustAnchor: string }> {
+  const keys = await generateKeys();
+  const leaf = leafFor(dnsNames);
+  const { certificate, trustAnchor } = issuer === 'self' ? await selfSignedLeaf(keys, leaf) : await issuedByTestCa(keys, leaf);
+  const key = x509.PemConverter.encode(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey), 'PRIVATE KEY');
+  return { key, cert: certificate.toString('pem'), trustAnchor: trustAnchor.toString('pem') };
+}
+
+/** What a server certificate is made of: its subject, and the names it is valid for. */
+function leafFor(dnsNames: readonly string[]) {
+  const names = [{ type: 'ip' as const, value: HOST }, ...dnsNames.map((value) => ({ type: 'dns' as const, value }))];
+  return { name: `CN=${HOST}`, extensions: [new x509.SubjectAlternativeNameExtension(names)] };
+}
+type Leaf = ReturnType<typeof leafFor>;
 
 /** A leaf certificate that vouches for itself: only a client that trusts it as it is trusts it. */
-async function selfSignedLeaf(keys: webcrypto.CryptoKeyPair) {
-  const certificate = await selfSigned(keys, LEAF);
+async function selfSignedLeaf(keys: webcrypto.CryptoKeyPair, leaf: Leaf) {
+  const certificate = await selfSigned(keys, leaf);
   return { certificate, trustAnchor: certificate };
 }
 
 /** A leaf certificate signed by a CA made for it, whose basic constraints and key usage allow it to sign one. */
-async function issuedByTestCa(keys: webcrypto.CryptoKeyPair) {
+async function issuedByTestCa(keys: webcrypto.CryptoKeyPair, leaf: Leaf) {
   const caKeys = await generateKeys();
   const ca = await selfSigned(caKeys, {
     name: 'CN=Conformance sandbox test CA',
@@ -46,13 +63,13 @@ async function issuedByTestCa(keys: webcrypto.CryptoKeyPair) {
   const certificate = await x509.X509CertificateGenerator.create({
     ...validity(),
     serialNumber: '02',
-    subject: LEAF.name,
+    subject: leaf.name,
     issuer: ca.subject,
     publicKey: keys.publicKey,
     signingKey: caKeys.privateKey,
     signingAlgorithm: ALGORITHM,
     extensions: [
-      ...LEAF.extensions,
+      ...leaf.extensions,
       new x509.BasicConstraintsExtension(false, undefined, true),
       new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
     ],

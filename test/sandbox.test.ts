@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compactVerify, createLocalJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify, type JWK } from 'jose';
 import { profiles, startSandbox, type Sandbox } from '../sandbox/index.js';
 // Their cases are in sandbox-request-faults.test.ts.
+import { parProfiles } from '../sandbox/par-profiles.js';
 import { requestProfiles } from '../sandbox/request-profiles.js';
 import { newDpopKey } from '../src/flows/dpop-proof.js';
 import { tamper, TAMPERINGS } from '../src/flows/tampered-jwt.js';
@@ -828,7 +829,10 @@ describe('fault profiles', () => {
 
   it('has a case for every response profile but the conformant one', () => {
     // wrong-password and loading-banner change the interactive sandbox's sign-in, not a response: test/browser-login.test.ts.
-    const covered = profiles.filter((p) => p.name !== 'conformant' && !p.hostile && !p.wrongPassword && !p.loadingBanner && !requestProfiles.includes(p));
+    // Request and par profiles have tests of their own (sandbox-request-faults.test.ts, sandbox-par.test.ts).
+    const covered = profiles.filter(
+      (p) => p.name !== 'conformant' && !p.hostile && !p.wrongPassword && !p.loadingBanner && !requestProfiles.includes(p) && !parProfiles.includes(p),
+    );
     expect(Object.keys(cases).sort()).toEqual(covered.map((p) => p.name).sort());
   });
 

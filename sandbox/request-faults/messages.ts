@@ -9,6 +9,7 @@ export const AUTHORIZATION = '/auth';
 export const TOKEN = '/token';
 export const INTROSPECTION = '/token/introspection';
 export const REVOCATION = '/token/revocation';
+export const PUSHED_AUTHORIZATION = '/request';
 
 /** The form a request POSTs; undefined for any other request. */
 export function postedForm(request: HttpRequest): URLSearchParams | undefined {

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { Blocked } from '../flows/blocked.js';
+import { browserProxy } from '../http/transport.js';
 
 /** How browser logins run: --headed shows the window (slowed down to follow), --browser-trace keeps Playwright traces. */
 export interface BrowserOptions {
@@ -50,11 +51,13 @@ async function launch({ headed }: BrowserOptions): Promise<Browser> {
   }
   // Loaded on the first login only: runs without one never pay for it.
   const { chromium } = await import('playwright-core');
+  const proxy = browserProxy();
   try {
     return await chromium.launch({
       executablePath,
       headless: !headed,
       ...(headed && { slowMo: 250 }),
+      ...(proxy && { proxy }),
       // No sandbox: CI runs as root, where Chromium's own refuses to start. The rest keep it off the network
       // except for the pages it is sent to (a closed network otherwise refuses its background connections).
       args: [

@@ -5,6 +5,7 @@ import * as dpop from './dpop/checks.js';
 import * as errorResponse from './error-response/checks.js';
 import * as jwks from './jwks/checks.js';
 import * as lifetime from './lifetime/checks.js';
+import * as par from './par/checks.js';
 import * as pkce from './pkce/checks.js';
 import * as refresh from './refresh/checks.js';
 import * as resourceAccess from './resource-access/checks.js';
@@ -90,6 +91,12 @@ export const catalogue: Check[] = [
   resourceAccess.revokedRefused,
   resourceAccess.headerAuthAccepted,
   resourceAccess.headerWriteRefused,
+  transport.tls,
+  par.pushResponse,
+  par.requestUriSingleUse,
+  par.requestUriExpiry,
+  par.requiredHonoured,
+  par.clientAuthentication,
   dpop.tokenType,
   dpop.jktBound,
   dpop.wrongHtmRefused,
@@ -98,11 +105,10 @@ export const catalogue: Check[] = [
   dpop.replayedJtiRefused,
   dpop.bearerRefused,
   dpop.proofRequired,
-  transport.tls,
 ];
 
 // A check defined but left out of the list would never run: the modules' checks must be covered exactly.
-const defined = [discovery, jwks, tokenResponse, errorResponse, authorizationCode, pkce, refresh, lifetime, resourceAccess, dpop, transport]
+const defined = [discovery, jwks, tokenResponse, errorResponse, authorizationCode, pkce, refresh, lifetime, resourceAccess, transport, par, dpop]
   .flatMap((m) => Object.values(m))
   .filter((v): v is Check => typeof v === 'object' && 'judge' in v);
 if (defined.length !== catalogue.length || new Set(catalogue.map((c) => c.id)).size !== catalogue.length) {

@@ -17,9 +17,10 @@ export interface Requires {
   grantTypes?: ReadonlyArray<Grant['type']>;
   /**
    * What the grant it runs on (a resource's: the grant whose token it is called with) must do: use PKCE, return by a
-   * redirect that can carry state, ask for openid, bind its tokens with DPoP, or get bearer tokens.
+   * redirect that can carry state, ask for openid, get its code by the redirect strategy without `par: false` (the
+   * par probes walk request_uri values themselves), bind its tokens with DPoP, or get bearer tokens.
    */
-  grantUses?: 'pkce' | 'redirect' | 'openid' | 'dpop' | 'bearer';
+  grantUses?: 'pkce' | 'redirect' | 'openid' | 'par' | 'dpop' | 'bearer';
   /** An endpoint the suite gives or its metadata declares. */
   endpoint?: Endpoint;
   /** An expectation the suite declares about the vendor. */

@@ -14,6 +14,10 @@ const GRANT_USES: Record<NonNullable<Requires['grantUses']>, { holds(grant: Gran
   pkce: { holds: (g) => g.type === 'authorization_code' && g.pkce !== 'none', lacks: 'does not use PKCE' },
   redirect: { holds: (g) => g.type === 'authorization_code' && g.code.strategy !== 'api', lacks: 'gets its code from an api, with no redirect to carry state' },
   openid: { holds: (g) => (g.scope ?? '').split(' ').includes('openid'), lacks: 'does not ask for openid' },
+  par: {
+    holds: (g) => g.type === 'authorization_code' && g.code.strategy === 'redirect' && g.par !== false,
+    lacks: 'does not get its code by the redirect strategy, or sets par: false',
+  },
   dpop: { holds: usesDpop, lacks: 'does not use DPoP (dpop: true)' },
   bearer: { holds: (g) => !usesDpop(g), lacks: 'uses DPoP: its tokens are DPoP tokens, judged by the dpop checks' },
 };
@@ -54,6 +58,7 @@ export function describeRequirements(requires: Requires = {}): string[] {
             pkce: 'a grant using PKCE',
             redirect: 'a grant whose code comes back by redirect',
             openid: 'a grant asking for openid',
+            par: 'a grant of the redirect strategy that may push its requests',
             dpop: 'a grant using DPoP',
             bearer: 'a grant getting bearer tokens (not DPoP)',
           }[requires.grantUses],

@@ -25,6 +25,11 @@ const profile = {
   value: 'NAME',
   help: 'fault profile of the embedded sandbox or an emulator, to see checks fail (see `conformance list`)',
 } as const;
+const ca = {
+  type: 'string',
+  value: 'FILE',
+  help: 'trust the CA certificate(s) in this PEM file besides the system roots, for every https request (a private CA). Proxies: HTTPS_PROXY, HTTP_PROXY, NO_PROXY (loopback is never proxied)',
+} as const;
 const sandboxPort = { type: 'string', value: 'P', help: 'fixed port P for the embedded sandbox (P+1 for its resource), so its URLs match a baseline' } as const;
 
 export const runOptions = {
@@ -70,6 +75,7 @@ export const runOptions = {
     help: 'megabytes the attachments in the results directory may take; past it they are replaced by a note',
   },
   'allow-insecure-http': { type: 'boolean', help: 'send credentials over plain http to hosts other than loopback (a lab setup you control)' },
+  ca,
   profile,
   'sandbox-port': sandboxPort,
   'no-html': { type: 'boolean', help: 'skip the HTML report (results, JUnit and summary are still written)' },
@@ -87,6 +93,7 @@ export const baselineOptions = {
   out: { type: 'string', value: 'F', default: 'baseline.json', help: 'the baseline file to write' },
   suite,
   'env-file': envFile,
+  ca,
   profile,
   'sandbox-port': sandboxPort,
 } as const satisfies OptionTable;
@@ -116,6 +123,7 @@ export const initOptions = {
   vendor: { type: 'string', value: 'NAME', help: 'suite and variable name (default: from the host name)' },
   out: { type: 'string', value: 'FILE', help: 'the file to write (default suites/VENDOR.yaml)' },
   force: { type: 'boolean', help: 'overwrite an existing file' },
+  ca,
 } as const satisfies OptionTable;
 export type InitOptions = OptionValues<typeof initOptions>;
 

@@ -1,10 +1,11 @@
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Recorder, send } from '../http/client.js';
+import { defaultHttpOptions, Recorder, send } from '../http/client.js';
 import { isObject } from '../http/exchange.js';
 import { ConfigError } from '../suite/errors.js';
 import { suitesDir } from '../suite/select.js';
+import { readCaFile } from './ca-file.js';
 import { isHttpUrl } from './discovery-values.js';
 import type { InitOptions } from './command-options.js';
 import { checkStarter } from './starter-check.js';
@@ -24,7 +25,12 @@ export async function initCommand(options: InitOptions): Promise<number> {
   if (existsSync(out) && !options.force)
     throw new ConfigError({ file: out, message: 'the suite file exists already', fix: 'pass --out FILE, or --force to overwrite it' });
 
-  const { exchange, response } = await send({ label: 'discovery', method: 'GET', url: url.href, headers: { accept: 'application/json' } }, new Recorder());
+  const http = { ...defaultHttpOptions, ...(options.ca !== undefined && { trustedCertificates: readCaFile(options.ca) }) };
+  const { exchange, response } = await send(
+    { label: 'discovery', method: 'GET', url: url.href, headers: { accept: 'application/json' } },
+    new Recorder(),
+    http,
+  );
   if (response?.status !== 200) {
     throw new ConfigError({
       message: `cannot read ${url.href}: ${exchange.error ?? `answered ${response?.status}`}`,

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { selectChecks } from '../engine/plan.js';
 import { ConfigError } from '../suite/errors.js';
+import { readCaFile } from './ca-file.js';
 import { FAIL_ON, runOptions, type FailOn, type RunOptions } from './command-options.js';
 
 /** What a run was asked for, every value checked: a mistyped option stops it before anything starts. */
@@ -18,7 +19,7 @@ export interface RunSettings {
   failOn: FailOn;
   profile?: string;
   sandboxPort?: number;
-  http: { timeoutMs: number; connections: number; allowInsecureHttp: boolean; deadlineSeconds?: number };
+  http: { timeoutMs: number; connections: number; allowInsecureHttp: boolean; trustedCertificates?: string[]; deadlineSeconds?: number };
   browser: { headed: boolean; traceDir?: string };
   budgetMb: number;
   html: boolean;
@@ -66,6 +67,7 @@ function httpSettings(options: RunOptions): RunSettings['http'] {
       'e.g. --connections 4 for a vendor that must not be hammered',
     ),
     allowInsecureHttp: options['allow-insecure-http'] ?? false,
+    ...(options.ca !== undefined && { trustedCertificates: readCaFile(options.ca) }),
     ...(deadline !== undefined && {
       deadlineSeconds: parseNumber(
         'deadline',

@@ -7,6 +7,7 @@ import { Blocked, NotApplicable } from './blocked.js';
 import { codeFromBrowser } from './browser-login.js';
 import type { FlowContext } from './context.js';
 import { CookieJar } from './cookies.js';
+import { pushAuthorization, pushFailure, type Pushed } from './par.js';
 import { redeem, type TokenResult } from './token.js';
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
@@ -22,12 +23,16 @@ export interface Authorization {
   code?: string;
   /** Why no code came, when the strategy can tell. */
   failure?: string;
+  /** The pushed authorization request it began with (RFC 9126), when it was pushed. */
+  pushed?: Pushed;
 }
 
 export interface AuthorizeOptions {
   /** Send code_challenge (default: as the grant says). */
   pkce?: boolean;
   label?: string;
+  /** Push the request first (RFC 9126) or not; default: as the grant and the server's metadata say (pushes()). */
+  par?: boolean;
 }
 
 export function randomValue(): string {
@@ -51,8 +56,8 @@ export function authorize(flows: FlowContext, grantName: string, grant: Authoriz
   const values = session(grant, options.pkce ?? grant.pkce !== 'none');
   const label = options.label ?? `authorize (${grantName})`;
   if (grant.code.strategy === 'api') return codeFromApi(flows, label, grant, values);
-  if (grant.code.strategy === 'browser') return browserAuthorization(flows, label, grant, values);
-  return walkAuthorization(flows, label, grant, values, grant.redirect_uri!);
+  if (grant.code.strategy === 'browser') return browserAuthorization(flows, label, grant, values, options.par);
+  return walkAuthorization(flows, label, grant, values, grant.redirect_uri!, options.par);
 }
 
 /** An authorization request to another redirect_uri than the registered one, whatever the grant's strategy. */
@@ -62,21 +67,66 @@ export function authorizeWithRedirectUri(flows: FlowContext, grantName: string, 
 
 type Session = ReturnType<typeof session>;
 
-/**
- * The `redirect` strategy: request the authorization URL and follow same-origin redirects with a cookie jar until
- * one targets redirect_uri, whose code is read from the Location without requesting it. A page or an error
- * instead of a redirect ends the walk; the caller judges it.
- */
+/** The `redirect` strategy, from the authorization request (pushed first where it is to be) to where it ends. */
 async function walkAuthorization(
   flows: FlowContext,
   label: string,
   grant: AuthorizationCodeGrant,
   values: Session,
   redirectUri: string,
+  par?: boolean,
 ): Promise<Authorization> {
-  const url = await authorizationUrl(flows, grant, values, redirectUri);
+  const { url, result } = await begin(flows, label, grant, values, redirectUri, par);
+  return result.failure ? result : walk(flows, label, grant, url, redirectUri, result);
+}
+
+/** An authorization begun: its URL, and its result so far (the push, and why it failed if it did). */
+async function begin(flows: FlowContext, label: string, grant: AuthorizationCodeGrant, values: Session, redirectUri: string, par?: boolean) {
+  const { url, pushed } = await authorizationRequest(flows, label, grant, { values, redirectUri, par });
+  const result: Authorization = {
+    exchanges: pushed ? [pushed.result.exchange] : [],
+    state: values.state,
+    nonce: values.nonce,
+    verifier: values.verifier,
+    pushed,
+    ...(pushed && !pushed.requestUri && { failure: pushFailure(pushed) }),
+  };
+  return { url, result };
+}
+
+/**
+ * A pushed authorization's request_uri sent to the authorization endpoint again (RFC 9126 §4), by the redirect
+ * strategy: what a server that treats request_uri values as one-time use, or lets them expire, refuses.
+ */
+export async function reuseRequestUri(flows: FlowContext, label: string, grant: AuthorizationCodeGrant, first: Authorization): Promise<Authorization> {
+  const requestUri = first.pushed?.requestUri;
+  if (!requestUri) throw new Blocked(first.pushed ? pushFailure(first.pushed) : 'the authorization was not pushed', first.exchanges);
+  const url = new URL(await flows.endpoint('authorization_endpoint'));
+  url.searchParams.set('client_id', flows.client(grant.client).id);
+  url.searchParams.set('request_uri', requestUri);
+  return walk(flows, label, grant, url, grant.redirect_uri!, {
+    exchanges: [],
+    state: first.state,
+    nonce: first.nonce,
+    verifier: first.verifier,
+    pushed: first.pushed,
+  });
+}
+
+/**
+ * Requests the authorization URL and follows same-origin redirects with a cookie jar until one targets
+ * redirect_uri, whose code is read from the Location without requesting it. A page or an error instead of a
+ * redirect ends the walk; the caller judges it.
+ */
+async function walk(
+  flows: FlowContext,
+  label: string,
+  grant: AuthorizationCodeGrant,
+  url: URL,
+  redirectUri: string,
+  result: Authorization,
+): Promise<Authorization> {
   const jar = new CookieJar();
-  const result: Authorization = { exchanges: [], state: values.state, nonce: values.nonce, verifier: values.verifier };
   const target = new URL(redirectUri);
   let next = url.href;
   for (let hop = 1; hop <= (grant.code.max_hops ?? 10); hop++) {
@@ -105,11 +155,47 @@ async function walkAuthorization(
   return result;
 }
 
-/** The authorization request (RFC 6749 §4.1.1), with PKCE (RFC 7636 §4.3) and OpenID Connect's nonce. */
-async function authorizationUrl(flows: FlowContext, grant: AuthorizationCodeGrant, values: Session, redirectUri: string): Promise<URL> {
+/**
+ * The authorization request's URL. Where it is pushed (RFC 9126 §4), its parameters go to the
+ * pushed_authorization_request_endpoint and the URL carries only client_id and the request_uri that came back;
+ * a push that brought none leaves the URL bare, and the caller says why.
+ */
+async function authorizationRequest(
+  flows: FlowContext,
+  label: string,
+  grant: AuthorizationCodeGrant,
+  { values, redirectUri, par }: { values: Session; redirectUri: string; par?: boolean },
+): Promise<{ url: URL; pushed?: Pushed }> {
   const url = new URL(await flows.endpoint('authorization_endpoint'));
+  const params = authorizationParams(flows, grant, values, redirectUri);
+  if (!(await pushes(flows, grant, par))) {
+    for (const [k, v] of Object.entries(params)) if (v) url.searchParams.set(k, v);
+    return { url };
+  }
+  const pushed = await pushAuthorization(flows, flows.client(grant.client), params, { label: `${label} push` });
+  if (pushed.requestUri) {
+    url.searchParams.set('client_id', flows.client(grant.client).id);
+    url.searchParams.set('request_uri', pushed.requestUri);
+  }
+  return { url, pushed };
+}
+
+/** Whether to push: as asked, else as the grant says, else where the server accepts only pushed requests (RFC 9126 §5). */
+async function pushes(flows: FlowContext, grant: AuthorizationCodeGrant, par?: boolean): Promise<boolean> {
+  if (par !== undefined || grant.par !== undefined) return par ?? grant.par!;
+  // Metadata that cannot be read is the discovery checks' finding; the authorization then goes as the suite gives it.
+  return (await flows.declared('require_pushed_authorization_requests').catch(() => undefined)) === true;
+}
+
+/** A fresh authorization request's parameters, for a probe that pushes them itself (RFC 9126 §2.1). */
+export function freshAuthorizationParams(flows: FlowContext, grant: AuthorizationCodeGrant): Record<string, string | undefined> {
+  return authorizationParams(flows, grant, session(grant, grant.pkce !== 'none'), grant.redirect_uri!);
+}
+
+/** The authorization request's parameters (RFC 6749 §4.1.1), with PKCE (RFC 7636 §4.3) and OpenID Connect's nonce. */
+function authorizationParams(flows: FlowContext, grant: AuthorizationCodeGrant, values: Session, redirectUri: string): Record<string, string | undefined> {
   const scopes = (grant.scope ?? '').split(' ');
-  const params: Record<string, string | undefined> = {
+  return {
     response_type: 'code',
     client_id: flows.client(grant.client).id,
     redirect_uri: redirectUri,
@@ -121,8 +207,6 @@ async function authorizationUrl(flows: FlowContext, grant: AuthorizationCodeGran
     // Offline access is asked for with prompt=consent, or an OpenID provider drops it (OIDC Core §11).
     prompt: scopes.includes('openid') && scopes.includes('offline_access') ? 'consent' : undefined,
   };
-  for (const [k, v] of Object.entries(params)) if (v) url.searchParams.set(k, v);
-  return url;
 }
 
 /** The authorization response at redirect_uri (RFC 6749 §4.1.2): a code, or an error that says why not. */
@@ -140,10 +224,12 @@ function callbackOf(to: URL): Pick<Authorization, 'callback' | 'code' | 'failure
 }
 
 /** The `browser` strategy (browser-login.ts): a person's login, performed by Chromium. */
-async function browserAuthorization(flows: FlowContext, label: string, grant: AuthorizationCodeGrant, values: Session): Promise<Authorization> {
+async function browserAuthorization(flows: FlowContext, label: string, grant: AuthorizationCodeGrant, values: Session, par?: boolean): Promise<Authorization> {
   const redirectUri = grant.redirect_uri!;
-  const login = await codeFromBrowser(flows, label, grant, await authorizationUrl(flows, grant, values, redirectUri), redirectUri);
-  const result: Authorization = { exchanges: login.exchanges, state: values.state, nonce: values.nonce, verifier: values.verifier };
+  const { url, result } = await begin(flows, label, grant, values, redirectUri, par);
+  if (result.failure) return result;
+  const login = await codeFromBrowser(flows, label, grant, url, redirectUri);
+  result.exchanges.push(...login.exchanges);
   return login.callback ? { ...result, ...callbackOf(login.callback) } : { ...result, failure: login.failure };
 }
 

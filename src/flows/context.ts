@@ -6,7 +6,14 @@ import type { DpopKey } from './dpop-proof.js';
 import type { FlowMemo } from './memo.js';
 import type { SuiteView } from './suite-view.js';
 
-export type Endpoint = 'token_endpoint' | 'authorization_endpoint' | 'jwks_uri' | 'revocation_endpoint' | 'introspection_endpoint' | 'userinfo_endpoint';
+export type Endpoint =
+  | 'token_endpoint'
+  | 'authorization_endpoint'
+  | 'jwks_uri'
+  | 'revocation_endpoint'
+  | 'introspection_endpoint'
+  | 'userinfo_endpoint'
+  | 'pushed_authorization_request_endpoint';
 
 /** What a grant needs from its suite's flows: sending recorded requests, discovered endpoints, and clients. */
 export interface FlowContext {
@@ -15,6 +22,8 @@ export interface FlowContext {
   record(entry: Omit<Exchange, 'id'>): Exchange;
   readonly browser: BrowserOptions;
   endpoint(name: Endpoint): Promise<string>;
+  /** A member of the metadata document; undefined where the suite has none or it lacks the member. */
+  declared(member: string): Promise<unknown>;
   tokenEndpoint(grantName: string): Promise<string>;
   client(name: string): Client;
   /** The grant's DPoP key pair (RFC 9449), or undefined when it does not use DPoP. */

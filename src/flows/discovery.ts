@@ -9,7 +9,14 @@ import { FLOWS } from './flow-keys.js';
 /** Private and symmetric JWK members: dropped before verifying, so a leaky JWKS is judged by its own check only. */
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
 /** Endpoints whose absence makes their checks not applicable; every flow needs the others. */
-const OPTIONAL: ReadonlySet<Endpoint> = new Set(['revocation_endpoint', 'introspection_endpoint', 'authorization_endpoint', 'jwks_uri', 'userinfo_endpoint']);
+const OPTIONAL: ReadonlySet<Endpoint> = new Set([
+  'revocation_endpoint',
+  'introspection_endpoint',
+  'authorization_endpoint',
+  'jwks_uri',
+  'userinfo_endpoint',
+  'pushed_authorization_request_endpoint',
+]);
 
 /** The metadata document (RFC 8414 §3, OIDC Discovery §4), as it answered. */
 export function discovery(run: ProtocolContext): Promise<HttpResult> {
@@ -47,6 +54,12 @@ export async function endpoint(run: ProtocolContext, name: Endpoint): Promise<st
   if (typeof value === 'string' && value) return value;
   if (OPTIONAL.has(name) && name !== 'jwks_uri') throw new NotApplicable(`the discovery document has no ${name}`);
   throw new Blocked(`the discovery document has no ${name}`, [result.exchange]);
+}
+
+/** A member of the metadata, for policies it declares; undefined without a discovery document or that member. */
+export async function declared(run: ProtocolContext, member: string): Promise<unknown> {
+  if (!run.suite.discoveryUrl) return undefined;
+  return (await metadata(run)).document[member];
 }
 
 /** The token endpoint a grant uses: its own, or the suite's. */

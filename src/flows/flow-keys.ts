@@ -5,6 +5,7 @@ import type { Authorization } from './authorization-code.js';
 import type { DpopKey } from './dpop-proof.js';
 import type { SecretMethod } from './client-auth.js';
 import type { FlowKey } from './memo.js';
+import type { Pushed } from './par.js';
 import type { Tampering } from './tampered-jwt.js';
 import type { TokenResult } from './token.js';
 
@@ -97,6 +98,13 @@ export const FLOWS = {
 
   // resource-access
   resourceAfterRevocation: (resource: string) => key<{ revocation: HttpResult; after: HttpResult }>(`access-revoked:${resource}`),
+
+  // par (RFC 9126)
+  pushedAuthorization: (grant: string) => key<Authorization>(`par:${grant}`),
+  requestUriReuse: (grant: string) => key<{ first: Authorization; again: Authorization }>(`par-reuse:${grant}`),
+  requestUriExpired: (grant: string) => key<{ pushed: Authorization; waited: number; after: Authorization }>(`par-expired:${grant}`),
+  withoutPar: (grant: string) => key<Authorization>(`par-without:${grant}`),
+  unauthenticatedPush: (grant: string) => key<Pushed>(`par-unauthenticated:${grant}`),
 
   // lifetime (--long)
   afterAccessTokenExpiry: (resource: string) => key<{ token: TokenResult; waited: number; after: HttpResult }>(`expired:${resource}`),

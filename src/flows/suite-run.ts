@@ -5,7 +5,7 @@ import type { Exchange } from '../http/exchange.js';
 import type { LoadedSuite } from '../suite/loaded-suite.js';
 import type { Client } from '../suite/suite.types.js';
 import type { Endpoint, RunContext } from './context.js';
-import { endpoint, tokenEndpoint } from './discovery.js';
+import { declared, endpoint, tokenEndpoint } from './discovery.js';
 import { dpopKey } from './dpop.js';
 import type { DpopKey } from './dpop-proof.js';
 import { FlowMemo } from './memo.js';
@@ -43,6 +43,10 @@ export class SuiteRun implements RunContext {
 
   endpoint(name: Endpoint): Promise<string> {
     return endpoint(this, name);
+  }
+
+  declared(member: string): Promise<unknown> {
+    return declared(this, member);
   }
 
   tokenEndpoint(grantName: string): Promise<string> {

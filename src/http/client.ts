@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
-import { Agent, errors, request } from 'undici';
+import { errors, request, type Dispatcher } from 'undici';
 import { addSecret, learnSecrets, learnSecretsFromUrl, learnSessionCookies, redact, redactBody, redactHeaders, redactUrl } from '../secrets.js';
 import { currentDepth, reach } from './chain.js';
 import type { Exchange } from './exchange.js';
@@ -11,6 +11,7 @@ import { HostGate } from './host-gate.js';
 import { learnSecretsFromPage } from './page-credentials.js';
 import { plainHttpRefusal } from './plain-http.js';
 import { defaultRetryPolicy, retryDelay, type RetryPolicy } from './retry.js';
+import { proxyHint, transportAgent } from './transport.js';
 
 export interface HttpOptions {
   timeoutMs: number;
@@ -23,6 +24,8 @@ export interface HttpOptions {
   deadlineAt?: number;
   /** Parallel connections per origin: keeps a vendor from being hammered, and bounds how fast a run can go. */
   connections: number;
+  /** PEM certificates trusted besides the system's roots (--ca): a private CA. */
+  trustedCertificates?: readonly string[];
 }
 
 export const defaultHttpOptions: HttpOptions = {
@@ -33,12 +36,13 @@ export const defaultHttpOptions: HttpOptions = {
   connections: 16,
 };
 
-// One pool and one gate per bound for the process: connections are kept alive and reused per origin, and the gate
-// decides which waiting request goes next (undici's own queue is first come, first served).
-const pools = new Map<number, { agent: Agent; gate: HostGate }>();
-function poolFor(connections: number) {
-  let pool = pools.get(connections);
-  if (!pool) pools.set(connections, (pool = { agent: new Agent({ keepAliveTimeout: 10_000, connections }), gate: new HostGate(connections) }));
+// One pool and one gate per bound and trust for the process: connections are kept alive and reused per origin, and
+// the gate decides which waiting request goes next (undici's own queue is first come, first served).
+const pools = new Map<string, { agent: Dispatcher; gate: HostGate }>();
+function poolFor({ connections, trustedCertificates = [] }: HttpOptions) {
+  const key = JSON.stringify([connections, trustedCertificates]);
+  let pool = pools.get(key);
+  if (!pool) pools.set(key, (pool = { agent: transportAgent(connections, trustedCertificates), gate: new HostGate(connections) }));
   return pool;
 }
 
@@ -72,7 +76,7 @@ export async function send(req: HttpRequest, recorder: Recorder, options: HttpOp
   const refusal = insecureCredentials(req, options);
   if (refusal) return { exchange: recorder.add({ ...describe(req, Date.now()), durationMs: 0, error: refusal }) };
   for (let attempt = 0; ; attempt++) {
-    const { agent, gate } = poolFor(options.connections);
+    const { agent, gate } = poolFor(options);
     const result = await gate.run(originOf(req.url), currentDepth() + (req.ahead ?? 0), () => sendOnce(req, recorder, options, attempt, agent));
     const delay = retryDelay(req, result, attempt, options.retry);
     if (delay === undefined || (options.deadlineAt !== undefined && Date.now() + delay >= options.deadlineAt)) return result;
@@ -101,7 +105,7 @@ function describe(req: HttpRequest, started: number) {
 
 const originOf = (url: string) => (URL.canParse(url) ? new URL(url).origin : url);
 
-async function sendOnce(req: HttpRequest, recorder: Recorder, options: HttpOptions, attempt: number, agent: Agent): Promise<HttpResult> {
+async function sendOnce(req: HttpRequest, recorder: Recorder, options: HttpOptions, attempt: number, agent: Dispatcher): Promise<HttpResult> {
   const started = Date.now();
   const depth = currentDepth() + 1;
   const base = { ...describe(attempt ? { ...req, label: `${req.label} (retry ${attempt})` } : req, started), depth };
@@ -209,9 +213,10 @@ const codes: Record<string, string> = {
   UND_ERR_SOCKET: 'the connection was closed mid-response (reset by the server)',
   EHOSTUNREACH: 'host unreachable',
   CERT_HAS_EXPIRED: 'TLS certificate has expired',
-  DEPTH_ZERO_SELF_SIGNED_CERT: 'TLS certificate is self-signed (trust it with NODE_EXTRA_CA_CERTS)',
-  SELF_SIGNED_CERT_IN_CHAIN: 'TLS chain has a self-signed certificate (trust it with NODE_EXTRA_CA_CERTS)',
-  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'TLS certificate chain cannot be verified (trust its CA with NODE_EXTRA_CA_CERTS)',
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'TLS certificate is self-signed (trust it with --ca FILE)',
+  SELF_SIGNED_CERT_IN_CHAIN: 'TLS chain has a self-signed certificate (trust it with --ca FILE)',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'TLS certificate chain cannot be verified (trust its CA with --ca FILE)',
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'TLS certificate is issued by a CA this machine does not trust (trust it with --ca FILE)',
   ERR_TLS_CERT_ALTNAME_INVALID: 'TLS certificate does not match the host name',
 };
 
@@ -228,7 +233,7 @@ function describeTransportError(error: unknown, url: string, options: HttpOption
   }
   if (code === 'Z_DATA_ERROR' || code === 'Z_BUF_ERROR' || code === 'ERR__ERROR_FORMAT_PADDING_1') return `${where}: the compressed body is corrupt`;
   if (timedOut) return `${where}: no response within ${options.timeoutMs / 1000} s (timeout)`;
-  if (code && codes[code]) return `${where}: ${codes[code]}`;
+  if (code && codes[code]) return `${where}: ${codes[code]}${code.startsWith('E') ? proxyHint(url) : ''}`;
   if (error instanceof TypeError && /invalid url/i.test(error.message)) return `invalid URL ${JSON.stringify(redactUrl(url))}`;
   // Library messages may quote the request; they pass through redaction like everything else.
   return redact(`${where}: ${code ?? err.name ?? 'error'}${err.message ? ` (${err.message})` : ''}`);

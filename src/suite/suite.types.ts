@@ -194,6 +194,10 @@ export interface AuthorizationCodeGrant {
   pkce?: 'S256' | 'none';
   code: CodeStrategy;
   /**
+   * Pushed authorization requests (RFC 9126). true: every authorization of this grant is pushed to the pushed_authorization_request_endpoint first, and the authorization endpoint gets only client_id and request_uri. false: never pushed, and the par checks are skipped for this grant. Unset: pushed only where the metadata says require_pushed_authorization_requests, and the par checks run wherever the metadata (or endpoints:) has a pushed_authorization_request_endpoint.
+   */
+  par?: boolean;
+  /**
    * A token endpoint of its own for this grant (e.g. a second authorization server).
    */
   token_endpoint?: string;
@@ -392,4 +396,5 @@ export interface Endpoints {
   revocation_endpoint?: string;
   introspection_endpoint?: string;
   userinfo_endpoint?: string;
+  pushed_authorization_request_endpoint?: string;
 }

@@ -29,7 +29,9 @@ export const tls = defineCheck({
     ].filter((u): u is string => u?.startsWith('https:') === true);
     const origins = [...new Map(urls.map((u) => [new URL(u).origin, u])).values()];
     if (origins.length === 0) throw new NotApplicable('no https endpoint to judge (plain http is allowed on loopback only, see discovery.endpoints-https)');
-    const handshakes = await Promise.all(origins.map((u) => handshake(u, run.suite.options.http.timeoutMs, suite.trustedCertificates)));
+    const { timeoutMs, trustedCertificates = [] } = run.suite.options.http;
+    const trusted = [...trustedCertificates, ...(suite.trustedCertificates ?? [])];
+    const handshakes = await Promise.all(origins.map((u) => handshake(u, timeoutMs, trusted)));
     return { exchanges, handshakes, observed: { handshakes } };
   },
   judge: ({ handshakes }) => {

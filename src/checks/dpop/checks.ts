@@ -1,13 +1,13 @@
-import { NotApplicable } from '../../flows/blocked.js';
+import { Blocked, NotApplicable } from '../../flows/blocked.js';
 import type { Presentation, ProofFlaw } from '../../flows/flow-keys.js';
 import { accessToken } from '../../flows/grant-tokens.js';
 import { claimsOf, looksLikeJwt } from '../../flows/jwt.js';
 import type { SuiteRun } from '../../flows/suite-run.js';
-import { describeExchange, isObject, judgedByServer, type Exchange } from '../../http/exchange.js';
+import { describeExchange, errorCodeOf, isObject, judgedByServer, type Exchange } from '../../http/exchange.js';
 import { defineCheck } from '../check.js';
 import { rfc } from '../spec.js';
 import { tokenIssued } from '../token-response/evidence.js';
-import { couldNotRun, fail, pass, show, type Level, type Rule, type Verdict } from '../types.js';
+import { couldNotRun, fail, pass, show, type Citations, type Level, type Rule, type SpecRef, type Verdict } from '../types.js';
 import { refusedVerdict, tokenTypeVerdict } from '../verdicts.js';
 import { flawedProofRequest, grantKey, grantTokenIssued, misusedPresentation, resourceAcceptsDpop } from './probes.js';
 
@@ -55,19 +55,22 @@ export const jktBound = defineCheck({
 });
 
 /** A token endpoint probe with a flawed proof; its control is the grant's own request, whose valid proof got a token. */
-function flawedProofCheck(flaw: ProofFlaw, check: { title: string; level: Level; spec: ReturnType<typeof rfc>[]; rule: string }) {
-  const [first, ...rest] = check.spec;
+function flawedProofCheck(flaw: ProofFlaw, check: { title: string; level: Level; spec: Citations; rule: string }) {
   return defineCheck({
     id: `dpop.${flaw}-refused`,
     area: 'dpop',
     scope: 'grant',
     title: check.title,
     level: check.level,
-    spec: [first!, ...rest],
+    spec: check.spec,
     requires: { grantTypes: ['client_credentials'], grantUses: 'dpop', control: "the grant's own token request, with a valid proof, gets a token" },
     gather: async (run: SuiteRun, grant: string) => {
       const control = await grantTokenIssued(run, grant);
       const { exchanges, result } = await flawedProofRequest(run, grant, flaw);
+      // §8: a server still asking for a nonce refused the proof for that, not for the flaw.
+      if (errorCodeOf(result.token.exchange) === 'use_dpop_nonce') {
+        throw new Blocked('the server asked for a DPoP nonce again, after a proof with its nonce', exchanges);
+      }
       // §4.3 (11): with a server-provided nonce, the nonce rather than iat dates the proof.
       if (flaw === 'stale-iat' && result.accessToken && result.dpopNonce) {
         throw new NotApplicable('the server dates proofs by its DPoP nonce, not by iat (RFC 9449 §4.3, §8)');
@@ -114,7 +117,7 @@ function refusedByResource(exchange: Exchange, rule: Rule): Verdict {
   return judgedByServer(exchange) ? pass(describeExchange(exchange)) : couldNotRun(`the resource did not judge the request: ${describeExchange(exchange)}`);
 }
 
-function presentationCheck(how: Presentation, check: { id: `dpop.${string}`; title: string; spec: ReturnType<typeof rfc>; rule: string }) {
+function presentationCheck(how: Presentation, check: { id: `dpop.${string}`; title: string; spec: SpecRef; rule: string }) {
   return defineCheck({
     id: check.id,
     area: 'dpop',

@@ -9,7 +9,7 @@ import type { Exchange } from '../src/http/exchange.js';
 import type { HttpResult } from '../src/http/request.js';
 import { createDpopVerifier } from '../sandbox/dpop-verifier.js';
 import { startMinimalProvider } from './fixtures/minimal-provider.js';
-import { runSuite } from './helpers.js';
+import { runGenericSuite } from './helpers.js';
 
 function exchange(status: number | undefined, body = '', headers: Record<string, string> = {}): Exchange {
   return {
@@ -120,17 +120,7 @@ describe.concurrent('the generic suite with OIDC_DPOP=true against an independen
   const outcomes = async (dpopNonce: boolean) => {
     const provider = await startMinimalProvider(secret, { dpopNonce });
     try {
-      const results = await runSuite('suites/generic-oidc.yaml', {
-        variables: {
-          OIDC_ISSUER: provider.issuer,
-          OIDC_CLIENT_ID: 'plain-client',
-          OIDC_CLIENT_SECRET: secret,
-          OIDC_AUTH_CLIENT_ID: 'plain-app',
-          OIDC_AUTH_CLIENT_SECRET: secret,
-          OIDC_REDIRECT_URI: provider.redirectUri,
-          OIDC_DPOP: 'true',
-        },
-      });
+      const results = await runGenericSuite(provider, secret, { OIDC_DPOP: 'true' });
       return new Map(results.map((r) => [`${r.id}${r.subject ? ` [${r.subject}]` : ''}`, r.outcome]));
     } finally {
       await provider.close();

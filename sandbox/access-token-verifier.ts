@@ -8,6 +8,8 @@ export interface TokenGrant {
   sub: string;
   clientId: string;
   scopes: Set<string>;
+  /** The thumbprint of the key a DPoP-bound token is bound to (RFC 9449 §6: cnf.jkt). */
+  jkt?: string;
 }
 
 /** Resolves a valid access token meant for `audience`, or undefined for any other string. */
@@ -45,7 +47,8 @@ export function createAccessTokenVerifier({ provider, publicJwks, audience, devi
     if (revokedJwt(token) && !deviations.has('miss-revocations')) return undefined;
     try {
       const payload = await claimsOf(token);
-      return { sub: String(payload.sub), clientId: String(payload.client_id), scopes: scopeSet(payload.scope) };
+      const cnf = payload.cnf as { jkt?: unknown } | undefined;
+      return { sub: String(payload.sub), clientId: String(payload.client_id), scopes: scopeSet(payload.scope), ...boundTo(cnf?.jkt) };
     } catch {
       return undefined;
     }
@@ -58,7 +61,7 @@ export function createAccessTokenVerifier({ provider, publicJwks, audience, devi
   async function lookUpOpaque(token: string): Promise<TokenGrant | undefined> {
     const found = copy ? copy(token) : await provider.AccessToken.find(token);
     if (!found || (found.isExpired && !acceptExpired) || ![found.aud].flat().includes(audience)) return undefined;
-    return { sub: found.accountId ?? found.clientId, clientId: found.clientId, scopes: scopeSet(found.scope) };
+    return { sub: found.accountId ?? found.clientId, clientId: found.clientId, scopes: scopeSet(found.scope), ...boundTo(found.jkt) };
   }
 
   return (token) => (token.split('.').length === 3 ? verifyJwt(token) : lookUpOpaque(token));
@@ -73,4 +76,8 @@ function unsigned(token: string): string {
 
 function scopeSet(scope: unknown): Set<string> {
   return new Set(typeof scope === 'string' ? scope.split(' ').filter(Boolean) : []);
+}
+
+function boundTo(jkt: unknown): { jkt?: string } {
+  return typeof jkt === 'string' ? { jkt } : {};
 }

@@ -12,6 +12,7 @@ import {
   shareCodeRedemption,
 } from './request-faults/authorization-code.js';
 import { issuerAudienceOnly, launderAssertion, type AssertionDefect, type AssertionSigner } from './request-faults/client-assertions.js';
+import { laxDpopProof, type ProofLaxity } from './request-faults/dpop-proofs.js';
 import { tokenError } from './request-faults/messages.js';
 import { authenticatePushes, reusableRequestUri } from './request-faults/par.js';
 import {
@@ -76,6 +77,8 @@ export type RequestFault =
   | { kind: 'launder-assertion'; defect: AssertionDefect }
   /** Client assertions are refused unless their aud names the issuer: the token endpoint URL does not do. */
   | { kind: 'issuer-audience-only' }
+  /** The token endpoint does not check this claim of a DPoP proof (RFC 9449 §4.3). */
+  | { kind: 'lax-dpop-proof'; laxity: ProofLaxity }
   /** A request_uri (RFC 9126) keeps working after its first use. */
   | { kind: 'reusable-request-uri' }
   /** A push without client authentication is served as if the client had authenticated. */
@@ -153,6 +156,8 @@ function stage(fault: RequestFault, clients: readonly ClientMetadata[], issue: I
       return launderAssertion(fault.defect, signers);
     case 'issuer-audience-only':
       return issuerAudienceOnly();
+    case 'lax-dpop-proof':
+      return laxDpopProof(fault.laxity);
     case 'reusable-request-uri':
       return reusableRequestUri();
     case 'authenticate-pushes':

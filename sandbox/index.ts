@@ -6,6 +6,7 @@ import { writeClientKeyFile } from './client-key-file.js';
 import { createClients, newSecret, type SandboxClients } from './clients.js';
 import type { FaultProfile } from './fault-profile.js';
 import { resourceDeviations, tlsListenerOf, type Fault, type ResourceDeviation } from './faults.js';
+import { createDpopVerifier } from './dpop-verifier.js';
 import { frontDoor } from './front-door.js';
 import { IssuedCredentials } from './issued-credentials.js';
 import { everIssued } from './issued-tokens.js';
@@ -134,6 +135,7 @@ function protectedResource(provider: Provider, keys: SigningKeys, resource: Prot
     verify: createAccessTokenVerifier({ provider, publicJwks: keys.publicJwks, audience: resource.url, deviations, revokedJwt }),
     scope: resource.scope,
     deviations,
+    verifyProof: createDpopVerifier(resource.url),
     ...(deviations.has('accept-unissued-tokens') && { everIssued: everIssued(provider) }),
   });
 }

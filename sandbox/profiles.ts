@@ -1,4 +1,5 @@
 import type { ProviderSettings } from './authorization-server.js';
+import { dpopProfiles } from './dpop-profiles.js';
 import type { FaultProfile } from './fault-profile.js';
 import { hostileProfiles } from './hostile-profiles.js';
 import { parProfiles } from './par-profiles.js';
@@ -145,9 +146,10 @@ const responseProfiles: FaultProfile[] = [
   },
   {
     name: 'token-type',
-    description: 'Token responses carry an unknown token_type.',
+    // Only where a bearer token is issued: a DPoP grant's token_type is judged by dpop.token-type.
+    description: 'Token responses to authorization_code requests carry an unknown token_type.',
     breaks: ['token-response.token-type'],
-    faults: [{ kind: 'edit-body', endpoint: 'token', op: 'set', member: 'token_type', value: 'N_A' }],
+    faults: [{ kind: 'edit-body', endpoint: 'token', grantType: 'authorization_code', op: 'set', member: 'token_type', value: 'N_A' }],
   },
   {
     name: 'token-no-store',
@@ -218,7 +220,9 @@ const responseProfiles: FaultProfile[] = [
   },
   {
     name: 'jwt-not-rfc9068',
-    description: 'JWT access tokens are typed "JWT" and lack jti (RFC 9068); the resource does not check typ.',
+    // Not without jti: two tokens of one client issued in the same second would then be the same string, and
+    // revoking one (resource-access.revoked-refused) would revoke the other.
+    description: 'JWT access tokens are typed "JWT", not "at+jwt" (RFC 9068); the resource does not check typ.',
     breaks: ['token-response.rfc9068-claims'],
     faults: [
       {
@@ -226,7 +230,6 @@ const responseProfiles: FaultProfile[] = [
         endpoint: 'token',
         member: 'access_token',
         header: [{ op: 'set', member: 'typ', value: 'JWT' }],
-        claims: [{ op: 'remove', member: 'jti' }],
       },
       { kind: 'resource', deviation: 'ignore-jwt-typ' },
     ],
@@ -402,4 +405,4 @@ const responseProfiles: FaultProfile[] = [
   },
 ];
 
-export const profiles: readonly FaultProfile[] = [...responseProfiles, ...requestProfiles, ...parProfiles, ...hostileProfiles];
+export const profiles: readonly FaultProfile[] = [...responseProfiles, ...requestProfiles, ...parProfiles, ...dpopProfiles, ...hostileProfiles];

@@ -37,6 +37,24 @@ export async function runSuite(
   );
 }
 
+/**
+ * The generic suite, configured by variables only, against an independent provider (test/fixtures/minimal-provider.ts):
+ * its machine and app clients share `secret`; `more` sets further variables.
+ */
+export function runGenericSuite(provider: { issuer: string; redirectUri: string }, secret: string, more: Record<string, string> = {}) {
+  return runSuite('suites/generic-oidc.yaml', {
+    variables: {
+      OIDC_ISSUER: provider.issuer,
+      OIDC_CLIENT_ID: 'plain-client',
+      OIDC_CLIENT_SECRET: secret,
+      OIDC_AUTH_CLIENT_ID: 'plain-app',
+      OIDC_AUTH_CLIENT_SECRET: secret,
+      OIDC_REDIRECT_URI: provider.redirectUri,
+      ...more,
+    },
+  });
+}
+
 export function runLocalSuite(sandbox: Sandbox, options: RunOptions = {}, deviations?: Suite['deviations']) {
   return runSuite('suites/local.yaml', sandbox, options, deviations);
 }

@@ -2,6 +2,7 @@ import * as authorizationCode from './authorization-code/checks.js';
 import type { Check } from './check.js';
 import * as clientAuth from './client-auth/checks.js';
 import * as discovery from './discovery/checks.js';
+import * as dpop from './dpop/checks.js';
 import * as errorResponse from './error-response/checks.js';
 import * as jwks from './jwks/checks.js';
 import * as lifetime from './lifetime/checks.js';
@@ -105,10 +106,18 @@ export const catalogue: Check[] = [
   par.requestUriExpiry,
   par.requiredHonoured,
   par.clientAuthentication,
+  dpop.tokenType,
+  dpop.jktBound,
+  dpop.wrongHtmRefused,
+  dpop.wrongHtuRefused,
+  dpop.staleIatRefused,
+  dpop.replayedJtiRefused,
+  dpop.bearerRefused,
+  dpop.proofRequired,
 ];
 
 // A check defined but left out of the list would never run: the modules' checks must be covered exactly.
-const defined = [discovery, jwks, tokenResponse, errorResponse, clientAuth, authorizationCode, pkce, refresh, lifetime, resourceAccess, transport, par]
+const defined = [discovery, jwks, tokenResponse, errorResponse, clientAuth, authorizationCode, pkce, refresh, lifetime, resourceAccess, transport, par, dpop]
   .flatMap((m) => Object.values(m))
   .filter((v): v is Check => typeof v === 'object' && 'judge' in v);
 if (defined.length !== catalogue.length || new Set(catalogue.map((c) => c.id)).size !== catalogue.length) {

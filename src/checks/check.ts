@@ -16,10 +16,11 @@ export interface Requires {
   /** The grant types it runs on (grant scope), or one of which the suite must use (suite scope). */
   grantTypes?: ReadonlyArray<Grant['type']>;
   /**
-   * What the grant it runs on must do: use PKCE, return by a redirect that can carry state, ask for openid, or get
-   * its code by the redirect strategy without `par: false` (the par probes walk request_uri values themselves).
+   * What the grant it runs on (a resource's: the grant whose token it is called with) must do: use PKCE, return by a
+   * redirect that can carry state, ask for openid, get its code by the redirect strategy without `par: false` (the
+   * par probes walk request_uri values themselves), bind its tokens with DPoP, or get bearer tokens.
    */
-  grantUses?: 'pkce' | 'redirect' | 'openid' | 'par';
+  grantUses?: 'pkce' | 'redirect' | 'openid' | 'par' | 'dpop' | 'bearer';
   /** An endpoint the suite gives or its metadata declares. */
   endpoint?: Endpoint;
   /** An expectation the suite declares about the vendor. */

@@ -13,6 +13,7 @@ export const AREAS = [
   'resource-access',
   'transport',
   'client-auth',
+  'dpop',
   'par',
 ] as const;
 export type Area = (typeof AREAS)[number];

@@ -1,13 +1,22 @@
 import type { TokenResult } from '../flows/token.js';
-import { codeSaid, describeExchange, errorCodeOf, judgedByServer, type Exchange } from '../http/exchange.js';
+import { codeSaid, describeExchange, errorCodeOf, isObject, jsonOf, judgedByServer, type Exchange } from '../http/exchange.js';
 import { schemaErrors, type SchemaName } from '../schemas.js';
-import { couldNotRun, fail, pass, type Rule, type Verdict } from './types.js';
+import { couldNotRun, fail, pass, show, type Rule, type Verdict } from './types.js';
 
 /** Pass when a response header is present and satisfies `test`; either way the verdict quotes the header as sent. */
 export function headerVerdict(exchange: Exchange, { header, test, ...rule }: Rule & { header: string; test: (value: string) => boolean }): Verdict {
   const value = exchange.response?.headers[header.toLowerCase()];
   const shown = value === undefined ? `no ${header} header` : `${header}: ${value}`;
   return value !== undefined && test(value) ? pass(shown) : fail({ ...rule, actual: shown });
+}
+
+/** Pass when the token response's token_type is `type`, compared case-insensitively (RFC 6749 §5.1, §7.1). */
+export function tokenTypeVerdict(exchange: Exchange, { type, rule }: { type: string; rule: string }): Verdict {
+  const body = jsonOf(exchange);
+  const value = body.ok && isObject(body.value) ? body.value.token_type : undefined;
+  return typeof value === 'string' && value.toLowerCase() === type.toLowerCase()
+    ? pass(`token_type ${show(value)}`)
+    : fail({ rule, expected: `"${type}" (any case)`, actual: show(value) });
 }
 
 export const isJsonMediaType = (value: string): boolean => /^application\/json\s*(;|$)/i.test(value);

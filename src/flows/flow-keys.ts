@@ -1,6 +1,8 @@
 import type { JWTVerifyGetKey } from 'jose';
+import type { Exchange } from '../http/exchange.js';
 import type { HttpResult } from '../http/request.js';
 import type { Authorization } from './authorization-code.js';
+import type { DpopKey } from './dpop-proof.js';
 import type { SecretMethod } from './client-auth.js';
 import type { FlowKey } from './memo.js';
 import type { Pushed } from './par.js';
@@ -43,6 +45,12 @@ export type TokenEndpointProbe = (typeof TOKEN_ENDPOINT_PROBES)[number];
  */
 export type AssertionProbe = 'wrong-signature' | 'expired' | 'wrong-audience' | 'issuer-not-subject' | 'alg-none' | 'issuer-audience';
 
+/** Proofs that break one rule of RFC 9449 §4.3 at the token endpoint (§11.1 for the replay). */
+export type ProofFlaw = 'wrong-htm' | 'wrong-htu' | 'stale-iat' | 'replayed-jti';
+
+/** A DPoP-bound token presented wrongly: as a bearer token (RFC 9449 §7.2), or as DPoP without a proof (§7.1). */
+export type Presentation = 'as-bearer' | 'without-proof';
+
 /** A refresh by someone the refresh token was not issued to, and what came of it. */
 export interface ForeignRefresh {
   /** Who presented it and how, e.g. "client second, client_secret_post". */
@@ -70,6 +78,12 @@ export const FLOWS = {
   resource: (resource: string, probe: ResourceProbe) => key<HttpResult>(`resource:${resource}:${probe}`),
   resourceHeaders: (resource: string, method: 'GET' | 'POST') => key<HttpResult>(`resource:${resource}:headers:${method}`),
   tokenEndpointProbe: (probe: TokenEndpointProbe) => key<HttpResult>(`token-endpoint:${probe}`),
+  /** The grant's DPoP key pair (RFC 9449), one per grant for all its requests. */
+  dpopKey: (grant: string) => key<DpopKey>(`dpop-key:${grant}`),
+
+  // dpop
+  dpopProofProbe: (grant: string, flaw: ProofFlaw) => key<{ exchanges: Exchange[]; result: TokenResult }>(`dpop-proof:${grant}:${flaw}`),
+  dpopPresentation: (resource: string, how: Presentation) => key<HttpResult>(`dpop-presentation:${resource}:${how}`),
 
   // authorization-code and pkce
   codeReplay: (grant: string) => key<{ first: TokenResult; second: TokenResult; after?: HttpResult }>(`code-replay:${grant}`),

@@ -129,7 +129,7 @@ async function startTlsListener(faults: readonly Fault[], listeners: Listeners) 
 
 /** The protected resource, verifying tokens as the provider issued them and deviating as the profile says. */
 function protectedResource(provider: Provider, keys: SigningKeys, resource: ProtectedResource, deviations: ReadonlySet<ResourceDeviation>): RequestListener {
-  const revokedJwt = revocableJwts(provider);
+  const revokedJwt = revocableJwts(provider, keys.publicJwks);
   return createResourceHandler({
     verify: createAccessTokenVerifier({ provider, publicJwks: keys.publicJwks, audience: resource.url, deviations, revokedJwt }),
     scope: resource.scope,

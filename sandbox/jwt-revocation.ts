@@ -14,13 +14,14 @@ export function revocableJwts(provider: Provider, publicJwks: JWK[]): (token: st
   provider.use(async (ctx, next) => {
     await next();
     const token = ctx.oidc?.params?.token;
+    const route = ctx.oidc?.route;
     if ((ctx.body as { error?: unknown } | undefined)?.error !== 'unsupported_token_type' || typeof token !== 'string') return;
-    if (ctx.oidc.route === 'introspection') {
+    if (route === 'introspection') {
       ctx.status = 200;
       ctx.body = revoked.has(token) ? { active: false } : await introspection(token, keys, provider.issuer);
-    } else if (ctx.oidc.route === 'revocation') {
+    } else if (route === 'revocation') {
       // The client authenticated before its token was looked at; a token issued to another client is not its to revoke.
-      if (clientOf(token) !== ctx.oidc.client?.clientId) return;
+      if (clientOf(token) !== ctx.oidc?.client?.clientId) return;
       revoked.add(token);
       ctx.status = 200;
       ctx.body = '';

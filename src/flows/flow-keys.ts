@@ -63,7 +63,8 @@ export type IntrospectionProbe = 'active' | 'revoked' | 'invalid' | 'expired' | 
 export interface Introspected {
   introspection: HttpResult;
   token?: TokenResult;
-  /** Seconds waited after the token was issued, for the expired probe. */
+  /** The expired probe: the same token introspected before it expired, and the seconds waited after it was issued. */
+  before?: HttpResult;
   waited?: number;
 }
 

@@ -19,7 +19,7 @@ const CONTROL = "introspecting the grant's own access token says active true";
 /** The members of a token as issued that an introspection response must not contradict (RFC 7662 §2.2). */
 export interface Issued {
   clientId: string;
-  /** The scope granted: the token response's, else the JWT's, else what was asked; undefined when none is known. */
+  /** The scope the token response or the JWT states; undefined when neither states one. */
   scope?: string[];
   /** When it expires, in seconds since the epoch, give or take `tolerance` seconds. */
   exp?: number;
@@ -30,7 +30,7 @@ export interface Issued {
 function issued(run: SuiteRun, grant: string, token: TokenResult): Issued {
   const own = run.suite.grant(grant);
   const claims = token.accessToken ? claimsOf(token.accessToken) : undefined;
-  const scope = grantedScope(token, own.scope ?? '');
+  const scope = grantedScope(token, '');
   const expiresIn = token.issued?.expires_in;
   const { startedAt, durationMs } = token.token.exchange;
   const fromResponse = typeof expiresIn === 'number' ? Math.round(Date.parse(startedAt) / 1000 + expiresIn) : undefined;
@@ -112,8 +112,8 @@ export const active = defineCheck({
 /** A check that a token of one kind is introspected as not active, with the grant's own token as control. */
 function inactiveCheck(probe: Exclude<IntrospectionProbe, 'active' | 'unauthenticated'>, what: string) {
   return async (run: SuiteRun, grant: string) => {
-    const [controlled, { introspection: result }] = await Promise.all([control(run, grant, true), introspection(run, grant, probe)]);
-    const exchanges = [controlled, result.exchange];
+    const [controlled, { introspection: result, before }] = await Promise.all([control(run, grant, true), introspection(run, grant, probe)]);
+    const exchanges = [controlled, ...(before ? [before.exchange] : []), result.exchange];
     const other = refusedForAnotherReason(result.exchange);
     if (other) throw new Blocked(other, exchanges);
     return { exchanges, exchange: result.exchange, what };

@@ -44,8 +44,9 @@ const PROBES: Record<IntrospectionProbe, (run: SuiteRun, grant: string) => Promi
     const expiresIn = token.issued?.expires_in;
     if (typeof expiresIn !== 'number') throw new NotApplicable('the token response states no numeric expires_in to wait out');
     const waited = expiresIn + GRACE_SECONDS;
+    const before = await introspect(run, grant, value, 'an access token before it expires');
     await wait(run.suite.options.http, waited);
-    return { token, waited, introspection: await introspect(run, grant, value, `an access token after expires_in (${waited} s)`) };
+    return { token, before, waited, introspection: await introspect(run, grant, value, `an access token after expires_in (${waited} s)`) };
   },
 };
 

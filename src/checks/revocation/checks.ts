@@ -1,6 +1,6 @@
-import { Blocked } from '../../flows/blocked.js';
+import { Blocked, NotApplicable } from '../../flows/blocked.js';
 import type { SuiteRun } from '../../flows/suite-run.js';
-import { codeSaid, describeExchange } from '../../http/exchange.js';
+import { codeSaid, describeExchange, errorCodeOf } from '../../http/exchange.js';
 import { defineCheck } from '../check.js';
 import { refreshControl } from '../refresh/checks.js';
 import { resourceAcceptsToken } from '../resource-access/evidence.js';
@@ -91,6 +91,8 @@ export const requiresClientAuth = defineCheck({
   gather: async (run: SuiteRun, grant: string) => {
     const { probe, control } = await revocationWithoutClientAuth(run, grant);
     const exchanges = [probe.exchange, control.exchange];
+    if (errorCodeOf(control.exchange) === 'unsupported_token_type')
+      throw new NotApplicable(`the authorization server does not revoke grant ${grant}'s access tokens (unsupported_token_type)`);
     if (control.exchange.response?.status !== 200)
       throw new Blocked(
         `the revocation with the client's credentials was not accepted either, so a refusal would prove nothing: ${describeExchange(control.exchange)}${codeSaid(control.exchange)}`,

@@ -27,7 +27,17 @@ export interface VerifierOptions {
  * How the sandbox reads its JWT access tokens: verified against its keys, as RFC 9068 §4 says, except where a profile's
  * deviations make it lax about them; rejects what it does not accept.
  */
-export function jwtReader({ publicJwks, issuer, audience, deviations }: { publicJwks: JWK[]; issuer: string; audience?: string; deviations: ReadonlySet<ResourceDeviation> }) {
+export function jwtReader({
+  publicJwks,
+  issuer,
+  audience,
+  deviations,
+}: {
+  publicJwks: JWK[];
+  issuer: string;
+  audience?: string;
+  deviations: ReadonlySet<ResourceDeviation>;
+}) {
   const keys = createLocalJWKSet({ keys: publicJwks });
   const claimRules: JWTVerifyOptions = {
     audience,

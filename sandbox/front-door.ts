@@ -22,7 +22,13 @@ import {
   widenRefreshScope,
   type RefreshClientLaxity,
 } from './request-faults/refresh-tokens.js';
-import { introspectAsActive, lenientUserinfo, refuseUnknownTokenRevocation, serveUnauthenticated, type InactiveTaken } from './request-faults/token-management.js';
+import {
+  introspectAsActive,
+  lenientUserinfo,
+  refuseUnknownTokenRevocation,
+  serveUnauthenticated,
+  type InactiveTaken,
+} from './request-faults/token-management.js';
 import {
   acceptGetOnToken,
   acceptJsonTokenBody,

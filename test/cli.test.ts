@@ -203,7 +203,10 @@ describe.concurrent('the generic suite against an independent provider configure
       // Every check of the token-management areas passes on some grant or resource (expiry waits for --long).
       const passed = new Set(results.filter((r) => r.outcome.status === 'pass').map((r) => r.id));
       const endpointChecks = catalogue.filter((c) => ['revocation', 'introspection', 'userinfo'].includes(c.area) && !c.requires?.long);
-      expect(endpointChecks.map((c) => c.id).filter((id) => !passed.has(id)), show).toEqual([]);
+      expect(
+        endpointChecks.map((c) => c.id).filter((id) => !passed.has(id)),
+        show,
+      ).toEqual([]);
       // The one finding, as on the bare provider: invalid_request for a grant type the client may not use.
       expect(
         results.filter((r) => r.outcome.status === 'fail' || r.outcome.status === 'blocked').map((r) => r.id),

@@ -7,7 +7,6 @@ import { subVerdict } from '../src/checks/userinfo/checks.js';
 import { userinfoClaims } from '../src/checks/userinfo/probes.js';
 import { unauthenticatedVerdict } from '../src/checks/verdicts.js';
 import type { Check } from '../src/checks/check.js';
-import type { Evidence } from '../src/checks/types.js';
 import type { Exchange } from '../src/http/exchange.js';
 
 /** A recorded exchange with a JSON body (or none), as the HTTP client stores it. */
@@ -25,7 +24,7 @@ function exchange(status: number, body?: unknown, headers: Record<string, string
 const rule = { rule: 'the rule', expected: 'refused' };
 
 /** A check's judge on evidence with no exchanges attached. */
-const judgeOf = (check: Check, evidence: Record<string, unknown>) => check.judge({ exchanges: [], ...evidence } as Evidence);
+const judgeOf = (check: Check, evidence: Record<string, unknown>) => check.judge({ exchanges: [], ...evidence });
 
 describe('introspection judges (RFC 7662 §2.2)', () => {
   const issued: Issued = { clientId: 'app', scope: ['api:read', 'openid'], exp: 1_000_000, tolerance: 60 };
@@ -36,7 +35,10 @@ describe('introspection judges (RFC 7662 §2.2)', () => {
   });
 
   it('only active is REQUIRED: members left out are named, not failed', () => {
-    expect(activeVerdict(exchange(200, { active: true }), issued)).toEqual({ status: 'pass', message: 'active: true; client_id, scope, exp not given (OPTIONAL)' });
+    expect(activeVerdict(exchange(200, { active: true }), issued)).toEqual({
+      status: 'pass',
+      message: 'active: true; client_id, scope, exp not given (OPTIONAL)',
+    });
   });
 
   it('a member given that contradicts the token as issued fails, each named', () => {
@@ -51,7 +53,10 @@ describe('introspection judges (RFC 7662 §2.2)', () => {
 
   it('active false, or no JSON object, fails for an active token', () => {
     expect(activeVerdict(exchange(200, { active: false }), issued)).toMatchObject({ status: 'fail', actual: 'active: false' });
-    expect(activeVerdict(exchange(400, { error: 'invalid_request' }), issued)).toMatchObject({ status: 'fail', actual: expect.stringContaining('400 invalid_request') });
+    expect(activeVerdict(exchange(400, { error: 'invalid_request' }), issued)).toMatchObject({
+      status: 'fail',
+      actual: expect.stringContaining('400 invalid_request'),
+    });
     expect(activeVerdict(exchange(200, ['active']), issued)).toMatchObject({ status: 'fail', actual: 'not a JSON object: ["active"]' });
   });
 
@@ -79,8 +84,14 @@ describe('a request without client credentials (RFC 7009 §2.1, RFC 7662 §2.1, 
   });
 
   it('fails when served, or refused with another code', () => {
-    expect(unauthenticatedVerdict(exchange(200), rule)).toMatchObject({ status: 'fail', actual: expect.stringContaining('served without client authentication') });
-    expect(unauthenticatedVerdict(exchange(400, { error: 'invalid_request' }), rule)).toMatchObject({ status: 'fail', actual: expect.stringContaining('invalid_request') });
+    expect(unauthenticatedVerdict(exchange(200), rule)).toMatchObject({
+      status: 'fail',
+      actual: expect.stringContaining('served without client authentication'),
+    });
+    expect(unauthenticatedVerdict(exchange(400, { error: 'invalid_request' }), rule)).toMatchObject({
+      status: 'fail',
+      actual: expect.stringContaining('invalid_request'),
+    });
   });
 
   it('could not run when the server did not judge the request', () => {
@@ -106,14 +117,18 @@ describe('revocation of a token the server never issued (RFC 7009 §2.2)', () =>
 describe('userinfo judges (OIDC Core §5.3)', () => {
   it("sub must exactly match the ID Token's", () => {
     const ok = exchange(200, { sub: 'u1' });
-    expect(subVerdict({ exchange: ok, sub: 'u1', claims: { sub: 'u1' } }).status).toBe('pass');
-    expect(subVerdict({ exchange: ok, sub: 'u1', claims: { sub: 'U1' } })).toMatchObject({ status: 'fail', actual: 'sub "U1"' });
+    const claims = (sub: string): Record<string, unknown> => ({ sub });
+    expect(subVerdict({ exchange: ok, sub: 'u1', claims: claims('u1') }).status).toBe('pass');
+    expect(subVerdict({ exchange: ok, sub: 'u1', claims: claims('U1') })).toMatchObject({ status: 'fail', actual: 'sub "U1"' });
     expect(subVerdict({ exchange: exchange(401), sub: 'u1', claims: {} }).status).toBe('fail');
     expect(subVerdict({ exchange: ok, sub: 'u1', claims: 'neither JSON nor a JWT (Content-Type: text/html)' }).status).toBe('fail');
   });
 
   it('reads the claims of a JSON answer and of a signed JWT (application/jwt)', () => {
-    const raw = (body: string, type: string) => ({ exchange: exchange(200), response: { status: 200, headers: { 'content-type': type }, setCookies: [], body } });
+    const raw = (body: string, type: string) => ({
+      exchange: exchange(200),
+      response: { status: 200, headers: { 'content-type': type }, setCookies: [], body },
+    });
     expect(userinfoClaims(raw('{"sub":"u1"}', 'application/json'))).toEqual({ sub: 'u1' });
     const jwt = `${Buffer.from('{"alg":"RS256"}').toString('base64url')}.${Buffer.from('{"sub":"u2"}').toString('base64url')}.c2ln`;
     expect(userinfoClaims(raw(jwt, 'application/jwt; charset=utf-8'))).toMatchObject({ sub: 'u2' });

@@ -196,8 +196,7 @@ const appId = ({ variables: v }: Sandbox) => v.SANDBOX_AUTH_CLIENT_ID!;
 const p18 = async (s: Sandbox) => postForm(REVOCATION(s), { token: (await signIn(s)).access, client_id: appId(s) });
 const p19 = (s: Sandbox) => postForm(REVOCATION(s), { token: `conformance-unknown-${randomValue()}` }, { authorization: appAuth(s) });
 const p20 = async (s: Sandbox) => postForm(INTROSPECTION(s), { token: (await signIn(s)).access, client_id: appId(s) });
-const wrongSecretAt = async (s: Sandbox, url: string) =>
-  postForm(url, { token: (await signIn(s)).access }, { authorization: basic(appId(s), WRONG_SECRET) });
+const wrongSecretAt = async (s: Sandbox, url: string) => postForm(url, { token: (await signIn(s)).access }, { authorization: basic(appId(s), WRONG_SECRET) });
 async function p21(s: Sandbox) {
   const { access } = await signIn(s);
   expect((await revoke(s, access, 'access_token')).status).toBe(200);

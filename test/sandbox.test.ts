@@ -305,7 +305,7 @@ describe('conformant sandbox', () => {
     expect((await asked(`${token.slice(0, -4)}AAAA`)).json).toEqual({ active: false });
   });
 
-  it('answers userinfo for a token of an openid-only authorization with the ID Token\'s sub, and refuses a machine token', async () => {
+  it("answers userinfo for a token of an openid-only authorization with the ID Token's sub, and refuses a machine token", async () => {
     const tokens = (await redeem(sandbox, await authorize(sandbox, { scope: 'openid' }))).json;
     const info = await call(`${sandbox.issuer}/me`, { headers: { authorization: `Bearer ${String(tokens.access_token)}` } });
     expect(info.json.sub).toBe(decodeJwt(String(tokens.id_token)).sub);

@@ -121,9 +121,24 @@ export const catalogue: Check[] = [
 ];
 
 // A check defined but left out of the list would never run: the modules' checks must be covered exactly.
-const defined = [discovery, jwks, tokenResponse, errorResponse, clientAuth, authorizationCode, pkce, refresh, lifetime, resourceAccess, revocation, introspection, userinfo, transport, par]
-  .flatMap((m) => Object.values(m))
-  .filter((v): v is Check => typeof v === 'object' && 'judge' in v);
+const modules: Array<Record<string, unknown>> = [
+  discovery,
+  jwks,
+  tokenResponse,
+  errorResponse,
+  clientAuth,
+  authorizationCode,
+  pkce,
+  refresh,
+  lifetime,
+  resourceAccess,
+  revocation,
+  introspection,
+  userinfo,
+  transport,
+  par,
+];
+const defined = modules.flatMap((m) => Object.values(m)).filter((v): v is Check => typeof v === 'object' && v !== null && 'judge' in v);
 if (defined.length !== catalogue.length || new Set(catalogue.map((c) => c.id)).size !== catalogue.length) {
   throw new Error('the check catalogue must list every defined check exactly once');
 }

@@ -31,7 +31,10 @@ const PROBES: Record<IntrospectionProbe, (run: SuiteRun, grant: string) => Promi
   },
   unauthenticated: async (run, grant) => {
     const token = await grantToken(run, grant);
-    return { token, introspection: await introspect(run, grant, accessTokenOf(token), "the grant's access token without client authentication", 'unauthenticated') };
+    return {
+      token,
+      introspection: await introspect(run, grant, accessTokenOf(token), "the grant's access token without client authentication", 'unauthenticated'),
+    };
   },
   invalid: async (run, grant) => ({ introspection: await introspect(run, grant, `conformance-invalid-${randomValue()}`, 'a made-up token') }),
   revoked: async (run, grant) => {

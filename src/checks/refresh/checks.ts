@@ -6,15 +6,7 @@ import { defineCheck } from '../check.js';
 import { rfc } from '../spec.js';
 import { couldNotRun, fail, pass, show, type Verdict } from '../types.js';
 import { outcomeOf, refusedVerdict } from '../verdicts.js';
-import {
-  grantedScope,
-  mainRefresh,
-  refreshByOtherClients,
-  refreshReplay,
-  refreshScope,
-  scopesFor,
-  withoutRefreshScope,
-} from './probes.js';
+import { grantedScope, mainRefresh, refreshByOtherClients, refreshReplay, refreshScope, scopesFor, withoutRefreshScope } from './probes.js';
 
 /** Refreshing an authorization_code grant's tokens (RFC 6749 §6), each probe that spends or revokes on its own authorization. */
 

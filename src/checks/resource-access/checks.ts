@@ -6,7 +6,7 @@ import { describeExchange, type Exchange } from '../../http/exchange.js';
 import { defineCheck } from '../check.js';
 import { resourceProbe } from './evidence.js';
 import { rfc } from '../spec.js';
-import { fail, pass } from '../types.js';
+import { fail, pass, type Verdict } from '../types.js';
 
 export const bearerAccepted = defineCheck({
   id: 'resource-access.bearer-accepted',
@@ -30,6 +30,20 @@ export const bearerAccepted = defineCheck({
   },
 });
 
+/** RFC 6750 §3: a request without credentials gets 401 with a WWW-Authenticate header naming the Bearer scheme. */
+export function noTokenVerdict(exchange: Exchange): Verdict {
+  const status = exchange.response?.status;
+  const challenge = exchange.response?.headers['www-authenticate'];
+  const actual = `${status}, ${challenge ? `WWW-Authenticate: ${challenge}` : 'no WWW-Authenticate header'}`;
+  return status === 401 && challenge !== undefined && /(^|,\s*)bearer\b/i.test(challenge)
+    ? pass(actual)
+    : fail({
+        rule: 'a request without credentials MUST be answered 401 with a WWW-Authenticate header naming the Bearer scheme',
+        expected: '401, WWW-Authenticate: Bearer …',
+        actual,
+      });
+}
+
 export const noToken401 = defineCheck({
   id: 'resource-access.no-token-401',
   area: 'resource-access',
@@ -38,18 +52,7 @@ export const noToken401 = defineCheck({
   spec: [rfc(6750, '3'), rfc(9110, '15.5.2')],
   scope: 'resource',
   gather: resourceProbe('none'),
-  judge: ({ exchange }) => {
-    const status = exchange.response?.status;
-    const challenge = exchange.response?.headers['www-authenticate'];
-    const actual = `${status}, ${challenge ? `WWW-Authenticate: ${challenge}` : 'no WWW-Authenticate header'}`;
-    return status === 401 && challenge !== undefined && /(^|,\s*)bearer\b/i.test(challenge)
-      ? pass(actual)
-      : fail({
-          rule: 'a request without credentials MUST be answered 401 with a WWW-Authenticate header naming the Bearer scheme',
-          expected: '401, WWW-Authenticate: Bearer …',
-          actual,
-        });
-  },
+  judge: ({ exchange }) => noTokenVerdict(exchange),
 });
 
 const resourceCheck = { area: 'resource-access', scope: 'resource' } as const;

@@ -43,7 +43,8 @@ export async function acceptedRevocation(run: SuiteRun, grantName: string) {
   // RFC 7009 §2.2.1: a server may not revoke access tokens at all, and says so.
   if (errorCodeOf(exchange) === 'unsupported_token_type')
     throw new NotApplicable(`the authorization server does not revoke grant ${grantName}'s access tokens (unsupported_token_type)`);
-  if (exchange.response?.status !== 200) throw new Blocked(`the revocation request was not accepted: ${exchange.response?.status ?? exchange.error}`, [exchange]);
+  if (exchange.response?.status !== 200)
+    throw new Blocked(`the revocation request was not accepted: ${exchange.response?.status ?? exchange.error}`, [exchange]);
   return revoked;
 }
 

@@ -3,7 +3,7 @@ import { claimsOf } from '../../flows/jwt.js';
 import type { SuiteRun } from '../../flows/suite-run.js';
 import { describeExchange, type Exchange } from '../../http/exchange.js';
 import { defineCheck } from '../check.js';
-import { accepted, answered } from '../resource-access/checks.js';
+import { accepted, answered, noTokenVerdict } from '../resource-access/checks.js';
 import { oidcCore, rfc } from '../spec.js';
 import { fail, pass, show, type Verdict } from '../types.js';
 import { refusedForAnotherReason } from '../verdicts.js';
@@ -31,9 +31,7 @@ export function subVerdict({ exchange, sub, claims }: { exchange: Exchange; sub:
   const rule = "the UserInfo Endpoint answers a user's access token with claims whose sub exactly matches the ID Token's";
   if (!accepted(exchange)) return fail({ rule, expected: '200 with the claims', actual: answered(exchange) });
   if (typeof claims === 'string') return fail({ rule, expected: 'a JSON object (or a signed JWT) of claims', actual: claims });
-  return claims.sub === sub
-    ? pass(`sub ${show(sub)}, as in the ID Token`)
-    : fail({ rule, expected: `sub ${show(sub)}`, actual: `sub ${show(claims.sub)}` });
+  return claims.sub === sub ? pass(`sub ${show(sub)}, as in the ID Token`) : fail({ rule, expected: `sub ${show(sub)}`, actual: `sub ${show(claims.sub)}` });
 }
 
 export const subMatches = defineCheck({
@@ -67,16 +65,7 @@ export const noTokenRefused = defineCheck({
     const [control, { exchange }] = await Promise.all([userinfoControl(run, grant), userinfo(run, grant, 'none')]);
     return { exchanges: [control, exchange], exchange };
   },
-  judge: ({ exchange }) => {
-    const challenge = exchange.response?.headers['www-authenticate'];
-    return exchange.response?.status === 401 && challenge !== undefined && /(^|,\s*)bearer\b/i.test(challenge)
-      ? pass(answered(exchange))
-      : fail({
-          rule: 'a request without credentials is refused with 401 and a WWW-Authenticate header naming the Bearer scheme',
-          expected: '401, WWW-Authenticate: Bearer …',
-          actual: answered(exchange),
-        });
-  },
+  judge: ({ exchange }) => noTokenVerdict(exchange),
 });
 
 export const clientCredentialsRefused = defineCheck({

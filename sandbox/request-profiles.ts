@@ -338,7 +338,7 @@ export const requestProfiles: FaultProfile[] = [
     breaks: ['introspection.expired-inactive'],
     faults: [],
     requestFaults: [{ kind: 'introspect-as-active', tokens: 'expired' }],
-    settings: { accessTokenTtl: 3, codeTtl: 5 },
+    settings: { accessTokenTtl: 3, codeTtl: 5, parTtl: 5 },
     long: true,
   },
   {

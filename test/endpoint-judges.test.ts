@@ -7,6 +7,8 @@ import { subVerdict } from '../src/checks/userinfo/checks.js';
 import { userinfoClaims } from '../src/checks/userinfo/probes.js';
 import { unauthenticatedVerdict } from '../src/checks/verdicts.js';
 import type { Check } from '../src/checks/check.js';
+import { NotApplicable } from '../src/flows/blocked.js';
+import { confidentialClient } from '../src/flows/revocation.js';
 import type { Exchange } from '../src/http/exchange.js';
 
 /** A recorded exchange with a JSON body (or none), as the HTTP client stores it. */
@@ -146,5 +148,15 @@ describe('userinfo judges (OIDC Core §5.3)', () => {
     const judge = (e: Exchange) => judgeOf(userinfo.clientCredentialsRefused, { exchange: e }).status;
     expect(judge(exchange(401, { error: 'invalid_token' }))).toBe('pass');
     expect(judge(exchange(200, { sub: 'machine' }))).toBe('fail');
+  });
+});
+
+describe('requests without client credentials', () => {
+  it('do not apply to a public client, which has none to leave out (RFC 7009 §2.1 asks it of confidential clients)', () => {
+    const run = (client: Record<string, unknown>) =>
+      ({ suite: { grant: () => ({ client: 'app' }) }, client: () => ({ id: 'app', ...client }) }) as unknown as Parameters<typeof confidentialClient>[0];
+    expect(() => confidentialClient(run({ auth: 'none' }), 'user')).toThrow(NotApplicable);
+    expect(() => confidentialClient(run({}), 'user')).toThrow('client app is public: it has no credentials to leave out');
+    expect(() => confidentialClient(run({ secret: 's' }), 'user')).not.toThrow();
   });
 });

@@ -1,4 +1,5 @@
 import type { HttpResult } from '../http/request.js';
+import { NotApplicable } from './blocked.js';
 import { tokenRequest } from './client-auth.js';
 import type { Endpoint, RunContext } from './context.js';
 
@@ -7,6 +8,13 @@ import type { Endpoint, RunContext } from './context.js';
  * client_id alone, as a request that omits them would (what RFC 7009 §2.1 and RFC 7662 §2.1 require to be refused).
  */
 export type Presentation = 'authenticated' | 'unauthenticated';
+
+/** The grant's client, which must have credentials to leave out for an unauthenticated request to mean anything. */
+export function confidentialClient(run: RunContext, grantName: string): void {
+  const name = run.suite.grant(grantName).client;
+  const client = run.client(name);
+  if (client.auth === 'none' || !client.secret) throw new NotApplicable(`client ${name} is public: it has no credentials to leave out`);
+}
 
 /** A token POSTed to the revocation or introspection endpoint by the grant's client. */
 export async function postToken(

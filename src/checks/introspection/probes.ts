@@ -3,7 +3,7 @@ import { Blocked, NotApplicable } from '../../flows/blocked.js';
 import { FLOWS, type Introspected, type IntrospectionProbe } from '../../flows/flow-keys.js';
 import { freshAccessToken } from '../../flows/fresh-grants.js';
 import { token as grantToken } from '../../flows/grant-tokens.js';
-import { postToken, type Presentation } from '../../flows/revocation.js';
+import { confidentialClient, postToken, type Presentation } from '../../flows/revocation.js';
 import type { SuiteRun } from '../../flows/suite-run.js';
 import type { TokenResult } from '../../flows/token.js';
 import { wait } from '../../flows/wait.js';
@@ -30,6 +30,7 @@ const PROBES: Record<IntrospectionProbe, (run: SuiteRun, grant: string) => Promi
     return { token, introspection: await introspect(run, grant, accessTokenOf(token), "the grant's access token") };
   },
   unauthenticated: async (run, grant) => {
+    confidentialClient(run, grant);
     const token = await grantToken(run, grant);
     return {
       token,

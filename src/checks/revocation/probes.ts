@@ -6,7 +6,7 @@ import { Blocked, NotApplicable } from '../../flows/blocked.js';
 import { FLOWS } from '../../flows/flow-keys.js';
 import { freshAccessToken, freshTokens } from '../../flows/fresh-grants.js';
 import { callResource } from '../../flows/resources.js';
-import { postToken, revoke } from '../../flows/revocation.js';
+import { confidentialClient, postToken, revoke } from '../../flows/revocation.js';
 import type { SuiteRun } from '../../flows/suite-run.js';
 import type { TokenResult } from '../../flows/token.js';
 import { refresh, refreshTokenOf } from '../refresh/probes.js';
@@ -71,6 +71,7 @@ export function revocationOfUnknownToken(run: SuiteRun, grantName: string): Prom
 export function revocationWithoutClientAuth(run: SuiteRun, grantName: string): Promise<{ probe: HttpResult; control: HttpResult }> {
   return run.memo.once(FLOWS.revocationWithoutClientAuth(grantName), async () => {
     await run.endpoint('revocation_endpoint');
+    confidentialClient(run, grantName);
     const { accessToken, exchanges } = await freshAccessToken(run, grantName, 'revocation without client authentication');
     if (!accessToken) throw new Blocked(`grant ${grantName} issued no access token`, exchanges);
     const probe = await revoke(run, grantName, accessToken, 'access_token', 'unauthenticated');

@@ -158,5 +158,7 @@ describe('requests without client credentials', () => {
     expect(() => confidentialClient(run({ auth: 'none' }), 'user')).toThrow(NotApplicable);
     expect(() => confidentialClient(run({}), 'user')).toThrow('client app is public: it has no credentials to leave out');
     expect(() => confidentialClient(run({ secret: 's' }), 'user')).not.toThrow();
+    // A client that signs assertions with a private key is confidential without a secret.
+    expect(() => confidentialClient(run({ auth: 'private_key_jwt' }), 'user')).not.toThrow();
   });
 });

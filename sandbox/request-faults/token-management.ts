@@ -20,7 +20,7 @@ export function serveUnauthenticated(path: typeof REVOCATION | typeof INTROSPECT
   return (request, next) => {
     const client = request.url.pathname === path ? unauthenticatedClient(request, clients) : undefined;
     if (!client) return next(request);
-    const basic = Buffer.from(`${encodeURIComponent(client.client_id)}:${encodeURIComponent(client.client_secret)}`).toString('base64');
+    const basic = Buffer.from(`${encodeURIComponent(client.client_id)}:${encodeURIComponent(client.client_secret ?? '')}`).toString('base64');
     const params = postedForm(request)!;
     params.delete('client_id');
     const body = Buffer.from(params.toString());

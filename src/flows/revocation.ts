@@ -1,6 +1,6 @@
 import type { HttpResult } from '../http/request.js';
 import { NotApplicable } from './blocked.js';
-import { tokenRequest } from './client-auth.js';
+import { tokenRequest, usesJwtAssertion } from './client-auth.js';
 import type { Endpoint, RunContext } from './context.js';
 
 /**
@@ -13,7 +13,8 @@ export type Presentation = 'authenticated' | 'unauthenticated';
 export function confidentialClient(run: RunContext, grantName: string): void {
   const name = run.suite.grant(grantName).client;
   const client = run.client(name);
-  if (client.auth === 'none' || !client.secret) throw new NotApplicable(`client ${name} is public: it has no credentials to leave out`);
+  if (client.auth === 'none' || (!client.secret && !usesJwtAssertion(client)))
+    throw new NotApplicable(`client ${name} is public: it has no credentials to leave out`);
 }
 
 /** A token POSTed to the revocation or introspection endpoint by the grant's client. */

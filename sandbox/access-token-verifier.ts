@@ -25,23 +25,40 @@ export interface VerifierOptions {
   revokedJwt: (token: string) => boolean;
 }
 
-export function createAccessTokenVerifier({ provider, publicJwks, audience, deviations, revokedJwt }: VerifierOptions): AccessTokenVerifier {
+/**
+ * How the sandbox reads its JWT access tokens: verified against its keys, as RFC 9068 §4 says, except where a profile's
+ * deviations make it lax about them; rejects what it does not accept.
+ */
+export function jwtReader({
+  publicJwks,
+  issuer,
+  audience,
+  deviations,
+}: {
+  publicJwks: JWK[];
+  issuer: string;
+  audience?: string;
+  deviations: ReadonlySet<ResourceDeviation>;
+}) {
   const keys = createLocalJWKSet({ keys: publicJwks });
-  const acceptExpired = deviations.has('accept-expired');
   const claimRules: JWTVerifyOptions = {
     audience,
-    issuer: deviations.has('ignore-jwt-issuer') ? undefined : provider.issuer,
+    issuer: deviations.has('ignore-jwt-issuer') ? undefined : issuer,
     typ: deviations.has('ignore-jwt-typ') ? undefined : 'at+jwt',
     requiredClaims: deviations.has('tolerate-missing-exp') ? [] : ['exp'],
     // jose always checks exp; a year's tolerance outlasts any sandbox.
-    clockTolerance: acceptExpired ? '1 year' : 0,
+    clockTolerance: deviations.has('accept-expired') ? '1 year' : 0,
   };
-
-  async function claimsOf(token: string): Promise<JWTPayload> {
+  return async (token: string): Promise<JWTPayload> => {
     if (deviations.has('ignore-jwt-signature')) return UnsecuredJWT.decode(unsigned(token), claimRules).payload;
     if (deviations.has('accept-alg-none') && decodeProtectedHeader(token).alg === 'none') return UnsecuredJWT.decode(token, claimRules).payload;
     return (await jwtVerify(token, keys, claimRules)).payload;
-  }
+  };
+}
+
+export function createAccessTokenVerifier({ provider, publicJwks, audience, deviations, revokedJwt }: VerifierOptions): AccessTokenVerifier {
+  const acceptExpired = deviations.has('accept-expired');
+  const claimsOf = jwtReader({ publicJwks, issuer: provider.issuer, audience, deviations });
 
   async function verifyJwt(token: string): Promise<TokenGrant | undefined> {
     if (revokedJwt(token) && !deviations.has('miss-revocations')) return undefined;

@@ -1,7 +1,7 @@
 import type { MemberEdit } from './member-edits.js';
 
 /** Authorization server endpoints a fault can target: oidc-provider route names, and the SMART configuration. */
-export type Endpoint = 'discovery' | 'jwks' | 'token' | 'smart-configuration' | 'pushed_authorization_request';
+export type Endpoint = 'discovery' | 'jwks' | 'token' | 'introspection' | 'userinfo' | 'smart-configuration' | 'pushed_authorization_request';
 
 /** The successful responses an endpoint fault touches. */
 interface Target {

@@ -13,7 +13,7 @@ import {
 } from './request-faults/authorization-code.js';
 import { issuerAudienceOnly, launderAssertion, type AssertionDefect, type AssertionSigner } from './request-faults/client-assertions.js';
 import { laxDpopProof, type ProofLaxity } from './request-faults/dpop-proofs.js';
-import { tokenError } from './request-faults/messages.js';
+import { INTROSPECTION, REVOCATION, tokenError } from './request-faults/messages.js';
 import { authenticatePushes, reusableRequestUri } from './request-faults/par.js';
 import {
   claimRefreshTokenScope,
@@ -23,6 +23,13 @@ import {
   widenRefreshScope,
   type RefreshClientLaxity,
 } from './request-faults/refresh-tokens.js';
+import {
+  introspectAsActive,
+  lenientUserinfo,
+  refuseUnknownTokenRevocation,
+  serveUnauthenticated,
+  type InactiveTaken,
+} from './request-faults/token-management.js';
 import {
   acceptGetOnToken,
   acceptJsonTokenBody,
@@ -83,6 +90,14 @@ export type RequestFault =
   | { kind: 'reusable-request-uri' }
   /** A push without client authentication is served as if the client had authenticated. */
   | { kind: 'authenticate-pushes' }
+  /** Revocation or introspection requests naming a client without its credentials are served as that client's. */
+  | { kind: 'serve-unauthenticated'; endpoint: 'revocation' | 'introspection' }
+  /** Revoking a token that is not active is refused with invalid_request. */
+  | { kind: 'refuse-unknown-token-revocation' }
+  /** Introspection answers these inactive tokens as active. */
+  | { kind: 'introspect-as-active'; tokens: InactiveTaken }
+  /** The UserInfo Endpoint answers claims without a token, or for a client_credentials (JWT) token. */
+  | { kind: 'lenient-userinfo'; accepts: 'no-token' | 'machine-token' }
   /** The transport misbehaves: hangs, drips, floods, resets, or sends what is not what it says. */
   | HostileFault;
 
@@ -162,6 +177,14 @@ function stage(fault: RequestFault, clients: readonly ClientMetadata[], issue: I
       return reusableRequestUri();
     case 'authenticate-pushes':
       return authenticatePushes(clients);
+    case 'serve-unauthenticated':
+      return serveUnauthenticated(fault.endpoint === 'revocation' ? REVOCATION : INTROSPECTION, clients);
+    case 'refuse-unknown-token-revocation':
+      return refuseUnknownTokenRevocation();
+    case 'introspect-as-active':
+      return introspectAsActive(fault.tokens);
+    case 'lenient-userinfo':
+      return lenientUserinfo(fault.accepts);
     case 'hang':
     case 'overloaded':
     case 'replace-body':

@@ -302,8 +302,8 @@ const responseProfiles: FaultProfile[] = [
   },
   {
     name: 'expires-in-inconsistent',
-    description: 'Token responses state expires_in 3000 while access tokens live 3600 s.',
-    breaks: ['lifetime.jwt-exp-consistent'],
+    description: 'Token responses state expires_in 3000 while access tokens live 3600 s (so introspection gives an opaque one a later exp).',
+    breaks: ['lifetime.jwt-exp-consistent', 'introspection.active'],
     faults: [{ kind: 'edit-body', endpoint: 'token', op: 'set', member: 'expires_in', value: 3000 }],
   },
   {
@@ -331,8 +331,8 @@ const responseProfiles: FaultProfile[] = [
       'resource-access.tampered-jwt-refused',
       'resource-access.insufficient-scope',
       'resource-access.query-token',
-      'resource-access.revoked-refused',
       'authorization-code.replay-revokes-tokens',
+      'revocation.access-token-refused',
     ],
     faults: [{ kind: 'resource', deviation: 'refuse-tokens' }],
   },
@@ -387,8 +387,20 @@ const responseProfiles: FaultProfile[] = [
   {
     name: 'revoked-token-accepted',
     description: 'The protected resource keeps accepting access tokens revoked at the revocation endpoint.',
-    breaks: ['resource-access.revoked-refused'],
+    breaks: ['revocation.access-token-refused'],
     faults: [{ kind: 'resource', deviation: 'miss-revocations' }],
+  },
+  {
+    name: 'introspection-wrong-client',
+    description: 'Introspection names another client_id than the one a token was issued to.',
+    breaks: ['introspection.active'],
+    faults: [{ kind: 'edit-body', endpoint: 'introspection', op: 'set', member: 'client_id', value: 'another-client' }],
+  },
+  {
+    name: 'userinfo-wrong-sub',
+    description: "The UserInfo Endpoint answers a sub other than the ID Token's.",
+    breaks: ['userinfo.sub-matches'],
+    faults: [{ kind: 'edit-body', endpoint: 'userinfo', op: 'suffix', member: 'sub', suffix: '-other' }],
   },
   {
     name: 'tls-untrusted',

@@ -299,6 +299,22 @@ describe('conformant sandbox', () => {
     expect(refused.headers['www-authenticate']).toMatch(/error="invalid_token"/);
   });
 
+  it('introspects a client_credentials JWT while it is valid and not once revoked; a made-up token is not active', async () => {
+    const token = await machineToken(sandbox);
+    const asked = (value: string) => postForm(`${sandbox.issuer}/token/introspection`, { token: value }, { authorization: machineAuth(sandbox) });
+    expect((await asked(token)).json).toMatchObject({ active: true, client_id: sandbox.variables.SANDBOX_CLIENT_ID, scope: 'api:read', token_type: 'Bearer' });
+    expect((await revoke(sandbox, token, 'access_token', machineAuth(sandbox))).status).toBe(200);
+    expect((await asked(token)).json).toEqual({ active: false });
+    expect((await asked(`${token.slice(0, -4)}AAAA`)).json).toEqual({ active: false });
+  });
+
+  it("answers userinfo for a token of an openid-only authorization with the ID Token's sub, and refuses a machine token", async () => {
+    const tokens = (await redeem(sandbox, await authorize(sandbox, { scope: 'openid' }))).json;
+    const info = await call(`${sandbox.issuer}/me`, { headers: { authorization: `Bearer ${String(tokens.access_token)}` } });
+    expect(info.json.sub).toBe(decodeJwt(String(tokens.id_token)).sub);
+    expect((await call(`${sandbox.issuer}/me`, { headers: { authorization: `Bearer ${await machineToken(sandbox)}` } })).status).toBe(401);
+  });
+
   it('revokes what a code issued when the code is replayed', async () => {
     const { tokens, redeemAgain } = await authorizationCode(sandbox);
     expect((await redeemAgain()).json.error).toBe('invalid_grant');
@@ -794,6 +810,19 @@ describe('fault profiles', () => {
         await redeemAgain();
         expect((await getResource(sandbox, `Bearer ${String(tokens.json.access_token)}`)).status).toBe(401);
         expect((await getResource(sandbox, 'Bearer conformance-invalid-token')).status).toBe(401);
+      },
+    },
+    'introspection-wrong-client': {
+      async fault(sandbox) {
+        const token = String((await userTokens(sandbox)).access_token);
+        expect((await introspect(sandbox, token)).json).toMatchObject({ active: true, client_id: 'another-client' });
+      },
+    },
+    'userinfo-wrong-sub': {
+      async fault(sandbox) {
+        const tokens = (await redeem(sandbox, await authorize(sandbox, { scope: 'openid' }))).json;
+        const info = await call(`${sandbox.issuer}/me`, { headers: { authorization: `Bearer ${String(tokens.access_token)}` } });
+        expect(info.json.sub).toBe(`${String(decodeJwt(String(tokens.id_token)).sub)}-other`);
       },
     },
     'tls-untrusted': {

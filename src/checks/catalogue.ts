@@ -9,9 +9,12 @@ import * as lifetime from './lifetime/checks.js';
 import * as par from './par/checks.js';
 import * as pkce from './pkce/checks.js';
 import * as refresh from './refresh/checks.js';
+import * as introspection from './introspection/checks.js';
 import * as resourceAccess from './resource-access/checks.js';
+import * as revocation from './revocation/checks.js';
 import * as tokenResponse from './token-response/checks.js';
 import * as transport from './transport/checks.js';
+import * as userinfo from './userinfo/checks.js';
 
 /** Every check, in report order: by area, then as a reader would go through the rules. */
 export const catalogue: Check[] = [
@@ -83,7 +86,6 @@ export const catalogue: Check[] = [
   refresh.narrowerScope,
   refresh.boundToClient,
   refresh.requiresScope,
-  refresh.revokedRefused,
   lifetime.expiresInRange,
   lifetime.jwtExpConsistent,
   lifetime.clockSkew,
@@ -97,9 +99,20 @@ export const catalogue: Check[] = [
   resourceAccess.tamperedJwtRefused,
   resourceAccess.insufficientScope,
   resourceAccess.queryToken,
-  resourceAccess.revokedRefused,
   resourceAccess.headerAuthAccepted,
   resourceAccess.headerWriteRefused,
+  revocation.refreshTokenRefused,
+  revocation.accessTokenRefused,
+  revocation.unknownToken200,
+  revocation.requiresClientAuth,
+  introspection.active,
+  introspection.revokedInactive,
+  introspection.invalidInactive,
+  introspection.expiredInactive,
+  introspection.requiresClientAuth,
+  userinfo.subMatches,
+  userinfo.noTokenRefused,
+  userinfo.clientCredentialsRefused,
   transport.tls,
   par.pushResponse,
   par.requestUriSingleUse,
@@ -117,9 +130,25 @@ export const catalogue: Check[] = [
 ];
 
 // A check defined but left out of the list would never run: the modules' checks must be covered exactly.
-const defined = [discovery, jwks, tokenResponse, errorResponse, clientAuth, authorizationCode, pkce, refresh, lifetime, resourceAccess, transport, par, dpop]
-  .flatMap((m) => Object.values(m))
-  .filter((v): v is Check => typeof v === 'object' && 'judge' in v);
+const modules: Array<Record<string, unknown>> = [
+  discovery,
+  jwks,
+  tokenResponse,
+  errorResponse,
+  clientAuth,
+  authorizationCode,
+  pkce,
+  refresh,
+  lifetime,
+  resourceAccess,
+  revocation,
+  introspection,
+  userinfo,
+  transport,
+  par,
+  dpop,
+];
+const defined = modules.flatMap((m) => Object.values(m)).filter((v): v is Check => typeof v === 'object' && v !== null && 'judge' in v);
 if (defined.length !== catalogue.length || new Set(catalogue.map((c) => c.id)).size !== catalogue.length) {
   throw new Error('the check catalogue must list every defined check exactly once');
 }

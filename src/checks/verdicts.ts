@@ -54,3 +54,16 @@ export function refusedVerdict(result: TokenResult, { clientRuled = false, ...ru
   const other = clientRuled && errorCodeOf(result.token.exchange) === 'invalid_client' ? undefined : refusedForAnotherReason(result.token.exchange);
   return other ? couldNotRun(other) : pass(outcomeOf(result));
 }
+
+/**
+ * A request made without the client's credentials where the rule requires client authentication: pass when it is
+ * refused as RFC 6749 §5.2 words it (invalid_client; with 401 where `status401`), fail when it is served or refused
+ * with another code; could not run when the server did not judge it.
+ */
+export function unauthenticatedVerdict(exchange: Exchange, { status401 = false, ...rule }: Rule & { status401?: boolean }): Verdict {
+  const status = exchange.response?.status ?? 0;
+  if (status >= 200 && status < 300) return fail({ ...rule, actual: `served without client authentication: ${describeExchange(exchange)}` });
+  if (!judgedByServer(exchange)) return couldNotRun(`the server did not judge the request: ${describeExchange(exchange)}`);
+  const refused = `${describeExchange(exchange)}${codeSaid(exchange)}`;
+  return errorCodeOf(exchange) === 'invalid_client' && (!status401 || status === 401) ? pass(refused) : fail({ ...rule, actual: refused });
+}

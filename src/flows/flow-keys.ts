@@ -61,6 +61,21 @@ export interface ForeignRefresh {
   refreshed: TokenResult;
 }
 
+/**
+ * What introspection is asked about (RFC 7662 §2.1): the grant's own token, a revoked one, a made-up one, one whose
+ * expires_in has passed (--long), and the grant's own token without the client's credentials.
+ */
+export type IntrospectionProbe = 'active' | 'revoked' | 'invalid' | 'expired' | 'unauthenticated';
+
+/** An introspection request and the token response of the token it asked about, if any. */
+export interface Introspected {
+  introspection: HttpResult;
+  token?: TokenResult;
+  /** The expired probe: the same token introspected before it expired, and the seconds waited after it was issued. */
+  before?: HttpResult;
+  waited?: number;
+}
+
 export interface Refreshed {
   original: TokenResult;
   refreshed: TokenResult;
@@ -100,14 +115,25 @@ export const FLOWS = {
   withoutRefreshScope: (grant: string) => key<{ scope: string; token: TokenResult }>(`without-refresh-scope:${grant}`),
   refreshByOtherClients: (grant: string) => key<ForeignRefresh[]>(`refresh-other-client:${grant}`),
   refreshBy: (grant: string, presenter: string) => key<ForeignRefresh>(`refresh-by:${grant}:${presenter}`),
-  refreshAfterRevocation: (grant: string) => key<{ revocation: HttpResult; refreshed: TokenResult }>(`refresh-revoked:${grant}`),
 
   // client-auth
   assertionProbe: (grant: string, probe: AssertionProbe) => key<TokenResult>(`assertion:${grant}:${probe}`),
   assertionReplay: (grant: string) => key<{ first: TokenResult; replay: TokenResult }>(`assertion-replay:${grant}`),
 
-  // resource-access
+  // revocation
+  refreshAfterRevocation: (grant: string) => key<{ revocation: HttpResult; refreshed: TokenResult }>(`refresh-revoked:${grant}`),
+  /** A fresh access token of the grant, revoked by its client: what the resource and introspection are then asked about. */
+  revokedAccessToken: (grant: string) => key<{ token: TokenResult & { accessToken: string }; revocation: HttpResult }>(`access-token-revoked:${grant}`),
   resourceAfterRevocation: (resource: string) => key<{ revocation: HttpResult; after: HttpResult }>(`access-revoked:${resource}`),
+  revocationOfUnknownToken: (grant: string) => key<HttpResult>(`revocation-unknown:${grant}`),
+  revocationWithoutClientAuth: (grant: string) => key<{ probe: HttpResult; control: HttpResult }>(`revocation-unauthenticated:${grant}`),
+
+  // introspection
+  introspection: (grant: string, probe: IntrospectionProbe) => key<Introspected>(`introspection:${grant}:${probe}`),
+
+  // userinfo
+  userinfoToken: (grant: string) => key<TokenResult>(`userinfo-token:${grant}`),
+  userinfo: (grant: string, probe: 'user' | 'none' | 'machine') => key<HttpResult>(`userinfo:${grant}:${probe}`),
 
   // par (RFC 9126)
   pushedAuthorization: (grant: string) => key<Authorization>(`par:${grant}`),

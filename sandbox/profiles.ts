@@ -221,7 +221,7 @@ const responseProfiles: FaultProfile[] = [
   {
     name: 'jwt-not-rfc9068',
     // Not without jti: two tokens of one client issued in the same second would then be the same string, and
-    // revoking one (resource-access.revoked-refused) would revoke the other.
+    // revoking one (revocation.access-token-refused) would revoke the other.
     description: 'JWT access tokens are typed "JWT", not "at+jwt" (RFC 9068); the resource does not check typ.',
     breaks: ['token-response.rfc9068-claims'],
     faults: [

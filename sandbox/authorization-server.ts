@@ -18,6 +18,8 @@ export interface ProviderSettings {
   documentedCodeTtl?: number;
   pkceRequired: boolean;
   rotateRefreshToken: boolean;
+  /** A DPoP proof's jti may be used again (RFC 9449 §11.1 replay detection off). */
+  dpopAllowReplay?: boolean;
   /** Authorization requests are accepted only when pushed (RFC 9126 §5), and the metadata says so. */
   parRequired: boolean;
   /** Lifetime of pushed authorization requests' request_uri values, in seconds; oidc-provider's own (60) when unset. */
@@ -58,6 +60,9 @@ export function createAuthorizationServer({ issuer, keys, clients, resource, fau
     claims: { openid: ['sub'], profile: ['name'], email: ['email', 'email_verified'] },
     scopes: OIDC_SCOPES,
     responseTypes: ['code'],
+    // The algorithms RFC 7523 clients use, RS384 and ES384 among them (SMART Backend Services names them); declared
+    // as token_endpoint_auth_signing_alg_values_supported.
+    enabledJWA: { clientAuthSigningAlgValues: ['HS256', 'RS256', 'RS384', 'PS256', 'ES256', 'ES384', 'EdDSA'] },
     pkce: { required: () => settings.pkceRequired },
     // oidc-provider's own list, and tls_client_auth where mutual TLS is on (it is not by default).
     ...(mtls && { clientAuthMethods: ['client_secret_basic', 'client_secret_jwt', 'client_secret_post', 'private_key_jwt', 'none', 'tls_client_auth'] }),
@@ -66,6 +71,7 @@ export function createAuthorizationServer({ issuer, keys, clients, resource, fau
       clientCredentials: { enabled: true },
       introspection: { enabled: true },
       revocation: { enabled: true },
+      dPoP: { enabled: true, allowReplay: settings.dpopAllowReplay ?? false },
       // RFC 9126; request_uri values are one-time use, and only registered redirect_uris are taken.
       pushedAuthorizationRequests: { enabled: true, requirePushedAuthorizationRequests: settings.parRequired, allowUnregisteredRedirectUris: false },
       resourceIndicators: resourceIndicators(resource, settings),

@@ -11,7 +11,9 @@ import {
   prefixMatchRedirectUri,
   shareCodeRedemption,
 } from './request-faults/authorization-code.js';
-import { tokenError } from './request-faults/messages.js';
+import { issuerAudienceOnly, launderAssertion, type AssertionDefect, type AssertionSigner } from './request-faults/client-assertions.js';
+import { laxDpopProof, type ProofLaxity } from './request-faults/dpop-proofs.js';
+import { INTROSPECTION, REVOCATION, tokenError } from './request-faults/messages.js';
 import { authenticatePushes, reusableRequestUri } from './request-faults/par.js';
 import {
   claimRefreshTokenScope,
@@ -21,6 +23,13 @@ import {
   widenRefreshScope,
   type RefreshClientLaxity,
 } from './request-faults/refresh-tokens.js';
+import {
+  introspectAsActive,
+  lenientUserinfo,
+  refuseUnknownTokenRevocation,
+  serveUnauthenticated,
+  type InactiveTaken,
+} from './request-faults/token-management.js';
 import {
   acceptGetOnToken,
   acceptJsonTokenBody,
@@ -71,10 +80,24 @@ export type RequestFault =
   | { kind: 'refresh-as-token-owner'; laxity: RefreshClientLaxity }
   /** Revocation requests hinted as refresh tokens are answered 200 and revoke nothing. */
   | { kind: 'ignore-refresh-revocation' }
+  /** Client assertions with this defect (and no other) are re-signed mended before the provider sees them. */
+  | { kind: 'launder-assertion'; defect: AssertionDefect }
+  /** Client assertions are refused unless their aud names the issuer: the token endpoint URL does not do. */
+  | { kind: 'issuer-audience-only' }
+  /** The token endpoint does not check this claim of a DPoP proof (RFC 9449 §4.3). */
+  | { kind: 'lax-dpop-proof'; laxity: ProofLaxity }
   /** A request_uri (RFC 9126) keeps working after its first use. */
   | { kind: 'reusable-request-uri' }
   /** A push without client authentication is served as if the client had authenticated. */
   | { kind: 'authenticate-pushes' }
+  /** Revocation or introspection requests naming a client without its credentials are served as that client's. */
+  | { kind: 'serve-unauthenticated'; endpoint: 'revocation' | 'introspection' }
+  /** Revoking a token that is not active is refused with invalid_request. */
+  | { kind: 'refuse-unknown-token-revocation' }
+  /** Introspection answers these inactive tokens as active. */
+  | { kind: 'introspect-as-active'; tokens: InactiveTaken }
+  /** The UserInfo Endpoint answers claims without a token, or for a client_credentials (JWT) token. */
+  | { kind: 'lenient-userinfo'; accepts: 'no-token' | 'machine-token' }
   /** The transport misbehaves: hangs, drips, floods, resets, or sends what is not what it says. */
   | HostileFault;
 
@@ -82,9 +105,15 @@ export type RequestFault =
  * Request-level faults: a layer in front of the provider that may rewrite, answer or replay requests before
  * oidc-provider sees them, or leave them unanswered. With no such fault it is the provider itself.
  */
-export function frontDoor(faults: readonly RequestFault[], provider: RequestListener, clients: readonly ClientMetadata[], issue: Issue): RequestListener {
+export function frontDoor(
+  faults: readonly RequestFault[],
+  provider: RequestListener,
+  clients: readonly ClientMetadata[],
+  issue: Issue,
+  signers: ReadonlyMap<string, AssertionSigner> = new Map(),
+): RequestListener {
   if (faults.length === 0) return provider;
-  const stages = faults.map((fault) => stage(fault, clients, issue));
+  const stages = faults.map((fault) => stage(fault, clients, issue, signers));
   return (req, res) => {
     // The provider answers each request as one on the connection it came by.
     const toProvider: Forward = (forwarded) => dispatch(provider, req, forwarded);
@@ -99,7 +128,7 @@ export function frontDoor(faults: readonly RequestFault[], provider: RequestList
 // ---- Faults -------------------------------------------------------------------------------------------------------
 
 /** The step that plays a fault; the steps themselves are in ./request-faults/. */
-function stage(fault: RequestFault, clients: readonly ClientMetadata[], issue: Issue): Stage {
+function stage(fault: RequestFault, clients: readonly ClientMetadata[], issue: Issue, signers: ReadonlyMap<string, AssertionSigner>): Stage {
   const redirectUris = new Set(clients.flatMap((client) => client.redirect_uris));
   switch (fault.kind) {
     case 'accept-get-on-token':
@@ -138,10 +167,24 @@ function stage(fault: RequestFault, clients: readonly ClientMetadata[], issue: I
       return refreshAsTokenOwner(clients, fault.laxity);
     case 'ignore-refresh-revocation':
       return ignoreRefreshRevocation();
+    case 'launder-assertion':
+      return launderAssertion(fault.defect, signers);
+    case 'issuer-audience-only':
+      return issuerAudienceOnly();
+    case 'lax-dpop-proof':
+      return laxDpopProof(fault.laxity);
     case 'reusable-request-uri':
       return reusableRequestUri();
     case 'authenticate-pushes':
       return authenticatePushes(clients);
+    case 'serve-unauthenticated':
+      return serveUnauthenticated(fault.endpoint === 'revocation' ? REVOCATION : INTROSPECTION, clients);
+    case 'refuse-unknown-token-revocation':
+      return refuseUnknownTokenRevocation();
+    case 'introspect-as-active':
+      return introspectAsActive(fault.tokens);
+    case 'lenient-userinfo':
+      return lenientUserinfo(fault.accepts);
     case 'hang':
     case 'overloaded':
     case 'replace-body':

@@ -1,10 +1,12 @@
 import type { RequestListener } from 'node:http';
 import type Provider from 'oidc-provider';
-import { createAccessTokenVerifier } from './access-token-verifier.js';
+import { createAccessTokenVerifier, jwtReader } from './access-token-verifier.js';
 import { createAuthorizationServer, defaultSettings, TEST_ACCOUNT, type ProtectedResource, type ProviderSettings } from './authorization-server.js';
+import { writeClientKeyFile } from './client-key-file.js';
 import { createClients, newSecret, type SandboxClients } from './clients.js';
 import type { FaultProfile } from './fault-profile.js';
 import { resourceDeviations, tlsListenerOf, type Fault, type ResourceDeviation } from './faults.js';
+import { createDpopVerifier } from './dpop-verifier.js';
 import { frontDoor } from './front-door.js';
 import { IssuedCredentials } from './issued-credentials.js';
 import { everIssued } from './issued-tokens.js';
@@ -75,6 +77,8 @@ async function serve(selected: FaultProfile, { port = 0, resourcePort = 0, secre
   // Off the issuer's origin, so a client that follows same-origin redirects stops right there.
   const redirectUri = `${resourceHost.origin}/callback`;
   const clients = createClients(redirectUri, secrets);
+  const keyFile = await writeClientKeyFile(clients.key.privateKey);
+  listeners.onClose(keyFile.remove);
   const account =
     login === 'interactive'
       ? { username: TEST_ACCOUNT.email, password: secrets?.password ?? newSecret(), loadingBanner: selected.loadingBanner, echoPassword: selected.echoPassword }
@@ -82,7 +86,7 @@ async function serve(selected: FaultProfile, { port = 0, resourcePort = 0, secre
   const provider = createAuthorizationServer({
     issuer: authorization.origin,
     keys,
-    clients: [clients.machine, clients.app, ...(mtls ? [mtls.client, mtls.secretClient] : [])],
+    clients: [clients.machine, clients.app, clients.keyHolder, clients.secretSigner, ...(mtls ? [mtls.client, mtls.secretClient] : [])],
     resource,
     faults: providerFaults(selected.faults, { keys, tlsOrigin: tls?.origin }),
     settings,
@@ -92,12 +96,20 @@ async function serve(selected: FaultProfile, { port = 0, resourcePort = 0, secre
   // Before callback(), which composes the provider's middleware as it is then: the resource adds some.
   resourceHost.server.on('request', protectedResource(provider, keys, resource, resourceDeviations(selected.faults)));
   const issued = new IssuedCredentials();
-  authorization.server.on('request', frontDoor(selected.requestFaults ?? [], issued.tap(provider.callback()), [clients.machine, clients.app], issued.add));
+  const signers = new Map([
+    [clients.keyHolder.client_id, { key: clients.key.privateKey, alg: clients.key.alg }],
+    [clients.secretSigner.client_id, { key: new TextEncoder().encode(clients.secretSigner.client_secret), alg: 'HS256' }],
+  ]);
+  authorization.server.on(
+    'request',
+    frontDoor(selected.requestFaults ?? [], issued.tap(provider.callback()), [clients.machine, clients.app], issued.add, signers),
+  );
   return {
     profile: selected.name,
     issuer: authorization.origin,
     variables: {
       ...sandboxVariables(authorization.origin, clients, redirectUri, resource, settings),
+      SANDBOX_CLIENT_KEY_FILE: keyFile.path,
       ...(account && {
         SANDBOX_USERNAME: account.username,
         // A profile may hand out a password the sign-in page refuses, as a mistyped or expired one would be.
@@ -117,7 +129,7 @@ function mtlsVariables(mtls: Mtls): Record<string, string> {
   return {
     SANDBOX_MTLS_CLIENT_ID: mtls.client.client_id,
     SANDBOX_CLIENT_CERT_FILE: mtls.files.certificate,
-    SANDBOX_CLIENT_KEY_FILE: mtls.files.key,
+    SANDBOX_CLIENT_CERT_KEY_FILE: mtls.files.key,
     SANDBOX_MTLS_SECRET_CLIENT_ID: mtls.secretClient.client_id,
     SANDBOX_MTLS_SECRET_CLIENT_SECRET: mtls.secretClient.client_secret,
     SANDBOX_CA_FILE: mtls.files.ca,
@@ -138,11 +150,15 @@ async function startTlsListener(faults: readonly Fault[], listeners: Listeners) 
 
 /** The protected resource, verifying tokens as the provider issued them and deviating as the profile says. */
 function protectedResource(provider: Provider, keys: SigningKeys, resource: ProtectedResource, deviations: ReadonlySet<ResourceDeviation>): RequestListener {
-  const revokedJwt = revocableJwts(provider);
+  // Introspection reads a JWT as the resource does, in form (a profile that issues malformed tokens has both take
+  // them), but knows when it expired or was revoked.
+  const form = new Set([...deviations].filter((d) => d !== 'accept-expired' && d !== 'miss-revocations'));
+  const revokedJwt = revocableJwts(provider, jwtReader({ publicJwks: keys.publicJwks, issuer: provider.issuer, deviations: form }));
   return createResourceHandler({
     verify: createAccessTokenVerifier({ provider, publicJwks: keys.publicJwks, audience: resource.url, deviations, revokedJwt }),
     scope: resource.scope,
     deviations,
+    verifyProof: createDpopVerifier(resource.url),
     ...(deviations.has('accept-unissued-tokens') && { everIssued: everIssued(provider) }),
   });
 }
@@ -162,6 +178,10 @@ function sandboxVariables(
     SANDBOX_SCOPE: RESOURCE_SCOPE,
     SANDBOX_AUTH_CLIENT_ID: clients.app.client_id,
     SANDBOX_AUTH_CLIENT_SECRET: clients.app.client_secret,
+    SANDBOX_KEY_CLIENT_ID: clients.keyHolder.client_id,
+    SANDBOX_CLIENT_KEY_ID: clients.key.kid,
+    SANDBOX_JWT_CLIENT_ID: clients.secretSigner.client_id,
+    SANDBOX_JWT_CLIENT_SECRET: clients.secretSigner.client_secret,
     SANDBOX_REDIRECT_URI: redirectUri,
     SANDBOX_RESOURCE_URL: resource.url,
     SANDBOX_RESOURCE_SCOPE: resource.scope,

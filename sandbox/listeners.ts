@@ -26,7 +26,7 @@ export class Listeners {
     return host;
   }
 
-  /** Something else close() undoes, after the servers close (files written for the sandbox's users). */
+  /** Something else the sandbox made (a file) that close() removes too. */
   onClose(cleanup: () => Promise<void>): void {
     this.#cleanups.push(cleanup);
   }
@@ -38,9 +38,7 @@ export class Listeners {
 
   /** Idempotent, so that callers may close in several cleanup paths. */
   readonly close = (): Promise<void> => {
-    this.#closing ??= Promise.all(this.#servers.map(closeServer))
-      .then(() => Promise.all(this.#cleanups.map((cleanup) => cleanup())))
-      .then(() => undefined);
+    this.#closing ??= Promise.all([...this.#servers.map(closeServer), ...this.#cleanups.map((cleanup) => cleanup())]).then(() => undefined);
     return this.#closing;
   };
 }

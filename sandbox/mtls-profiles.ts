@@ -8,7 +8,7 @@ export const mtlsProfiles: FaultProfile[] = [
   {
     name: 'mtls',
     description:
-      'Conformant, served over https by a test CA that asks clients for certificates; a tls_client_auth client (SANDBOX_MTLS_CLIENT_ID) with a certificate the CA issued (SANDBOX_CLIENT_CERT_FILE, SANDBOX_CLIENT_KEY_FILE) gets tokens bound to it.',
+      'Conformant, served over https by a test CA that asks clients for certificates; a tls_client_auth client (SANDBOX_MTLS_CLIENT_ID) with a certificate the CA issued (SANDBOX_CLIENT_CERT_FILE, SANDBOX_CLIENT_CERT_KEY_FILE) gets tokens bound to it.',
     breaks: [],
     faults: [],
     mtls: {},

@@ -30,7 +30,7 @@ export interface Mtls {
   /** Authenticated by its certificate (tls_client_auth), its tokens bound to it. */
   client: ClientMetadata;
   /** Authenticated by a secret, its tokens bound to the certificate it presents: RFC 8705 §3 needs no mTLS authentication. */
-  secretClient: ClientMetadata;
+  secretClient: ClientMetadata & { client_secret: string };
   feature: MtlsFeature;
   /** The client's certificate and key files (0600), and the CA's (for --ca), until remove(). */
   files: { certificate: string; key: string; ca: string };
@@ -64,14 +64,7 @@ export async function setUpMtls(faults: MtlsFaults): Promise<Mtls> {
   return {
     serverTls: { ...server, ca: trustAnchor, requestCert: true, rejectUnauthorized: false },
     trustAnchor,
-    // The secret of the first is never used: it authenticates by its certificate alone.
-    client: {
-      ...machine,
-      client_id: CLIENT_ID,
-      client_secret: newSecret(),
-      token_endpoint_auth_method: 'tls_client_auth',
-      tls_client_auth_subject_dn: SUBJECT,
-    },
+    client: { ...machine, client_id: CLIENT_ID, token_endpoint_auth_method: 'tls_client_auth', tls_client_auth_subject_dn: SUBJECT },
     secretClient: { ...machine, client_id: `${CLIENT_ID}-secret`, client_secret: newSecret(), token_endpoint_auth_method: 'client_secret_basic' },
     feature: mtlsFeature(client.cert, faults),
     files,

@@ -34,11 +34,13 @@ declare module 'oidc-provider' {
 
   export interface ClientMetadata {
     client_id: string;
-    client_secret: string;
+    client_secret?: string;
     grant_types: string[];
     response_types: string[];
     redirect_uris: string[];
-    token_endpoint_auth_method: 'client_secret_basic' | 'client_secret_post' | 'tls_client_auth';
+    token_endpoint_auth_method: 'client_secret_basic' | 'client_secret_post' | 'client_secret_jwt' | 'private_key_jwt' | 'tls_client_auth';
+    /** The client's public keys (private_key_jwt). */
+    jwks?: { keys: JWK[] };
     /** RFC 8705 §2.1.2: the subject distinguished name the client's certificate must have. */
     tls_client_auth_subject_dn?: string;
     /** RFC 8705 §3.4: access tokens issued to the client are bound to its certificate. */
@@ -71,6 +73,8 @@ declare module 'oidc-provider' {
       clientCredentials: { enabled: boolean };
       introspection: { enabled: boolean };
       revocation: { enabled: boolean };
+      /** RFC 9449: proofs at the token endpoint (and userinfo); nonces when a nonceSecret (32 bytes) is given. */
+      dPoP?: { enabled: boolean; allowReplay?: boolean; nonceSecret?: Buffer; requireNonce?(ctx: unknown): boolean };
       pushedAuthorizationRequests: { enabled: boolean; requirePushedAuthorizationRequests: boolean; allowUnregisteredRedirectUris: boolean };
       /** RFC 8705; the certificate is the one of the connection, read by getCertificate (PEM). */
       mTLS?: {
@@ -89,6 +93,7 @@ declare module 'oidc-provider' {
       };
     };
     ttl: Record<string, number>;
+    enabledJWA: { clientAuthSigningAlgValues: string[] };
     interactions: { url(ctx: unknown, interaction: { uid: string }): string };
     findAccount(ctx: unknown, sub: string): Account | undefined;
     issueRefreshToken(ctx: unknown, client: { grantTypeAllowed(grantType: string): boolean }): boolean;
@@ -118,6 +123,8 @@ declare module 'oidc-provider' {
     clientId: string;
     scope?: string;
     aud?: string | string[];
+    /** The thumbprint of the key a DPoP-bound token is bound to (RFC 9449 §6). */
+    jkt?: string;
     /** RFC 8705 §3.1: the thumbprint of the certificate the token is bound to. */
     'x5t#S256'?: string;
   }

@@ -1,4 +1,5 @@
 import type { ProviderSettings } from './authorization-server.js';
+import { dpopProfiles } from './dpop-profiles.js';
 import type { FaultProfile } from './fault-profile.js';
 import { hostileProfiles } from './hostile-profiles.js';
 import { mtlsProfiles } from './mtls-profiles.js';
@@ -103,6 +104,12 @@ const responseProfiles: FaultProfile[] = [
     faults: [{ kind: 'edit-body', endpoint: 'discovery', op: 'set', member: 'token_endpoint_auth_methods_supported', value: ['private_key_jwt'] }],
   },
   {
+    name: 'assertion-algs-undeclared',
+    description: 'The discovery document declares private_key_jwt and client_secret_jwt but no token_endpoint_auth_signing_alg_values_supported.',
+    breaks: ['client-auth.signing-algs-declared'],
+    faults: [{ kind: 'edit-body', endpoint: 'discovery', op: 'remove', member: 'token_endpoint_auth_signing_alg_values_supported' }],
+  },
+  {
     name: 'pkce-undeclared',
     description: 'The discovery document has no code_challenge_methods_supported, though PKCE S256 is required.',
     breaks: ['discovery.pkce-s256'],
@@ -140,9 +147,10 @@ const responseProfiles: FaultProfile[] = [
   },
   {
     name: 'token-type',
-    description: 'Token responses carry an unknown token_type.',
+    // Only where a bearer token is issued: a DPoP grant's token_type is judged by dpop.token-type.
+    description: 'Token responses to authorization_code requests carry an unknown token_type.',
     breaks: ['token-response.token-type'],
-    faults: [{ kind: 'edit-body', endpoint: 'token', op: 'set', member: 'token_type', value: 'N_A' }],
+    faults: [{ kind: 'edit-body', endpoint: 'token', grantType: 'authorization_code', op: 'set', member: 'token_type', value: 'N_A' }],
   },
   {
     name: 'token-no-store',
@@ -213,7 +221,9 @@ const responseProfiles: FaultProfile[] = [
   },
   {
     name: 'jwt-not-rfc9068',
-    description: 'JWT access tokens are typed "JWT" and lack jti (RFC 9068); the resource does not check typ.',
+    // Not without jti: two tokens of one client issued in the same second would then be the same string, and
+    // revoking one (revocation.access-token-refused) would revoke the other.
+    description: 'JWT access tokens are typed "JWT", not "at+jwt" (RFC 9068); the resource does not check typ.',
     breaks: ['token-response.rfc9068-claims'],
     faults: [
       {
@@ -221,7 +231,6 @@ const responseProfiles: FaultProfile[] = [
         endpoint: 'token',
         member: 'access_token',
         header: [{ op: 'set', member: 'typ', value: 'JWT' }],
-        claims: [{ op: 'remove', member: 'jti' }],
       },
       { kind: 'resource', deviation: 'ignore-jwt-typ' },
     ],
@@ -294,8 +303,8 @@ const responseProfiles: FaultProfile[] = [
   },
   {
     name: 'expires-in-inconsistent',
-    description: 'Token responses state expires_in 3000 while access tokens live 3600 s.',
-    breaks: ['lifetime.jwt-exp-consistent'],
+    description: 'Token responses state expires_in 3000 while access tokens live 3600 s (so introspection gives an opaque one a later exp).',
+    breaks: ['lifetime.jwt-exp-consistent', 'introspection.active'],
     faults: [{ kind: 'edit-body', endpoint: 'token', op: 'set', member: 'expires_in', value: 3000 }],
   },
   {
@@ -323,8 +332,8 @@ const responseProfiles: FaultProfile[] = [
       'resource-access.tampered-jwt-refused',
       'resource-access.insufficient-scope',
       'resource-access.query-token',
-      'resource-access.revoked-refused',
       'authorization-code.replay-revokes-tokens',
+      'revocation.access-token-refused',
     ],
     faults: [{ kind: 'resource', deviation: 'refuse-tokens' }],
   },
@@ -379,8 +388,20 @@ const responseProfiles: FaultProfile[] = [
   {
     name: 'revoked-token-accepted',
     description: 'The protected resource keeps accepting access tokens revoked at the revocation endpoint.',
-    breaks: ['resource-access.revoked-refused'],
+    breaks: ['revocation.access-token-refused'],
     faults: [{ kind: 'resource', deviation: 'miss-revocations' }],
+  },
+  {
+    name: 'introspection-wrong-client',
+    description: 'Introspection names another client_id than the one a token was issued to.',
+    breaks: ['introspection.active'],
+    faults: [{ kind: 'edit-body', endpoint: 'introspection', op: 'set', member: 'client_id', value: 'another-client' }],
+  },
+  {
+    name: 'userinfo-wrong-sub',
+    description: "The UserInfo Endpoint answers a sub other than the ID Token's.",
+    breaks: ['userinfo.sub-matches'],
+    faults: [{ kind: 'edit-body', endpoint: 'userinfo', op: 'suffix', member: 'sub', suffix: '-other' }],
   },
   {
     name: 'tls-untrusted',
@@ -397,4 +418,11 @@ const responseProfiles: FaultProfile[] = [
   },
 ];
 
-export const profiles: readonly FaultProfile[] = [...responseProfiles, ...requestProfiles, ...parProfiles, ...mtlsProfiles, ...hostileProfiles];
+export const profiles: readonly FaultProfile[] = [
+  ...responseProfiles,
+  ...requestProfiles,
+  ...parProfiles,
+  ...dpopProfiles,
+  ...mtlsProfiles,
+  ...hostileProfiles,
+];

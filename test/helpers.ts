@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { expect } from 'vitest';
 import { join, resolve as resolvePath } from 'node:path';
 import { emulators } from '../sandbox/emulators/index.js';
 import { sandboxTarget, type Sandbox } from '../sandbox/index.js';
@@ -7,6 +8,7 @@ import { WRONG_SECRET } from '../src/checks/error-response/probes.js';
 import { startSuites, type RunOptions } from '../src/engine/evaluate.js';
 import { resultOf } from '../src/engine/result-of.js';
 import { addSecret } from '../src/secrets.js';
+import { ConfigError, type Problem } from '../src/suite/errors.js';
 import { resolveSuite } from '../src/suite/load.js';
 import { readSuite } from '../src/suite/read.js';
 import type { Suite } from '../src/suite/suite.types.js';
@@ -35,6 +37,24 @@ export async function runSuite(
   );
 }
 
+/**
+ * The generic suite, configured by variables only, against an independent provider (test/fixtures/minimal-provider.ts):
+ * its machine and app clients share `secret`; `more` sets further variables.
+ */
+export function runGenericSuite(provider: { issuer: string; redirectUri: string }, secret: string, more: Record<string, string> = {}) {
+  return runSuite('suites/generic-oidc.yaml', {
+    variables: {
+      OIDC_ISSUER: provider.issuer,
+      OIDC_CLIENT_ID: 'plain-client',
+      OIDC_CLIENT_SECRET: secret,
+      OIDC_AUTH_CLIENT_ID: 'plain-app',
+      OIDC_AUTH_CLIENT_SECRET: secret,
+      OIDC_REDIRECT_URI: provider.redirectUri,
+      ...more,
+    },
+  });
+}
+
 export function runLocalSuite(sandbox: Sandbox, options: RunOptions = {}, deviations?: Suite['deviations']) {
   return runSuite('suites/local.yaml', sandbox, options, deviations);
 }
@@ -60,4 +80,15 @@ export function sandboxSecrets(): { env: Record<string, string>; forms: string[]
     ['sandbox-app', app],
   ].map(([id, value]) => Buffer.from(`${id}:${value}`).toString('base64'));
   return { env: { SANDBOX_CLIENT_SECRET: machine, SANDBOX_AUTH_CLIENT_SECRET: app }, forms: [machine, app, WRONG_SECRET, ...basics] };
+}
+
+/** The problems of the ConfigError that `run` throws; fails the test when it throws nothing or something else. */
+export function problemsOf(run: () => unknown): Problem[] {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return expect.fail('expected a ConfigError');
 }

@@ -80,7 +80,7 @@ describe('resource-access.certificate-bound-refused (RFC 8705 §3)', () => {
 
 describe('requires.client', () => {
   const suite = {
-    clients: { secret: { id: 's', secret: 'x' }, cert: { id: 'c', auth: 'tls_client_auth', certificate: 'c.pem', key: 'k.pem' } },
+    clients: { secret: { id: 's', secret: 'x' }, cert: { id: 'c', auth: 'tls_client_auth', certificate: 'c.pem', certificate_key: 'k.pem' } },
     grants: { plain: { type: 'client_credentials', client: 'secret' }, bound: { type: 'client_credentials', client: 'cert' } },
     resources: [{ name: 'api', url: 'https://rs.example.test/', grant: 'bound' }],
     disabled: {},

@@ -20,7 +20,7 @@ interface Reply {
 function client(s: Sandbox, withCertificate: boolean) {
   const ca = s.trustedCertificates!;
   const tls = withCertificate
-    ? { ca, cert: readFileSync(s.variables.SANDBOX_CLIENT_CERT_FILE!, 'utf8'), key: readFileSync(s.variables.SANDBOX_CLIENT_KEY_FILE!, 'utf8') }
+    ? { ca, cert: readFileSync(s.variables.SANDBOX_CLIENT_CERT_FILE!, 'utf8'), key: readFileSync(s.variables.SANDBOX_CLIENT_CERT_KEY_FILE!, 'utf8') }
     : { ca };
   const dispatcher = new Agent({ connect: tls });
   return async (url: string, init: { method?: 'GET' | 'POST'; headers?: Record<string, string>; body?: string } = {}): Promise<Reply> => {

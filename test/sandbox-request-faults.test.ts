@@ -1,14 +1,19 @@
+import { createPrivateKey } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { frontDoor } from '../sandbox/front-door.js';
 import { startSandbox, type Sandbox } from '../sandbox/index.js';
 import { requestProfiles } from '../sandbox/request-profiles.js';
+import { clientAssertion, JWT_BEARER_ASSERTION, type AssertionEdit, type SuiteClient } from '../src/flows/client-auth.js';
 import {
   authorize,
+  appAuth,
   basic,
   call,
   clientCredentials,
   getResource,
+  introspect,
   machineAuth,
   postForm,
   randomValue,
@@ -59,6 +64,37 @@ const CONFORMANT_REFUSALS = [
   [400, 'invalid_request'],
   [400, 'invalid_request'],
 ];
+
+// ---- Client assertion probes (client sandbox-key-client, private_key_jwt) ----------------------------------------------
+
+const keyClient = ({ variables: v }: Sandbox): SuiteClient => ({
+  id: v.SANDBOX_KEY_CLIENT_ID!,
+  auth: 'private_key_jwt',
+  key: { key: createPrivateKey(readFileSync(v.SANDBOX_CLIENT_KEY_FILE!, 'utf8')), alg: 'ES384', kid: v.SANDBOX_CLIENT_KEY_ID! },
+});
+/** A client_credentials request authenticated by this assertion. */
+const withAssertion = (s: Sandbox, assertion: string) =>
+  postForm(`${s.issuer}/token`, {
+    grant_type: 'client_credentials',
+    client_id: s.variables.SANDBOX_KEY_CLIENT_ID!,
+    client_assertion_type: JWT_BEARER_ASSERTION,
+    client_assertion: assertion,
+  });
+/** A fresh assertion, spoilt as `edit` says. */
+const a1 = async (s: Sandbox, edit: AssertionEdit = {}) => withAssertion(s, await clientAssertion(keyClient(s), `${s.issuer}/token`, edit));
+const EXPIRED: AssertionEdit = { claims: { iat: 1_000_000_000, exp: 1_000_000_060 } };
+/** One assertion used twice. */
+async function a2(s: Sandbox) {
+  const assertion = await clientAssertion(keyClient(s), `${s.issuer}/token`);
+  const first = await withAssertion(s, assertion);
+  return { first, replay: await withAssertion(s, assertion) };
+}
+const invalidClient = (reply: Reply) => refused(reply, 401, 'invalid_client');
+/** A profile that accepts assertions with this defect, refused on a conformant sandbox; another defect stays refused. */
+const forgiving = (edit: AssertionEdit, other: AssertionEdit): Case => ({
+  ...probing((s) => a1(s, edit), issued, invalidClient),
+  neighbour: async (s) => invalidClient(await a1(s, other)),
+});
 
 // ---- Authorization code probes (client sandbox-app) ----------------------------------------------------------------
 
@@ -151,6 +187,33 @@ function pkceRequired({ authorization, token }: Awaited<ReturnType<typeof p8>>):
 
 const raced = (replies: Reply[]) => expect(replies.map((r) => r.status).sort()).toEqual([200, 400]);
 
+// ---- Revocation, introspection and userinfo probes ---------------------------------------------------------------------
+
+const REVOCATION = (s: Sandbox) => `${s.issuer}/token/revocation`;
+const INTROSPECTION = (s: Sandbox) => `${s.issuer}/token/introspection`;
+const appId = ({ variables: v }: Sandbox) => v.SANDBOX_AUTH_CLIENT_ID!;
+/** The app's access token revoked or introspected naming the app without its secret. */
+const p18 = async (s: Sandbox) => postForm(REVOCATION(s), { token: (await signIn(s)).access, client_id: appId(s) });
+const p19 = (s: Sandbox) => postForm(REVOCATION(s), { token: `conformance-unknown-${randomValue()}` }, { authorization: appAuth(s) });
+const p20 = async (s: Sandbox) => postForm(INTROSPECTION(s), { token: (await signIn(s)).access, client_id: appId(s) });
+const wrongSecretAt = async (s: Sandbox, url: string) => postForm(url, { token: (await signIn(s)).access }, { authorization: basic(appId(s), WRONG_SECRET) });
+async function p21(s: Sandbox) {
+  const { access } = await signIn(s);
+  expect((await revoke(s, access, 'access_token')).status).toBe(200);
+  return introspect(s, access);
+}
+const p22 = (s: Sandbox) => introspect(s, `conformance-invalid-${randomValue()}`);
+async function p23(s: Sandbox) {
+  const { access, expiresIn } = await signIn(s);
+  expect((await introspect(s, access)).json.active).toBe(true);
+  await sleep((expiresIn + 1) * 1000);
+  return introspect(s, access);
+}
+const userinfo = (s: Sandbox, authorization?: string) => call(`${s.issuer}/me`, { headers: authorization ? { authorization } : {} });
+const p24 = (s: Sandbox) => userinfo(s);
+const p25 = async (s: Sandbox) => userinfo(s, `Bearer ${String((await clientCredentials(s)).json.access_token)}`);
+const active = (reply: Reply) => reply.json.active;
+
 interface Case {
   faulty: (sandbox: Sandbox) => Promise<void>;
   conformant: (sandbox: Sandbox) => Promise<void>;
@@ -168,6 +231,26 @@ function probing<T>(probe: (s: Sandbox) => Promise<T>, faulty: (result: T, s: Sa
 }
 
 const cases: Record<string, Case> = {
+  'assertion-issuer-audience-only': {
+    ...probing((s) => a1(s), invalidClient, issued),
+    neighbour: async (s) => issued(await a1(s, { claims: { aud: s.issuer } })),
+  },
+  'assertion-signature-unchecked': forgiving({ corruptSignature: true }, EXPIRED),
+  'assertion-expiry-unchecked': forgiving(EXPIRED, { corruptSignature: true }),
+  'assertion-audience-unchecked': forgiving({ claims: { aud: 'https://audience.invalid/token' } }, { claims: { iss: 'someone-else' } }),
+  'assertion-issuer-unchecked': forgiving({ claims: { iss: 'someone-else' } }, { claims: { aud: 'https://audience.invalid/token' } }),
+  'assertion-alg-none-accepted': forgiving({ unsigned: true }, { corruptSignature: true }),
+  'assertion-replay-accepted': {
+    ...probing(
+      a2,
+      ({ first, replay }) => [first, replay].forEach(issued),
+      ({ first, replay }) => {
+        issued(first);
+        invalidClient(replay);
+      },
+    ),
+    neighbour: async (s) => invalidClient(await a1(s, EXPIRED)),
+  },
   // First, so that its wait overlaps the other cases.
   'code-never-expires': {
     ...probing(
@@ -508,6 +591,72 @@ const cases: Record<string, Case> = {
       },
     ),
     neighbour: async (s) => expect((await p15(s)).status).toBe(401),
+  },
+  'revocation-unauthenticated': {
+    ...probing(
+      p18,
+      (r) => expect(r.status).toBe(200),
+      (r) => refused(r, 401, 'invalid_client'),
+    ),
+    // A wrong secret is still refused.
+    neighbour: async (s) => refused(await wrongSecretAt(s, REVOCATION(s)), 401, 'invalid_client'),
+  },
+  'revocation-unknown-token-error': {
+    ...probing(
+      p19,
+      (r) => refused(r, 400, 'invalid_request'),
+      (r) => expect(r.status).toBe(200),
+    ),
+    neighbour: async (s) => expect((await revoke(s, (await signIn(s)).access, 'access_token')).status).toBe(200),
+  },
+  'introspection-unauthenticated': {
+    ...probing(
+      p20,
+      (r) => expect(active(r)).toBe(true),
+      (r) => refused(r, 401, 'invalid_client'),
+    ),
+    neighbour: async (s) => refused(await wrongSecretAt(s, INTROSPECTION(s)), 401, 'invalid_client'),
+  },
+  'introspection-revoked-active': {
+    ...probing(
+      p21,
+      (r) => expect(active(r)).toBe(true),
+      (r) => expect(r.json).toEqual({ active: false }),
+    ),
+    neighbour: async (s) => expect(active(await p22(s))).toBe(false),
+  },
+  'introspection-unknown-active': {
+    ...probing(
+      p22,
+      (r) => expect(active(r)).toBe(true),
+      (r) => expect(r.json).toEqual({ active: false }),
+    ),
+    neighbour: async (s) => expect(active(await p21(s))).toBe(false),
+  },
+  'introspection-expired-active': {
+    ...probing(
+      p23,
+      (r) => expect(active(r)).toBe(true),
+      (r) => expect(r.json).toEqual({ active: false }),
+    ),
+    reference: 'short-lived',
+    neighbour: async (s) => expect(active(await p22(s))).toBe(false),
+  },
+  'userinfo-without-token': {
+    ...probing(
+      p24,
+      (r) => expect(r.status).toBe(200),
+      (r) => expect(r.status).toBe(401),
+    ),
+    neighbour: async (s) => expect((await p25(s)).status).toBe(401),
+  },
+  'userinfo-machine-token': {
+    ...probing(
+      p25,
+      (r, s) => expect([r.status, r.json.sub]).toEqual([200, s.variables.SANDBOX_CLIENT_ID]),
+      (r) => expect(r.status).toBe(401),
+    ),
+    neighbour: async (s) => expect((await p24(s)).status).toBe(401),
   },
 };
 

@@ -1,25 +1,17 @@
 import { spawnSync } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startSandbox } from '../sandbox/index.js';
-import { ConfigError, type Problem } from '../src/suite/errors.js';
 import { resolveSuite } from '../src/suite/load.js';
+import { ConfigError } from '../src/suite/errors.js';
 import { parseSuite, readSuite } from '../src/suite/read.js';
 import { suiteFiles } from '../src/suite/select.js';
-import { root, runSuite } from './helpers.js';
+import { problemsOf, root, runSuite } from './helpers.js';
 
 const suitesDir = join(root, 'suites');
-
-/** The problems of the ConfigError that `run` throws; fails the test when it throws nothing or something else. */
-function problemsOf(run: () => unknown): Problem[] {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  return expect.fail('expected a ConfigError');
-}
 
 /** 1-based line and column of the first occurrence of `needle` in `text`. */
 function positionOf(text: string, needle: string): { line: number; column: number } {
@@ -104,7 +96,7 @@ describe('parseSuite', () => {
       text: 'vendor: acme\ndiscovery: { issuer: https://x/ }\nclients:\n  c:\n    id: x\n    colour: blue\n',
       key: 'colour',
       path: 'clients.c.colour',
-      fix: /^remove it; allowed here: id, secret, auth, certificate, key$/,
+      fix: /^remove it; allowed here: id, secret, auth, key_file, certificate, certificate_key, kid, alg$/,
     },
   ];
 
@@ -142,7 +134,7 @@ describe('parseSuite', () => {
       field: 'auth',
       path: 'clients.c.auth',
       value: 'client_secret',
-      allowed: 'client_secret_basic, client_secret_post, tls_client_auth, none',
+      allowed: 'client_secret_basic, client_secret_post, client_secret_jwt, private_key_jwt, tls_client_auth, none',
       variable: true,
     },
     { field: 'pkce', path: 'grants.g.pkce', value: 'plain', allowed: 'S256, none', variable: false },
@@ -385,7 +377,7 @@ describe('shipped suites', () => {
       'resources[1]': expect.stringMatching(/OIDC_AUTH_CLIENT_ID.* not set/),
     });
     expect(suite.discoveryUrl).toBe('https://id.example.com/.well-known/openid-configuration');
-    expect(suite.grants?.system).toEqual({ type: 'client_credentials', client: 'backend', scope: '' });
+    expect(suite.grants?.system).toEqual({ type: 'client_credentials', client: 'backend', scope: '', dpop: 'false' });
     expect(suite.clients?.backend).toMatchObject({ id: 'client-id', secret: 'client-secret-value' });
     expect(suite.secrets).toContain('client-secret-value');
   });
@@ -438,19 +430,31 @@ describe('shipped suites', () => {
     const source = await readSuite(join(suitesDir, 'local.yaml'));
     // The mtls profiles' client certificate: files the loader reads and checks.
     const mtls = await startSandbox({ profile: 'mtls' });
-    const files = { SANDBOX_CLIENT_CERT_FILE: mtls.variables.SANDBOX_CLIENT_CERT_FILE, SANDBOX_CLIENT_KEY_FILE: mtls.variables.SANDBOX_CLIENT_KEY_FILE };
+    const files = {
+      SANDBOX_CLIENT_CERT_FILE: mtls.variables.SANDBOX_CLIENT_CERT_FILE,
+      SANDBOX_CLIENT_CERT_KEY_FILE: mtls.variables.SANDBOX_CLIENT_CERT_KEY_FILE,
+    };
     const env = Object.fromEntries(
       Object.keys(source.data.variables ?? {}).map((name) => [
         name,
         /URL|ISSUER|URI/.test(name) ? `http://127.0.0.1:4000/${name.toLowerCase()}` : /TTL/.test(name) ? '60' : `${name.toLowerCase()}-value`,
       ]),
     );
-    const suite = resolveSuite(source, { ...env, ...files });
-    await mtls.close();
-    expect(suite.expect?.lifetimes?.code).toBe('60');
-    expect(suite.disabled).toEqual({});
-    expect(suite.discoveryUrl).toBe('http://127.0.0.1:4000/sandbox_discovery_url');
-    expect(new Set(suite.secrets)).toEqual(new Set(['sandbox_client_secret-value', 'sandbox_auth_client_secret-value']));
+    // The private_key_jwt client's key is read at load: a real one.
+    const folder = mkdtempSync(join(tmpdir(), 'suite-loader-'));
+    try {
+      env.SANDBOX_CLIENT_KEY_FILE = join(folder, 'key.pem');
+      writeFileSync(env.SANDBOX_CLIENT_KEY_FILE, generateKeyPairSync('ec', { namedCurve: 'P-384' }).privateKey.export({ type: 'pkcs8', format: 'pem' }));
+      const suite = resolveSuite(source, { ...env, ...files });
+      expect(suite.expect?.lifetimes?.code).toBe('60');
+      expect(suite.disabled).toEqual({});
+      expect(suite.discoveryUrl).toBe('http://127.0.0.1:4000/sandbox_discovery_url');
+      expect(new Set(suite.secrets)).toEqual(new Set(['sandbox_client_secret-value', 'sandbox_auth_client_secret-value', 'sandbox_jwt_client_secret-value']));
+      expect(suite.clientKeys.signed).toMatchObject({ alg: 'ES384', kid: 'sandbox_client_key_id-value' });
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+      await mtls.close();
+    }
   });
 });
 

@@ -36,7 +36,7 @@ export function authenticatePushes(clients: readonly ClientMetadata[]): Stage {
     const form = request.url.pathname === PUSHED_AUTHORIZATION ? postedForm(request) : undefined;
     const client = clients.find((c) => c.client_id === form?.get('client_id'));
     if (!form || !client || request.headers.authorization || form.has('client_secret')) return next(request);
-    const basic = Buffer.from(`${encodeURIComponent(client.client_id)}:${encodeURIComponent(client.client_secret)}`).toString('base64');
+    const basic = Buffer.from(`${encodeURIComponent(client.client_id)}:${encodeURIComponent(client.client_secret ?? '')}`).toString('base64');
     return next({ ...request, headers: { ...request.headers, authorization: `Basic ${basic}` } });
   };
 }

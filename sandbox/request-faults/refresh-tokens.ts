@@ -90,7 +90,7 @@ export function refreshAsTokenOwner(clients: readonly ClientMetadata[], laxity: 
 
 /** HTTP Basic credentials of a client (RFC 6749 §2.3.1: each part form-urlencoded first). */
 function basicOf(client: ClientMetadata): string {
-  return `Basic ${Buffer.from(`${encodeURIComponent(client.client_id)}:${encodeURIComponent(client.client_secret)}`).toString('base64')}`;
+  return `Basic ${Buffer.from(`${encodeURIComponent(client.client_id)}:${encodeURIComponent(client.client_secret ?? '')}`).toString('base64')}`;
 }
 
 /** The client id a token request presents, by Basic or in the body. */

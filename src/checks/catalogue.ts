@@ -1,17 +1,22 @@
 import * as authorizationCode from './authorization-code/checks.js';
 import type { Check } from './check.js';
+import * as clientAuth from './client-auth/checks.js';
 import * as mtls from './client-auth/mtls.js';
 import * as discovery from './discovery/checks.js';
+import * as dpop from './dpop/checks.js';
 import * as errorResponse from './error-response/checks.js';
 import * as jwks from './jwks/checks.js';
 import * as lifetime from './lifetime/checks.js';
 import * as par from './par/checks.js';
 import * as pkce from './pkce/checks.js';
 import * as refresh from './refresh/checks.js';
+import * as introspection from './introspection/checks.js';
 import * as resourceAccess from './resource-access/checks.js';
 import * as binding from './resource-access/binding.js';
+import * as revocation from './revocation/checks.js';
 import * as tokenResponse from './token-response/checks.js';
 import * as transport from './transport/checks.js';
+import * as userinfo from './userinfo/checks.js';
 
 /** Every check, in report order: by area, then as a reader would go through the rules. */
 export const catalogue: Check[] = [
@@ -59,6 +64,16 @@ export const catalogue: Check[] = [
   errorResponse.duplicateParameter,
   errorResponse.queryCredentials,
   errorResponse.formBodyRequired,
+  clientAuth.accepted,
+  clientAuth.wrongSignature,
+  clientAuth.expired,
+  clientAuth.wrongAudience,
+  clientAuth.issuerNotSubject,
+  clientAuth.algNone,
+  clientAuth.replayRefused,
+  clientAuth.signingAlgsDeclared,
+  mtls.tlsClientAuthDeclared,
+  mtls.tlsCertificateRequired,
   authorizationCode.stateEchoed,
   authorizationCode.singleUse,
   authorizationCode.parallelRedemption,
@@ -75,7 +90,6 @@ export const catalogue: Check[] = [
   refresh.narrowerScope,
   refresh.boundToClient,
   refresh.requiresScope,
-  refresh.revokedRefused,
   lifetime.expiresInRange,
   lifetime.jwtExpConsistent,
   lifetime.clockSkew,
@@ -89,26 +103,61 @@ export const catalogue: Check[] = [
   resourceAccess.tamperedJwtRefused,
   resourceAccess.insufficientScope,
   resourceAccess.queryToken,
-  resourceAccess.revokedRefused,
   resourceAccess.headerAuthAccepted,
   resourceAccess.headerWriteRefused,
   binding.certificateBindingDeclared,
   binding.certificateBoundToken,
   binding.certificateBoundRefused,
+  revocation.refreshTokenRefused,
+  revocation.accessTokenRefused,
+  revocation.unknownToken200,
+  revocation.requiresClientAuth,
+  introspection.active,
+  introspection.revokedInactive,
+  introspection.invalidInactive,
+  introspection.expiredInactive,
+  introspection.requiresClientAuth,
+  userinfo.subMatches,
+  userinfo.noTokenRefused,
+  userinfo.clientCredentialsRefused,
   transport.tls,
   par.pushResponse,
   par.requestUriSingleUse,
   par.requestUriExpiry,
   par.requiredHonoured,
   par.clientAuthentication,
-  mtls.tlsClientAuthDeclared,
-  mtls.tlsCertificateRequired,
+  dpop.tokenType,
+  dpop.jktBound,
+  dpop.wrongHtmRefused,
+  dpop.wrongHtuRefused,
+  dpop.staleIatRefused,
+  dpop.replayedJtiRefused,
+  dpop.bearerRefused,
+  dpop.proofRequired,
 ];
 
 // A check defined but left out of the list would never run: the modules' checks must be covered exactly.
-const defined = [discovery, jwks, tokenResponse, errorResponse, authorizationCode, pkce, refresh, lifetime, resourceAccess, binding, transport, par, mtls]
-  .flatMap((m) => Object.values(m))
-  .filter((v): v is Check => typeof v === 'object' && 'judge' in v);
+const modules: Array<Record<string, unknown>> = [
+  discovery,
+  jwks,
+  tokenResponse,
+  errorResponse,
+  clientAuth,
+  authorizationCode,
+  pkce,
+  refresh,
+  lifetime,
+  resourceAccess,
+  binding,
+  revocation,
+  introspection,
+  userinfo,
+  transport,
+  par,
+  dpop,
+  mtls,
+];
+const defined = modules.flatMap((m) => Object.values(m)).filter((v): v is Check => typeof v === 'object' && v !== null && 'judge' in v);
 if (defined.length !== catalogue.length || new Set(catalogue.map((c) => c.id)).size !== catalogue.length) {
   throw new Error('the check catalogue must list every defined check exactly once');
 }

@@ -16,10 +16,11 @@ export interface Requires {
   /** The grant types it runs on (grant scope), or one of which the suite must use (suite scope). */
   grantTypes?: ReadonlyArray<Grant['type']>;
   /**
-   * What the grant it runs on must do: use PKCE, return by a redirect that can carry state, ask for openid, or get
-   * its code by the redirect strategy without `par: false` (the par probes walk request_uri values themselves).
+   * What the grant it runs on (a resource's: the grant whose token it is called with) must do: use PKCE, return by a
+   * redirect that can carry state, ask for openid, get its code by the redirect strategy without `par: false` (the
+   * par probes walk request_uri values themselves), bind its tokens with DPoP, or get bearer tokens.
    */
-  grantUses?: 'pkce' | 'redirect' | 'openid' | 'par';
+  grantUses?: 'pkce' | 'redirect' | 'openid' | 'par' | 'dpop' | 'bearer';
   /**
    * What the client of the grant it runs on (resource scope: of the resource's grant; suite scope: some client of the
    * suite) must have: authentication by its certificate (RFC 8705 §2), or a certificate at all.
@@ -31,6 +32,8 @@ export interface Requires {
   expects?: Expectation;
   /** Waits out lifetimes: runs only with --long. */
   long?: true;
+  /** How the client must authenticate: by a JWT assertion (RFC 7523 §2.2): the grant's client (grant scope), or some client (suite scope). */
+  clientAuth?: 'jwt';
   /** The control the verdict needs: the same request done right succeeds, or the check could not run. */
   control?: string;
 }

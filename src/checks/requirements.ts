@@ -1,5 +1,7 @@
 import type { LoadedSuite } from '../suite/loaded-suite.js';
 import type { Client, Grant } from '../suite/suite.types.js';
+import { usesJwtAssertion } from '../flows/client-auth.js';
+import { usesDpop } from '../flows/dpop.js';
 import type { Check, Expectation, Requires } from './check.js';
 
 /** Whether the suite declares an expectation: a path under `expect:` with a value other than false or empty. */
@@ -17,6 +19,8 @@ const GRANT_USES: Record<NonNullable<Requires['grantUses']>, { holds(grant: Gran
     holds: (g) => g.type === 'authorization_code' && g.code.strategy === 'redirect' && g.par !== false,
     lacks: 'does not get its code by the redirect strategy, or sets par: false',
   },
+  dpop: { holds: usesDpop, lacks: 'does not use DPoP (dpop: true)' },
+  bearer: { holds: (g) => !usesDpop(g), lacks: 'uses DPoP: its tokens are DPoP tokens, judged by the dpop checks' },
 };
 
 const CLIENT_HAS: Record<NonNullable<Requires['client']>, { holds(client: Client): boolean; lacks: string; describe: string }> = {
@@ -41,17 +45,33 @@ function unmetClient(suite: LoadedSuite, check: Check, subject: string): string 
   return client && CLIENT_HAS[wanted].holds(client) ? undefined : `the client of ${check.scope} ${subject} ${CLIENT_HAS[wanted].lacks}`;
 }
 
+/** The grant a grant- or resource-scoped check runs on: the grant itself, or the one whose token the resource takes. */
+function grantOf(check: Check, suite: LoadedSuite, subject: string): { name: string; grant?: Grant } | undefined {
+  if (check.scope === 'grant') return { name: subject, grant: suite.grants?.[subject] };
+  if (check.scope !== 'resource') return undefined;
+  const name = suite.resources?.find((r) => r.name === subject)?.grant;
+  return { name: `${name ?? '(none)'} of resource ${subject}`, grant: name ? suite.grants?.[name] : undefined };
+}
+
 /**
  * Why a check does not apply to one subject of a suite, from what it declares it requires; undefined when it applies
  * as far as the suite and the run's options tell. Its endpoint is looked up when it runs (evaluate.ts).
  */
 export function unmetRequirement(check: Check, suite: LoadedSuite, subject: string, options: { long: boolean }): string | undefined {
   const requires = check.requires ?? {};
-  const grant = check.scope === 'grant' ? suite.grants?.[subject] : undefined;
+  const used = requires.grantUses ? grantOf(check, suite, subject) : undefined;
   if (check.scope === 'suite' && requires.grantTypes && !Object.values(suite.grants ?? {}).some((g) => requires.grantTypes!.includes(g.type))) {
     return `the suite uses no ${requires.grantTypes.join(' or ')} grant`;
   }
-  if (grant && requires.grantUses && !GRANT_USES[requires.grantUses].holds(grant)) return `grant ${subject} ${GRANT_USES[requires.grantUses].lacks}`;
+  if (used && requires.grantUses && !(used.grant && GRANT_USES[requires.grantUses].holds(used.grant))) {
+    return `grant ${used.name} ${GRANT_USES[requires.grantUses].lacks}`;
+  }
+  const grant = check.scope === 'grant' ? suite.grants?.[subject] : undefined;
+  if (requires.clientAuth && !jwtClient(suite, grant)) {
+    return grant
+      ? `grant ${subject}'s client ${grant.client} does not authenticate with a JWT assertion`
+      : 'no client of the suite authenticates with a JWT assertion';
+  }
   const client = unmetClient(suite, check, subject);
   if (client) return client;
   if (requires.expects && !declares(suite, requires.expects)) return `the suite does not declare expect.${requires.expects}`;
@@ -70,13 +90,23 @@ export function describeRequirements(requires: Requires = {}): string[] {
             redirect: 'a grant whose code comes back by redirect',
             openid: 'a grant asking for openid',
             par: 'a grant of the redirect strategy that may push its requests',
+            dpop: 'a grant using DPoP',
+            bearer: 'a grant getting bearer tokens (not DPoP)',
           }[requires.grantUses],
         ]
       : []),
     ...(requires.client ? [CLIENT_HAS[requires.client].describe] : []),
+    ...(requires.clientAuth ? ['a client authenticating with a JWT assertion (client_secret_jwt or private_key_jwt)'] : []),
     ...(requires.endpoint ? [`the ${requires.endpoint}`] : []),
     ...(requires.expects ? [`expect.${requires.expects} declared`] : []),
     ...(requires.long ? ['--long'] : []),
     ...(requires.control ? [`control: ${requires.control}`] : []),
   ];
+}
+
+/** Whether the grant's client (or, for a suite-scoped check, any client) authenticates with a JWT assertion. */
+function jwtClient(suite: LoadedSuite, grant: Grant | undefined): boolean {
+  const clients = suite.clients ?? {};
+  const client = grant && clients[grant.client];
+  return grant ? client !== undefined && usesJwtAssertion(client) : Object.values(clients).some(usesJwtAssertion);
 }

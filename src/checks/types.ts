@@ -11,7 +11,12 @@ export const AREAS = [
   'refresh',
   'lifetime',
   'resource-access',
+  'revocation',
+  'introspection',
+  'userinfo',
   'transport',
+  'client-auth',
+  'dpop',
   'par',
   'client-auth',
 ] as const;

@@ -80,7 +80,7 @@ async function startReference(options: SandboxOptions) {
       OIDC_CLIENT_ID: v.SANDBOX_MTLS_SECRET_CLIENT_ID,
       OIDC_CLIENT_SECRET: v.SANDBOX_MTLS_SECRET_CLIENT_SECRET,
       OIDC_CLIENT_CERT_FILE: v.SANDBOX_CLIENT_CERT_FILE,
-      OIDC_CLIENT_CERT_KEY_FILE: v.SANDBOX_CLIENT_KEY_FILE,
+      OIDC_CLIENT_CERT_KEY_FILE: v.SANDBOX_CLIENT_CERT_KEY_FILE,
     }),
     // Interactive: the generic suite's login steps sign in on the sandbox's page.
     ...(options.interactive

@@ -1,15 +1,86 @@
+import { randomUUID } from 'node:crypto';
+import { SignJWT, UnsecuredJWT, type JWTPayload } from 'jose';
 import { formEncode } from '../secrets.js';
+import type { ClientKey } from '../suite/client-keys.js';
 import type { Client } from '../suite/suite.types.js';
 
 /** Client authentication by a shared secret (RFC 6749 §2.3.1), in the Authorization header or in the body. */
 export const SECRET_METHODS = ['client_secret_basic', 'client_secret_post'] as const;
 export type SecretMethod = (typeof SECRET_METHODS)[number];
 
-/** Builds a token endpoint request body and headers with the client's authentication (RFC 6749 §2.3.1). */
-export function tokenRequest(client: Client, params: Record<string, string | undefined>): { headers: Record<string, string>; body: string } {
+/** Client authentication by a JWT assertion (RFC 7523 §2.2, OIDC Core §9). */
+export const JWT_METHODS = ['client_secret_jwt', 'private_key_jwt'] as const;
+export type JwtMethod = (typeof JWT_METHODS)[number];
+
+/** RFC 7523 §2.2: the client_assertion_type of a JWT client assertion. */
+export const JWT_BEARER_ASSERTION = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
+
+/** How long an assertion lives: long enough for the request to arrive, short enough that a copy is soon worthless. */
+const ASSERTION_LIFETIME = 60;
+
+/**
+ * A suite's client as flows use it: with its private key when it signs assertions with one (private_key_jwt), and,
+ * for a probe, the assertion to send instead of a fresh one.
+ */
+export type SuiteClient = Client & { key?: ClientKey; assertion?: string };
+
+export function usesJwtAssertion(client: Client): boolean {
+  return (JWT_METHODS as readonly string[]).includes(client.auth ?? '');
+}
+
+/** The algorithm a client's assertions are signed with: its key's, or HS256 with its secret (client_secret_jwt). */
+export function assertionAlgorithm(client: SuiteClient): string {
+  return client.auth === 'private_key_jwt' ? (client.key?.alg ?? 'RS256') : 'HS256';
+}
+
+/** What a probe changes in an assertion: its claims, its signature, or signing at all (alg "none"). */
+export interface AssertionEdit {
+  claims?: JWTPayload;
+  unsigned?: true;
+  corruptSignature?: true;
+}
+
+/**
+ * A client assertion (RFC 7523 §3, OIDC Core §9): iss = sub = client_id, aud the token endpoint URL (the
+ * authorization server's identity RFC 7523 §3 item 3 and OIDC Core §9 name), a fresh jti, a short exp. `edit`
+ * spoils it as a probe needs.
+ */
+export async function clientAssertion(client: SuiteClient, audience: string, edit: AssertionEdit = {}): Promise<string> {
+  const now = Math.floor(Date.now() / 1000);
+  const claims = { iss: client.id, sub: client.id, aud: audience, jti: randomUUID(), iat: now, exp: now + ASSERTION_LIFETIME, ...edit.claims };
+  if (edit.unsigned) return new UnsecuredJWT(claims).encode();
+  const alg = assertionAlgorithm(client);
+  const kid = client.auth === 'private_key_jwt' ? client.key?.kid : undefined;
+  const key = client.auth === 'private_key_jwt' ? client.key?.key : new TextEncoder().encode(client.secret ?? '');
+  if (!key) throw new Error(`client ${client.id} has no private key to sign its assertion with`);
+  const jwt = await new SignJWT(claims).setProtectedHeader({ alg, ...(kid && { kid }) }).sign(key);
+  return edit.corruptSignature ? corruptSignature(jwt) : jwt;
+}
+
+/** The same JWT with another signature of the same length: its first byte flipped. */
+function corruptSignature(jwt: string): string {
+  const [header, payload, signature] = jwt.split('.') as [string, string, string];
+  const bytes = Buffer.from(signature, 'base64url');
+  bytes[0] = bytes[0]! ^ 0xff;
+  return `${header}.${payload}.${bytes.toString('base64url')}`;
+}
+
+export interface TokenEndpointRequest {
+  headers: Record<string, string>;
+  body: string;
+  /** The credentials it carries (the secret, the assertion), to redact like tokens. */
+  secrets: string[];
+}
+
+/**
+ * Builds a token endpoint request body and headers with the client's authentication: a secret (RFC 6749 §2.3.1) or a
+ * JWT assertion for `audience`, the token endpoint URL (RFC 7523 §2.2).
+ */
+export async function tokenRequest(client: SuiteClient, params: Record<string, string | undefined>, audience: string): Promise<TokenEndpointRequest> {
   const form = new URLSearchParams();
   for (const [k, v] of Object.entries(params)) if (v) form.set(k, v);
   const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' };
+  const secrets = client.secret ? [client.secret] : [];
   switch (client.auth ?? 'client_secret_basic') {
     case 'client_secret_basic':
       // §2.3.1: id and secret are form-urlencoded before being joined and base64-encoded.
@@ -19,10 +90,20 @@ export function tokenRequest(client: Client, params: Record<string, string | und
       form.set('client_id', client.id);
       form.set('client_secret', client.secret ?? '');
       break;
+    case 'client_secret_jwt':
+    case 'private_key_jwt': {
+      // RFC 7521 §4.2: client_id is optional beside an assertion; sending it lets a server find the client first.
+      const jwt = client.assertion ?? (await clientAssertion(client, audience));
+      form.set('client_id', client.id);
+      form.set('client_assertion_type', JWT_BEARER_ASSERTION);
+      form.set('client_assertion', jwt);
+      secrets.push(jwt);
+      break;
+    }
     // RFC 8705 §2.1.1: the certificate authenticates; the body names the client.
     case 'tls_client_auth':
     default:
       form.set('client_id', client.id);
   }
-  return { headers, body: form.toString() };
+  return { headers, body: form.toString(), secrets };
 }

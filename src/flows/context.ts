@@ -1,7 +1,8 @@
 import type { BrowserOptions } from '../browser/chromium.js';
 import type { HttpRequest, HttpResult } from '../http/request.js';
 import type { Exchange } from '../http/exchange.js';
-import type { Client } from '../suite/suite.types.js';
+import type { SuiteClient } from './client-auth.js';
+import type { DpopKey } from './dpop-proof.js';
 import type { FlowMemo } from './memo.js';
 import type { SuiteView } from './suite-view.js';
 
@@ -24,7 +25,9 @@ export interface FlowContext {
   /** A member of the metadata document; undefined where the suite has none or it lacks the member. */
   declared(member: string): Promise<unknown>;
   tokenEndpoint(grantName: string): Promise<string>;
-  client(name: string): Client;
+  client(name: string): SuiteClient;
+  /** The grant's DPoP key pair (RFC 9449), or undefined when it does not use DPoP. */
+  dpopKey(grantName: string): Promise<DpopKey | undefined>;
 }
 
 /** What a memoised protocol flow (discovery, tokens, resource calls) needs: the suite, the memo, and sending. */

@@ -2,8 +2,7 @@ import type { HttpResult } from '../http/request.js';
 import { isObject } from '../http/exchange.js';
 import { parseJsonBody } from '../http/json.js';
 import { clientCertificate } from '../suite/client-certificate.js';
-import type { Client } from '../suite/suite.types.js';
-import { tokenRequest } from './client-auth.js';
+import { tokenRequest, type SuiteClient } from './client-auth.js';
 import type { FlowContext } from './context.js';
 
 /** A pushed authorization request (RFC 9126 §2) and what it answered. */
@@ -22,20 +21,22 @@ export interface Pushed {
  */
 export async function pushAuthorization(
   flows: FlowContext,
-  client: Client,
+  client: SuiteClient,
   params: Record<string, string | undefined>,
   options: { label: string; authenticated?: boolean },
 ): Promise<Pushed> {
   const url = await flows.endpoint('pushed_authorization_request_endpoint');
   const authenticated = options.authenticated ?? true;
-  const { headers, body } = tokenRequest(authenticated ? client : { ...client, auth: 'none' }, params);
+  // RFC 9126 §2: the server MUST take its token endpoint URL as a client assertion's aud here too.
+  const audience = await flows.endpoint('token_endpoint');
+  const { headers, body, secrets } = await tokenRequest(authenticated ? client : { ...client, auth: 'none' }, params, audience);
   const result = await flows.send({
     label: options.label,
     method: 'POST',
     url,
     headers,
     body,
-    secrets: [client.secret],
+    secrets,
     // Each push mints a request_uri of its own and spends nothing: sending it again is harmless.
     replayable: true,
     // The client's certificate authenticates a tls_client_auth client, so the unauthenticated push goes without it.

@@ -5,6 +5,8 @@ import { randomValue } from './authorization-code.js';
 import { NotApplicable } from './blocked.js';
 import type { RunContext } from './context.js';
 import { endpoint } from './discovery.js';
+import { dpopKey } from './dpop.js';
+import { sendWithProof } from './dpop-proof.js';
 import { FLOWS, type ResourceProbe } from './flow-keys.js';
 import { accessToken } from './grant-tokens.js';
 import { tamper } from './tampered-jwt.js';
@@ -13,7 +15,8 @@ import { tamper } from './tampered-jwt.js';
 export function resource(run: RunContext, target: Resource, probe: ResourceProbe): Promise<HttpResult> {
   if (target.auth) return Promise.reject(new NotApplicable(`resource ${target.name} is called with vendor headers, not Bearer tokens`));
   return run.memo.once(FLOWS.resource(target.name, probe), async () => {
-    const call = (token?: string, how?: 'lowercase' | 'query') => callResource(run, target, `resource ${target.name} (${probe})`, token, how);
+    const call = (token?: string, how?: 'lowercase' | 'query', grant?: string) =>
+      callResource(run, target, `resource ${target.name} (${probe})`, token, how, grant);
     switch (probe) {
       case 'none':
         return call();
@@ -21,7 +24,7 @@ export function resource(run: RunContext, target: Resource, probe: ResourceProbe
         return call(`conformance-invalid-${randomValue()}`);
       case 'insufficient':
         if (!target.insufficient_grant) throw new NotApplicable(`resource ${target.name} names no insufficient_grant`);
-        return call(await accessToken(run, target.insufficient_grant));
+        return call(await accessToken(run, target.insufficient_grant), undefined, target.insufficient_grant);
       case 'lowercase':
       case 'query':
         return call(await accessToken(run, target.grant), probe);
@@ -42,9 +45,10 @@ export function resourceUrl(run: RunContext, target: Resource): Promise<string> 
 }
 
 /**
- * One call to a resource, presenting the token in the Authorization header (or as the probe says), over a connection
- * that presents the certificate of the resource's grant's client, if it has one (RFC 8705 §3), unless `certificate`
- * is false.
+ * One call to a resource, presenting the token in the Authorization header (or as the probe says): the token of a
+ * DPoP grant (`grant`, the resource's by default) as `DPoP`, with a proof of its key (RFC 9449 §7.1); over a
+ * connection that presents the certificate of the grant's client, if it has one (RFC 8705 §3), unless
+ * `withCertificate` is false.
  */
 export async function callResource(
   run: RunContext,
@@ -52,14 +56,18 @@ export async function callResource(
   label: string,
   token?: string,
   how: 'header' | 'lowercase' | 'query' = 'header',
-  certificate = true,
+  grant = target.grant,
+  withCertificate = true,
 ): Promise<HttpResult> {
   const headers: Record<string, string> = { accept: 'application/json' };
   const url = new URL(await resourceUrl(run, target));
+  const key = token && how !== 'query' && grant ? await dpopKey(run, grant) : undefined;
+  const scheme = key ? 'DPoP' : 'Bearer';
   if (token && how === 'query') url.searchParams.set('access_token', token);
-  else if (token) headers.authorization = `${how === 'lowercase' ? 'bearer' : 'Bearer'} ${token}`;
-  const presented = certificate ? grantCertificate(run, target.grant) : undefined;
-  return run.send({ label, method: target.method ?? 'GET', url: url.href, headers, secrets: [token], ...(presented && { certificate: presented }) });
+  else if (token) headers.authorization = `${how === 'lowercase' ? scheme.toLowerCase() : scheme} ${token}`;
+  const certificate = withCertificate ? grantCertificate(run, grant) : undefined;
+  const request = { label, method: target.method ?? 'GET', url: url.href, headers, secrets: [token], certificate };
+  return key ? sendWithProof(run, key, request, { accessToken: token }) : run.send(request);
 }
 
 /** The certificate of a grant's client, which its tokens may be bound to; none for a grant it has not. */

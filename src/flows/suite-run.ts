@@ -3,9 +3,11 @@ import { Recorder, recordOutside, send } from '../http/client.js';
 import type { HttpRequest, HttpResult } from '../http/request.js';
 import type { Exchange } from '../http/exchange.js';
 import type { LoadedSuite } from '../suite/loaded-suite.js';
-import type { Client } from '../suite/suite.types.js';
+import type { SuiteClient } from './client-auth.js';
 import type { Endpoint, RunContext } from './context.js';
 import { declared, endpoint, tokenEndpoint } from './discovery.js';
+import { dpopKey } from './dpop.js';
+import type { DpopKey } from './dpop-proof.js';
 import { FlowMemo } from './memo.js';
 import { abandonIfBusy, labelInAttempt } from './start-over.js';
 import { SuiteView, type FlowOptions } from './suite-view.js';
@@ -54,7 +56,11 @@ export class SuiteRun implements RunContext {
     return tokenEndpoint(this, grantName);
   }
 
-  client(name: string): Client {
+  client(name: string): SuiteClient {
     return this.suite.client(name);
+  }
+
+  dpopKey(grantName: string): Promise<DpopKey | undefined> {
+    return dpopKey(this, grantName);
   }
 }

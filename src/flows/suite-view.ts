@@ -2,6 +2,7 @@ import type { BrowserOptions } from '../browser/chromium.js';
 import type { HttpOptions } from '../http/client.js';
 import type { LoadedSuite } from '../suite/loaded-suite.js';
 import type { AuthorizationCodeGrant, Client, Grant, Resource } from '../suite/suite.types.js';
+import type { SuiteClient } from './client-auth.js';
 import { Blocked, NotApplicable } from './blocked.js';
 
 export interface FlowOptions {
@@ -43,10 +44,12 @@ export class SuiteView {
     return issuer;
   }
 
-  client(name: string): Client {
+  /** A client of the suite, with its private key when it signs assertions with one. */
+  client(name: string): SuiteClient {
     const client = this.loaded.clients?.[name];
     if (!client) throw new Blocked(`unknown client ${name}`);
-    return client;
+    const key = this.loaded.clientKeys[name];
+    return key ? { ...client, key } : client;
   }
 
   /** The variable a client's secret came from, to name it when the secret is refused. */

@@ -29,10 +29,14 @@ const SECTIONS: Array<[string, (r: CheckResult) => boolean]> = [
 /** A grant's own token request refused for its client: every check on that grant is moot, so it is said first. */
 const refusedCredential = (r: CheckResult) => r.checkId === 'token-response.schema' && r.status === 'blocked' && / is refused: invalid_client/.test(r.message);
 
+/** A grant whose client assertion was refused only for its aud: its key or secret was proven right (client-auth.assertion-accepted). */
+const refusedForAudience = (results: CheckResult[], r: CheckResult) =>
+  results.some((o) => o.vendor === r.vendor && o.subject === r.subject && o.checkId === 'client-auth.assertion-accepted' && o.status === 'fail');
+
 /** The console summary: refused credentials, findings, then per vendor and area a mark per check, then the totals. */
 export function consoleSummary(results: CheckResult[]): string {
   const lines: string[] = [];
-  const refused = unique(results.filter(refusedCredential).map((r) => `  ! ${r.vendor}: ${r.message}`));
+  const refused = unique(results.filter((r) => refusedCredential(r) && !refusedForAudience(results, r)).map((r) => `  ! ${r.vendor}: ${r.message}`));
   if (refused.length) lines.push('Refused credentials (fix these first: the checks that need them could not run):', ...refused, '');
   for (const [title, matches] of SECTIONS) {
     const found = results.filter(matches);

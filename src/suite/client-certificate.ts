@@ -14,7 +14,7 @@ export interface ClientCertificate {
 
 const FIX = {
   certificate: 'name a PEM file of the client certificate (text starting -----BEGIN CERTIFICATE-----) readable by this user',
-  key: 'name a PEM file of its unencrypted private key (-----BEGIN PRIVATE KEY-----, RSA or EC) readable by this user',
+  certificate_key: 'name a PEM file of its unencrypted private key (-----BEGIN PRIVATE KEY-----, RSA or EC) readable by this user',
 } as const;
 
 // Read once per pair of files: every token and resource request of the client presents it.
@@ -22,21 +22,21 @@ const read = new Map<string, ClientCertificate>();
 
 /** The client's certificate, when it has one; the suite's loading has checked both files (certificateProblem). */
 export function clientCertificate(client: Client): ClientCertificate | undefined {
-  if (!client.certificate || !client.key) return undefined;
-  const id = JSON.stringify([client.certificate, client.key]);
+  if (!client.certificate || !client.certificate_key) return undefined;
+  const id = JSON.stringify([client.certificate, client.certificate_key]);
   let found = read.get(id);
-  if (!found) read.set(id, (found = readPair(client.certificate, client.key)));
+  if (!found) read.set(id, (found = readPair(client.certificate, client.certificate_key)));
   return found;
 }
 
 /** What is wrong with a client's certificate or key file, as a problem without its place; undefined when both are fine. */
-export function certificateProblem(client: Client): (Pick<Problem, 'message' | 'fix'> & { field: 'certificate' | 'key' }) | undefined {
+export function certificateProblem(client: Client): (Pick<Problem, 'message' | 'fix'> & { field: 'certificate' | 'certificate_key' }) | undefined {
   if (client.auth === 'tls_client_auth' && !client.certificate) {
     return { field: 'certificate', message: 'tls_client_auth authenticates the client by its certificate, and it has none', fix: FIX.certificate };
   }
   // Both or neither: a variable left empty would otherwise drop the certificate without a word.
-  if (Boolean(client.certificate) !== Boolean(client.key)) {
-    const field = client.certificate ? 'key' : 'certificate';
+  if (Boolean(client.certificate) !== Boolean(client.certificate_key)) {
+    const field = client.certificate ? 'certificate_key' : 'certificate';
     return { field, message: `the client has a ${client.certificate ? 'certificate but no key' : 'key but no certificate'}`, fix: FIX[field] };
   }
   try {
@@ -50,7 +50,7 @@ export function certificateProblem(client: Client): (Pick<Problem, 'message' | '
 
 class PemError extends Error {
   constructor(
-    readonly field: 'certificate' | 'key',
+    readonly field: 'certificate' | 'certificate_key',
     message: string,
   ) {
     super(message);
@@ -59,7 +59,7 @@ class PemError extends Error {
 
 function readPair(certFile: string, keyFile: string): ClientCertificate {
   const cert = readPem('certificate', certFile);
-  const key = readPem('key', keyFile);
+  const key = readPem('certificate_key', keyFile);
   // Registered before anything can fail with it in a message: a key file is a secret wherever it might be quoted.
   addSecret(key);
   let x509: X509Certificate;
@@ -72,13 +72,13 @@ function readPair(certFile: string, keyFile: string): ClientCertificate {
   try {
     matches = x509.checkPrivateKey(createPrivateKey(key));
   } catch {
-    throw new PemError('key', `${keyFile} is not an unencrypted PEM private key`);
+    throw new PemError('certificate_key', `${keyFile} is not an unencrypted PEM private key`);
   }
-  if (!matches) throw new PemError('key', `${keyFile} is not the private key of the certificate in ${certFile}`);
+  if (!matches) throw new PemError('certificate_key', `${keyFile} is not the private key of the certificate in ${certFile}`);
   return { cert, key, thumbprint: createHash('sha256').update(x509.raw).digest('base64url') };
 }
 
-function readPem(field: 'certificate' | 'key', file: string): string {
+function readPem(field: 'certificate' | 'certificate_key', file: string): string {
   try {
     return readFileSync(file, 'utf8');
   } catch (error) {

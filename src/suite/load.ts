@@ -1,3 +1,4 @@
+import { clientCredentials } from './client-keys.js';
 import { ConfigError, type Problem } from './errors.js';
 import { interpolate, type Interpolated } from './interpolate.js';
 import { catalogue } from '../checks/catalogue.js';
@@ -19,10 +20,17 @@ export function resolveSuite(source: SuiteSource, env: Record<string, string | u
   problems.push(...referenceProblems(suite, at), ...deviationProblems(suite, at), ...strategyProblems(suite, at));
   // URL problems are only worth reading once every value is there.
   if (problems.length) throw new ConfigError(problems);
+  const credentials = clientCredentials(
+    suite.clients ?? {},
+    disabled,
+    (client, member) => at(['clients', client, member], `clients.${client}.${member}`),
+    (client, member) => result.origin.get(`clients.${client}.${member}`),
+  );
+  if (credentials.problems.length) throw new ConfigError(credentials.problems);
   const discoveryUrl = suite.discovery && (suite.discovery.url ?? `${suite.discovery.issuer.replace(/\/$/, '')}/.well-known/openid-configuration`);
   const urls = [...urlProblems(suite, discoveryUrl, disabled, at), ...certificateProblems(suite, disabled, at)];
   if (urls.length) throw new ConfigError(urls);
-  return { ...suite, file: source.file, name: source.name, discoveryUrl, disabled, ...secretsOf(suite, result, disabled) };
+  return { ...suite, file: source.file, name: source.name, discoveryUrl, disabled, clientKeys: credentials.keys, ...secretsOf(suite, result, disabled) };
 }
 
 /**
@@ -156,8 +164,10 @@ function secretsOf(suite: Suite, result: Interpolated, disabled: Record<string, 
   // A skipped client's secret is still an unresolved ${VARIABLE}, not a value to hide.
   const secrets = [...result.secrets, ...Object.entries(clients).flatMap(([name, c]) => (c.secret && !disabled[`clients.${name}`] ? [c.secret] : []))];
   const secretVariables = Object.fromEntries(
-    Object.keys(clients).flatMap((name) => {
-      const variable = result.origin.get(`clients.${name}.secret`);
+    Object.entries(clients).flatMap(([name, client]) => {
+      // A private_key_jwt client's credential is its key, named by the variable of its file.
+      const keyFile = client.auth === 'private_key_jwt' ? result.origin.get(`clients.${name}.key_file`) : undefined;
+      const variable = keyFile ? `the private key in ${keyFile}` : result.origin.get(`clients.${name}.secret`);
       return variable ? [[name, variable]] : [];
     }),
   );

@@ -1,3 +1,4 @@
+import type { ClientKey } from './client-keys.js';
 import type { Suite } from './suite.types.js';
 
 /** A suite ready to run: variables resolved, references checked, and parts whose optional variables are unset disabled. */
@@ -9,8 +10,13 @@ export interface LoadedSuite extends Suite {
   /** "grants.user" → why it is skipped (e.g. "OIDC_AUTH_CLIENT_ID is not set"). */
   disabled: Record<string, string>;
   secrets: string[];
-  /** Client name → the variable its secret came from, so a refused secret can be named ("OIDC_CLIENT_SECRET"). */
+  /**
+   * Client name → the variable its secret came from, so a refused secret can be named ("OIDC_CLIENT_SECRET"); for a
+   * private_key_jwt client, its key's ("the private key in OIDC_CLIENT_KEY_FILE").
+   */
   secretVariables: Record<string, string>;
+  /** Client name → the private key its JWT assertions are signed with (private_key_jwt). Never written to any output. */
+  clientKeys: Record<string, ClientKey>;
   /** Certificates (PEM) the suite's embedded server presents, trusted beside the system's (a sandbox profile's own). */
   trustedCertificates?: string[];
 }

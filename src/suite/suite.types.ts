@@ -18,6 +18,13 @@ export type Grant = ClientCredentialsGrant | AuthorizationCodeGrant;
  */
 export type Name = string;
 /**
+ * RFC 9449: bind this grant's tokens to a key pair of its own (ES256) with DPoP proofs on its token requests and on every request that presents its access token (as `Authorization: DPoP <token>`); true, false, or a ${VARIABLE} whose value is one.
+ *
+ * This interface was referenced by `Suite`'s JSON-Schema
+ * via the `definition` "dpop".
+ */
+export type Dpop = boolean | string;
+/**
  * One action on a login page: fill a field, or click an element (a submit button, a consent "Allow").
  *
  * This interface was referenced by `Suite`'s JSON-Schema
@@ -143,21 +150,42 @@ export interface Discovery {
 export interface Client {
   id: string;
   /**
-   * Always redacted, whether or not its variable is marked secret.
+   * The client's secret, for client_secret_basic, client_secret_post and client_secret_jwt (the HMAC key of its assertions). Always redacted, whether or not its variable is marked secret; an empty value counts as none.
    */
   secret?: string;
   /**
-   * How the client authenticates at the token endpoint (RFC 6749 §2.3.1); tls_client_auth: by its certificate, with client_id in the body (RFC 8705 §2.1.1).
+   * How the client authenticates at the token endpoint: with its secret in the Authorization header or the body (RFC 6749 §2.3.1), with a JWT assertion (RFC 7523 §2.2; OIDC Core §9): client_secret_jwt signs it with the secret (HS256), private_key_jwt with the private key in key_file; or by its TLS client certificate, tls_client_auth (RFC 8705 §2.1.1: client_id in the body, the certificate in `certificate`). May be a ${VARIABLE}, checked once it is resolved.
    */
-  auth?: ('client_secret_basic' | 'client_secret_post' | 'tls_client_auth' | 'none') | VariableRef;
+  auth?:
+    | (
+        | 'client_secret_basic'
+        | 'client_secret_post'
+        | 'client_secret_jwt'
+        | 'private_key_jwt'
+        | 'tls_client_auth'
+        | 'none'
+      )
+    | VariableRef;
   /**
-   * PEM file of the client's X.509 certificate (RFC 8705), presented in the TLS handshake of its token requests and of resource requests with its tokens: tls_client_auth authenticates the client by it (§2.1), and tokens issued over it may be bound to it (§3). Name the file by a variable, e.g. ${OIDC_CLIENT_CERT_FILE}; needs `key`.
+   * private_key_jwt: path (relative to the working directory) of the file holding the client's private key, as PEM (PKCS#8, PKCS#1 or SEC1) or as a JWK with its private members. Name it by a variable, e.g. ${OIDC_CLIENT_KEY_FILE}: the key is read at start and never appears in any output. Ignored by the other methods.
+   */
+  key_file?: string;
+  /**
+   * PEM file of the client's X.509 certificate (RFC 8705), presented in the TLS handshake of its token requests and of resource requests with its tokens: tls_client_auth authenticates the client by it (§2.1), and its tokens are expected bound to it (§3). Name the file by a variable, e.g. ${OIDC_CLIENT_CERT_FILE}; needs certificate_key.
    */
   certificate?: string;
   /**
    * PEM file of the certificate's private key (unencrypted PKCS#8, PKCS#1 or SEC1). It is read, never reported.
    */
-  key?: string;
+  certificate_key?: string;
+  /**
+   * private_key_jwt: the kid put in the assertion's header, as registered with the server; empty or absent: the JWK's kid, or none.
+   */
+  kid?: string;
+  /**
+   * private_key_jwt: the assertion's signing algorithm; defaults to the JWK's alg, else RS256 for an RSA key, ES256 for a P-256 key and ES384 for a P-384 key. client_secret_jwt always uses HS256. May be a ${VARIABLE}.
+   */
+  alg?: ('RS256' | 'RS384' | 'ES256' | 'ES384') | VariableRef;
 }
 /**
  * This interface was referenced by `Suite`'s JSON-Schema
@@ -170,6 +198,7 @@ export interface ClientCredentialsGrant {
    * Space-separated scope to request; empty or absent sends none.
    */
   scope?: string;
+  dpop?: Dpop;
   /**
    * A token endpoint of its own for this grant (e.g. a second authorization server).
    */
@@ -183,6 +212,7 @@ export interface AuthorizationCodeGrant {
   type: 'authorization_code';
   client: Name;
   scope?: string;
+  dpop?: Dpop;
   /**
    * Registered redirect URI; required by the redirect strategy, sent at redemption when given.
    */

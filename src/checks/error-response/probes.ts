@@ -2,7 +2,7 @@ import type { HttpResult } from '../../http/request.js';
 import { clientCertificate } from '../../suite/client-certificate.js';
 import type { Client, Grant } from '../../suite/suite.types.js';
 import { NotApplicable } from '../../flows/blocked.js';
-import { tokenRequest } from '../../flows/client-auth.js';
+import { tokenRequest, type SuiteClient } from '../../flows/client-auth.js';
 import { FLOWS, type TokenEndpointProbe } from '../../flows/flow-keys.js';
 import type { SuiteRun } from '../../flows/suite-run.js';
 
@@ -46,39 +46,47 @@ function clientFor(run: SuiteRun, probe: TokenEndpointProbe): Client {
   return client;
 }
 
+/**
+ * Sends a probe as its client: no probe spends a one-time credential, so a 429 or 503 may be waited out and the probe
+ * sent again; the client's certificate, if it has one, is presented as on its every request (a server binding its
+ * tokens may require it).
+ */
+function probeSender(run: SuiteRun, probe: TokenEndpointProbe, client: Client, url: string) {
+  const certificate = clientCertificate(client);
+  return ({ secrets = [], ...request }: { headers: Record<string, string>; body?: string; secrets?: string[] }, method = 'POST', target = url) =>
+    run.send({ label: `token endpoint probe: ${probe}`, method, url: target, ...request, secrets: [client.secret, ...secrets], replayable: true, certificate });
+}
+
 export function tokenEndpointProbe(run: SuiteRun, probe: TokenEndpointProbe): Promise<HttpResult> {
   return run.memo.once(FLOWS.tokenEndpointProbe(probe), async () => {
     const url = new URL(await run.endpoint('token_endpoint'));
     const client = clientFor(run, probe);
     const grant = { grant_type: 'client_credentials' };
     const basic = { ...client, auth: 'client_secret_basic' as const };
-    // No probe spends a one-time credential, so a 429 or 503 may be waited out and the probe sent again. The client's
-    // certificate, if it has one, is presented as on its every request: a server binding its tokens may require it.
-    const as = { secrets: [client.secret], replayable: true, certificate: clientCertificate(client) };
-    const send = (request: { headers: Record<string, string>; body?: string }, method = 'POST', target = url.href) =>
-      run.send({ label: `token endpoint probe: ${probe}`, method, url: target, ...request, ...as });
+    const send = probeSender(run, probe, client, url.href);
+    const authenticated = (as: SuiteClient, params: Record<string, string>) => tokenRequest(as, params, url.href);
     switch (probe) {
       case 'control':
-        return send(tokenRequest(basic, grant));
+        return send(await authenticated(basic, grant));
       // These two authenticate as the suite says their client does: their case is not client authentication.
       case 'grant-type-not-allowed':
-        return send(tokenRequest(client, grant));
+        return send(await authenticated(client, grant));
       case 'unknown-scope':
-        return send(tokenRequest(client, { ...grant, scope: UNKNOWN_SCOPE }));
+        return send(await authenticated(client, { ...grant, scope: UNKNOWN_SCOPE }));
       case 'wrong-secret-basic':
-        return send(tokenRequest({ ...basic, secret: WRONG_SECRET }, grant));
+        return send(await authenticated({ ...basic, secret: WRONG_SECRET }, grant));
       case 'wrong-secret-post':
-        return send(tokenRequest({ ...client, auth: 'client_secret_post', secret: WRONG_SECRET }, grant));
+        return send(await authenticated({ ...client, auth: 'client_secret_post', secret: WRONG_SECRET }, grant));
       case 'unknown-grant-type':
-        return send(tokenRequest(basic, { grant_type: UNKNOWN_GRANT_TYPE }));
+        return send(await authenticated(basic, { grant_type: UNKNOWN_GRANT_TYPE }));
       case 'missing-grant-type':
-        return send(tokenRequest(basic, { scope: 'openid' }));
+        return send(await authenticated(basic, { scope: 'openid' }));
       case 'duplicate-parameter': {
-        const request = tokenRequest(basic, grant);
+        const request = await authenticated(basic, grant);
         return send({ ...request, body: `${request.body}&grant_type=client_credentials` });
       }
       case 'get': {
-        const { headers } = tokenRequest(basic, grant);
+        const { headers } = await authenticated(basic, grant);
         const target = new URL(url);
         target.searchParams.set('grant_type', 'client_credentials');
         return send({ headers: { authorization: headers.authorization!, accept: 'application/json' } }, 'GET', target.href);

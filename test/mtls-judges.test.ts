@@ -3,6 +3,7 @@ import * as mtls from '../src/checks/client-auth/mtls.js';
 import { catalogue } from '../src/checks/catalogue.js';
 import { describeRequirements, unmetRequirement } from '../src/checks/requirements.js';
 import * as binding from '../src/checks/resource-access/binding.js';
+import { AREAS } from '../src/checks/types.js';
 import type { Exchange } from '../src/http/exchange.js';
 import { judge } from './judge.js';
 import type { LoadedSuite } from '../src/suite/loaded-suite.js';
@@ -98,5 +99,11 @@ describe('requires.client', () => {
       'the suite has no client with a certificate',
     );
     expect(describeRequirements(check('resource-access.certificate-bound-token').requires)).toContain('a client with a certificate');
+  });
+});
+
+describe('areas', () => {
+  it('are listed once each: a repeated area would run and report its checks twice', () => {
+    expect(new Set(AREAS).size).toBe(AREAS.length);
   });
 });

@@ -18,7 +18,6 @@ export const AREAS = [
   'client-auth',
   'dpop',
   'par',
-  'client-auth',
 ] as const;
 export type Area = (typeof AREAS)[number];
 

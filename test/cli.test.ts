@@ -10,7 +10,20 @@ import { describeRequirements } from '../src/checks/requirements.js';
 import { AREAS } from '../src/checks/types.js';
 import { failureText } from '../src/report/results.js';
 import type { Suite } from '../src/suite/suite.types.js';
-import { CLEAR_CREDENTIAL, cli, genericVariables, JWT, reportArgs, reportFiles, runSuite, sandboxSecrets, serveCli, targets, tempDir, type CliResult } from './helpers.js';
+import {
+  CLEAR_CREDENTIAL,
+  cli,
+  genericVariables,
+  JWT,
+  reportArgs,
+  reportFiles,
+  runSuite,
+  sandboxSecrets,
+  serveCli,
+  targets,
+  tempDir,
+  type CliResult,
+} from './helpers.js';
 import { leaks } from './leak-forms.js';
 import { startMinimalProvider } from './fixtures/minimal-provider.js';
 

@@ -10,7 +10,20 @@ import { describeRequirements } from '../src/checks/requirements.js';
 import { AREAS } from '../src/checks/types.js';
 import { failureText } from '../src/report/results.js';
 import type { Suite } from '../src/suite/suite.types.js';
-import { CLEAR_CREDENTIAL, cli, JWT, reportArgs, reportFiles, runSuite, sandboxSecrets, serveCli, targets, tempDir, type CliResult } from './helpers.js';
+import {
+  CLEAR_CREDENTIAL,
+  cli,
+  genericVariables,
+  JWT,
+  reportArgs,
+  reportFiles,
+  runSuite,
+  sandboxSecrets,
+  serveCli,
+  targets,
+  tempDir,
+  type CliResult,
+} from './helpers.js';
 import { leaks } from './leak-forms.js';
 import { startMinimalProvider } from './fixtures/minimal-provider.js';
 
@@ -115,14 +128,7 @@ describe('conformance run with no configuration: the sandbox and every vendor em
 describe.concurrent('the generic suite pointed at another provider by environment variables', () => {
   const secret = randomBytes(24).toString('base64url');
   let provider: Awaited<ReturnType<typeof startMinimalProvider>>;
-  const env = () => ({
-    OIDC_ISSUER: provider.issuer,
-    OIDC_CLIENT_ID: 'plain-client',
-    OIDC_CLIENT_SECRET: secret,
-    OIDC_AUTH_CLIENT_ID: 'plain-app',
-    OIDC_AUTH_CLIENT_SECRET: secret,
-    OIDC_REDIRECT_URI: provider.redirectUri,
-  });
+  const env = () => genericVariables(provider, secret);
 
   beforeAll(async () => {
     provider = await startMinimalProvider(secret);

@@ -10,6 +10,8 @@ export interface TokenGrant {
   scopes: Set<string>;
   /** The thumbprint of the key a DPoP-bound token is bound to (RFC 9449 §6: cnf.jkt). */
   jkt?: string;
+  /** The thumbprint of the certificate the token is bound to (RFC 8705 §3.1), if it is bound. */
+  x5t?: string;
 }
 
 /** Resolves a valid access token meant for `audience`, or undefined for any other string. */
@@ -64,8 +66,8 @@ export function createAccessTokenVerifier({ provider, publicJwks, audience, devi
     if (revokedJwt(token) && !deviations.has('miss-revocations')) return undefined;
     try {
       const payload = await claimsOf(token);
-      const cnf = payload.cnf as { jkt?: unknown } | undefined;
-      return { sub: String(payload.sub), clientId: String(payload.client_id), scopes: scopeSet(payload.scope), ...boundTo(cnf?.jkt) };
+      const cnf = payload.cnf as { jkt?: unknown; 'x5t#S256'?: unknown } | undefined;
+      return { sub: String(payload.sub), clientId: String(payload.client_id), scopes: scopeSet(payload.scope), ...boundTo(cnf?.jkt, cnf?.['x5t#S256']) };
     } catch {
       return undefined;
     }
@@ -78,7 +80,7 @@ export function createAccessTokenVerifier({ provider, publicJwks, audience, devi
   async function lookUpOpaque(token: string): Promise<TokenGrant | undefined> {
     const found = copy ? copy(token) : await provider.AccessToken.find(token);
     if (!found || (found.isExpired && !acceptExpired) || ![found.aud].flat().includes(audience)) return undefined;
-    return { sub: found.accountId ?? found.clientId, clientId: found.clientId, scopes: scopeSet(found.scope), ...boundTo(found.jkt) };
+    return { sub: found.accountId ?? found.clientId, clientId: found.clientId, scopes: scopeSet(found.scope), ...boundTo(found.jkt, found['x5t#S256']) };
   }
 
   return (token) => (token.split('.').length === 3 ? verifyJwt(token) : lookUpOpaque(token));
@@ -95,6 +97,6 @@ function scopeSet(scope: unknown): Set<string> {
   return new Set(typeof scope === 'string' ? scope.split(' ').filter(Boolean) : []);
 }
 
-function boundTo(jkt: unknown): { jkt?: string } {
-  return typeof jkt === 'string' ? { jkt } : {};
+function boundTo(jkt: unknown, x5t: unknown): { jkt?: string; x5t?: string } {
+  return { ...(typeof jkt === 'string' && { jkt }), ...(typeof x5t === 'string' && { x5t }) };
 }

@@ -48,9 +48,11 @@ export interface AuthorizationServerOptions {
   settings: ProviderSettings;
   /** Sign-in and consent pages for this account (the interactive mode); without it every interaction is approved. */
   login?: SignIn;
+  /** Mutual TLS (RFC 8705): client authentication and bound tokens by the connection's certificate. */
+  mtls?: Configuration['features']['mTLS'];
 }
 
-export function createAuthorizationServer({ issuer, keys, clients, resource, faults, settings, login }: AuthorizationServerOptions): Provider {
+export function createAuthorizationServer({ issuer, keys, clients, resource, faults, settings, login, mtls }: AuthorizationServerOptions): Provider {
   const provider = new Provider(issuer, {
     clients,
     jwks: { keys: keys.privateJwks },
@@ -62,6 +64,8 @@ export function createAuthorizationServer({ issuer, keys, clients, resource, fau
     // as token_endpoint_auth_signing_alg_values_supported.
     enabledJWA: { clientAuthSigningAlgValues: ['HS256', 'RS256', 'RS384', 'PS256', 'ES256', 'ES384', 'EdDSA'] },
     pkce: { required: () => settings.pkceRequired },
+    // oidc-provider's own list, and tls_client_auth where mutual TLS is on (it is not by default).
+    ...(mtls && { clientAuthMethods: ['client_secret_basic', 'client_secret_jwt', 'client_secret_post', 'private_key_jwt', 'none', 'tls_client_auth'] }),
     features: {
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
@@ -71,6 +75,7 @@ export function createAuthorizationServer({ issuer, keys, clients, resource, fau
       // RFC 9126; request_uri values are one-time use, and only registered redirect_uris are taken.
       pushedAuthorizationRequests: { enabled: true, requirePushedAuthorizationRequests: settings.parRequired, allowUnregisteredRedirectUris: false },
       resourceIndicators: resourceIndicators(resource, settings),
+      ...(mtls && { mTLS: mtls }),
     },
     ttl: {
       AccessToken: settings.accessTokenTtl,

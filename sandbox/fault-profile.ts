@@ -1,6 +1,7 @@
 import type { ProviderSettings } from './authorization-server.js';
 import type { Fault } from './faults.js';
 import type { RequestFault } from './front-door.js';
+import type { MtlsFaults } from './mtls.js';
 import type { TargetProfile } from './target.js';
 
 /** A sandbox variant that breaks exactly one rule and leaves everything else conformant; or a hostile one. */
@@ -18,4 +19,9 @@ export interface FaultProfile extends TargetProfile {
   loadingBanner?: true;
   /** Every server of the sandbox answers this many milliseconds late: slower than a client's timeout, say. */
   latencyMs?: number;
+  /**
+   * The sandbox serves https with a test CA, asks clients for certificates, and has a client authenticated by its
+   * certificate whose tokens are bound to it (RFC 8705), broken as these faults say.
+   */
+  mtls?: MtlsFaults;
 }

@@ -41,7 +41,9 @@ export type ResourceDeviation =
   /** A DPoP-bound token presented as a bearer token is accepted (RFC 9449 §7.2). */
   | 'accept-dpop-as-bearer'
   /** A DPoP-bound token presented with the DPoP scheme but no proof is accepted (RFC 9449 §7.1). */
-  | 'skip-dpop-proof';
+  | 'skip-dpop-proof'
+  /** A certificate-bound token is accepted whatever certificate the connection presents, if any (RFC 8705 §3). */
+  | 'ignore-certificate-binding';
 
 /** One deliberate deviation from the specifications. Endpoint faults touch successful responses only. */
 export type Fault =

@@ -1,5 +1,7 @@
 import { ServerResponse, type IncomingHttpHeaders, type IncomingMessage, type OutgoingHttpHeaders, type RequestListener } from 'node:http';
+import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
+import type { TLSSocket } from 'node:tls';
 import { deliver, type Delivery } from './delivery.js';
 
 /**
@@ -12,6 +14,8 @@ export interface HttpRequest {
   url: URL;
   headers: IncomingHttpHeaders;
   body: Buffer;
+  /** The SHA-256 thumbprint (base64url) of the client certificate its TLS connection presented, if any (RFC 8705 §3.1). */
+  certificate?: string;
 }
 
 export interface HttpResponse {
@@ -31,7 +35,15 @@ export type Stage = (request: HttpRequest, next: Forward) => Promise<HttpRespons
 export async function readRequest(req: IncomingMessage, origin: string): Promise<HttpRequest> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
-  return { method: req.method ?? 'GET', url: new URL(req.url ?? '/', origin), headers: req.headers, body: Buffer.concat(chunks) };
+  const peer = (req.socket as Partial<TLSSocket>).getPeerCertificate?.();
+  const certificate = peer?.raw ? createHash('sha256').update(peer.raw).digest('base64url') : undefined;
+  return {
+    method: req.method ?? 'GET',
+    url: new URL(req.url ?? '/', origin),
+    headers: req.headers,
+    body: Buffer.concat(chunks),
+    ...(certificate && { certificate }),
+  };
 }
 
 export function send(res: ServerResponse, { status, headers, body, delivery }: HttpResponse): void {

@@ -13,6 +13,7 @@ import { everIssued } from './issued-tokens.js';
 import { revocableJwts } from './jwt-revocation.js';
 import { Listeners, type SandboxRequest } from './listeners.js';
 import { listenOnLoopback } from './loopback.js';
+import { setUpMtls, type Mtls } from './mtls.js';
 import { profiles } from './profiles.js';
 import { providerFaults } from './provider-faults.js';
 import { createResourceHandler, RESOURCE_PATH } from './resource-server.js';
@@ -65,8 +66,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 }
 
 async function serve(selected: FaultProfile, { port = 0, resourcePort = 0, secrets, login = 'auto' }: SandboxOptions, listeners: Listeners): Promise<Sandbox> {
-  const authorization = await listeners.add(listenOnLoopback(port, undefined, selected.latencyMs));
-  const resourceHost = await listeners.add(listenOnLoopback(resourcePort, undefined, selected.latencyMs));
+  const mtls = selected.mtls && (await setUpMtls(selected.mtls));
+  if (mtls) listeners.onClose(mtls.remove);
+  const authorization = await listeners.add(listenOnLoopback(port, mtls?.serverTls, selected.latencyMs));
+  const resourceHost = await listeners.add(listenOnLoopback(resourcePort, mtls?.serverTls, selected.latencyMs));
   const tls = await startTlsListener(selected.faults, listeners);
   const keys = await generateSigningKeys();
   const settings = { ...defaultSettings, ...selected.settings };
@@ -83,11 +86,12 @@ async function serve(selected: FaultProfile, { port = 0, resourcePort = 0, secre
   const provider = createAuthorizationServer({
     issuer: authorization.origin,
     keys,
-    clients: [clients.machine, clients.app, clients.keyHolder, clients.secretSigner],
+    clients: [clients.machine, clients.app, clients.keyHolder, clients.secretSigner, ...(mtls ? [mtls.client, mtls.secretClient] : [])],
     resource,
     faults: providerFaults(selected.faults, { keys, tlsOrigin: tls?.origin }),
     settings,
     ...(account && { login: account }),
+    ...(mtls && { mtls: mtls.feature }),
   });
   // Before callback(), which composes the provider's middleware as it is then: the resource adds some.
   resourceHost.server.on('request', protectedResource(provider, keys, resource, resourceDeviations(selected.faults)));
@@ -111,13 +115,29 @@ async function serve(selected: FaultProfile, { port = 0, resourcePort = 0, secre
         // A profile may hand out a password the sign-in page refuses, as a mistyped or expired one would be.
         SANDBOX_PASSWORD: selected.wrongPassword ? `${account.password}-wrong` : account.password,
       }),
+      ...(mtls && mtlsVariables(mtls)),
     },
-    ...(tls?.trusted && { trustedCertificates: [tls.trustAnchor] }),
+    ...trusting([...(tls?.trusted ? [tls.trustAnchor] : []), ...(mtls ? [mtls.trustAnchor] : [])]),
     requests: () => listeners.requests(),
     issued: () => issued.values(),
     close: listeners.close,
   };
 }
+
+/** The mTLS clients (by certificate, by secret), where the certificate and key are, and the CA to trust (--ca). */
+function mtlsVariables(mtls: Mtls): Record<string, string> {
+  return {
+    SANDBOX_MTLS_CLIENT_ID: mtls.client.client_id,
+    SANDBOX_CLIENT_CERT_FILE: mtls.files.certificate,
+    SANDBOX_CLIENT_CERT_KEY_FILE: mtls.files.key,
+    SANDBOX_MTLS_SECRET_CLIENT_ID: mtls.secretClient.client_id,
+    SANDBOX_MTLS_SECRET_CLIENT_SECRET: mtls.secretClient.client_secret,
+    SANDBOX_CA_FILE: mtls.files.ca,
+  };
+}
+
+/** The certificates a client of the sandbox is to trust, if any. */
+const trusting = (anchors: string[]) => (anchors.length > 0 ? { trustedCertificates: anchors } : {});
 
 /** The HTTPS listener a profile's faults point to, if any. */
 async function startTlsListener(faults: readonly Fault[], listeners: Listeners) {

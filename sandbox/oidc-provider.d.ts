@@ -38,9 +38,13 @@ declare module 'oidc-provider' {
     grant_types: string[];
     response_types: string[];
     redirect_uris: string[];
-    token_endpoint_auth_method: 'client_secret_basic' | 'client_secret_post' | 'client_secret_jwt' | 'private_key_jwt';
+    token_endpoint_auth_method: 'client_secret_basic' | 'client_secret_post' | 'client_secret_jwt' | 'private_key_jwt' | 'tls_client_auth';
     /** The client's public keys (private_key_jwt). */
     jwks?: { keys: JWK[] };
+    /** RFC 8705 §2.1.2: the subject distinguished name the client's certificate must have. */
+    tls_client_auth_subject_dn?: string;
+    /** RFC 8705 §3.4: access tokens issued to the client are bound to its certificate. */
+    tls_client_certificate_bound_access_tokens?: boolean;
   }
 
   export interface ResourceServerInfo {
@@ -63,6 +67,7 @@ declare module 'oidc-provider' {
     scopes: string[];
     responseTypes: string[];
     pkce: { required(): boolean };
+    clientAuthMethods?: string[];
     features: {
       devInteractions: { enabled: boolean };
       clientCredentials: { enabled: boolean };
@@ -71,6 +76,15 @@ declare module 'oidc-provider' {
       /** RFC 9449: proofs at the token endpoint (and userinfo); nonces when a nonceSecret (32 bytes) is given. */
       dPoP?: { enabled: boolean; allowReplay?: boolean; nonceSecret?: Buffer; requireNonce?(ctx: unknown): boolean };
       pushedAuthorizationRequests: { enabled: boolean; requirePushedAuthorizationRequests: boolean; allowUnregisteredRedirectUris: boolean };
+      /** RFC 8705; the certificate is the one of the connection, read by getCertificate (PEM). */
+      mTLS?: {
+        enabled: boolean;
+        certificateBoundAccessTokens: boolean;
+        tlsClientAuth: boolean;
+        getCertificate(ctx: KoaContext): string | undefined;
+        certificateAuthorized(ctx: KoaContext): boolean;
+        certificateSubjectMatches(ctx: KoaContext, property: string, expected: string): boolean;
+      };
       resourceIndicators: {
         enabled: boolean;
         defaultResource(ctx: KoaContext): string | undefined;
@@ -111,6 +125,8 @@ declare module 'oidc-provider' {
     aud?: string | string[];
     /** The thumbprint of the key a DPoP-bound token is bound to (RFC 9449 §6). */
     jkt?: string;
+    /** RFC 8705 §3.1: the thumbprint of the certificate the token is bound to. */
+    'x5t#S256'?: string;
   }
 
   export interface InteractionResult {

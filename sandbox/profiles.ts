@@ -2,6 +2,7 @@ import type { ProviderSettings } from './authorization-server.js';
 import { dpopProfiles } from './dpop-profiles.js';
 import type { FaultProfile } from './fault-profile.js';
 import { hostileProfiles } from './hostile-profiles.js';
+import { mtlsProfiles } from './mtls-profiles.js';
 import { parProfiles } from './par-profiles.js';
 import { requestProfiles } from './request-profiles.js';
 
@@ -417,4 +418,11 @@ const responseProfiles: FaultProfile[] = [
   },
 ];
 
-export const profiles: readonly FaultProfile[] = [...responseProfiles, ...requestProfiles, ...parProfiles, ...dpopProfiles, ...hostileProfiles];
+export const profiles: readonly FaultProfile[] = [
+  ...responseProfiles,
+  ...requestProfiles,
+  ...parProfiles,
+  ...dpopProfiles,
+  ...mtlsProfiles,
+  ...hostileProfiles,
+];

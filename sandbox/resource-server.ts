@@ -26,6 +26,8 @@ interface Presentation {
   scheme: 'bearer' | 'dpop';
   proof?: string;
   method: string;
+  /** The thumbprint of the client certificate the connection presented, if any (RFC 8705 §3). */
+  certificate?: string;
 }
 
 /** A protected resource at RESOURCE_PATH that accepts bearer tokens per RFC 6750. */
@@ -38,12 +40,12 @@ export function createResourceHandler(options: ResourceOptions): RequestListener
   );
 }
 
-async function decide({ url, method, headers }: HttpRequest, options: ResourceOptions): Promise<HttpResponse> {
+async function decide({ url, method, headers, certificate }: HttpRequest, options: ResourceOptions): Promise<HttpResponse> {
   if (url.pathname !== RESOURCE_PATH) return answer(404, { error: 'not_found' });
   const { deviations } = options;
   const { authorization } = headers;
   const queried = deviations.has('accept-query-token') ? url.searchParams.get('access_token') : null;
-  if (!authorization && queried) return authorize(queried, options, { scheme: 'bearer', method });
+  if (!authorization && queried) return authorize(queried, options, { scheme: 'bearer', method, certificate });
   if (!authorization || !/^(bearer|dpop)(\s|$)/i.test(authorization)) {
     // §3.1: a request without credentials gets a challenge with no error code.
     return deviations.has('omit-challenge') ? answer(401, tokenRequired) : bareChallenge(tokenRequired);
@@ -57,6 +59,7 @@ async function decide({ url, method, headers }: HttpRequest, options: ResourceOp
     scheme: scheme.toLowerCase() as Presentation['scheme'],
     proof: typeof headers.dpop === 'string' ? headers.dpop : undefined,
     method,
+    certificate,
   });
 }
 
@@ -74,6 +77,10 @@ async function authorize(token: string, options: ResourceOptions, presentation: 
   }
   const unproven = await dpopRefusal(token, grant.jkt, presentation, options);
   if (unproven) return unproven;
+  // RFC 8705 §3: a bound token is good only over a connection that presents its certificate.
+  if (grant.x5t && grant.x5t !== presentation.certificate && !deviations.has('ignore-certificate-binding')) {
+    return refusal(401, 'invalid_token', 'the access token is bound to a client certificate this connection did not present');
+  }
   if (!grant.scopes.has(scope)) {
     const description = `the access token lacks the ${scope} scope`;
     return deviations.has('scope-as-invalid-token') ? refusal(401, 'invalid_token', description) : refusal(403, 'insufficient_scope', description, { scope });

@@ -33,8 +33,7 @@ export async function certificateFor(
   const keys = await generateKeys();
   const leaf = leafFor(dnsNames);
   const { certificate, trustAnchor } = issuer === 'self' ? await selfSignedLeaf(keys, leaf) : await issuedByTestCa(keys, leaf);
-  const key = x509.PemConverter.encode(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey), 'PRIVATE KEY');
-  return { key, cert: certificate.toString('pem'), trustAnchor: trustAnchor.toString('pem') };
+  return { key: await pemKey(keys), cert: certificate.toString('pem'), trustAnchor: trustAnchor.toString('pem') };
 }
 
 /** What a server certificate is made of: its subject, and the names it is valid for. */
@@ -42,7 +41,10 @@ function leafFor(dnsNames: readonly string[]) {
   const names = [{ type: 'ip' as const, value: HOST }, ...dnsNames.map((value) => ({ type: 'dns' as const, value }))];
   return { name: `CN=${HOST}`, extensions: [new x509.SubjectAlternativeNameExtension(names)] };
 }
-type Leaf = ReturnType<typeof leafFor>;
+interface Leaf {
+  name: string;
+  extensions: x509.Extension[];
+}
 
 /** A leaf certificate that vouches for itself: only a client that trusts it as it is trusts it. */
 async function selfSignedLeaf(keys: webcrypto.CryptoKeyPair, leaf: Leaf) {
@@ -52,29 +54,56 @@ async function selfSignedLeaf(keys: webcrypto.CryptoKeyPair, leaf: Leaf) {
 
 /** A leaf certificate signed by a CA made for it, whose basic constraints and key usage allow it to sign one. */
 async function issuedByTestCa(keys: webcrypto.CryptoKeyPair, leaf: Leaf) {
-  const caKeys = await generateKeys();
-  const ca = await selfSigned(caKeys, {
+  const ca = await createTestCa();
+  return { certificate: await issue(ca, keys, leaf, x509.ExtendedKeyUsage.serverAuth, '02'), trustAnchor: ca.certificate };
+}
+
+/** A certificate authority made for a test: its certificate, which a client or server is told to trust, and its keys. */
+export interface TestCa {
+  certificate: x509.X509Certificate;
+  keys: webcrypto.CryptoKeyPair;
+}
+
+export async function createTestCa(): Promise<TestCa> {
+  const keys = await generateKeys();
+  const certificate = await selfSigned(keys, {
     name: 'CN=Conformance sandbox test CA',
     extensions: [
       new x509.BasicConstraintsExtension(true, 0, true),
       new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
     ],
   });
-  const certificate = await x509.X509CertificateGenerator.create({
+  return { certificate, keys };
+}
+
+/** An end-entity certificate for `keys`, issued by the CA, for a server's or a client's use (extended key usage). */
+function issue(ca: TestCa, keys: webcrypto.CryptoKeyPair, leaf: Leaf, usage: string, serialNumber: string): Promise<x509.X509Certificate> {
+  return x509.X509CertificateGenerator.create({
     ...validity(),
-    serialNumber: '02',
+    serialNumber,
     subject: leaf.name,
-    issuer: ca.subject,
+    issuer: ca.certificate.subject,
     publicKey: keys.publicKey,
-    signingKey: caKeys.privateKey,
+    signingKey: ca.keys.privateKey,
     signingAlgorithm: ALGORITHM,
-    extensions: [
-      ...leaf.extensions,
-      new x509.BasicConstraintsExtension(false, undefined, true),
-      new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
-    ],
+    extensions: [...leaf.extensions, new x509.BasicConstraintsExtension(false, undefined, true), new x509.ExtendedKeyUsageExtension([usage])],
   });
-  return { certificate, trustAnchor: ca };
+}
+
+/** A server certificate issued by the CA for the loopback address, with its key (PEM). */
+export async function serverCertificateFrom(ca: TestCa): Promise<{ key: string; cert: string }> {
+  const keys = await generateKeys();
+  return { key: await pemKey(keys), cert: (await issue(ca, keys, leafFor([]), x509.ExtendedKeyUsage.serverAuth, '02')).toString('pem') };
+}
+
+/** A client certificate issued by the CA to the subject `name` (e.g. CN=client), with its key (PEM): RFC 8705 §2.1. */
+export async function clientCertificateFrom(ca: TestCa, name: string): Promise<{ key: string; cert: string }> {
+  const keys = await generateKeys();
+  return { key: await pemKey(keys), cert: (await issue(ca, keys, { name, extensions: [] }, x509.ExtendedKeyUsage.clientAuth, '03')).toString('pem') };
+}
+
+async function pemKey(keys: webcrypto.CryptoKeyPair): Promise<string> {
+  return x509.PemConverter.encode(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey), 'PRIVATE KEY');
 }
 
 function selfSigned(keys: webcrypto.CryptoKeyPair, { name, extensions }: { name: string; extensions: x509.Extension[] }): Promise<x509.X509Certificate> {

@@ -178,13 +178,16 @@ grants:
     expect(JSON.stringify(problem)).not.toContain(rsaPem.split('\n')[1]);
   });
 
-  it('stops on a secret method without a secret, and on tls_client_auth (not supported yet)', () => {
+  it('stops on a secret method without a secret, and on tls_client_auth without a certificate', () => {
     const text = (auth: string) => suite('').replace("auth: private_key_jwt, key_file: '${KEY_FILE}'", `auth: ${auth}, secret: ''`);
     expect(problemsOf(() => resolveSuite(parseSuite('acme.yaml', text('client_secret_jwt')), { KEY_FILE: 'x' }))[0]).toMatchObject({
       path: 'clients.backend.secret',
       message: expect.stringMatching(/client_secret_jwt but has no secret/),
     });
-    expect(problemsOf(() => resolveSuite(parseSuite('acme.yaml', text('tls_client_auth')), { KEY_FILE: 'x' }))[0]?.message).toMatch(/not supported yet/);
+    expect(problemsOf(() => resolveSuite(parseSuite('acme.yaml', text('tls_client_auth')), { KEY_FILE: 'x' }))[0]).toMatchObject({
+      path: 'clients.backend.certificate',
+      message: expect.stringMatching(/tls_client_auth authenticates the client by its certificate/),
+    });
   });
 });
 

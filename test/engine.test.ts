@@ -63,7 +63,8 @@ describe.concurrent('requirement levels, deviations and long mode', () => {
   it('long checks are skipped without --long, with how to run them', async () => {
     const results = await run('short-lived');
     for (const id of ['lifetime.expiry-enforced', 'lifetime.code-expiry']) {
-      const outcomes = results.filter((r) => r.id === id).map((r) => r.outcome);
+      // Parts whose variables this profile does not provide (the mtls client's) are skipped for that instead.
+      const outcomes = results.filter((r) => r.id === id && !r.outcome.message.endsWith(' not set')).map((r) => r.outcome);
       expect(outcomes.length).toBeGreaterThan(0);
       for (const outcome of outcomes) expect(outcome).toMatchObject({ status: 'skipped', message: expect.stringContaining('--long') });
     }

@@ -48,7 +48,8 @@ describe('fault matrix', () => {
       ).toEqual([...profile.breaks].sort());
       // Without its control a check proves nothing either way.
       for (const id of profile.blocks ?? []) {
-        const judged = results.filter((r) => r.id === id);
+        // Parts of the suite whose variables the profile does not give (another profile's clients) never ran.
+        const judged = results.filter((r) => r.id === id && !(r.outcome.status === 'skipped' && r.outcome.message.endsWith(' not set')));
         expect(judged.length, id).toBeGreaterThan(0);
         for (const r of judged) expect(r.outcome.status, show(r)).toBe('blocked');
       }

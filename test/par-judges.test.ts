@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import * as par from '../src/checks/par/checks.js';
 import { authorizationAnswer, type AuthorizationAnswer } from '../src/checks/par/evidence.js';
-import type { Check } from '../src/checks/check.js';
-import type { Verdict } from '../src/checks/types.js';
 import type { Authorization } from '../src/flows/authorization-code.js';
 import type { Exchange } from '../src/http/exchange.js';
+import { judge } from './judge.js';
 
 /** A recorded exchange; no response when `status` is undefined. */
 function exchange(status: number | undefined, body = '', method = 'GET'): Exchange {
@@ -16,17 +15,6 @@ function exchange(status: number | undefined, body = '', method = 'GET'): Exchan
     request: { method, url: 'https://as.example.test/x', headers: {} },
     ...(status === undefined ? { error: 'connection refused' } : { response: { status, headers: {}, body } }),
   };
-}
-
-/** Judges, and checks that a failure says its rule (without citations), what was expected and what came. */
-function judge(check: Check, evidence: Record<string, unknown>): Verdict {
-  const verdict = check.judge({ exchanges: [], ...evidence });
-  if (verdict.status === 'fail') {
-    expect(verdict.message).not.toMatch(/RFC \d+ §/);
-    expect(verdict.expected).toMatch(/\S/);
-    expect(verdict.actual).toMatch(/\S/);
-  }
-  return verdict;
 }
 
 function authorization(ended: Partial<Authorization>): Authorization {

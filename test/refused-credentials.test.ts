@@ -39,7 +39,8 @@ describe('the conformant sandbox with wrong client secrets', () => {
       'error-response.missing-parameter',
       'resource-access.invalid-token-refused',
     ];
-    const outcomes = results.filter((r) => needAcceptedClient.includes(r.id));
+    // Parts of the suite this profile gives no variables for (the mtls client's) are skipped for that instead.
+    const outcomes = results.filter((r) => needAcceptedClient.includes(r.id) && !r.outcome.message.endsWith(' not set'));
     expect(new Set(outcomes.map((r) => r.id))).toEqual(new Set(needAcceptedClient));
     for (const r of outcomes) {
       expect(r.outcome.status, `${r.id}: ${r.outcome.message}`).toBe('blocked');

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compactVerify, createLocalJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify, type JWK } from 'jose';
 import { profiles, startSandbox, type Sandbox } from '../sandbox/index.js';
 // Their cases are in sandbox-request-faults.test.ts.
+import { mtlsProfiles } from '../sandbox/mtls-profiles.js';
 import { parProfiles } from '../sandbox/par-profiles.js';
 import { requestProfiles } from '../sandbox/request-profiles.js';
 import { newDpopKey } from '../src/flows/dpop-proof.js';
@@ -865,9 +866,16 @@ describe('fault profiles', () => {
 
   it('has a case for every response profile but the conformant one', () => {
     // wrong-password and loading-banner change the interactive sandbox's sign-in, not a response: test/browser-login.test.ts.
-    // Request and par profiles have tests of their own (sandbox-request-faults.test.ts, sandbox-par.test.ts).
+    // Request, par and mtls profiles have tests of their own (sandbox-request-faults.test.ts, sandbox-par.test.ts, sandbox-mtls.test.ts).
     const covered = profiles.filter(
-      (p) => p.name !== 'conformant' && !p.hostile && !p.wrongPassword && !p.loadingBanner && !requestProfiles.includes(p) && !parProfiles.includes(p),
+      (p) =>
+        p.name !== 'conformant' &&
+        !p.hostile &&
+        !p.wrongPassword &&
+        !p.loadingBanner &&
+        !requestProfiles.includes(p) &&
+        !parProfiles.includes(p) &&
+        !mtlsProfiles.includes(p),
     );
     expect(Object.keys(cases).sort()).toEqual(covered.map((p) => p.name).sort());
   });

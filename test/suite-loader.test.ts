@@ -96,7 +96,7 @@ describe('parseSuite', () => {
       text: 'vendor: acme\ndiscovery: { issuer: https://x/ }\nclients:\n  c:\n    id: x\n    colour: blue\n',
       key: 'colour',
       path: 'clients.c.colour',
-      fix: /^remove it; allowed here: id, secret, auth, key_file, kid, alg$/,
+      fix: /^remove it; allowed here: id, secret, auth, key_file, certificate, certificate_key, kid, alg$/,
     },
   ];
 
@@ -428,6 +428,12 @@ describe('shipped suites', () => {
 
   it('resolves local with every sandbox variable set', async () => {
     const source = await readSuite(join(suitesDir, 'local.yaml'));
+    // The mtls profiles' client certificate: files the loader reads and checks.
+    const mtls = await startSandbox({ profile: 'mtls' });
+    const files = {
+      SANDBOX_CLIENT_CERT_FILE: mtls.variables.SANDBOX_CLIENT_CERT_FILE,
+      SANDBOX_CLIENT_CERT_KEY_FILE: mtls.variables.SANDBOX_CLIENT_CERT_KEY_FILE,
+    };
     const env = Object.fromEntries(
       Object.keys(source.data.variables ?? {}).map((name) => [
         name,
@@ -439,7 +445,7 @@ describe('shipped suites', () => {
     try {
       env.SANDBOX_CLIENT_KEY_FILE = join(folder, 'key.pem');
       writeFileSync(env.SANDBOX_CLIENT_KEY_FILE, generateKeyPairSync('ec', { namedCurve: 'P-384' }).privateKey.export({ type: 'pkcs8', format: 'pem' }));
-      const suite = resolveSuite(source, env);
+      const suite = resolveSuite(source, { ...env, ...files });
       expect(suite.expect?.lifetimes?.code).toBe('60');
       expect(suite.disabled).toEqual({});
       expect(suite.discoveryUrl).toBe('http://127.0.0.1:4000/sandbox_discovery_url');
@@ -447,6 +453,7 @@ describe('shipped suites', () => {
       expect(suite.clientKeys.signed).toMatchObject({ alg: 'ES384', kid: 'sandbox_client_key_id-value' });
     } finally {
       rmSync(folder, { recursive: true, force: true });
+      await mtls.close();
     }
   });
 });

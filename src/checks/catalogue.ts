@@ -1,6 +1,7 @@
 import * as authorizationCode from './authorization-code/checks.js';
 import type { Check } from './check.js';
 import * as clientAuth from './client-auth/checks.js';
+import * as mtls from './client-auth/mtls.js';
 import * as discovery from './discovery/checks.js';
 import * as dpop from './dpop/checks.js';
 import * as errorResponse from './error-response/checks.js';
@@ -11,6 +12,7 @@ import * as pkce from './pkce/checks.js';
 import * as refresh from './refresh/checks.js';
 import * as introspection from './introspection/checks.js';
 import * as resourceAccess from './resource-access/checks.js';
+import * as binding from './resource-access/binding.js';
 import * as revocation from './revocation/checks.js';
 import * as tokenResponse from './token-response/checks.js';
 import * as transport from './transport/checks.js';
@@ -70,6 +72,8 @@ export const catalogue: Check[] = [
   clientAuth.algNone,
   clientAuth.replayRefused,
   clientAuth.signingAlgsDeclared,
+  mtls.tlsClientAuthDeclared,
+  mtls.tlsCertificateRequired,
   authorizationCode.stateEchoed,
   authorizationCode.singleUse,
   authorizationCode.parallelRedemption,
@@ -101,6 +105,9 @@ export const catalogue: Check[] = [
   resourceAccess.queryToken,
   resourceAccess.headerAuthAccepted,
   resourceAccess.headerWriteRefused,
+  binding.certificateBindingDeclared,
+  binding.certificateBoundToken,
+  binding.certificateBoundRefused,
   revocation.refreshTokenRefused,
   revocation.accessTokenRefused,
   revocation.unknownToken200,
@@ -141,12 +148,14 @@ const modules: Array<Record<string, unknown>> = [
   refresh,
   lifetime,
   resourceAccess,
+  binding,
   revocation,
   introspection,
   userinfo,
   transport,
   par,
   dpop,
+  mtls,
 ];
 const defined = modules.flatMap((m) => Object.values(m)).filter((v): v is Check => typeof v === 'object' && v !== null && 'judge' in v);
 if (defined.length !== catalogue.length || new Set(catalogue.map((c) => c.id)).size !== catalogue.length) {

@@ -21,6 +21,11 @@ export interface Requires {
    * par probes walk request_uri values themselves), bind its tokens with DPoP, or get bearer tokens.
    */
   grantUses?: 'pkce' | 'redirect' | 'openid' | 'par' | 'dpop' | 'bearer';
+  /**
+   * What the client of the grant it runs on (resource scope: of the resource's grant; suite scope: some client of the
+   * suite) must have: authentication by its certificate (RFC 8705 §2), or a certificate at all.
+   */
+  client?: 'tls_client_auth' | 'certificate';
   /** An endpoint the suite gives or its metadata declares. */
   endpoint?: Endpoint;
   /** An expectation the suite declares about the vendor. */

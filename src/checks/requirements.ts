@@ -1,5 +1,5 @@
 import type { LoadedSuite } from '../suite/loaded-suite.js';
-import type { Grant } from '../suite/suite.types.js';
+import type { Client, Grant } from '../suite/suite.types.js';
 import { usesJwtAssertion } from '../flows/client-auth.js';
 import { usesDpop } from '../flows/dpop.js';
 import type { Check, Expectation, Requires } from './check.js';
@@ -22,6 +22,28 @@ const GRANT_USES: Record<NonNullable<Requires['grantUses']>, { holds(grant: Gran
   dpop: { holds: usesDpop, lacks: 'does not use DPoP (dpop: true)' },
   bearer: { holds: (g) => !usesDpop(g), lacks: 'uses DPoP: its tokens are DPoP tokens, judged by the dpop checks' },
 };
+
+const CLIENT_HAS: Record<NonNullable<Requires['client']>, { holds(client: Client): boolean; lacks: string; describe: string }> = {
+  tls_client_auth: {
+    holds: (c) => c.auth === 'tls_client_auth',
+    lacks: 'does not authenticate by its certificate (auth: tls_client_auth)',
+    describe: 'a client with auth: tls_client_auth',
+  },
+  certificate: { holds: (c) => Boolean(c.certificate), lacks: 'has no certificate', describe: 'a client with a certificate' },
+};
+
+/** Why the client(s) a check runs with lack what it requires of them, if they do. */
+function unmetClient(suite: LoadedSuite, check: Check, subject: string): string | undefined {
+  const wanted = check.requires?.client;
+  if (!wanted) return undefined;
+  const enabled = Object.entries(suite.clients ?? {}).filter(([name]) => !suite.disabled[`clients.${name}`]);
+  if (check.scope === 'suite')
+    return enabled.some(([, c]) => CLIENT_HAS[wanted].holds(c)) ? undefined : `the suite has no ${CLIENT_HAS[wanted].describe.slice(2)}`;
+  const grant = check.scope === 'grant' ? subject : suite.resources?.find((r) => r.name === subject)?.grant;
+  const name = grant === undefined ? undefined : suite.grants?.[grant]?.client;
+  const client = name === undefined ? undefined : suite.clients?.[name];
+  return client && CLIENT_HAS[wanted].holds(client) ? undefined : `the client of ${check.scope} ${subject} ${CLIENT_HAS[wanted].lacks}`;
+}
 
 /** The grant a grant- or resource-scoped check runs on: the grant itself, or the one whose token the resource takes. */
 function grantOf(check: Check, suite: LoadedSuite, subject: string): { name: string; grant?: Grant } | undefined {
@@ -50,6 +72,8 @@ export function unmetRequirement(check: Check, suite: LoadedSuite, subject: stri
       ? `grant ${subject}'s client ${grant.client} does not authenticate with a JWT assertion`
       : 'no client of the suite authenticates with a JWT assertion';
   }
+  const client = unmetClient(suite, check, subject);
+  if (client) return client;
   if (requires.expects && !declares(suite, requires.expects)) return `the suite does not declare expect.${requires.expects}`;
   if (requires.long && !options.long) return 'waits out a lifetime: run with --long';
   return undefined;
@@ -71,6 +95,7 @@ export function describeRequirements(requires: Requires = {}): string[] {
           }[requires.grantUses],
         ]
       : []),
+    ...(requires.client ? [CLIENT_HAS[requires.client].describe] : []),
     ...(requires.clientAuth ? ['a client authenticating with a JWT assertion (client_secret_jwt or private_key_jwt)'] : []),
     ...(requires.endpoint ? [`the ${requires.endpoint}`] : []),
     ...(requires.expects ? [`expect.${requires.expects} declared`] : []),

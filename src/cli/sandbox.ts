@@ -19,7 +19,9 @@ export async function sandboxCommand(options: SandboxOptions): Promise<number> {
   console.log(`${server.title} (profile ${server.profile}) serving:`);
   for (const [name, value] of Object.entries(server.variables)) if (/_(URL|ISSUER)$/.test(name)) console.log(`  ${name.padEnd(28)} ${value}`);
   console.log(`Client ids and secrets are in ${options['env-out']}. Try:`);
-  console.log(`  conformance run --suite ${server.suite} --env-file ${options['env-out']}`);
+  // An https sandbox (the mtls profiles) is trusted by its test CA's certificate.
+  const ca = server.variables.SANDBOX_CA_FILE ? ` --ca ${server.variables.SANDBOX_CA_FILE}` : '';
+  console.log(`  conformance run --suite ${server.suite} --env-file ${options['env-out']}${ca}`);
   // Ctrl-C is handled before the console invites it: a signal on the cue stops the servers as one later does.
   const stopped = new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
@@ -73,6 +75,13 @@ async function startReference(options: SandboxOptions) {
     OIDC_AUTH_CLIENT_ID: v.SANDBOX_AUTH_CLIENT_ID,
     OIDC_AUTH_CLIENT_SECRET: v.SANDBOX_AUTH_CLIENT_SECRET,
     OIDC_REDIRECT_URI: v.SANDBOX_REDIRECT_URI,
+    // mtls profiles: the client credentials client is the one whose tokens are bound to the client certificate.
+    ...(v.SANDBOX_MTLS_SECRET_CLIENT_ID && {
+      OIDC_CLIENT_ID: v.SANDBOX_MTLS_SECRET_CLIENT_ID,
+      OIDC_CLIENT_SECRET: v.SANDBOX_MTLS_SECRET_CLIENT_SECRET,
+      OIDC_CLIENT_CERT_FILE: v.SANDBOX_CLIENT_CERT_FILE,
+      OIDC_CLIENT_CERT_KEY_FILE: v.SANDBOX_CLIENT_CERT_KEY_FILE,
+    }),
     // Interactive: the generic suite's login steps sign in on the sandbox's page.
     ...(options.interactive
       ? { OIDC_CODE_STRATEGY: 'browser', OIDC_USERNAME: v.SANDBOX_USERNAME, OIDC_PASSWORD: v.SANDBOX_PASSWORD }

@@ -100,6 +100,8 @@ export async function tokenRequest(client: SuiteClient, params: Record<string, s
       secrets.push(jwt);
       break;
     }
+    // RFC 8705 §2.1.1: the certificate authenticates; the body names the client.
+    case 'tls_client_auth':
     default:
       form.set('client_id', client.id);
   }

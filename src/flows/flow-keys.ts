@@ -142,6 +142,10 @@ export const FLOWS = {
   withoutPar: (grant: string) => key<Authorization>(`par-without:${grant}`),
   unauthenticatedPush: (grant: string) => key<Pushed>(`par-unauthenticated:${grant}`),
 
+  // mutual TLS (RFC 8705): the client's request made over a connection without its certificate
+  withoutCertificate: (grant: string) => key<{ control: TokenResult; probe: TokenResult }>(`token-without-certificate:${grant}`),
+  resourceWithoutCertificate: (resource: string) => key<HttpResult>(`resource-without-certificate:${resource}`),
+
   // lifetime (--long)
   afterAccessTokenExpiry: (resource: string) => key<{ token: TokenResult; waited: number; after: HttpResult }>(`expired:${resource}`),
   afterCodeExpiry: (grant: string) => key<{ lifetime: number; token: TokenResult }>(`code-expired:${grant}`),

@@ -1,6 +1,7 @@
 import type { HttpResult } from '../http/request.js';
 import { isObject } from '../http/exchange.js';
 import { parseJsonBody } from '../http/json.js';
+import { clientCertificate } from '../suite/client-certificate.js';
 import { tokenRequest, type SuiteClient } from './client-auth.js';
 import type { FlowContext } from './context.js';
 
@@ -38,6 +39,8 @@ export async function pushAuthorization(
     secrets,
     // Each push mints a request_uri of its own and spends nothing: sending it again is harmless.
     replayable: true,
+    // The client's certificate authenticates a tls_client_auth client, so the unauthenticated push goes without it.
+    ...(authenticated && { certificate: clientCertificate(client) }),
     // A request_uri stands for the whole authorization request until it is used (RFC 9126 §7.1): not for reports.
     secretAt: 'request_uri',
   });

@@ -1,4 +1,5 @@
 import type { HttpResult } from '../http/request.js';
+import { clientCertificate, type ClientCertificate } from '../suite/client-certificate.js';
 import type { Resource } from '../suite/suite.types.js';
 import { randomValue } from './authorization-code.js';
 import { NotApplicable } from './blocked.js';
@@ -45,7 +46,9 @@ export function resourceUrl(run: RunContext, target: Resource): Promise<string> 
 
 /**
  * One call to a resource, presenting the token in the Authorization header (or as the probe says): the token of a
- * DPoP grant (`grant`, the resource's by default) as `DPoP`, with a proof of its key (RFC 9449 §7.1).
+ * DPoP grant (`grant`, the resource's by default) as `DPoP`, with a proof of its key (RFC 9449 §7.1); over a
+ * connection that presents the certificate of the grant's client, if it has one (RFC 8705 §3), unless
+ * `withCertificate` is false.
  */
 export async function callResource(
   run: RunContext,
@@ -54,6 +57,7 @@ export async function callResource(
   token?: string,
   how: 'header' | 'lowercase' | 'query' = 'header',
   grant = target.grant,
+  withCertificate = true,
 ): Promise<HttpResult> {
   const headers: Record<string, string> = { accept: 'application/json' };
   const url = new URL(await resourceUrl(run, target));
@@ -61,8 +65,14 @@ export async function callResource(
   const scheme = key ? 'DPoP' : 'Bearer';
   if (token && how === 'query') url.searchParams.set('access_token', token);
   else if (token) headers.authorization = `${how === 'lowercase' ? scheme.toLowerCase() : scheme} ${token}`;
-  const request = { label, method: target.method ?? 'GET', url: url.href, headers, secrets: [token] };
+  const certificate = withCertificate ? grantCertificate(run, grant) : undefined;
+  const request = { label, method: target.method ?? 'GET', url: url.href, headers, secrets: [token], certificate };
   return key ? sendWithProof(run, key, request, { accessToken: token }) : run.send(request);
+}
+
+/** The certificate of a grant's client, which its tokens may be bound to; none for a grant it has not. */
+export function grantCertificate(run: RunContext, grant: string | undefined): ClientCertificate | undefined {
+  return grant ? clientCertificate(run.client(run.suite.grant(grant).client)) : undefined;
 }
 
 /** Calls a resource with its vendor authentication headers: a read (GET) or a write (POST of an empty JSON object). */

@@ -22,8 +22,11 @@ export class SuiteRun implements RunContext {
   readonly memo: FlowMemo;
 
   constructor(loaded: LoadedSuite, options: FlowOptions) {
-    this.suite = new SuiteView(loaded, options);
-    this.memo = new FlowMemo(options.http);
+    // What the suite's embedded server presents is trusted for every request, besides --ca (an https sandbox's CA).
+    const trusted = [...(options.http.trustedCertificates ?? []), ...(loaded.trustedCertificates ?? [])];
+    const http = trusted.length > 0 ? { ...options.http, trustedCertificates: trusted } : options.http;
+    this.suite = new SuiteView(loaded, { ...options, http });
+    this.memo = new FlowMemo(http);
   }
 
   async send(request: HttpRequest): Promise<HttpResult> {

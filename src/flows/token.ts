@@ -1,6 +1,7 @@
 import type { HttpResult } from '../http/request.js';
 import type { Exchange } from '../http/exchange.js';
 import { parseJsonBody } from '../http/json.js';
+import { clientCertificate } from '../suite/client-certificate.js';
 import { tokenRequest, type SuiteClient } from './client-auth.js';
 import type { FlowContext } from './context.js';
 import { sendWithProof, type ProofClaims } from './dpop-proof.js';
@@ -43,6 +44,7 @@ export async function redeem(
     // Asking again for a client_credentials token spends nothing; a code or a refresh token must never be sent twice,
     // nor a DPoP proof (its jti is single use, RFC 9449 §11.1).
     replayable: params.grant_type === 'client_credentials' && !key,
+    certificate: clientCertificate(client),
   };
   // RFC 9449 §5: a DPoP grant's token requests carry a proof, so the tokens are bound to its key.
   const proven = key ? await sendWithProof(flows, key, request, proof) : undefined;

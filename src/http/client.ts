@@ -5,6 +5,7 @@ import { errors, request, type Dispatcher } from 'undici';
 import { addSecret, learnSecrets, learnSecretsFromUrl, learnSessionCookies, redact, redactBody, redactHeaders, redactUrl } from '../secrets.js';
 import { currentDepth, reach } from './chain.js';
 import type { Exchange } from './exchange.js';
+import type { ClientCertificate } from '../suite/client-certificate.js';
 import type { HttpRequest, HttpResult, RawResponse } from './request.js';
 import { stringAt } from './json.js';
 import { HostGate } from './host-gate.js';
@@ -36,14 +37,19 @@ export const defaultHttpOptions: HttpOptions = {
   connections: 16,
 };
 
-// One pool and one gate per bound and trust for the process: connections are kept alive and reused per origin, and
-// the gate decides which waiting request goes next (undici's own queue is first come, first served).
-const pools = new Map<string, { agent: Dispatcher; gate: HostGate }>();
-function poolFor({ connections, trustedCertificates = [] }: HttpOptions) {
+// One gate per bound and trust for the process, and one pool per client certificate besides: connections are kept
+// alive and reused per origin, a connection that presented a certificate only for requests that present it, and the
+// gate decides which waiting request goes next (undici's own queue is first come, first served) whatever the pool.
+const gates = new Map<string, HostGate>();
+const agents = new Map<string, Dispatcher>();
+function poolFor({ connections, trustedCertificates = [] }: HttpOptions, certificate?: ClientCertificate) {
   const key = JSON.stringify([connections, trustedCertificates]);
-  let pool = pools.get(key);
-  if (!pool) pools.set(key, (pool = { agent: transportAgent(connections, trustedCertificates), gate: new HostGate(connections) }));
-  return pool;
+  let gate = gates.get(key);
+  if (!gate) gates.set(key, (gate = new HostGate(connections)));
+  const agentKey = JSON.stringify([key, certificate?.thumbprint]);
+  let agent = agents.get(agentKey);
+  if (!agent) agents.set(agentKey, (agent = transportAgent(connections, trustedCertificates, process.env, certificate)));
+  return { agent, gate };
 }
 
 /** Every exchange a run makes, in order; attachments and the report are built from these. */
@@ -76,7 +82,7 @@ export async function send(req: HttpRequest, recorder: Recorder, options: HttpOp
   const refusal = insecureCredentials(req, options);
   if (refusal) return { exchange: recorder.add({ ...describe(req, Date.now()), durationMs: 0, error: refusal }) };
   for (let attempt = 0; ; attempt++) {
-    const { agent, gate } = poolFor(options);
+    const { agent, gate } = poolFor(options, req.certificate);
     const result = await gate.run(originOf(req.url), currentDepth() + (req.ahead ?? 0), () => sendOnce(req, recorder, options, attempt, agent));
     const delay = retryDelay(req, result, attempt, options.retry);
     if (delay === undefined || (options.deadlineAt !== undefined && Date.now() + delay >= options.deadlineAt)) return result;

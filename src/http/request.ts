@@ -1,3 +1,4 @@
+import type { ClientCertificate } from '../suite/client-certificate.js';
 import type { Exchange } from './exchange.js';
 
 // A request as flows build it, and what came back: the raw response stays in memory, reports see the exchange.
@@ -16,6 +17,8 @@ export interface HttpRequest {
   ahead?: number;
   /** A member path of the JSON answer that holds a credential by the suite's word (an api step's `capture`). */
   secretAt?: string;
+  /** The client certificate its TLS handshake presents (RFC 8705): a client's that authenticates or binds by it. */
+  certificate?: ClientCertificate;
 }
 
 /** The response as received, kept in memory only: flows read credentials from it, reports never see it. */

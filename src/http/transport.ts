@@ -5,10 +5,11 @@ import { addSecret } from '../secrets.js';
 /**
  * A TLS context that trusts what Node trusts by default (the system's roots, and NODE_EXTRA_CA_CERTS, which Node
  * loads at start) and the `extra` certificates besides: a private CA adds to the roots instead of replacing them, as
- * a `ca` option would.
+ * a `ca` option would. A client `certificate` goes in the context too: given a context, a connection takes its `cert`
+ * and `key` from it alone.
  */
-export function trustStore(extra: readonly string[]): SecureContext {
-  const context = createSecureContext();
+export function trustStore(extra: readonly string[], certificate?: ClientTls): SecureContext {
+  const context = createSecureContext(certificate && { cert: certificate.cert, key: certificate.key });
   for (const pem of extra) (context.context as { addCACert(pem: string): void }).addCACert(pem);
   return context;
 }
@@ -43,11 +44,20 @@ export function noProxyList(env = process.env): string {
  * The dispatcher every request goes through: direct, or through the proxy HTTP_PROXY / HTTPS_PROXY name for the
  * target's scheme (lower-case names win), unless NO_PROXY lists the host. An https target is reached through a CONNECT
  * tunnel, so the proxy sees its host and port and nothing of the request; a plain http one is sent to the proxy as an
- * absolute-URL request, as curl does. `trusted` certificates are trusted for the targets and for an https proxy.
+ * absolute-URL request, as curl does. `trusted` certificates are trusted for the targets and for an https proxy; a
+ * `certificate` is the client's, presented in the targets' handshakes.
  */
-export function transportAgent(connections: number, trusted: readonly string[], env = process.env): Dispatcher {
+export function transportAgent(connections: number, trusted: readonly string[], env = process.env, certificate?: ClientTls): Dispatcher {
   const tls = trusting(trusted);
-  return new EnvHttpProxyAgent({ ...proxies(env), keepAliveTimeout: 10_000, connections, connect: tls, requestTls: tls, proxyTls: tls });
+  // A client certificate (RFC 8705) is presented to the targets, never to a proxy.
+  const target = certificate ? { secureContext: trustStore(trusted, certificate) } : tls;
+  return new EnvHttpProxyAgent({ ...proxies(env), keepAliveTimeout: 10_000, connections, connect: target, requestTls: target, proxyTls: tls });
+}
+
+/** A client certificate and its key (PEM). */
+interface ClientTls {
+  cert: string;
+  key: string;
 }
 
 /** TLS options that add `trusted` to the roots; none when there is nothing to add. */

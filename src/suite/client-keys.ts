@@ -133,12 +133,6 @@ export function clientCredentials(
         message: `client ${name} authenticates with ${method} but has no secret`,
         fix: `${variable ? `set ${variable}` : 'give its secret'}, or authenticate it with private_key_jwt and a key_file`,
       });
-    } else if (method === 'tls_client_auth') {
-      problems.push({
-        ...at(name, 'auth'),
-        message: `client ${name}: tls_client_auth (RFC 8705) is not supported yet`,
-        fix: 'authenticate the client with client_secret_basic, client_secret_post, client_secret_jwt or private_key_jwt',
-      });
     }
   }
   return { keys, problems };

@@ -3,6 +3,7 @@ import { ConfigError, type Problem } from './errors.js';
 import { interpolate, type Interpolated } from './interpolate.js';
 import { catalogue } from '../checks/catalogue.js';
 import { closest, dotted, revalidate, type SuiteSource } from './read.js';
+import { certificateProblem } from './client-certificate.js';
 import type { LoadedSuite } from './loaded-suite.js';
 import type { Suite } from './suite.types.js';
 
@@ -27,7 +28,7 @@ export function resolveSuite(source: SuiteSource, env: Record<string, string | u
   );
   if (credentials.problems.length) throw new ConfigError(credentials.problems);
   const discoveryUrl = suite.discovery && (suite.discovery.url ?? `${suite.discovery.issuer.replace(/\/$/, '')}/.well-known/openid-configuration`);
-  const urls = urlProblems(suite, discoveryUrl, disabled, at);
+  const urls = [...urlProblems(suite, discoveryUrl, disabled, at), ...certificateProblems(suite, disabled, at)];
   if (urls.length) throw new ConfigError(urls);
   return { ...suite, file: source.file, name: source.name, discoveryUrl, disabled, clientKeys: credentials.keys, ...secretsOf(suite, result, disabled) };
 }
@@ -180,4 +181,14 @@ function isHttpUrl(value: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** Certificate and key files of the clients that run which cannot be read, are not PEM, or do not match. */
+function certificateProblems(suite: Suite, disabled: Record<string, string>, at: Locate): Problem[] {
+  return Object.entries(suite.clients ?? {}).flatMap(([name, client]) => {
+    const problem = disabled[`clients.${name}`] ? undefined : certificateProblem(client);
+    if (!problem) return [];
+    const { field, ...rest } = problem;
+    return [{ ...at(['clients', name, field], `clients.${name}.${field}`), ...rest }];
+  });
 }

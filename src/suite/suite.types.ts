@@ -154,7 +154,7 @@ export interface Client {
    */
   secret?: string;
   /**
-   * How the client authenticates at the token endpoint: with its secret in the Authorization header or the body (RFC 6749 §2.3.1), with a JWT assertion (RFC 7523 §2.2; OIDC Core §9): client_secret_jwt signs it with the secret (HS256), private_key_jwt with the private key in key_file; or by TLS client certificate (RFC 8705, not supported yet). May be a ${VARIABLE}, checked once it is resolved.
+   * How the client authenticates at the token endpoint: with its secret in the Authorization header or the body (RFC 6749 §2.3.1), with a JWT assertion (RFC 7523 §2.2; OIDC Core §9): client_secret_jwt signs it with the secret (HS256), private_key_jwt with the private key in key_file; or by its TLS client certificate, tls_client_auth (RFC 8705 §2.1.1: client_id in the body, the certificate in `certificate`). May be a ${VARIABLE}, checked once it is resolved.
    */
   auth?:
     | (
@@ -170,6 +170,14 @@ export interface Client {
    * private_key_jwt: path (relative to the working directory) of the file holding the client's private key, as PEM (PKCS#8, PKCS#1 or SEC1) or as a JWK with its private members. Name it by a variable, e.g. ${OIDC_CLIENT_KEY_FILE}: the key is read at start and never appears in any output. Ignored by the other methods.
    */
   key_file?: string;
+  /**
+   * PEM file of the client's X.509 certificate (RFC 8705), presented in the TLS handshake of its token requests and of resource requests with its tokens: tls_client_auth authenticates the client by it (§2.1), and its tokens are expected bound to it (§3). Name the file by a variable, e.g. ${OIDC_CLIENT_CERT_FILE}; needs certificate_key.
+   */
+  certificate?: string;
+  /**
+   * PEM file of the certificate's private key (unencrypted PKCS#8, PKCS#1 or SEC1). It is read, never reported.
+   */
+  certificate_key?: string;
   /**
    * private_key_jwt: the kid put in the assertion's header, as registered with the server; empty or absent: the JWK's kid, or none.
    */

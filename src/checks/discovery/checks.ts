@@ -190,7 +190,8 @@ export const authMethodsDeclared = defineCheck({
   scope: 'suite',
   gather: async (run) => ({
     ...(await metadataEvidence(run)),
-    used: [...new Set(Object.values(run.suite.loaded.clients ?? {}).map((c) => c.auth ?? 'client_secret_basic'))],
+    // Of the clients that run; tls_client_auth is client-auth.tls-client-auth-declared's (RFC 8705 §2.1.1).
+    used: [...new Set(run.suite.clients().map(([, c]) => c.auth ?? 'client_secret_basic'))].filter((m) => m !== 'tls_client_auth'),
   }),
   judge: ({ document, used }) => {
     // RFC 8414 §2: omitted means client_secret_basic.

@@ -1,4 +1,5 @@
 import type { HttpResult } from '../../http/request.js';
+import { clientCertificate } from '../../suite/client-certificate.js';
 import type { Client, Grant } from '../../suite/suite.types.js';
 import { NotApplicable } from '../../flows/blocked.js';
 import { tokenRequest, type SuiteClient } from '../../flows/client-auth.js';
@@ -45,15 +46,24 @@ function clientFor(run: SuiteRun, probe: TokenEndpointProbe): Client {
   return client;
 }
 
+/**
+ * Sends a probe as its client: no probe spends a one-time credential, so a 429 or 503 may be waited out and the probe
+ * sent again; the client's certificate, if it has one, is presented as on its every request (a server binding its
+ * tokens may require it).
+ */
+function probeSender(run: SuiteRun, probe: TokenEndpointProbe, client: Client, url: string) {
+  const certificate = clientCertificate(client);
+  return ({ secrets = [], ...request }: { headers: Record<string, string>; body?: string; secrets?: string[] }, method = 'POST', target = url) =>
+    run.send({ label: `token endpoint probe: ${probe}`, method, url: target, ...request, secrets: [client.secret, ...secrets], replayable: true, certificate });
+}
+
 export function tokenEndpointProbe(run: SuiteRun, probe: TokenEndpointProbe): Promise<HttpResult> {
   return run.memo.once(FLOWS.tokenEndpointProbe(probe), async () => {
     const url = new URL(await run.endpoint('token_endpoint'));
     const client = clientFor(run, probe);
     const grant = { grant_type: 'client_credentials' };
     const basic = { ...client, auth: 'client_secret_basic' as const };
-    const send = ({ secrets = [], ...request }: { headers: Record<string, string>; body?: string; secrets?: string[] }, method = 'POST', target = url.href) =>
-      // No probe spends a one-time credential, so a 429 or 503 may be waited out and the probe sent again.
-      run.send({ label: `token endpoint probe: ${probe}`, method, url: target, ...request, secrets: [client.secret, ...secrets], replayable: true });
+    const send = probeSender(run, probe, client, url.href);
     const authenticated = (as: SuiteClient, params: Record<string, string>) => tokenRequest(as, params, url.href);
     switch (probe) {
       case 'control':

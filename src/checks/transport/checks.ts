@@ -29,9 +29,9 @@ export const tls = defineCheck({
     ].filter((u): u is string => u?.startsWith('https:') === true);
     const origins = [...new Map(urls.map((u) => [new URL(u).origin, u])).values()];
     if (origins.length === 0) throw new NotApplicable('no https endpoint to judge (plain http is allowed on loopback only, see discovery.endpoints-https)');
+    // The run's trust, which holds the suite's own (SuiteRun).
     const { timeoutMs, trustedCertificates = [] } = run.suite.options.http;
-    const trusted = [...trustedCertificates, ...(suite.trustedCertificates ?? [])];
-    const handshakes = await Promise.all(origins.map((u) => handshake(u, timeoutMs, trusted)));
+    const handshakes = await Promise.all(origins.map((u) => handshake(u, timeoutMs, trustedCertificates)));
     return { exchanges, handshakes, observed: { handshakes } };
   },
   judge: ({ handshakes }) => {

@@ -11,7 +11,15 @@ import {
   prefixMatchRedirectUri,
   shareCodeRedemption,
 } from './request-faults/authorization-code.js';
-import { issuerAudienceOnly, launderAssertion, type AssertionDefect, type AssertionSigner } from './request-faults/client-assertions.js';
+import {
+  editAssertionTokenResponse,
+  ignoreAssertionType,
+  issuerAudienceOnly,
+  launderAssertion,
+  type AssertionDefect,
+  type AssertionSigner,
+} from './request-faults/client-assertions.js';
+import type { MemberEdit } from './member-edits.js';
 import { tokenError } from './request-faults/messages.js';
 import { authenticatePushes, reusableRequestUri } from './request-faults/par.js';
 import {
@@ -44,8 +52,11 @@ export type RequestFault =
   | { kind: 'accept-query-credentials' }
   /** A token request with a JSON body is read as if it were form-encoded. */
   | { kind: 'accept-json-token-body' }
-  /** Token endpoint refusals get another status (a 401 then loses its challenge), error code, or an HTML body. */
-  | { kind: 'rewrite-token-refusal'; refusals: 'every' | readonly TokenRefusal[]; status?: number; error?: string; html?: true }
+  /**
+   * Token endpoint refusals get another status (a 401 then loses its challenge), error code, or an HTML body; with
+   * `assertion`, only those of requests that authenticate by a client assertion.
+   */
+  | { kind: 'rewrite-token-refusal'; refusals: 'every' | readonly TokenRefusal[]; assertion?: true; status?: number; error?: string; html?: true }
   /** Authorization responses that carry a code do not echo state. */
   | { kind: 'drop-state' }
   /** Authorization responses come as an HTML page (Refresh header, meta refresh, form_post form), not a redirect. */
@@ -76,6 +87,10 @@ export type RequestFault =
   | { kind: 'launder-assertion'; defect: AssertionDefect }
   /** Client assertions are refused unless their aud names the issuer: the token endpoint URL does not do. */
   | { kind: 'issuer-audience-only' }
+  /** client_assertion_type is not read: any value is taken as RFC 7523's jwt-bearer. */
+  | { kind: 'ignore-assertion-type' }
+  /** Token responses to requests that authenticate by a client assertion have these members changed. */
+  | { kind: 'edit-assertion-token-response'; edits: MemberEdit[] }
   /** A request_uri (RFC 9126) keeps working after its first use. */
   | { kind: 'reusable-request-uri' }
   /** A push without client authentication is served as if the client had authenticated. */
@@ -153,6 +168,10 @@ function stage(fault: RequestFault, clients: readonly ClientMetadata[], issue: I
       return launderAssertion(fault.defect, signers);
     case 'issuer-audience-only':
       return issuerAudienceOnly();
+    case 'ignore-assertion-type':
+      return ignoreAssertionType();
+    case 'edit-assertion-token-response':
+      return editAssertionTokenResponse(fault.edits);
     case 'reusable-request-uri':
       return reusableRequestUri();
     case 'authenticate-pushes':

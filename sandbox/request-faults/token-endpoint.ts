@@ -74,13 +74,16 @@ export function acceptQueryCredentials(): Stage {
   };
 }
 
-/** Token endpoint refusals (every one, or those listed) get another status, error code, or an HTML body. */
-export function rewriteTokenRefusal(fault: { refusals: 'every' | readonly TokenRefusal[] } & RefusalRewrite): Stage {
+/**
+ * Token endpoint refusals (every one, or those listed; with `assertion`, only of requests that authenticate by a client
+ * assertion) get another status, error code, or an HTML body.
+ */
+export function rewriteTokenRefusal(fault: { refusals: 'every' | readonly TokenRefusal[]; assertion?: true } & RefusalRewrite): Stage {
   return async (request, next) => {
     const response = await next(request);
     const params = tokenParams(request);
     const body = response.status >= 400 ? jsonOf(response) : undefined;
-    if (!params || typeof body?.error !== 'string') return response;
+    if (!params || typeof body?.error !== 'string' || (fault.assertion && !params.has('client_assertion'))) return response;
     const reason = refusalReason(request, params, body.error);
     if (fault.refusals !== 'every' && (reason === 'other' || !fault.refusals.includes(reason))) return response;
     return rewriteRefusal(response, body, fault);

@@ -1,6 +1,7 @@
 import * as authorizationCode from './authorization-code/checks.js';
 import type { Check } from './check.js';
 import * as clientAuth from './client-auth/checks.js';
+import * as smartBackend from './client-auth/smart.js';
 import * as discovery from './discovery/checks.js';
 import * as errorResponse from './error-response/checks.js';
 import * as jwks from './jwks/checks.js';
@@ -10,6 +11,7 @@ import * as pkce from './pkce/checks.js';
 import * as refresh from './refresh/checks.js';
 import * as resourceAccess from './resource-access/checks.js';
 import * as tokenResponse from './token-response/checks.js';
+import * as smartResponse from './token-response/smart.js';
 import * as transport from './transport/checks.js';
 
 /** Every check, in report order: by area, then as a reader would go through the rules. */
@@ -34,6 +36,7 @@ export const catalogue: Check[] = [
   tokenResponse.jsonContentType,
   tokenResponse.scopeReturned,
   tokenResponse.noRefreshForClientCredentials,
+  smartResponse.smartBackend,
   tokenResponse.jwtSignature,
   tokenResponse.jwtIssuer,
   tokenResponse.jwtExpiry,
@@ -66,6 +69,10 @@ export const catalogue: Check[] = [
   clientAuth.algNone,
   clientAuth.replayRefused,
   clientAuth.signingAlgsDeclared,
+  smartBackend.smartMetadata,
+  smartBackend.smartInvalidGrantType,
+  smartBackend.smartInvalidAssertionType,
+  smartBackend.smartInvalidJwt,
   authorizationCode.stateEchoed,
   authorizationCode.singleUse,
   authorizationCode.parallelRedemption,
@@ -108,9 +115,24 @@ export const catalogue: Check[] = [
 ];
 
 // A check defined but left out of the list would never run: the modules' checks must be covered exactly.
-const defined = [discovery, jwks, tokenResponse, errorResponse, clientAuth, authorizationCode, pkce, refresh, lifetime, resourceAccess, transport, par]
-  .flatMap((m) => Object.values(m))
-  .filter((v): v is Check => typeof v === 'object' && 'judge' in v);
+const defined = [
+  discovery,
+  jwks,
+  tokenResponse,
+  smartResponse,
+  errorResponse,
+  clientAuth,
+  smartBackend,
+  authorizationCode,
+  pkce,
+  refresh,
+  lifetime,
+  resourceAccess,
+  transport,
+  par,
+]
+  .flatMap((m): unknown[] => Object.values(m))
+  .filter((v): v is Check => typeof v === 'object' && v !== null && 'judge' in v);
 if (defined.length !== catalogue.length || new Set(catalogue.map((c) => c.id)).size !== catalogue.length) {
   throw new Error('the check catalogue must list every defined check exactly once');
 }

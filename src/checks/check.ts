@@ -17,9 +17,10 @@ export interface Requires {
   grantTypes?: ReadonlyArray<Grant['type']>;
   /**
    * What the grant it runs on must do: use PKCE, return by a redirect that can carry state, ask for openid, or get
-   * its code by the redirect strategy without `par: false` (the par probes walk request_uri values themselves).
+   * its code by the redirect strategy without `par: false` (the par probes walk request_uri values themselves), or be
+   * a SMART Backend Services grant (`smart_backend: true`); a suite-scoped check needs some grant that does.
    */
-  grantUses?: 'pkce' | 'redirect' | 'openid' | 'par';
+  grantUses?: 'pkce' | 'redirect' | 'openid' | 'par' | 'smart-backend';
   /** An endpoint the suite gives or its metadata declares. */
   endpoint?: Endpoint;
   /** An expectation the suite declares about the vendor. */

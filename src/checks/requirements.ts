@@ -18,6 +18,7 @@ const GRANT_USES: Record<NonNullable<Requires['grantUses']>, { holds(grant: Gran
     holds: (g) => g.type === 'authorization_code' && g.code.strategy === 'redirect' && g.par !== false,
     lacks: 'does not get its code by the redirect strategy, or sets par: false',
   },
+  'smart-backend': { holds: (g) => g.type === 'client_credentials' && g.smart_backend === true, lacks: 'is not declared smart_backend' },
 };
 
 /**
@@ -31,6 +32,9 @@ export function unmetRequirement(check: Check, suite: LoadedSuite, subject: stri
     return `the suite uses no ${requires.grantTypes.join(' or ')} grant`;
   }
   if (grant && requires.grantUses && !GRANT_USES[requires.grantUses].holds(grant)) return `grant ${subject} ${GRANT_USES[requires.grantUses].lacks}`;
+  if (check.scope === 'suite' && requires.grantUses && !Object.values(suite.grants ?? {}).some((g) => GRANT_USES[requires.grantUses!].holds(g))) {
+    return `every grant of the suite ${GRANT_USES[requires.grantUses].lacks}`;
+  }
   if (requires.clientAuth && !jwtClient(suite, grant)) {
     return grant
       ? `grant ${subject}'s client ${grant.client} does not authenticate with a JWT assertion`
@@ -52,6 +56,7 @@ export function describeRequirements(requires: Requires = {}): string[] {
             redirect: 'a grant whose code comes back by redirect',
             openid: 'a grant asking for openid',
             par: 'a grant of the redirect strategy that may push its requests',
+            'smart-backend': 'a client_credentials grant declared smart_backend (SMART Backend Services)',
           }[requires.grantUses],
         ]
       : []),

@@ -13,3 +13,11 @@ export function oidcDiscovery(section: string, anchor: string): SpecRef {
 export function oidcCore(section: string, anchor: string): SpecRef {
   return { ref: `OIDC Core §${section}`, url: `https://openid.net/specs/openid-connect-core-1_0.html#${anchor}` };
 }
+
+/** SMART App Launch 2.x (HL7 FHIR IG), a page and the anchor of its section. */
+export function smartAppLaunch(page: 'backend-services' | 'client-confidential-asymmetric', section: string, anchor?: string): SpecRef {
+  return {
+    ref: `SMART App Launch ${page === 'backend-services' ? 'Backend Services' : 'Asymmetric Client Authentication'}: ${section}`,
+    url: `https://hl7.org/fhir/smart-app-launch/${page}.html${anchor ? `#${anchor}` : ''}`,
+  };
+}

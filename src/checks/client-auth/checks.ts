@@ -39,7 +39,7 @@ async function control(run: SuiteRun, grant: string): Promise<TokenResult> {
   return result;
 }
 
-function refusalEvidence(probe: (run: SuiteRun, grant: string) => Promise<TokenResult>) {
+export function refusalEvidence(probe: (run: SuiteRun, grant: string) => Promise<TokenResult>) {
   return async (run: SuiteRun, grant: string): Promise<ExchangeEvidence> => {
     // Neither request depends on the other: they go together, and the verdict waits for both.
     const probing = probe(run, grant);

@@ -1,0 +1,48 @@
+import { isObject, jsonOf } from '../../http/exchange.js';
+import { defineCheck } from '../check.js';
+import { smartAppLaunch } from '../spec.js';
+import { fail, pass, show } from '../types.js';
+import { tokenIssued } from './evidence.js';
+
+/**
+ * A system scope in SMART's v1 syntax (system/Patient.read, system/*.*) or v2 syntax (system/Patient.rs,
+ * system/Observation.rs?category=laboratory): resource type or *, then read/write/* or a cruds string.
+ */
+const SYSTEM_SCOPE = /^system\/(\*|[A-Z][A-Za-z]*)\.(read|write|\*|(?=[cruds])c?r?u?d?s?)(\?\S+)?$/;
+
+export function systemScopes(scope: string): string[] {
+  return scope.split(' ').filter((s) => SYSTEM_SCOPE.test(s));
+}
+
+/** The members SMART Backend Services requires of the access token response, beside RFC 6749 §5.1's. */
+function missing(body: Record<string, unknown>): string[] {
+  return [
+    ...(typeof body.access_token === 'string' && body.access_token ? [] : ['access_token']),
+    ...(typeof body.token_type === 'string' && body.token_type.toLowerCase() === 'bearer' ? [] : ['token_type "bearer"']),
+    ...(typeof body.expires_in === 'number' ? [] : ['expires_in']),
+    ...(typeof body.scope === 'string' && systemScopes(body.scope).length > 0 ? [] : ['scope with system/ scopes']),
+  ];
+}
+
+export const smartBackend = defineCheck({
+  id: 'token-response.smart-backend',
+  area: 'token-response',
+  title: 'a SMART backend token response holds access_token, token_type bearer, expires_in and the system/ scopes granted',
+  level: 'MUST',
+  scope: 'grant',
+  spec: [smartAppLaunch('backend-services', 'Response', 'issue-access-token'), smartAppLaunch('backend-services', 'Scopes', 'scopes')],
+  requires: { grantTypes: ['client_credentials'], grantUses: 'smart-backend' },
+  gather: tokenIssued,
+  judge: ({ exchange }) => {
+    const body = jsonOf(exchange);
+    const value = body.ok && isObject(body.value) ? body.value : {};
+    const absent = missing(value);
+    const actual = `token_type ${show(value.token_type)}, expires_in ${show(value.expires_in)}, scope ${show(value.scope)}`;
+    if (absent.length === 0) return pass(actual);
+    return fail({
+      rule: 'the access token response SHALL hold access_token, token_type (bearer, any case), expires_in and scope: the system/ scopes granted (v1 system/Patient.read or v2 system/Patient.rs syntax)',
+      expected: absent.join(', '),
+      actual,
+    });
+  },
+});

@@ -364,6 +364,7 @@ describe('shipped suites', () => {
       ['local', 'local'],
       ['medplum-browser', 'medplum-browser'],
       ['medplum', 'medplum'],
+      ['smart-backend', 'smart-backend'],
     ]);
   });
 
@@ -455,7 +456,9 @@ describe('suiteFiles', () => {
   it('maps names to files and keeps paths', () => {
     expect(suiteFiles(['local'], suitesDir)).toEqual([join(suitesDir, 'local.yaml')]);
     expect(suiteFiles([], suitesDir)).toEqual(
-      ['1uphealth', 'bwell', 'generic-oidc', 'local-browser', 'local', 'medplum-browser', 'medplum'].map((name) => join(suitesDir, `${name}.yaml`)),
+      ['1uphealth', 'bwell', 'generic-oidc', 'local-browser', 'local', 'medplum-browser', 'medplum', 'smart-backend'].map((name) =>
+        join(suitesDir, `${name}.yaml`),
+      ),
     );
     expect(suiteFiles(['/elsewhere/acme.yaml'], suitesDir)).toEqual(['/elsewhere/acme.yaml']);
   });
@@ -464,7 +467,7 @@ describe('suiteFiles', () => {
     expect(problemsOf(() => suiteFiles(['okta'], suitesDir))).toEqual([
       {
         message: `--suite okta: no suite of that name in ${suitesDir}`,
-        fix: 'use one of: 1uphealth, bwell, generic-oidc, local-browser, local, medplum-browser, medplum, or a path to a suite file',
+        fix: 'use one of: 1uphealth, bwell, generic-oidc, local-browser, local, medplum-browser, medplum, smart-backend, or a path to a suite file',
       },
     ]);
   });

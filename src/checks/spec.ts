@@ -15,9 +15,9 @@ export function oidcCore(section: string, anchor: string): SpecRef {
 }
 
 /** SMART App Launch 2.x (HL7 FHIR IG), a page and the anchor of its section. */
-export function smartAppLaunch(page: 'backend-services' | 'client-confidential-asymmetric', section: string, anchor?: string): SpecRef {
+export function smartAppLaunch(page: 'backend-services' | 'client-confidential-asymmetric', section: string, anchor: string): SpecRef {
   return {
     ref: `SMART App Launch ${page === 'backend-services' ? 'Backend Services' : 'Asymmetric Client Authentication'}: ${section}`,
-    url: `https://hl7.org/fhir/smart-app-launch/${page}.html${anchor ? `#${anchor}` : ''}`,
+    url: `https://hl7.org/fhir/smart-app-launch/${page}.html#${anchor}`,
   };
 }

@@ -116,7 +116,8 @@ export const requestProfiles: FaultProfile[] = [
   {
     name: 'assertion-signature-unchecked',
     description: 'Client assertions are accepted whatever their signature (the front door re-signs them with the client key).',
-    breaks: ['client-auth.wrong-signature-refused'],
+    // client-auth.smart-invalid-jwt judges the same probe on the SMART Backend Services grant.
+    breaks: ['client-auth.wrong-signature-refused', 'client-auth.smart-invalid-jwt'],
     faults: [],
     requestFaults: [{ kind: 'launder-assertion', defect: 'signature' }],
   },

@@ -368,6 +368,21 @@ describe('shipped suites', () => {
     ]);
   });
 
+  it("skips medplum's client assertion grant, saying why, without MEDPLUM_CLIENT_KEY_FILE", async () => {
+    const env = {
+      MEDPLUM_CLIENT_ID: 'client-id',
+      MEDPLUM_CLIENT_SECRET: 'client-secret-value',
+      MEDPLUM_REDIRECT_URI: 'https://app.example.com/callback',
+      MEDPLUM_EMAIL: 'member@example.com',
+      MEDPLUM_PASSWORD: 'member-password',
+    };
+    const suite = resolveSuite(await readSuite(join(suitesDir, 'medplum.yaml')), env);
+    expect(suite.disabled).toMatchObject({
+      'clients.signed': expect.stringMatching(/MEDPLUM_CLIENT_KEY_FILE.* not set/),
+      'grants.system-key': expect.stringMatching(/MEDPLUM_CLIENT_KEY_FILE.* not set/),
+    });
+  });
+
   it('resolves generic-oidc with only the client-credentials variables set, skipping the user grant and the resources', async () => {
     const suite = resolveSuite(await readSuite(join(suitesDir, 'generic-oidc.yaml')), genericEnv);
     expect(suite.disabled).toEqual({

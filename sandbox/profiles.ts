@@ -185,7 +185,8 @@ const responseProfiles: FaultProfile[] = [
   {
     name: 'token-scope-omitted',
     description: 'Token responses omit scope, though the granted scope differs from the requested one.',
-    breaks: ['token-response.scope-returned'],
+    // SMART Backend Services wants scope in every token response, as requested or not.
+    breaks: ['token-response.scope-returned', 'token-response.smart-backend'],
     faults: [{ kind: 'edit-body', endpoint: 'token', op: 'remove', member: 'scope' }],
   },
   {

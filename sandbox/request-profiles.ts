@@ -96,7 +96,8 @@ export const requestProfiles: FaultProfile[] = [
   {
     name: 'errors-as-200',
     description: 'Token endpoint errors other than a failed Basic authentication come with HTTP 200.',
-    breaks: ['error-response.status'],
+    // An unknown grant_type is refused with 200 whoever asks, a SMART backend client too.
+    breaks: ['error-response.status', 'client-auth.smart-invalid-grant-type'],
     faults: [],
     requestFaults: [
       {
@@ -175,7 +176,7 @@ export const requestProfiles: FaultProfile[] = [
     description: 'A client assertion that does not verify is refused invalid_client, but with 403.',
     breaks: ['client-auth.smart-invalid-jwt'],
     faults: [],
-    requestFaults: [{ kind: 'rewrite-token-refusal', refusals: ['invalid-client-post'], assertion: true, status: 403 }],
+    requestFaults: [{ kind: 'rewrite-token-refusal', refusals: ['invalid-client-assertion'], status: 403 }],
   },
   {
     name: 'smart-token-scope-dropped',

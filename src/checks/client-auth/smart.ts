@@ -74,6 +74,8 @@ function refusedWith(rule: string, statuses: readonly number[], codes?: readonly
     const other = refusedForAnotherReason(exchange);
     // No answer, a 5xx or a 429 says nothing of the rule; nor does invalid_client where it is not the refusal sought.
     if (other && (!judgedByServer(exchange) || !codes?.includes(String(error)))) return couldNotRun(other);
+    // An answer that is no JSON error has no code to judge.
+    if (codes && typeof error !== 'string') return couldNotRun(`the refusal is no JSON error, so its code cannot be judged: ${describeExchange(exchange)}`);
     const actual = `${describeExchange(exchange)}${typeof error === 'string' ? ` ${error}` : ''}`;
     if (!statuses.includes(exchange.response?.status ?? 0) || (codes && !codes.includes(String(error)))) return fail({ rule, expected, actual });
     return pass(actual);

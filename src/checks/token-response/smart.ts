@@ -32,7 +32,10 @@ export const smartBackend = defineCheck({
   title: 'a SMART backend token response holds access_token, token_type, expires_in and the system/ scopes granted',
   level: 'MUST',
   scope: 'grant',
-  spec: [smartAppLaunch('backend-services', 'Response', 'issue-access-token'), smartAppLaunch('backend-services', 'Scopes', 'scopes')],
+  spec: [
+    smartAppLaunch('backend-services', 'Response', 'issue-access-token'),
+    smartAppLaunch('scopes-and-launch-context', 'Scopes for requesting FHIR resources', 'scopes-for-requesting-fhir-resources'),
+  ],
   requires: { grantTypes: ['client_credentials'], grantUses: 'smart-backend' },
   gather: tokenIssued,
   judge: ({ exchange }) => {

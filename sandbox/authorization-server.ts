@@ -18,6 +18,8 @@ export interface ProviderSettings {
   documentedCodeTtl?: number;
   pkceRequired: boolean;
   rotateRefreshToken: boolean;
+  /** A DPoP proof's jti may be used again (RFC 9449 §11.1 replay detection off). */
+  dpopAllowReplay?: boolean;
   /** Authorization requests are accepted only when pushed (RFC 9126 §5), and the metadata says so. */
   parRequired: boolean;
   /** Lifetime of pushed authorization requests' request_uri values, in seconds; oidc-provider's own (60) when unset. */
@@ -66,6 +68,7 @@ export function createAuthorizationServer({ issuer, keys, clients, resource, fau
       clientCredentials: { enabled: true },
       introspection: { enabled: true },
       revocation: { enabled: true },
+      dPoP: { enabled: true, allowReplay: settings.dpopAllowReplay ?? false },
       // RFC 9126; request_uri values are one-time use, and only registered redirect_uris are taken.
       pushedAuthorizationRequests: { enabled: true, requirePushedAuthorizationRequests: settings.parRequired, allowUnregisteredRedirectUris: false },
       resourceIndicators: resourceIndicators(resource, settings),

@@ -1,7 +1,7 @@
 import type { MemberEdit } from './member-edits.js';
 
 /** Authorization server endpoints a fault can target: oidc-provider route names, and the SMART configuration. */
-export type Endpoint = 'discovery' | 'jwks' | 'token' | 'smart-configuration' | 'pushed_authorization_request';
+export type Endpoint = 'discovery' | 'jwks' | 'token' | 'introspection' | 'userinfo' | 'smart-configuration' | 'pushed_authorization_request';
 
 /** The successful responses an endpoint fault touches. */
 interface Target {
@@ -37,7 +37,11 @@ export type ResourceDeviation =
   /** Tokens revoked one by one are still accepted (revoked grants are not). */
   | 'miss-revocations'
   /** An opaque token the provider never issued is accepted as if it carried every scope. */
-  | 'accept-unissued-tokens';
+  | 'accept-unissued-tokens'
+  /** A DPoP-bound token presented as a bearer token is accepted (RFC 9449 §7.2). */
+  | 'accept-dpop-as-bearer'
+  /** A DPoP-bound token presented with the DPoP scheme but no proof is accepted (RFC 9449 §7.1). */
+  | 'skip-dpop-proof';
 
 /** One deliberate deviation from the specifications. Endpoint faults touch successful responses only. */
 export type Fault =

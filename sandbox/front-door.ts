@@ -20,7 +20,8 @@ import {
   type AssertionSigner,
 } from './request-faults/client-assertions.js';
 import type { MemberEdit } from './member-edits.js';
-import { tokenError } from './request-faults/messages.js';
+import { laxDpopProof, type ProofLaxity } from './request-faults/dpop-proofs.js';
+import { INTROSPECTION, REVOCATION, tokenError } from './request-faults/messages.js';
 import { authenticatePushes, reusableRequestUri } from './request-faults/par.js';
 import {
   claimRefreshTokenScope,
@@ -30,6 +31,13 @@ import {
   widenRefreshScope,
   type RefreshClientLaxity,
 } from './request-faults/refresh-tokens.js';
+import {
+  introspectAsActive,
+  lenientUserinfo,
+  refuseUnknownTokenRevocation,
+  serveUnauthenticated,
+  type InactiveTaken,
+} from './request-faults/token-management.js';
 import {
   acceptGetOnToken,
   acceptJsonTokenBody,
@@ -91,10 +99,20 @@ export type RequestFault =
   | { kind: 'ignore-assertion-type' }
   /** Token responses to requests that authenticate by a client assertion have these members changed. */
   | { kind: 'edit-assertion-token-response'; edits: MemberEdit[] }
+  /** The token endpoint does not check this claim of a DPoP proof (RFC 9449 §4.3). */
+  | { kind: 'lax-dpop-proof'; laxity: ProofLaxity }
   /** A request_uri (RFC 9126) keeps working after its first use. */
   | { kind: 'reusable-request-uri' }
   /** A push without client authentication is served as if the client had authenticated. */
   | { kind: 'authenticate-pushes' }
+  /** Revocation or introspection requests naming a client without its credentials are served as that client's. */
+  | { kind: 'serve-unauthenticated'; endpoint: 'revocation' | 'introspection' }
+  /** Revoking a token that is not active is refused with invalid_request. */
+  | { kind: 'refuse-unknown-token-revocation' }
+  /** Introspection answers these inactive tokens as active. */
+  | { kind: 'introspect-as-active'; tokens: InactiveTaken }
+  /** The UserInfo Endpoint answers claims without a token, or for a client_credentials (JWT) token. */
+  | { kind: 'lenient-userinfo'; accepts: 'no-token' | 'machine-token' }
   /** The transport misbehaves: hangs, drips, floods, resets, or sends what is not what it says. */
   | HostileFault;
 
@@ -172,10 +190,20 @@ function stage(fault: RequestFault, clients: readonly ClientMetadata[], issue: I
       return ignoreAssertionType();
     case 'edit-assertion-token-response':
       return editAssertionTokenResponse(fault.edits);
+    case 'lax-dpop-proof':
+      return laxDpopProof(fault.laxity);
     case 'reusable-request-uri':
       return reusableRequestUri();
     case 'authenticate-pushes':
       return authenticatePushes(clients);
+    case 'serve-unauthenticated':
+      return serveUnauthenticated(fault.endpoint === 'revocation' ? REVOCATION : INTROSPECTION, clients);
+    case 'refuse-unknown-token-revocation':
+      return refuseUnknownTokenRevocation();
+    case 'introspect-as-active':
+      return introspectAsActive(fault.tokens);
+    case 'lenient-userinfo':
+      return lenientUserinfo(fault.accepts);
     case 'hang':
     case 'overloaded':
     case 'replace-body':

@@ -6,7 +6,7 @@ import { createGzip } from 'node:zlib';
 import { spaces, type Delivery } from './delivery.js';
 import type { Endpoint } from './faults.js';
 import { jsonOf, type Forward, type HttpRequest, type HttpResponse, type Stage } from './http-data.js';
-import { DISCOVERY, JWKS, PUSHED_AUTHORIZATION, TOKEN, postedForm, withJson } from './request-faults/messages.js';
+import { DISCOVERY, INTROSPECTION, JWKS, PUSHED_AUTHORIZATION, TOKEN, USERINFO, postedForm, withJson } from './request-faults/messages.js';
 import { SMART_CONFIGURATION_PATH } from './smart-configuration.js';
 
 /**
@@ -75,6 +75,8 @@ const PATHS: Record<Endpoint, string> = {
   discovery: DISCOVERY,
   jwks: JWKS,
   token: TOKEN,
+  introspection: INTROSPECTION,
+  userinfo: USERINFO,
   'smart-configuration': SMART_CONFIGURATION_PATH,
   pushed_authorization_request: PUSHED_AUTHORIZATION,
 };

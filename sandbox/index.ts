@@ -1,11 +1,12 @@
 import type { RequestListener } from 'node:http';
 import type Provider from 'oidc-provider';
-import { createAccessTokenVerifier } from './access-token-verifier.js';
+import { createAccessTokenVerifier, jwtReader } from './access-token-verifier.js';
 import { createAuthorizationServer, defaultSettings, TEST_ACCOUNT, type ProtectedResource, type ProviderSettings } from './authorization-server.js';
 import { writeClientKeyFile } from './client-key-file.js';
 import { createClients, newSecret, type SandboxClients } from './clients.js';
 import type { FaultProfile } from './fault-profile.js';
 import { resourceDeviations, tlsListenerOf, type Fault, type ResourceDeviation } from './faults.js';
+import { createDpopVerifier } from './dpop-verifier.js';
 import { frontDoor } from './front-door.js';
 import { IssuedCredentials } from './issued-credentials.js';
 import { everIssued } from './issued-tokens.js';
@@ -130,11 +131,15 @@ async function startTlsListener(faults: readonly Fault[], listeners: Listeners) 
 
 /** The protected resource, verifying tokens as the provider issued them and deviating as the profile says. */
 function protectedResource(provider: Provider, keys: SigningKeys, resource: ProtectedResource, deviations: ReadonlySet<ResourceDeviation>): RequestListener {
-  const revokedJwt = revocableJwts(provider);
+  // Introspection reads a JWT as the resource does, in form (a profile that issues malformed tokens has both take
+  // them), but knows when it expired or was revoked.
+  const form = new Set([...deviations].filter((d) => d !== 'accept-expired' && d !== 'miss-revocations'));
+  const revokedJwt = revocableJwts(provider, jwtReader({ publicJwks: keys.publicJwks, issuer: provider.issuer, deviations: form }));
   return createResourceHandler({
     verify: createAccessTokenVerifier({ provider, publicJwks: keys.publicJwks, audience: resource.url, deviations, revokedJwt }),
     scope: resource.scope,
     deviations,
+    verifyProof: createDpopVerifier(resource.url),
     ...(deviations.has('accept-unissued-tokens') && { everIssued: everIssued(provider) }),
   });
 }

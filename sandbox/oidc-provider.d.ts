@@ -68,6 +68,8 @@ declare module 'oidc-provider' {
       clientCredentials: { enabled: boolean };
       introspection: { enabled: boolean };
       revocation: { enabled: boolean };
+      /** RFC 9449: proofs at the token endpoint (and userinfo); nonces when a nonceSecret (32 bytes) is given. */
+      dPoP?: { enabled: boolean; allowReplay?: boolean; nonceSecret?: Buffer; requireNonce?(ctx: unknown): boolean };
       pushedAuthorizationRequests: { enabled: boolean; requirePushedAuthorizationRequests: boolean; allowUnregisteredRedirectUris: boolean };
       resourceIndicators: {
         enabled: boolean;
@@ -107,6 +109,8 @@ declare module 'oidc-provider' {
     clientId: string;
     scope?: string;
     aud?: string | string[];
+    /** The thumbprint of the key a DPoP-bound token is bound to (RFC 9449 §6). */
+    jkt?: string;
   }
 
   export interface InteractionResult {

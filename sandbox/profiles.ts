@@ -1,4 +1,5 @@
 import type { ProviderSettings } from './authorization-server.js';
+import { dpopProfiles } from './dpop-profiles.js';
 import type { FaultProfile } from './fault-profile.js';
 import { hostileProfiles } from './hostile-profiles.js';
 import { parProfiles } from './par-profiles.js';
@@ -160,9 +161,10 @@ const responseProfiles: FaultProfile[] = [
   },
   {
     name: 'token-type',
-    description: 'Token responses carry an unknown token_type.',
+    // Only where a bearer token is issued: a DPoP grant's token_type is judged by dpop.token-type.
+    description: 'Token responses to authorization_code requests carry an unknown token_type.',
     breaks: ['token-response.token-type'],
-    faults: [{ kind: 'edit-body', endpoint: 'token', op: 'set', member: 'token_type', value: 'N_A' }],
+    faults: [{ kind: 'edit-body', endpoint: 'token', grantType: 'authorization_code', op: 'set', member: 'token_type', value: 'N_A' }],
   },
   {
     name: 'token-no-store',
@@ -234,7 +236,9 @@ const responseProfiles: FaultProfile[] = [
   },
   {
     name: 'jwt-not-rfc9068',
-    description: 'JWT access tokens are typed "JWT" and lack jti (RFC 9068); the resource does not check typ.',
+    // Not without jti: two tokens of one client issued in the same second would then be the same string, and
+    // revoking one (revocation.access-token-refused) would revoke the other.
+    description: 'JWT access tokens are typed "JWT", not "at+jwt" (RFC 9068); the resource does not check typ.',
     breaks: ['token-response.rfc9068-claims'],
     faults: [
       {
@@ -242,7 +246,6 @@ const responseProfiles: FaultProfile[] = [
         endpoint: 'token',
         member: 'access_token',
         header: [{ op: 'set', member: 'typ', value: 'JWT' }],
-        claims: [{ op: 'remove', member: 'jti' }],
       },
       { kind: 'resource', deviation: 'ignore-jwt-typ' },
     ],
@@ -315,8 +318,8 @@ const responseProfiles: FaultProfile[] = [
   },
   {
     name: 'expires-in-inconsistent',
-    description: 'Token responses state expires_in 3000 while access tokens live 3600 s.',
-    breaks: ['lifetime.jwt-exp-consistent'],
+    description: 'Token responses state expires_in 3000 while access tokens live 3600 s (so introspection gives an opaque one a later exp).',
+    breaks: ['lifetime.jwt-exp-consistent', 'introspection.active'],
     faults: [{ kind: 'edit-body', endpoint: 'token', op: 'set', member: 'expires_in', value: 3000 }],
   },
   {
@@ -344,8 +347,8 @@ const responseProfiles: FaultProfile[] = [
       'resource-access.tampered-jwt-refused',
       'resource-access.insufficient-scope',
       'resource-access.query-token',
-      'resource-access.revoked-refused',
       'authorization-code.replay-revokes-tokens',
+      'revocation.access-token-refused',
     ],
     faults: [{ kind: 'resource', deviation: 'refuse-tokens' }],
   },
@@ -400,8 +403,20 @@ const responseProfiles: FaultProfile[] = [
   {
     name: 'revoked-token-accepted',
     description: 'The protected resource keeps accepting access tokens revoked at the revocation endpoint.',
-    breaks: ['resource-access.revoked-refused'],
+    breaks: ['revocation.access-token-refused'],
     faults: [{ kind: 'resource', deviation: 'miss-revocations' }],
+  },
+  {
+    name: 'introspection-wrong-client',
+    description: 'Introspection names another client_id than the one a token was issued to.',
+    breaks: ['introspection.active'],
+    faults: [{ kind: 'edit-body', endpoint: 'introspection', op: 'set', member: 'client_id', value: 'another-client' }],
+  },
+  {
+    name: 'userinfo-wrong-sub',
+    description: "The UserInfo Endpoint answers a sub other than the ID Token's.",
+    breaks: ['userinfo.sub-matches'],
+    faults: [{ kind: 'edit-body', endpoint: 'userinfo', op: 'suffix', member: 'sub', suffix: '-other' }],
   },
   {
     name: 'tls-untrusted',
@@ -418,4 +433,4 @@ const responseProfiles: FaultProfile[] = [
   },
 ];
 
-export const profiles: readonly FaultProfile[] = [...responseProfiles, ...requestProfiles, ...parProfiles, ...hostileProfiles];
+export const profiles: readonly FaultProfile[] = [...responseProfiles, ...requestProfiles, ...parProfiles, ...dpopProfiles, ...hostileProfiles];

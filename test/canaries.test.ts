@@ -46,12 +46,14 @@ const RUNS = [
   { name: 'the profiles that break rules', profiles: RULE_BREAKING, html: false, timeout: 3000 },
   { name: 'the profiles that make the client wait', profiles: WAITING, html: false, timeout: 1000 },
   { name: 'the sign-in pages, with the browser strategy and the HTML report', profiles: SIGN_IN, html: true, timeout: 3000, browser: true },
+  // DPoP proofs (JWTs of the client's) and DPoP-bound tokens are kept out like every token.
+  { name: 'the conformant server with DPoP (OIDC_DPOP=true), with the HTML report', profiles: ['conformant'], html: true, timeout: 3000, dpop: true },
 ];
 const chromium = findChromium();
 const GENERIC = readFileSync(join(root, 'suites/generic-oidc.yaml'), 'utf8');
 
 /** The generic suite's variables for a sandbox: both clients, the resource, and a login with the browser or without. */
-function genericEnv(v: Record<string, string>, secrets: { machine: string; app: string }, browser: boolean) {
+function genericEnv(v: Record<string, string>, secrets: { machine: string; app: string }, browser: boolean, dpop: boolean) {
   return {
     OIDC_ISSUER: v.SANDBOX_ISSUER!,
     OIDC_CLIENT_ID: v.SANDBOX_CLIENT_ID!,
@@ -66,6 +68,7 @@ function genericEnv(v: Record<string, string>, secrets: { machine: string; app: 
     OIDC_CODE_STRATEGY: browser ? 'browser' : 'redirect',
     OIDC_USERNAME: v.SANDBOX_USERNAME ?? '',
     OIDC_PASSWORD: v.SANDBOX_PASSWORD ?? '',
+    OIDC_DPOP: String(dpop),
   };
 }
 
@@ -74,13 +77,13 @@ function genericEnv(v: Record<string, string>, secrets: { machine: string; app: 
  * (P<n>_OIDC_ISSUER, …: no name that looks secret, so redaction goes by the suite's declarations) and its vendor named
  * for the profile. known() is what no output may hold, whichever profile it belongs to.
  */
-async function serverFor(profile: string, index: number, dir: string, browser: boolean) {
+async function serverFor(profile: string, index: number, dir: string, browser: boolean, dpop: boolean) {
   const secrets = { machine: canary(`${profile}-machine`), app: canary(`${profile}-app`), password: canary(`${profile}-password`) };
   const sandbox = await startSandbox({ profile, secrets, ...(browser && { login: 'interactive' as const }) });
   const prefix = `P${index}_`;
   const suite = join(dir, `generic-${profile}.yaml`);
   await writeFile(suite, GENERIC.replace('vendor: generic-oidc', `vendor: generic-${profile}`).replaceAll('OIDC_', `${prefix}OIDC_`));
-  const env = Object.fromEntries(Object.entries(genericEnv(sandbox.variables, secrets, browser)).map(([name, value]) => [prefix + name, value]));
+  const env = Object.fromEntries(Object.entries(genericEnv(sandbox.variables, secrets, browser, dpop)).map(([name, value]) => [prefix + name, value]));
   const v = sandbox.variables;
   const known = () =>
     [
@@ -124,10 +127,10 @@ describe('no canary secret, token or code in any output, on every hostile profil
   it.concurrent.for(RUNS.map((r) => [r.name, r] as const))(
     '%s',
     { timeout: 150_000 },
-    async ([, { profiles: selected, html, timeout, browser = false }], ctx) => {
+    async ([, { profiles: selected, html, timeout, browser = false, dpop = false }], ctx) => {
       if (browser && !chromium) ctx.skip('needs Chromium');
       const cwd = await tempDir();
-      const servers = await Promise.all(selected.map((profile, i) => serverFor(profile, i, cwd, browser)));
+      const servers = await Promise.all(selected.map((profile, i) => serverFor(profile, i, cwd, browser, dpop)));
       try {
         // Bounded: on the profiles that hang or drip, every request times out and the deadline ends the run.
         const args = ['run', ...servers.flatMap((s) => ['--suite', s.suite]), '--timeout', String(timeout), '--deadline', '90', '--results-budget', '1000'];

@@ -37,6 +37,26 @@ export async function runSuite(
   );
 }
 
+/**
+ * The generic suite, configured by variables only, against an independent provider (test/fixtures/minimal-provider.ts):
+ * its machine and app clients share `secret`; `more` sets further variables.
+ */
+export function runGenericSuite(provider: { issuer: string; redirectUri: string }, secret: string, more: Record<string, string> = {}) {
+  return runSuite('suites/generic-oidc.yaml', { variables: { ...genericVariables(provider, secret), ...more } });
+}
+
+/** The generic suite's variables for test/fixtures/minimal-provider.ts, whose machine and app clients share `secret`. */
+export function genericVariables(provider: { issuer: string; redirectUri: string }, secret: string): Record<string, string> {
+  return {
+    OIDC_ISSUER: provider.issuer,
+    OIDC_CLIENT_ID: 'plain-client',
+    OIDC_CLIENT_SECRET: secret,
+    OIDC_AUTH_CLIENT_ID: 'plain-app',
+    OIDC_AUTH_CLIENT_SECRET: secret,
+    OIDC_REDIRECT_URI: provider.redirectUri,
+  };
+}
+
 export function runLocalSuite(sandbox: Sandbox, options: RunOptions = {}, deviations?: Suite['deviations']) {
   return runSuite('suites/local.yaml', sandbox, options, deviations);
 }

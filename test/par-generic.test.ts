@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { startMinimalProvider } from './fixtures/minimal-provider.js';
-import { runSuite } from './helpers.js';
+import { runGenericSuite } from './helpers.js';
 
 /**
  * The generic suite, configured by variables only, runs the par checks where the provider's metadata offers pushed
@@ -13,16 +13,7 @@ describe.concurrent('pushed authorization requests with the generic suite agains
   async function parResults(par: 'off' | 'on' | 'required') {
     const provider = await startMinimalProvider(secret, { par });
     try {
-      const results = await runSuite('suites/generic-oidc.yaml', {
-        variables: {
-          OIDC_ISSUER: provider.issuer,
-          OIDC_CLIENT_ID: 'plain-client',
-          OIDC_CLIENT_SECRET: secret,
-          OIDC_AUTH_CLIENT_ID: 'plain-app',
-          OIDC_AUTH_CLIENT_SECRET: secret,
-          OIDC_REDIRECT_URI: provider.redirectUri,
-        },
-      });
+      const results = await runGenericSuite(provider, secret);
       const outcomes = Object.fromEntries(results.map((r) => [`${r.id}${r.subject ? ` [${r.subject}]` : ''}`, r.outcome]));
       return { results, outcomes, show: results.map((r) => `${r.id} [${r.subject}]: ${r.outcome.status} ${r.outcome.message}`).join('\n') };
     } finally {

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { request } from 'undici';
 import type { Sandbox } from '../sandbox/index.js';
+import { dpopProof, type DpopKey, type ProofClaims } from '../src/flows/dpop-proof.js';
 
 /**
  * The sandbox as its clients see it, for tests: plain requests, the machine client (sandbox-machine,
@@ -56,6 +57,20 @@ export const randomValue = () => randomBytes(32).toString('base64url');
 /** A client_credentials grant of the machine client; by default for the sandbox's scope. */
 export function clientCredentials(s: Sandbox, params: Record<string, string> = { scope: s.variables.SANDBOX_SCOPE! }): Promise<Reply> {
   return postForm(`${s.issuer}/token`, { grant_type: 'client_credentials', ...params }, { authorization: machineAuth(s) });
+}
+
+/** A client_credentials grant of the machine client with a DPoP proof of `key` (RFC 9449 §5), its claims as given. */
+export async function dpopClientCredentials(s: Sandbox, key: DpopKey, claims: Partial<ProofClaims> = {}): Promise<Reply> {
+  const url = `${s.issuer}/token`;
+  const proof = await dpopProof(key, { htm: 'POST', htu: url, ...claims });
+  return postForm(url, { grant_type: 'client_credentials', scope: s.variables.SANDBOX_SCOPE! }, { authorization: machineAuth(s), dpop: proof });
+}
+
+/** The resource called with a DPoP-bound token: as DPoP with a proof of `key` (RFC 9449 §7.1), or as the scheme says without one. */
+export async function getResourceWithDpop(s: Sandbox, token: string, key: DpopKey | 'Bearer' | 'DPoP'): Promise<Reply> {
+  const url = s.variables.SANDBOX_RESOURCE_URL!;
+  if (typeof key === 'string') return getResource(s, `${key} ${token}`);
+  return call(url, { headers: { authorization: `DPoP ${token}`, dpop: await dpopProof(key, { htm: 'GET', htu: url, accessToken: token }) } });
 }
 
 /**

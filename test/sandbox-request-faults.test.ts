@@ -8,10 +8,12 @@ import { requestProfiles } from '../sandbox/request-profiles.js';
 import { clientAssertion, JWT_BEARER_ASSERTION, type AssertionEdit, type SuiteClient } from '../src/flows/client-auth.js';
 import {
   authorize,
+  appAuth,
   basic,
   call,
   clientCredentials,
   getResource,
+  introspect,
   machineAuth,
   postForm,
   randomValue,
@@ -187,6 +189,33 @@ function pkceRequired({ authorization, token }: Awaited<ReturnType<typeof p8>>):
 }
 
 const raced = (replies: Reply[]) => expect(replies.map((r) => r.status).sort()).toEqual([200, 400]);
+
+// ---- Revocation, introspection and userinfo probes ---------------------------------------------------------------------
+
+const REVOCATION = (s: Sandbox) => `${s.issuer}/token/revocation`;
+const INTROSPECTION = (s: Sandbox) => `${s.issuer}/token/introspection`;
+const appId = ({ variables: v }: Sandbox) => v.SANDBOX_AUTH_CLIENT_ID!;
+/** The app's access token revoked or introspected naming the app without its secret. */
+const p18 = async (s: Sandbox) => postForm(REVOCATION(s), { token: (await signIn(s)).access, client_id: appId(s) });
+const p19 = (s: Sandbox) => postForm(REVOCATION(s), { token: `conformance-unknown-${randomValue()}` }, { authorization: appAuth(s) });
+const p20 = async (s: Sandbox) => postForm(INTROSPECTION(s), { token: (await signIn(s)).access, client_id: appId(s) });
+const wrongSecretAt = async (s: Sandbox, url: string) => postForm(url, { token: (await signIn(s)).access }, { authorization: basic(appId(s), WRONG_SECRET) });
+async function p21(s: Sandbox) {
+  const { access } = await signIn(s);
+  expect((await revoke(s, access, 'access_token')).status).toBe(200);
+  return introspect(s, access);
+}
+const p22 = (s: Sandbox) => introspect(s, `conformance-invalid-${randomValue()}`);
+async function p23(s: Sandbox) {
+  const { access, expiresIn } = await signIn(s);
+  expect((await introspect(s, access)).json.active).toBe(true);
+  await sleep((expiresIn + 1) * 1000);
+  return introspect(s, access);
+}
+const userinfo = (s: Sandbox, authorization?: string) => call(`${s.issuer}/me`, { headers: authorization ? { authorization } : {} });
+const p24 = (s: Sandbox) => userinfo(s);
+const p25 = async (s: Sandbox) => userinfo(s, `Bearer ${String((await clientCredentials(s)).json.access_token)}`);
+const active = (reply: Reply) => reply.json.active;
 
 interface Case {
   faulty: (sandbox: Sandbox) => Promise<void>;
@@ -603,6 +632,72 @@ const cases: Record<string, Case> = {
       },
     ),
     neighbour: async (s) => expect((await p15(s)).status).toBe(401),
+  },
+  'revocation-unauthenticated': {
+    ...probing(
+      p18,
+      (r) => expect(r.status).toBe(200),
+      (r) => refused(r, 401, 'invalid_client'),
+    ),
+    // A wrong secret is still refused.
+    neighbour: async (s) => refused(await wrongSecretAt(s, REVOCATION(s)), 401, 'invalid_client'),
+  },
+  'revocation-unknown-token-error': {
+    ...probing(
+      p19,
+      (r) => refused(r, 400, 'invalid_request'),
+      (r) => expect(r.status).toBe(200),
+    ),
+    neighbour: async (s) => expect((await revoke(s, (await signIn(s)).access, 'access_token')).status).toBe(200),
+  },
+  'introspection-unauthenticated': {
+    ...probing(
+      p20,
+      (r) => expect(active(r)).toBe(true),
+      (r) => refused(r, 401, 'invalid_client'),
+    ),
+    neighbour: async (s) => refused(await wrongSecretAt(s, INTROSPECTION(s)), 401, 'invalid_client'),
+  },
+  'introspection-revoked-active': {
+    ...probing(
+      p21,
+      (r) => expect(active(r)).toBe(true),
+      (r) => expect(r.json).toEqual({ active: false }),
+    ),
+    neighbour: async (s) => expect(active(await p22(s))).toBe(false),
+  },
+  'introspection-unknown-active': {
+    ...probing(
+      p22,
+      (r) => expect(active(r)).toBe(true),
+      (r) => expect(r.json).toEqual({ active: false }),
+    ),
+    neighbour: async (s) => expect(active(await p21(s))).toBe(false),
+  },
+  'introspection-expired-active': {
+    ...probing(
+      p23,
+      (r) => expect(active(r)).toBe(true),
+      (r) => expect(r.json).toEqual({ active: false }),
+    ),
+    reference: 'short-lived',
+    neighbour: async (s) => expect(active(await p22(s))).toBe(false),
+  },
+  'userinfo-without-token': {
+    ...probing(
+      p24,
+      (r) => expect(r.status).toBe(200),
+      (r) => expect(r.status).toBe(401),
+    ),
+    neighbour: async (s) => expect((await p25(s)).status).toBe(401),
+  },
+  'userinfo-machine-token': {
+    ...probing(
+      p25,
+      (r, s) => expect([r.status, r.json.sub]).toEqual([200, s.variables.SANDBOX_CLIENT_ID]),
+      (r) => expect(r.status).toBe(401),
+    ),
+    neighbour: async (s) => expect((await p24(s)).status).toBe(401),
   },
 };
 

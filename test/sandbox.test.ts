@@ -7,13 +7,16 @@ import { profiles, startSandbox, type Sandbox } from '../sandbox/index.js';
 // Their cases are in sandbox-request-faults.test.ts.
 import { parProfiles } from '../sandbox/par-profiles.js';
 import { requestProfiles } from '../sandbox/request-profiles.js';
+import { newDpopKey } from '../src/flows/dpop-proof.js';
 import { tamper, TAMPERINGS } from '../src/flows/tampered-jwt.js';
 import {
   authorize,
   browse,
   call,
   clientCredentials,
+  dpopClientCredentials,
   getResource,
+  getResourceWithDpop,
   introspect,
   machineAuth,
   postForm,
@@ -296,6 +299,22 @@ describe('conformant sandbox', () => {
     expect(refused.headers['www-authenticate']).toMatch(/error="invalid_token"/);
   });
 
+  it('introspects a client_credentials JWT while it is valid and not once revoked; a made-up token is not active', async () => {
+    const token = await machineToken(sandbox);
+    const asked = (value: string) => postForm(`${sandbox.issuer}/token/introspection`, { token: value }, { authorization: machineAuth(sandbox) });
+    expect((await asked(token)).json).toMatchObject({ active: true, client_id: sandbox.variables.SANDBOX_CLIENT_ID, scope: 'api:read', token_type: 'Bearer' });
+    expect((await revoke(sandbox, token, 'access_token', machineAuth(sandbox))).status).toBe(200);
+    expect((await asked(token)).json).toEqual({ active: false });
+    expect((await asked(`${token.slice(0, -4)}AAAA`)).json).toEqual({ active: false });
+  });
+
+  it("answers userinfo for a token of an openid-only authorization with the ID Token's sub, and refuses a machine token", async () => {
+    const tokens = (await redeem(sandbox, await authorize(sandbox, { scope: 'openid' }))).json;
+    const info = await call(`${sandbox.issuer}/me`, { headers: { authorization: `Bearer ${String(tokens.access_token)}` } });
+    expect(info.json.sub).toBe(decodeJwt(String(tokens.id_token)).sub);
+    expect((await call(`${sandbox.issuer}/me`, { headers: { authorization: `Bearer ${await machineToken(sandbox)}` } })).status).toBe(401);
+  });
+
   it('revokes what a code issued when the code is replayed', async () => {
     const { tokens, redeemAgain } = await authorizationCode(sandbox);
     expect((await redeemAgain()).json.error).toBe('invalid_grant');
@@ -309,6 +328,14 @@ describe('fault profiles', () => {
   const jwks = async (sandbox: Sandbox) => (await call(`${sandbox.issuer}/jwks`)).json.keys as JWK[];
   const accepted = async (sandbox: Sandbox, token: unknown) => expect((await getResource(sandbox, `Bearer ${String(token)}`)).status).toBe(200);
   const machineTokenAccepted = async (sandbox: Sandbox) => accepted(sandbox, await machineToken(sandbox));
+  /** Proofs right in every claim still get tokens the resource takes, as DPoP with a proof and no other way. */
+  const dpopIntact = async (sandbox: Sandbox) => {
+    const key = await newDpopKey();
+    const token = String((await dpopClientCredentials(sandbox, key)).json.access_token);
+    expect((await getResourceWithDpop(sandbox, token, key)).status).toBe(200);
+    expect((await getResourceWithDpop(sandbox, token, 'Bearer')).status).toBe(401);
+    expect((await getResourceWithDpop(sandbox, token, 'DPoP')).status).toBe(401);
+  };
   /** The ID Token of a fresh authorization code flow, and whether the flow's access token still works. */
   const idToken = async (sandbox: Sandbox) => {
     const tokens = await userTokens(sandbox);
@@ -470,7 +497,69 @@ describe('fault profiles', () => {
     },
     'token-type': {
       async fault(sandbox) {
-        expect((await clientCredentials(sandbox)).json.token_type).toBe('N_A');
+        expect((await userTokens(sandbox)).token_type).toBe('N_A');
+        expect((await clientCredentials(sandbox)).json.token_type).toBe('Bearer');
+      },
+    },
+    'dpop-token-type-bearer': {
+      async fault(sandbox) {
+        const key = await newDpopKey();
+        const { json } = await dpopClientCredentials(sandbox, key);
+        expect(json.token_type).toBe('Bearer');
+        expect(decodeJwt(String(json.access_token)).cnf).toEqual({ jkt: key.thumbprint });
+      },
+    },
+    'dpop-jkt-missing': {
+      async fault(sandbox) {
+        const { json } = await dpopClientCredentials(sandbox, await newDpopKey());
+        expect(json.token_type).toBe('DPoP');
+        expect(decodeJwt(String(json.access_token))).not.toHaveProperty('cnf');
+        // Its resource learns the binding from the token only.
+        expect((await getResourceWithDpop(sandbox, String(json.access_token), 'Bearer')).status).toBe(200);
+      },
+    },
+    'dpop-htm-unchecked': {
+      async fault(sandbox) {
+        expect((await dpopClientCredentials(sandbox, await newDpopKey(), { htm: 'PUT' })).json.token_type).toBe('DPoP');
+      },
+      intact: dpopIntact,
+    },
+    'dpop-htu-unchecked': {
+      async fault(sandbox) {
+        expect((await dpopClientCredentials(sandbox, await newDpopKey(), { htu: `${sandbox.issuer}/elsewhere` })).json.token_type).toBe('DPoP');
+      },
+      intact: dpopIntact,
+    },
+    'dpop-stale-iat-accepted': {
+      async fault(sandbox) {
+        const iat = Math.floor(Date.now() / 1000) - 24 * 3600;
+        expect((await dpopClientCredentials(sandbox, await newDpopKey(), { iat })).json.token_type).toBe('DPoP');
+      },
+      intact: dpopIntact,
+    },
+    'dpop-replay-accepted': {
+      async fault(sandbox) {
+        const key = await newDpopKey();
+        const claims = { jti: 'once', iat: Math.floor(Date.now() / 1000) };
+        expect((await dpopClientCredentials(sandbox, key, claims)).status).toBe(200);
+        expect((await dpopClientCredentials(sandbox, key, claims)).status).toBe(200);
+      },
+      intact: dpopIntact,
+    },
+    'dpop-bound-as-bearer': {
+      async fault(sandbox) {
+        const key = await newDpopKey();
+        const token = String((await dpopClientCredentials(sandbox, key)).json.access_token);
+        expect((await getResourceWithDpop(sandbox, token, 'Bearer')).status).toBe(200);
+        expect((await getResourceWithDpop(sandbox, token, 'DPoP')).status).toBe(401);
+      },
+    },
+    'dpop-proof-optional': {
+      async fault(sandbox) {
+        const key = await newDpopKey();
+        const token = String((await dpopClientCredentials(sandbox, key)).json.access_token);
+        expect((await getResourceWithDpop(sandbox, token, 'DPoP')).status).toBe(200);
+        expect((await getResourceWithDpop(sandbox, token, 'Bearer')).status).toBe(401);
       },
     },
     'token-no-store': {
@@ -541,7 +630,7 @@ describe('fault profiles', () => {
       async fault(sandbox) {
         const { payload, protectedHeader } = await verifyJwt(sandbox, await machineToken(sandbox));
         expect(protectedHeader.typ).toBe('JWT');
-        expect(payload).not.toHaveProperty('jti');
+        expect(payload).toMatchObject({ jti: expect.any(String) });
         expect(payload).toMatchObject({ iss: sandbox.issuer, exp: expect.any(Number) });
       },
     },
@@ -741,6 +830,19 @@ describe('fault profiles', () => {
         await redeemAgain();
         expect((await getResource(sandbox, `Bearer ${String(tokens.json.access_token)}`)).status).toBe(401);
         expect((await getResource(sandbox, 'Bearer conformance-invalid-token')).status).toBe(401);
+      },
+    },
+    'introspection-wrong-client': {
+      async fault(sandbox) {
+        const token = String((await userTokens(sandbox)).access_token);
+        expect((await introspect(sandbox, token)).json).toMatchObject({ active: true, client_id: 'another-client' });
+      },
+    },
+    'userinfo-wrong-sub': {
+      async fault(sandbox) {
+        const tokens = (await redeem(sandbox, await authorize(sandbox, { scope: 'openid' }))).json;
+        const info = await call(`${sandbox.issuer}/me`, { headers: { authorization: `Bearer ${String(tokens.access_token)}` } });
+        expect(info.json.sub).toBe(`${String(decodeJwt(String(tokens.id_token)).sub)}-other`);
       },
     },
     'tls-untrusted': {

@@ -393,7 +393,7 @@ describe('shipped suites', () => {
       'resources[1]': expect.stringMatching(/OIDC_AUTH_CLIENT_ID.* not set/),
     });
     expect(suite.discoveryUrl).toBe('https://id.example.com/.well-known/openid-configuration');
-    expect(suite.grants?.system).toEqual({ type: 'client_credentials', client: 'backend', scope: '' });
+    expect(suite.grants?.system).toEqual({ type: 'client_credentials', client: 'backend', scope: '', dpop: 'false' });
     expect(suite.clients?.backend).toMatchObject({ id: 'client-id', secret: 'client-secret-value' });
     expect(suite.secrets).toContain('client-secret-value');
   });

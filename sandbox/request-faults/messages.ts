@@ -10,6 +10,7 @@ export const TOKEN = '/token';
 export const INTROSPECTION = '/token/introspection';
 export const REVOCATION = '/token/revocation';
 export const PUSHED_AUTHORIZATION = '/request';
+export const USERINFO = '/me';
 
 /** The form a request POSTs; undefined for any other request. */
 export function postedForm(request: HttpRequest): URLSearchParams | undefined {

@@ -3,16 +3,20 @@ import type { Check } from './check.js';
 import * as clientAuth from './client-auth/checks.js';
 import * as smartBackend from './client-auth/smart.js';
 import * as discovery from './discovery/checks.js';
+import * as dpop from './dpop/checks.js';
 import * as errorResponse from './error-response/checks.js';
 import * as jwks from './jwks/checks.js';
 import * as lifetime from './lifetime/checks.js';
 import * as par from './par/checks.js';
 import * as pkce from './pkce/checks.js';
 import * as refresh from './refresh/checks.js';
+import * as introspection from './introspection/checks.js';
 import * as resourceAccess from './resource-access/checks.js';
+import * as revocation from './revocation/checks.js';
 import * as tokenResponse from './token-response/checks.js';
 import * as smartResponse from './token-response/smart.js';
 import * as transport from './transport/checks.js';
+import * as userinfo from './userinfo/checks.js';
 
 /** Every check, in report order: by area, then as a reader would go through the rules. */
 export const catalogue: Check[] = [
@@ -89,7 +93,6 @@ export const catalogue: Check[] = [
   refresh.narrowerScope,
   refresh.boundToClient,
   refresh.requiresScope,
-  refresh.revokedRefused,
   lifetime.expiresInRange,
   lifetime.jwtExpConsistent,
   lifetime.clockSkew,
@@ -103,19 +106,38 @@ export const catalogue: Check[] = [
   resourceAccess.tamperedJwtRefused,
   resourceAccess.insufficientScope,
   resourceAccess.queryToken,
-  resourceAccess.revokedRefused,
   resourceAccess.headerAuthAccepted,
   resourceAccess.headerWriteRefused,
+  revocation.refreshTokenRefused,
+  revocation.accessTokenRefused,
+  revocation.unknownToken200,
+  revocation.requiresClientAuth,
+  introspection.active,
+  introspection.revokedInactive,
+  introspection.invalidInactive,
+  introspection.expiredInactive,
+  introspection.requiresClientAuth,
+  userinfo.subMatches,
+  userinfo.noTokenRefused,
+  userinfo.clientCredentialsRefused,
   transport.tls,
   par.pushResponse,
   par.requestUriSingleUse,
   par.requestUriExpiry,
   par.requiredHonoured,
   par.clientAuthentication,
+  dpop.tokenType,
+  dpop.jktBound,
+  dpop.wrongHtmRefused,
+  dpop.wrongHtuRefused,
+  dpop.staleIatRefused,
+  dpop.replayedJtiRefused,
+  dpop.bearerRefused,
+  dpop.proofRequired,
 ];
 
 // A check defined but left out of the list would never run: the modules' checks must be covered exactly.
-const defined = [
+const modules: Array<Record<string, unknown>> = [
   discovery,
   jwks,
   tokenResponse,
@@ -128,11 +150,14 @@ const defined = [
   refresh,
   lifetime,
   resourceAccess,
+  revocation,
+  introspection,
+  userinfo,
   transport,
   par,
-]
-  .flatMap((m): unknown[] => Object.values(m))
-  .filter((v): v is Check => typeof v === 'object' && v !== null && 'judge' in v);
+  dpop,
+];
+const defined = modules.flatMap((m) => Object.values(m)).filter((v): v is Check => typeof v === 'object' && v !== null && 'judge' in v);
 if (defined.length !== catalogue.length || new Set(catalogue.map((c) => c.id)).size !== catalogue.length) {
   throw new Error('the check catalogue must list every defined check exactly once');
 }

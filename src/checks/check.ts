@@ -16,11 +16,12 @@ export interface Requires {
   /** The grant types it runs on (grant scope), or one of which the suite must use (suite scope). */
   grantTypes?: ReadonlyArray<Grant['type']>;
   /**
-   * What the grant it runs on must do: use PKCE, return by a redirect that can carry state, ask for openid, or get
-   * its code by the redirect strategy without `par: false` (the par probes walk request_uri values themselves), or be
-   * a SMART Backend Services grant (`smart_backend: true`); a suite-scoped check needs some grant that does.
+   * What the grant it runs on (a resource's: the grant whose token it is called with) must do: use PKCE, return by a
+   * redirect that can carry state, ask for openid, get its code by the redirect strategy without `par: false` (the
+   * par probes walk request_uri values themselves), bind its tokens with DPoP, get bearer tokens, or be a SMART
+   * Backend Services grant (`smart_backend: true`); a suite-scoped check needs some grant that does.
    */
-  grantUses?: 'pkce' | 'redirect' | 'openid' | 'par' | 'smart-backend';
+  grantUses?: 'pkce' | 'redirect' | 'openid' | 'par' | 'dpop' | 'bearer' | 'smart-backend';
   /** An endpoint the suite gives or its metadata declares. */
   endpoint?: Endpoint;
   /** An expectation the suite declares about the vendor. */

@@ -1,6 +1,7 @@
 import type { LoadedSuite } from '../suite/loaded-suite.js';
 import type { Grant } from '../suite/suite.types.js';
 import { usesJwtAssertion } from '../flows/client-auth.js';
+import { usesDpop } from '../flows/dpop.js';
 import type { Check, Expectation, Requires } from './check.js';
 
 /** Whether the suite declares an expectation: a path under `expect:` with a value other than false or empty. */
@@ -18,8 +19,18 @@ const GRANT_USES: Record<NonNullable<Requires['grantUses']>, { holds(grant: Gran
     holds: (g) => g.type === 'authorization_code' && g.code.strategy === 'redirect' && g.par !== false,
     lacks: 'does not get its code by the redirect strategy, or sets par: false',
   },
+  dpop: { holds: usesDpop, lacks: 'does not use DPoP (dpop: true)' },
+  bearer: { holds: (g) => !usesDpop(g), lacks: 'uses DPoP: its tokens are DPoP tokens, judged by the dpop checks' },
   'smart-backend': { holds: (g) => g.type === 'client_credentials' && g.smart_backend === true, lacks: 'is not declared smart_backend' },
 };
+
+/** The grant a grant- or resource-scoped check runs on: the grant itself, or the one whose token the resource takes. */
+function grantOf(check: Check, suite: LoadedSuite, subject: string): { name: string; grant?: Grant } | undefined {
+  if (check.scope === 'grant') return { name: subject, grant: suite.grants?.[subject] };
+  if (check.scope !== 'resource') return undefined;
+  const name = suite.resources?.find((r) => r.name === subject)?.grant;
+  return { name: `${name ?? '(none)'} of resource ${subject}`, grant: name ? suite.grants?.[name] : undefined };
+}
 
 /**
  * Why a check does not apply to one subject of a suite, from what it declares it requires; undefined when it applies
@@ -27,14 +38,17 @@ const GRANT_USES: Record<NonNullable<Requires['grantUses']>, { holds(grant: Gran
  */
 export function unmetRequirement(check: Check, suite: LoadedSuite, subject: string, options: { long: boolean }): string | undefined {
   const requires = check.requires ?? {};
-  const grant = check.scope === 'grant' ? suite.grants?.[subject] : undefined;
+  const used = requires.grantUses ? grantOf(check, suite, subject) : undefined;
   if (check.scope === 'suite' && requires.grantTypes && !Object.values(suite.grants ?? {}).some((g) => requires.grantTypes!.includes(g.type))) {
     return `the suite uses no ${requires.grantTypes.join(' or ')} grant`;
   }
-  if (grant && requires.grantUses && !GRANT_USES[requires.grantUses].holds(grant)) return `grant ${subject} ${GRANT_USES[requires.grantUses].lacks}`;
+  if (used && requires.grantUses && !(used.grant && GRANT_USES[requires.grantUses].holds(used.grant))) {
+    return `grant ${used.name} ${GRANT_USES[requires.grantUses].lacks}`;
+  }
   if (check.scope === 'suite' && requires.grantUses && !Object.values(suite.grants ?? {}).some((g) => GRANT_USES[requires.grantUses!].holds(g))) {
     return `every grant of the suite ${GRANT_USES[requires.grantUses].lacks}`;
   }
+  const grant = check.scope === 'grant' ? suite.grants?.[subject] : undefined;
   if (requires.clientAuth && !jwtClient(suite, grant)) {
     return grant
       ? `grant ${subject}'s client ${grant.client} does not authenticate with a JWT assertion`
@@ -56,6 +70,8 @@ export function describeRequirements(requires: Requires = {}): string[] {
             redirect: 'a grant whose code comes back by redirect',
             openid: 'a grant asking for openid',
             par: 'a grant of the redirect strategy that may push its requests',
+            dpop: 'a grant using DPoP',
+            bearer: 'a grant getting bearer tokens (not DPoP)',
             'smart-backend': 'a client_credentials grant declared smart_backend (SMART Backend Services)',
           }[requires.grantUses],
         ]

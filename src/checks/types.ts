@@ -11,8 +11,12 @@ export const AREAS = [
   'refresh',
   'lifetime',
   'resource-access',
+  'revocation',
+  'introspection',
+  'userinfo',
   'transport',
   'client-auth',
+  'dpop',
   'par',
 ] as const;
 export type Area = (typeof AREAS)[number];

@@ -2,6 +2,7 @@ import type { BrowserOptions } from '../browser/chromium.js';
 import type { HttpRequest, HttpResult } from '../http/request.js';
 import type { Exchange } from '../http/exchange.js';
 import type { SuiteClient } from './client-auth.js';
+import type { DpopKey } from './dpop-proof.js';
 import type { FlowMemo } from './memo.js';
 import type { SuiteView } from './suite-view.js';
 
@@ -25,6 +26,8 @@ export interface FlowContext {
   declared(member: string): Promise<unknown>;
   tokenEndpoint(grantName: string): Promise<string>;
   client(name: string): SuiteClient;
+  /** The grant's DPoP key pair (RFC 9449), or undefined when it does not use DPoP. */
+  dpopKey(grantName: string): Promise<DpopKey | undefined>;
 }
 
 /** What a memoised protocol flow (discovery, tokens, resource calls) needs: the suite, the memo, and sending. */

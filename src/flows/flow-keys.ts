@@ -1,6 +1,8 @@
 import type { JWTVerifyGetKey } from 'jose';
+import type { Exchange } from '../http/exchange.js';
 import type { HttpResult } from '../http/request.js';
 import type { Authorization } from './authorization-code.js';
+import type { DpopKey } from './dpop-proof.js';
 import type { SecretMethod } from './client-auth.js';
 import type { FlowKey } from './memo.js';
 import type { Pushed } from './par.js';
@@ -43,6 +45,12 @@ export type TokenEndpointProbe = (typeof TOKEN_ENDPOINT_PROBES)[number];
  */
 export type AssertionProbe = 'wrong-signature' | 'expired' | 'wrong-audience' | 'issuer-not-subject' | 'alg-none' | 'issuer-audience';
 
+/** Proofs that break one rule of RFC 9449 §4.3 at the token endpoint (§11.1 for the replay). */
+export type ProofFlaw = 'wrong-htm' | 'wrong-htu' | 'stale-iat' | 'replayed-jti';
+
+/** A DPoP-bound token presented wrongly: as a bearer token (RFC 9449 §7.2), or as DPoP without a proof (§7.1). */
+export type Presentation = 'as-bearer' | 'without-proof';
+
 /** A refresh by someone the refresh token was not issued to, and what came of it. */
 export interface ForeignRefresh {
   /** Who presented it and how, e.g. "client second, client_secret_post". */
@@ -51,6 +59,21 @@ export interface ForeignRefresh {
   wrongSecret: boolean;
   method: SecretMethod;
   refreshed: TokenResult;
+}
+
+/**
+ * What introspection is asked about (RFC 7662 §2.1): the grant's own token, a revoked one, a made-up one, one whose
+ * expires_in has passed (--long), and the grant's own token without the client's credentials.
+ */
+export type IntrospectionProbe = 'active' | 'revoked' | 'invalid' | 'expired' | 'unauthenticated';
+
+/** An introspection request and the token response of the token it asked about, if any. */
+export interface Introspected {
+  introspection: HttpResult;
+  token?: TokenResult;
+  /** The expired probe: the same token introspected before it expired, and the seconds waited after it was issued. */
+  before?: HttpResult;
+  waited?: number;
 }
 
 export interface Refreshed {
@@ -70,6 +93,12 @@ export const FLOWS = {
   resource: (resource: string, probe: ResourceProbe) => key<HttpResult>(`resource:${resource}:${probe}`),
   resourceHeaders: (resource: string, method: 'GET' | 'POST') => key<HttpResult>(`resource:${resource}:headers:${method}`),
   tokenEndpointProbe: (probe: TokenEndpointProbe) => key<HttpResult>(`token-endpoint:${probe}`),
+  /** The grant's DPoP key pair (RFC 9449), one per grant for all its requests. */
+  dpopKey: (grant: string) => key<DpopKey>(`dpop-key:${grant}`),
+
+  // dpop
+  dpopProofProbe: (grant: string, flaw: ProofFlaw) => key<{ exchanges: Exchange[]; result: TokenResult }>(`dpop-proof:${grant}:${flaw}`),
+  dpopPresentation: (resource: string, how: Presentation) => key<HttpResult>(`dpop-presentation:${resource}:${how}`),
 
   // authorization-code and pkce
   codeReplay: (grant: string) => key<{ first: TokenResult; second: TokenResult; after?: HttpResult }>(`code-replay:${grant}`),
@@ -86,7 +115,6 @@ export const FLOWS = {
   withoutRefreshScope: (grant: string) => key<{ scope: string; token: TokenResult }>(`without-refresh-scope:${grant}`),
   refreshByOtherClients: (grant: string) => key<ForeignRefresh[]>(`refresh-other-client:${grant}`),
   refreshBy: (grant: string, presenter: string) => key<ForeignRefresh>(`refresh-by:${grant}:${presenter}`),
-  refreshAfterRevocation: (grant: string) => key<{ revocation: HttpResult; refreshed: TokenResult }>(`refresh-revoked:${grant}`),
 
   // client-auth
   assertionProbe: (grant: string, probe: AssertionProbe) => key<TokenResult>(`assertion:${grant}:${probe}`),
@@ -94,8 +122,20 @@ export const FLOWS = {
   smartProbe: (grant: string, probe: 'grant-type' | 'assertion-type') => key<TokenResult>(`smart:${grant}:${probe}`),
   assertionReplay: (grant: string) => key<{ first: TokenResult; replay: TokenResult }>(`assertion-replay:${grant}`),
 
-  // resource-access
+  // revocation
+  refreshAfterRevocation: (grant: string) => key<{ revocation: HttpResult; refreshed: TokenResult }>(`refresh-revoked:${grant}`),
+  /** A fresh access token of the grant, revoked by its client: what the resource and introspection are then asked about. */
+  revokedAccessToken: (grant: string) => key<{ token: TokenResult & { accessToken: string }; revocation: HttpResult }>(`access-token-revoked:${grant}`),
   resourceAfterRevocation: (resource: string) => key<{ revocation: HttpResult; after: HttpResult }>(`access-revoked:${resource}`),
+  revocationOfUnknownToken: (grant: string) => key<HttpResult>(`revocation-unknown:${grant}`),
+  revocationWithoutClientAuth: (grant: string) => key<{ probe: HttpResult; control: HttpResult }>(`revocation-unauthenticated:${grant}`),
+
+  // introspection
+  introspection: (grant: string, probe: IntrospectionProbe) => key<Introspected>(`introspection:${grant}:${probe}`),
+
+  // userinfo
+  userinfoToken: (grant: string) => key<TokenResult>(`userinfo-token:${grant}`),
+  userinfo: (grant: string, probe: 'user' | 'none' | 'machine') => key<HttpResult>(`userinfo:${grant}:${probe}`),
 
   // par (RFC 9126)
   pushedAuthorization: (grant: string) => key<Authorization>(`par:${grant}`),

@@ -4,6 +4,8 @@ import { randomValue } from './authorization-code.js';
 import { NotApplicable } from './blocked.js';
 import type { RunContext } from './context.js';
 import { endpoint } from './discovery.js';
+import { dpopKey } from './dpop.js';
+import { sendWithProof } from './dpop-proof.js';
 import { FLOWS, type ResourceProbe } from './flow-keys.js';
 import { accessToken } from './grant-tokens.js';
 import { tamper } from './tampered-jwt.js';
@@ -12,7 +14,8 @@ import { tamper } from './tampered-jwt.js';
 export function resource(run: RunContext, target: Resource, probe: ResourceProbe): Promise<HttpResult> {
   if (target.auth) return Promise.reject(new NotApplicable(`resource ${target.name} is called with vendor headers, not Bearer tokens`));
   return run.memo.once(FLOWS.resource(target.name, probe), async () => {
-    const call = (token?: string, how?: 'lowercase' | 'query') => callResource(run, target, `resource ${target.name} (${probe})`, token, how);
+    const call = (token?: string, how?: 'lowercase' | 'query', grant?: string) =>
+      callResource(run, target, `resource ${target.name} (${probe})`, token, how, grant);
     switch (probe) {
       case 'none':
         return call();
@@ -20,7 +23,7 @@ export function resource(run: RunContext, target: Resource, probe: ResourceProbe
         return call(`conformance-invalid-${randomValue()}`);
       case 'insufficient':
         if (!target.insufficient_grant) throw new NotApplicable(`resource ${target.name} names no insufficient_grant`);
-        return call(await accessToken(run, target.insufficient_grant));
+        return call(await accessToken(run, target.insufficient_grant), undefined, target.insufficient_grant);
       case 'lowercase':
       case 'query':
         return call(await accessToken(run, target.grant), probe);
@@ -40,19 +43,26 @@ export function resourceUrl(run: RunContext, target: Resource): Promise<string> 
   return target.endpoint ? endpoint(run, target.endpoint) : Promise.resolve(target.url!);
 }
 
-/** One call to a resource, presenting the token in the Authorization header (or as the probe says). */
+/**
+ * One call to a resource, presenting the token in the Authorization header (or as the probe says): the token of a
+ * DPoP grant (`grant`, the resource's by default) as `DPoP`, with a proof of its key (RFC 9449 §7.1).
+ */
 export async function callResource(
   run: RunContext,
   target: Resource,
   label: string,
   token?: string,
   how: 'header' | 'lowercase' | 'query' = 'header',
+  grant = target.grant,
 ): Promise<HttpResult> {
   const headers: Record<string, string> = { accept: 'application/json' };
   const url = new URL(await resourceUrl(run, target));
+  const key = token && how !== 'query' && grant ? await dpopKey(run, grant) : undefined;
+  const scheme = key ? 'DPoP' : 'Bearer';
   if (token && how === 'query') url.searchParams.set('access_token', token);
-  else if (token) headers.authorization = `${how === 'lowercase' ? 'bearer' : 'Bearer'} ${token}`;
-  return run.send({ label, method: target.method ?? 'GET', url: url.href, headers, secrets: [token] });
+  else if (token) headers.authorization = `${how === 'lowercase' ? scheme.toLowerCase() : scheme} ${token}`;
+  const request = { label, method: target.method ?? 'GET', url: url.href, headers, secrets: [token] };
+  return key ? sendWithProof(run, key, request, { accessToken: token }) : run.send(request);
 }
 
 /** Calls a resource with its vendor authentication headers: a read (GET) or a write (POST of an empty JSON object). */

@@ -6,6 +6,8 @@ import type { LoadedSuite } from '../suite/loaded-suite.js';
 import type { SuiteClient } from './client-auth.js';
 import type { Endpoint, RunContext } from './context.js';
 import { declared, endpoint, tokenEndpoint } from './discovery.js';
+import { dpopKey } from './dpop.js';
+import type { DpopKey } from './dpop-proof.js';
 import { FlowMemo } from './memo.js';
 import { abandonIfBusy, labelInAttempt } from './start-over.js';
 import { SuiteView, type FlowOptions } from './suite-view.js';
@@ -53,5 +55,9 @@ export class SuiteRun implements RunContext {
 
   client(name: string): SuiteClient {
     return this.suite.client(name);
+  }
+
+  dpopKey(grantName: string): Promise<DpopKey | undefined> {
+    return dpopKey(this, grantName);
   }
 }

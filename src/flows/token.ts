@@ -3,6 +3,7 @@ import type { Exchange } from '../http/exchange.js';
 import { parseJsonBody } from '../http/json.js';
 import { tokenRequest, type SuiteClient } from './client-auth.js';
 import type { FlowContext } from './context.js';
+import { sendWithProof, type ProofClaims } from './dpop-proof.js';
 
 /** What a grant produced. Raw tokens stay in memory for later requests; reports see only exchanges. */
 export interface TokenResult {
@@ -14,6 +15,8 @@ export interface TokenResult {
   issued?: Record<string, unknown>;
   accessToken?: string;
   refreshToken?: string;
+  /** A DPoP grant's request: the server's nonce its proof carried, if the server asked for one (RFC 9449 §8). */
+  dpopNonce?: string;
 }
 
 /** POSTs a grant to the token endpoint with the client's authentication and reads the tokens back. */
@@ -24,22 +27,30 @@ export async function redeem(
   params: Record<string, string | undefined>,
   before: Exchange[] = [],
   label = `token (${grant}: ${params.grant_type})`,
+  /** For a DPoP grant, claims its proof has instead of the right ones (a probe's wrong htm, say). */
+  proof: Partial<ProofClaims> = {},
 ): Promise<TokenResult> {
   const url = await flows.tokenEndpoint(grant);
   const { headers, body, secrets } = await tokenRequest(client, params, url);
-  const token = await flows.send({
+  const key = await flows.dpopKey(grant);
+  const request = {
     label,
     method: 'POST',
     url,
     headers,
     body,
     secrets: [...secrets, params.code, params.code_verifier, params.refresh_token],
-    // Asking again for a client_credentials token spends nothing; a code or a refresh token must never be sent twice.
-    replayable: params.grant_type === 'client_credentials',
-  });
+    // Asking again for a client_credentials token spends nothing; a code or a refresh token must never be sent twice,
+    // nor a DPoP proof (its jti is single use, RFC 9449 §11.1).
+    replayable: params.grant_type === 'client_credentials' && !key,
+  };
+  // RFC 9449 §5: a DPoP grant's token requests carry a proof, so the tokens are bound to its key.
+  const proven = key ? await sendWithProof(flows, key, request, proof) : undefined;
+  const token = proven ?? (await flows.send(request));
   const issued = issuedBy(token);
   return {
     grant,
+    dpopNonce: proven?.nonce,
     exchanges: [...before, token.exchange],
     token,
     issued,

@@ -18,6 +18,13 @@ export type Grant = ClientCredentialsGrant | AuthorizationCodeGrant;
  */
 export type Name = string;
 /**
+ * RFC 9449: bind this grant's tokens to a key pair of its own (ES256) with DPoP proofs on its token requests and on every request that presents its access token (as `Authorization: DPoP <token>`); true, false, or a ${VARIABLE} whose value is one.
+ *
+ * This interface was referenced by `Suite`'s JSON-Schema
+ * via the `definition` "dpop".
+ */
+export type Dpop = boolean | string;
+/**
  * One action on a login page: fill a field, or click an element (a submit button, a consent "Allow").
  *
  * This interface was referenced by `Suite`'s JSON-Schema
@@ -183,6 +190,7 @@ export interface ClientCredentialsGrant {
    * Space-separated scope to request; empty or absent sends none.
    */
   scope?: string;
+  dpop?: Dpop;
   /**
    * A token endpoint of its own for this grant (e.g. a second authorization server).
    */
@@ -200,6 +208,7 @@ export interface AuthorizationCodeGrant {
   type: 'authorization_code';
   client: Name;
   scope?: string;
+  dpop?: Dpop;
   /**
    * Registered redirect URI; required by the redirect strategy, sent at redemption when given.
    */

@@ -5,7 +5,8 @@ import type { SuiteRun } from '../../flows/suite-run.js';
 import type { TokenResult } from '../../flows/token.js';
 import { codeReplay, redirectMismatchAtToken } from '../authorization-code/probes.js';
 import { verifierProbe } from '../pkce/probes.js';
-import { refreshAfterRevocation, refreshByOtherClients, refreshReplay } from '../refresh/probes.js';
+import { refreshByOtherClients, refreshReplay } from '../refresh/probes.js';
+import { refreshAfterRevocation } from '../revocation/probes.js';
 import { tokenEndpointProbe } from './probes.js';
 
 /**

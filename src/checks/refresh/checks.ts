@@ -6,16 +6,7 @@ import { defineCheck } from '../check.js';
 import { rfc } from '../spec.js';
 import { couldNotRun, fail, pass, show, type Verdict } from '../types.js';
 import { outcomeOf, refusedVerdict } from '../verdicts.js';
-import {
-  grantedScope,
-  mainRefresh,
-  refreshAfterRevocation,
-  refreshByOtherClients,
-  refreshReplay,
-  refreshScope,
-  scopesFor,
-  withoutRefreshScope,
-} from './probes.js';
+import { grantedScope, mainRefresh, refreshByOtherClients, refreshReplay, refreshScope, scopesFor, withoutRefreshScope } from './probes.js';
 
 /** Refreshing an authorization_code grant's tokens (RFC 6749 §6), each probe that spends or revokes on its own authorization. */
 
@@ -83,7 +74,7 @@ export const replayRefused = defineCheck({
 });
 
 /** The control of a refusal of a refresh: the grant's own refresh, done right, gets a token. */
-async function refreshControl(run: SuiteRun, grant: string): Promise<Exchange> {
+export async function refreshControl(run: SuiteRun, grant: string): Promise<Exchange> {
   const { refreshed } = await mainRefresh(run, grant);
   if (!refreshed.accessToken)
     throw new Blocked(`the grant's own refresh failed, so a refusal would prove nothing (see refresh.works): ${outcomeOf(refreshed)}`, [
@@ -197,20 +188,4 @@ export const requiresScope = defineCheck({
           actual: 'a refresh_token',
         })
       : pass(`no refresh_token for scope "${scope}"`),
-});
-
-export const revokedRefused = defineCheck({
-  id: 'refresh.revoked-refused',
-  title: 'a revoked refresh token is refused',
-  ...refreshCheck,
-  spec: [rfc(7009, '2.1'), rfc(7009, '2.2')],
-  requires: { ...refusedRefresh, endpoint: 'revocation_endpoint' },
-  gather: async (run: SuiteRun, grant: string) => {
-    const [control, { revocation, refreshed }] = await Promise.all([refreshControl(run, grant), refreshAfterRevocation(run, grant)]);
-    if (revocation.exchange.response?.status !== 200)
-      throw new Blocked(`the revocation request was not accepted: ${revocation.exchange.response?.status ?? revocation.exchange.error}`, [revocation.exchange]);
-    return { exchanges: [control, revocation.exchange, refreshed.token.exchange], refreshed };
-  },
-  judge: ({ refreshed }) =>
-    refusedVerdict(refreshed, { rule: 'after revocation the token is invalid and can no longer be used', expected: 'refused (invalid_grant)' }),
 });

@@ -1,4 +1,3 @@
-import type { HttpResult } from '../../http/request.js';
 import { listed } from '../../http/exchange.js';
 import type { Client } from '../../suite/suite.types.js';
 import { authorize, redeemCode } from '../../flows/authorization-code.js';
@@ -9,7 +8,6 @@ import { FLOWS, type ForeignRefresh, type Refreshed } from '../../flows/flow-key
 import { freshTokens } from '../../flows/fresh-grants.js';
 import { token } from '../../flows/grant-tokens.js';
 import { claimsOf } from '../../flows/jwt.js';
-import { revoke } from '../../flows/revocation.js';
 import type { SuiteRun } from '../../flows/suite-run.js';
 import { redeem, type TokenResult } from '../../flows/token.js';
 import { wait } from '../../flows/wait.js';
@@ -35,7 +33,7 @@ export function refresh(
 }
 
 /** The refresh token of a token result, or why the refresh checks cannot run. */
-function refreshTokenOf(run: SuiteRun, result: TokenResult): string {
+export function refreshTokenOf(run: SuiteRun, result: TokenResult): string {
   if (result.refreshToken) return result.refreshToken;
   if (!result.accessToken) throw new Blocked(`grant ${result.grant} issued no token`, result.exchanges);
   if (run.suite.expect.refresh) throw new Blocked(`grant ${result.grant} issued no refresh_token, though the suite expects refresh`, result.exchanges);
@@ -167,17 +165,5 @@ export function refreshByOtherClients(run: SuiteRun, grantName: string): Promise
       });
     };
     return Promise.all(presenters.flatMap((presenter) => methods.map((method) => probe(presenter, method))));
-  });
-}
-
-/** A refresh token revoked, then used. */
-export function refreshAfterRevocation(run: SuiteRun, grantName: string): Promise<{ revocation: HttpResult; refreshed: TokenResult }> {
-  return run.memo.once(FLOWS.refreshAfterRevocation(grantName), async () => {
-    // Before any token is spent: without a revocation endpoint there is nothing to probe.
-    await run.endpoint('revocation_endpoint');
-    const original = await freshTokens(run, grantName, 'revocation');
-    const value = refreshTokenOf(run, original);
-    const revocation = await revoke(run, grantName, value, 'refresh_token');
-    return { revocation, refreshed: await refresh(run, grantName, value, 'refresh with the revoked token') };
   });
 }

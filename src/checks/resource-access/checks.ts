@@ -2,13 +2,11 @@ import { Blocked, NotApplicable } from '../../flows/blocked.js';
 import { headerCall } from '../../flows/resources.js';
 import { TAMPERINGS, type Tampering } from '../../flows/tampered-jwt.js';
 import type { SuiteRun } from '../../flows/suite-run.js';
-import { describeExchange, errorCodeOf, type Exchange } from '../../http/exchange.js';
+import { describeExchange, type Exchange } from '../../http/exchange.js';
 import { defineCheck } from '../check.js';
-import { resourceAcceptsToken, resourceProbe } from './evidence.js';
-import { resourceAfterRevocation } from './probes.js';
-import { refusedForAnotherReason } from '../verdicts.js';
+import { resourceProbe } from './evidence.js';
 import { rfc } from '../spec.js';
-import { fail, pass } from '../types.js';
+import { fail, pass, type Verdict } from '../types.js';
 
 export const bearerAccepted = defineCheck({
   id: 'resource-access.bearer-accepted',
@@ -32,6 +30,20 @@ export const bearerAccepted = defineCheck({
   },
 });
 
+/** RFC 6750 §3: a request without credentials gets 401 with a WWW-Authenticate header naming the Bearer scheme. */
+export function noTokenVerdict(exchange: Exchange): Verdict {
+  const status = exchange.response?.status;
+  const challenge = exchange.response?.headers['www-authenticate'];
+  const actual = `${status}, ${challenge ? `WWW-Authenticate: ${challenge}` : 'no WWW-Authenticate header'}`;
+  return status === 401 && challenge !== undefined && /(^|,\s*)bearer\b/i.test(challenge)
+    ? pass(actual)
+    : fail({
+        rule: 'a request without credentials MUST be answered 401 with a WWW-Authenticate header naming the Bearer scheme',
+        expected: '401, WWW-Authenticate: Bearer …',
+        actual,
+      });
+}
+
 export const noToken401 = defineCheck({
   id: 'resource-access.no-token-401',
   area: 'resource-access',
@@ -40,18 +52,7 @@ export const noToken401 = defineCheck({
   spec: [rfc(6750, '3'), rfc(9110, '15.5.2')],
   scope: 'resource',
   gather: resourceProbe('none'),
-  judge: ({ exchange }) => {
-    const status = exchange.response?.status;
-    const challenge = exchange.response?.headers['www-authenticate'];
-    const actual = `${status}, ${challenge ? `WWW-Authenticate: ${challenge}` : 'no WWW-Authenticate header'}`;
-    return status === 401 && challenge !== undefined && /(^|,\s*)bearer\b/i.test(challenge)
-      ? pass(actual)
-      : fail({
-          rule: 'a request without credentials MUST be answered 401 with a WWW-Authenticate header naming the Bearer scheme',
-          expected: '401, WWW-Authenticate: Bearer …',
-          actual,
-        });
-  },
+  judge: ({ exchange }) => noTokenVerdict(exchange),
 });
 
 const resourceCheck = { area: 'resource-access', scope: 'resource' } as const;
@@ -63,12 +64,12 @@ function challengeOf(exchange: Exchange): string {
   return exchange.response?.headers['www-authenticate'] ?? '';
 }
 
-function answered(exchange: Exchange): string {
+export function answered(exchange: Exchange): string {
   const challenge = challengeOf(exchange);
   return `${describeExchange(exchange)}${challenge ? `, WWW-Authenticate: ${challenge}` : ''}`;
 }
 
-const accepted = (exchange: Exchange) => (exchange.response?.status ?? 0) >= 200 && (exchange.response?.status ?? 0) < 300;
+export const accepted = (exchange: Exchange) => (exchange.response?.status ?? 0) >= 200 && (exchange.response?.status ?? 0) < 300;
 
 export const schemeCaseInsensitive = defineCheck({
   id: 'resource-access.scheme-case-insensitive',
@@ -182,37 +183,6 @@ export const tamperedJwtRefused = defineCheck({
           actual: shown,
         });
   },
-});
-
-export const revokedRefused = defineCheck({
-  id: 'resource-access.revoked-refused',
-  title: 'a revoked access token is refused',
-  ...resourceCheck,
-  requires: { endpoint: 'revocation_endpoint', control: "the resource accepts the grant's own token as Bearer" },
-  level: 'SHOULD',
-  spec: [rfc(7009, '2'), rfc(7662, '2.2')],
-  gather: async (run, name) => {
-    const resource = run.suite.resource(name);
-    const { revocation, after } = await resourceAfterRevocation(run, resource);
-    // RFC 7009 §2.2.1: a server may not revoke access tokens at all, and says so.
-    if (errorCodeOf(revocation.exchange) === 'unsupported_token_type')
-      throw new NotApplicable(`the authorization server does not revoke grant ${resource.grant}'s access tokens (unsupported_token_type)`);
-    if (revocation.exchange.response?.status !== 200)
-      throw new Blocked(`the revocation request was not accepted: ${revocation.exchange.response?.status ?? revocation.exchange.error}`, [revocation.exchange]);
-    await resourceAcceptsToken(run, resource);
-    const exchanges = [revocation.exchange, after.exchange];
-    const other = refusedForAnotherReason(after.exchange);
-    if (other) throw new Blocked(other, exchanges);
-    return { exchanges, exchange: after.exchange };
-  },
-  judge: ({ exchange }) =>
-    accepted(exchange)
-      ? fail({
-          rule: 'a revoked token is invalid; a resource server that checks tokens with the authorization server refuses it',
-          expected: '401 invalid_token',
-          actual: describeExchange(exchange),
-        })
-      : pass(answered(exchange)),
 });
 
 async function headerProbe(run: SuiteRun, name: string, method: 'GET' | 'POST') {

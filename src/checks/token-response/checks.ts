@@ -3,7 +3,7 @@ import { defineCheck } from '../check.js';
 import { idToken, idTokenPresence, jwtAccessToken, tokenExchange, tokenIssued, tokenScope } from './evidence.js';
 import { oidcCore, rfc } from '../spec.js';
 import { couldNotRun, fail, pass, show } from '../types.js';
-import { headerVerdict, isJsonMediaType, refusedForAnotherReason, schemaVerdict } from '../verdicts.js';
+import { headerVerdict, isJsonMediaType, refusedForAnotherReason, schemaVerdict, tokenTypeVerdict } from '../verdicts.js';
 
 export const schema = defineCheck({
   id: 'token-response.schema',
@@ -45,18 +45,13 @@ export const tokenType = defineCheck({
   id: 'token-response.token-type',
   title: 'token_type is Bearer (compared case-insensitively)',
   ...successResponse,
+  requires: { grantUses: 'bearer' },
   spec: [rfc(6749, '5.1'), rfc(6749, '7.1'), rfc(6750, '4')],
-  judge: ({ exchange }) => {
-    const body = jsonOf(exchange);
-    const type = body.ok && isObject(body.value) ? body.value.token_type : undefined;
-    return typeof type === 'string' && type.toLowerCase() === 'bearer'
-      ? pass(`token_type ${show(type)}`)
-      : fail({
-          rule: 'token_type names how the token is used; the value is case-insensitive, and Bearer for a bearer token',
-          expected: '"Bearer" (any case)',
-          actual: show(type),
-        });
-  },
+  judge: ({ exchange }) =>
+    tokenTypeVerdict(exchange, {
+      type: 'Bearer',
+      rule: 'token_type names how the token is used; the value is case-insensitive, and Bearer for a bearer token',
+    }),
 });
 
 export const cacheControl = defineCheck({

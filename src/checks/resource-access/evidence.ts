@@ -1,9 +1,9 @@
 import { Blocked } from '../../flows/blocked.js';
 import type { ResourceProbe } from '../../flows/flow-keys.js';
-import { token } from '../../flows/grant-tokens.js';
-import { resource as callResourceAs } from '../../flows/resources.js';
+import { accessToken, token } from '../../flows/grant-tokens.js';
+import { callResource, resource as callResourceAs } from '../../flows/resources.js';
 import type { SuiteRun } from '../../flows/suite-run.js';
-import { describeExchange, judgedByServer } from '../../http/exchange.js';
+import { describeExchange, judgedByServer, type Exchange } from '../../http/exchange.js';
 import { parseJsonBody } from '../../http/json.js';
 import type { Resource } from '../../suite/suite.types.js';
 import type { ExchangeEvidence } from '../types.js';
@@ -32,10 +32,24 @@ export function resourceProbe(probe: ResourceProbe) {
     if (probe !== 'none' && probe !== 'bearer') await resourceAcceptsToken(run, resource);
     const { exchange } = await callResourceAs(run, resource, probe);
     if (!judgedByServer(exchange)) throw new Blocked(`the resource did not judge the request: ${describeExchange(exchange)}`, [exchange]);
+    if (probe === 'lowercase' && !isSuccess(exchange.response?.status)) await stillAccepted(run, resource, exchange);
     if (probe === 'none' || !resource.grant) return { exchanges: [exchange], exchange, resource };
     const result = await token(run, resource.grant);
     return { exchanges: [result.token.exchange, exchange], exchange, resource, grantedScope: grantedScope(result.token.response?.body) };
   };
+}
+
+const isSuccess = (status: number | undefined) => status !== undefined && status >= 200 && status < 300;
+
+/**
+ * A probe the resource should accept was refused: the control again, now. If the grant's token is refused as "Bearer"
+ * too (it expired or was revoked since the first control), the refusal proves nothing about the probe.
+ */
+async function stillAccepted(run: SuiteRun, resource: Resource, refused: Exchange): Promise<void> {
+  const { exchange } = await callResource(run, resource, `resource ${resource.name} (bearer, again after the refusal)`, await accessToken(run, resource.grant));
+  if (!isSuccess(exchange.response?.status)) {
+    throw new Blocked(`the resource now refuses the grant's token as "Bearer" too (expired or revoked since): the refusal proves nothing`, [refused, exchange]);
+  }
 }
 
 function grantedScope(body: string | undefined): string | undefined {

@@ -6,7 +6,7 @@ import { autoApproval, INTERACTION_PATH } from './auto-approval.js';
 import { loginPage, type SignIn } from './login-page.js';
 import { idTokenAtHash } from './id-token-at-hash.js';
 import type { SigningKeys } from './signing-keys.js';
-import { smartConfiguration } from './smart-configuration.js';
+import { SMART_SYSTEM_SCOPES, smartConfiguration } from './smart-configuration.js';
 
 /** The provider's knobs a fault profile may turn; everything else about the sandbox is fixed. */
 export interface ProviderSettings {
@@ -29,6 +29,8 @@ export interface ProviderSettings {
 export const defaultSettings: ProviderSettings = { accessTokenTtl: 3600, codeTtl: 60, pkceRequired: true, rotateRefreshToken: true, parRequired: false };
 
 const OIDC_SCOPES = ['openid', 'offline_access'];
+// The algorithms RFC 7523 clients use, RS384 and ES384 among them (SMART Backend Services names them).
+const CLIENT_AUTH_ALGS = ['HS256', 'RS256', 'RS384', 'PS256', 'ES256', 'ES384', 'EdDSA'];
 
 export const TEST_ACCOUNT = { sub: 'test-user', name: 'Test User', email: 'test-user@example.test', email_verified: true };
 
@@ -60,9 +62,8 @@ export function createAuthorizationServer({ issuer, keys, clients, resource, fau
     claims: { openid: ['sub'], profile: ['name'], email: ['email', 'email_verified'] },
     scopes: OIDC_SCOPES,
     responseTypes: ['code'],
-    // The algorithms RFC 7523 clients use, RS384 and ES384 among them (SMART Backend Services names them); declared
-    // as token_endpoint_auth_signing_alg_values_supported.
-    enabledJWA: { clientAuthSigningAlgValues: ['HS256', 'RS256', 'RS384', 'PS256', 'ES256', 'ES384', 'EdDSA'] },
+    // Declared as token_endpoint_auth_signing_alg_values_supported.
+    enabledJWA: { clientAuthSigningAlgValues: CLIENT_AUTH_ALGS },
     pkce: { required: () => settings.pkceRequired },
     // oidc-provider's own list, and tls_client_auth where mutual TLS is on (it is not by default).
     ...(mtls && { clientAuthMethods: ['client_secret_basic', 'client_secret_jwt', 'client_secret_post', 'private_key_jwt', 'none', 'tls_client_auth'] }),
@@ -102,10 +103,15 @@ export function createAuthorizationServer({ issuer, keys, clients, resource, fau
   if (settings.parTtl !== undefined) provider.use(parLifetime(settings.parTtl));
   provider.use(unauthorizedClient);
   provider.use(idTokenAtHash(keys));
-  provider.use(smartConfiguration(provider, [...OIDC_SCOPES, resource.scope]));
+  provider.use(smartConfiguration(provider, [...OIDC_SCOPES, ...resourceScopes(resource)], CLIENT_AUTH_ALGS));
   const approval = { accountId: TEST_ACCOUNT.sub, resource: resource.url };
   provider.use(login ? loginPage(provider, login, approval) : autoApproval(provider, approval));
   return provider;
+}
+
+/** The scopes a token for the protected resource may carry: its own, and SMART system scopes for backend services. */
+function resourceScopes(resource: ProtectedResource): string[] {
+  return [resource.scope, ...SMART_SYSTEM_SCOPES];
 }
 
 /** Every token is for the sandbox's protected resource, unless it is for the UserInfo Endpoint alone. */
@@ -118,9 +124,9 @@ function resourceIndicators(resource: ProtectedResource, settings: ProviderSetti
     useGrantedResource: () => true,
     getResourceServerInfo(ctx, indicator, client) {
       if (indicator !== resource.url) throw new errors.InvalidTarget();
-      refuseUnknownMachineScopes(ctx, [...OIDC_SCOPES, resource.scope]);
+      refuseUnknownMachineScopes(ctx, [...OIDC_SCOPES, ...resourceScopes(resource)]);
       return {
-        scope: resource.scope,
+        scope: resourceScopes(resource).join(' '),
         audience: resource.url,
         accessTokenTTL: settings.accessTokenTtl,
         // Machine tokens are JWTs the resource verifies locally; tokens issued for a user stay

@@ -11,7 +11,15 @@ import {
   prefixMatchRedirectUri,
   shareCodeRedemption,
 } from './request-faults/authorization-code.js';
-import { issuerAudienceOnly, launderAssertion, type AssertionDefect, type AssertionSigner } from './request-faults/client-assertions.js';
+import {
+  editAssertionTokenResponse,
+  ignoreAssertionType,
+  issuerAudienceOnly,
+  launderAssertion,
+  type AssertionDefect,
+  type AssertionSigner,
+} from './request-faults/client-assertions.js';
+import type { MemberEdit } from './member-edits.js';
 import { laxDpopProof, type ProofLaxity } from './request-faults/dpop-proofs.js';
 import { INTROSPECTION, REVOCATION, tokenError } from './request-faults/messages.js';
 import { authenticatePushes, reusableRequestUri } from './request-faults/par.js';
@@ -52,8 +60,11 @@ export type RequestFault =
   | { kind: 'accept-query-credentials' }
   /** A token request with a JSON body is read as if it were form-encoded. */
   | { kind: 'accept-json-token-body' }
-  /** Token endpoint refusals get another status (a 401 then loses its challenge), error code, or an HTML body. */
-  | { kind: 'rewrite-token-refusal'; refusals: 'every' | readonly TokenRefusal[]; status?: number; error?: string; html?: true }
+  /**
+   * Token endpoint refusals get another status (a 401 then loses its challenge), error code, or an HTML body; with
+   * `assertion`, only those of requests that authenticate by a client assertion.
+   */
+  | { kind: 'rewrite-token-refusal'; refusals: 'every' | readonly TokenRefusal[]; assertion?: true; status?: number; error?: string; html?: true }
   /** Authorization responses that carry a code do not echo state. */
   | { kind: 'drop-state' }
   /** Authorization responses come as an HTML page (Refresh header, meta refresh, form_post form), not a redirect. */
@@ -84,6 +95,10 @@ export type RequestFault =
   | { kind: 'launder-assertion'; defect: AssertionDefect }
   /** Client assertions are refused unless their aud names the issuer: the token endpoint URL does not do. */
   | { kind: 'issuer-audience-only' }
+  /** client_assertion_type is not read: any value is taken as RFC 7523's jwt-bearer. */
+  | { kind: 'ignore-assertion-type' }
+  /** Token responses to requests that authenticate by a client assertion have these members changed. */
+  | { kind: 'edit-assertion-token-response'; edits: MemberEdit[] }
   /** The token endpoint does not check this claim of a DPoP proof (RFC 9449 §4.3). */
   | { kind: 'lax-dpop-proof'; laxity: ProofLaxity }
   /** A request_uri (RFC 9126) keeps working after its first use. */
@@ -171,6 +186,10 @@ function stage(fault: RequestFault, clients: readonly ClientMetadata[], issue: I
       return launderAssertion(fault.defect, signers);
     case 'issuer-audience-only':
       return issuerAudienceOnly();
+    case 'ignore-assertion-type':
+      return ignoreAssertionType();
+    case 'edit-assertion-token-response':
+      return editAssertionTokenResponse(fault.edits);
     case 'lax-dpop-proof':
       return laxDpopProof(fault.laxity);
     case 'reusable-request-uri':

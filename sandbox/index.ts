@@ -18,6 +18,7 @@ import { profiles } from './profiles.js';
 import { providerFaults } from './provider-faults.js';
 import { createResourceHandler, RESOURCE_PATH } from './resource-server.js';
 import { generateSigningKeys, type SigningKeys } from './signing-keys.js';
+import { SMART_SYSTEM_SCOPES } from './smart-configuration.js';
 import { findProfile, type RunningTarget, type Target } from './target.js';
 
 export { profiles } from './profiles.js';
@@ -180,6 +181,7 @@ function sandboxVariables(
     SANDBOX_AUTH_CLIENT_SECRET: clients.app.client_secret,
     SANDBOX_KEY_CLIENT_ID: clients.keyHolder.client_id,
     SANDBOX_CLIENT_KEY_ID: clients.key.kid,
+    SANDBOX_SMART_SCOPE: SMART_SYSTEM_SCOPES.join(' '),
     SANDBOX_JWT_CLIENT_ID: clients.secretSigner.client_id,
     SANDBOX_JWT_CLIENT_SECRET: clients.secretSigner.client_secret,
     SANDBOX_REDIRECT_URI: redirectUri,

@@ -122,6 +122,21 @@ const responseProfiles: FaultProfile[] = [
     faults: [{ kind: 'edit-body', endpoint: 'smart-configuration', op: 'remove', member: 'capabilities' }],
   },
   {
+    name: 'smart-no-private-key-jwt',
+    description: 'The SMART configuration does not declare private_key_jwt among its token endpoint authentication methods.',
+    breaks: ['client-auth.smart-metadata'],
+    faults: [{ kind: 'edit-body', endpoint: 'smart-configuration', op: 'withdraw', member: 'token_endpoint_auth_methods_supported', item: 'private_key_jwt' }],
+  },
+  {
+    name: 'smart-no-384-alg',
+    description: 'The SMART configuration declares neither RS384 nor ES384 for client assertions.',
+    breaks: ['client-auth.smart-metadata'],
+    faults: [
+      { kind: 'edit-body', endpoint: 'smart-configuration', op: 'set', member: 'token_endpoint_auth_signing_alg_values_supported', value: ['RS256', 'ES256'] },
+    ],
+  },
+
+  {
     name: 'jwks-schema',
     description: 'The JWKS contains a key without the REQUIRED kty member.',
     breaks: ['jwks.schema'],
@@ -173,7 +188,8 @@ const responseProfiles: FaultProfile[] = [
   {
     name: 'token-scope-omitted',
     description: 'Token responses omit scope, though the granted scope differs from the requested one.',
-    breaks: ['token-response.scope-returned'],
+    // SMART Backend Services wants scope in every token response, as requested or not.
+    breaks: ['token-response.scope-returned', 'token-response.smart-backend'],
     faults: [{ kind: 'edit-body', endpoint: 'token', op: 'remove', member: 'scope' }],
   },
   {

@@ -96,7 +96,8 @@ export const requestProfiles: FaultProfile[] = [
   {
     name: 'errors-as-200',
     description: 'Token endpoint errors other than a failed Basic authentication come with HTTP 200.',
-    breaks: ['error-response.status'],
+    // An unknown grant_type is refused with 200 whoever asks, a SMART backend client too.
+    breaks: ['error-response.status', 'client-auth.smart-invalid-grant-type'],
     faults: [],
     requestFaults: [
       {
@@ -116,7 +117,8 @@ export const requestProfiles: FaultProfile[] = [
   {
     name: 'assertion-signature-unchecked',
     description: 'Client assertions are accepted whatever their signature (the front door re-signs them with the client key).',
-    breaks: ['client-auth.wrong-signature-refused'],
+    // client-auth.smart-invalid-jwt judges the same probe on the SMART Backend Services grant.
+    breaks: ['client-auth.wrong-signature-refused', 'client-auth.smart-invalid-jwt'],
     faults: [],
     requestFaults: [{ kind: 'launder-assertion', defect: 'signature' }],
   },
@@ -154,6 +156,34 @@ export const requestProfiles: FaultProfile[] = [
     breaks: ['client-auth.replay-refused'],
     faults: [],
     requestFaults: [{ kind: 'launder-assertion', defect: 'replay' }],
+  },
+  {
+    name: 'smart-grant-type-refused-401',
+    description: 'A token request authenticated by a client assertion with an unknown grant_type is answered 401, not 400.',
+    breaks: ['client-auth.smart-invalid-grant-type'],
+    faults: [],
+    requestFaults: [{ kind: 'rewrite-token-refusal', refusals: ['unsupported-grant-type'], assertion: true, status: 401 }],
+  },
+  {
+    name: 'smart-assertion-type-ignored',
+    description: 'client_assertion_type is not read: an assertion sent with any other type authenticates the client.',
+    breaks: ['client-auth.smart-invalid-assertion-type'],
+    faults: [],
+    requestFaults: [{ kind: 'ignore-assertion-type' }],
+  },
+  {
+    name: 'smart-invalid-jwt-403',
+    description: 'A client assertion that does not verify is refused invalid_client, but with 403.',
+    breaks: ['client-auth.smart-invalid-jwt'],
+    faults: [],
+    requestFaults: [{ kind: 'rewrite-token-refusal', refusals: ['invalid-client-assertion'], status: 403 }],
+  },
+  {
+    name: 'smart-token-scope-dropped',
+    description: 'Token responses to clients that authenticate by a client assertion leave out scope.',
+    breaks: ['token-response.smart-backend'],
+    faults: [],
+    requestFaults: [{ kind: 'edit-assertion-token-response', edits: [{ op: 'remove', member: 'scope' }] }],
   },
   {
     name: 'state-dropped',

@@ -50,7 +50,7 @@ function label(result: { labels: Array<{ name: string; value: string }> }, name:
 /** "check-id [subject]", as test names begin. */
 const nameOf = (r: { id: string; subject: string }) => `${r.id}${r.subject ? ` [${r.subject}]` : ''}`;
 
-const VENDORS = ['1uphealth', 'bwell', 'local', 'medplum'];
+const VENDORS = ['1uphealth', 'bwell', 'local', 'medplum', 'smart-backend'];
 
 describe('conformance run with no configuration: the sandbox and every vendor emulator', () => {
   let run: Awaited<ReturnType<typeof cli>>;
@@ -66,7 +66,9 @@ describe('conformance run with no configuration: the sandbox and every vendor em
   it('exits 0 and prints a summary', () => {
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/^Running 1uphealth \(oneup emulator\), bwell \(bwell emulator\), local \(embedded sandbox\), medplum \(medplum emulator\)$/m);
+    expect(run.stdout).toMatch(
+      /^Running 1uphealth \(oneup emulator\), bwell \(bwell emulator\), local \(embedded sandbox\), medplum \(medplum emulator\), smart-backend \(embedded sandbox\)$/m,
+    );
     expect(run.stdout).toMatch(/^local\s+\d+ passed, \d+ skipped$/m);
     expect(run.stdout).toMatch(/^\d+ passed, 0 failed, 0 warnings, \d+ known deviations, 0 could not run, \d+ skipped$/m);
   });

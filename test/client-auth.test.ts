@@ -7,6 +7,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { startSandbox } from '../sandbox/index.js';
 import { catalogue } from '../src/checks/catalogue.js';
 import * as clientAuth from '../src/checks/client-auth/checks.js';
+import * as smart from '../src/checks/client-auth/smart.js';
+import { unmetRequirement } from '../src/checks/requirements.js';
+import { smartBackend, systemScopes } from '../src/checks/token-response/smart.js';
+import type { LoadedSuite } from '../src/suite/loaded-suite.js';
 import { clientAssertion, JWT_BEARER_ASSERTION, tokenRequest, type SuiteClient } from '../src/flows/client-auth.js';
 import type { Exchange } from '../src/http/exchange.js';
 import { resolveSuite } from '../src/suite/load.js';
@@ -37,9 +41,10 @@ describe('client-auth judges', () => {
     [200, TOKEN, 'fail'],
     [401, { error: 'invalid_client' }, 'pass'],
     [400, { error: 'invalid_client' }, 'pass'],
-    // Refused, but not for its assertion as far as the answer says: proves nothing.
-    [400, { error: 'invalid_request' }, 'blocked'],
-    [400, { error: 'unauthorized_client' }, 'blocked'],
+    // Refused with another code, where the same request with a valid assertion got a token: RFC 7521 §4.2 says invalid_client.
+    [400, { error: 'invalid_request' }, 'fail'],
+    [400, { error: 'unauthorized_client' }, 'fail'],
+    [400, {}, 'blocked'],
     [500, {}, 'blocked'],
     [503, { error: 'temporarily_unavailable' }, 'blocked'],
     [undefined, {}, 'blocked'],
@@ -48,7 +53,7 @@ describe('client-auth judges', () => {
       const exchange = answer(status, body);
       const verdict = check.judge({ exchanges: [exchange], exchange } as never);
       expect(verdict.status, check.id).toBe(expected);
-      if (verdict.status === 'fail') expect(verdict.actual).toMatch(/with a token/);
+      if (verdict.status === 'fail') expect(verdict.actual).toMatch(status === 200 ? /with a token/ : /invalid_request|unauthorized_client/);
     }
   });
 
@@ -220,5 +225,101 @@ describe('generic-oidc: the method from OIDC_CLIENT_AUTH, the key from OIDC_CLIE
   it('asks for OIDC_CLIENT_KEY_FILE with private_key_jwt, and for OIDC_CLIENT_SECRET with a secret method', () => {
     expect(problemsOf(() => load({ OIDC_CLIENT_AUTH: 'private_key_jwt' }))[0]?.fix).toMatch(/^set OIDC_CLIENT_KEY_FILE /);
     expect(problemsOf(() => load({ OIDC_CLIENT_AUTH: 'client_secret_jwt' }))[0]?.fix).toMatch(/^set OIDC_CLIENT_SECRET/);
+  });
+});
+
+// ---- SMART Backend Services (client-auth.smart-*, token-response.smart-backend) ----
+
+const judge = (check: { judge(e: never): { status: string } }, exchange: Exchange) => check.judge({ exchanges: [exchange], exchange } as never).status;
+const SMART_TOKEN = { access_token: 'at', token_type: 'bearer', expires_in: 300, scope: 'system/Patient.rs' };
+
+describe('SMART Backend Services judges', () => {
+  it.each([
+    [{ token_endpoint_auth_methods_supported: ['private_key_jwt'], token_endpoint_auth_signing_alg_values_supported: ['RS384'] }, 'pass'],
+    [
+      { token_endpoint_auth_methods_supported: ['client_secret_basic', 'private_key_jwt'], token_endpoint_auth_signing_alg_values_supported: ['ES384'] },
+      'pass',
+    ],
+    [{ token_endpoint_auth_methods_supported: ['client_secret_basic'], token_endpoint_auth_signing_alg_values_supported: ['RS384'] }, 'fail'],
+    [{ token_endpoint_auth_methods_supported: ['private_key_jwt'], token_endpoint_auth_signing_alg_values_supported: ['RS256', 'ES256'] }, 'fail'],
+    [{ token_endpoint_auth_methods_supported: ['private_key_jwt'] }, 'fail'],
+    [{}, 'fail'],
+  ])('metadata %j: %s', (document, expected) => {
+    expect(smart.smartMetadata.judge({ exchanges: [], document, source: 'the SMART configuration' } as never).status).toBe(expected);
+  });
+
+  it.each([
+    [400, { error: 'unsupported_grant_type' }, 'pass'],
+    [400, { error: 'invalid_request' }, 'pass'],
+    [401, { error: 'unsupported_grant_type' }, 'fail'],
+    [200, SMART_TOKEN, 'fail'],
+    // The client refused though its control got a token, a server error, no answer: nothing proven.
+    [401, { error: 'invalid_client' }, 'blocked'],
+    [500, {}, 'blocked'],
+    [undefined, {}, 'blocked'],
+  ])('an invalid grant_type answered %s %j: %s', (status, body, expected) => {
+    expect(judge(smart.smartInvalidGrantType, answer(status, body))).toBe(expected);
+  });
+
+  it.each([
+    [400, { error: 'invalid_client' }, 'pass'],
+    [401, { error: 'invalid_client' }, 'pass'],
+    [400, { error: 'invalid_request' }, 'pass'],
+    [403, { error: 'invalid_client' }, 'fail'],
+    [400, { error: 'unauthorized_client' }, 'fail'],
+    [200, SMART_TOKEN, 'fail'],
+    [503, { error: 'temporarily_unavailable' }, 'blocked'],
+  ])('an invalid client_assertion_type answered %s %j: %s', (status, body, expected) => {
+    expect(judge(smart.smartInvalidAssertionType, answer(status, body))).toBe(expected);
+  });
+
+  it.each([
+    [400, { error: 'invalid_client' }, 'pass'],
+    [401, { error: 'invalid_client' }, 'pass'],
+    [403, { error: 'invalid_client' }, 'fail'],
+    [400, { error: 'invalid_request' }, 'fail'],
+    [200, SMART_TOKEN, 'fail'],
+    [undefined, {}, 'blocked'],
+    // No JSON error: no code to judge.
+    [401, {}, 'blocked'],
+  ])('an assertion that does not verify answered %s %j: %s', (status, body, expected) => {
+    expect(judge(smart.smartInvalidJwt, answer(status, body))).toBe(expected);
+  });
+
+  it.each([
+    [SMART_TOKEN, 'pass'],
+    [{ ...SMART_TOKEN, token_type: 'Bearer', scope: 'system/Patient.read system/Observation.read' }, 'pass'],
+    [{ ...SMART_TOKEN, scope: 'system/*.rs system/Observation.rs?category=laboratory' }, 'pass'],
+    [{ ...SMART_TOKEN, scope: undefined }, 'fail'],
+    [{ ...SMART_TOKEN, scope: 'patient/Patient.read' }, 'fail'],
+    [{ ...SMART_TOKEN, expires_in: undefined }, 'fail'],
+    [{ ...SMART_TOKEN, token_type: undefined }, 'fail'],
+    // Its value is token-response.token-type's to judge, its type token-response.schema's.
+    [{ ...SMART_TOKEN, token_type: 'DPoP', expires_in: '300' }, 'pass'],
+  ])('token response %j: %s', (body, expected) => {
+    expect(judge(smartBackend, answer(200, body))).toBe(expected);
+  });
+
+  it('reads system scopes in v1 and v2 syntax only', () => {
+    expect(
+      systemScopes('system/Patient.read system/Patient.rs system/*.* system/Observation.cruds openid patient/Patient.read system/Patient.x system/Patient.'),
+    ).toEqual(['system/Patient.read', 'system/Patient.rs', 'system/*.*', 'system/Observation.cruds']);
+  });
+
+  it('applies to grants declared smart_backend, and the metadata check to suites with one', () => {
+    const suite = {
+      grants: {
+        plain: { type: 'client_credentials', client: 'key' },
+        smart: { type: 'client_credentials', client: 'key', smart_backend: true },
+      },
+      clients: { key: { id: 'k', auth: 'private_key_jwt', key_file: 'k.pem' } },
+      expect: {},
+    } as unknown as LoadedSuite;
+    const options = { long: false };
+    expect(unmetRequirement(smart.smartInvalidGrantType, suite, 'smart', options)).toBeUndefined();
+    expect(unmetRequirement(smart.smartInvalidGrantType, suite, 'plain', options)).toMatch(/smart_backend/);
+    expect(unmetRequirement(smart.smartMetadata, suite, '', options)).toBeUndefined();
+    const without = { ...suite, grants: { plain: suite.grants!.plain } } as LoadedSuite;
+    expect(unmetRequirement(smart.smartMetadata, without, '', options)).toMatch(/smart_backend/);
   });
 });

@@ -1,10 +1,11 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, createPrivateKey, randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify, type JSONWebKeySet } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { medplum } from '../sandbox/emulators/medplum.js';
 import type { Emulator } from '../sandbox/emulators/types.js';
+import { clientAssertion, JWT_BEARER_ASSERTION, type AssertionEdit, type SuiteClient } from '../src/flows/client-auth.js';
 
 /** The Medplum emulator over HTTP, against Medplum's documentation and a running server; then each profile's fault. */
 
@@ -195,6 +196,40 @@ describe('Medplum emulator, as verified on 5.1.29', () => {
     expect(status).toBe(400);
     expect(body).toEqual({ error: 'invalid_request', error_description: description });
     expect(headers.get('www-authenticate')).toBeNull();
+  });
+
+  /** A client_credentials request with a JWT assertion of the first client, spoilt as `edit` says, or sent as `type`. */
+  async function asserted(edit: AssertionEdit = {}, type = JWT_BEARER_ASSERTION): Promise<Answer> {
+    const client: SuiteClient = {
+      id: t.v.MEDPLUM_CLIENT_ID!,
+      auth: 'private_key_jwt',
+      key: { key: createPrivateKey(await readFile(t.v.MEDPLUM_CLIENT_KEY_FILE!, 'utf8')), alg: 'ES384', kid: t.v.MEDPLUM_CLIENT_KEY_ID! },
+    };
+    const assertion = await clientAssertion(client, `${t.base}oauth2/token`, edit);
+    return token(t, form({ grant_type: 'client_credentials', scope: 'openid', client_assertion_type: type, client_assertion: assertion }));
+  }
+
+  it('authenticates a client by a JWT assertion its JWKS URI key verifies, and again by the same jti', async () => {
+    const { status, body } = await asserted({ claims: { jti: 'used-twice' } });
+    expect(status).toBe(200);
+    expect(body.profile).toEqual({ reference: `ClientApplication/${t.v.MEDPLUM_CLIENT_ID}` });
+    expect((await asserted({ claims: { jti: 'used-twice' } })).status).toBe(200);
+  });
+
+  it.each([
+    ['a wrong signature', { corruptSignature: true }, 'Invalid client assertion signature'],
+    ['an expired assertion', { claims: { iat: 1_000_000_000, exp: 1_000_000_060 } }, 'Invalid client assertion signature'],
+    ['another aud', { claims: { aud: 'https://audience.invalid/token' } }, 'Invalid client assertion audience'],
+    ['iss not sub', { claims: { iss: 'someone-else' } }, 'Invalid client assertion issuer'],
+    ['alg none', { unsigned: true }, 'Invalid client assertion signature'],
+  ] as Array<[string, AssertionEdit, string]>)('refuses a client assertion with %s: 400 invalid_request "%s"', async (_, edit, description) => {
+    const { status, body } = await asserted(edit);
+    expect(status).toBe(400);
+    expect(body).toEqual({ error: 'invalid_request', error_description: description });
+  });
+
+  it('refuses another client_assertion_type', async () => {
+    expect((await asserted({}, 'urn:oauth-conformance:unknown-type')).body.error_description).toBe('Unsupported client assertion type');
   });
 
   it('refuses a token request that is not a form with a 400 text/html', async () => {

@@ -72,16 +72,19 @@ const keyClient = ({ variables: v }: Sandbox): SuiteClient => ({
   auth: 'private_key_jwt',
   key: { key: createPrivateKey(readFileSync(v.SANDBOX_CLIENT_KEY_FILE!, 'utf8')), alg: 'ES384', kid: v.SANDBOX_CLIENT_KEY_ID! },
 });
-/** A client_credentials request authenticated by this assertion. */
-const withAssertion = (s: Sandbox, assertion: string) =>
+/** A client_credentials request authenticated by this assertion, with these parameters changed. */
+const withAssertion = (s: Sandbox, assertion: string, params: Record<string, string> = {}) =>
   postForm(`${s.issuer}/token`, {
     grant_type: 'client_credentials',
     client_id: s.variables.SANDBOX_KEY_CLIENT_ID!,
     client_assertion_type: JWT_BEARER_ASSERTION,
     client_assertion: assertion,
+    ...params,
   });
 /** A fresh assertion, spoilt as `edit` says. */
 const a1 = async (s: Sandbox, edit: AssertionEdit = {}) => withAssertion(s, await clientAssertion(keyClient(s), `${s.issuer}/token`, edit));
+/** A fresh valid assertion in a request with these parameters changed (SMART Backend Services probes). */
+const a3 = async (s: Sandbox, params: Record<string, string>) => withAssertion(s, await clientAssertion(keyClient(s), `${s.issuer}/token`), params);
 const EXPIRED: AssertionEdit = { claims: { iat: 1_000_000_000, exp: 1_000_000_060 } };
 /** One assertion used twice. */
 async function a2(s: Sandbox) {
@@ -250,6 +253,44 @@ const cases: Record<string, Case> = {
       },
     ),
     neighbour: async (s) => invalidClient(await a1(s, EXPIRED)),
+  },
+  'smart-grant-type-refused-401': {
+    ...probing(
+      (s) => a3(s, { grant_type: 'urn:oauth-conformance:unknown-grant' }),
+      (r) => refused(r, 401, 'unsupported_grant_type'),
+      (r) => refused(r, 400, 'unsupported_grant_type'),
+    ),
+    neighbour: async (s) => refused(await e3(s), 400, 'unsupported_grant_type'),
+  },
+  'smart-assertion-type-ignored': {
+    ...probing(
+      (s) => a3(s, { client_assertion_type: 'urn:oauth-conformance:unknown-type' }),
+      issued,
+      (r) => refused(r, 400, 'invalid_request'),
+    ),
+    neighbour: async (s) => invalidClient(await a1(s, { corruptSignature: true })),
+  },
+  'smart-invalid-jwt-403': {
+    ...probing(
+      (s) => a1(s, { corruptSignature: true }),
+      (r) => refused(r, 403, 'invalid_client'),
+      invalidClient,
+    ),
+    neighbour: async (s) => refused(await e2(s), 401, 'invalid_client'),
+  },
+  'smart-token-scope-dropped': {
+    ...probing(
+      (s) => a3(s, { scope: s.variables.SANDBOX_SMART_SCOPE! }),
+      (r) => {
+        issued(r);
+        expect(r.json).not.toHaveProperty('scope');
+      },
+      (r, s) => expect(r.json.scope).toBe(s.variables.SANDBOX_SMART_SCOPE),
+    ),
+    neighbour: async (s) =>
+      expect((await postForm(`${s.issuer}/token`, 'grant_type=client_credentials&scope=api%3Aread', { authorization: machineAuth(s) })).json.scope).toBe(
+        'api:read',
+      ),
   },
   // First, so that its wait overlaps the other cases.
   'code-never-expires': {

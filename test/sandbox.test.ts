@@ -442,6 +442,26 @@ describe('fault profiles', () => {
         expect(json.token_endpoint).toBe(`${sandbox.issuer}/token`);
       },
     },
+    'smart-no-private-key-jwt': {
+      async fault(sandbox) {
+        const json = await smartConfiguration(sandbox);
+        expect(json.token_endpoint_auth_methods_supported).not.toContain('private_key_jwt');
+        expect(json.token_endpoint_auth_signing_alg_values_supported).toContain('ES384');
+      },
+      async intact(sandbox) {
+        expect((await discovery(sandbox)).token_endpoint_auth_methods_supported).toContain('private_key_jwt');
+      },
+    },
+    'smart-no-384-alg': {
+      async fault(sandbox) {
+        const json = await smartConfiguration(sandbox);
+        expect(json.token_endpoint_auth_signing_alg_values_supported).toEqual(['RS256', 'ES256']);
+        expect(json.token_endpoint_auth_methods_supported).toContain('private_key_jwt');
+      },
+      async intact(sandbox) {
+        expect((await discovery(sandbox)).token_endpoint_auth_signing_alg_values_supported).toContain('ES384');
+      },
+    },
     'jwks-schema': {
       async fault(sandbox) {
         expect(await jwks(sandbox)).toContainEqual({ kid: 'broken', use: 'sig' });

@@ -364,7 +364,23 @@ describe('shipped suites', () => {
       ['local', 'local'],
       ['medplum-browser', 'medplum-browser'],
       ['medplum', 'medplum'],
+      ['smart-backend', 'smart-backend'],
     ]);
+  });
+
+  it("skips medplum's client assertion grant, saying why, without MEDPLUM_CLIENT_KEY_FILE", async () => {
+    const env = {
+      MEDPLUM_CLIENT_ID: 'client-id',
+      MEDPLUM_CLIENT_SECRET: 'client-secret-value',
+      MEDPLUM_REDIRECT_URI: 'https://app.example.com/callback',
+      MEDPLUM_EMAIL: 'member@example.com',
+      MEDPLUM_PASSWORD: 'member-password',
+    };
+    const suite = resolveSuite(await readSuite(join(suitesDir, 'medplum.yaml')), env);
+    expect(suite.disabled).toMatchObject({
+      'clients.signed': expect.stringMatching(/MEDPLUM_CLIENT_KEY_FILE.* not set/),
+      'grants.system-key': expect.stringMatching(/MEDPLUM_CLIENT_KEY_FILE.* not set/),
+    });
   });
 
   it('resolves generic-oidc with only the client-credentials variables set, skipping the user grant and the resources', async () => {
@@ -462,7 +478,9 @@ describe('suiteFiles', () => {
   it('maps names to files and keeps paths', () => {
     expect(suiteFiles(['local'], suitesDir)).toEqual([join(suitesDir, 'local.yaml')]);
     expect(suiteFiles([], suitesDir)).toEqual(
-      ['1uphealth', 'bwell', 'generic-oidc', 'local-browser', 'local', 'medplum-browser', 'medplum'].map((name) => join(suitesDir, `${name}.yaml`)),
+      ['1uphealth', 'bwell', 'generic-oidc', 'local-browser', 'local', 'medplum-browser', 'medplum', 'smart-backend'].map((name) =>
+        join(suitesDir, `${name}.yaml`),
+      ),
     );
     expect(suiteFiles(['/elsewhere/acme.yaml'], suitesDir)).toEqual(['/elsewhere/acme.yaml']);
   });
@@ -471,7 +489,7 @@ describe('suiteFiles', () => {
     expect(problemsOf(() => suiteFiles(['okta'], suitesDir))).toEqual([
       {
         message: `--suite okta: no suite of that name in ${suitesDir}`,
-        fix: 'use one of: 1uphealth, bwell, generic-oidc, local-browser, local, medplum-browser, medplum, or a path to a suite file',
+        fix: 'use one of: 1uphealth, bwell, generic-oidc, local-browser, local, medplum-browser, medplum, smart-backend, or a path to a suite file',
       },
     ]);
   });

@@ -79,6 +79,12 @@ export interface MedplumFacts {
     | 'badCredentials'
     | 'invalidChallengeMethod'
     | 'missingIntrospectionToken'
+    | 'unsupportedAssertionType'
+    | 'invalidAssertion'
+    | 'invalidAssertionAudience'
+    | 'invalidAssertionIssuer'
+    | 'missingJwksUri'
+    | 'invalidAssertionSignature'
     | 'unauthorized'
     | 'notFound',
     string
@@ -193,6 +199,12 @@ export const MEDPLUM: MedplumFacts = {
     badCredentials: 'Email or password is invalid',
     invalidChallengeMethod: 'Invalid code challenge method',
     missingIntrospectionToken: 'Token to introspect must be provided',
+    unsupportedAssertionType: 'Unsupported client assertion type',
+    invalidAssertion: 'Invalid client assertion',
+    invalidAssertionAudience: 'Invalid client assertion audience',
+    invalidAssertionIssuer: 'Invalid client assertion issuer',
+    missingJwksUri: 'Client must have a JWK Set URL',
+    invalidAssertionSignature: 'Invalid client assertion signature',
     unauthorized: 'Unauthorized',
     notFound: 'Not found',
   },

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { setTimeout } from 'node:timers/promises';
 import { formOf, json, text, type Handler, type HttpRequest, type HttpResponse } from '../http-data.js';
+import { clientOfAssertion } from './medplum-assertion.js';
 import type { MedplumFacts } from './medplum-facts.js';
 import type { Login, Logins } from './medplum-logins.js';
 import { clientOf, type Tenant } from './medplum-tenant.js';
@@ -27,8 +28,14 @@ function tokenError(error: 'invalid_request' | 'invalid_grant', description: str
   return json(400, { error, error_description: description });
 }
 
-/** Client id and secret from Basic authentication, else from the body (client_secret_post). */
-function clientCredentials(facts: MedplumFacts, request: HttpRequest, body: Body): { id?: string; secret?: string; error?: string } {
+/**
+ * Client id and secret from a client assertion (private_key_jwt, read first when client_assertion_type is sent), from
+ * Basic authentication, else from the body (client_secret_post) (server oauth/token.ts, getClientIdAndSecret).
+ */
+async function clientCredentials(medplum: Medplum, request: HttpRequest, body: Body): Promise<{ id?: string; secret?: string; error?: string }> {
+  const { facts, tenant } = medplum;
+  const type = nonEmpty(body.client_assertion_type);
+  if (type) return clientOfAssertion(facts, tenant, type, nonEmpty(body.client_assertion));
   const header = request.headers.authorization;
   if (!header) return { id: nonEmpty(body.client_id), secret: nonEmpty(body.client_secret) };
   if (!header.startsWith('Basic ')) return { error: facts.messages.invalidAuthorizationHeader };
@@ -78,7 +85,7 @@ async function issue({ logins }: Medplum, login: Login): Promise<HttpResponse> {
 async function clientCredentialsGrant(medplum: Medplum, request: HttpRequest, body: Body): Promise<HttpResponse> {
   const { facts, tenant, logins } = medplum;
   const { messages } = facts;
-  const { id, secret, error } = clientCredentials(facts, request, body);
+  const { id, secret, error } = await clientCredentials(medplum, request, body);
   if (error) return tokenError('invalid_request', error);
   if (!id) return tokenError('invalid_request', messages.missingClientId);
   if (!secret) return tokenError('invalid_request', messages.missingClientSecret);
@@ -93,7 +100,7 @@ async function clientCredentialsGrant(medplum: Medplum, request: HttpRequest, bo
 async function authorizationCodeGrant(medplum: Medplum, request: HttpRequest, body: Body): Promise<HttpResponse> {
   const { facts, logins } = medplum;
   const { messages } = facts;
-  const { id, error } = clientCredentials(facts, request, body);
+  const { id, error } = await clientCredentials(medplum, request, body);
   if (error) return tokenError('invalid_request', error);
   const code = nonEmpty(body.code);
   if (!code) return tokenError('invalid_request', messages.missingCode);

@@ -1,3 +1,4 @@
+import { writeClientKeyFile } from '../client-key-file.js';
 import { json, type Handler } from '../http-data.js';
 import { findProfile } from '../target.js';
 import { appHost } from './medplum-app.js';
@@ -83,6 +84,7 @@ export const medplum: EmulatorDefinition = {
     const hosts = await Promise.all([serve((request) => api(request)), serve((request) => app(request))]);
     const [apiHost, appOrigin] = hosts;
     const tenant = createTenant(`${apiHost.origin}/`, appOrigin.origin);
+    const keyFile = await writeClientKeyFile(tenant.clientKey.privateKey);
     const signer = await createSigner(facts.signingAlg);
     const logins = new Logins(facts, tenant, signer);
     app = appHost(facts, tenant, logins);
@@ -112,12 +114,14 @@ export const medplum: EmulatorDefinition = {
         MEDPLUM_PASSWORD: tenant.user.password,
         MEDPLUM_SECOND_CLIENT_ID: second.id,
         MEDPLUM_SECOND_CLIENT_SECRET: second.secret,
+        MEDPLUM_CLIENT_KEY_FILE: keyFile.path,
+        MEDPLUM_CLIENT_KEY_ID: tenant.clientKey.kid,
         MEDPLUM_ACCESS_TOKEN_LIFETIME: String(facts.lifetimes.accessToken),
         // What the emulator documents, whatever a fault profile makes it do.
         MEDPLUM_REFRESH_REPLAY_GRACE: String(MEDPLUM.refreshReplayGraceSeconds),
       },
       close: async () => {
-        await Promise.all(hosts.map((host) => host.close()));
+        await Promise.all([...hosts.map((host) => host.close()), keyFile.remove()]);
       },
     };
   },

@@ -1,7 +1,11 @@
 import { createPublicKey, randomUUID, type KeyObject } from 'node:crypto';
 import { compactVerify, decodeJwt, decodeProtectedHeader, SignJWT, type JWTPayload, type ProtectedHeaderParameters } from 'jose';
-import { withForm, type Stage } from '../http-data.js';
-import { TOKEN, tokenError, tokenParams } from './messages.js';
+import { jsonOf, withForm, type Stage } from '../http-data.js';
+import { applyEdits, type MemberEdit } from '../member-edits.js';
+import { TOKEN, tokenError, tokenParams, withJson } from './messages.js';
+
+/** RFC 7523 §2.2: the client_assertion_type of a JWT client assertion. */
+const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 
 /** What a JWT client can sign its assertions with: its private key (private_key_jwt) or its secret (client_secret_jwt). */
 export interface AssertionSigner {
@@ -84,5 +88,24 @@ export function issuerAudienceOnly(): Stage {
     // The sandbox's issuer is its origin.
     if (!assertion || named.includes(request.url.origin)) return next(request);
     return Promise.resolve(tokenError(401, 'invalid_client', 'aud (JWT audience) must be the issuer identifier'));
+  };
+}
+
+/** A token endpoint that does not read client_assertion_type: whatever it says, the assertion is taken as RFC 7523's. */
+export function ignoreAssertionType(): Stage {
+  return (request, next) => {
+    const params = tokenParams(request);
+    if (!params?.has('client_assertion') || params.get('client_assertion_type') === JWT_BEARER) return next(request);
+    params.set('client_assertion_type', JWT_BEARER);
+    return next(withForm(request, params));
+  };
+}
+
+/** Token responses to requests that authenticate by a client assertion, with these members changed. */
+export function editAssertionTokenResponse(edits: readonly MemberEdit[]): Stage {
+  return async (request, next) => {
+    const response = await next(request);
+    const body = response.status === 200 && tokenParams(request)?.has('client_assertion') ? jsonOf(response) : undefined;
+    return body ? withJson(response, applyEdits(body, edits)) : response;
   };
 }

@@ -8,6 +8,8 @@ import { TOKEN, tokenError, tokenParams, withJson } from './messages.js';
 export type TokenRefusal =
   | 'invalid-client-basic'
   | 'invalid-client-post'
+  /** invalid_client for a request that authenticates by a client assertion (RFC 7523 §2.2). */
+  | 'invalid-client-assertion'
   | 'unsupported-grant-type'
   | 'missing-grant-type'
   | 'duplicate-parameter'
@@ -74,13 +76,16 @@ export function acceptQueryCredentials(): Stage {
   };
 }
 
-/** Token endpoint refusals (every one, or those listed) get another status, error code, or an HTML body. */
-export function rewriteTokenRefusal(fault: { refusals: 'every' | readonly TokenRefusal[] } & RefusalRewrite): Stage {
+/**
+ * Token endpoint refusals (every one, or those listed; with `assertion`, only of requests that authenticate by a client
+ * assertion) get another status, error code, or an HTML body.
+ */
+export function rewriteTokenRefusal(fault: { refusals: 'every' | readonly TokenRefusal[]; assertion?: true } & RefusalRewrite): Stage {
   return async (request, next) => {
     const response = await next(request);
     const params = tokenParams(request);
     const body = response.status >= 400 ? jsonOf(response) : undefined;
-    if (!params || typeof body?.error !== 'string') return response;
+    if (!params || typeof body?.error !== 'string' || (fault.assertion && !params.has('client_assertion'))) return response;
     const reason = refusalReason(request, params, body.error);
     if (fault.refusals !== 'every' && (reason === 'other' || !fault.refusals.includes(reason))) return response;
     return rewriteRefusal(response, body, fault);
@@ -89,7 +94,10 @@ export function rewriteTokenRefusal(fault: { refusals: 'every' | readonly TokenR
 
 /** What a token endpoint refusal was for, judged by the request. */
 function refusalReason(request: HttpRequest, params: URLSearchParams, error: string): TokenRefusal | 'other' {
-  if (error === 'invalid_client') return request.headers.authorization ? 'invalid-client-basic' : 'invalid-client-post';
+  if (error === 'invalid_client') {
+    if (params.has('client_assertion')) return 'invalid-client-assertion';
+    return request.headers.authorization ? 'invalid-client-basic' : 'invalid-client-post';
+  }
   if (error === 'unsupported_grant_type') return 'unsupported-grant-type';
   if (error === 'invalid_grant') return 'invalid-grant';
   if (error === 'invalid_scope') return 'invalid-scope';

@@ -2,6 +2,7 @@ import * as authorizationCode from './authorization-code/checks.js';
 import type { Check } from './check.js';
 import * as clientAuth from './client-auth/checks.js';
 import * as mtls from './client-auth/mtls.js';
+import * as smartBackend from './client-auth/smart.js';
 import * as discovery from './discovery/checks.js';
 import * as dpop from './dpop/checks.js';
 import * as errorResponse from './error-response/checks.js';
@@ -15,6 +16,7 @@ import * as resourceAccess from './resource-access/checks.js';
 import * as binding from './resource-access/binding.js';
 import * as revocation from './revocation/checks.js';
 import * as tokenResponse from './token-response/checks.js';
+import * as smartResponse from './token-response/smart.js';
 import * as transport from './transport/checks.js';
 import * as userinfo from './userinfo/checks.js';
 
@@ -40,6 +42,7 @@ export const catalogue: Check[] = [
   tokenResponse.jsonContentType,
   tokenResponse.scopeReturned,
   tokenResponse.noRefreshForClientCredentials,
+  smartResponse.smartBackend,
   tokenResponse.jwtSignature,
   tokenResponse.jwtIssuer,
   tokenResponse.jwtExpiry,
@@ -74,6 +77,10 @@ export const catalogue: Check[] = [
   clientAuth.signingAlgsDeclared,
   mtls.tlsClientAuthDeclared,
   mtls.tlsCertificateRequired,
+  smartBackend.smartMetadata,
+  smartBackend.smartInvalidGrantType,
+  smartBackend.smartInvalidAssertionType,
+  smartBackend.smartInvalidJwt,
   authorizationCode.stateEchoed,
   authorizationCode.singleUse,
   authorizationCode.parallelRedemption,
@@ -141,8 +148,10 @@ const modules: Array<Record<string, unknown>> = [
   discovery,
   jwks,
   tokenResponse,
+  smartResponse,
   errorResponse,
   clientAuth,
+  smartBackend,
   authorizationCode,
   pkce,
   refresh,

@@ -18,9 +18,10 @@ export interface Requires {
   /**
    * What the grant it runs on (a resource's: the grant whose token it is called with) must do: use PKCE, return by a
    * redirect that can carry state, ask for openid, get its code by the redirect strategy without `par: false` (the
-   * par probes walk request_uri values themselves), bind its tokens with DPoP, or get bearer tokens.
+   * par probes walk request_uri values themselves), bind its tokens with DPoP, get bearer tokens, or be a SMART
+   * Backend Services grant (`smart_backend: true`); a suite-scoped check needs some grant that does.
    */
-  grantUses?: 'pkce' | 'redirect' | 'openid' | 'par' | 'dpop' | 'bearer';
+  grantUses?: 'pkce' | 'redirect' | 'openid' | 'par' | 'dpop' | 'bearer' | 'smart-backend';
   /**
    * What the client of the grant it runs on (resource scope: of the resource's grant; suite scope: some client of the
    * suite) must have: authentication by its certificate (RFC 8705 §2), or a certificate at all.

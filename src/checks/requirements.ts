@@ -21,6 +21,7 @@ const GRANT_USES: Record<NonNullable<Requires['grantUses']>, { holds(grant: Gran
   },
   dpop: { holds: usesDpop, lacks: 'does not use DPoP (dpop: true)' },
   bearer: { holds: (g) => !usesDpop(g), lacks: 'uses DPoP: its tokens are DPoP tokens, judged by the dpop checks' },
+  'smart-backend': { holds: (g) => g.type === 'client_credentials' && g.smart_backend === true, lacks: 'is not declared smart_backend' },
 };
 
 const CLIENT_HAS: Record<NonNullable<Requires['client']>, { holds(client: Client): boolean; lacks: string; describe: string }> = {
@@ -66,6 +67,9 @@ export function unmetRequirement(check: Check, suite: LoadedSuite, subject: stri
   if (used && requires.grantUses && !(used.grant && GRANT_USES[requires.grantUses].holds(used.grant))) {
     return `grant ${used.name} ${GRANT_USES[requires.grantUses].lacks}`;
   }
+  if (check.scope === 'suite' && requires.grantUses && !Object.values(suite.grants ?? {}).some((g) => GRANT_USES[requires.grantUses!].holds(g))) {
+    return `every grant of the suite ${GRANT_USES[requires.grantUses].lacks}`;
+  }
   const grant = check.scope === 'grant' ? suite.grants?.[subject] : undefined;
   if (requires.clientAuth && !jwtClient(suite, grant)) {
     return grant
@@ -92,6 +96,7 @@ export function describeRequirements(requires: Requires = {}): string[] {
             par: 'a grant of the redirect strategy that may push its requests',
             dpop: 'a grant using DPoP',
             bearer: 'a grant getting bearer tokens (not DPoP)',
+            'smart-backend': 'a client_credentials grant declared smart_backend (SMART Backend Services)',
           }[requires.grantUses],
         ]
       : []),

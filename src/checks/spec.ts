@@ -13,3 +13,14 @@ export function oidcDiscovery(section: string, anchor: string): SpecRef {
 export function oidcCore(section: string, anchor: string): SpecRef {
   return { ref: `OIDC Core §${section}`, url: `https://openid.net/specs/openid-connect-core-1_0.html#${anchor}` };
 }
+
+/** SMART App Launch 2.x (HL7 FHIR IG): a page, the section, and its anchor. */
+const SMART_PAGES = {
+  'backend-services': 'Backend Services',
+  'client-confidential-asymmetric': 'Asymmetric Client Authentication',
+  'scopes-and-launch-context': 'Scopes and Launch Context',
+} as const;
+
+export function smartAppLaunch(page: keyof typeof SMART_PAGES, section: string, anchor: string): SpecRef {
+  return { ref: `SMART App Launch ${SMART_PAGES[page]}: ${section}`, url: `https://hl7.org/fhir/smart-app-launch/${page}.html#${anchor}` };
+}

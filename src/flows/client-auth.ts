@@ -20,9 +20,9 @@ const ASSERTION_LIFETIME = 60;
 
 /**
  * A suite's client as flows use it: with its private key when it signs assertions with one (private_key_jwt), and,
- * for a probe, the assertion to send instead of a fresh one.
+ * for a probe, the assertion (or the client_assertion_type) to send instead of a fresh one (the RFC 7523 one).
  */
-export type SuiteClient = Client & { key?: ClientKey; assertion?: string };
+export type SuiteClient = Client & { key?: ClientKey; assertion?: string; assertionType?: string };
 
 export function usesJwtAssertion(client: Client): boolean {
   return (JWT_METHODS as readonly string[]).includes(client.auth ?? '');
@@ -95,7 +95,7 @@ export async function tokenRequest(client: SuiteClient, params: Record<string, s
       // RFC 7521 §4.2: client_id is optional beside an assertion; sending it lets a server find the client first.
       const jwt = client.assertion ?? (await clientAssertion(client, audience));
       form.set('client_id', client.id);
-      form.set('client_assertion_type', JWT_BEARER_ASSERTION);
+      form.set('client_assertion_type', client.assertionType ?? JWT_BEARER_ASSERTION);
       form.set('client_assertion', jwt);
       secrets.push(jwt);
       break;

@@ -118,6 +118,8 @@ export const FLOWS = {
 
   // client-auth
   assertionProbe: (grant: string, probe: AssertionProbe) => key<TokenResult>(`assertion:${grant}:${probe}`),
+  /** SMART Backend Services requests a server refuses: an unknown grant_type, an unknown client_assertion_type. */
+  smartProbe: (grant: string, probe: 'grant-type' | 'assertion-type') => key<TokenResult>(`smart:${grant}:${probe}`),
   assertionReplay: (grant: string) => key<{ first: TokenResult; replay: TokenResult }>(`assertion-replay:${grant}`),
 
   // revocation

@@ -203,6 +203,10 @@ export interface ClientCredentialsGrant {
    * A token endpoint of its own for this grant (e.g. a second authorization server).
    */
   token_endpoint?: string;
+  /**
+   * This grant is SMART Backend Services (SMART App Launch 2.x): its client authenticates with private_key_jwt and asks for system/ scopes; the client-auth.smart-* and token-response.smart-backend checks then apply to it.
+   */
+  smart_backend?: boolean;
 }
 /**
  * This interface was referenced by `Suite`'s JSON-Schema

@@ -39,7 +39,7 @@ async function control(run: SuiteRun, grant: string): Promise<TokenResult> {
   return result;
 }
 
-function refusalEvidence(probe: (run: SuiteRun, grant: string) => Promise<TokenResult>) {
+export function refusalEvidence(probe: (run: SuiteRun, grant: string) => Promise<TokenResult>) {
   return async (run: SuiteRun, grant: string): Promise<ExchangeEvidence> => {
     // Neither request depends on the other: they go together, and the verdict waits for both.
     const probing = probe(run, grant);
@@ -50,17 +50,23 @@ function refusalEvidence(probe: (run: SuiteRun, grant: string) => Promise<TokenR
   };
 }
 
-/** A token fails the rule; invalid_client keeps it; a refusal for another reason, a 5xx or no answer proves nothing. */
+/**
+ * A token fails the rule, and so does a refusal with another error code: the control, the same request with a valid
+ * assertion, got a token, so the defect is what was refused, and RFC 7521 §4.2 names invalid_client for it. A 5xx, no
+ * answer, or an answer that is no JSON error proves nothing.
+ */
 function refusedAsInvalidClient(rule: string) {
   return ({ exchange }: ExchangeEvidence): Verdict => {
     if (issuedToken(exchange)) return fail({ rule, expected: 'error "invalid_client", no token', actual: `${describeExchange(exchange)} with a token` });
     const error = errorCodeOf(exchange);
     if (error === 'invalid_client') return pass(`${describeExchange(exchange)} invalid_client`);
     const other = refusedForAnotherReason(exchange);
-    return couldNotRun(
-      other ??
-        `the assertion was refused as ${typeof error === 'string' ? error : 'something other than a JSON error'}, not invalid_client, so it may have been refused for another reason: ${describeExchange(exchange)}`,
-    );
+    if (other || typeof error !== 'string') {
+      return couldNotRun(
+        other ?? `the assertion was refused with something other than a JSON error, so its code cannot be judged: ${describeExchange(exchange)}`,
+      );
+    }
+    return fail({ rule: `${rule}, with error invalid_client`, expected: 'error "invalid_client"', actual: `${describeExchange(exchange)} ${error}` });
   };
 }
 

@@ -60,3 +60,21 @@ export function assertionReplay(run: SuiteRun, grantName: string): Promise<{ fir
     return { first, replay };
   });
 }
+
+/** A grant type no server defines, and a client_assertion_type other than RFC 7523's. */
+export const UNKNOWN_GRANT_TYPE = 'urn:conformance:not-a-grant-type';
+export const UNKNOWN_ASSERTION_TYPE = 'urn:conformance:not-an-assertion-type';
+
+/**
+ * SMART Backend Services (§ Request): the grant's own request with a valid assertion, but grant_type, or
+ * client_assertion_type, not the value the profile fixes (client_credentials, RFC 7523's jwt-bearer).
+ */
+export function smartProbe(run: SuiteRun, grantName: string, probe: 'grant-type' | 'assertion-type'): Promise<TokenResult> {
+  return run.memo.once(FLOWS.smartProbe(grantName, probe), () => {
+    const grant = run.suite.grant(grantName) as ClientCredentialsGrant;
+    const client = run.client(grant.client);
+    const params = { grant_type: probe === 'grant-type' ? UNKNOWN_GRANT_TYPE : 'client_credentials', scope: grant.scope };
+    const sent = probe === 'assertion-type' ? { ...client, assertionType: UNKNOWN_ASSERTION_TYPE } : client;
+    return redeem(run, grantName, sent, params, [], `token (${grantName}: unknown ${probe === 'grant-type' ? 'grant_type' : 'client_assertion_type'})`);
+  });
+}

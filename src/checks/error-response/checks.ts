@@ -84,9 +84,21 @@ function errorAnswer(evidence: (run: SuiteRun) => Promise<ExchangeEvidence>) {
   };
 }
 
+/**
+ * Whether the probes of refusals.ts have something to go with: a client with a secret, or an authorization_code grant.
+ * A suite whose clients all sign assertions with a key (SMART Backend Services) has neither.
+ */
+function makesRefusedRequests(run: SuiteRun): boolean {
+  const clients = run.suite.loaded.clients ?? {};
+  return run.suite.grants().some(([, g]) => g.type === 'authorization_code' || clients[g.client]?.secret !== undefined);
+}
+
 /** Every refusal of the run (refusals.ts); without one, the error response rules cannot be judged. */
 async function refusals(run: SuiteRun): Promise<{ exchanges: Exchange[]; refusals: Refusal[] }> {
   const observed = await observedRefusals(run);
+  if (observed.length === 0 && !makesRefusedRequests(run)) {
+    throw new NotApplicable('the suite has no client with a secret and no authorization_code grant: it makes none of the requests these rules judge');
+  }
   if (observed.length === 0) throw new Blocked('the token endpoint refused none of the requests a conforming server refuses');
   return { exchanges: observed.map((r) => r.exchange), refusals: observed };
 }

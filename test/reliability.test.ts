@@ -133,10 +133,10 @@ describe.concurrent('hostile and broken endpoints', () => {
     expect(xmlProblem(junit)).toBeUndefined();
     expect(junit).not.toContain('\uffff');
     const ended = (kind: 'failure' | 'error') => new Set([...junit.matchAll(new RegExp(`classname="([^"]+)"[^>]*>\\s*<${kind} `, 'g'))].map((m) => m[1]));
-    expect(ended('failure')).toEqual(new Set(['local.error-response']));
-    // The client-auth refusals carry the text instead of invalid_client: refused, maybe for another reason, they prove
-    // nothing (could not run), and nothing else is kept from running.
-    expect([...ended('error')].filter((c) => c !== 'local.client-auth')).toEqual([]);
+    // The client-auth refusals judge their error code too (invalid_client, RFC 7521 §4.2): nothing else fails or is
+    // kept from running.
+    expect(ended('failure')).toEqual(new Set(['local.error-response', 'local.client-auth']));
+    expect(ended('error')).toEqual(new Set());
     // The text got there (as data), on the console too, where no escape sequence of it remains.
     expect(junit).toContain('[the docs](http://127.0.0.1:1/docs)');
     expect(run.stdout).toContain('![x](http://127.0.0.1:1/pixel.png)');

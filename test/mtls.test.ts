@@ -31,6 +31,24 @@ describe('mutual TLS against the sandbox', () => {
   const outcomes = (results: Awaited<ReturnType<typeof runSuite>>) =>
     Object.fromEntries(results.map((r) => [`${r.id}${r.subject ? ` [${r.subject}]` : ''}`, r.outcome]));
 
+  /** The generic suite against the mtls sandbox, its client presenting the sandbox's client certificate. */
+  async function genericWithCertificate(client: Record<string, string>) {
+    const v = sandbox.variables;
+    const results = await runSuite('suites/generic-oidc.yaml', {
+      variables: {
+        OIDC_ISSUER: v.SANDBOX_ISSUER!,
+        ...client,
+        OIDC_SCOPE: v.SANDBOX_RESOURCE_SCOPE!,
+        OIDC_RESOURCE_URL: v.SANDBOX_RESOURCE_URL!,
+        OIDC_RESOURCE_SCOPE: v.SANDBOX_RESOURCE_SCOPE!,
+        OIDC_CLIENT_CERT_FILE: v.SANDBOX_CLIENT_CERT_FILE!,
+        OIDC_CLIENT_CERT_KEY_FILE: v.SANDBOX_CLIENT_CERT_KEY_FILE!,
+      },
+      trustedCertificates: sandbox.trustedCertificates,
+    });
+    return { results, byName: outcomes(results), show: results.map((r) => `${r.id} [${r.subject}]: ${r.outcome.status} ${r.outcome.message}`).join('\n') };
+  }
+
   it('the local suite passes every mtls check, and no output holds the private key', async () => {
     const results = await runSuite('suites/local.yaml', sandbox);
     const show = results.map((r) => `${r.id} [${r.subject}]: ${r.outcome.status} ${r.outcome.message}`).join('\n');
@@ -43,21 +61,10 @@ describe('mutual TLS against the sandbox', () => {
 
   it('the generic suite, with a secret client and OIDC_CLIENT_CERT_FILE, gets bound tokens the resource refuses without the certificate', async () => {
     const v = sandbox.variables;
-    const results = await runSuite('suites/generic-oidc.yaml', {
-      variables: {
-        OIDC_ISSUER: v.SANDBOX_ISSUER!,
-        OIDC_CLIENT_ID: v.SANDBOX_MTLS_SECRET_CLIENT_ID!,
-        OIDC_CLIENT_SECRET: v.SANDBOX_MTLS_SECRET_CLIENT_SECRET!,
-        OIDC_SCOPE: v.SANDBOX_RESOURCE_SCOPE!,
-        OIDC_RESOURCE_URL: v.SANDBOX_RESOURCE_URL!,
-        OIDC_RESOURCE_SCOPE: v.SANDBOX_RESOURCE_SCOPE!,
-        OIDC_CLIENT_CERT_FILE: v.SANDBOX_CLIENT_CERT_FILE!,
-        OIDC_CLIENT_CERT_KEY_FILE: v.SANDBOX_CLIENT_CERT_KEY_FILE!,
-      },
-      trustedCertificates: sandbox.trustedCertificates,
+    const { byName, show } = await genericWithCertificate({
+      OIDC_CLIENT_ID: v.SANDBOX_MTLS_SECRET_CLIENT_ID!,
+      OIDC_CLIENT_SECRET: v.SANDBOX_MTLS_SECRET_CLIENT_SECRET!,
     });
-    const byName = outcomes(results);
-    const show = results.map((r) => `${r.id} [${r.subject}]: ${r.outcome.status} ${r.outcome.message}`).join('\n');
     for (const id of [
       'resource-access.certificate-binding-declared',
       'resource-access.certificate-bound-token [system]',
@@ -69,22 +76,10 @@ describe('mutual TLS against the sandbox', () => {
   });
 
   it('the generic suite with OIDC_CLIENT_AUTH=tls_client_auth authenticates by the certificate alone, and passes every mtls check', async () => {
-    const v = sandbox.variables;
-    const results = await runSuite('suites/generic-oidc.yaml', {
-      variables: {
-        OIDC_ISSUER: v.SANDBOX_ISSUER!,
-        OIDC_CLIENT_ID: v.SANDBOX_MTLS_CLIENT_ID!,
-        OIDC_CLIENT_AUTH: 'tls_client_auth',
-        OIDC_SCOPE: v.SANDBOX_RESOURCE_SCOPE!,
-        OIDC_RESOURCE_URL: v.SANDBOX_RESOURCE_URL!,
-        OIDC_RESOURCE_SCOPE: v.SANDBOX_RESOURCE_SCOPE!,
-        OIDC_CLIENT_CERT_FILE: v.SANDBOX_CLIENT_CERT_FILE!,
-        OIDC_CLIENT_CERT_KEY_FILE: v.SANDBOX_CLIENT_CERT_KEY_FILE!,
-      },
-      trustedCertificates: sandbox.trustedCertificates,
+    const { results, byName, show } = await genericWithCertificate({
+      OIDC_CLIENT_ID: sandbox.variables.SANDBOX_MTLS_CLIENT_ID!,
+      OIDC_CLIENT_AUTH: 'tls_client_auth',
     });
-    const byName = outcomes(results);
-    const show = results.map((r) => `${r.id} [${r.subject}]: ${r.outcome.status} ${r.outcome.message}`).join('\n');
     for (const id of [
       'client-auth.tls-client-auth-declared',
       'client-auth.tls-certificate-required [system]',

@@ -314,6 +314,7 @@ describe('SMART Backend Services judges', () => {
       },
       clients: { key: { id: 'k', auth: 'private_key_jwt', key_file: 'k.pem' } },
       expect: {},
+      disabled: {},
     } as unknown as LoadedSuite;
     const options = { long: false };
     expect(unmetRequirement(smart.smartInvalidGrantType, suite, 'smart', options)).toBeUndefined();

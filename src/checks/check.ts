@@ -24,17 +24,16 @@ export interface Requires {
   grantUses?: 'pkce' | 'redirect' | 'openid' | 'par' | 'dpop' | 'bearer' | 'smart-backend';
   /**
    * What the client of the grant it runs on (resource scope: of the resource's grant; suite scope: some client of the
-   * suite) must have: authentication by its certificate (RFC 8705 §2), or a certificate at all.
+   * suite) must have: authentication by a JWT assertion (RFC 7523 §2.2) or by its certificate (RFC 8705 §2), or a
+   * certificate at all.
    */
-  client?: 'tls_client_auth' | 'certificate';
+  client?: 'jwt' | 'tls_client_auth' | 'certificate';
   /** An endpoint the suite gives or its metadata declares. */
   endpoint?: Endpoint;
   /** An expectation the suite declares about the vendor. */
   expects?: Expectation;
   /** Waits out lifetimes: runs only with --long. */
   long?: true;
-  /** How the client must authenticate: by a JWT assertion (RFC 7523 §2.2): the grant's client (grant scope), or some client (suite scope). */
-  clientAuth?: 'jwt';
   /** The control the verdict needs: the same request done right succeeds, or the check could not run. */
   control?: string;
 }

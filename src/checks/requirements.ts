@@ -25,6 +25,11 @@ const GRANT_USES: Record<NonNullable<Requires['grantUses']>, { holds(grant: Gran
 };
 
 const CLIENT_HAS: Record<NonNullable<Requires['client']>, { holds(client: Client): boolean; lacks: string; describe: string }> = {
+  jwt: {
+    holds: usesJwtAssertion,
+    lacks: 'does not authenticate with a JWT assertion',
+    describe: 'a client authenticating with a JWT assertion (client_secret_jwt or private_key_jwt)',
+  },
   tls_client_auth: {
     holds: (c) => c.auth === 'tls_client_auth',
     lacks: 'does not authenticate by its certificate (auth: tls_client_auth)',
@@ -70,12 +75,6 @@ export function unmetRequirement(check: Check, suite: LoadedSuite, subject: stri
   if (check.scope === 'suite' && requires.grantUses && !Object.values(suite.grants ?? {}).some((g) => GRANT_USES[requires.grantUses!].holds(g))) {
     return `every grant of the suite ${GRANT_USES[requires.grantUses].lacks}`;
   }
-  const grant = check.scope === 'grant' ? suite.grants?.[subject] : undefined;
-  if (requires.clientAuth && !jwtClient(suite, grant)) {
-    return grant
-      ? `grant ${subject}'s client ${grant.client} does not authenticate with a JWT assertion`
-      : 'no client of the suite authenticates with a JWT assertion';
-  }
   const client = unmetClient(suite, check, subject);
   if (client) return client;
   if (requires.expects && !declares(suite, requires.expects)) return `the suite does not declare expect.${requires.expects}`;
@@ -101,17 +100,9 @@ export function describeRequirements(requires: Requires = {}): string[] {
         ]
       : []),
     ...(requires.client ? [CLIENT_HAS[requires.client].describe] : []),
-    ...(requires.clientAuth ? ['a client authenticating with a JWT assertion (client_secret_jwt or private_key_jwt)'] : []),
     ...(requires.endpoint ? [`the ${requires.endpoint}`] : []),
     ...(requires.expects ? [`expect.${requires.expects} declared`] : []),
     ...(requires.long ? ['--long'] : []),
     ...(requires.control ? [`control: ${requires.control}`] : []),
   ];
-}
-
-/** Whether the grant's client (or, for a suite-scoped check, any client) authenticates with a JWT assertion. */
-function jwtClient(suite: LoadedSuite, grant: Grant | undefined): boolean {
-  const clients = suite.clients ?? {};
-  const client = grant && clients[grant.client];
-  return grant ? client !== undefined && usesJwtAssertion(client) : Object.values(clients).some(usesJwtAssertion);
 }

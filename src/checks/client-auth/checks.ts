@@ -24,7 +24,7 @@ const assertionRules = rfc(7523, '3');
 const invalidClient = rfc(7521, '4.2');
 
 /** Where these checks run: a client_credentials grant whose client authenticates with a JWT assertion. */
-const JWT_GRANT: Requires = { grantTypes: ['client_credentials'], clientAuth: 'jwt' };
+const JWT_GRANT: Requires = { grantTypes: ['client_credentials'], client: 'jwt' };
 const CONTROL = "the grant's own token request, with a valid assertion, gets a token";
 
 /** The grant's own token: the request done right that every refusal is compared with. */
@@ -183,7 +183,7 @@ export const signingAlgsDeclared = defineCheck({
   level: 'MUST',
   scope: 'suite',
   spec: [rfc(8414, '2')],
-  requires: { clientAuth: 'jwt' },
+  requires: { client: 'jwt' },
   gather: metadataEvidence,
   judge: ({ document }) => {
     const methods = listed(document, 'token_endpoint_auth_methods_supported', ['client_secret_basic']).filter((m) =>

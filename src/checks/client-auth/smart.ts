@@ -20,7 +20,7 @@ import { UNKNOWN_ASSERTION_TYPE, UNKNOWN_GRANT_TYPE, assertionProbe, smartProbe 
 
 const request = smartAppLaunch('backend-services', 'Request', 'request-1');
 const authentication = smartAppLaunch('client-confidential-asymmetric', 'Authenticating to the Token endpoint', 'authenticating-to-the-token-endpoint');
-const SMART_GRANT: Requires = { grantTypes: ['client_credentials'], grantUses: 'smart-backend', clientAuth: 'jwt' };
+const SMART_GRANT: Requires = { grantTypes: ['client_credentials'], grantUses: 'smart-backend', client: 'jwt' };
 const CONTROL = "the grant's own token request, with a valid assertion, gets a token";
 /** The algorithms SMART clients sign assertions with: a server supports at least one. */
 const SMART_ALGS = ['RS384', 'ES384'];

@@ -17,5 +17,8 @@ if (!light) {
 }
 register();
 const { main } = await import('../src/cli/main.ts');
-// Exit explicitly: pooled keep-alive connections would otherwise hold the process open for seconds.
-process.exit(await main(args));
+const code = await main(args);
+// Exit explicitly: pooled keep-alive connections would otherwise hold the process open for seconds. Only once the
+// console output is handed over: exit drops what is still queued for a pipe (`conformance list | less` lost its end).
+await Promise.all([process.stdout, process.stderr].map((stream) => new Promise((flushed) => stream.write('', flushed))));
+process.exit(code);

@@ -17,10 +17,11 @@ const registered: string[] = [];
 /** Every form a secret may be written in → the secret itself, whose fingerprint stands for all of them. */
 const known = new Map<string, string>();
 /**
- * `known` by the first MIN_LENGTH characters of each form, longest form first: one pass over a text finds every form
- * however many secrets a long-lived process has learned (a loop over all forms grew with every token issued).
+ * `known` by the first MIN_LENGTH characters of each form, then by length, longest first: one pass over a text finds
+ * every form however many secrets a long-lived process has learned. Tokens of one server share long prefixes (every
+ * JWT's header), so a list per prefix grew with every token issued; a set per length is one lookup per length.
  */
-const byPrefix = new Map<string, string[]>();
+const byPrefix = new Map<string, { lengths: number[]; forms: Map<number, Set<string>> }>();
 
 /** Field names whose values are credentials wherever they appear: forms, query strings, JSON. */
 const SECRET_FIELDS = new Set([
@@ -85,10 +86,14 @@ export function addSecret(value: string | undefined): void {
     if (form.length < MIN_LENGTH || known.has(form)) continue;
     known.set(form, value);
     const prefix = form.slice(0, MIN_LENGTH);
-    byPrefix.set(
-      prefix,
-      [...(byPrefix.get(prefix) ?? []), form].sort((a, b) => b.length - a.length),
-    );
+    const bucket = byPrefix.get(prefix) ?? { lengths: [], forms: new Map<number, Set<string>>() };
+    byPrefix.set(prefix, bucket);
+    const sameLength = bucket.forms.get(form.length);
+    if (sameLength) sameLength.add(form);
+    else {
+      bucket.forms.set(form.length, new Set([form]));
+      bucket.lengths = [...bucket.lengths, form.length].sort((a, b) => b - a);
+    }
   }
 }
 
@@ -143,7 +148,12 @@ function htmlEscape(value: string): string {
 
 /** The longest registered form that starts at position i of text. */
 function formAt(text: string, i: number): string | undefined {
-  return byPrefix.get(text.slice(i, i + MIN_LENGTH))?.find((f) => text.startsWith(f, i));
+  const bucket = byPrefix.get(text.slice(i, i + MIN_LENGTH));
+  for (const length of bucket?.lengths ?? []) {
+    const candidate = text.slice(i, i + length);
+    if (candidate.length === length && bucket!.forms.get(length)!.has(candidate)) return candidate;
+  }
+  return undefined;
 }
 
 /** Replaces every known secret and any JWT in free text. */

@@ -26,7 +26,9 @@ export default defineConfig({
     // keeps the cores busy (vitest's default is one fewer).
     maxWorkers: availableParallelism() + 1,
     sequence: { sequencer: LongestFirst },
-    testTimeout: 60_000,
+    // A test's time includes its turn: for a CLI slot (test/cli-process.ts) and for the browser (two logins at a time,
+    // src/flows/browser-login.ts), which on a loaded 2-core machine took a minute before the test's own work began.
+    testTimeout: 150_000,
     hookTimeout: 60_000,
   },
 });

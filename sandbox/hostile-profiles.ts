@@ -99,6 +99,15 @@ export const hostileProfiles: FaultProfile[] = [
     hostile: true,
   },
   {
+    name: 'flaky-spent',
+    description:
+      'Every client_credentials token request that succeeds is served, then answered 503 (sent again, it goes through): the client assertion and DPoP proof it carried are spent, so what is sent again must carry new ones.',
+    breaks: [],
+    faults: [],
+    requestFaults: [{ kind: 'overloaded', endpoint: 'token', grantType: 'client_credentials', when: { every: 1 }, status: 503, spent: true }],
+    hostile: true,
+  },
+  {
     name: 'flaky',
     description:
       'The 1st, 4th, 7th… distinct token request and discovery GET are answered 503 without Retry-After (sent again, or with a new code or refresh token, they go through).',

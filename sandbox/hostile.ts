@@ -20,7 +20,8 @@ import { SMART_CONFIGURATION_PATH } from './smart-configuration.js';
 export type Occurrence =
   /**
    * The 1st, (n+1)th, (2n+1)th… request; the same request sent again is served (the fault is transient), and so is
-   * the same request with a new code or refresh token: a client that starts over after a 503 gets through.
+   * the same request with a new code, refresh token or client assertion: a client that starts over after a 503, or
+   * sends again with new single-use parts, gets through.
    */
   | { every: number }
   /** The first one only, or the first one from each client. */
@@ -39,8 +40,7 @@ export type HostileFault = HostileTarget &
   /** The request is read and never answered; its connection stays open. */
   (
     | { kind: 'hang' }
-    /** Answered with this status and its reason phrase alone, as a busy server or its proxy would. */
-    | { kind: 'overloaded'; status: number; retryAfter?: number }
+    | Overloaded
     /** Successful answers keep their status and headers but get this content type and body. */
     | { kind: 'replace-body'; contentType: string; body: string }
     /** The answer's body is a gzip of this many spaces, sent with Content-Encoding: gzip. */
@@ -68,6 +68,18 @@ export type HostileFault = HostileTarget &
     | Delivery
   );
 
+/** Answered with this status and its reason phrase alone, as a busy server or its proxy would. */
+interface Overloaded {
+  kind: 'overloaded';
+  status: number;
+  retryAfter?: number;
+  /**
+   * Served first, and a successful answer lost (a gateway timing out on a backend that did the work): what the request
+   * carried once only is spent. Only successful answers count as occurrences.
+   */
+  spent?: true;
+}
+
 /** Tells the sandbox of a credential a fault made up, so that a leak test looks for it too. */
 export type Issue = (credential: string) => void;
 
@@ -88,8 +100,15 @@ export function hostile(fault: HostileFault, issue: Issue): Stage {
       request.url.pathname === PATHS[fault.endpoint] &&
       (fault.method === undefined || request.method === fault.method) &&
       (fault.grantType === undefined || postedForm(request)?.get('grant_type') === fault.grantType);
+    if (targeted && fault.kind === 'overloaded' && fault.spent) return lose(fault, request, next, occurs);
     return targeted && occurs(request) ? act(fault, request, next, issue) : next(request);
   };
+}
+
+/** The provider's successful answer, lost when it is an occurrence: a refusal goes through, and counts for none. */
+async function lose(fault: Overloaded, request: HttpRequest, next: Forward, occurs: (request: HttpRequest) => boolean): Promise<HttpResponse> {
+  const answer = await next(request);
+  return answer.status === 200 && occurs(request) ? busy(fault) : answer;
 }
 
 /** Whether a targeted request is one the fault acts on; called once for each. */
@@ -99,7 +118,7 @@ function occurrence(when: Occurrence | undefined): (request: HttpRequest) => boo
     let seen = 0;
     const struck = new Set<string>();
     return (request) => {
-      const key = `${request.method} ${request.url.href} ${request.headers.authorization ?? ''} ${withoutOneTimeValues(request)}`;
+      const key = `${request.method} ${request.url.href} ${request.headers.authorization ?? ''} ${request.headers.dpop ? 'DPoP' : ''} ${withoutOneTimeValues(request)}`;
       if (struck.has(key)) return false;
       const hit = seen++ % when.every === 0;
       if (hit) struck.add(key);
@@ -115,11 +134,14 @@ function occurrence(when: Occurrence | undefined): (request: HttpRequest) => boo
   };
 }
 
-/** A request's body without the one-time values a flow that starts over replaces. */
+/**
+ * A request's body without the one-time values a flow that starts over replaces, and the client assertion a request
+ * sent again replaces (its DPoP proof is a header, which the key leaves out anyway).
+ */
 function withoutOneTimeValues(request: HttpRequest): string {
   const form = postedForm(request);
   if (!form) return request.body.toString();
-  for (const name of ['code', 'code_verifier', 'refresh_token']) form.delete(name);
+  for (const name of ['code', 'code_verifier', 'refresh_token', 'client_assertion']) form.delete(name);
   return form.toString();
 }
 
@@ -138,14 +160,18 @@ async function act(fault: HostileFault, request: HttpRequest, next: Forward, iss
       // Never settles, so the front door never sends; closing the sandbox drops the connection.
       return new Promise<never>(() => undefined);
     case 'overloaded':
-      return {
-        status: fault.status,
-        headers: { 'content-type': 'text/plain; charset=utf-8', ...(fault.retryAfter !== undefined && { 'retry-after': String(fault.retryAfter) }) },
-        body: Buffer.from(STATUS_CODES[fault.status] ?? ''),
-      };
+      return busy(fault);
     default:
       return rewrite(fault, request, await next(request), issue);
   }
+}
+
+function busy(fault: Overloaded): HttpResponse {
+  return {
+    status: fault.status,
+    headers: { 'content-type': 'text/plain; charset=utf-8', ...(fault.retryAfter !== undefined && { 'retry-after': String(fault.retryAfter) }) },
+    body: Buffer.from(STATUS_CODES[fault.status] ?? ''),
+  };
 }
 
 /** The provider's answer, as a fault that lets the request through changes it. */

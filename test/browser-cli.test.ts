@@ -2,7 +2,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { leaks } from './leak-forms.js';
-import { CLEAR_CREDENTIAL, cli, JWT, reportArgs, reportFiles, skipWithoutChromium, tempDir } from './cli-process.js';
+import { CLEAR_CREDENTIAL, cli, JWT, reportArgs, reportFiles, said, skipWithoutChromium, tempDir } from './cli-process.js';
 
 /**
  * Browser logins through the CLI: what a run with logins writes and exits with. Each run has its own browser, so they
@@ -36,7 +36,7 @@ describe.concurrent('browser logins through the CLI', () => {
     const run = await cli(['run', '--suite', 'local-browser', '--profile', 'wrong-password', ...ONE_LOGIN, '--no-html', '--browser-trace', traces, ...args], {
       env: { SANDBOX_PASSWORD: password },
     });
-    expect(run.code, run.stderr).toBe(1);
+    expect(run.code, said(run)).toBe(1);
     expect(run.stdout).toContain('the login page shows “Invalid username or password.” after login step 3');
     const files = await reportFiles(paths.dir);
     expect(files.some((f) => f.path.endsWith('.png'))).toBe(true);
@@ -66,7 +66,7 @@ describe.concurrent('browser logins through the CLI', () => {
     const run = await cli(['run', '--suite', 'local-browser', '--profile', 'echo-password', ...ONE_LOGIN, '--no-html', ...args], {
       env: { SANDBOX_PASSWORD: password },
     });
-    expect(run.code, run.stderr).toBe(1);
+    expect(run.code, said(run)).toBe(1);
     expect(run.stdout).toContain('the login page shows “Wrong password [redacted:');
     const files = await reportFiles(paths.dir);
     expect(files.some((f) => f.path.endsWith('.png'))).toBe(true);
@@ -76,7 +76,7 @@ describe.concurrent('browser logins through the CLI', () => {
   it('a discovery document that names a file as authorization_endpoint: the logins could not run, saying why; no text or screenshot of the file anywhere in the report', async () => {
     const { paths, args } = await reportArgs();
     const run = await cli(['run', '--suite', 'local-browser', '--profile', 'file-authorization-endpoint', ...args]);
-    expect(run.code, run.stderr).toBe(1);
+    expect(run.code, said(run)).toBe(1);
     expect(run.stdout).toContain('the authorization endpoint is not an http(s) URL: the browser opens only http(s) URLs, and was to open file:///etc/passwd');
     const files = await reportFiles(paths.dir);
     expect(

@@ -3,6 +3,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+/** The folder of test/cli-process.ts's slots, in the run's temp directory (made by global-setup.ts). */
+export const CLI_SLOTS = 'cli-slots';
+
 /** What this test file started and made that outlives a test: cleanUp() ends and deletes it once the file has run. */
 const children: ChildProcess[] = [];
 const dirs: string[] = [];

@@ -1,12 +1,13 @@
 /** Running the real CLI as a user would, and reading what it wrote. Light: no engine, no sandbox in the test's process. */
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir, readFile, rmdir } from 'node:fs/promises';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { findChromium, INSTALL_CHROMIUM } from '../src/browser/chromium.js';
-import { made, spawned, tempDir } from './cleanup.js';
+import { CLI_SLOTS, made, spawned, tempDir } from './cleanup.js';
 
 export { tempDir };
 
@@ -18,20 +19,53 @@ export interface CliResult {
   stderr: string;
 }
 
+/** What a run said, for an assertion's message: why it exited as it did is on stdout (the broken rules) or stderr. */
+export function said(run: CliResult): string {
+  return `${run.stderr}\n${run.stdout}`;
+}
+
 /**
  * Runs the real CLI in a child process, as a user would: by default in a fresh directory, so concurrent runs never
  * share the default reports/ (two runs appending to one history file at once would interleave its lines).
  */
-export function cli(args: string[], options: { env?: Record<string, string>; cwd?: string } = {}): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawnCli(args, options);
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+export async function cli(args: string[], options: { env?: Record<string, string>; cwd?: string } = {}): Promise<CliResult> {
+  const release = await cliSlot();
+  try {
+    return await new Promise((resolve, reject) => {
+      const child = spawnCli(args, options);
+      let stdout = '';
+      let stderr = '';
+      child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+      child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, stdout, stderr }));
+    });
+  } finally {
+    await release();
+  }
+}
+
+/**
+ * A slot among the few CLI runs that may go at once, across every test worker (a directory made in the run's temp
+ * directory is the lock). A CLI run is a process with a worker thread and often a server: with a run per concurrent
+ * test of each worker, a 2-core machine ran fifteen at once, and runs slowed past their own request timeouts.
+ */
+async function cliSlot(): Promise<() => Promise<void>> {
+  const slots = join(tmpdir(), CLI_SLOTS);
+  for (;;) {
+    for (let i = 0; i < availableParallelism() + 1; i++) {
+      const slot = join(slots, String(i));
+      const taken = await mkdir(slot).then(
+        () => true,
+        (error: unknown) => {
+          if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+          throw error;
+        },
+      );
+      if (taken) return () => rmdir(slot);
+    }
+    await sleep(50);
+  }
 }
 
 /**

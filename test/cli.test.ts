@@ -18,6 +18,7 @@ import {
   reportArgs,
   reportFiles,
   runSuite,
+  said,
   sandboxSecrets,
   serveCli,
   targets,
@@ -286,7 +287,7 @@ describe.concurrent('conformance init', () => {
       const out = join(dir, 'acme.yaml');
       const v = sandbox.variables;
       const init = await cli(['init', '--discovery', v.SANDBOX_DISCOVERY_URL!, '--vendor', 'acme', '--out', out]);
-      expect(init.code, init.stderr).toBe(0);
+      expect(init.code, said(init)).toBe(0);
       expect(init.stdout).not.toContain('Left out');
       const text = await readFile(out, 'utf8');
       expect(text).toMatch(/^# yaml-language-server: \$schema=/);
@@ -304,7 +305,7 @@ describe.concurrent('conformance init', () => {
         ACME_REDIRECT_URI: v.SANDBOX_REDIRECT_URI!,
       };
       const validate = await cli(['validate', '--suite', out], { env });
-      expect(validate.code, validate.stderr).toBe(0);
+      expect(validate.code, said(validate)).toBe(0);
       expect(validate.stdout).toMatch(/acme\.yaml: valid\n/);
       // Its checks, in-process: what validate read, a run runs.
       const results = await runSuite(out, { variables: env });
@@ -325,7 +326,7 @@ describe.concurrent('conformance init', () => {
     try {
       const out = join(await tempDir(), 'acme.yaml');
       const init = await cli(['init', '--discovery', sandbox.variables.SANDBOX_DISCOVERY_URL!, '--vendor', 'acme', '--out', out]);
-      expect(init.code, init.stderr).toBe(0);
+      expect(init.code, said(init)).toBe(0);
       expect(init.stdout).toContain(
         "Left out, as the document's value is not what the member holds: issuer (not an http(s) URL); end_session_endpoint (not an http(s) URL); " +
           'userinfo_endpoint (not an http(s) URL); revocation_endpoint (not an http(s) URL); 1 value of grant_types_supported (not a word); 1 value of code_challenge_methods_supported (not a word).',
@@ -457,7 +458,7 @@ describe.concurrent('bad input exits 2 with the file, the place and the fix', ()
     await writeFile(join(dir, 'bomb.yaml'), `vendor: x\n${levels.join('\n')}\n`);
     const started = Date.now();
     const run = await cli([command, '--suite', join(dir, 'bomb.yaml')], { cwd: dir });
-    expect(run.code, run.stderr).toBe(2);
+    expect(run.code, said(run)).toBe(2);
     expect(run.stderr).toMatch(/^bomb\.yaml: the YAML's anchors and aliases expand past 100 copies/m);
     expect(run.stderr).toMatch(/fix: write repeated values out/);
     expect(Date.now() - started).toBeLessThan(15_000);

@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli, tempDir } from './cli-process.js';
+import { cli, said, tempDir } from './cli-process.js';
 
 /** The console names the env file a command read and how many variables it held, never their values. */
 
@@ -38,7 +38,7 @@ describe.concurrent('the env file a command loads', () => {
   it('./.env: validate names it, the suite gets its values, and no value is shown', async () => {
     const cwd = await workdir({ '.env': dotenv(VALUES) });
     const run = await cli(['validate', '--suite', 'envtest.yaml'], { cwd });
-    expect(run.code, run.stderr).toBe(0);
+    expect(run.code, said(run)).toBe(0);
     expect(run.stdout.split('\n').slice(0, 2)).toEqual(['Loaded 3 variables from .env', 'envtest.yaml: valid']);
     for (const value of Object.values(VALUES)) expect(run.stdout + run.stderr).not.toContain(value);
   });
@@ -46,7 +46,7 @@ describe.concurrent('the env file a command loads', () => {
   it('--env-file: names the file given, as given, and not a ./.env beside it', async () => {
     const cwd = await workdir({ '.env': dotenv({ ENVTEST_ISSUER: 'https://stray.example.com/' }), 'other.env': dotenv({ ...VALUES, ENVTEST_EXTRA: 'x' }) });
     const run = await cli(['validate', '--suite', 'envtest.yaml', '--env-file', 'other.env'], { cwd });
-    expect(run.code, run.stderr).toBe(0);
+    expect(run.code, said(run)).toBe(0);
     expect(loadedLines(run.stdout)).toEqual(['Loaded 4 variables from other.env']);
   });
 
@@ -61,7 +61,7 @@ describe.concurrent('the env file a command loads', () => {
   it('says nothing when no file is loaded', async () => {
     const cwd = await workdir({});
     const run = await cli(['validate', '--suite', 'envtest.yaml'], { cwd, env: VALUES });
-    expect(run.code, run.stderr).toBe(0);
+    expect(run.code, said(run)).toBe(0);
     expect(run.stdout).toBe('envtest.yaml: valid\n');
   });
 });

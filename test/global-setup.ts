@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
+import { CLI_SLOTS } from './cleanup.js';
 
 // Caches that processes of the run keep under the temp directory, reused from run to run: tsx's compiled sources,
 // and the vitest module cache of every conformance run (src/engine/run-vitest.ts).
@@ -18,9 +19,10 @@ export default function setup(): () => void {
     mkdirSync(join(system, cache), { recursive: true, mode: 0o700 });
     symlinkSync(join(system, cache), join(own, cache));
   }
+  mkdirSync(join(own, CLI_SLOTS));
   process.env.TMPDIR = own;
   return () => {
-    const left = readdirSync(own).filter((name) => !CACHES.includes(name));
+    const left = readdirSync(own).filter((name) => ![...CACHES, CLI_SLOTS].includes(name));
     // The links go, not what they point to.
     rmSync(own, { recursive: true, force: true });
     if (left.length === 0) return;

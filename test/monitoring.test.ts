@@ -2,7 +2,7 @@ import { appendFile, readdir, readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cli, outputArgs, tempDir, type CliResult } from './cli-process.js';
+import { cli, outputArgs, said, tempDir, type CliResult } from './cli-process.js';
 
 /**
  * A free loopback port P such that P+1 is free too (the sandbox's resource). Below the range the system hands out for
@@ -57,7 +57,7 @@ describe.concurrent('scheduled monitoring', () => {
     it('builds the report past a history line cut short, keeping that line aside', { concurrent: false }, async () => {
       await appendFile(history(), '{"uuid":"cut sho');
       const report = await cli(['report', '--results-dir', join(dir, 'allure-results'), '--report-dir', join(dir, 'html'), '--history', history()]);
-      expect(report.code, report.stderr).toBe(0);
+      expect(report.code, said(report)).toBe(0);
       expect(report.stderr).toMatch(/^warning: .*history\.jsonl: line 3 of the report history was not JSON .*moved to .*history\.jsonl\.damaged/);
       expect(await readFile(`${history()}.damaged`, 'utf8')).toBe('{"uuid":"cut sho\n');
       expect(
@@ -92,7 +92,7 @@ describe.concurrent('scheduled monitoring', () => {
         '--history',
         join(dir, 'merged-history.jsonl'),
       ]);
-      expect(merged.code, merged.stderr).toBe(0);
+      expect(merged.code, said(merged)).toBe(0);
       const stats = (JSON.parse(await readFile(join(dir, 'merged', 'summary.json'), 'utf8')) as { stats: { total: number } }).stats;
       expect(stats.total).toBe(all.length);
     });

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cli, reportArgs, tempDir } from './cli-process.js';
+import { cli, reportArgs, said, tempDir } from './cli-process.js';
 
 const MARKER = '.conformance-output';
 const QUICK = ['run', '--suite', 'local', '--only', 'discovery.reachable'];
@@ -21,7 +21,7 @@ describe.concurrent('the folders a run replaces whole are only ever its own', ()
     await usersFolder(paths.results, { [`${randomUUID()}-result.json`]: '{}', 'notes.txt': 'mine' });
     await usersFolder(paths.html, { 'index.html': '<html><head><title>My site</title></head></html>' });
     const run = await cli([...QUICK, ...args]);
-    expect(run.code, run.stderr).toBe(2);
+    expect(run.code, said(run)).toBe(2);
     for (const [path, option] of [
       [paths.results, '--results-dir'],
       [paths.html, '--report-dir'],
@@ -41,7 +41,7 @@ describe.concurrent('the folders a run replaces whole are only ever its own', ()
     const file = join(dir, 'report.html');
     await writeFile(file, 'mine');
     const run = await cli(['report', '--results-dir', dir, '--report-dir', file, '--history', join(dir, 'history.jsonl')]);
-    expect(run.code, run.stderr).toBe(2);
+    expect(run.code, said(run)).toBe(2);
     expect(run.stderr).toContain(`${file}: --report-dir names something that is not a folder`);
     expect(await readFile(file, 'utf8')).toBe('mine');
   });
@@ -57,11 +57,11 @@ describe.concurrent('the folders a run replaces whole are only ever its own', ()
       const { paths, args } = out;
       await Promise.all([mkdir(paths.results), mkdir(paths.html)]);
       const first = await cli([...QUICK, ...args]);
-      expect(first.code, first.stderr).toBe(0);
+      expect(first.code, said(first)).toBe(0);
       for (const folder of [paths.results, paths.html]) expect(await readdir(folder), folder).toContain(MARKER);
       const firstResults = await readdir(paths.results);
       const second = await cli([...QUICK, ...args]);
-      expect(second.code, second.stderr).toBe(0);
+      expect(second.code, said(second)).toBe(0);
       const secondResults = await readdir(paths.results);
       expect(secondResults.filter((name) => name !== MARKER && firstResults.includes(name))).toEqual([]);
       expect(await readdir(paths.html)).toContain(MARKER);
@@ -73,7 +73,7 @@ describe.concurrent('the folders a run replaces whole are only ever its own', ()
       const earlier = await readdir(paths.results);
       expect(earlier.filter((name) => name.endsWith('-result.json')).length, "a run's results").toBeGreaterThan(0);
       const run = await cli([...QUICK, ...args]);
-      expect(run.code, run.stderr).toBe(0);
+      expect(run.code, said(run)).toBe(0);
       expect((await readdir(paths.results)).filter((name) => earlier.includes(name))).toEqual([]);
       expect(await readdir(paths.html)).toContain(MARKER);
     });

@@ -9,7 +9,7 @@ import { defaultHttpOptions, Recorder, send } from '../src/http/client.js';
 import { addSecret } from '../src/secrets.js';
 import { resolveSuite } from '../src/suite/load.js';
 import { readSuite } from '../src/suite/read.js';
-import { cli, outputArgs, root, tempDir } from './helpers.js';
+import { cli, outputArgs, root, said, tempDir } from './helpers.js';
 import { xmlProblem } from './strict-xml.js';
 import { spawned } from './cleanup.js';
 
@@ -53,6 +53,16 @@ describe.concurrent('hostile and broken endpoints', () => {
     const { outcomes } = await runHostile('flaky');
     expect(outcomes.filter((o) => o.outcome.status === 'fail' || o.outcome.status === 'blocked').map((o) => `${o.id}: ${o.outcome.message}`)).toEqual([]);
     expect(outcomes.some((o) => o.outcome.exchanges.some((e) => e.label.endsWith('(retry 1)')))).toBe(true);
+  });
+
+  it('a token request served, then answered 503: sent again with a new client assertion and DPoP proof, green', async () => {
+    const { outcomes, exchanges } = await runHostile('flaky-spent');
+    // The sandbox refuses an assertion or proof whose jti it has seen (RFC 7523 §3, RFC 9449 §11.1): sent again as
+    // they were, the JWT-authenticated and DPoP grants would get no token.
+    expect(outcomes.filter((o) => o.outcome.status === 'fail' || o.outcome.status === 'blocked').map((o) => `${o.id}: ${o.outcome.message}`)).toEqual([]);
+    const retried = exchanges.filter((e) => e.label.endsWith('(retry 1)'));
+    expect(retried.some((e) => e.request.body?.includes('client_assertion='))).toBe(true);
+    expect(retried.some((e) => e.request.headers.dpop !== undefined)).toBe(true);
   });
 
   it('a 429 with Retry-After: 2 is sent again no sooner than 2 s later, and the run is green', async () => {
@@ -128,7 +138,7 @@ describe.concurrent('hostile and broken endpoints', () => {
     // The HTML report of this text: test/canaries.test.ts.
     const run = await cli(['run', '--suite', 'local', '--profile', 'injected-text', '--no-html', ...outputArgs(dir)]);
     // Its error codes carry the text, so they are unregistered (RFC 6749 §5.2): those checks fail, nothing else does.
-    expect(run.code, run.stderr).toBe(1);
+    expect(run.code, said(run)).toBe(1);
     const junit = await readFile(join(dir, 'junit.xml'), 'utf8');
     expect(xmlProblem(junit)).toBeUndefined();
     expect(junit).not.toContain('\uffff');
@@ -161,7 +171,7 @@ describe.concurrent('hostile and broken endpoints', () => {
   ])('%s with the HTML report: the results stay small, the report is written, the verdicts stand', async (profile, code) => {
     const dir = await tempDir();
     const run = await cli(['run', '--suite', 'local', '--profile', profile, ...outputArgs(dir)]);
-    expect(run.code, run.stderr).toBe(code);
+    expect(run.code, said(run)).toBe(code);
     expect(await sizeOf(join(dir, 'allure-results'))).toBeLessThan(5 * 1024 * 1024);
     expect(existsSync(join(dir, 'html', 'index.html'))).toBe(true);
     expect(run.stdout).toContain(`${join(dir, 'html')}/index.html`);
@@ -174,7 +184,7 @@ describe.concurrent('hostile and broken endpoints', () => {
   it('past --results-budget, attachments are left out with a note, and the console says so once', async () => {
     const dir = await tempDir();
     const run = await cli(['run', '--suite', 'local', '--profile', 'gzip-bomb', '--results-budget', '0.5', ...outputArgs(dir)]);
-    expect(run.code, run.stderr).toBe(1);
+    expect(run.code, said(run)).toBe(1);
     expect(
       run.stdout.match(
         /attachments \([\d.]+ MB\) were left out of \S+: they would have taken it past --results-budget 0\.5 MB; notes in the report say which\./g,

@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { closeBrowser, findChromium, launchBrowser } from '../src/browser/chromium.js';
-import { cli, JWT, reportArgs, root, skipWithoutChromium } from './cli-process.js';
+import { cli, JWT, reportArgs, root, said, skipWithoutChromium } from './cli-process.js';
 
 // Opened from file://, as a person opens the report a run leaves.
 const needsChromium = skipWithoutChromium();
@@ -66,7 +66,7 @@ describe('the HTML report, opened in a browser', { concurrent: false }, () => {
     // Every suite, with the sandbox broken so that one check fails.
     const { paths, args } = await reportArgs();
     const run = await cli(['run', '--profile', 'issuer-mismatch', ...args], { env: secrets });
-    expect(run.code, run.stderr).toBe(1);
+    expect(run.code, said(run)).toBe(1);
     home = pathToFileURL(join(paths.html, 'index.html')).href;
     await mkdir(join(root, 'reports'), { recursive: true });
   }, 120_000);

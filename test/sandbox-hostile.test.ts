@@ -1,11 +1,13 @@
+import { randomUUID } from 'node:crypto';
 import { pipeline } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createGunzip } from 'node:zlib';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { INJECTED_TEXT } from '../sandbox/hostile-profiles.js';
+import { newDpopKey } from '../src/flows/dpop-proof.js';
 import { profiles, startSandbox, type Sandbox } from '../sandbox/index.js';
-import { authorize, basic, call, clientCredentials, getResource, openSignInPage, postForm, redeem } from './sandbox-client.js';
+import { authorize, basic, call, clientCredentials, dpopClientCredentials, getResource, openSignInPage, postForm, redeem } from './sandbox-client.js';
 
 /**
  * The hostile profiles, seen by a plain HTTP client: each misbehaves as it says at the transport level, and only
@@ -142,6 +144,18 @@ const cases: Record<string, (sandbox: Sandbox) => Promise<void>> = {
     expect(distinct.map(({ status }) => status)).toEqual([200, 200, 503]);
     const discovery = await statuses(() => call(`${discoveryUrl(sandbox)}?n=${n++}`), 4);
     expect(discovery.map(({ status }) => status)).toEqual([503, 200, 200, 503]);
+  },
+
+  async 'flaky-spent'(sandbox) {
+    // A refusal goes through as it is, and counts for nothing.
+    expect((await clientCredentials(sandbox, { scope: 'not-a-scope' })).status).toBe(400);
+    // A success is lost once: the request was served, so a DPoP proof it carried is spent (RFC 9449 §11.1).
+    const key = await newDpopKey();
+    const jti = randomUUID();
+    expect((await dpopClientCredentials(sandbox, key, { jti })).status).toBe(503);
+    expect((await dpopClientCredentials(sandbox, key, { jti })).status).toBe(400);
+    expect((await dpopClientCredentials(sandbox, key)).status).toBe(200);
+    expect((await statuses(() => clientCredentials(sandbox), 2)).map(({ status }) => status)).toEqual([503, 200]);
   },
 
   async 'busy-one-time'(sandbox) {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { SignJWT, UnsecuredJWT, type JWTPayload } from 'jose';
+import type { HttpRequest } from '../http/request.js';
 import { formEncode } from '../secrets.js';
 import type { ClientKey } from '../suite/client-keys.js';
 import type { Client } from '../suite/suite.types.js';
@@ -20,9 +21,10 @@ const ASSERTION_LIFETIME = 60;
 
 /**
  * A suite's client as flows use it: with its private key when it signs assertions with one (private_key_jwt), and,
- * for a probe, the assertion (or the client_assertion_type) to send instead of a fresh one (the RFC 7523 one).
+ * for a probe, what makes the assertion it sends instead of a valid one for `audience` (called for each sending), or
+ * the client_assertion_type to send instead of RFC 7523's.
  */
-export type SuiteClient = Client & { key?: ClientKey; assertion?: string; assertionType?: string };
+export type SuiteClient = Client & { key?: ClientKey; assertion?: (audience: string) => Promise<string>; assertionType?: string };
 
 export function usesJwtAssertion(client: Client): boolean {
   return (JWT_METHODS as readonly string[]).includes(client.auth ?? '');
@@ -65,6 +67,28 @@ function corruptSignature(jwt: string): string {
   return `${header}.${payload}.${bytes.toString('base64url')}`;
 }
 
+/**
+ * `request`, POSTed with the client's authentication for `audience` (tokenRequest). Sent again, it carries a new
+ * assertion: its jti is single use (RFC 7523 §3), and a server may have spent it on the attempt it answered 5xx or
+ * 429 (a probe's `assertion` decides what it sends again).
+ */
+export async function authenticatedPost(
+  client: SuiteClient,
+  params: Record<string, string | undefined>,
+  audience: string,
+  request: Omit<HttpRequest, 'method' | 'headers' | 'body' | 'renew'>,
+): Promise<HttpRequest> {
+  const { headers, body, secrets } = await tokenRequest(client, params, audience);
+  return {
+    ...request,
+    method: 'POST',
+    headers,
+    body,
+    secrets: [...secrets, ...(request.secrets ?? [])],
+    ...(usesJwtAssertion(client) && { renew: () => authenticatedPost(client, params, audience, request) }),
+  };
+}
+
 export interface TokenEndpointRequest {
   headers: Record<string, string>;
   body: string;
@@ -93,7 +117,7 @@ export async function tokenRequest(client: SuiteClient, params: Record<string, s
     case 'client_secret_jwt':
     case 'private_key_jwt': {
       // RFC 7521 §4.2: client_id is optional beside an assertion; sending it lets a server find the client first.
-      const jwt = client.assertion ?? (await clientAssertion(client, audience));
+      const jwt = await (client.assertion ?? ((to: string) => clientAssertion(client, to)))(audience);
       form.set('client_id', client.id);
       form.set('client_assertion_type', client.assertionType ?? JWT_BEARER_ASSERTION);
       form.set('client_assertion', jwt);

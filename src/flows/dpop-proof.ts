@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
-import type { HttpRequest, HttpResult } from '../http/request.js';
+import { renewed, type HttpRequest, type HttpResult } from '../http/request.js';
 
 /** A grant's DPoP key pair (RFC 9449 §4): its private half never leaves memory. */
 export interface DpopKey {
@@ -53,27 +53,34 @@ export function dpopProof(
  * Sends a request with a DPoP proof for its method and URL (and the token it presents). A server that asks for a
  * nonce (RFC 9449 §8: 400 use_dpop_nonce; §9: 401 with error="use_dpop_nonce") gets the request once more, its
  * proof carrying the nonce from the DPoP-Nonce header. `claims` override the proof's (a probe's wrong htm).
- * `nonce`: the one the last proof sent carried, if any.
+ * `nonce` and `jti`: what the last proof sent carried.
  */
 export async function sendWithProof(
   run: { send(request: HttpRequest): Promise<HttpResult> },
   key: DpopKey,
   request: HttpRequest,
   claims: Partial<ProofClaims> = {},
-): Promise<HttpResult & { nonce?: string }> {
+): Promise<HttpResult & { nonce?: string; jti: string }> {
   const origin = new URL(request.url).origin;
   let sent: string | undefined;
-  const attempt = async () => {
+  let jti = '';
+  // Each sending carries a new proof (its jti is single use, RFC 9449 §11.1) with the server's latest nonce, on the
+  // request renewed as well (a new client assertion).
+  const proven = async (base: HttpRequest): Promise<HttpRequest> => {
     sent = claims.nonce ?? key.nonces.get(origin);
-    const proof = await dpopProof(key, { htm: request.method, htu: request.url, ...claims, nonce: sent });
-    const result = await run.send({ ...request, headers: { ...request.headers, dpop: proof }, secrets: [...(request.secrets ?? []), proof] });
+    jti = claims.jti ?? randomUUID();
+    const proof = await dpopProof(key, { htm: base.method, htu: base.url, ...claims, nonce: sent, jti });
+    return { ...base, headers: { ...base.headers, dpop: proof }, secrets: [...(base.secrets ?? []), proof], renew: async () => proven(await renewed(base)) };
+  };
+  const attempt = async (base: HttpRequest) => {
+    const result = await run.send(await proven(base));
     const nonce = result.response?.headers['dpop-nonce'];
     if (nonce) key.nonces.set(origin, nonce);
     return result;
   };
-  const first = await attempt();
-  const result = nonceRequested(first) && claims.nonce === undefined ? await attempt() : first;
-  return { ...result, nonce: sent };
+  const first = await attempt(request);
+  const result = nonceRequested(first) && claims.nonce === undefined ? await attempt(await renewed(request)) : first;
+  return { ...result, nonce: sent, jti };
 }
 
 /** Whether the answer asks for a (new) nonce: RFC 9449 §8 at the authorization server, §9 at a resource. */

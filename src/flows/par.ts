@@ -2,7 +2,7 @@ import type { HttpResult } from '../http/request.js';
 import { isObject } from '../http/exchange.js';
 import { parseJsonBody } from '../http/json.js';
 import { clientCertificate } from '../suite/client-certificate.js';
-import { tokenRequest, type SuiteClient } from './client-auth.js';
+import { authenticatedPost, type SuiteClient } from './client-auth.js';
 import type { FlowContext } from './context.js';
 
 /** A pushed authorization request (RFC 9126 §2) and what it answered. */
@@ -29,21 +29,18 @@ export async function pushAuthorization(
   const authenticated = options.authenticated ?? true;
   // RFC 9126 §2: the server MUST take its token endpoint URL as a client assertion's aud here too.
   const audience = await flows.endpoint('token_endpoint');
-  const { headers, body, secrets } = await tokenRequest(authenticated ? client : { ...client, auth: 'none' }, params, audience);
-  const result = await flows.send({
-    label: options.label,
-    method: 'POST',
-    url,
-    headers,
-    body,
-    secrets,
-    // Each push mints a request_uri of its own and spends nothing: sending it again is harmless.
-    replayable: true,
-    // The client's certificate authenticates a tls_client_auth client, so the unauthenticated push goes without it.
-    ...(authenticated && { certificate: clientCertificate(client) }),
-    // A request_uri stands for the whole authorization request until it is used (RFC 9126 §7.1): not for reports.
-    secretAt: 'request_uri',
-  });
+  const result = await flows.send(
+    await authenticatedPost(authenticated ? client : { ...client, auth: 'none' }, params, audience, {
+      label: options.label,
+      url,
+      // Each push mints a request_uri of its own and spends nothing: sending it again is harmless.
+      replayable: true,
+      // The client's certificate authenticates a tls_client_auth client, so the unauthenticated push goes without it.
+      ...(authenticated && { certificate: clientCertificate(client) }),
+      // A request_uri stands for the whole authorization request until it is used (RFC 9126 §7.1): not for reports.
+      secretAt: 'request_uri',
+    }),
+  );
   return { result, ...answerOf(result) };
 }
 

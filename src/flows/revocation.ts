@@ -1,7 +1,7 @@
 import type { HttpResult } from '../http/request.js';
 import { clientCertificate } from '../suite/client-certificate.js';
 import { NotApplicable } from './blocked.js';
-import { tokenRequest, usesJwtAssertion } from './client-auth.js';
+import { authenticatedPost, usesJwtAssertion } from './client-auth.js';
 import type { Endpoint, RunContext } from './context.js';
 
 /**
@@ -30,11 +30,11 @@ export async function postToken(
   const client = run.client(run.suite.grant(grantName).client);
   const presented = presentation === 'authenticated' ? client : { id: client.id, auth: 'none' as const };
   // A JWT assertion names the authorization server by its token endpoint (RFC 7523 §3), at every endpoint.
-  const { headers, body, secrets } = await tokenRequest(presented, params, await run.tokenEndpoint(grantName));
   // Asking about or revoking a token spends nothing, so a 5xx may be retried.
   // The certificate authenticates a tls_client_auth client (RFC 8705 §2), so an unauthenticated request goes without it.
   const certificate = presentation === 'authenticated' ? clientCertificate(client) : undefined;
-  return run.send({ label, method: 'POST', url, headers, body, secrets: [...secrets, params.token, client.secret], replayable: true, certificate });
+  const request = { label, url, secrets: [params.token, client.secret], replayable: true, certificate };
+  return run.send(await authenticatedPost(presented, params, await run.tokenEndpoint(grantName), request));
 }
 
 /** RFC 7009 §2.1: revoke a token at the revocation endpoint, as the grant's client. */

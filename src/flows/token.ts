@@ -2,7 +2,7 @@ import type { HttpResult } from '../http/request.js';
 import type { Exchange } from '../http/exchange.js';
 import { parseJsonBody } from '../http/json.js';
 import { clientCertificate } from '../suite/client-certificate.js';
-import { tokenRequest, type SuiteClient } from './client-auth.js';
+import { authenticatedPost, type SuiteClient } from './client-auth.js';
 import type { FlowContext } from './context.js';
 import { sendWithProof, type ProofClaims } from './dpop-proof.js';
 
@@ -18,6 +18,8 @@ export interface TokenResult {
   refreshToken?: string;
   /** A DPoP grant's request: the server's nonce its proof carried, if the server asked for one (RFC 9449 §8). */
   dpopNonce?: string;
+  /** A DPoP grant's request: the jti of the last proof it carried (a retry carries a new one). */
+  dpopJti?: string;
 }
 
 /** POSTs a grant to the token endpoint with the client's authentication and reads the tokens back. */
@@ -32,20 +34,16 @@ export async function redeem(
   proof: Partial<ProofClaims> = {},
 ): Promise<TokenResult> {
   const url = await flows.tokenEndpoint(grant);
-  const { headers, body, secrets } = await tokenRequest(client, params, url);
   const key = await flows.dpopKey(grant);
-  const request = {
+  const request = await authenticatedPost(client, params, url, {
     label,
-    method: 'POST',
     url,
-    headers,
-    body,
-    secrets: [...secrets, params.code, params.code_verifier, params.refresh_token],
-    // Asking again for a client_credentials token spends nothing; a code or a refresh token must never be sent twice,
-    // nor a DPoP proof (its jti is single use, RFC 9449 §11.1).
-    replayable: params.grant_type === 'client_credentials' && !key,
+    secrets: [params.code, params.code_verifier, params.refresh_token],
+    // Asking again for a client_credentials token spends nothing but its single-use parts, which are made anew (an
+    // assertion, a DPoP proof); a code or a refresh token must never be sent twice.
+    replayable: params.grant_type === 'client_credentials',
     certificate: clientCertificate(client),
-  };
+  });
   // RFC 9449 §5: a DPoP grant's token requests carry a proof, so the tokens are bound to its key.
   const proven = key ? await sendWithProof(flows, key, request, proof) : undefined;
   const token = proven ?? (await flows.send(request));
@@ -53,6 +51,7 @@ export async function redeem(
   return {
     grant,
     dpopNonce: proven?.nonce,
+    dpopJti: proven?.jti,
     exchanges: [...before, token.exchange],
     token,
     issued,

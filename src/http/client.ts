@@ -6,7 +6,7 @@ import { addSecret, learnSecrets, learnSecretsFromUrl, learnSessionCookies, reda
 import { currentDepth, reach } from './chain.js';
 import type { Exchange } from './exchange.js';
 import type { ClientCertificate } from '../suite/client-certificate.js';
-import type { HttpRequest, HttpResult, RawResponse } from './request.js';
+import { renewed, type HttpRequest, type HttpResult, type RawResponse } from './request.js';
 import { stringAt } from './json.js';
 import { HostGate } from './host-gate.js';
 import { learnSecretsFromPage } from './page-credentials.js';
@@ -73,21 +73,30 @@ export function recordOutside(recorder: Recorder, entry: Omit<Exchange, 'id'>): 
  * attempts are recorded too and sent again as retry.ts allows, a bounded number of times: a vendor that limits or
  * stumbles is waited for, never stormed. Nothing is sent after the run's deadline.
  */
-export async function send(req: HttpRequest, recorder: Recorder, options: HttpOptions = defaultHttpOptions): Promise<HttpResult> {
-  req.secrets?.forEach(addSecret);
-  // What this request carries is secret wherever a server echoes it: the Authorization credential as sent (Basic
-  // base64 of id:secret) and the credential fields of its body, whether or not the caller listed them.
-  addSecret(/^\S+ +(\S+)$/.exec(req.headers?.authorization ?? '')?.[1]);
-  if (req.body) learnSecrets(req.body);
-  const refusal = insecureCredentials(req, options);
-  if (refusal) return { exchange: recorder.add({ ...describe(req, Date.now()), durationMs: 0, error: refusal }) };
+export async function send(first: HttpRequest, recorder: Recorder, options: HttpOptions = defaultHttpOptions): Promise<HttpResult> {
+  let req = first;
   for (let attempt = 0; ; attempt++) {
+    learnSecretsOf(req);
+    const refusal = insecureCredentials(req, options);
+    if (refusal) return { exchange: recorder.add({ ...describe(req, Date.now()), durationMs: 0, error: refusal }) };
     const { agent, gate } = poolFor(options, req.certificate);
-    const result = await gate.run(originOf(req.url), currentDepth() + (req.ahead ?? 0), () => sendOnce(req, recorder, options, attempt, agent));
+    const sending = req;
+    const result = await gate.run(originOf(req.url), currentDepth() + (req.ahead ?? 0), () => sendOnce(sending, recorder, options, attempt, agent));
     const delay = retryDelay(req, result, attempt, options.retry);
     if (delay === undefined || (options.deadlineAt !== undefined && Date.now() + delay >= options.deadlineAt)) return result;
     await sleep(delay);
+    req = await renewed(req);
   }
+}
+
+/**
+ * What a request carries is secret wherever a server echoes it: its listed secrets, the Authorization credential as
+ * sent (Basic base64 of id:secret) and the credential fields of its body, whether or not the caller listed them.
+ */
+function learnSecretsOf(req: HttpRequest): void {
+  req.secrets?.forEach(addSecret);
+  addSecret(/^\S+ +(\S+)$/.exec(req.headers?.authorization ?? '')?.[1]);
+  if (req.body) learnSecrets(req.body);
 }
 
 function insecureCredentials(req: HttpRequest, options: HttpOptions): string | undefined {

@@ -13,6 +13,11 @@ export interface HttpRequest {
   secrets?: Array<string | undefined>;
   /** A POST that may be sent twice (it spends no one-time credential), so a 5xx or a broken connection is retried. */
   replayable?: boolean;
+  /**
+   * The same request with its single-use parts made anew (a client assertion's jti, RFC 7523 §3; a DPoP proof's,
+   * RFC 9449 §11.1): what is sent again. A server may have spent them on the attempt it answered 5xx or 429.
+   */
+  renew?: () => Promise<HttpRequest>;
   /** Dependent requests that must still follow this one in its flow (a login's redemption): see HostGate. */
   ahead?: number;
   /** A member path of the JSON answer that holds a credential by the suite's word (an api step's `capture`). */
@@ -32,4 +37,9 @@ export interface RawResponse {
 export interface HttpResult {
   exchange: Exchange;
   response?: RawResponse;
+}
+
+/** The request as it is sent again: renewed when it has single-use parts, else as it was. */
+export function renewed(request: HttpRequest): Promise<HttpRequest> {
+  return request.renew ? request.renew() : Promise.resolve(request);
 }

@@ -24,8 +24,8 @@ const EDITS: Record<AssertionProbe, (issuer: () => string) => AssertionEdit> = {
   'issuer-audience': (issuer) => ({ claims: { aud: issuer() } }),
 };
 
-/** The grant's own request (client_credentials, its scope), its client sending this assertion. */
-async function withAssertion(
+/** The grant's own request (client_credentials, its scope), its client sending the assertions this makes. */
+function withAssertion(
   run: SuiteRun,
   grantName: string,
   label: string,
@@ -33,8 +33,8 @@ async function withAssertion(
 ): Promise<TokenResult> {
   const grant = run.suite.grant(grantName) as ClientCredentialsGrant;
   const client = run.client(grant.client);
-  const signed = await assertion(client, await run.tokenEndpoint(grantName));
-  return redeem(run, grantName, { ...client, assertion: signed }, { grant_type: 'client_credentials', scope: grant.scope }, [], label);
+  const made = { ...client, assertion: (audience: string) => assertion(client, audience) };
+  return redeem(run, grantName, made, { grant_type: 'client_credentials', scope: grant.scope }, [], label);
 }
 
 /** The grant's token request with an assertion spoilt as the probe says; its control is the grant's own token. */
@@ -50,13 +50,16 @@ export function assertionProbe(run: SuiteRun, grantName: string, probe: Assertio
   );
 }
 
-/** One valid assertion sent twice: the first use is the replay's own control. */
+/**
+ * One valid assertion sent twice: the first use is the replay's own control. The first use sent again (after a 5xx)
+ * carries a new one, as any request would; the one used again is the one its answer came to.
+ */
 export function assertionReplay(run: SuiteRun, grantName: string): Promise<{ first: TokenResult; replay: TokenResult }> {
   return run.memo.once(FLOWS.assertionReplay(grantName), async () => {
-    let sent: string | undefined;
-    const once = async (client: SuiteClient, audience: string) => (sent ??= await clientAssertion(client, audience));
-    const first = await withAssertion(run, grantName, `token (${grantName}: client assertion, first use)`, once);
-    const replay = await withAssertion(run, grantName, `token (${grantName}: client assertion, used again)`, once);
+    let sent = '';
+    const fresh = async (client: SuiteClient, audience: string) => (sent = await clientAssertion(client, audience));
+    const first = await withAssertion(run, grantName, `token (${grantName}: client assertion, first use)`, fresh);
+    const replay = await withAssertion(run, grantName, `token (${grantName}: client assertion, used again)`, () => Promise.resolve(sent));
     return { first, replay };
   });
 }

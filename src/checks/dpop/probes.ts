@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { Blocked, NotApplicable } from '../../flows/blocked.js';
 import { dpopKey } from '../../flows/dpop.js';
 import type { DpopKey, ProofClaims } from '../../flows/dpop-proof.js';
@@ -43,10 +42,12 @@ export function flawedProofRequest(run: SuiteRun, grantName: string, flaw: Proof
         proof,
       );
     if (flaw === 'replayed-jti') {
-      const claims = { jti: randomUUID(), iat: Math.floor(Date.now() / 1000) };
-      const first = await ask('proof, first use', claims);
+      // The first use sent again (after a 5xx) carries a new jti, as any request would; the one replayed is the one
+      // its answer came to.
+      const iat = Math.floor(Date.now() / 1000);
+      const first = await ask('proof, first use', { iat });
       if (!first.accessToken) throw new Blocked(`the proof was refused on its first use: ${describeExchange(first.token.exchange)}`, first.exchanges);
-      const result = await ask('proof, replayed', claims);
+      const result = await ask('proof, replayed', { iat, jti: first.dpopJti });
       return { exchanges: [first.token.exchange, result.token.exchange], result };
     }
     const proof: Record<Exclude<ProofFlaw, 'replayed-jti'>, Partial<ProofClaims>> = {

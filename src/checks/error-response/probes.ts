@@ -1,8 +1,8 @@
-import type { HttpResult } from '../../http/request.js';
+import type { HttpRequest, HttpResult } from '../../http/request.js';
 import { clientCertificate } from '../../suite/client-certificate.js';
 import type { Client, Grant } from '../../suite/suite.types.js';
 import { NotApplicable } from '../../flows/blocked.js';
-import { tokenRequest, type SuiteClient } from '../../flows/client-auth.js';
+import { authenticatedPost, type SuiteClient } from '../../flows/client-auth.js';
 import { FLOWS, type TokenEndpointProbe } from '../../flows/flow-keys.js';
 import type { SuiteRun } from '../../flows/suite-run.js';
 
@@ -51,10 +51,8 @@ function clientFor(run: SuiteRun, probe: TokenEndpointProbe): Client {
  * sent again; the client's certificate, if it has one, is presented as on its every request (a server binding its
  * tokens may require it).
  */
-function probeSender(run: SuiteRun, probe: TokenEndpointProbe, client: Client, url: string) {
-  const certificate = clientCertificate(client);
-  return ({ secrets = [], ...request }: { headers: Record<string, string>; body?: string; secrets?: string[] }, method = 'POST', target = url) =>
-    run.send({ label: `token endpoint probe: ${probe}`, method, url: target, ...request, secrets: [client.secret, ...secrets], replayable: true, certificate });
+function probeRequest(probe: TokenEndpointProbe, client: Client, url: string) {
+  return { label: `token endpoint probe: ${probe}`, url, secrets: [client.secret], replayable: true, certificate: clientCertificate(client) };
 }
 
 export function tokenEndpointProbe(run: SuiteRun, probe: TokenEndpointProbe): Promise<HttpResult> {
@@ -63,8 +61,10 @@ export function tokenEndpointProbe(run: SuiteRun, probe: TokenEndpointProbe): Pr
     const client = clientFor(run, probe);
     const grant = { grant_type: 'client_credentials' };
     const basic = { ...client, auth: 'client_secret_basic' as const };
-    const send = probeSender(run, probe, client, url.href);
-    const authenticated = (as: SuiteClient, params: Record<string, string>) => tokenRequest(as, params, url.href);
+    const base = probeRequest(probe, client, url.href);
+    const send = (request: Omit<HttpRequest, 'label' | 'url' | 'method'> & { method?: string; url?: string }) =>
+      run.send({ ...base, method: 'POST', ...request });
+    const authenticated = (as: SuiteClient, params: Record<string, string>) => authenticatedPost(as, params, url.href, base);
     switch (probe) {
       case 'control':
         return send(await authenticated(basic, grant));
@@ -89,7 +89,7 @@ export function tokenEndpointProbe(run: SuiteRun, probe: TokenEndpointProbe): Pr
         const { headers } = await authenticated(basic, grant);
         const target = new URL(url);
         target.searchParams.set('grant_type', 'client_credentials');
-        return send({ headers: { authorization: headers.authorization!, accept: 'application/json' } }, 'GET', target.href);
+        return send({ headers: { authorization: headers!.authorization!, accept: 'application/json' }, method: 'GET', url: target.href });
       }
       case 'json-body':
         return send({
@@ -100,11 +100,11 @@ export function tokenEndpointProbe(run: SuiteRun, probe: TokenEndpointProbe): Pr
         const target = new URL(url);
         target.searchParams.set('client_id', client.id);
         target.searchParams.set('client_secret', client.secret ?? '');
-        return send(
-          { headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' }, body: 'grant_type=client_credentials' },
-          'POST',
-          target.href,
-        );
+        return send({
+          headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+          body: 'grant_type=client_credentials',
+          url: target.href,
+        });
       }
     }
   });

@@ -182,6 +182,26 @@ describe('resource-access.no-token-401', () => {
   });
 });
 
+describe('resource-access.no-token-401 on a resource of DPoP-bound tokens (RFC 9449 §7.1)', () => {
+  it.each([
+    ['DPoP algs="ES256 PS256"', 'pass'],
+    ['DPoP error="invalid_token", Bearer', 'pass'],
+    ['Bearer', 'pass'],
+    ['Basic realm="DPoP"', 'fail'],
+  ])('401 with WWW-Authenticate %s: %s', (challenge, expected) => {
+    const e = exchange('https://api.example/me', 401, { 'www-authenticate': challenge });
+    expect(judge(resourceAccess.noToken401, { exchanges: [e], exchange: e, dpop: true }).status).toBe(expected);
+  });
+
+  it('a DPoP challenge alone does not answer for a resource of Bearer tokens', () => {
+    const e = exchange('https://api.example/me', 401, { 'www-authenticate': 'DPoP algs="ES256"' });
+    expect(judge(resourceAccess.noToken401, { exchanges: [e], exchange: e, dpop: false })).toMatchObject({
+      status: 'fail',
+      expected: '401, WWW-Authenticate: Bearer …',
+    });
+  });
+});
+
 describe('resource-access.bearer-accepted', () => {
   const url = 'https://api.example/me';
   const resource: Resource = { name: 'api', url, grant: 'system', scope: 'read admin' };

@@ -46,7 +46,7 @@ export const smartMetadata = defineCheck({
   level: 'MUST',
   scope: 'suite',
   spec: [
-    smartAppLaunch('backend-services', 'Advertising server conformance', 'advertising-server-conformance-with-smart-backend-services'),
+    smartAppLaunch('client-confidential-asymmetric', 'Advertising server support for this profile', 'advertising-server-support-for-this-profile'),
     smartAppLaunch('client-confidential-asymmetric', 'Signature Verification', 'signature-verification'),
     rfc(8414, '2'),
   ],

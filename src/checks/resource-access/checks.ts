@@ -11,7 +11,7 @@ import { fail, pass, type Verdict } from '../types.js';
 export const bearerAccepted = defineCheck({
   id: 'resource-access.bearer-accepted',
   area: 'resource-access',
-  title: 'the resource accepts the access token in an Authorization: Bearer header',
+  title: 'the resource accepts the access token in the Authorization header (Bearer; DPoP with a proof for DPoP-bound tokens)',
   level: 'MUST',
   spec: [rfc(6750, '2.1')],
   scope: 'resource',
@@ -30,16 +30,20 @@ export const bearerAccepted = defineCheck({
   },
 });
 
-/** RFC 6750 §3: a request without credentials gets 401 with a WWW-Authenticate header naming the Bearer scheme. */
-export function noTokenVerdict(exchange: Exchange): Verdict {
+/**
+ * RFC 6750 §3: a request without credentials gets 401 with a WWW-Authenticate header naming the Bearer scheme; a
+ * resource of DPoP-bound tokens may name DPoP instead (RFC 9449 §7.1), or both.
+ */
+export function noTokenVerdict(exchange: Exchange, dpop = false): Verdict {
   const status = exchange.response?.status;
   const challenge = exchange.response?.headers['www-authenticate'];
   const actual = `${status}, ${challenge ? `WWW-Authenticate: ${challenge}` : 'no WWW-Authenticate header'}`;
-  return status === 401 && challenge !== undefined && /(^|,\s*)bearer\b/i.test(challenge)
+  const scheme = dpop ? /(^|,\s*)(bearer|dpop)\b/i : /(^|,\s*)bearer\b/i;
+  return status === 401 && challenge !== undefined && scheme.test(challenge)
     ? pass(actual)
     : fail({
-        rule: 'a request without credentials MUST be answered 401 with a WWW-Authenticate header naming the Bearer scheme',
-        expected: '401, WWW-Authenticate: Bearer …',
+        rule: `a request without credentials MUST be answered 401 with a WWW-Authenticate header naming the ${dpop ? 'DPoP or Bearer' : 'Bearer'} scheme`,
+        expected: `401, WWW-Authenticate: ${dpop ? 'DPoP' : 'Bearer'} …`,
         actual,
       });
 }
@@ -47,12 +51,12 @@ export function noTokenVerdict(exchange: Exchange): Verdict {
 export const noToken401 = defineCheck({
   id: 'resource-access.no-token-401',
   area: 'resource-access',
-  title: 'a request without a token gets 401 with WWW-Authenticate: Bearer',
+  title: 'a request without a token gets 401 with WWW-Authenticate naming its scheme (Bearer; DPoP for DPoP-bound tokens)',
   level: 'MUST',
-  spec: [rfc(6750, '3'), rfc(9110, '15.5.2')],
+  spec: [rfc(6750, '3'), rfc(9110, '15.5.2'), rfc(9449, '7.1')],
   scope: 'resource',
   gather: resourceProbe('none'),
-  judge: ({ exchange }) => noTokenVerdict(exchange),
+  judge: ({ exchange, dpop }) => noTokenVerdict(exchange, dpop),
 });
 
 const resourceCheck = { area: 'resource-access', scope: 'resource' } as const;
@@ -73,7 +77,7 @@ export const accepted = (exchange: Exchange) => (exchange.response?.status ?? 0)
 
 export const schemeCaseInsensitive = defineCheck({
   id: 'resource-access.scheme-case-insensitive',
-  title: 'the Bearer scheme is accepted in any case ("bearer")',
+  title: 'the authorization scheme is accepted in any case ("bearer", "dpop")',
   ...probedCheck,
   level: 'MUST',
   spec: [rfc(9110, '11.1'), rfc(6750, '2.1')],

@@ -1,5 +1,6 @@
 import { Blocked } from '../../flows/blocked.js';
 import type { ResourceProbe } from '../../flows/flow-keys.js';
+import { usesDpop } from '../../flows/dpop.js';
 import { accessToken, token } from '../../flows/grant-tokens.js';
 import { callResource, resource as callResourceAs } from '../../flows/resources.js';
 import type { SuiteRun } from '../../flows/suite-run.js';
@@ -10,6 +11,8 @@ import type { ExchangeEvidence } from '../types.js';
 
 export interface ResourceEvidence extends ExchangeEvidence {
   resource: Resource;
+  /** Whether the resource's tokens are DPoP-bound (presented with the DPoP scheme, RFC 9449 §7.1). */
+  dpop: boolean;
   /** The scope the token response says was granted, when it says. */
   grantedScope?: string;
 }
@@ -38,9 +41,10 @@ export function resourceProbe(probe: ResourceProbe) {
         beside,
       ]);
     }
-    if (probe === 'none' || !resource.grant) return { exchanges: [exchange], exchange, resource };
+    const dpop = resource.grant !== undefined && usesDpop(run.suite.grant(resource.grant));
+    if (probe === 'none' || !resource.grant) return { exchanges: [exchange], exchange, resource, dpop };
     const result = await token(run, resource.grant);
-    return { exchanges: [result.token.exchange, exchange], exchange, resource, grantedScope: grantedScope(result.token.response?.body) };
+    return { exchanges: [result.token.exchange, exchange], exchange, resource, dpop, grantedScope: grantedScope(result.token.response?.body) };
   };
 }
 

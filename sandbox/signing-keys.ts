@@ -1,4 +1,5 @@
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose';
+import { rsaKeyPair } from './rsa-key.js';
 
 // RS256 is the algorithm OpenID Connect requires providers to support; ES256 is offered alongside.
 const ALGORITHMS = ['RS256', 'ES256'] as const;
@@ -10,11 +11,11 @@ export interface SigningKeys {
   publicJwks: JWK[];
 }
 
-/** Fresh signing keys for one sandbox start, generated concurrently (RSA dominates the cost). */
+/** Signing keys for one sandbox start: a fresh EC key, and the process's RSA key (rsa-key.ts: RSA costs the time). */
 export async function generateSigningKeys(): Promise<SigningKeys> {
   const pairs = await Promise.all(
     ALGORITHMS.map(async (alg) => {
-      const { publicKey, privateKey } = await generateKeyPair(alg, { extractable: true });
+      const { publicKey, privateKey } = alg === 'RS256' ? await rsaKeyPair() : await generateKeyPair(alg, { extractable: true });
       const publicJwk = await exportJWK(publicKey);
       const labels = { kid: await calculateJwkThumbprint(publicJwk), alg, use: 'sig' };
       return { privateJwk: { ...(await exportJWK(privateKey)), ...labels }, publicJwk: { ...publicJwk, ...labels } };

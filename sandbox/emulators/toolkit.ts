@@ -1,4 +1,5 @@
 import { exportJWK, generateKeyPair, SignJWT, type JWK, type JWTPayload } from 'jose';
+import { rsaKeyPair } from '../rsa-key.js';
 import { randomBytes } from 'node:crypto';
 import { json, serveWith, type Handler, type HttpRequest, type HttpResponse } from '../http-data.js';
 import { closeServer, listenOnLoopback } from '../loopback.js';
@@ -100,7 +101,7 @@ export interface Signer {
 export type SigningAlg = 'RS256' | 'ES256' | 'ES384';
 
 export async function createSigner(alg: SigningAlg = 'RS256'): Promise<Signer> {
-  const { publicKey, privateKey } = await generateKeyPair(alg);
+  const { publicKey, privateKey } = alg === 'RS256' ? await rsaKeyPair() : await generateKeyPair(alg);
   const kid = randomToken(8);
   const jwk = { ...(await exportJWK(publicKey)), kid, alg, use: 'sig' };
   return {

@@ -11,7 +11,8 @@ import * as smart from '../src/checks/client-auth/smart.js';
 import { unmetRequirement } from '../src/checks/requirements.js';
 import { smartBackend, systemScopes } from '../src/checks/token-response/smart.js';
 import type { LoadedSuite } from '../src/suite/loaded-suite.js';
-import { clientAssertion, JWT_BEARER_ASSERTION, tokenRequest, type SuiteClient } from '../src/flows/client-auth.js';
+import { authenticatedPost, clientAssertion, JWT_BEARER_ASSERTION, tokenRequest, type SuiteClient } from '../src/flows/client-auth.js';
+import { renewed } from '../src/http/request.js';
 import type { Exchange } from '../src/http/exchange.js';
 import { resolveSuite } from '../src/suite/load.js';
 import { parseSuite, readSuite } from '../src/suite/read.js';
@@ -118,6 +119,17 @@ describe('client assertions (RFC 7523 §3, OIDC Core §9)', () => {
     expect(form.get('client_assertion_type')).toBe(JWT_BEARER_ASSERTION);
     expect(request.secrets).toEqual([form.get('client_assertion')]);
     expect(request.headers.authorization).toBeUndefined();
+  });
+
+  it('sent again, a request carries a new assertion (a jti is single use, RFC 7523 §3); a secret-authenticated one has nothing to renew', async () => {
+    const base = { label: 'token', url: TOKEN_ENDPOINT, replayable: true };
+    const first = await authenticatedPost(signed, { grant_type: 'client_credentials' }, TOKEN_ENDPOINT, base);
+    const again = await renewed(first);
+    const jti = (body?: string) => decodeJwt(new URLSearchParams(body).get('client_assertion')!).jti;
+    expect(jti(again.body)).not.toBe(jti(first.body));
+    expect(again).toMatchObject({ ...base, method: 'POST' });
+    const basic = await authenticatedPost({ id: 'client-3', secret: 'a secret' }, { grant_type: 'client_credentials' }, TOKEN_ENDPOINT, base);
+    expect(basic.renew).toBeUndefined();
   });
 });
 

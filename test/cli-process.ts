@@ -17,6 +17,8 @@ export interface CliResult {
   code: number | null;
   stdout: string;
   stderr: string;
+  /** From start to exit: the run's own time, not its wait for a slot. */
+  durationMs: number;
 }
 
 /** What a run said, for an assertion's message: why it exited as it did is on stdout (the broken rules) or stderr. */
@@ -32,13 +34,14 @@ export async function cli(args: string[], options: { env?: Record<string, string
   const release = await cliSlot();
   try {
     return await new Promise((resolve, reject) => {
+      const started = Date.now();
       const child = spawnCli(args, options);
       let stdout = '';
       let stderr = '';
       child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
       child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
       child.on('error', reject);
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
+      child.on('close', (code) => resolve({ code, stdout, stderr, durationMs: Date.now() - started }));
     });
   } finally {
     await release();

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as introspection from '../src/checks/introspection/checks.js';
 import { activeVerdict, inactiveVerdict, type Issued } from '../src/checks/introspection/checks.js';
+import { stillActive } from '../src/checks/introspection/probes.js';
 import * as revocation from '../src/checks/revocation/checks.js';
 import * as userinfo from '../src/checks/userinfo/checks.js';
 import { subVerdict } from '../src/checks/userinfo/checks.js';
@@ -9,6 +10,7 @@ import { unauthenticatedVerdict } from '../src/checks/verdicts.js';
 import type { Check } from '../src/checks/check.js';
 import { NotApplicable } from '../src/flows/blocked.js';
 import { confidentialClient } from '../src/flows/revocation.js';
+import type { TokenResult } from '../src/flows/token.js';
 import type { Exchange } from '../src/http/exchange.js';
 
 /** A recorded exchange with a JSON body (or none), as the HTTP client stores it. */
@@ -69,6 +71,19 @@ describe('introspection judges (RFC 7662 §2.2)', () => {
       status: 'fail',
       expected: '200 with a JSON object, active: false',
     });
+  });
+
+  it('a token with too little of its lifetime left is not introspected as the active one: a short-lived one runs out while a busy run gets to it', () => {
+    const issuedAgo = (seconds: number, expiresIn?: number): TokenResult => {
+      const e = { ...exchange(200), startedAt: new Date(Date.now() - seconds * 1000).toISOString() };
+      return { grant: 'g', exchanges: [e], token: { exchange: e }, ...(expiresIn !== undefined && { issued: { expires_in: expiresIn } }) };
+    };
+    expect(stillActive(issuedAgo(0, 3600))).toBe(true);
+    expect(stillActive(issuedAgo(0, 3))).toBe(true);
+    expect(stillActive(issuedAgo(2, 3))).toBe(false);
+    expect(stillActive(issuedAgo(5, 3))).toBe(false);
+    // Without expires_in there is no lifetime to go by.
+    expect(stillActive(issuedAgo(600))).toBe(true);
   });
 
   it('the checks judge their evidence with these', () => {

@@ -1,11 +1,12 @@
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { TLSSocket, type PeerCertificate } from 'node:tls';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { certificateFor } from '../sandbox/tls-listener.js';
+import { certificateFor, clientCertificateFrom, createTestCa } from '../sandbox/tls-listener.js';
 import { handshake } from '../src/flows/tls.js';
 import { defaultHttpOptions, Recorder, send } from '../src/http/client.js';
 import { browserProxy, noProxyList } from '../src/http/transport.js';
@@ -25,7 +26,10 @@ const NO_PROXY_ENV = { HTTP_PROXY: '', http_proxy: '', HTTPS_PROXY: '', https_pr
 function provider(scheme: 'http' | 'https') {
   const seen: string[] = [];
   const handler = (req: IncomingMessage, res: ServerResponse) => {
-    seen.push(`${req.method} ${req.url}`);
+    // The https server asks for a client certificate (and takes requests without one): its subject is noted.
+    // Without a certificate the peer's is an empty object.
+    const peer: Partial<PeerCertificate> = req.socket instanceof TLSSocket ? req.socket.getPeerCertificate() : {};
+    seen.push(`${req.method} ${req.url}${peer.subject ? ` (certificate ${String(peer.subject.CN)})` : ''}`);
     const origin = `${scheme}://${HOST}:${(req.socket.localPort ?? 0).toString()}`;
     res.setHeader('content-type', 'application/json');
     if (req.url === '/.well-known/openid-configuration') {
@@ -34,6 +38,24 @@ function provider(scheme: 'http' | 'https') {
   };
   return { seen, handler };
 }
+
+/** The same provider, its client authenticated by a TLS client certificate (RFC 8705 §2.1.1). */
+const CERTIFICATE_SUITE = `vendor: proxied
+title: A provider behind a proxy, its client authenticated by certificate
+variables:
+  PROVIDER_URL: { description: the provider }
+  CLIENT_CERT_FILE: { description: the client certificate }
+  CLIENT_CERT_KEY_FILE: { description: its private key, secret: true }
+discovery:
+  url: \${PROVIDER_URL}/.well-known/openid-configuration
+  issuer: \${PROVIDER_URL}
+clients:
+  app: { id: proxied-client, auth: tls_client_auth, certificate: '\${CLIENT_CERT_FILE}', certificate_key: '\${CLIENT_CERT_KEY_FILE}' }
+grants:
+  machine:
+    type: client_credentials
+    client: app
+`;
 
 const SUITE = `vendor: proxied
 title: A provider behind a proxy
@@ -60,7 +82,9 @@ function verdicts(junit: string): string[] {
 describe('proxies and private CAs', () => {
   let proxy: LoggingProxy;
   let suite: string;
+  let certificateSuite: string;
   let caFile: string;
+  let client: Record<string, string>;
   const plain = provider('http');
   const secure = provider('https');
   const servers: Array<{ close(done: () => void): void; closeAllConnections(): void }> = [];
@@ -70,10 +94,19 @@ describe('proxies and private CAs', () => {
     const dir = await tempDir();
     suite = join(dir, 'proxied.yaml');
     caFile = join(dir, 'ca.pem');
+    certificateSuite = join(dir, 'proxied-certificate.yaml');
+    client = { CLIENT_CERT_FILE: join(dir, 'client.pem'), CLIENT_CERT_KEY_FILE: join(dir, 'client-key.pem') };
     const { key, cert, trustAnchor } = await certificateFor('test-ca', [HOST]);
-    await Promise.all([writeFile(suite, SUITE), writeFile(caFile, trustAnchor)]);
+    const issued = await clientCertificateFrom(await createTestCa(), 'CN=proxied-client');
+    await Promise.all([
+      writeFile(suite, SUITE),
+      writeFile(certificateSuite, CERTIFICATE_SUITE),
+      writeFile(caFile, trustAnchor),
+      writeFile(client.CLIENT_CERT_FILE!, issued.cert),
+      writeFile(client.CLIENT_CERT_KEY_FILE!, issued.key, { mode: 0o600 }),
+    ]);
     const http = createHttpServer(plain.handler);
-    const https = createHttpsServer({ key, cert }, secure.handler);
+    const https = createHttpsServer({ key, cert, requestCert: true, rejectUnauthorized: false }, secure.handler);
     servers.push(http, https);
     await Promise.all([http, https].map((s) => new Promise<void>((ready) => s.listen(0, '127.0.0.1', ready))));
     ports = { http: (http.address() as AddressInfo).port, https: (https.address() as AddressInfo).port };
@@ -85,13 +118,13 @@ describe('proxies and private CAs', () => {
     await Promise.all(servers.map((s) => new Promise<void>((done) => s.close(() => done()))));
   });
 
-  async function run(scheme: 'http' | 'https', env: Record<string, string>, extra: string[] = []) {
+  async function run(scheme: 'http' | 'https', env: Record<string, string>, extra: string[] = [], suiteFile = suite) {
     proxy.lines.length = 0;
     plain.seen.length = 0;
     secure.seen.length = 0;
     const { paths, args } = await reportArgs();
     const hook = pathToFileURL(join(root, 'test/fixtures/resolve-test-host.mjs')).href;
-    const result = await cli(['run', '--suite', suite, '--no-html', ...args, ...extra], {
+    const result = await cli(['run', '--suite', suiteFile, '--no-html', ...args, ...extra], {
       env: {
         ...NO_PROXY_ENV,
         PROVIDER_URL: `${scheme}://${HOST}:${ports[scheme]}`,
@@ -115,6 +148,16 @@ describe('proxies and private CAs', () => {
     expect(proxied.verdicts).toEqual(direct.verdicts);
     expect(direct.verdicts).toContain('discovery.reachable: the metadata document answers 200 OK: passed');
     expect(proxied.code).toBe(direct.code);
+  });
+
+  it('HTTPS_PROXY: a client certificate is presented to the server through the tunnel, never to the proxy', async () => {
+    const proxied = await run('https', { HTTPS_PROXY: proxy.url, ...client }, ['--ca', caFile], certificateSuite);
+    expect(proxied.reached, proxied.stdout).toContain('POST /token (certificate proxied-client)');
+    expect(new Set(proxied.proxied)).toEqual(new Set([`CONNECT ${HOST}:${ports.https}`]));
+    expect(
+      proxied.verdicts.filter((v) => v.startsWith('token-response.schema')),
+      proxied.stdout,
+    ).toEqual([expect.stringMatching(/: passed$/)]);
   });
 
   it('HTTP_PROXY: plain http requests go to the proxy, and credentials still do not travel in clear', async () => {

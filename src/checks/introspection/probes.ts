@@ -24,9 +24,22 @@ function accessTokenOf(result: TokenResult): string {
 /** A margin past expires_in, for clocks and rounding. */
 const GRACE_SECONDS = 1;
 
+/**
+ * Whether a token has more than a few seconds of its expires_in left: one past it is rightly inactive, and a
+ * short-lived one may run out while a busy run gets to it.
+ */
+export function stillActive(token: TokenResult): boolean {
+  const expiresIn = token.issued?.expires_in;
+  const { startedAt, durationMs } = token.token.exchange;
+  return typeof expiresIn !== 'number' || Date.parse(startedAt) + durationMs + (expiresIn - ACTIVE_MARGIN_SECONDS) * 1000 > Date.now();
+}
+/** What an active token must have left to be introspected as one: the introspection's own time, and a margin. */
+const ACTIVE_MARGIN_SECONDS = 2;
+
 const PROBES: Record<IntrospectionProbe, (run: SuiteRun, grant: string) => Promise<Introspected>> = {
   active: async (run, grant) => {
-    const token = await grantToken(run, grant);
+    const own = await grantToken(run, grant);
+    const token = stillActive(own) ? own : await freshAccessToken(run, grant, 'introspection while active');
     return { token, introspection: await introspect(run, grant, accessTokenOf(token), "the grant's access token") };
   },
   unauthenticated: async (run, grant) => {

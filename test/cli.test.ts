@@ -478,10 +478,8 @@ describe.concurrent('bad input exits 2 with the file, the place and the fix', ()
     expect(run.stderr).toContain('OIDC_CLIENT_ID is not set');
   });
 
+  // Unknown commands, options and --only values: test/cli-conventions.test.ts.
   it.each([
-    [['frobnicate'], /unknown command "frobnicate"/],
-    [['run', '--bogus'], /Unknown option '--bogus'/],
-    [['run', '--only', 'nonsense'], /--only nonsense: no such area or check/],
     [['run', '--suite', 'nonexistent'], /--suite nonexistent: no suite of that name/],
     [['run', '--results-budget', 'lots'], /--results-budget lots is not a positive number of megabytes/],
   ])('usage error %j', async (args, pattern) => {

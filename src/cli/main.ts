@@ -1,8 +1,16 @@
+import { readFileSync } from 'node:fs';
 import { printable } from '../report/terminal.js';
 import { redact } from '../secrets.js';
+import { didYouMean } from '../suggest.js';
 import { ConfigError } from '../suite/errors.js';
 import { command, type Runnable } from './command.js';
 import { baselineOptions, initOptions, reportOptions, runOptions, sandboxOptions, validateOptions } from './command-options.js';
+
+/** Suites may be named as arguments too (`conformance run suites/acme.yaml`), as with --suite. */
+const SUITES = '[SUITE ...]';
+function withSuites<T extends { suite?: string[] }>(options: T, suites: string[]): T {
+  return suites.length ? { ...options, suite: [...(options.suite ?? []), ...suites] } : options;
+}
 
 // Each command loads its module on use, so `--help` and `list` load neither vitest nor the servers' packages
 // (oidc-provider), which bin/conformance.js preloads for the other commands only.
@@ -10,12 +18,14 @@ const commands: Record<string, Runnable> = {
   run: command({
     summary: 'run the suites and write the reports (by default every suite, against the embedded sandbox and emulators unless configured)',
     options: runOptions,
-    action: async (options) => (await import('./run.js')).runCommand(options),
+    operands: SUITES,
+    action: async (options, suites) => (await import('./run.js')).runCommand(withSuites(options, suites)),
   }),
   validate: command({
     summary: 'check suite files against the schema and their variables',
     options: validateOptions,
-    action: async (options) => (await import('./validate.js')).validateCommand(options),
+    operands: SUITES,
+    action: async (options, suites) => (await import('./validate.js')).validateCommand(withSuites(options, suites)),
   }),
   list: command({
     summary: 'list the suites and every check with its spec citation',
@@ -25,7 +35,8 @@ const commands: Record<string, Runnable> = {
   baseline: command({
     summary: 'run the suites and keep what was seen (discovery, keys, lifetimes, error shapes) as a baseline',
     options: baselineOptions,
-    action: async (options) => (await import('./run.js')).baselineCommand(options),
+    operands: SUITES,
+    action: async (options, suites) => (await import('./run.js')).baselineCommand(withSuites(options, suites)),
   }),
   report: command({
     summary: 'build the HTML report from Allure results directories, merging several (shards, vendors)',
@@ -53,8 +64,13 @@ function usage(): string {
     '',
     ...Object.entries(commands).map(([name, c]) => `  ${name.padEnd(9)} ${c.summary}`),
     '',
-    'Run `conformance <command> --help` for its options. Exit codes: 0 no check failed, 1 a check failed or could not run, 2 usage or configuration error.',
+    'Run `conformance <command> --help` for its options, `conformance --version` for the version. Exit codes: 0 no check failed, 1 a check failed or could not run, 2 usage or configuration error.',
   ].join('\n');
+}
+
+/** The version of the installed package, from its package.json. */
+function version(): string {
+  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -63,9 +79,13 @@ export async function main(argv: string[]): Promise<number> {
     console.log(usage());
     return name ? 0 : 2;
   }
+  if (name === '--version' || name === '-v') {
+    console.log(version());
+    return 0;
+  }
   const command = commands[name];
   if (!command) {
-    console.error(`unknown command "${name}"\n\n${usage()}`);
+    console.error(`unknown command "${name}"${didYouMean(name, Object.keys(commands))}\n\n${usage()}`);
     return 2;
   }
   let invocation: ReturnType<Runnable['read']>;

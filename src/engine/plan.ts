@@ -1,6 +1,7 @@
 import { catalogue } from '../checks/catalogue.js';
 import type { Check } from '../checks/check.js';
 import { unmetRequirement } from '../checks/requirements.js';
+import { didYouMean } from '../suggest.js';
 import { ConfigError } from '../suite/errors.js';
 import type { LoadedSuite } from '../suite/loaded-suite.js';
 
@@ -45,8 +46,9 @@ export function selectChecks(only: string[]): Check[] {
   if (only.length === 0) return catalogue;
   const unknown = only.filter((o) => !catalogue.some((c) => c.id === o || c.area === o));
   if (unknown.length) {
+    const names = new Set(catalogue.flatMap((c) => [c.id, c.area]));
     throw new ConfigError({
-      message: `--only ${unknown.join(', ')}: no such area or check`,
+      message: `--only ${unknown.map((o) => `${o}${didYouMean(o, names)}`).join(', ')}: no such area or check`,
       fix: `use an area (${[...new Set(catalogue.map((c) => c.area))].join(', ')}) or a check id from \`conformance list\``,
     });
   }

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../sandbox/index.js';
-import { consoleSummary } from '../src/report/summary.js';
+import { consoleSummary, markdownSummary } from '../src/report/summary.js';
 import type { CheckResult } from '../src/results.js';
 import { join } from 'node:path';
 import { startSuites } from '../src/engine/evaluate.js';
@@ -173,5 +173,50 @@ describe('console summary', () => {
     expect(lines[1]).toContain('discovery.d');
     expect(text.indexOf('Warnings (SHOULD):')).toBeLessThan(text.indexOf('Could not run:'));
     expect(lines.at(-1)).toBe('1 passed, 1 failed, 1 warnings, 0 known deviations, 1 could not run, 0 skipped');
+  });
+
+  describe('summary.md, the verdict first', () => {
+    const of = (vendor: string, status: CheckResult['status'], checkId: string, more: Partial<CheckResult> = {}) => ({
+      ...result(status, checkId),
+      vendor,
+      ...more,
+    });
+    const results = [
+      of('acme', 'pass', 'discovery.a'),
+      of('acme', 'fail', 'discovery.issuer-match', { expected: '"https://id.acme.example"', actual: '"https://id.acme.example/"' }),
+      of('acme', 'deviation', 'refresh.rotation', { deviation: 'acme keeps refresh tokens (docs: Tokens)' }),
+      of('acme', 'skipped', 'lifetime.code-expiry', { message: 'waits out a lifetime: run with --long' }),
+      of('medplum', 'pass', 'discovery.a'),
+      of('medplum', 'warn', 'discovery.b'),
+      of('bwell', 'pass', 'discovery.a'),
+    ];
+    const context = { startedAt: Date.UTC(2026, 11, 7, 9, 30), durationMs: 4200, targets: { medplum: 'medplum emulator' } };
+    const summary = markdownSummary(results, context);
+    const lines = summary.split('\n');
+
+    it("opens with each vendor's verdict, what it ran against, the date and the duration", () => {
+      expect(lines[0]).toBe('❌ **acme**: 1 broken · ⚠️ **medplum** (medplum emulator): 1 warnings · ✅ **bwell**: 1 passed — 2026-12-07 09:30 UTC, 4.2 s');
+    });
+
+    it('shows which vendor broke which rule, with expected and actual, within the first five lines', () => {
+      expect(lines.slice(0, 5).join('\n')).toMatch(/^- \*\*acme\*\* `discovery\.issuer-match`: /m);
+      expect(lines.slice(0, 8).join('\n')).toContain('  - expected: \\"https\\:\\/\\/id\\.acme\\.example\\"');
+    });
+
+    it('gives warnings, then deviations with their declared reasons; folds why checks were skipped and the counts', () => {
+      expect(summary.indexOf('## Warnings (SHOULD)')).toBeGreaterThan(summary.indexOf('## Broken rules (MUST)'));
+      expect(summary).toMatch(
+        /## Known deviations\n\n- \*\*acme\*\* `refresh\.rotation`[^\n]*\n {2}- declared: acme keeps refresh tokens \\\(docs\\: Tokens\\\)/,
+      );
+      expect(summary).toMatch(/<details><summary>Skipped: 1 checks did not apply, and why<\/summary>\n\n- \*\*acme\*\*: waits out a lifetime/);
+      expect(summary.indexOf('<details><summary>Counts per area</summary>')).toBeGreaterThan(summary.indexOf('Skipped: 1'));
+      expect(summary.indexOf('| vendor | area |')).toBeGreaterThan(summary.indexOf('Counts per area'));
+    });
+
+    it('a run whose every check passed says so on its first line, and nothing else is open', () => {
+      const clean = markdownSummary([of('acme', 'pass', 'discovery.a')], { ...context, targets: {} });
+      expect(clean.split('\n')[0]).toBe('✅ **acme**: 1 passed — 2026-12-07 09:30 UTC, 4.2 s');
+      expect(clean).not.toContain('## ');
+    });
   });
 });

@@ -6,7 +6,7 @@ import { changeLines } from '../report/changes.js';
 import { generateHtml } from '../report/html.js';
 import { writeJunit } from '../report/junit.js';
 import type { CheckResult } from '../results.js';
-import { consoleSummary, writeSummary } from '../report/summary.js';
+import { consoleSummary, writeSummary, type RunContext } from '../report/summary.js';
 import { printable } from '../report/terminal.js';
 import { redact } from '../secrets.js';
 import type { FailOn } from './command-options.js';
@@ -15,6 +15,8 @@ import type { RunSettings } from './run-settings.js';
 /** What a run saw, with what changed since the baseline and the previous run. */
 export interface Seen {
   run: VitestRun;
+  /** When it started, and what each vendor's suite ran against. */
+  context: Omit<RunContext, 'durationMs'>;
   drift?: { against: string; findings: Finding[] };
   changed: ResultChange[];
   /** Why the run is incomplete, when a signal stopped it. */
@@ -22,10 +24,10 @@ export interface Seen {
 }
 
 /** Writes JUnit, the summary and the HTML report, says what happened on the console, and gives the exit code. */
-export async function reportRun({ run, drift, changed, incomplete }: Seen, settings: RunSettings): Promise<number> {
+export async function reportRun({ run, context, drift, changed, incomplete }: Seen, settings: RunSettings): Promise<number> {
   const { outputs } = settings;
   await writeJunit(outputs.junit, run.results);
-  await writeSummary(outputs.summary, run.results);
+  await writeSummary(outputs.summary, run.results, { ...context, durationMs: Date.now() - context.startedAt });
   await appendFile(outputs.summary, `${[...(incomplete ? ['', `**${incomplete}**`] : []), ...changeLines(drift, changed, true)].join('\n')}\n`);
   if (incomplete) console.log(`\n${incomplete}`);
   console.log(`\n${consoleSummary(run.results)}`);

@@ -60,7 +60,8 @@ async function run(settings: RunSettings): Promise<number> {
     await removeOwnFolder(before.results);
     await markOwnFolder(before.results.path);
     const checked = await runWithVitest(planOf(suites, settings, before.snapshotFile, startedAt), settings.outputs.resultsDir);
-    return await reportRun(await afterRun(checked, settings, before), settings);
+    const targets = Object.fromEntries(prepared.suites.flatMap(({ suite, target }) => (target ? [[suite.vendor, target]] : [])));
+    return await reportRun({ ...(await afterRun(checked, settings, before)), context: { startedAt, targets } }, settings);
   } finally {
     await prepared.close();
   }
@@ -108,7 +109,7 @@ function planOf(suites: LoadedSuite[], settings: RunSettings, snapshot: string, 
 }
 
 /** The run's outputs redacted, its snapshot kept as a baseline when asked, and what changed since the baseline and the previous run. */
-async function afterRun(run: VitestRun, settings: RunSettings, { snapshotFile, baseline, previous }: Before): Promise<Seen> {
+async function afterRun(run: VitestRun, settings: RunSettings, { snapshotFile, baseline, previous }: Before): Promise<Omit<Seen, 'context'>> {
   await redactOutputs([settings.outputs.resultsDir, snapshotFile]);
   // An interrupted run may have stopped before the snapshot: its results still get their reports.
   const current = run.interrupted ? undefined : await readSnapshot(snapshotFile);

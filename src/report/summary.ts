@@ -65,38 +65,82 @@ export function consoleSummary(results: CheckResult[]): string {
   return redact(printable(lines.join('\n')));
 }
 
-/** Markdown for a CI job summary or a ticket; every text the tool did not write itself goes through markdownText. */
-export function markdownSummary(results: CheckResult[]): string {
-  const lines = [
-    '# oauth-conformance',
-    '',
-    `| vendor | area | ${COUNTED.map(([, word]) => word).join(' | ')} |`,
-    `|---|---|${COUNTED.map(() => '---').join('|')}|`,
+/** What the summary's first line says besides the verdicts: when the run was, how long it took, what each vendor was. */
+export interface RunContext {
+  startedAt: number;
+  durationMs: number;
+  /** By vendor, the embedded server its suite ran against ("embedded sandbox", "medplum emulator"); absent: the vendor's own. */
+  targets: Record<string, string>;
+}
+
+/**
+ * A vendor's verdict: ❌ a rule broken or a check that could not run (what makes the exit code 1), ⚠️ warnings only,
+ * ✅ neither; and its counts.
+ */
+function verdictOf(results: CheckResult[]): { mark: string; counts: string } {
+  const c = countByStatus(results);
+  const said = (['fail', 'blocked', 'warn'] as const).filter((status) => c[status] > 0).map((status) => `${c[status]} ${WORDS[status]}`);
+  return { mark: c.fail + c.blocked > 0 ? '❌' : c.warn > 0 ? '⚠️' : '✅', counts: said.length ? said.join(', ') : `${c.pass} passed` };
+}
+const WORDS = { fail: 'broken', blocked: 'could not run', warn: 'warnings' } as const;
+
+/** The first line: each vendor's verdict and what it ran against, then the date and the duration. */
+function headline(results: CheckResult[], context: RunContext | undefined): string {
+  const vendors = unique(results.map((r) => r.vendor)).map((vendor) => {
+    const target = context?.targets[vendor];
+    const { mark, counts } = verdictOf(results.filter((r) => r.vendor === vendor));
+    return `${mark} **${markdownText(vendor)}**${target ? ` (${markdownText(target)})` : ''}: ${counts}`;
+  });
+  const when = context ? ` — ${new Date(context.startedAt).toISOString().slice(0, 16).replace('T', ' ')} UTC, ${(context.durationMs / 1000).toFixed(1)} s` : '';
+  return `${vendors.join(' · ') || 'no check ran'}${when}`;
+}
+
+/** One finding: the rule, then expected and actual, the declared reason of a deviation, and the citations. */
+function findingLines(r: CheckResult): string[] {
+  const subject = r.subject ? ` \\[${markdownText(r.subject)}\\]` : '';
+  return [
+    `- **${markdownText(r.vendor)}** \`${r.checkId}\`${subject}: ${markdownText(r.message.split('\n')[0]!)}`,
+    ...(r.expected !== undefined ? [`  - expected: ${markdownText(r.expected)}`, `  - actual: ${markdownText(r.actual ?? '')}`] : []),
+    ...(r.deviation ? [`  - declared: ${markdownText(r.deviation)}`] : []),
+    `  - ${r.spec.map((s) => `[${s.ref}](${s.url})`).join(', ')}`,
   ];
+}
+
+/**
+ * Markdown for a CI job summary or a ticket, the verdict first: each vendor's verdict on the first line, then the
+ * broken rules with expected and actual, warnings, what could not run, deviations with their declared reasons; why
+ * checks were skipped and the counts per area are folded away. Every text the tool did not write goes through
+ * markdownText.
+ */
+export function markdownSummary(results: CheckResult[], context?: RunContext): string {
+  const lines = [headline(results, context)];
+  for (const [title, matches] of SECTIONS) {
+    const found = results.filter(matches);
+    if (found.length) lines.push('', `## ${title}`, '', ...found.flatMap(findingLines));
+  }
+  const skipped = unique(results.filter((r) => r.status === 'skipped').map((r) => `**${markdownText(r.vendor)}**: ${markdownText(r.message)}`));
+  const folded = (summary: string, body: string[]) => ['', `<details><summary>${summary}</summary>`, '', ...body, '', '</details>'];
+  if (skipped.length)
+    lines.push(
+      ...folded(
+        `Skipped: ${countByStatus(results).skipped} checks did not apply, and why`,
+        skipped.map((reason) => `- ${reason}`),
+      ),
+    );
+  const table = [`| vendor | area | ${COUNTED.map(([, word]) => word).join(' | ')} |`, `|---|---|${COUNTED.map(() => '---').join('|')}|`];
   for (const vendor of unique(results.map((r) => r.vendor))) {
     for (const area of unique(results.filter((r) => r.vendor === vendor).map((r) => r.area))) {
       const c = countByStatus(results.filter((r) => r.vendor === vendor && r.area === area));
-      lines.push(`| ${markdownText(vendor)} | ${area} | ${COUNTED.map(([status]) => c[status]).join(' | ')} |`);
+      table.push(`| ${markdownText(vendor)} | ${area} | ${COUNTED.map(([status]) => c[status]).join(' | ')} |`);
     }
   }
-  for (const [title, matches] of SECTIONS) {
-    const found = results.filter(matches);
-    if (found.length === 0) continue;
-    lines.push('', `## ${title}`, '');
-    for (const r of found) {
-      lines.push(
-        `- **${markdownText(r.vendor)}** \`${r.checkId}\`${r.subject ? ` \\[${markdownText(r.subject)}\\]` : ''}: ${markdownText(r.message.split('\n')[0]!)} (${r.spec.map((s) => `[${s.ref}](${s.url})`).join(', ')})`,
-      );
-    }
-  }
-  const skipped = unique(results.filter((r) => r.status === 'skipped').map((r) => `**${markdownText(r.vendor)}**: ${markdownText(r.message)}`));
-  if (skipped.length) lines.push('', '## Skipped (why those checks did not apply)', '', ...skipped.map((reason) => `- ${reason}`));
+  if (results.length) lines.push(...folded('Counts per area', table));
   return redact(lines.join('\n')) + '\n';
 }
 
-export async function writeSummary(path: string, results: CheckResult[]): Promise<void> {
+export async function writeSummary(path: string, results: CheckResult[], context?: RunContext): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
-  await writeFile(path, markdownSummary(results));
+  await writeFile(path, markdownSummary(results, context));
 }
 
 function counts(results: CheckResult[]): string {

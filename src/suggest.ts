@@ -1,24 +1,24 @@
 /** Edits (insertions, deletions, substitutions) that turn `a` into `b`. */
-function distance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) row.push(Math.min(previous[j]! + 1, row[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1)));
-    previous = row;
+    let diagonal = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const above = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diagonal = above;
+    }
   }
-  return previous[b.length]!;
+  return row[b.length]!;
 }
 
-/**
- * The candidate a mistyped word most likely meant (a typo, a letter too many or too few), for a "did you mean"; none
- * when no candidate is that close.
- */
+/** The candidate within edit distance 2 of a mistyped word (case aside), the nearest first; none when none is. */
 export function closest(word: string, candidates: Iterable<string>): string | undefined {
-  const bound = Math.max(2, Math.floor(word.length / 3));
-  let best: { candidate: string; edits: number } | undefined;
+  let best: { candidate: string; distance: number } | undefined;
   for (const candidate of candidates) {
-    const edits = distance(word.toLowerCase(), candidate.toLowerCase());
-    if (edits <= bound && (!best || edits < best.edits)) best = { candidate, edits };
+    const distance = editDistance(word.toLowerCase(), candidate.toLowerCase());
+    if (distance <= 2 && (!best || distance < best.distance)) best = { candidate, distance };
   }
   return best?.candidate;
 }

@@ -1,11 +1,14 @@
 #!/usr/bin/env node
-// Writes src/suite/suite.types.ts from schemas/suite.schema.json, so the engine's types never drift from the schema.
-// `--check` exits 1 when the committed file is stale (the test suite runs it).
+// Writes TypeScript types from the JSON Schemas they describe, so the code's types never drift from the schemas:
+// src/suite/suite.types.ts from schemas/suite.schema.json, src/report/results-file.types.ts from
+// schemas/results.schema.json. `--check` exits 1 when a committed file is stale (the test suite runs it).
 import { readFile, writeFile } from 'node:fs/promises';
 import { compile } from 'json-schema-to-typescript';
 
-const schemaPath = new URL('../schemas/suite.schema.json', import.meta.url);
-const outPath = new URL('../src/suite/suite.types.ts', import.meta.url);
+const TARGETS = [
+  { schema: 'suite', type: 'Suite', out: '../src/suite/suite.types.ts' },
+  { schema: 'results', type: 'ResultsFile', out: '../src/report/results-file.types.ts' },
+];
 
 /** Whether a schema only says which members must be present (`required` lists, combined with anyOf/allOf/oneOf/not). */
 function presenceOnly(schema) {
@@ -29,10 +32,11 @@ function typesOnly(schema) {
   );
 }
 
-export async function generate() {
-  const schema = typesOnly(JSON.parse(await readFile(schemaPath, 'utf8')));
-  return compile(schema, 'Suite', {
-    bannerComment: '// Generated from schemas/suite.schema.json by `npm run gen:types`; do not edit.',
+/** The types file of one schema, as it should be committed. */
+export async function generate({ schema: name, type } = TARGETS[0]) {
+  const schema = typesOnly(JSON.parse(await readFile(new URL(`../schemas/${name}.schema.json`, import.meta.url), 'utf8')));
+  return compile(schema, type, {
+    bannerComment: `// Generated from schemas/${name}.schema.json by \`npm run gen:types\`; do not edit.`,
     additionalProperties: false,
     unreachableDefinitions: true,
     style: { singleQuote: true, printWidth: 120 },
@@ -40,14 +44,17 @@ export async function generate() {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const text = await generate();
-  if (process.argv.includes('--check')) {
-    const current = await readFile(outPath, 'utf8').catch(() => '');
-    if (current !== text) {
-      console.error('src/suite/suite.types.ts is stale: run `npm run gen:types`');
-      process.exit(1);
+  for (const target of TARGETS) {
+    const text = await generate(target);
+    const outPath = new URL(target.out, import.meta.url);
+    if (process.argv.includes('--check')) {
+      const current = await readFile(outPath, 'utf8').catch(() => '');
+      if (current !== text) {
+        console.error(`${target.out.slice(3)} is stale: run \`npm run gen:types\``);
+        process.exit(1);
+      }
+    } else {
+      await writeFile(outPath, text);
     }
-  } else {
-    await writeFile(outPath, text);
   }
 }

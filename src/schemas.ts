@@ -5,7 +5,7 @@ import addFormats from 'ajv-formats';
 /** The JSON Schemas in schemas/, compiled once per process. */
 const schemaDir = new URL('../schemas/', import.meta.url);
 
-export type SchemaName = 'suite' | 'discovery' | 'openid-configuration' | 'smart-configuration' | 'jwks' | 'token-response';
+export type SchemaName = 'suite' | 'discovery' | 'openid-configuration' | 'smart-configuration' | 'jwks' | 'token-response' | 'results';
 
 let ajv: Ajv2020 | undefined;
 

@@ -6,6 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { profiles, startSandbox } from '../sandbox/index.js';
 import { findChromium } from '../src/browser/chromium.js';
 import { WRONG_SECRET } from '../src/checks/error-response/probes.js';
+import type { ResultsFile } from '../src/report/results-file.types.js';
+import { schemaErrors } from '../src/schemas.js';
 import { formEncode } from '../src/secrets.js';
 import { cli, JWT, reportFiles, root, tempDir } from './helpers.js';
 import { leaks, withEmbedded, writtenForms } from './leak-forms.js';
@@ -134,14 +136,18 @@ describe('no canary secret, token or code in any output, on every hostile profil
       try {
         // Bounded: on the profiles that hang or drip, every request times out and the deadline ends the run.
         const args = ['run', ...servers.flatMap((s) => ['--suite', s.suite]), '--timeout', String(timeout), '--deadline', '90', '--results-budget', '1000'];
+        args.push('--json', 'reports/results.json');
         const env = Object.assign({}, ...servers.map((s) => s.env)) as Record<string, string>;
         const run = await cli([...args, ...(html ? [] : ['--no-html'])], { cwd, env });
         expect(run.code, run.stdout + run.stderr).not.toBe(2);
         expect(run.stdout, 'every attachment is kept').not.toContain('--results-budget');
         const files = (await reportFiles(cwd)).filter((f) => !f.path.endsWith('.yaml'));
-        const written = ['reports/junit.xml', 'reports/summary.md', ...(html ? ['reports/html/index.html'] : [])];
+        const written = ['reports/junit.xml', 'reports/summary.md', 'reports/results.json', ...(html ? ['reports/html/index.html'] : [])];
         expect(files.map((f) => f.path.slice(cwd.length + 1))).toEqual(expect.arrayContaining(written));
         expect(files.filter((f) => f.path.endsWith('-result.json')).length, 'Allure results').toBeGreaterThan(servers.length);
+        const json = JSON.parse(files.find((f) => f.path.endsWith('reports/results.json'))!.text) as ResultsFile;
+        expect(schemaErrors('results', json)).toEqual([]);
+        expect(json.results.length).toBeGreaterThan(servers.length);
         const outputs = withEmbedded([...files, { path: 'console', text: run.stdout + run.stderr }]);
         const known = servers.flatMap((s) => s.known());
         expect(

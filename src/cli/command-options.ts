@@ -65,6 +65,7 @@ export const runOptions = {
   },
   junit: { type: 'string', value: 'F', default: 'reports/junit.xml', help: 'JUnit XML file' },
   summary: { type: 'string', value: 'F', default: 'reports/summary.md', help: 'markdown summary file (for a CI job summary)' },
+  json: { type: 'string', value: 'F', help: 'also write every result as JSON to F, as schemas/results.schema.json describes it' },
   timeout: { type: 'string', value: 'MS', default: '10000', help: 'per-request timeout in milliseconds' },
   deadline: { type: 'string', value: 'S', help: 'end the run after this many seconds: unfinished checks are reported as transport errors' },
   connections: { type: 'string', value: 'N', default: '16', help: 'parallel connections per host: lower it for a vendor that must not be hammered' },

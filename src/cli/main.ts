@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { printable } from '../report/terminal.js';
 import { redact } from '../secrets.js';
 import { didYouMean } from '../suggest.js';
+import { packageVersion } from '../version.js';
 import { ConfigError } from '../suite/errors.js';
 import { command, type Runnable } from './command.js';
 import { baselineOptions, initOptions, reportOptions, runOptions, sandboxOptions, validateOptions } from './command-options.js';
@@ -68,11 +68,6 @@ function usage(): string {
   ].join('\n');
 }
 
-/** The version of the installed package, from its package.json. */
-function version(): string {
-  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
-}
-
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
@@ -80,7 +75,7 @@ export async function main(argv: string[]): Promise<number> {
     return name ? 0 : 2;
   }
   if (name === '--version' || name === '-v') {
-    console.log(version());
+    console.log(packageVersion());
     return 0;
   }
   const command = commands[name];

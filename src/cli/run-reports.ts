@@ -5,6 +5,7 @@ import type { VitestRun } from '../engine/run-vitest.js';
 import { changeLines } from '../report/changes.js';
 import { generateHtml } from '../report/html.js';
 import { writeJunit } from '../report/junit.js';
+import { writeResultsFile } from '../report/results-file.js';
 import type { CheckResult } from '../results.js';
 import { consoleSummary, writeSummary, type RunContext } from '../report/summary.js';
 import { printable } from '../report/terminal.js';
@@ -27,7 +28,9 @@ export interface Seen {
 export async function reportRun({ run, context, drift, changed, incomplete }: Seen, settings: RunSettings): Promise<number> {
   const { outputs } = settings;
   await writeJunit(outputs.junit, run.results);
-  await writeSummary(outputs.summary, run.results, { ...context, durationMs: Date.now() - context.startedAt });
+  const ran = { ...context, durationMs: Date.now() - context.startedAt };
+  await writeSummary(outputs.summary, run.results, ran);
+  if (outputs.json) await writeResultsFile(outputs.json, run.results, ran);
   await appendFile(outputs.summary, `${[...(incomplete ? ['', `**${incomplete}**`] : []), ...changeLines(drift, changed, true)].join('\n')}\n`);
   if (incomplete) console.log(`\n${incomplete}`);
   console.log(`\n${consoleSummary(run.results)}`);
@@ -43,7 +46,8 @@ export async function reportRun({ run, context, drift, changed, incomplete }: Se
   const html = settings.html ? await htmlReport(outputs) : undefined;
   if (run.results.some((r) => r.status === 'skipped')) console.log(`Skipped checks did not apply; why is listed in ${outputs.summary} and the report.`);
   if (settings.saveBaseline) console.log(`Baseline written to ${settings.saveBaseline}`);
-  console.log(`\nReports: ${html === 'written' ? `${outputs.reportDir}/index.html, ` : ''}${outputs.junit}, ${outputs.summary}, ${outputs.resultsDir}/`);
+  const files = [...(html === 'written' ? [`${outputs.reportDir}/index.html`] : []), outputs.junit, outputs.summary, ...(outputs.json ? [outputs.json] : [])];
+  console.log(`\nReports: ${files.join(', ')}, ${outputs.resultsDir}/`);
   return run.errors.length > 0 || incomplete || html === 'failed' ? 1 : exitCode(settings.failOn, run.results, drift?.findings ?? []);
 }
 

@@ -23,7 +23,7 @@ export interface RunSettings {
   browser: { headed: boolean; traceDir?: string };
   budgetMb: number;
   html: boolean;
-  outputs: { resultsDir: string; reportDir: string; history: string; junit: string; summary: string };
+  outputs: { resultsDir: string; reportDir: string; history: string; junit: string; summary: string; json?: string };
 }
 
 export function runSettings(options: RunOptions): RunSettings {
@@ -51,7 +51,14 @@ export function runSettings(options: RunOptions): RunSettings {
       `e.g. --results-budget ${runOptions['results-budget'].default}`,
     ),
     html: !options['no-html'],
-    outputs: { resultsDir: options['results-dir'], reportDir: options['report-dir'], history: options.history, junit: options.junit, summary: options.summary },
+    outputs: {
+      resultsDir: options['results-dir'],
+      reportDir: options['report-dir'],
+      history: options.history,
+      junit: options.junit,
+      summary: options.summary,
+      ...(options.json !== undefined && { json: options.json }),
+    },
   };
 }
 

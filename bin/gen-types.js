@@ -39,7 +39,7 @@ export async function generate({ schema: name, type } = TARGETS[0]) {
     bannerComment: `// Generated from schemas/${name}.schema.json by \`npm run gen:types\`; do not edit.`,
     additionalProperties: false,
     unreachableDefinitions: true,
-    style: { singleQuote: true, printWidth: 120 },
+    style: { singleQuote: true, printWidth: 120, trailingComma: 'all' },
   });
 }
 

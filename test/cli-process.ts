@@ -13,6 +13,12 @@ export { tempDir };
 
 export const root = fileURLToPath(new URL('..', import.meta.url));
 
+/**
+ * The suites the product ships in suites/. A user's own there (written by `conformance init`) are theirs: the tests
+ * judge only these.
+ */
+export const SHIPPED_SUITES = ['1uphealth', 'bwell', 'generic-oidc', 'local-browser', 'local', 'medplum-browser', 'medplum', 'smart-backend'];
+
 export interface CliResult {
   code: number | null;
   stdout: string;

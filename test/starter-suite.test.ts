@@ -7,6 +7,9 @@ import { ConfigError } from '../src/suite/errors.js';
 import { interpolate } from '../src/suite/interpolate.js';
 import { parseSuite } from '../src/suite/read.js';
 
+/** Where the suite schema is from suites/, as the starter suite's first line names it for editors. */
+const SCHEMA = '../schemas/suite.schema.json';
+
 const URL_GIVEN = new URL('https://id.example.com/.well-known/openid-configuration');
 
 const DOCUMENT = {
@@ -32,7 +35,7 @@ function asRun(starter: Starter) {
 describe('starterSuite', () => {
   it('writes a document built to inject YAML and ${VARIABLE} references as a suite of what init declares only', () => {
     const hostile = applyEdits(DOCUMENT, INIT_INJECTIONS);
-    const starter = starterSuite('acme', URL_GIVEN, hostile);
+    const starter = starterSuite('acme', URL_GIVEN, hostile, SCHEMA);
     const { source, interpolated } = asRun(starter);
     expect(source.data).toEqual(starter.data);
     expect(Object.keys(source.data.variables!)).toEqual(VARIABLES);
@@ -55,17 +58,22 @@ describe('starterSuite', () => {
   it('keeps an http(s) URL that YAML would misread, exactly, and leaves out the ones that are not http(s) or not URLs', () => {
     // URI characters YAML gives a meaning to: a quote, a comment, a mapping, a flow sequence, an anchor, an alias, a tag.
     const issuer = "https://id.example.com/t'n#a:[c],&x*y!!str";
-    const starter = starterSuite('acme', URL_GIVEN, {
-      ...DOCUMENT,
-      issuer,
-      authorization_endpoint: 'file:///etc/passwd',
-      token_endpoint: 'https://id.example.com/token\n  - injected',
-      userinfo_endpoint: 'https://id.example.com/${HOME}',
-      revocation_endpoint: 'https://id.example.com/revoke\u2028x: y',
-      end_session_endpoint: { url: 'https://id.example.com/logout' },
-      'token_endpoint\n#': 'https://id.example.com/other',
-      token_endpoint_auth_methods_supported: ['client_secret_post', '{ a: 1 }', 42],
-    });
+    const starter = starterSuite(
+      'acme',
+      URL_GIVEN,
+      {
+        ...DOCUMENT,
+        issuer,
+        authorization_endpoint: 'file:///etc/passwd',
+        token_endpoint: 'https://id.example.com/token\n  - injected',
+        userinfo_endpoint: 'https://id.example.com/${HOME}',
+        revocation_endpoint: 'https://id.example.com/revoke\u2028x: y',
+        end_session_endpoint: { url: 'https://id.example.com/logout' },
+        'token_endpoint\n#': 'https://id.example.com/other',
+        token_endpoint_auth_methods_supported: ['client_secret_post', '{ a: 1 }', 42],
+      },
+      SCHEMA,
+    );
     const { source } = asRun(starter);
     expect(source.data.variables!.ACME_ISSUER!.default).toBe(issuer);
     expect(source.data.clients!.backend!.auth).toBe('client_secret_post');
@@ -83,7 +91,7 @@ describe('starterSuite', () => {
   });
 
   it('writes a well-behaved document as before: endpoints and lists in the header, an issuer default, no metadata url', () => {
-    const starter = starterSuite('acme', URL_GIVEN, DOCUMENT);
+    const starter = starterSuite('acme', URL_GIVEN, DOCUMENT, SCHEMA);
     expect(starter.text).toMatch(
       /^# yaml-language-server: \$schema=\.\.\/schemas\/suite\.schema\.json\n# Starter suite written by `conformance init` from https:\/\/id\.example\.com\/\.well-known\/openid-configuration\.\n# Declared there:\n# {3}authorization_endpoint: https:\/\/id\.example\.com\/authorize\n/,
     );
@@ -96,7 +104,7 @@ describe('starterSuite', () => {
 
 describe('checkStarter', () => {
   it("refuses a suite that holds more than init built: a variable, a reference and a URL of the server's", () => {
-    const starter = starterSuite('acme', URL_GIVEN, DOCUMENT);
+    const starter = starterSuite('acme', URL_GIVEN, DOCUMENT, SCHEMA);
     const text = starter.text
       .replace('variables:\n', 'variables:\n  HOME: {}\n')
       .replace('discovery:\n', "resources:\n  - { name: injected, url: 'https://elsewhere.example/?home=${HOME}', grant: system }\ndiscovery:\n");

@@ -1,3 +1,4 @@
+import { sep } from 'node:path';
 import { Document, isCollection, isMap, isScalar } from 'yaml';
 import type { Suite, Variable } from '../suite/suite.types.js';
 import { declaredValues, type Declared } from './discovery-values.js';
@@ -15,10 +16,11 @@ export interface Starter {
  * The starter suite for a discovery document: what it declares, and a variable for everything a user must supply.
  * Built as data and written by the YAML library, so no value of the document can become YAML of its own.
  */
-export function starterSuite(vendor: string, url: URL, document: Record<string, unknown>): Starter {
+/** `schema`: the path of schemas/suite.schema.json from the folder the suite goes in, for editors. */
+export function starterSuite(vendor: string, url: URL, document: Record<string, unknown>, schema: string): Starter {
   const declared = declaredValues(document);
   const data = suiteData(vendor, url, declared);
-  return { text: render(data, url, declared), data, declared };
+  return { text: render(data, url, declared, schema), data, declared };
 }
 
 function suiteData(vendor: string, url: URL, declared: Declared): Suite {
@@ -77,9 +79,9 @@ function variables(prefix: string, issuer: string | undefined, grants: { machine
 }
 
 /** The YAML text, with the comments that guide a user: what the document declared, what was left out, what to do. */
-function render(data: Suite, url: URL, declared: Declared): string {
+function render(data: Suite, url: URL, declared: Declared, schema: string): string {
   const doc = new Document(data);
-  doc.commentBefore = header(url, declared)
+  doc.commentBefore = header(url, declared, schema)
     .map((line) => ` ${line}`)
     .join('\n');
   // One line per variable, client and client_credentials grant, as a person would write them.
@@ -98,10 +100,10 @@ function render(data: Suite, url: URL, declared: Declared): string {
   return doc.toString({ lineWidth: 0, singleQuote: true });
 }
 
-function header(url: URL, declared: Declared): string[] {
+function header(url: URL, declared: Declared, schema: string): string[] {
   const stated = (member: keyof Declared['lists'], otherwise = '(not stated)') => `  ${member}: ${declared.lists[member].join(', ') || otherwise}`;
   return [
-    'yaml-language-server: $schema=../schemas/suite.schema.json',
+    `yaml-language-server: $schema=${schema.split(sep).join('/')}`,
     `Starter suite written by \`conformance init\` from ${url.href}.`,
     'Declared there:',
     ...declared.endpoints.map(([member, endpoint]) => `  ${member}: ${endpoint}`),

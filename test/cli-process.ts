@@ -118,10 +118,13 @@ export const JWT = /eyJ[A-Za-z0-9_-]{10,}\.eyJ/;
 // A credential parameter whose value is not a fingerprint.
 export const CLEAR_CREDENTIAL = /(code|code_verifier|client_secret|access_token|refresh_token)(=|": ?")(?!\[redacted:)/;
 
-/** The options that put every output of a run in `dir` (the history too, with `history`). */
-export function outputArgs(dir: string, { history = false } = {}): string[] {
+/**
+ * The options that put every output of a run in `dir`: --out, and each output's own option naming the place --out
+ * gives it (so a refusal names the option of the folder it refuses).
+ */
+export function outputArgs(dir: string): string[] {
   const args = ['--results-dir', join(dir, 'allure-results'), '--report-dir', join(dir, 'html'), '--junit', join(dir, 'junit.xml')];
-  return [...args, '--summary', join(dir, 'summary.md'), ...(history ? ['--history', join(dir, 'history.jsonl')] : [])];
+  return ['--out', dir, ...args, '--summary', join(dir, 'summary.md')];
 }
 
 /** Output paths of one run, in a fresh directory. */

@@ -22,8 +22,6 @@ async function freePort(): Promise<number> {
   }
 }
 
-const outputs = (dir: string) => outputArgs(dir, { history: true });
-
 async function resultNames(dir: string): Promise<string[]> {
   const files = (await readdir(dir)).filter((f) => f.endsWith('-result.json'));
   return (await Promise.all(files.map(async (f) => (JSON.parse(await readFile(join(dir, f), 'utf8')) as { fullName: string }).fullName))).sort();
@@ -40,9 +38,9 @@ describe.concurrent('scheduled monitoring', () => {
     beforeAll(async () => {
       dir = await tempDir();
       const port = String(await freePort());
-      const first = await cli(['run', '--suite', 'local', '--sandbox-port', port, ...outputs(dir)]);
+      const first = await cli(['run', '--suite', 'local', '--sandbox-port', port, ...outputArgs(dir)]);
       expect(first.code, first.stdout + first.stderr).toBe(0);
-      second = await cli(['run', '--suite', 'local', '--sandbox-port', port, '--profile', 'issuer-mismatch', ...outputs(dir)]);
+      second = await cli(['run', '--suite', 'local', '--sandbox-port', port, '--profile', 'issuer-mismatch', ...outputArgs(dir)]);
     });
 
     it('keeps a trend across runs and says what changed since the previous one', { concurrent: false }, async () => {
@@ -69,7 +67,7 @@ describe.concurrent('scheduled monitoring', () => {
     });
 
     it('two shards merged give the same tests as one unsharded run', async () => {
-      const runIn = (sub: string, extra: string[]) => cli(['run', '--suite', 'local', '--no-html', ...extra, ...outputs(join(dir, sub))]);
+      const runIn = (sub: string, extra: string[]) => cli(['run', '--suite', 'local', '--no-html', ...extra, ...outputArgs(join(dir, sub))]);
       const [one, two] = await Promise.all([runIn('one', ['--shard', '1/2']), runIn('two', ['--shard', '2/2'])]);
       for (const run of [one, two]) expect(run.code, run.stdout + run.stderr).toBe(0);
       const [all, inOne, inTwo] = await Promise.all([
@@ -102,12 +100,12 @@ describe.concurrent('scheduled monitoring', () => {
     const dir = await tempDir();
     const port = String(await freePort());
     const baseline = join(dir, 'baseline.json');
-    // The baseline command writes its reports under the working directory: a scratch one.
-    const made = await cli(['baseline', '--suite', 'local', '--sandbox-port', port, '--out', baseline], { cwd: dir });
+    // The baseline run's own reports go in reports/baseline of the working directory: a scratch one.
+    const made = await cli(['baseline', '--suite', 'local', '--sandbox-port', port, '--file', baseline], { cwd: dir });
     expect(made.code, made.stdout + made.stderr).toBe(0);
     // Only the JWKS checks run, and they pass: the exit code comes from the drift alone.
     const againstBaseline = (...extra: string[]) =>
-      cli(['run', '--suite', 'local', '--sandbox-port', port, '--only', 'jwks', '--baseline', baseline, '--no-html', ...extra, ...outputs(dir)]);
+      cli(['run', '--suite', 'local', '--sandbox-port', port, '--only', 'jwks', '--baseline', baseline, '--no-html', ...extra, ...outputArgs(dir)]);
     const changed = await againstBaseline('--profile', 'issuer-mismatch');
     expect(changed.stdout).toMatch(/^Changes since the baseline .*:\n(.*\n)* {2}✗ local discovery\.issuer: /m);
     expect(changed.code).toBe(1);

@@ -14,6 +14,33 @@ async function usersFolder(dir: string, files: Record<string, string>): Promise<
   for (const [name, text] of Object.entries(files)) await writeFile(join(dir, name), text);
 }
 
+describe.concurrent('--out: where every output goes', () => {
+  it('a run writes everything in --out and nothing beside it; report and baseline take the same --out', async () => {
+    const cwd = await tempDir();
+    const run = await cli([...QUICK, '--out', 'out'], { cwd });
+    expect(run.code, said(run)).toBe(0);
+    expect(await readdir(cwd)).toEqual(['out']);
+    expect((await readdir(join(cwd, 'out'))).sort()).toEqual(['allure-results', 'history.jsonl', 'html', 'junit.xml', 'snapshot.json', 'summary.md']);
+    expect(run.stdout).toContain('Reports: out/html/index.html, out/junit.xml, out/summary.md, out/allure-results/');
+    const report = await cli(['report', '--out', 'out'], { cwd });
+    expect(report.code, said(report)).toBe(0);
+    expect(report.stdout).toContain('Report: out/html/index.html');
+    // The baseline's own run goes apart, so the last run's reports stay as they were.
+    const summary = await readFile(join(cwd, 'out', 'summary.md'), 'utf8');
+    const baseline = await cli(['baseline', '--suite', 'local', '--file', 'base.json'], { cwd });
+    expect(baseline.code, said(baseline)).toBe(0);
+    expect((await readdir(cwd)).sort()).toEqual(['base.json', 'out', 'reports']);
+    expect(await readdir(join(cwd, 'reports'))).toEqual(['baseline']);
+    expect(await readFile(join(cwd, 'out', 'summary.md'), 'utf8')).toBe(summary);
+  });
+
+  it('baseline --out naming a .json file, as it once did, says to use --file', async () => {
+    const run = await cli(['baseline', '--suite', 'local', '--out', 'baselines/acme.json']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('fix: name the baseline file with --file baselines/acme.json');
+  });
+});
+
 describe.concurrent('the folders a run replaces whole are only ever its own', () => {
   it('refuses folders it did not make, before the run starts, naming each and the fix; nothing is deleted', async () => {
     const { paths, args } = await reportArgs();

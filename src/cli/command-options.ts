@@ -30,6 +30,12 @@ const ca = {
   value: 'FILE',
   help: 'trust the CA certificate(s) in this PEM file besides the system roots, for every https request (a private CA). Proxies: HTTPS_PROXY, HTTP_PROXY, NO_PROXY (loopback is never proxied)',
 } as const;
+const out = {
+  type: 'string',
+  value: 'D',
+  default: 'reports',
+  help: 'the folder every output goes in: allure-results/, html/, junit.xml, summary.md, snapshot.json, history.jsonl',
+} as const;
 const sandboxPort = { type: 'string', value: 'P', help: 'fixed port P for the embedded sandbox (P+1 for its resource), so its URLs match a baseline' } as const;
 
 export const runOptions = {
@@ -50,21 +56,20 @@ export const runOptions = {
     default: 'fail',
     help: 'what makes the exit code 1: fail (failed checks, breaking drift), warn (also warnings), never',
   },
-  history: { type: 'string', value: 'F', default: 'reports/history.jsonl', help: 'Allure history file: keeps the trend across runs (keep it between CI runs)' },
+  out,
+  history: { type: 'string', value: 'F', help: 'Allure history file: keeps the trend across runs (keep it between CI runs) (default OUT/history.jsonl)' },
   'results-dir': {
     type: 'string',
     value: 'D',
-    default: 'reports/allure-results',
-    help: 'Allure results directory, replaced at the start of the run: a new or empty folder, or one this tool wrote',
+    help: 'Allure results directory, replaced at the start of the run: a new or empty folder, or one this tool wrote (default OUT/allure-results)',
   },
   'report-dir': {
     type: 'string',
     value: 'D',
-    default: 'reports/html',
-    help: 'Allure HTML report directory, replaced: a new or empty folder, or one this tool wrote',
+    help: 'Allure HTML report directory, replaced: a new or empty folder, or one this tool wrote (default OUT/html)',
   },
-  junit: { type: 'string', value: 'F', default: 'reports/junit.xml', help: 'JUnit XML file' },
-  summary: { type: 'string', value: 'F', default: 'reports/summary.md', help: 'markdown summary file (for a CI job summary)' },
+  junit: { type: 'string', value: 'F', help: 'JUnit XML file (default OUT/junit.xml)' },
+  summary: { type: 'string', value: 'F', help: 'markdown summary file, for a CI job summary (default OUT/summary.md)' },
   json: { type: 'string', value: 'F', help: 'also write every result as JSON to F, as schemas/results.schema.json describes it' },
   timeout: { type: 'string', value: 'MS', default: '10000', help: 'per-request timeout in milliseconds' },
   deadline: { type: 'string', value: 'S', help: 'end the run after this many seconds: unfinished checks are reported as transport errors' },
@@ -91,7 +96,8 @@ export type RunOptions = OptionValues<typeof runOptions>;
 
 /** A run that keeps what it saw: the run's other options take their defaults. */
 export const baselineOptions = {
-  out: { type: 'string', value: 'F', default: 'baseline.json', help: 'the baseline file to write' },
+  file: { type: 'string', value: 'F', default: 'baseline.json', help: 'the baseline file to write' },
+  out: { ...out, default: 'reports/baseline', help: "the folder the baseline run's own reports go in, apart from the last run's" },
   suite,
   'env-file': envFile,
   ca,
@@ -108,9 +114,10 @@ export type ValidateOptions = OptionValues<typeof validateOptions>;
 
 export const reportOptions = {
   merge: { type: 'boolean', help: 'build one report from the results directories given as arguments' },
-  'results-dir': { type: 'string', multiple: true, value: 'D', help: 'results directory; repeatable (default reports/allure-results)' },
-  'report-dir': { type: 'string', value: 'D', default: 'reports/html', help: 'where the HTML goes, replaced: a new or empty folder, or one this tool wrote' },
-  history: { type: 'string', value: 'F', default: 'reports/history.jsonl', help: 'Allure history file: keeps the trend across runs' },
+  out: { ...out, help: 'the folder of the run whose report this is (results, html, history)' },
+  'results-dir': { type: 'string', multiple: true, value: 'D', help: 'results directory; repeatable (default OUT/allure-results)' },
+  'report-dir': { type: 'string', value: 'D', help: 'where the HTML goes, replaced: a new or empty folder, or one this tool wrote (default OUT/html)' },
+  history: { type: 'string', value: 'F', help: 'Allure history file: keeps the trend across runs (default OUT/history.jsonl)' },
 } as const satisfies OptionTable;
 export type ReportOptions = OptionValues<typeof reportOptions>;
 

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { generateHtml } from '../report/html.js';
 import { ConfigError } from '../suite/errors.js';
 import type { ReportOptions } from './command-options.js';
@@ -12,7 +13,8 @@ export async function reportCommand(options: ReportOptions, operands: string[]):
     });
   }
   const dirs = [...operands, ...(options['results-dir'] ?? [])];
-  if (dirs.length === 0) dirs.push('reports/allure-results');
+  if (dirs.length === 0) dirs.push(join(options.out, 'allure-results'));
+  const reportDir = options['report-dir'] ?? join(options.out, 'html');
   const missing = dirs.filter((d) => !existsSync(d));
   if (missing.length) {
     throw new ConfigError({
@@ -20,7 +22,7 @@ export async function reportCommand(options: ReportOptions, operands: string[]):
       fix: 'run `conformance run` first, or pass the directories the runs wrote',
     });
   }
-  for (const warning of await generateHtml(dirs, options['report-dir'], options.history)) console.error(`warning: ${warning}`);
-  console.log(`Report: ${options['report-dir']}/index.html (${dirs.length} results ${dirs.length > 1 ? 'directories merged' : 'directory'})`);
+  for (const warning of await generateHtml(dirs, reportDir, options.history ?? join(options.out, 'history.jsonl'))) console.error(`warning: ${warning}`);
+  console.log(`Report: ${reportDir}/index.html (${dirs.length} results ${dirs.length > 1 ? 'directories merged' : 'directory'})`);
   return 0;
 }

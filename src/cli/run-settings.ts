@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { selectChecks } from '../engine/plan.js';
 import { ConfigError } from '../suite/errors.js';
 import { readCaFile } from './ca-file.js';
@@ -23,7 +23,8 @@ export interface RunSettings {
   browser: { headed: boolean; traceDir?: string };
   budgetMb: number;
   html: boolean;
-  outputs: { resultsDir: string; reportDir: string; history: string; junit: string; summary: string; json?: string };
+  /** Every output of the run: in `out` unless an option puts one elsewhere; the snapshot always there. */
+  outputs: { out: string; resultsDir: string; reportDir: string; history: string; junit: string; summary: string; snapshot: string; json?: string };
 }
 
 export function runSettings(options: RunOptions): RunSettings {
@@ -51,14 +52,22 @@ export function runSettings(options: RunOptions): RunSettings {
       `e.g. --results-budget ${runOptions['results-budget'].default}`,
     ),
     html: !options['no-html'],
-    outputs: {
-      resultsDir: options['results-dir'],
-      reportDir: options['report-dir'],
-      history: options.history,
-      junit: options.junit,
-      summary: options.summary,
-      ...(options.json !== undefined && { json: options.json }),
-    },
+    outputs: runOutputs(options),
+  };
+}
+
+/** Where each output goes: under --out (default reports/) unless its own option names another place. */
+function runOutputs(options: RunOptions): RunSettings['outputs'] {
+  const { out } = options;
+  return {
+    out,
+    resultsDir: options['results-dir'] ?? join(out, 'allure-results'),
+    reportDir: options['report-dir'] ?? join(out, 'html'),
+    history: options.history ?? join(out, 'history.jsonl'),
+    junit: options.junit ?? join(out, 'junit.xml'),
+    summary: options.summary ?? join(out, 'summary.md'),
+    snapshot: join(out, 'snapshot.json'),
+    ...(options.json !== undefined && { json: options.json }),
   };
 }
 

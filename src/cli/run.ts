@@ -38,8 +38,14 @@ export async function runCommand(options: RunOptions): Promise<number> {
 
 /** `conformance baseline`: a run kept for what it saw. Its other options are a run's defaults; no verdict fails it. */
 export async function baselineCommand(options: BaselineOptions): Promise<number> {
+  // --out named the baseline file before it named the reports' folder, as it does for run and report.
+  if (options.out.endsWith('.json'))
+    throw new ConfigError({
+      message: `--out ${options.out}: --out is the folder the baseline run's reports go in`,
+      fix: `name the baseline file with --file ${options.out}`,
+    });
   const settings = runSettings({ ...optionDefaults(runOptions), ...options });
-  return run({ ...settings, saveBaseline: options.out, failOn: 'never', html: false });
+  return run({ ...settings, saveBaseline: options.file, failOn: 'never', html: false });
 }
 
 /** The run, from the folders it replaces and the suites it loads to the reports it writes. */
@@ -71,7 +77,7 @@ async function run(settings: RunSettings): Promise<number> {
 async function beforeRun({ outputs, html, baseline }: RunSettings): Promise<Before> {
   const results = resultsFolder(outputs.resultsDir);
   await refuseForeignFolders(html ? [results, reportFolder(outputs.reportDir)] : [results]);
-  const snapshotFile = resolve(outputs.resultsDir, '..', 'snapshot.json');
+  const snapshotFile = resolve(outputs.snapshot);
   return {
     results,
     snapshotFile,

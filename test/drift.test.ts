@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compare, type Finding } from '../src/drift/compare.js';
 import { normalise, readSnapshot, writeSnapshot, type Snapshot, type VendorSnapshot } from '../src/drift/snapshot.js';
+import { withEmbeddedPlaceholders } from '../src/drift/take.js';
 import { tempDir } from './cli-process.js';
 
 const ISSUER = 'https://id.acme.example';
@@ -325,6 +326,16 @@ describe('normalise', () => {
     const one = { issuer: ISSUER, scopes_supported: ['openid', 'email'], nested: { b: ['y', 'x'], a: 1 } };
     const other = { nested: { a: 1, b: ['x', 'y'] }, scopes_supported: ['email', 'openid'], issuer: ISSUER };
     expect(JSON.stringify(normalise(one))).toBe(JSON.stringify(normalise(other)));
+  });
+});
+
+describe('snapshots of embedded servers', () => {
+  it('write each origin as a placeholder, whole origins only, so a start on other ports is no drift', () => {
+    const taken = (issuer: string, resource: string) =>
+      withEmbeddedPlaceholders({ ...acme(), documents: { discovery: { issuer, token_endpoint: `${issuer}/token`, x: `${resource}/r` } } }, [issuer, resource]);
+    const first = taken('http://127.0.0.1:3960', 'http://127.0.0.1:39601');
+    expect(first.documents.discovery).toEqual({ issuer: 'http://embedded-1', token_endpoint: 'http://embedded-1/token', x: 'http://embedded-2/r' });
+    expect(compare(snapshot(first), snapshot(taken('http://127.0.0.1:41000', 'http://127.0.0.1:41001')))).toEqual([]);
   });
 });
 

@@ -117,6 +117,21 @@ describe.concurrent('scheduled monitoring', () => {
     expect((await againstBaseline('--profile', 'issuer-mismatch', '--fail-on', 'never')).code).toBe(0);
   });
 
+  it('a missing baseline is taken from the run and said so; embedded servers on other ports do not drift from it', async () => {
+    const dir = await tempDir();
+    const baseline = join(dir, 'baselines', 'local.json');
+    const quick = ['run', '--suite', 'local', '--only', 'discovery,jwks', '--no-html', '--baseline', baseline, ...outputArgs(dir)];
+    const taken = await cli(quick);
+    expect(taken.code, said(taken)).toBe(0);
+    expect(taken.stdout).toContain(`No baseline yet:\n  the baseline ${baseline} was taken from this run`);
+    expect(await readFile(join(dir, 'summary.md'), 'utf8')).toContain('## No baseline yet');
+    expect(await readFile(baseline, 'utf8')).toContain('"issuer": "http://embedded-1"');
+    // A new start: new ports and new keys. The URLs match; the keys are a rotation, information only.
+    const again = await cli(quick);
+    expect(again.code, said(again)).toBe(0);
+    expect(again.stdout).toMatch(/^Changes since the baseline .*:\n( {2}i local jwks\.kid[^\n]*\(information\)\n)+\n/m);
+  });
+
   it('rejects a malformed shard or fail-on', async () => {
     expect((await cli(['run', '--shard', '3/2'])).stderr).toMatch(/--shard 3\/2 is not i\/n/);
     expect((await cli(['run', '--fail-on', 'sometimes'])).stderr).toMatch(/--fail-on sometimes: not one of fail, warn, never/);

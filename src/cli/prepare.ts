@@ -110,6 +110,14 @@ async function startServer(name: string, source: SuiteSource, profile: string | 
   return { name, target: profile ? `${label}, profile ${started.profile}` : label, started };
 }
 
+/** The http(s) origins an embedded server's variables name, by variable name (a stable order from run to run). */
+function originsOf(variables: Record<string, string>): string[] {
+  const urls = Object.keys(variables)
+    .sort()
+    .flatMap((name) => (URL.canParse(variables[name]!) ? [new URL(variables[name]!)] : []));
+  return [...new Set(urls.filter((url) => url.protocol === 'http:' || url.protocol === 'https:').map((url) => url.origin))];
+}
+
 /**
  * Each suite resolved with its server's variables, or set aside as not configured when a default run finds only its
  * required variables unset; every other problem of every suite stops the run at once.
@@ -127,7 +135,11 @@ function resolveAll(
     try {
       const suite = resolveSuite(source, server ? { ...env, ...server.started.variables } : env);
       const trustedCertificates = server?.started.trustedCertificates;
-      resolved.suites.push({ suite: { ...suite, ...(trustedCertificates && { trustedCertificates }) }, target: server?.target });
+      const embeddedOrigins = server && originsOf(server.started.variables);
+      resolved.suites.push({
+        suite: { ...suite, ...(trustedCertificates && { trustedCertificates }), ...(embeddedOrigins && { embeddedOrigins }) },
+        target: server?.target,
+      });
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
       if (!explicit && error.problems.every((p) => p.unsetVariable)) {

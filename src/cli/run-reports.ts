@@ -2,7 +2,7 @@ import { appendFile } from 'node:fs/promises';
 import type { ResultChange } from '../drift/changes.js';
 import type { Finding } from '../drift/compare.js';
 import type { VitestRun } from '../engine/run-vitest.js';
-import { changeLines } from '../report/changes.js';
+import { changeLines, type Drift } from '../report/changes.js';
 import { generateHtml } from '../report/html.js';
 import { writeJunit } from '../report/junit.js';
 import { writeResultsFile } from '../report/results-file.js';
@@ -18,7 +18,7 @@ export interface Seen {
   run: VitestRun;
   /** When it started, and what each vendor's suite ran against. */
   context: Omit<RunContext, 'durationMs'>;
-  drift?: { against: string; findings: Finding[] };
+  drift?: Drift;
   changed: ResultChange[];
   /** Why the run is incomplete, when a signal stopped it. */
   incomplete?: string;

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
-import { copyFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { copyFile, mkdir } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { resultChanges } from '../drift/changes.js';
 import { compare } from '../drift/compare.js';
 import { readSnapshot, type Snapshot } from '../drift/snapshot.js';
@@ -21,9 +21,11 @@ import { runSettings, type RunSettings } from './run-settings.js';
 interface Before {
   /** The results folder, checked to be the tool's. */
   results: OutputFolder;
-  /** Beside the results directory, so each shard and each output set keeps its own. */
+  /** In --out, so each shard and each output set keeps its own. */
   snapshotFile: string;
   baseline?: Snapshot;
+  /** A --baseline file that is not there yet: this run's snapshot becomes it. */
+  newBaseline?: string;
   /** The previous run's snapshot, read before this run replaces it: what "changed since the previous run" compares to. */
   previous?: Snapshot;
 }
@@ -78,10 +80,12 @@ async function beforeRun({ outputs, html, baseline }: RunSettings): Promise<Befo
   const results = resultsFolder(outputs.resultsDir);
   await refuseForeignFolders(html ? [results, reportFolder(outputs.reportDir)] : [results]);
   const snapshotFile = resolve(outputs.snapshot);
+  const missing = baseline !== undefined && !existsSync(baseline);
   return {
     results,
     snapshotFile,
-    baseline: baseline ? await readSnapshot(baseline) : undefined,
+    baseline: baseline && !missing ? await readSnapshot(baseline) : undefined,
+    ...(missing && { newBaseline: baseline }),
     previous: existsSync(snapshotFile) ? await readSnapshot(snapshotFile).catch(() => undefined) : undefined,
   };
 }
@@ -115,15 +119,24 @@ function planOf(suites: LoadedSuite[], settings: RunSettings, snapshot: string, 
 }
 
 /** The run's outputs redacted, its snapshot kept as a baseline when asked, and what changed since the baseline and the previous run. */
-async function afterRun(run: VitestRun, settings: RunSettings, { snapshotFile, baseline, previous }: Before): Promise<Omit<Seen, 'context'>> {
+async function afterRun(run: VitestRun, settings: RunSettings, { snapshotFile, baseline, newBaseline, previous }: Before): Promise<Omit<Seen, 'context'>> {
   await redactOutputs([settings.outputs.resultsDir, snapshotFile]);
   // An interrupted run may have stopped before the snapshot: its results still get their reports.
   const current = run.interrupted ? undefined : await readSnapshot(snapshotFile);
-  if (current && settings.saveBaseline) await copyFile(snapshotFile, settings.saveBaseline);
+  for (const file of [settings.saveBaseline, newBaseline]) {
+    if (!current || !file) continue;
+    await mkdir(dirname(resolve(file)), { recursive: true });
+    await copyFile(snapshotFile, file);
+  }
   return {
     run,
-    // Drift is judged against a baseline only: between two runs against the embedded servers, every URL moves.
-    drift: baseline && current ? { against: `the baseline ${settings.baseline}`, findings: compare(baseline, current) } : undefined,
+    // Drift is judged against a baseline only; a baseline taken by this very run has nothing to report yet.
+    drift:
+      current && newBaseline
+        ? { against: `the baseline ${newBaseline}`, findings: [], taken: true }
+        : baseline && current
+          ? { against: `the baseline ${settings.baseline}`, findings: compare(baseline, current) }
+          : undefined,
     changed: previous && current ? resultChanges(previous, current) : [],
     incomplete: run.interrupted
       ? `INCOMPLETE RUN: stopped by ${run.interrupted.signal}; ${run.results.length} checks finished and are reported, ${run.interrupted.unfinished} did not finish.`

@@ -11,13 +11,34 @@ export interface Seen {
   vendor: string;
   grants: string[];
   memo: FlowMemo;
+  /** The origins of the embedded server it ran against, if any (LoadedSuite.embeddedOrigins). */
+  embeddedOrigins?: string[];
 }
+
+/**
+ * The snapshot with each embedded origin written as a placeholder (http://embedded-1, …): every start of an embedded
+ * server takes free ports, so a baseline would otherwise drift on every URL. Longer origins first, and only whole
+ * ones: http://127.0.0.1:3960 is no part of http://127.0.0.1:39603.
+ */
+export function withEmbeddedPlaceholders(snapshot: VendorSnapshot, origins: string[]): VendorSnapshot {
+  const placeholders = origins.map((origin, i) => [origin, `${new URL(origin).protocol}//embedded-${i + 1}`] as const);
+  placeholders.sort(([a], [b]) => b.length - a.length);
+  let text = JSON.stringify(snapshot);
+  for (const [origin, placeholder] of placeholders) text = text.replace(new RegExp(`${escapeRegExp(origin)}(?![\\w:.-])`, 'g'), placeholder);
+  return JSON.parse(text) as VendorSnapshot;
+}
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
  * What a run saw of a vendor, from the flows it already ran (no extra request): normalised discovery and SMART
  * documents, JWKS key ids, lifetimes per grant, error shapes per token-endpoint probe, and each check's result.
  */
-export async function takeSnapshot({ vendor, grants, memo }: Seen, results: NonNullable<VendorSnapshot['results']>): Promise<VendorSnapshot> {
+export async function takeSnapshot(seen: Seen, results: NonNullable<VendorSnapshot['results']>): Promise<VendorSnapshot> {
+  return withEmbeddedPlaceholders(await seenOf(seen, results), seen.embeddedOrigins ?? []);
+}
+
+async function seenOf({ vendor, grants, memo }: Seen, results: NonNullable<VendorSnapshot['results']>): Promise<VendorSnapshot> {
   const documents: Record<string, unknown> = {};
   for (const [name, key] of [
     ['discovery', FLOWS.discovery],

@@ -66,7 +66,11 @@ for (const suite of plan.suites) {
 /** What the run saw of a suite's vendor, and the status of each of its checks by test name. */
 async function snapshotOf({ run, checks }: StartedSuite) {
   const statuses = await Promise.all(checks.map(async (c) => [testName(c), (await c.outcome).status] as const));
-  return takeSnapshot({ vendor: run.suite.vendor, grants: Object.keys(run.suite.loaded.grants ?? {}), memo: run.memo }, Object.fromEntries(statuses));
+  const { vendor, loaded } = run.suite;
+  return takeSnapshot(
+    { vendor, grants: Object.keys(loaded.grants ?? {}), memo: run.memo, ...(loaded.embeddedOrigins && { embeddedOrigins: loaded.embeddedOrigins }) },
+    Object.fromEntries(statuses),
+  );
 }
 
 /** A violated rule reads as an assertion failure (Allure "failed"); a check that could not judge as "broken". */

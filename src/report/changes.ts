@@ -6,14 +6,22 @@ import { printable } from './terminal.js';
 
 const MARK: Record<Finding['severity'], string> = { fail: '✗', warn: '⚠', info: 'i' };
 
+/** What changed since a baseline; `taken` when there was none yet, and this run's snapshot became it. */
+export interface Drift {
+  against: string;
+  findings: Finding[];
+  taken?: boolean;
+}
+
 /** What changed since the baseline (drift) and since the previous run (results), for the console and the summary. */
-export function changeLines(drift: { against: string; findings: Finding[] } | undefined, results: ResultChange[], markdown: boolean): string[] {
+export function changeLines(drift: Drift | undefined, results: ResultChange[], markdown: boolean): string[] {
   const lines: string[] = [];
   const heading = (text: string) => (markdown ? ['', `## ${text}`, ''] : ['', `${text}:`]);
   // Findings quote what the vendor's documents said.
   const said = (text: string) => (markdown ? markdownText(text) : printable(text));
   const item = (text: string) => (markdown ? `- ${text}` : `  ${text}`);
-  if (drift) {
+  if (drift?.taken) lines.push(...heading('No baseline yet'), item(`${drift.against} was taken from this run: keep it, and the next runs compare with it`));
+  else if (drift) {
     lines.push(...heading(`Changes since ${drift.against}`));
     if (drift.findings.length === 0) lines.push(item('none'));
     for (const f of drift.findings) {

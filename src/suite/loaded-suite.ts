@@ -19,4 +19,9 @@ export interface LoadedSuite extends Suite {
   clientKeys: Record<string, ClientKey>;
   /** Certificates (PEM) the suite's embedded server presents, trusted beside the system's (a sandbox profile's own). */
   trustedCertificates?: string[];
+  /**
+   * The origins of the embedded server the suite runs against, in a stable order: a snapshot writes them as
+   * placeholders (drift/take.ts), since each start takes free ports.
+   */
+  embeddedOrigins?: string[];
 }

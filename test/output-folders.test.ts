@@ -34,6 +34,18 @@ describe.concurrent('--out: where every output goes', () => {
     expect(await readFile(join(cwd, 'out', 'summary.md'), 'utf8')).toBe(summary);
   });
 
+  it('a selection in which no check applies exits 2, saying why, and the last reports stay as they were', async () => {
+    const cwd = await tempDir();
+    expect((await cli([...QUICK, '--out', 'out', '--no-html'], { cwd })).code).toBe(0);
+    const before = await readdir(join(cwd, 'out', 'allure-results'));
+    const run = await cli(['run', '--suite', 'local', '--only', 'lifetime.code-expiry', '--out', 'out'], { cwd });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(
+      'no check applies to local with --only lifetime.code-expiry: the 1 planned would all be skipped (waits out a lifetime: run with --long)',
+    );
+    expect(await readdir(join(cwd, 'out', 'allure-results'))).toEqual(before);
+  });
+
   it('baseline --out naming a .json file, as it once did, says to use --file', async () => {
     const run = await cli(['baseline', '--suite', 'local', '--out', 'baselines/acme.json']);
     expect(run.code).toBe(2);

@@ -9,6 +9,7 @@ import { runWithVitest, type VitestRun } from '../engine/run-vitest.js';
 import { defaultHttpOptions } from '../http/client.js';
 import { markOwnFolder, refuseForeignFolders, removeOwnFolder, reportFolder, resultsFolder, type OutputFolder } from '../report/output-folders.js';
 import { redactOutputs } from '../report/redact-outputs.js';
+import { planChecks } from '../engine/plan.js';
 import { ConfigError } from '../suite/errors.js';
 import type { LoadedSuite } from '../suite/loaded-suite.js';
 import { runOptions, type BaselineOptions, type RunOptions } from './command-options.js';
@@ -64,6 +65,7 @@ async function run(settings: RunSettings): Promise<number> {
   });
   try {
     const suites = suitesToRun(prepared, settings.shard);
+    refuseWhenNothingApplies(suites, settings);
     // Allure never empties its results directory: stale results would mix into this run's report.
     await removeOwnFolder(before.results);
     await markOwnFolder(before.results.path);
@@ -88,6 +90,21 @@ async function beforeRun({ outputs, html, baseline }: RunSettings): Promise<Befo
     ...(missing && { newBaseline: baseline }),
     previous: existsSync(snapshotFile) ? await readSnapshot(snapshotFile).catch(() => undefined) : undefined,
   };
+}
+
+/**
+ * A selection in which every check would be skipped is refused before any folder is replaced: its run would replace
+ * the last reports with nothing but skips.
+ */
+function refuseWhenNothingApplies(suites: LoadedSuite[], { only, long }: RunSettings): void {
+  const planned = suites.flatMap((suite) => planChecks(suite, only, { long }));
+  if (planned.some((instance) => instance.skip === undefined)) return;
+  const reasons = [...new Set(planned.map((instance) => instance.skip))];
+  const said = `${reasons.slice(0, 3).join('; ')}${reasons.length > 3 ? `; and ${reasons.length - 3} more reasons` : ''}`;
+  throw new ConfigError({
+    message: `no check applies to ${suites.map((s) => s.name).join(', ')}${only.length ? ` with --only ${only.join(',')}` : ''}: the ${planned.length} planned would all be skipped (${said})`,
+    fix: 'select other areas or checks (`conformance list` says what each needs), or configure the parts they need; the last reports were left as they were',
+  });
 }
 
 /** The suites that run, saying which are left out and why; stops when none is left. */

@@ -1,4 +1,4 @@
-import { appendFile, readdir, readFile } from 'node:fs/promises';
+import { appendFile, readdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -58,12 +58,24 @@ describe.concurrent('scheduled monitoring', () => {
       expect(report.code, said(report)).toBe(0);
       expect(report.stderr).toMatch(/^warning: .*history\.jsonl: line 3 of the report history was not JSON .*moved to .*history\.jsonl\.damaged/);
       expect(await readFile(`${history()}.damaged`, 'utf8')).toBe('{"uuid":"cut sho\n');
+      // The report of the run the history ends with, built again, is not counted twice.
       expect(
         (await readFile(history(), 'utf8'))
           .trim()
           .split('\n')
           .map((line) => JSON.parse(line) as unknown),
-      ).toHaveLength(3);
+      ).toHaveLength(2);
+    });
+
+    it('keeps the last 20 runs in the trend', { concurrent: false }, async () => {
+      const lines = (await readFile(history(), 'utf8')).trim().split('\n');
+      // 25 earlier runs (copies of the first, told apart by their uuid), then this run's report is built again.
+      const earlier = Array.from({ length: 25 }, (_, i) => lines[0]!.replace(/"uuid":"[^"]+"/, `"uuid":"earlier-${i}"`));
+      await writeFile(history(), [...earlier, lines[1]!, ''].join('\n'));
+      expect((await cli(['report', '--out', dir])).code).toBe(0);
+      const kept = (await readFile(history(), 'utf8')).trim().split('\n');
+      expect(kept).toHaveLength(20);
+      expect(kept.at(-1)).toBe(lines[1]);
     });
 
     it('two shards merged give the same tests as one unsharded run', async () => {

@@ -1,4 +1,5 @@
-import { appendFile, readFile, writeFile } from 'node:fs/promises';
+import { appendFile, readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 
 /**
  * Keeps the report history readable. One line cut short (a run killed mid-write, two runs appending to the same file
@@ -28,4 +29,53 @@ function parses(line: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** How many runs the report's trend keeps: the history file holds no more, the oldest dropped first. */
+export const HISTORY_RUNS = 20;
+
+/** Keeps the last `runs` entries of the history: room for the run about to be added, or the whole trend. */
+export async function trimHistory(file: string, runs: number): Promise<void> {
+  const lines = (await readFile(file, 'utf8').catch(() => '')).split('\n').filter((line) => line.trim() !== '');
+  if (lines.length > runs)
+    await writeFile(
+      file,
+      lines
+        .slice(-runs)
+        .map((line) => `${line}\n`)
+        .join(''),
+    );
+}
+
+/**
+ * Whether the history's last entry is the run these results are of (the same tests, started at the same moments):
+ * building its report again (`conformance report`) must not count it twice in the trend.
+ */
+export async function lastInHistory(file: string, resultsDirs: string[]): Promise<boolean> {
+  const text = await readFile(file, 'utf8').catch(() => '');
+  const last = text.trimEnd().split('\n').at(-1);
+  if (!last) return false;
+  let recorded: string[];
+  try {
+    const entry = JSON.parse(last) as { testResults?: Record<string, TestRun> };
+    recorded = Object.values(entry.testResults ?? {}).map(identity);
+  } catch {
+    return false;
+  }
+  const runs = (await Promise.all(resultsDirs.map(testRuns))).flat();
+  return runs.length > 0 && runs.length === recorded.length && runs.every((run) => recorded.includes(run));
+}
+
+/** A test's run as Allure's results and history both record it. */
+interface TestRun {
+  name?: unknown;
+  start?: unknown;
+}
+const identity = ({ name, start }: TestRun) => `${String(name)}@${String(start)}`;
+
+/** The test runs of the Allure results in a directory. */
+async function testRuns(dir: string): Promise<string[]> {
+  const files = (await readdir(dir).catch(() => [])).filter((f) => f.endsWith('-result.json'));
+  const texts = await Promise.all(files.map((f) => readFile(join(dir, f), 'utf8')));
+  return texts.map((t) => identity(JSON.parse(t) as TestRun));
 }

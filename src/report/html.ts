@@ -5,7 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { redact } from '../secrets.js';
-import { repairHistory } from './history.js';
+import { HISTORY_RUNS, lastInHistory, repairHistory, trimHistory } from './history.js';
 import { makeReportOffline } from './offline-html.js';
 import { markOwnFolder, removeOwnFolder, reportFolder } from './output-folders.js';
 
@@ -16,8 +16,9 @@ const config = fileURLToPath(new URL('allurerc.json', import.meta.url));
 
 /**
  * Builds the Allure 3 HTML report (no Java) from one or more results directories (shards, vendors: merged into one
- * report). The report is a single file, so reports/html/index.html opens straight from disk. Each build appends to
- * the history file, which carries the trend across runs (keep it between CI runs, e.g. in a cache). The pages load
+ * report). The report is a single file, so reports/html/index.html opens straight from disk. Each run's build
+ * appends to the history file, which carries the trend across runs (keep it between CI runs, e.g. in a cache): the
+ * last HISTORY_RUNS runs, a run built again (`conformance report`) counted once. The pages load
  * nothing from the network (offline-html.ts). Returns warnings.
  */
 export async function generateHtml(resultsDirs: string[], outputDir: string, historyFile?: string): Promise<string[]> {
@@ -36,7 +37,10 @@ async function allureGenerate(resultsDirs: string[], outputDir: string, historyF
     const base = JSON.parse(await readFile(config, 'utf8')) as Record<string, unknown>;
     if (historyFile) await mkdir(dirname(resolve(historyFile)), { recursive: true });
     const repaired = historyFile && (await repairHistory(resolve(historyFile)));
-    await writeFile(runConfig, JSON.stringify({ ...base, ...(historyFile && { historyPath: resolve(historyFile) }) }));
+    const append = historyFile !== undefined && !(await lastInHistory(resolve(historyFile), resultsDirs));
+    if (historyFile) await trimHistory(resolve(historyFile), append ? HISTORY_RUNS - 1 : HISTORY_RUNS);
+    const history = historyFile && { historyPath: resolve(historyFile), appendHistory: append };
+    await writeFile(runConfig, JSON.stringify({ ...base, ...history }));
     await run(process.execPath, [cli, 'generate', ...resultsDirs, '--output', outputDir, '--config', runConfig], { maxBuffer: 16 * 1024 * 1024 });
     return repaired ? [repaired] : [];
   } catch (error) {

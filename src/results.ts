@@ -21,7 +21,8 @@ export interface Conclusion {
 /** One check's result as every report writer sees it: plain data, already redacted. */
 export interface CheckResult extends Conclusion {
   vendor: string;
-  area: Area;
+  /** The check's area, or `drift` for a finding of the comparison with a baseline (report/drift-results.ts). */
+  area: Area | 'drift';
   checkId: string;
   subject: string;
   /** The test name: starts with the check id. */

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { compare, type Finding } from '../src/drift/compare.js';
 import { normalise, readSnapshot, writeSnapshot, type Snapshot, type VendorSnapshot } from '../src/drift/snapshot.js';
 import { withEmbeddedPlaceholders } from '../src/drift/take.js';
+import { driftResults } from '../src/report/drift-results.js';
 import { tempDir } from './cli-process.js';
 
 const ISSUER = 'https://id.acme.example';
@@ -326,6 +327,41 @@ describe('normalise', () => {
     const one = { issuer: ISSUER, scopes_supported: ['openid', 'email'], nested: { b: ['y', 'x'], a: 1 } };
     const other = { nested: { a: 1, b: ['x', 'y'] }, scopes_supported: ['email', 'openid'], issuer: ISSUER };
     expect(JSON.stringify(normalise(one))).toBe(JSON.stringify(normalise(other)));
+  });
+});
+
+describe('drift as results', () => {
+  const finding = (severity: Finding['severity'], path: string): Finding => ({
+    vendor: 'acme',
+    path,
+    change: 'changed',
+    before: 'a',
+    after: 'b',
+    severity,
+    message: `${path} changed`,
+  });
+  const drift = {
+    against: 'the baseline b.json',
+    findings: [finding('fail', 'discovery.issuer'), finding('warn', 'lifetimes.system'), finding('info', 'jwks.kid[k1]')],
+  };
+
+  it('a breaking finding fails (MUST), one worth a look warns (SHOULD), information passes; each cites the baseline', () => {
+    const results = driftResults(drift, 'b.json');
+    expect(results.map((r) => [r.area, r.checkId, r.subject, r.status, r.level])).toEqual([
+      ['drift', 'drift.baseline', 'discovery.issuer', 'fail', 'MUST'],
+      ['drift', 'drift.baseline', 'lifetimes.system', 'warn', 'SHOULD'],
+      ['drift', 'drift.baseline', 'jwks.kid[k1]', 'pass', 'SHOULD'],
+    ]);
+    expect(results[0]).toMatchObject({
+      expected: '"a"',
+      actual: '"b"',
+      spec: [{ ref: 'the baseline b.json', url: expect.stringMatching(/^file:\/\/\/.*\/b\.json$/) }],
+    });
+  });
+
+  it('none for a baseline this run took, or without one', () => {
+    expect(driftResults({ ...drift, taken: true }, 'b.json')).toEqual([]);
+    expect(driftResults(undefined, undefined)).toEqual([]);
   });
 });
 

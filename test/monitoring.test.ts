@@ -121,6 +121,13 @@ describe.concurrent('scheduled monitoring', () => {
     const changed = await againstBaseline('--profile', 'issuer-mismatch');
     expect(changed.stdout).toMatch(/^Changes since the baseline .*:\n(.*\n)* {2}✗ local discovery\.issuer: /m);
     expect(changed.code).toBe(1);
+    // The drift is a result in the reports as well: a failure of area drift in JUnit, in the summary's broken rules.
+    expect(await readFile(join(dir, 'junit.xml'), 'utf8')).toMatch(
+      /<testcase name="drift\.baseline \[discovery\.issuer\][^>]*classname="local\.drift"[^>]*>\s*<failure /,
+    );
+    expect(await readFile(join(dir, 'summary.md'), 'utf8')).toMatch(
+      /## Broken rules \(MUST\)\n\n(.*\n)*- \*\*local\*\* `drift\.baseline` \\\[discovery\\\.issuer\\\]/,
+    );
     // Every sandbox start makes new keys: a rotation.
     const rotated = await againstBaseline();
     expect(rotated.stdout).toMatch(/ {2}i local jwks\.kid[^\n]*\(information\)/);

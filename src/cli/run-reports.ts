@@ -3,6 +3,7 @@ import type { ResultChange } from '../drift/changes.js';
 import type { Finding } from '../drift/compare.js';
 import type { VitestRun } from '../engine/run-vitest.js';
 import { changeLines, type Drift } from '../report/changes.js';
+import { driftResults, writeAllureDrift } from '../report/drift-results.js';
 import { generateHtml } from '../report/html.js';
 import { writeJunit } from '../report/junit.js';
 import { writeResultsFile } from '../report/results-file.js';
@@ -27,10 +28,14 @@ export interface Seen {
 /** Writes JUnit, the summary and the HTML report, says what happened on the console, and gives the exit code. */
 export async function reportRun({ run, context, drift, changed, incomplete }: Seen, settings: RunSettings): Promise<number> {
   const { outputs } = settings;
-  await writeJunit(outputs.junit, run.results);
+  // Drift from the baseline is reported as results too: a run that drifted is never an all-green report.
+  const drifted = driftResults(drift, settings.baseline);
+  const results = [...run.results, ...drifted];
+  await writeJunit(outputs.junit, results);
   const ran = { ...context, durationMs: Date.now() - context.startedAt };
-  await writeSummary(outputs.summary, run.results, ran);
-  if (outputs.json) await writeResultsFile(outputs.json, run.results, ran);
+  await writeSummary(outputs.summary, results, ran);
+  if (outputs.json) await writeResultsFile(outputs.json, results, ran);
+  await writeAllureDrift(outputs.resultsDir, drifted, Date.now());
   await appendFile(outputs.summary, `${[...(incomplete ? ['', `**${incomplete}**`] : []), ...changeLines(drift, changed, true)].join('\n')}\n`);
   if (incomplete) console.log(`\n${incomplete}`);
   console.log(`\n${consoleSummary(run.results)}`);

@@ -79,7 +79,8 @@ describe.concurrent('scheduled monitoring', () => {
     });
 
     it('two shards merged give the same tests as one unsharded run', async () => {
-      const runIn = (sub: string, extra: string[]) => cli(['run', '--suite', 'local', '--no-html', ...extra, ...outputArgs(join(dir, sub))]);
+      const runIn = (sub: string, extra: string[]) =>
+        cli(['run', '--suite', 'local', '--no-html', '--json', join(dir, sub, 'results.json'), ...extra, ...outputArgs(join(dir, sub))]);
       const [one, two] = await Promise.all([runIn('one', ['--shard', '1/2']), runIn('two', ['--shard', '2/2'])]);
       for (const run of [one, two]) expect(run.code, run.stdout + run.stderr).toBe(0);
       const [all, inOne, inTwo] = await Promise.all([
@@ -101,10 +102,22 @@ describe.concurrent('scheduled monitoring', () => {
         join(dir, 'merged'),
         '--history',
         join(dir, 'merged-history.jsonl'),
+        '--results-json',
+        join(dir, 'one', 'results.json'),
+        '--results-json',
+        join(dir, 'two', 'results.json'),
+        '--summary',
+        join(dir, 'merged-summary.md'),
       ]);
       expect(merged.code, said(merged)).toBe(0);
       const stats = (JSON.parse(await readFile(join(dir, 'merged', 'summary.json'), 'utf8')) as { stats: { total: number } }).stats;
       expect(stats.total).toBe(all.length);
+      // One summary of both shards: one verdict for the vendor, over every check.
+      const summary = await readFile(join(dir, 'merged-summary.md'), 'utf8');
+      const passed = (all.length - Number(/Skipped: (\d+) checks/.exec(summary)?.[1])).toString();
+      expect(summary.split('\n')[0]).toMatch(
+        new RegExp(`^✅ \\*\\*local\\*\\* \\(embedded sandbox\\): ${passed} passed — \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC, [\\d.]+ s$`),
+      );
     });
   });
 

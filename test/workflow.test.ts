@@ -646,6 +646,7 @@ describe('the report job', () => {
         mkdirSync(reports, { recursive: true });
         writeFileSync(join(reports, 'summary.md'), `# oauth-conformance\n\nsummary of ${combo.suite} shard ${combo.shard}\n\n## Known deviations\n`);
         writeFileSync(join(reports, 'junit.xml'), '<testsuites/>');
+        writeFileSync(join(reports, 'results.json'), '{}');
       }
     }
 
@@ -670,12 +671,15 @@ describe('the report job', () => {
       const args = readFileSync(join(dir, 'npx-args'), 'utf8').trim().split('\n');
       expect(args.slice(0, 3)).toEqual(['conformance', 'report', '--merge']);
       const merged = args
-        .filter((a) => a.startsWith(`${downloadPath}/`))
+        .filter((a, i) => a.startsWith(`${downloadPath}/`) && args[i - 1] !== '--results-json')
         .map((a) => a.replace(/\/$/, ''))
         .sort();
       const expected = combos.map((c) => `${downloadPath}/${expand(String(resultsUpload!.with?.name), c)}`).sort();
       expect(merged).toEqual(expected);
-      expect(args).toEqual(expect.arrayContaining(['--history', history]));
+      expect(args).toEqual(expect.arrayContaining(['--history', history, '--summary', 'reports/summary.md']));
+      // Every shard's results file, for the one merged summary.
+      const files = args.flatMap((a, i) => (args[i - 1] === '--results-json' ? [a] : [])).sort();
+      expect(files).toEqual(combos.map((c) => `${downloadPath}/${expand(String(reportsUpload!.with?.name), c)}/results.json`).sort());
     });
 
     it('fails with a message when no shard uploaded results', () => {
@@ -686,17 +690,18 @@ describe('the report job', () => {
       expect(result.stdout).toMatch(/::error::/);
     });
 
-    it("appends every shard's summary.md to the step summary", () => {
+    it('writes the one merged summary to the step summary, or says there is none', () => {
       const dir = join(work, 'summary');
       layout(dir);
+      mkdirSync(join(dir, 'reports'), { recursive: true });
+      writeFileSync(join(dir, 'reports', 'summary.md'), '✅ **bwell** (bwell emulator): 40 passed\n');
       const result = runScript(steps[summary]!.run!, dir);
       expect(result.status, result.stderr).toBe(0);
-      const written = readFileSync(join(dir, 'step-summary.md'), 'utf8');
-      for (const combo of combos) expect(written).toContain(`summary of ${combo.suite} shard ${combo.shard}`);
-      // One heading per shard; the shards' own headings sit below it.
-      expect(written.match(/^## /gm)).toHaveLength(combos.length);
-      expect(written).not.toMatch(/^# /m);
-      expect(written.match(/^### oauth-conformance$/gm)).toHaveLength(combos.length);
+      expect(readFileSync(join(dir, 'step-summary.md'), 'utf8')).toBe('✅ **bwell** (bwell emulator): 40 passed\n');
+      const none = join(work, 'no-summary');
+      mkdirSync(none, { recursive: true });
+      expect(runScript(steps[summary]!.run!, none).status).toBe(0);
+      expect(readFileSync(join(none, 'step-summary.md'), 'utf8')).toMatch(/^No merged summary/);
     });
   });
 });

@@ -118,6 +118,13 @@ export const reportOptions = {
   'results-dir': { type: 'string', multiple: true, value: 'D', help: 'results directory; repeatable (default OUT/allure-results)' },
   'report-dir': { type: 'string', value: 'D', help: 'where the HTML goes, replaced: a new or empty folder, or one this tool wrote (default OUT/html)' },
   history: { type: 'string', value: 'F', help: 'Allure history file: keeps the trend across runs (default OUT/history.jsonl)' },
+  'results-json': {
+    type: 'string',
+    multiple: true,
+    value: 'F',
+    help: 'results files (`run --json`) of the runs merged: one summary.md of them all, verdict first; repeatable',
+  },
+  summary: { type: 'string', value: 'F', help: 'where that summary goes (default OUT/summary.md)' },
 } as const satisfies OptionTable;
 export type ReportOptions = OptionValues<typeof reportOptions>;
 

@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateHtml } from '../report/html.js';
+import { readResultsFiles } from '../report/results-file.js';
+import { writeSummary } from '../report/summary.js';
 import { ConfigError } from '../suite/errors.js';
 import type { ReportOptions } from './command-options.js';
 
@@ -24,5 +26,13 @@ export async function reportCommand(options: ReportOptions, operands: string[]):
   }
   for (const warning of await generateHtml(dirs, reportDir, options.history ?? join(options.out, 'history.jsonl'))) console.error(`warning: ${warning}`);
   console.log(`Report: ${reportDir}/index.html (${dirs.length} results ${dirs.length > 1 ? 'directories merged' : 'directory'})`);
+  const files = options['results-json'] ?? [];
+  if (files.length) {
+    // One summary of every run merged (CI shards): the verdict first, as a run's own.
+    const { results, context } = await readResultsFiles(files);
+    const summary = options.summary ?? join(options.out, 'summary.md');
+    await writeSummary(summary, results, context);
+    console.log(`Summary: ${summary} (${files.length} results ${files.length > 1 ? 'files merged' : 'file'})`);
+  }
   return 0;
 }

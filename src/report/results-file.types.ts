@@ -17,6 +17,12 @@ export interface ResultsFile {
    */
   durationMs: number;
   results: Result[];
+  /**
+   * By vendor, the embedded server its suite ran against ("embedded sandbox", "medplum emulator"); a vendor not named ran against its own servers.
+   */
+  targets?: {
+    [k: string]: string;
+  };
 }
 /**
  * One check on one subject (a grant, a resource) of one vendor's suite.

@@ -164,8 +164,20 @@ describe.concurrent('scheduled monitoring', () => {
     expect(again.stdout).toMatch(/^Changes since the baseline .*:\n( {2}i local jwks\.kid[^\n]*\(information\)\n)+\n/m);
   });
 
+  it('--fail-on new fails only on what was not failing in the previous run', async () => {
+    const dir = await tempDir();
+    const runWith = async (profile: string) =>
+      (await cli(['run', '--suite', 'local', '--only', 'discovery', '--no-html', '--fail-on', 'new', '--profile', profile, ...outputArgs(dir)])).code;
+    expect(await runWith('issuer-mismatch')).toBe(1);
+    // Still broken: nothing new.
+    expect(await runWith('issuer-mismatch')).toBe(0);
+    expect(await runWith('conformant')).toBe(0);
+    // Broken again after a green run: new again.
+    expect(await runWith('issuer-mismatch')).toBe(1);
+  });
+
   it('rejects a malformed shard or fail-on', async () => {
     expect((await cli(['run', '--shard', '3/2'])).stderr).toMatch(/--shard 3\/2 is not i\/n/);
-    expect((await cli(['run', '--fail-on', 'sometimes'])).stderr).toMatch(/--fail-on sometimes: not one of fail, warn, never/);
+    expect((await cli(['run', '--fail-on', 'sometimes'])).stderr).toMatch(/--fail-on sometimes: not one of fail, warn, new, never/);
   });
 });

@@ -10,7 +10,7 @@ export const commonOptions = {
   debug: { type: 'boolean', help: 'show stack traces of errors' },
 } as const satisfies OptionTable;
 
-export const FAIL_ON = ['fail', 'warn', 'never'] as const;
+export const FAIL_ON = ['fail', 'warn', 'new', 'never'] as const;
 export type FailOn = (typeof FAIL_ON)[number];
 
 const suite = {
@@ -54,7 +54,7 @@ export const runOptions = {
     type: 'string',
     value: FAIL_ON.join('|'),
     default: 'fail',
-    help: 'what makes the exit code 1: fail (failed checks, breaking drift), warn (also warnings), never',
+    help: 'what makes the exit code 1: fail (failed checks, breaking drift), warn (also warnings), new (only those not failing in the previous run: OUT/snapshot.json), never',
   },
   out,
   history: { type: 'string', value: 'F', help: 'Allure history file: keeps the trend across runs (keep it between CI runs) (default OUT/history.jsonl)' },

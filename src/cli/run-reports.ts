@@ -23,10 +23,18 @@ export interface Seen {
   changed: ResultChange[];
   /** Why the run is incomplete, when a signal stopped it. */
   incomplete?: string;
+  /** What was failing in the previous run (`--fail-on new`); absent when there was none to compare with. */
+  failingBefore?: FailingBefore;
+}
+
+/** The checks (by vendor and test name) and the breaking drift (by vendor and path) that were failing in the run before. */
+export interface FailingBefore {
+  checks: Set<string>;
+  drift: Set<string>;
 }
 
 /** Writes JUnit, the summary and the HTML report, says what happened on the console, and gives the exit code. */
-export async function reportRun({ run, context, drift, changed, incomplete }: Seen, settings: RunSettings): Promise<number> {
+export async function reportRun({ run, context, drift, changed, incomplete, failingBefore }: Seen, settings: RunSettings): Promise<number> {
   const { outputs } = settings;
   // Drift from the baseline is reported as results too: a run that drifted is never an all-green report.
   const drifted = driftResults(drift, settings.baseline);
@@ -53,7 +61,7 @@ export async function reportRun({ run, context, drift, changed, incomplete }: Se
   if (settings.saveBaseline) console.log(`Baseline written to ${settings.saveBaseline}`);
   const files = [...(html === 'written' ? [`${outputs.reportDir}/index.html`] : []), outputs.junit, outputs.summary, ...(outputs.json ? [outputs.json] : [])];
   console.log(`\nReports: ${files.join(', ')}, ${outputs.resultsDir}/`);
-  return run.errors.length > 0 || incomplete || html === 'failed' ? 1 : exitCode(settings.failOn, run.results, drift?.findings ?? []);
+  return run.errors.length > 0 || incomplete || html === 'failed' ? 1 : exitCode(settings.failOn, run.results, drift?.findings ?? [], failingBefore);
 }
 
 /** The HTML report; when it cannot be built the run says so and fails, and the other reports stand. */
@@ -71,10 +79,15 @@ const megabytes = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
 
 /**
  * The exit code a monitoring job asked for: by default (fail) a failed or unrunnable check, or drift from the
- * baseline that breaks clients, exits 1; `warn` adds warnings and drift worth a look; `never` always exits 0.
+ * baseline that breaks clients, exits 1; `warn` adds warnings and drift worth a look; `new` only what was not failing
+ * in the previous run (all of it when there was none); `never` always exits 0.
  */
-function exitCode(failOn: FailOn, results: CheckResult[], findings: Finding[]): 0 | 1 {
+export function exitCode(failOn: FailOn, results: CheckResult[], findings: Finding[], before?: FailingBefore): 0 | 1 {
   if (failOn === 'never') return 0;
   const severe = (status: string) => status === 'fail' || status === 'blocked' || (failOn === 'warn' && status === 'warn');
-  return results.some((r) => severe(r.status)) || findings.some((f) => severe(f.severity)) ? 1 : 0;
+  const isNew = (failing: Set<string> | undefined, key: string) => failOn !== 'new' || !failing?.has(key);
+  return results.some((r) => severe(r.status) && isNew(before?.checks, `${r.vendor} ${r.name}`)) ||
+    findings.some((f) => severe(f.severity) && isNew(before?.drift, `${f.vendor} ${f.path}`))
+    ? 1
+    : 0;
 }

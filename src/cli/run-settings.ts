@@ -111,7 +111,7 @@ function parseNumber(option: string, value: string, valid: (n: number) => boolea
 function parseFailOn(value: string): FailOn {
   const failOn = FAIL_ON.find((known) => known === value);
   if (failOn) return failOn;
-  throw new ConfigError({ message: `--fail-on ${value}: not one of ${FAIL_ON.join(', ')}`, fix: 'use --fail-on fail (default), warn or never' });
+  throw new ConfigError({ message: `--fail-on ${value}: not one of ${FAIL_ON.join(', ')}`, fix: 'use --fail-on fail (default), warn, new or never' });
 }
 
 function parseShard(value: string | undefined): RunSettings['shard'] {

@@ -16,7 +16,7 @@ import { runOptions, type BaselineOptions, type RunOptions } from './command-opt
 import { loadEnv } from './env.js';
 import { optionDefaults } from './options.js';
 import { prepareSuites, type Prepared } from './prepare.js';
-import { reportRun, type Seen } from './run-reports.js';
+import { reportRun, type FailingBefore, type Seen } from './run-reports.js';
 import { runSettings, type RunSettings } from './run-settings.js';
 
 interface Before {
@@ -107,6 +107,15 @@ function refuseWhenNothingApplies(suites: LoadedSuite[], { only, long }: RunSett
   });
 }
 
+/** What was failing in a run, by its snapshot: its failed and unrunnable checks, and its breaking drift from the baseline. */
+function failingIn(previous: Snapshot, baseline: Snapshot | undefined): FailingBefore {
+  const checks = previous.vendors.flatMap(({ vendor, results = {} }) =>
+    Object.entries(results).flatMap(([name, status]) => (status === 'fail' || status === 'blocked' ? [`${vendor} ${name}`] : [])),
+  );
+  const drift = baseline ? compare(baseline, previous).flatMap((f) => (f.severity === 'fail' ? [`${f.vendor} ${f.path}`] : [])) : [];
+  return { checks: new Set(checks), drift: new Set(drift) };
+}
+
 /** The suites that run, saying which are left out and why; stops when none is left. */
 function suitesToRun(prepared: Prepared, shard: RunSettings['shard']): LoadedSuite[] {
   for (const s of prepared.notConfigured) console.log(`${s.name}: not configured, skipped (set ${s.variables.join(', ')}; see .env.example)`);
@@ -155,6 +164,7 @@ async function afterRun(run: VitestRun, settings: RunSettings, { snapshotFile, b
           ? { against: `the baseline ${settings.baseline}`, findings: compare(baseline, current) }
           : undefined,
     changed: previous && current ? resultChanges(previous, current) : [],
+    ...(previous && { failingBefore: failingIn(previous, baseline) }),
     incomplete: run.interrupted
       ? `INCOMPLETE RUN: stopped by ${run.interrupted.signal}; ${run.results.length} checks finished and are reported, ${run.interrupted.unfinished} did not finish.`
       : undefined,

@@ -275,6 +275,9 @@ function credentialVariables(suite: Suite): string[] {
     .map(([name]) => name);
 }
 
+/** The webhook URL secret the report job's Notify step posts news to (optional). */
+const WEBHOOK = 'CONFORMANCE_WEBHOOK';
+
 /** A secret handed to the jobs of some suites only: `${{ <which> && secrets.NAME || '' }}`, <which> naming them. */
 const SUITE_IS = String.raw`matrix\.suite == '[\w-]+'`;
 const GATED = new RegExp(String.raw`^\$\{\{\s*(${SUITE_IS}|\(\s*${SUITE_IS}(?:\s*\|\|\s*${SUITE_IS})+\s*\))\s*&&\s*secrets\.(\w+)\s*\|\|\s*''\s*\}\}$`);
@@ -328,8 +331,15 @@ function secretProblems(source: string, suiteList: Suite[] = suites): string[] {
         problems.push(`${name} is given to the jobs of ${suite}, which has no such secret or credential variable`);
     }
   }
+  // The one secret besides the vendors' credentials: the optional webhook, in the env of a step of the report job.
+  const webhook = new RegExp(String.raw`^\s*secrets\.${WEBHOOK}\s*$`);
+  const reportSteps = Object.values(w.jobs)
+    .filter((j) => !j.strategy?.matrix)
+    .flatMap((j) => j.steps);
+  const webhookInReport = reportSteps.flatMap((step) => expressions(strings(step.env ?? {}))).filter((e) => webhook.test(e)).length;
   const everywhere = expressions(strings(w)).filter((e) => /\bsecrets\b/.test(e)).length;
-  if (everywhere !== mentions) problems.push(`secrets are used ${everywhere - mentions} time(s) outside the run step's env`);
+  if (everywhere - webhookInReport !== mentions)
+    problems.push(`secrets are used ${everywhere - webhookInReport - mentions} time(s) outside the run step's env`);
   if (/secrets:\s*inherit/.test(source)) problems.push('secrets: inherit hands every secret over');
   for (const suite of running) {
     for (const name of credentialVariables(suite)) {
@@ -569,6 +579,7 @@ describe('the report job', () => {
   const save = stepIndex(reportJob, (s) => /^actions\/cache\/save@/.test(s.uses ?? ''), 'saves the cache');
   const htmlUpload = stepIndex(reportJob, (s) => !!s.uses?.startsWith('actions/upload-artifact@'), 'uploads the HTML');
   const summary = stepIndex(reportJob, (s) => /GITHUB_STEP_SUMMARY/.test(s.run ?? ''), 'writes the step summary');
+  const notify = stepIndex(reportJob, (s) => /\bgh issue\b/.test(s.run ?? ''), 'notifies');
   const reportLine = (reportStep.run ?? '').split('\n').find((l) => l.includes('conformance report'))!;
   const history = /--history (\S+)/.exec(reportLine)?.[1];
 
@@ -650,7 +661,7 @@ describe('the report job', () => {
       }
     }
 
-    function runScript(script: string, dir: string) {
+    function runScript(script: string, dir: string, env: Record<string, string> = {}) {
       expect(script, 'the script has no ${{ }} to evaluate').not.toContain('${{');
       const bin = join(dir, 'bin');
       mkdirSync(bin, { recursive: true });
@@ -659,7 +670,7 @@ describe('the report job', () => {
       return spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', script], {
         cwd: dir,
         encoding: 'utf8',
-        env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, GITHUB_STEP_SUMMARY: join(dir, 'step-summary.md') },
+        env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, GITHUB_STEP_SUMMARY: join(dir, 'step-summary.md'), ...env },
       });
     }
 
@@ -676,7 +687,7 @@ describe('the report job', () => {
         .sort();
       const expected = combos.map((c) => `${downloadPath}/${expand(String(resultsUpload!.with?.name), c)}`).sort();
       expect(merged).toEqual(expected);
-      expect(args).toEqual(expect.arrayContaining(['--history', history, '--summary', 'reports/summary.md']));
+      expect(args).toEqual(expect.arrayContaining(['--history', history, '--summary', 'reports/summary.md', '--notify', 'reports/notify.json']));
       // Every shard's results file, for the one merged summary.
       const files = args.flatMap((a, i) => (args[i - 1] === '--results-json' ? [a] : [])).sort();
       expect(files).toEqual(combos.map((c) => `${downloadPath}/${expand(String(reportsUpload!.with?.name), c)}/results.json`).sort());
@@ -688,6 +699,58 @@ describe('the report job', () => {
       const result = runScript(reportStep.run!, dir);
       expect(result.status).not.toBe(0);
       expect(result.stdout).toMatch(/::error::/);
+    });
+
+    it('opens an issue for a vendor broken anew, comments on one still open, closes one green again, and posts to the webhook', () => {
+      const dir = join(work, 'notify');
+      mkdirSync(join(dir, 'reports'), { recursive: true });
+      const notice = (vendor: string, state: string, fresh: number) => ({
+        vendor,
+        state,
+        fresh,
+        title: `oauth-conformance: ${vendor} does not conform`,
+        body: `${vendor} body`,
+      });
+      const notices = {
+        vendors: [notice('acme', 'broken', 1), notice('medplum', 'broken', 2), notice('bwell', 'green', 0), notice('oneup', 'broken', 0)],
+        webhook: { text: 'oauth-conformance: new failures' },
+      };
+      writeFileSync(join(dir, 'reports', 'notify.json'), JSON.stringify(notices));
+      // Open issues: medplum's (#5), bwell's (#7), oneup's (#9). gh and curl record what they are asked.
+      const bin = join(dir, 'bin');
+      mkdirSync(bin, { recursive: true });
+      const gh = String.raw`#!/usr/bin/env bash
+printf '%s
+' "$*" >> "${dir}/gh-calls"
+if [[ $1 == issue && $2 == list ]]; then
+  case "$*" in *'medplum does'*) echo 5;; *'bwell does'*) echo 7;; *'oneup does'*) echo 9;; esac
+fi
+if [[ $2 == create || $2 == comment ]]; then cat issue-body.md >> "${dir}/bodies"; fi`;
+      writeFileSync(join(bin, 'gh'), gh);
+      writeFileSync(
+        join(bin, 'curl'),
+        `#!/usr/bin/env bash
+printf '%s\n' "$@" > "${join(dir, 'curl-args')}"
+cp webhook.json "${join(dir, 'posted.json')}"
+`,
+      );
+      for (const tool of ['gh', 'curl']) chmodSync(join(bin, tool), 0o755);
+      const result = runScript(steps[notify]!.run!, dir, { RUN_URL: 'https://github.example/run/1', WEBHOOK_URL: 'https://hooks.example/x' });
+      expect(result.status, result.stderr + result.stdout).toBe(0);
+      const calls = readFileSync(join(dir, 'gh-calls'), 'utf8')
+        .trim()
+        .split('\n')
+        .filter((c) => !c.startsWith('issue list'));
+      expect(calls).toEqual([
+        'issue create --title oauth-conformance: acme does not conform --body-file issue-body.md',
+        'issue comment 5 --body-file issue-body.md',
+        'issue close 7 --comment Green again: https://github.example/run/1',
+      ]);
+      expect(readFileSync(join(dir, 'bodies'), 'utf8')).toBe(
+        'acme body\n\n[The run](https://github.example/run/1)\nmedplum body\n\n[The run](https://github.example/run/1)\n',
+      );
+      expect(JSON.parse(readFileSync(join(dir, 'posted.json'), 'utf8'))).toEqual({ text: 'oauth-conformance: new failures\nhttps://github.example/run/1' });
+      expect(readFileSync(join(dir, 'curl-args'), 'utf8')).toContain('https://hooks.example/x');
     });
 
     it('writes the one merged summary to the step summary, or says there is none', () => {

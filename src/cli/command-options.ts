@@ -125,6 +125,11 @@ export const reportOptions = {
     help: 'results files (`run --json`) of the runs merged: one summary.md of them all, verdict first; repeatable',
   },
   summary: { type: 'string', value: 'F', help: 'where that summary goes (default OUT/summary.md)' },
+  notify: {
+    type: 'string',
+    value: 'F',
+    help: 'with --results-json: write per vendor its state, what broke anew since the previous run and an issue text, and a webhook message when something is new, to F (JSON)',
+  },
 } as const satisfies OptionTable;
 export type ReportOptions = OptionValues<typeof reportOptions>;
 

@@ -1,6 +1,5 @@
 import { appendFile } from 'node:fs/promises';
 import type { ResultChange } from '../drift/changes.js';
-import type { Finding } from '../drift/compare.js';
 import type { VitestRun } from '../engine/run-vitest.js';
 import { changeLines, type Drift } from '../report/changes.js';
 import { driftResults, writeAllureDrift } from '../report/drift-results.js';
@@ -42,7 +41,7 @@ export async function reportRun({ run, context, drift, changed, incomplete, fail
   await writeJunit(outputs.junit, results);
   const ran = { ...context, durationMs: Date.now() - context.startedAt };
   await writeSummary(outputs.summary, results, ran);
-  if (outputs.json) await writeResultsFile(outputs.json, results, ran);
+  if (outputs.json) await writeResultsFile(outputs.json, results, ran, (r) => isNewFailure(r, failingBefore));
   await writeAllureDrift(outputs.resultsDir, drifted, Date.now());
   await appendFile(outputs.summary, `${[...(incomplete ? ['', `**${incomplete}**`] : []), ...changeLines(drift, changed, true)].join('\n')}\n`);
   if (incomplete) console.log(`\n${incomplete}`);
@@ -61,7 +60,7 @@ export async function reportRun({ run, context, drift, changed, incomplete, fail
   if (settings.saveBaseline) console.log(`Baseline written to ${settings.saveBaseline}`);
   const files = [...(html === 'written' ? [`${outputs.reportDir}/index.html`] : []), outputs.junit, outputs.summary, ...(outputs.json ? [outputs.json] : [])];
   console.log(`\nReports: ${files.join(', ')}, ${outputs.resultsDir}/`);
-  return run.errors.length > 0 || incomplete || html === 'failed' ? 1 : exitCode(settings.failOn, run.results, drift?.findings ?? [], failingBefore);
+  return run.errors.length > 0 || incomplete || html === 'failed' ? 1 : exitCode(settings.failOn, results, failingBefore);
 }
 
 /** The HTML report; when it cannot be built the run says so and fails, and the other reports stand. */
@@ -78,16 +77,19 @@ async function htmlReport(outputs: RunSettings['outputs']): Promise<'written' | 
 const megabytes = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
 
 /**
- * The exit code a monitoring job asked for: by default (fail) a failed or unrunnable check, or drift from the
- * baseline that breaks clients, exits 1; `warn` adds warnings and drift worth a look; `new` only what was not failing
- * in the previous run (all of it when there was none); `never` always exits 0.
+ * The exit code a monitoring job asked for, from the checks' results and the drift's: by default (fail) a failed or
+ * unrunnable check, or drift from the baseline that breaks clients, exits 1; `warn` adds warnings and drift worth a
+ * look; `new` only what was not failing in the previous run (all of it when there was none); `never` always exits 0.
  */
-export function exitCode(failOn: FailOn, results: CheckResult[], findings: Finding[], before?: FailingBefore): 0 | 1 {
+export function exitCode(failOn: FailOn, results: CheckResult[], before?: FailingBefore): 0 | 1 {
   if (failOn === 'never') return 0;
+  if (failOn === 'new') return results.some((r) => isNewFailure(r, before)) ? 1 : 0;
   const severe = (status: string) => status === 'fail' || status === 'blocked' || (failOn === 'warn' && status === 'warn');
-  const isNew = (failing: Set<string> | undefined, key: string) => failOn !== 'new' || !failing?.has(key);
-  return results.some((r) => severe(r.status) && isNew(before?.checks, `${r.vendor} ${r.name}`)) ||
-    findings.some((f) => severe(f.severity) && isNew(before?.drift, `${f.vendor} ${f.path}`))
-    ? 1
-    : 0;
+  return results.some((r) => severe(r.status)) ? 1 : 0;
+}
+
+/** A failed or unrunnable check, or a breaking drift result, that was not so in the previous run (all are, without one). */
+function isNewFailure(r: CheckResult, before: FailingBefore | undefined): boolean {
+  if (r.status !== 'fail' && r.status !== 'blocked') return false;
+  return r.area === 'drift' ? !before?.drift.has(`${r.vendor} ${r.subject}`) : !before?.checks.has(`${r.vendor} ${r.name}`);
 }

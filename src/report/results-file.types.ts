@@ -69,4 +69,8 @@ export interface Result {
    */
   deviation?: string;
   durationMs?: number;
+  /**
+   * Failing in this run and not in the previous one (its snapshot), or failing with no previous run to compare with: what a notification is about.
+   */
+  new?: true;
 }

@@ -96,7 +96,7 @@ function headline(results: CheckResult[], context: RunContext | undefined): stri
 }
 
 /** One finding: the rule, then expected and actual, the declared reason of a deviation, and the citations. */
-function findingLines(r: CheckResult): string[] {
+export function findingLines(r: CheckResult): string[] {
   const subject = r.subject ? ` \\[${markdownText(r.subject)}\\]` : '';
   return [
     `- **${markdownText(r.vendor)}** \`${r.checkId}\`${subject}: ${markdownText(r.message.split('\n')[0]!)}`,

@@ -14,10 +14,10 @@ import { root } from './cli-process.js';
  * vendor, a discovery issuer, the clients and variables it names), never the grants its own resources name.
  */
 const README = readFileSync(join(root, 'README.md'), 'utf8');
-const blocks = [...README.matchAll(/^```yaml\n([^]*?)^```$/gm)].map((m) => ({
-  line: README.slice(0, m.index).split('\n').length,
-  text: m[1]!,
-}));
+// A block that is a list (workflow steps) shows no suite.
+const blocks = [...README.matchAll(/^```yaml\n([^]*?)^```$/gm)]
+  .map((m) => ({ line: README.slice(0, m.index).split('\n').length, text: m[1]! }))
+  .filter(({ text }) => !Array.isArray(parseDocument(text).toJS()));
 
 /** The ${VARIABLES} a suite uses (in its values: a comment may name one). */
 const variablesIn = (data: unknown) => [...new Set([...JSON.stringify(data).matchAll(/\$\{(\w+)\}/g)].map((m) => m[1]!))];

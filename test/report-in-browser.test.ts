@@ -75,8 +75,9 @@ describe('the HTML report, opened in a browser', { concurrent: false }, () => {
     await closeBrowser();
   });
 
-  it('lists every vendor', async () => {
+  it('is named for what it tested, and lists every vendor', async () => {
     const page = await open();
+    expect((await page.title()).trim()).toMatch(/^oauth-conformance: 1uphealth, bwell, local, medplum(, |$)/);
     for (const vendor of ['1uphealth', 'bwell', 'local', 'medplum']) await shows(page.getByText(vendor, { exact: true }));
     await shows(page.getByText('Failed', { exact: true }));
     await page.screenshot({ path: SCREENSHOTS.overview });

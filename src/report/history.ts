@@ -1,5 +1,5 @@
-import { appendFile, readdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { appendFile, readFile, writeFile } from 'node:fs/promises';
+import type { AllureResult } from './allure-results.js';
 
 /**
  * Keeps the report history readable. One line cut short (a run killed mid-write, two runs appending to the same file
@@ -51,31 +51,20 @@ export async function trimHistory(file: string, runs: number): Promise<void> {
  * Whether the history's last entry is the run these results are of (the same tests, started at the same moments):
  * building its report again (`conformance report`) must not count it twice in the trend.
  */
-export async function lastInHistory(file: string, resultsDirs: string[]): Promise<boolean> {
+export async function lastInHistory(file: string, results: AllureResult[]): Promise<boolean> {
   const text = await readFile(file, 'utf8').catch(() => '');
   const last = text.trimEnd().split('\n').at(-1);
   if (!last) return false;
   let recorded: string[];
   try {
-    const entry = JSON.parse(last) as { testResults?: Record<string, TestRun> };
+    const entry = JSON.parse(last) as { testResults?: Record<string, AllureResult> };
     recorded = Object.values(entry.testResults ?? {}).map(identity);
   } catch {
     return false;
   }
-  const runs = (await Promise.all(resultsDirs.map(testRuns))).flat();
+  const runs = results.map(identity);
   return runs.length > 0 && runs.length === recorded.length && runs.every((run) => recorded.includes(run));
 }
 
 /** A test's run as Allure's results and history both record it. */
-interface TestRun {
-  name?: unknown;
-  start?: unknown;
-}
-const identity = ({ name, start }: TestRun) => `${String(name)}@${String(start)}`;
-
-/** The test runs of the Allure results in a directory. */
-async function testRuns(dir: string): Promise<string[]> {
-  const files = (await readdir(dir).catch(() => [])).filter((f) => f.endsWith('-result.json'));
-  const texts = await Promise.all(files.map((f) => readFile(join(dir, f), 'utf8')));
-  return texts.map((t) => identity(JSON.parse(t) as TestRun));
-}
+const identity = ({ name, start }: AllureResult) => `${String(name)}@${String(start)}`;

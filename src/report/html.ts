@@ -5,6 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { redact } from '../secrets.js';
+import { readAllureResults, reportName } from './allure-results.js';
 import { HISTORY_RUNS, lastInHistory, repairHistory, trimHistory } from './history.js';
 import { makeReportOffline } from './offline-html.js';
 import { markOwnFolder, removeOwnFolder, reportFolder } from './output-folders.js';
@@ -28,6 +29,12 @@ export async function generateHtml(resultsDirs: string[], outputDir: string, his
   return warnings;
 }
 
+/** The configuration with the awesome report's name set: what the report is of. */
+function named(config: Record<string, unknown>, name: string): Record<string, unknown> {
+  const plugins = config.plugins as { awesome: { options: Record<string, unknown> } };
+  return { ...config, name, plugins: { ...plugins, awesome: { ...plugins.awesome, options: { ...plugins.awesome.options, reportName: name } } } };
+}
+
 async function allureGenerate(resultsDirs: string[], outputDir: string, historyFile: string | undefined): Promise<string[]> {
   // Allure writes into <output>/awesome/ when the output directory exists already.
   await removeOwnFolder(reportFolder(outputDir));
@@ -37,10 +44,11 @@ async function allureGenerate(resultsDirs: string[], outputDir: string, historyF
     const base = JSON.parse(await readFile(config, 'utf8')) as Record<string, unknown>;
     if (historyFile) await mkdir(dirname(resolve(historyFile)), { recursive: true });
     const repaired = historyFile && (await repairHistory(resolve(historyFile)));
-    const append = historyFile !== undefined && !(await lastInHistory(resolve(historyFile), resultsDirs));
+    const results = await readAllureResults(resultsDirs);
+    const append = historyFile !== undefined && !(await lastInHistory(resolve(historyFile), results));
     if (historyFile) await trimHistory(resolve(historyFile), append ? HISTORY_RUNS - 1 : HISTORY_RUNS);
     const history = historyFile && { historyPath: resolve(historyFile), appendHistory: append };
-    await writeFile(runConfig, JSON.stringify({ ...base, ...history }));
+    await writeFile(runConfig, JSON.stringify({ ...named(base, reportName(results)), ...history }));
     await run(process.execPath, [cli, 'generate', ...resultsDirs, '--output', outputDir, '--config', runConfig], { maxBuffer: 16 * 1024 * 1024 });
     return repaired ? [repaired] : [];
   } catch (error) {

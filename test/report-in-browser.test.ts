@@ -49,7 +49,7 @@ describe('the HTML report, opened in a browser', { concurrent: false }, () => {
 
   /** The failing check, with every section its rule rests on, and its discovery exchange opened. */
   async function openFailure(page: Page): Promise<void> {
-    await page.getByText('discovery.issuer-match: issuer is exactly the configured issuer', { exact: true }).first().click();
+    await page.getByText('local · discovery.issuer-match: issuer is exactly the configured issuer', { exact: true }).first().click();
     await shows(page.getByText('OIDC Discovery §4.3', { exact: true }));
     await shows(page.getByText('RFC 8414 §3.3', { exact: true }));
     await shows(page.getByText(/the issuer in the metadata MUST be identical/));
@@ -97,7 +97,7 @@ describe('the HTML report, opened in a browser', { concurrent: false }, () => {
     await page.getByText('token-response', { exact: true }).first().click();
     await page.getByText('token-response.schema', { exact: true }).first().click();
     await page
-      .getByText(/^token-response\.schema \[user\]/)
+      .getByText(/^local · token-response\.schema \[user\]/)
       .first()
       .click();
     const exchanges = page.getByText(/^\d+ token \(user: authorization_code\)$/);

@@ -26,6 +26,8 @@ interface Evidence {
  */
 export async function describeForAllure(result: CheckResult, about: AboutCheck, { exchanges, observed }: Evidence, attachments: Attachments): Promise<LeftOut> {
   const { vendor, area, checkId, spec, level, subject } = result;
+  // The Categories view lists tests by name alone: the vendor goes in it.
+  await allure.displayName(`${vendor} · ${result.name}`);
   await allure.epic(vendor);
   await allure.feature(area);
   await allure.story(checkId);

@@ -8,6 +8,7 @@ import type { Plan } from '../engine/plan-context.js';
 import { runWithVitest, type VitestRun } from '../engine/run-vitest.js';
 import { defaultHttpOptions } from '../http/client.js';
 import { markOwnFolder, refuseForeignFolders, removeOwnFolder, reportFolder, resultsFolder, type OutputFolder } from '../report/output-folders.js';
+import { explainSkips } from '../report/allure-status.js';
 import { redactOutputs } from '../report/redact-outputs.js';
 import { planChecks } from '../engine/plan.js';
 import { ConfigError } from '../suite/errors.js';
@@ -147,6 +148,7 @@ function planOf(suites: LoadedSuite[], settings: RunSettings, snapshot: string, 
 /** The run's outputs redacted, its snapshot kept as a baseline when asked, and what changed since the baseline and the previous run. */
 async function afterRun(run: VitestRun, settings: RunSettings, { snapshotFile, baseline, newBaseline, previous }: Before): Promise<Omit<Seen, 'context'>> {
   await redactOutputs([settings.outputs.resultsDir, snapshotFile]);
+  await explainSkips(settings.outputs.resultsDir, run.results);
   // An interrupted run may have stopped before the snapshot: its results still get their reports.
   const current = run.interrupted ? undefined : await readSnapshot(snapshotFile);
   for (const file of [settings.saveBaseline, newBaseline]) {

@@ -19,6 +19,20 @@ function exchange(id: number, body: string, screenshot?: string): Exchange {
 const parsed = (content: string | Buffer) => JSON.parse(String(content)) as Exchange & { note?: string };
 
 describe('what a run attaches to its checks', () => {
+  it('a JSON body is shown as JSON, formatted; a form or text body as it was', () => {
+    const json = {
+      ...exchange(1, '{"issuer":"https://as.example","scopes":["a"]}'),
+      request: { method: 'POST', url: 'https://as.example/token', headers: {}, body: 'grant_type=client_credentials' },
+    };
+    const content = String(new Attachments().forCheck('check A', [json]).attachments[0]!.content);
+    expect(JSON.parse(content)).toMatchObject({
+      request: { body: 'grant_type=client_credentials' },
+      response: { body: { issuer: 'https://as.example', scopes: ['a'] } },
+    });
+    expect(content).toContain('"body": {\n      "issuer": "https://as.example",');
+    expect(parsed(new Attachments().forCheck('check A', [exchange(2, 'not json')]).attachments[0]!.content).response!.body).toBe('not json');
+  });
+
   it('a large body is attached whole to the first check that judged it, and previewed in the others, naming that check', () => {
     const attachments = new Attachments();
     const bomb = exchange(1, ' '.repeat(MB));
@@ -39,7 +53,7 @@ describe('what a run attaches to its checks', () => {
     const attachments = new Attachments();
     const document = exchange(1, JSON.stringify({ issuer: 'https://as.example', padding: 'x'.repeat(PREVIEW_CHARS - 100) }));
     for (const check of ['check A', 'check B'])
-      expect(parsed(attachments.forCheck(check, [document]).attachments[0]!.content).response!.body).toBe(document.response!.body);
+      expect(parsed(attachments.forCheck(check, [document]).attachments[0]!.content).response!.body).toEqual(JSON.parse(document.response!.body));
   });
 
   it('a screenshot is attached once; other checks say where it is', () => {

@@ -115,8 +115,9 @@ function spawnCli(args: string[], options: { env?: Record<string, string>; cwd?:
 }
 
 export const JWT = /eyJ[A-Za-z0-9_-]{10,}\.eyJ/;
-// A credential parameter whose value is not a fingerprint.
-export const CLEAR_CREDENTIAL = /(code|code_verifier|client_secret|access_token|refresh_token)(=|": ?")(?!\[redacted:)/;
+// A credential parameter whose value is not a fingerprint, nor a word of a vocabulary (a FHIR issue's "code": "login",
+// shown as JSON in an attachment): credentials are random strings.
+export const CLEAR_CREDENTIAL = /(code|code_verifier|client_secret|access_token|refresh_token)(=|": ?")(?!\[redacted:)(?![a-z-]{1,20}")/;
 
 /**
  * The options that put every output of a run in `dir`: --out, and each output's own option naming the place --out

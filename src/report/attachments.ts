@@ -61,7 +61,7 @@ export class Attachments {
       const { screenshot, ...exchange } = original;
       const name = `${exchange.id} ${exchange.label}`;
       const carrier = this.exchangeCarriers.get(original);
-      if (!isLarge(exchange)) add(name, 'application/json', [JSON.stringify(exchange, null, 2)]);
+      if (!isLarge(exchange)) add(name, 'application/json', [JSON.stringify(readable(exchange), null, 2)]);
       else if (carrier) add(name, 'application/json', [JSON.stringify(previewed(exchange, `the whole exchange is attached to ${carrier}`), null, 2)]);
       else {
         const candidates = [JSON.stringify(exchange, null, 2), JSON.stringify(previewed(exchange, `the whole exchange would take ${budget}`), null, 2)];
@@ -76,6 +76,26 @@ export class Attachments {
     if (observed !== undefined) add('observed', 'application/json', [observed]);
     return { attachments, leftOut };
   }
+}
+
+/**
+ * The exchange with a JSON object or array body shown as JSON, formatted, rather than one escaped string; any other
+ * body (a form, text, JSON that is a bare value) as it was.
+ */
+function readable(exchange: Omit<Exchange, 'screenshot'>): unknown {
+  const shown = (body: string) => {
+    try {
+      const value: unknown = JSON.parse(body);
+      return value !== null && typeof value === 'object' ? value : body;
+    } catch {
+      return body;
+    }
+  };
+  return {
+    ...exchange,
+    request: { ...exchange.request, ...(exchange.request.body !== undefined && { body: shown(exchange.request.body) }) },
+    ...(exchange.response && { response: { ...exchange.response, body: shown(exchange.response.body) } }),
+  };
 }
 
 function isLarge(exchange: Omit<Exchange, 'screenshot'>): boolean {

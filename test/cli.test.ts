@@ -367,6 +367,23 @@ describe.concurrent('conformance init', () => {
   });
 });
 
+describe('--verbose', () => {
+  it('prints each request and its answer as it happens, and no secret, token or code', async () => {
+    const secrets = sandboxSecrets();
+    const { args } = await reportArgs();
+    const run = await cli(['run', 'local', '--only', 'authorization-code,token-response', '--no-html', '--verbose', ...args], { env: secrets.env });
+    expect(run.code, said(run)).toBe(0);
+    expect(run.stdout).toMatch(/^local {2}GET http:\/\/127\.0\.0\.1:\d+\/\.well-known\/openid-configuration → 200 {2}\d+ ms {2}discovery$/m);
+    expect(run.stdout).toMatch(/^local {2}POST http:\/\/127\.0\.0\.1:\d+\/token → 200 {2}\d+ ms {2}token \(user: authorization_code\)$/m);
+    expect(run.stdout).toMatch(/^local {2}GET http:\/\/127\.0\.0\.1:\d+\/auth\?.*code_challenge=.*→ 303/m);
+    expect(JWT.test(run.stdout)).toBe(false);
+    expect(leaks([{ path: 'console', text: run.stdout }], secrets.forms)).toEqual([]);
+    // Without it, none of that.
+    const quiet = await cli(['run', 'local', '--only', 'discovery.reachable', '--no-html', ...args]);
+    expect(quiet.stdout).not.toMatch(/ → \d{3} /);
+  });
+});
+
 describe('a failing check', () => {
   let run: CliResult;
   let paths: Awaited<ReturnType<typeof reportArgs>>['paths'];

@@ -85,6 +85,7 @@ export const runOptions = {
   profile,
   'sandbox-port': sandboxPort,
   'no-html': { type: 'boolean', help: 'skip the HTML report (results, JUnit and summary are still written)' },
+  verbose: { type: 'boolean', short: 'V', help: 'print each request and its answer as it happens, redacted' },
   headed: { type: 'boolean', help: 'show the browser of browser logins (needs a display; slowed down to follow)' },
   'browser-trace': {
     type: 'string',

@@ -23,6 +23,8 @@ export interface RunSettings {
   browser: { headed: boolean; traceDir?: string };
   budgetMb: number;
   html: boolean;
+  /** Print each request and its answer as it happens (--verbose). */
+  verbose: boolean;
   /** Every output of the run: in `out` unless an option puts one elsewhere; the snapshot always there. */
   outputs: { out: string; resultsDir: string; reportDir: string; history: string; junit: string; summary: string; snapshot: string; json?: string };
 }
@@ -52,6 +54,7 @@ export function runSettings(options: RunOptions): RunSettings {
       `e.g. --results-budget ${runOptions['results-budget'].default}`,
     ),
     html: !options['no-html'],
+    verbose: options.verbose ?? false,
     outputs: runOutputs(options),
   };
 }

@@ -142,6 +142,7 @@ function planOf(suites: LoadedSuite[], settings: RunSettings, snapshot: string, 
     browser: settings.browser,
     snapshot,
     attachmentBudget: settings.budgetMb * 1024 * 1024,
+    verbose: settings.verbose,
   };
 }
 

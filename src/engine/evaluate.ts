@@ -31,6 +31,8 @@ export interface RunOptions {
   /** Run only this part of the checks (1-based index of count), as CI jobs split a large run. */
   shard?: { index: number; count: number };
   browser?: BrowserOptions;
+  /** Print each request and its answer as it happens (--verbose). */
+  verbose?: boolean;
 }
 
 export interface StartedSuite {
@@ -48,7 +50,12 @@ export function startSuites(suites: LoadedSuite[], options: RunOptions = {}): St
   let position = 0;
   return suites.map((suite) => {
     const long = options.long ?? false;
-    const run = new SuiteRun(suite, { http: options.http ?? defaultHttpOptions, long, ...(options.browser && { browser: options.browser }) });
+    const run = new SuiteRun(suite, {
+      http: options.http ?? defaultHttpOptions,
+      long,
+      ...(options.browser && { browser: options.browser }),
+      ...(options.verbose && { verbose: true }),
+    });
     // A check's shard is its place in the whole run, so shards split evenly and the same way every time.
     const mine = planChecks(suite, options.only, { long }).filter(() => position++ % count === index - 1);
     return { run, checks: mine.map((instance) => ({ ...instance, outcome: evaluate(instance, run, options.strict ?? false) })) };

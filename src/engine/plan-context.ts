@@ -18,6 +18,8 @@ export interface Plan {
   snapshot: string;
   /** How many bytes the run's attachments may take (report/attachments.ts). */
   attachmentBudget: number;
+  /** Print each request and its answer as it happens (--verbose). */
+  verbose: boolean;
 }
 
 declare module 'vitest' {

@@ -6,6 +6,7 @@ import type { Reporter, TestCase, TestModule } from 'vitest/node';
 import { createVitest } from 'vitest/node';
 import type { LeftOut } from '../report/attachments.js';
 import type { CheckResult } from '../results.js';
+import { printable } from '../report/terminal.js';
 import { addSecret, redact } from '../secrets.js';
 import type { Plan } from './plan-context.js';
 
@@ -21,9 +22,16 @@ export interface VitestRun {
   leftOut: LeftOut;
 }
 
-/** Collects each test's check result from its task meta once the run ends. */
+/** Collects each test's check result from its task meta once the run ends; passes on what --verbose prints. */
 class ResultCollector implements Reporter {
   readonly run: VitestRun = { results: [], errors: [], leftOut: { count: 0, bytes: 0 } };
+
+  constructor(private readonly verbose: boolean) {}
+
+  /** The request lines the worker prints under --verbose, redacted with all the runner knows, controls removed. */
+  onUserConsoleLog(log: { content: string }): void {
+    if (this.verbose) process.stdout.write(redact(printable(log.content)));
+  }
 
   /** Before Allure's reporter writes the result: it may quote what the worker learned later than it redacted. */
   onTestCaseResult(test: TestCase): void {
@@ -55,7 +63,7 @@ class ResultCollector implements Reporter {
 export async function runWithVitest(plan: Plan, resultsDir: string): Promise<VitestRun> {
   // The runner writes JUnit, the summary and the console from these results: it redacts with the suites' secrets too.
   plan.secrets.forEach(addSecret);
-  const collector = new ResultCollector();
+  const collector = new ResultCollector(plan.verbose);
   const exitCode = process.exitCode;
   const signals = ['SIGINT', 'SIGTERM'] as const;
   const before = signals.map((signal) => new Set(process.listeners(signal)));

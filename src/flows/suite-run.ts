@@ -1,5 +1,6 @@
 import { defaultBrowserOptions, type BrowserOptions } from '../browser/chromium.js';
 import { Recorder, recordOutside, send } from '../http/client.js';
+import { exchangeLine } from '../http/exchange-line.js';
 import type { HttpRequest, HttpResult } from '../http/request.js';
 import type { Exchange } from '../http/exchange.js';
 import type { LoadedSuite } from '../suite/loaded-suite.js';
@@ -17,11 +18,12 @@ import { SuiteView, type FlowOptions } from './suite-view.js';
  * and recorded through one recorder.
  */
 export class SuiteRun implements RunContext {
-  readonly recorder = new Recorder();
+  readonly recorder: Recorder;
   readonly suite: SuiteView;
   readonly memo: FlowMemo;
 
   constructor(loaded: LoadedSuite, options: FlowOptions) {
+    this.recorder = new Recorder(options.verbose ? (exchange) => console.log(exchangeLine(loaded.name, exchange)) : undefined);
     // What the suite's embedded server presents is trusted for every request, besides --ca (an https sandbox's CA).
     const trusted = [...(options.http.trustedCertificates ?? []), ...(loaded.trustedCertificates ?? [])];
     const http = trusted.length > 0 ? { ...options.http, trustedCertificates: trusted } : options.http;

@@ -10,6 +10,8 @@ export interface FlowOptions {
   browser?: BrowserOptions;
   /** Wait out lifetimes (--long). */
   long: boolean;
+  /** Print each request and its answer as it happens, redacted (--verbose). */
+  verbose?: boolean;
 }
 
 type Expectations = NonNullable<LoadedSuite['expect']>;

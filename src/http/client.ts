@@ -55,8 +55,11 @@ function poolFor({ connections, trustedCertificates = [] }: HttpOptions, certifi
 /** Every exchange a run makes, in order; attachments and the report are built from these. */
 export class Recorder {
   readonly exchanges: Exchange[] = [];
+  /** `onExchange`: told of each exchange as it is recorded (--verbose). */
+  constructor(private readonly onExchange?: (exchange: Exchange) => void) {}
   add(exchange: Exchange): Exchange {
     this.exchanges.push(exchange);
+    this.onExchange?.(exchange);
     return exchange;
   }
 }

@@ -73,9 +73,10 @@ const ALLURE_RESULT = new RegExp(`^(${UUID}-(result\\.json|container\\.json|glob
 
 const isAllureResult = (entry: Dirent) => entry.isFile() && ALLURE_RESULT.test(entry.name);
 
-// Every version wrote Allure 3.18's single-file report, titled by src/report/allurerc.json.
+// Every version wrote Allure 3.18's single-file report, titled by src/report/allurerc.json ("oauth-conformance"),
+// and since reports were named for their vendors, "oauth-conformance: acme, …" (report/allure-results.ts).
 const REPORT_FILES = ['index.html', 'summary.json', 'test-results.json'];
-const REPORT_TITLE = /<title>\s*oauth-conformance\s*<\/title>/;
+const REPORT_TITLE = /<title>\s*oauth-conformance(: [^<]*)?\s*<\/title>/;
 
 async function isOwnReport(path: string, entries: Dirent[]): Promise<boolean> {
   if (!entries.every((e) => e.isFile() && REPORT_FILES.includes(e.name)) || !entries.some((e) => e.name === 'index.html')) return false;

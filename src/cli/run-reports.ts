@@ -81,7 +81,7 @@ const megabytes = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
  * unrunnable check, or drift from the baseline that breaks clients, exits 1; `warn` adds warnings and drift worth a
  * look; `new` only what was not failing in the previous run (all of it when there was none); `never` always exits 0.
  */
-export function exitCode(failOn: FailOn, results: CheckResult[], before?: FailingBefore): 0 | 1 {
+function exitCode(failOn: FailOn, results: CheckResult[], before?: FailingBefore): 0 | 1 {
   if (failOn === 'never') return 0;
   if (failOn === 'new') return results.some((r) => isNewFailure(r, before)) ? 1 : 0;
   const severe = (status: string) => status === 'fail' || status === 'blocked' || (failOn === 'warn' && status === 'warn');

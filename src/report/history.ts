@@ -55,15 +55,15 @@ export async function lastInHistory(file: string, results: AllureResult[]): Prom
   const text = await readFile(file, 'utf8').catch(() => '');
   const last = text.trimEnd().split('\n').at(-1);
   if (!last) return false;
-  let recorded: string[];
+  let recorded: Set<string>;
   try {
     const entry = JSON.parse(last) as { testResults?: Record<string, AllureResult> };
-    recorded = Object.values(entry.testResults ?? {}).map(identity);
+    recorded = new Set(Object.values(entry.testResults ?? {}).map(identity));
   } catch {
     return false;
   }
   const runs = results.map(identity);
-  return runs.length > 0 && runs.length === recorded.length && runs.every((run) => recorded.includes(run));
+  return runs.length > 0 && runs.length === recorded.size && runs.every((run) => recorded.has(run));
 }
 
 /** A test's run as Allure's results and history both record it. */

@@ -213,6 +213,11 @@ describe('console summary', () => {
       expect(summary.indexOf('| vendor | area |')).toBeGreaterThan(summary.indexOf('Counts per area'));
     });
 
+    it("a green vendor's known deviations are said beside its passes", () => {
+      const green = markdownSummary([of('acme', 'pass', 'discovery.a'), of('acme', 'deviation', 'refresh.rotation', { deviation: 'documented' })], context);
+      expect(green.split('\n')[0]).toBe('✅ **acme**: 1 passed, 1 known deviations — 2026-12-07 09:30 UTC, 4.2 s');
+    });
+
     it('a run whose every check passed says so on its first line, and nothing else is open', () => {
       const clean = markdownSummary([of('acme', 'pass', 'discovery.a')], { ...context, targets: {} });
       expect(clean.split('\n')[0]).toBe('✅ **acme**: 1 passed — 2026-12-07 09:30 UTC, 4.2 s');

@@ -80,7 +80,9 @@ export interface RunContext {
 function verdictOf(results: CheckResult[]): { mark: string; counts: string } {
   const c = countByStatus(results);
   const said = (['fail', 'blocked', 'warn'] as const).filter((status) => c[status] > 0).map((status) => `${c[status]} ${WORDS[status]}`);
-  return { mark: c.fail + c.blocked > 0 ? '❌' : c.warn > 0 ? '⚠️' : '✅', counts: said.length ? said.join(', ') : `${c.pass} passed` };
+  // A green vendor's known deviations are said beside its passes: they are rules it breaks, documented.
+  const deviations = c.deviation > 0 ? `, ${c.deviation} known deviations` : '';
+  return { mark: c.fail + c.blocked > 0 ? '❌' : c.warn > 0 ? '⚠️' : '✅', counts: said.length ? said.join(', ') : `${c.pass} passed${deviations}` };
 }
 const WORDS = { fail: 'broken', blocked: 'could not run', warn: 'warnings' } as const;
 

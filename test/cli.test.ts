@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chmod, lstat, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -37,6 +37,9 @@ async function allureResults(dir: string) {
           name: string;
           status: string;
           statusDetails?: { message?: string };
+          historyId: string;
+          testCaseId: string;
+          parameters: Array<{ name: string; value: string }>;
           labels: Array<{ name: string; value: string }>;
           links: Array<{ url: string }>;
           steps: Array<{ attachments: unknown[] }>;
@@ -105,6 +108,13 @@ describe('conformance run with no configuration: the sandbox and every vendor em
       expect(label(result, 'severity')).toBe(check!.level === 'MUST' ? 'critical' : 'normal');
       expect(label(result, 'outcome')).toBe(result.status === 'passed' ? 'pass' : label(result, 'outcome') === 'deviation' ? 'deviation' : 'skipped');
       if (result.status === 'passed') expect(result.steps.flatMap((s) => s.attachments).length).toBeGreaterThan(0);
+      // Its identity in the trend is what was tested, whatever the titles or where the runner's files are.
+      const subject = result.parameters[0]?.value ?? '';
+      const identity = createHash('sha256')
+        .update(`${label(result, 'epic')}\n${check!.id}\n${subject}`)
+        .digest('hex')
+        .slice(0, 32);
+      expect([result.historyId, result.testCaseId], result.name).toEqual([identity, identity]);
       // A skipped test says why, so the report groups known deviations under their reasons.
       if (label(result, 'outcome') === 'deviation') expect(result.statusDetails?.message, result.name).toMatch(/^known deviation: \S/);
       else if (result.status === 'skipped') expect(result.statusDetails?.message, result.name).toMatch(/\S/);

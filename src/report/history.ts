@@ -1,67 +1,50 @@
 import { appendFile, readFile, writeFile } from 'node:fs/promises';
 import type { AllureResult } from './allure-results.js';
 
-/**
- * Keeps the report history readable. One line cut short (a run killed mid-write, two runs appending to the same file
- * at once) makes `allure generate` fail outright, so such lines move to `<file>.damaged` (nothing is lost) and the
- * report is built from the rest. Returns a warning naming both files, or nothing when the history was whole.
- */
-export async function repairHistory(file: string): Promise<string | undefined> {
-  const text = await readFile(file, 'utf8').catch(() => '');
-  const lines = text.split('\n').filter((line) => line.trim() !== '');
-  const damaged = lines.flatMap((line, i) => (parses(line) ? [] : [i + 1]));
-  if (damaged.length === 0) return undefined;
-  await appendFile(`${file}.damaged`, damaged.map((n) => `${lines[n - 1]}\n`).join(''));
-  await writeFile(
-    file,
-    lines
-      .filter((_, i) => !damaged.includes(i + 1))
-      .map((line) => `${line}\n`)
-      .join(''),
-  );
-  return `${file}: line ${damaged.join(', ')} of the report history was not JSON (cut short?); moved to ${file}.damaged and left out of the trend`;
-}
-
-function parses(line: string): boolean {
-  try {
-    JSON.parse(line);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** How many runs the report's trend keeps: the history file holds no more, the oldest dropped first. */
 export const HISTORY_RUNS = 20;
 
-/** Keeps the last `runs` entries of the history: room for the run about to be added, or the whole trend. */
-export async function trimHistory(file: string, runs: number): Promise<void> {
-  const lines = (await readFile(file, 'utf8').catch(() => '')).split('\n').filter((line) => line.trim() !== '');
-  if (lines.length > runs)
-    await writeFile(
-      file,
-      lines
-        .slice(-runs)
-        .map((line) => `${line}\n`)
-        .join(''),
-    );
+/** A history line, and its entry when it is JSON. */
+interface Line {
+  text: string;
+  entry?: { testResults?: Record<string, AllureResult> };
 }
 
 /**
- * Whether the history's last entry is the run these results are of (the same tests, started at the same moments):
- * building its report again (`conformance report`) must not count it twice in the trend.
+ * Readies the report history for a build, reading and writing the file once. A line cut short (a run killed
+ * mid-write, two runs appending to the same file at once) makes `allure generate` fail outright, so such lines move to
+ * `<file>.damaged` (nothing is lost) and the report is built from the rest, with a warning naming both files. The
+ * build's run is appended unless the last entry is that run (its report built again, `conformance report`: counted
+ * once), and the oldest runs are dropped so that the trend holds HISTORY_RUNS with it.
  */
-export async function lastInHistory(file: string, results: AllureResult[]): Promise<boolean> {
-  const text = await readFile(file, 'utf8').catch(() => '');
-  const last = text.trimEnd().split('\n').at(-1);
-  if (!last) return false;
-  let recorded: Set<string>;
+export async function prepareHistory(file: string, results: AllureResult[]): Promise<{ append: boolean; warning?: string }> {
+  const lines: Line[] = (await readFile(file, 'utf8').catch(() => ''))
+    .split('\n')
+    .filter((text) => text.trim() !== '')
+    .map((text) => ({ text, ...parsed(text) }));
+  const damaged = lines.flatMap((line, i) => (line.entry ? [] : [i + 1]));
+  if (damaged.length) await appendFile(`${file}.damaged`, damaged.map((n) => `${lines[n - 1]!.text}\n`).join(''));
+  const whole = lines.filter((line) => line.entry);
+  const append = !isRun(whole.at(-1), results);
+  const kept = whole.slice(-(append ? HISTORY_RUNS - 1 : HISTORY_RUNS));
+  if (kept.length < lines.length) await writeFile(file, kept.map((line) => `${line.text}\n`).join(''));
+  const warning = `${file}: line ${damaged.join(', ')} of the report history was not JSON (cut short?); moved to ${file}.damaged and left out of the trend`;
+  return { append, ...(damaged.length && { warning }) };
+}
+
+function parsed(text: string): Pick<Line, 'entry'> {
   try {
-    const entry = JSON.parse(last) as { testResults?: Record<string, AllureResult> };
-    recorded = new Set(Object.values(entry.testResults ?? {}).map(identity));
+    const value: unknown = JSON.parse(text);
+    return value !== null && typeof value === 'object' ? { entry: value } : {};
   } catch {
-    return false;
+    return {};
   }
+}
+
+/** Whether a history entry is the run these results are of: the same tests, started at the same moments. */
+function isRun(line: Line | undefined, results: AllureResult[]): boolean {
+  if (!line?.entry) return false;
+  const recorded = new Set(Object.values(line.entry.testResults ?? {}).map(identity));
   const runs = results.map(identity);
   return runs.length > 0 && runs.length === recorded.size && runs.every((run) => recorded.has(run));
 }

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { redact } from '../secrets.js';
 import { readAllureResults, reportName } from './allure-results.js';
-import { HISTORY_RUNS, lastInHistory, repairHistory, trimHistory } from './history.js';
+import { prepareHistory } from './history.js';
 import { makeReportOffline } from './offline-html.js';
 import { markOwnFolder, removeOwnFolder, reportFolder } from './output-folders.js';
 
@@ -43,14 +43,13 @@ async function allureGenerate(resultsDirs: string[], outputDir: string, historyF
     const runConfig = join(scratch, 'allurerc.json');
     const base = JSON.parse(await readFile(config, 'utf8')) as Record<string, unknown>;
     if (historyFile) await mkdir(dirname(resolve(historyFile)), { recursive: true });
-    const repaired = historyFile && (await repairHistory(resolve(historyFile)));
     const results = await readAllureResults(resultsDirs);
-    const append = historyFile !== undefined && !(await lastInHistory(resolve(historyFile), results));
-    if (historyFile) await trimHistory(resolve(historyFile), append ? HISTORY_RUNS - 1 : HISTORY_RUNS);
-    const history = historyFile && { historyPath: resolve(historyFile), appendHistory: append };
+    const path = historyFile && resolve(historyFile);
+    const prepared = path ? { path, ...(await prepareHistory(path, results)) } : undefined;
+    const history = prepared && { historyPath: prepared.path, appendHistory: prepared.append };
     await writeFile(runConfig, JSON.stringify({ ...named(base, reportName(results)), ...history }));
     await run(process.execPath, [cli, 'generate', ...resultsDirs, '--output', outputDir, '--config', runConfig], { maxBuffer: 16 * 1024 * 1024 });
-    return repaired ? [repaired] : [];
+    return prepared?.warning ? [prepared.warning] : [];
   } catch (error) {
     const e = error as { stderr?: string; stdout?: string; message: string };
     throw new Error(redact(`allure generate failed: ${(e.stderr || e.stdout || e.message).trim().split('\n').slice(-5).join('\n')}`), { cause: error });

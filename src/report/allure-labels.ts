@@ -1,11 +1,10 @@
-import { createHash } from 'node:crypto';
 import * as allure from 'allure-js-commons';
 import type { Exchange } from '../http/exchange.js';
 import type { CheckResult } from '../results.js';
 import { redact } from '../secrets.js';
 import type { Attachments, LeftOut } from './attachments.js';
 import { markdownCode } from './markdown.js';
-import { failureText, outcomeOf } from './results.js';
+import { allureName, failureText, outcomeOf, trendIdentity } from './results.js';
 
 /** What the report says of a check beyond its result: its title, what it runs over, and the vendor's documentation. */
 export interface AboutCheck {
@@ -27,11 +26,8 @@ interface Evidence {
  */
 export async function describeForAllure(result: CheckResult, about: AboutCheck, { exchanges, observed }: Evidence, attachments: Attachments): Promise<LeftOut> {
   const { vendor, area, checkId, spec, level, subject } = result;
-  // The Categories view lists tests by name alone: the vendor goes in it.
-  await allure.displayName(`${vendor} · ${result.name}`);
-  // Its identity in the trend is what was tested (vendor, check, subject), not the runner's file path and titles:
-  // rewording a title or moving the runner keeps a check's history.
-  const identity = createHash('sha256').update(`${vendor}\n${checkId}\n${subject}`).digest('hex').slice(0, 32);
+  await allure.displayName(allureName(result));
+  const identity = trendIdentity(result);
   await allure.historyId(identity);
   await allure.testCaseId(identity);
   await allure.epic(vendor);

@@ -1,6 +1,7 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CheckResult } from '../results.js';
+import { allureName } from './results.js';
 
 /**
  * Gives each skipped Allure result its reason as its status message: a known deviation's documented reason, or why
@@ -8,7 +9,7 @@ import type { CheckResult } from '../results.js';
  * deviation under "No message". Matched by the test's name (vendor · check), as allure-labels.ts names it.
  */
 export async function explainSkips(resultsDir: string, results: CheckResult[]): Promise<void> {
-  const reasons = new Map(results.flatMap((r) => (r.status === 'deviation' || r.status === 'skipped' ? [[`${r.vendor} · ${r.name}`, reasonOf(r)]] : [])));
+  const reasons = new Map(results.flatMap((r) => (r.status === 'deviation' || r.status === 'skipped' ? [[allureName(r), reasonOf(r)]] : [])));
   const files = (await readdir(resultsDir).catch(() => [])).filter((f) => f.endsWith('-result.json'));
   for (const file of files) {
     const path = join(resultsDir, file);

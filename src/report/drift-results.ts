@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -6,7 +6,7 @@ import type { Finding } from '../drift/compare.js';
 import type { CheckResult, Status } from '../results.js';
 import { redact } from '../secrets.js';
 import type { Drift } from './changes.js';
-import { outcomeOf } from './results.js';
+import { allureName, outcomeOf, trendIdentity } from './results.js';
 
 const STATUS: Record<Finding['severity'], Status> = { fail: 'fail', warn: 'warn', info: 'pass' };
 
@@ -38,12 +38,12 @@ const ALLURE_STATUS: Record<Status, string> = { pass: 'passed', warn: 'passed', 
 /** The drift results as Allure results, written beside the checks' before the HTML report is built. */
 export async function writeAllureDrift(resultsDir: string, results: CheckResult[], at: number): Promise<void> {
   for (const r of results) {
-    const id = createHash('sha256').update(`${r.vendor} ${r.subject}`).digest('hex').slice(0, 32);
+    const id = trendIdentity(r);
     const result = {
       uuid: randomUUID(),
       historyId: id,
       testCaseId: id,
-      name: `${r.vendor} · ${r.name}`,
+      name: allureName(r),
       fullName: `${r.vendor} drift ${r.subject}`,
       status: ALLURE_STATUS[r.status],
       statusDetails: r.status === 'pass' ? {} : { message: r.message },

@@ -1,31 +1,20 @@
 import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, expect, it, vi } from 'vitest';
-import { main } from '../src/cli/main.js';
+import { describe, expect, it } from 'vitest';
 import { closest } from '../src/suggest.js';
 import { root, tempDir } from './cli-process.js';
+import { mainSays } from './main-in-process.js';
 
 /**
  * The command line as people who know Newman or Hurl expect it, read in-process (the parse happens before anything
  * is run; cli.test.ts runs the real CLI): --version, "did you mean", comma lists and suites as arguments.
  */
-async function said(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out = vi.spyOn(console, 'log').mockImplementation(() => undefined);
-  const err = vi.spyOn(console, 'error').mockImplementation(() => undefined);
-  try {
-    const code = await main(args);
-    const text = (spy: typeof out) => spy.mock.calls.map((call) => call.join(' ')).join('\n');
-    return { code, out: text(out), err: text(err) };
-  } finally {
-    vi.restoreAllMocks();
-  }
-}
 
 describe('the command line', () => {
   it('--version and -v print the package version', async () => {
     const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
-    for (const flag of ['--version', '-v']) expect(await said([flag])).toEqual({ code: 0, out: version, err: '' });
+    for (const flag of ['--version', '-v']) expect(await mainSays([flag])).toEqual({ code: 0, out: version, err: '' });
   });
 
   it.each([
@@ -37,7 +26,7 @@ describe('the command line', () => {
     [['run', '--only', 'discovry,jwks'], '--only discovry (did you mean discovery?): no such area or check'],
     [['run', '--only', 'jwks,discovery.reachabel'], '--only discovery.reachabel (did you mean discovery.reachable?): no such area or check'],
   ])('%j: exit 2, %j', async (args, message) => {
-    const { code, err } = await said(args);
+    const { code, err } = await mainSays(args);
     expect(code).toBe(2);
     expect(`${err}\n`).toContain(message);
   });
@@ -47,12 +36,12 @@ describe('the command line', () => {
     // An empty env file: no .env of the developer's decides what is set.
     const env = join(await tempDir(), 'empty.env');
     await writeFile(env, '');
-    const { code, out, err } = await said(['validate', '--suite', 'local,generic-oidc', '--env-file', env]);
+    const { code, out, err } = await mainSays(['validate', '--suite', 'local,generic-oidc', '--env-file', env]);
     const text = out + err;
     expect(code).toBe(2);
     expect(text).not.toContain('no suite of that name');
     expect(text).toMatch(/suites\/generic-oidc\.yaml:\d+:\d+ .*OIDC_ISSUER is not set/);
-    const positional = await said(['validate', 'local', 'generic-oidc', '--env-file', env]);
+    const positional = await mainSays(['validate', 'local', 'generic-oidc', '--env-file', env]);
     expect(positional.out + positional.err).toBe(text);
   });
 });

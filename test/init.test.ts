@@ -2,22 +2,16 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../sandbox/index.js';
 import { vendorFromHost } from '../src/cli/init.js';
-import { main } from '../src/cli/main.js';
 import { root, tempDir } from './cli-process.js';
+import { mainSays } from './main-in-process.js';
 
 /** `conformance init` in-process (test/cli.test.ts runs the real CLI against the sandbox and a hostile document). */
 async function init(args: string[]): Promise<{ code: number; said: string }> {
-  const out = vi.spyOn(console, 'log').mockImplementation(() => undefined);
-  const err = vi.spyOn(console, 'error').mockImplementation(() => undefined);
-  try {
-    const code = await main(['init', ...args]);
-    return { code, said: [...out.mock.calls, ...err.mock.calls].map((call) => call.join(' ')).join('\n') };
-  } finally {
-    vi.restoreAllMocks();
-  }
+  const { code, out, err } = await mainSays(['init', ...args]);
+  return { code, said: `${out}\n${err}` };
 }
 
 describe('conformance init', () => {

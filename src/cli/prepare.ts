@@ -2,7 +2,7 @@ import { emulatorNamed, emulators } from '../../sandbox/emulators/index.js';
 import { profiles, startSandbox } from '../../sandbox/index.js';
 import { ConfigError, type Problem } from '../suite/errors.js';
 import type { LoadedSuite } from '../suite/loaded-suite.js';
-import { resolveSuite } from '../suite/load.js';
+import { isHttpUrl, resolveSuite } from '../suite/load.js';
 import { readSuite, type SuiteSource } from '../suite/read.js';
 import { suiteFiles } from '../suite/select.js';
 import { usesBrowser } from '../suite/uses-browser.js';
@@ -112,10 +112,10 @@ async function startServer(name: string, source: SuiteSource, profile: string | 
 
 /** The http(s) origins an embedded server's variables name, by variable name (a stable order from run to run). */
 function originsOf(variables: Record<string, string>): string[] {
-  const urls = Object.keys(variables)
+  const values = Object.keys(variables)
     .sort()
-    .flatMap((name) => (URL.canParse(variables[name]!) ? [new URL(variables[name]!)] : []));
-  return [...new Set(urls.filter((url) => url.protocol === 'http:' || url.protocol === 'https:').map((url) => url.origin))];
+    .map((name) => variables[name]!);
+  return [...new Set(values.filter(isHttpUrl).map((value) => new URL(value).origin))];
 }
 
 /**

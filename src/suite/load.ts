@@ -175,7 +175,8 @@ function secretsOf(suite: Suite, result: Interpolated, disabled: Record<string, 
   return { secrets, secretVariables };
 }
 
-function isHttpUrl(value: string): boolean {
+/** Whether a value is an http(s) URL. */
+export function isHttpUrl(value: string): boolean {
   try {
     const url = new URL(value);
     return url.protocol === 'https:' || url.protocol === 'http:';

@@ -29,5 +29,8 @@ export interface CheckResult extends Conclusion {
   name: string;
   level: Level;
   spec: Citations;
+  /** When the first request the check judged was sent (epoch ms); absent when it judged none. */
+  startedAt?: number;
+  /** How long the requests it judged took, from the first sent to the last answered. */
   durationMs?: number;
 }

@@ -25,6 +25,9 @@ export interface CliResult {
   stderr: string;
   /** From start to exit: the run's own time, not its wait for a slot. */
   durationMs: number;
+  /** When the process started and exited (epoch ms). */
+  startedAt: number;
+  endedAt: number;
 }
 
 /** What a run said, for an assertion's message: why it exited as it did is on stdout (the broken rules) or stderr. */
@@ -47,7 +50,10 @@ export async function cli(args: string[], options: { env?: Record<string, string
       child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
       child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
       child.on('error', reject);
-      child.on('close', (code) => resolve({ code, stdout, stderr, durationMs: Date.now() - started }));
+      child.on('close', (code) => {
+        const endedAt = Date.now();
+        resolve({ code, stdout, stderr, durationMs: endedAt - started, startedAt: started, endedAt });
+      });
     });
   } finally {
     await release();

@@ -35,7 +35,10 @@ async function allureResults(dir: string) {
       async (f) =>
         JSON.parse(await readFile(join(dir, f), 'utf8')) as {
           name: string;
+          fullName: string;
           status: string;
+          start: number;
+          stop: number;
           statusDetails?: { message?: string };
           historyId: string;
           testCaseId: string;
@@ -106,7 +109,13 @@ describe('conformance run with no configuration: the sandbox and every vendor em
       expect(result.labels.filter((l) => l.name === 'tag').map((l) => l.value)).toEqual(check!.spec.map((s) => s.ref));
       expect(result.links.map((l) => l.url)).toEqual(expect.arrayContaining(check!.spec.map((s) => s.url)));
       expect(label(result, 'severity')).toBe(check!.level === 'MUST' ? 'critical' : 'normal');
-      expect(label(result, 'outcome')).toBe(result.status === 'passed' ? 'pass' : label(result, 'outcome') === 'deviation' ? 'deviation' : 'skipped');
+      // A known deviation is a failure the run accepts (the report marks it so), never a pass or a skip.
+      expect(label(result, 'outcome')).toBe({ passed: 'pass', failed: 'deviation', skipped: 'skipped' }[result.status]);
+      // Named for what it tested, not for the runner's file; timed by the requests it judged, within the run.
+      expect(result.fullName).toBe(`${label(result, 'epic')} › ${check!.area} › ${result.name.slice(result.name.indexOf(' · ') + 3)}`);
+      expect(result.stop - result.start, result.name).toBeGreaterThanOrEqual(0);
+      expect(result.start).toBeGreaterThanOrEqual(run.startedAt);
+      expect(result.stop).toBeLessThanOrEqual(run.endedAt);
       if (result.status === 'passed') expect(result.steps.flatMap((s) => s.attachments).length).toBeGreaterThan(0);
       // Its identity in the trend is what was tested, whatever the titles or where the runner's files are.
       const subject = result.parameters[0]?.value ?? '';
@@ -120,6 +129,8 @@ describe('conformance run with no configuration: the sandbox and every vendor em
       else if (result.status === 'skipped') expect(result.statusDetails?.message, result.name).toMatch(/\S/);
     }
     expect(results.some((r) => label(r, 'outcome') === 'deviation')).toBe(true);
+    // A token request over loopback takes a few milliseconds: checks that judged requests have a time.
+    expect(results.filter((r) => r.stop > r.start).length).toBeGreaterThan(results.filter((r) => r.status === 'passed').length / 2);
   });
 
   it('has one epic per vendor', async () => {

@@ -8,7 +8,7 @@ import type { Plan } from '../engine/plan-context.js';
 import { runWithVitest, type VitestRun } from '../engine/run-vitest.js';
 import { defaultHttpOptions } from '../http/client.js';
 import { markOwnFolder, refuseForeignFolders, removeOwnFolder, reportFolder, resultsFolder, type OutputFolder } from '../report/output-folders.js';
-import { explainSkips } from '../report/allure-status.js';
+import { settleAllureResults } from '../report/allure-status.js';
 import { redactOutputs } from '../report/redact-outputs.js';
 import { planChecks } from '../engine/plan.js';
 import { ConfigError } from '../suite/errors.js';
@@ -72,7 +72,7 @@ async function run(settings: RunSettings): Promise<number> {
     await markOwnFolder(before.results.path);
     const checked = await runWithVitest(planOf(suites, settings, before.snapshotFile, startedAt), settings.outputs.resultsDir);
     const targets = Object.fromEntries(prepared.suites.flatMap(({ suite, target }) => (target ? [[suite.vendor, target]] : [])));
-    return await reportRun({ ...(await afterRun(checked, settings, before)), context: { startedAt, targets } }, settings);
+    return await reportRun({ ...(await afterRun(checked, settings, before, startedAt)), context: { startedAt, targets } }, settings);
   } finally {
     await prepared.close();
   }
@@ -147,9 +147,14 @@ function planOf(suites: LoadedSuite[], settings: RunSettings, snapshot: string, 
 }
 
 /** The run's outputs redacted, its snapshot kept as a baseline when asked, and what changed since the baseline and the previous run. */
-async function afterRun(run: VitestRun, settings: RunSettings, { snapshotFile, baseline, newBaseline, previous }: Before): Promise<Omit<Seen, 'context'>> {
+async function afterRun(
+  run: VitestRun,
+  settings: RunSettings,
+  { snapshotFile, baseline, newBaseline, previous }: Before,
+  startedAt: number,
+): Promise<Omit<Seen, 'context'>> {
   await redactOutputs([settings.outputs.resultsDir, snapshotFile]);
-  await explainSkips(settings.outputs.resultsDir, run.results);
+  await settleAllureResults(settings.outputs.resultsDir, run.results, startedAt);
   // An interrupted run may have stopped before the snapshot: its results still get their reports.
   const current = run.interrupted ? undefined : await readSnapshot(snapshotFile);
   for (const file of [settings.saveBaseline, newBaseline]) {

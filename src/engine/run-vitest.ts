@@ -47,7 +47,7 @@ class ResultCollector implements Reporter {
           this.run.leftOut.count += leftOut.count;
           this.run.leftOut.bytes += leftOut.bytes;
         }
-        if (result) this.run.results.push({ ...result, durationMs: test.diagnostic()?.duration });
+        if (result) this.run.results.push(result);
         else if (this.run.interrupted) this.run.interrupted.unfinished++;
         else this.run.errors.push(redact(`${test.fullName}: ${test.result().errors?.[0]?.message ?? 'no result'}`));
       }

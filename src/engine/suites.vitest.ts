@@ -4,7 +4,7 @@ import { closeBrowserAtEnd } from '../browser/chromium.js';
 import { AREAS } from '../checks/types.js';
 import { describeForAllure } from '../report/allure-labels.js';
 import { Attachments } from '../report/attachments.js';
-import { failureText } from '../report/results.js';
+import { verdictText } from '../report/allure-status.js';
 import type { CheckResult } from '../results.js';
 import { addSecret, registeredSince } from '../secrets.js';
 import { takeSnapshot } from '../drift/take.js';
@@ -75,7 +75,7 @@ async function snapshotOf({ run, checks }: StartedSuite) {
 
 /** A violated rule reads as an assertion failure (Allure "failed"); a check that could not judge as "broken". */
 function failureOf(result: CheckResult): Error {
-  const error = new Error(result.status === 'blocked' ? `could not check: ${failureText(result)}` : failureText(result));
+  const error = new Error(verdictText(result));
   error.name = result.status === 'fail' ? 'AssertionError' : 'CheckBlocked';
   // The engine's stack says nothing about the vendor; the message is the whole story.
   error.stack = `${error.name}: ${error.message}`;

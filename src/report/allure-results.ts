@@ -1,9 +1,12 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
-/** What the report's builders read back from Allure results: a test's name, start, and labels. */
+/** What the report's builders read back from Allure results: a test's name, identity, status, start, and labels. */
 export interface AllureResult {
   name?: unknown;
+  testCaseId?: unknown;
+  status?: unknown;
+  statusDetails?: { message?: unknown };
   start?: unknown;
   labels?: Array<{ name?: unknown; value?: unknown }>;
 }
@@ -17,6 +20,24 @@ export async function readAllureResults(dirs: string[]): Promise<AllureResult[]>
     }),
   );
   return perDir.flat();
+}
+
+const labelOf = (r: AllureResult, name: string) => r.labels?.find((l) => l.name === name)?.value;
+
+/**
+ * The failures a run does not count against the vendor, as Allure 3 "accepted" resolutions: each known deviation
+ * under its declared reason, the warnings under one. The report lists them by reason and marks them in the tree.
+ */
+export function acceptedFailures(results: AllureResult[]): { rules: Array<{ resolution: 'accepted'; comment: string; testCaseId: string[] }> } {
+  const byReason = new Map<string, string[]>();
+  for (const r of results) {
+    const outcome = labelOf(r, 'outcome');
+    if ((outcome !== 'deviation' && outcome !== 'warning') || typeof r.testCaseId !== 'string') continue;
+    const message = r.statusDetails?.message;
+    const reason = outcome === 'warning' ? 'warnings: a SHOULD is not met (--strict fails on them)' : typeof message === 'string' ? message : 'known deviation';
+    byReason.set(reason, [...(byReason.get(reason) ?? []), r.testCaseId]);
+  }
+  return { rules: [...byReason].map(([comment, testCaseId]) => ({ resolution: 'accepted', comment, testCaseId })) };
 }
 
 /** The report's name: what was tested, the vendors (epics) of its results. */

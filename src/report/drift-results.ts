@@ -6,6 +6,7 @@ import type { Finding } from '../drift/compare.js';
 import type { CheckResult, Status } from '../results.js';
 import { redact } from '../secrets.js';
 import type { Drift } from './changes.js';
+import { allureVerdict } from './allure-status.js';
 import { allureName, outcomeOf, trendIdentity } from './results.js';
 
 const STATUS: Record<Finding['severity'], Status> = { fail: 'fail', warn: 'warn', info: 'pass' };
@@ -33,8 +34,6 @@ export function driftResults(drift: Drift | undefined, baselineFile: string | un
   }));
 }
 
-const ALLURE_STATUS: Record<Status, string> = { pass: 'passed', warn: 'passed', fail: 'failed', blocked: 'broken', deviation: 'skipped', skipped: 'skipped' };
-
 /** The drift results as Allure results, written beside the checks' before the HTML report is built. */
 export async function writeAllureDrift(resultsDir: string, results: CheckResult[], at: number): Promise<void> {
   for (const r of results) {
@@ -44,12 +43,8 @@ export async function writeAllureDrift(resultsDir: string, results: CheckResult[
       historyId: id,
       testCaseId: id,
       name: allureName(r),
-      fullName: `${r.vendor} drift ${r.subject}`,
-      status: ALLURE_STATUS[r.status],
-      statusDetails: r.status === 'pass' ? {} : { message: r.message },
+      ...allureVerdict(r, at),
       stage: 'finished',
-      start: at,
-      stop: at,
       description: `${r.message}.\n\nCompared with ${r.spec[0].ref}; before: ${r.expected ?? '(absent)'}, now: ${r.actual ?? '(absent)'}.`,
       labels: [
         { name: 'epic', value: r.vendor },

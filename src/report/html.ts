@@ -5,10 +5,11 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { redact } from '../secrets.js';
-import { readAllureResults, reportName } from './allure-results.js';
+import { acceptedFailures, readAllureResults, reportName, type AllureResult } from './allure-results.js';
 import { prepareHistory } from './history.js';
 import { makeReportOffline } from './offline-html.js';
 import { markOwnFolder, removeOwnFolder, reportFolder } from './output-folders.js';
+import { passRate, writePassRate } from './pass-rate.js';
 
 const run = promisify(execFile);
 // The package exports no path to its CLI script; it sits beside dist/ in the package.
@@ -23,10 +24,12 @@ const config = fileURLToPath(new URL('allurerc.json', import.meta.url));
  * nothing from the network (offline-html.ts). Returns warnings.
  */
 export async function generateHtml(resultsDirs: string[], outputDir: string, historyFile?: string): Promise<string[]> {
-  const warnings = await allureGenerate(resultsDirs, outputDir, historyFile);
+  const results = await readAllureResults(resultsDirs);
+  const warnings = await allureGenerate(resultsDirs, results, outputDir, historyFile);
+  const ring = await writePassRate(outputDir, passRate(results));
   await makeReportOffline(outputDir);
   await markOwnFolder(outputDir);
-  return warnings;
+  return ring ? [...warnings, ring] : warnings;
 }
 
 /** The configuration with the awesome report's name set: what the report is of. */
@@ -35,7 +38,7 @@ function named(config: Record<string, unknown>, name: string): Record<string, un
   return { ...config, name, plugins: { ...plugins, awesome: { ...plugins.awesome, options: { ...plugins.awesome.options, reportName: name } } } };
 }
 
-async function allureGenerate(resultsDirs: string[], outputDir: string, historyFile: string | undefined): Promise<string[]> {
+async function allureGenerate(resultsDirs: string[], results: AllureResult[], outputDir: string, historyFile: string | undefined): Promise<string[]> {
   // Allure writes into <output>/awesome/ when the output directory exists already.
   await removeOwnFolder(reportFolder(outputDir));
   const scratch = await mkdtemp(join(tmpdir(), 'conformance-allure-'));
@@ -43,11 +46,12 @@ async function allureGenerate(resultsDirs: string[], outputDir: string, historyF
     const runConfig = join(scratch, 'allurerc.json');
     const base = JSON.parse(await readFile(config, 'utf8')) as Record<string, unknown>;
     if (historyFile) await mkdir(dirname(resolve(historyFile)), { recursive: true });
-    const results = await readAllureResults(resultsDirs);
     const path = historyFile && resolve(historyFile);
     const prepared = path ? { path, ...(await prepareHistory(path, results)) } : undefined;
     const history = prepared && { historyPath: prepared.path, appendHistory: prepared.append };
-    await writeFile(runConfig, JSON.stringify({ ...named(base, reportName(results)), ...history }));
+    // Allure writes its known-issues file whenever resolutions are configured: into the scratch folder, not beside the report.
+    const resolutions = { ...acceptedFailures(results), knownIssuesPath: join(scratch, 'known-issues.json') };
+    await writeFile(runConfig, JSON.stringify({ ...named(base, reportName(results)), resolutions, ...history }));
     await run(process.execPath, [cli, 'generate', ...resultsDirs, '--output', outputDir, '--config', runConfig], { maxBuffer: 16 * 1024 * 1024 });
     return prepared?.warning ? [prepared.warning] : [];
   } catch (error) {

@@ -68,6 +68,9 @@ export interface Result {
    * The suite's documented reason, when it declares a deviation for this check.
    */
   deviation?: string;
+  /**
+   * How long the requests the check judged took, from the first sent to the last answered, in milliseconds; absent when it judged none.
+   */
   durationMs?: number;
   /**
    * Failing in this run and not in the previous one (its snapshot), or failing with no previous run to compare with: what a notification is about.

@@ -1,51 +1,16 @@
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawnSync } from 'node:child_process';
 import { validateAction } from '@action-validator/core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
-import { root } from './cli-process.js';
+import { action, actionStep as step, actionText as text, npxArgs, runActionStep as runStep } from './composite-action.js';
 
 /**
  * action.yml, the composite action that runs the tool in a user's repository: valid as an action, and its scripts,
  * run for real with a stand-in for npx, pass the inputs as arguments (never as code) and publish the summary.
  */
-interface Step {
-  name?: string;
-  run?: string;
-  env?: Record<string, string>;
-  uses?: string;
-}
-const text = readFileSync(join(root, 'action.yml'), 'utf8');
-const action = parse(text) as { inputs: Record<string, { default?: string }>; runs: { using: string; steps: Step[] } };
-const step = (name: string) => action.runs.steps.find((s) => s.name === name)!;
 const work = mkdtempSync(join(tmpdir(), 'action-test-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
-
-/** Runs a step's script as the runner would, its `${{ inputs.x }}` env given as `inputs`, npx recording its arguments. */
-function runStep(name: string, inputs: Record<string, string>, dir: string) {
-  mkdirSync(join(dir, 'bin'), { recursive: true });
-  writeFileSync(join(dir, 'bin', 'npx'), `#!/usr/bin/env bash\nprintf '%s\\n' "$@" > "${join(dir, 'npx-args')}"\n`);
-  chmodSync(join(dir, 'bin', 'npx'), 0o755);
-  const env = Object.fromEntries(
-    Object.entries(step(name).env ?? {}).map(([key, value]) => [
-      key,
-      value.replace(/^\$\{\{ inputs\.([\w-]+) \}\}$/, (_, input: string) => inputs[input] ?? action.inputs[input]?.default ?? ''),
-    ]),
-  );
-  return spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', step(name).run!], {
-    cwd: dir,
-    encoding: 'utf8',
-    env: {
-      ...process.env,
-      ...env,
-      PATH: `${join(dir, 'bin')}:${process.env.PATH}`,
-      GITHUB_OUTPUT: join(dir, 'output'),
-      GITHUB_STEP_SUMMARY: join(dir, 'step-summary.md'),
-    },
-  });
-}
 
 describe('action.yml', () => {
   it('is a valid composite action, and a broken one is not', () => {
@@ -57,9 +22,7 @@ describe('action.yml', () => {
   it('runs the suites with its inputs as arguments, a suite name never as code, and says where the summary is', () => {
     const dir = join(work, 'run');
     const suites = 'local suites/acme.yaml $(touch pwned)';
-    const result = runStep('Run the suites', { suites, 'fail-on': 'new', args: '--shard 1/2 --no-html', baseline: 'baselines/acme.json' }, dir);
-    expect(result.status, result.stderr).toBe(0);
-    expect(readFileSync(join(dir, 'npx-args'), 'utf8').trim().split('\n')).toEqual([
+    expect(npxArgs({ suites, 'fail-on': 'new', args: '--shard 1/2 --no-html', baseline: 'baselines/acme.json' }, dir)).toEqual([
       'conformance',
       'run',
       'local',
@@ -82,7 +45,7 @@ describe('action.yml', () => {
     expect(readFileSync(join(dir, 'output'), 'utf8')).toBe('summary=reports/summary.md\n');
   });
 
-  it('puts the summary on the job page, or says there is none', () => {
+  it('puts the summary on the job page, or says there is none, unless told a later job writes it', () => {
     const dir = join(work, 'summary');
     mkdirSync(join(dir, 'out'), { recursive: true });
     writeFileSync(join(dir, 'out', 'summary.md'), '✅ **acme**: 40 passed\n');
@@ -91,11 +54,32 @@ describe('action.yml', () => {
     const none = join(work, 'none');
     expect(runStep('Write the job summary', {}, none).status).toBe(0);
     expect(readFileSync(join(none, 'step-summary.md'), 'utf8')).toMatch(/^oauth-conformance wrote no summary/);
+    const shard = join(work, 'shard');
+    expect(runStep('Write the job summary', { out: 'out', 'job-summary': 'false' }, shard).status).toBe(0);
+    expect(existsSync(join(shard, 'step-summary.md'))).toBe(false);
   });
 
-  it('installs the tool from its own checkout, and uploads the outputs whatever happened', () => {
-    expect(step('Install oauth-conformance').run).toBe('npm install --no-save --no-audit --no-fund --install-links "$ACTION_PATH"');
+  it("installs the tool from the action's checkout into the user's project, or its locked dependencies in its own repository", () => {
+    const install = (dir: string, packageName?: string) => {
+      mkdirSync(join(dir, 'bin'), { recursive: true });
+      writeFileSync(join(dir, 'bin', 'npm'), `#!/usr/bin/env bash\nprintf '%s\\n' "$@" > "${join(dir, 'npm-args')}"\n`, { mode: 0o755 });
+      if (packageName) writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: packageName }));
+      const result = runStep('Install oauth-conformance', {}, dir, { ACTION_PATH: '/actions/oauth-conformance' });
+      expect(result.status, result.stderr).toBe(0);
+      return readFileSync(join(dir, 'npm-args'), 'utf8').trim().split('\n');
+    };
+    const user = ['install', '--no-save', '--no-audit', '--no-fund', '--install-links', '/actions/oauth-conformance'];
+    expect(install(join(work, 'install-empty'))).toEqual(user);
+    expect(install(join(work, 'install-user'), 'acme-monitoring')).toEqual(user);
+    expect(install(join(work, 'install-own'), 'oauth-conformance')).toEqual(['ci', '--no-audit', '--no-fund']);
     expect(step('Install oauth-conformance').env).toEqual({ ACTION_PATH: '${{ github.action_path }}' });
-    expect(step('Upload the reports')).toMatchObject({ uses: 'actions/upload-artifact@v4', if: 'always()', with: { path: '${{ inputs.out }}' } });
+  });
+
+  it('uploads the outputs under the name it is given, whatever happened', () => {
+    expect(step('Upload the reports')).toMatchObject({
+      uses: 'actions/upload-artifact@v4',
+      if: 'always()',
+      with: { name: '${{ inputs.artifact }}', path: '${{ inputs.out }}', overwrite: true },
+    });
   });
 });

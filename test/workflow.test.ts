@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { isSecretVariable } from '../src/suite/secret-names.js';
+import { action, actionStep, npxArgs } from './composite-action.js';
 
 /**
  * The CI monitoring workflow (.github/workflows/conformance.yml): valid against the GitHub workflow schema (offline,
@@ -27,6 +28,8 @@ interface Step {
   with?: Record<string, string | number | boolean>;
   env?: Record<string, string>;
 }
+/** The step that runs the tool's own composite action (action.yml at the repository's root). */
+const usesAction = (s: Step) => s.uses === './';
 interface Job {
   name?: string;
   needs?: string | string[];
@@ -162,7 +165,12 @@ function referenceErrors(workflow: Workflow): string[] {
       const matrix = job.strategy?.matrix ?? {};
       const matrixKeys = [...Object.keys(matrix).filter((k) => k !== 'include' && k !== 'exclude'), ...(matrix.include ?? []).flatMap((i) => Object.keys(i))];
       const steps = job.steps.flatMap((s) => (s.id ? [s.id] : []));
-      return [...missing, ...check(`jobs.${id}`, expressions(strings(job)), { steps, matrix: matrixKeys, needs })];
+      const inputs = Object.keys(action.inputs);
+      const unknownInputs = job.steps
+        .filter(usesAction)
+        .flatMap((s) => Object.keys(s.with ?? {}).filter((k) => !inputs.includes(k)))
+        .map((k) => `jobs.${id}: action.yml has no input "${k}" (${inputs.join(', ')})`);
+      return [...missing, ...unknownInputs, ...check(`jobs.${id}`, expressions(strings(job)), { steps, matrix: matrixKeys, needs })];
     }),
   ];
 }
@@ -191,6 +199,7 @@ describe('the workflow file', () => {
     ['a misspelt context', /secrets\.MEDPLUM_PASSWORD/, 'secret.MEDPLUM_PASSWORD', 'unknown context "secret"'],
     ['an unknown input', /inputs\.fail-on/, 'inputs.failon', 'no workflow_dispatch input "failon"'],
     ['a needed job that does not exist', /needs: \w+/, 'needs: conformance-shards', 'conformance-shards'],
+    ['an input the action does not have', 'job-summary:', 'jobsummary:', 'action.yml has no input "jobsummary"'],
   ])('rejects %s', (_, from, to, message) => {
     const errors = lint(mutate(text, from, to));
     expect(errors.length).toBeGreaterThan(0);
@@ -211,15 +220,10 @@ function stepIndex(job: Job, predicate: (s: Step) => boolean, what: string): num
   if (index < 0) throw new Error(`no step that ${what}`);
   return index;
 }
-const runIndex = stepIndex(matrixJob, (s) => /\bconformance run\b/.test(s.run ?? ''), 'runs `conformance run`');
+const runIndex = stepIndex(matrixJob, usesAction, 'runs the action');
 const runStep = matrixJob.steps[runIndex]!;
 const reportIndex = stepIndex(reportJob, (s) => /\bconformance report\b/.test(s.run ?? ''), 'runs `conformance report`');
 const reportStep = reportJob.steps[reportIndex]!;
-
-/** The command line of a run step (folded or block scalar) as one line, `${{ }}` kept. */
-function commandLine(step: Step): string {
-  return (step.run ?? '').replace(/\s*\\?\n\s*/g, ' ').trim();
-}
 
 /** The suites the matrix runs when no single suite is asked for: a JSON list literal inside the expression. */
 function matrixSuites(w: Workflow): string[] {
@@ -251,6 +255,17 @@ function combinations(job: Job): Array<Record<string, string>> {
 /** `${{ matrix.x }}` replaced by a combination's values (other expressions are left as they are). */
 function expand(template: string, combo: Record<string, string>): string {
   return template.replace(/\$\{\{\s*matrix\.([\w-]+)\s*\}\}/g, (_, key: string) => combo[key] ?? `<no matrix.${key}>`);
+}
+
+/** The action's inputs in a job of the matrix, on schedule (no workflow_dispatch inputs: `inputs.x || 'd'` is 'd'). */
+function actionInputs(combo: Record<string, string>): Record<string, string> {
+  const scheduled = (value: string) => value.replace(/\$\{\{\s*inputs\.[\w-]+\s*\|\|\s*'([^']*)'\s*\}\}/g, '$1');
+  return Object.fromEntries(Object.entries(runStep.with ?? {}).map(([k, v]) => [k, scheduled(expand(String(v), combo))]));
+}
+
+/** What the action runs in a job of the matrix: its run step's script, run for real with a stand-in npx. */
+function runArgs(combo: Record<string, string>): string[] {
+  return npxArgs(actionInputs(combo), mkdtempSync(join(tmpdir(), 'workflow-run-')));
 }
 
 function globToRegExp(glob: string): RegExp {
@@ -296,7 +311,7 @@ interface Gate {
  */
 function secretGates(w: Workflow): { gates: Gate[]; mentions: number; problems: string[] } {
   const job = Object.values(w.jobs).find((j) => j.strategy?.matrix);
-  const step = job?.steps.find((s) => /\bconformance run\b/.test(s.run ?? ''));
+  const step = job?.steps.find(usesAction);
   const gates: Gate[] = [];
   const problems: string[] = [];
   const mentioning = Object.entries(step?.env ?? {}).filter(([, value]) => /\bsecrets\b/.test(value));
@@ -388,11 +403,14 @@ describe('triggers and job settings', () => {
     for (const [id, job] of jobEntries) expect(job['timeout-minutes'], id).toBeGreaterThan(0);
   });
 
-  it('pins every action to its major version from the allowed set, Node 20 with the npm cache, npm ci', () => {
-    const allowed = /^actions\/(checkout|setup-node|upload-artifact|download-artifact|cache|cache\/restore|cache\/save)@v4$/;
-    const uses = jobEntries.flatMap(([, j]) => j.steps.flatMap((s) => (s.uses ? [s.uses] : [])));
+  it('pins every action to its major version from the allowed set, Node 20, npm ci before the tool', () => {
+    const allowed = /^(\.\/|actions\/(checkout|setup-node|upload-artifact|download-artifact|cache|cache\/restore|cache\/save)@v4)$/;
+    const uses = [...jobEntries.flatMap(([, j]) => j.steps), ...action.runs.steps].flatMap((s) => (s.uses ? [s.uses] : []));
     expect(uses.filter((u) => !allowed.test(u))).toEqual([]);
+    // A job runs the tool through the action (which sets Node up and installs), or sets them up itself first.
+    expect(action.runs.steps[0]).toMatchObject({ uses: 'actions/setup-node@v4', with: { 'node-version': 20 } });
     for (const [id, job] of jobEntries) {
+      if (job.steps.some(usesAction)) continue;
       const node = job.steps.find((s) => s.uses?.startsWith('actions/setup-node@'));
       expect(node?.with, id).toMatchObject({ 'node-version': 20, cache: 'npm' });
       const ci = stepIndex(job, (s) => /^npm ci\b/.test(s.run ?? ''), 'runs npm ci');
@@ -421,26 +439,30 @@ describe('the matrix', () => {
     for (const combo of combos) expect(combo['shard-name'], combo.shard).toMatch(/^[\w-]+$/);
   });
 
-  it('runs each suite shard with its baseline, results directory and fail-on level', () => {
-    const line = commandLine(runStep);
-    expect(line).toMatch(/^npx conformance run /);
-    for (const part of [
-      '--suite ${{ matrix.suite }}',
-      '--shard ${{ matrix.shard }}',
-      '--no-html',
-      '--results-dir reports/allure-results',
-      '--baseline baselines/${{ matrix.suite }}.json',
-      "--fail-on ${{ inputs.fail-on || 'fail' }}",
-    ]) {
-      expect(line).toContain(part);
+  it('runs each suite shard through the action, with its shard, baseline, outputs and fail-on level', () => {
+    for (const combo of combinations(matrixJob)) {
+      const args = runArgs(combo);
+      expect(args.slice(0, 3)).toEqual(['conformance', 'run', combo.suite]);
+      const line = args.join(' ');
+      for (const part of [
+        `--shard ${combo.shard}`,
+        '--no-html',
+        '--out reports',
+        '--json reports/results.json',
+        `--baseline baselines/${combo.suite}.json`,
+        '--fail-on fail',
+      ])
+        expect(line, combo.suite).toContain(part);
     }
+    // Asked for on demand, fail-on is the input's.
+    expect(String(runStep.with?.['fail-on'])).toBe("${{ inputs.fail-on || 'fail' }}");
   });
 
   it('uses only options the CLI has', () => {
     const help = (command: string) => execFileSync(process.execPath, [join(root, 'bin/conformance.js'), command, '--help'], { cwd: root, encoding: 'utf8' });
     const flags = (line: string) => [...new Set(line.match(/(?<=\s|^)--[a-z][\w-]*/g) ?? [])];
     const runHelp = help('run');
-    expect(flags(commandLine(runStep)).filter((f) => !runHelp.includes(`${f} `) && !runHelp.includes(`${f}\n`))).toEqual([]);
+    expect(flags(runArgs(combinations(matrixJob)[0]!).join(' ')).filter((f) => !runHelp.includes(`${f} `) && !runHelp.includes(`${f}\n`))).toEqual([]);
     const reportHelp = help('report');
     const reportLine = (reportStep.run ?? '').split('\n').find((l) => l.includes('conformance report'))!;
     expect(flags(reportLine).filter((f) => !reportHelp.includes(`${f} `) && !reportHelp.includes(`${f}\n`))).toEqual([]);
@@ -546,29 +568,32 @@ describe('secrets', () => {
   });
 });
 
-describe('shard artifacts', () => {
-  const uploads = matrixJob.steps.map((s, i) => ({ s, i })).filter(({ s }) => s.uses?.startsWith('actions/upload-artifact@'));
+/** The name each job of the matrix uploads its outputs under (the action's artifact input). */
+const artifactOf = (combo: Record<string, string>) => actionInputs(combo).artifact!;
 
-  it('upload after the run even when it failed: if: always()', () => {
-    expect(uploads.length).toBeGreaterThan(0);
-    for (const { s, i } of uploads) {
-      expect(s.if, s.name).toMatch(/\balways\(\)/);
-      expect(i).toBeGreaterThan(runIndex);
-    }
+describe('shard artifacts', () => {
+  it("are uploaded by the action after the run even when it failed, with the run's outputs and no summary of their own", () => {
+    const upload = actionStep('Upload the reports');
+    expect(upload.if).toMatch(/\balways\(\)/);
+    expect(action.runs.steps.indexOf(upload)).toBeGreaterThan(action.runs.steps.indexOf(actionStep('Run the suites')));
+    expect(upload.with).toMatchObject({ name: '${{ inputs.artifact }}', path: '${{ inputs.out }}', overwrite: true });
+    // reports/ holds the results dir, junit.xml, summary.md and results.json (--out).
+    expect(runStep.with?.out).toBe('reports');
+    // The report job writes the one summary of every shard.
+    expect(String(runStep.with?.['job-summary'])).toBe('false');
     for (const s of reportJob.steps.filter((s) => s.uses?.startsWith('actions/upload-artifact@'))) expect(s.if, s.name).toMatch(/\balways\(\)/);
   });
 
-  it('hold the results dir, junit.xml and summary.md, under a distinct valid name per suite and shard', () => {
-    const paths = uploads.flatMap(({ s }) =>
-      String(s.with?.path ?? '')
-        .split('\n')
-        .map((p) => p.trim().replace(/\/$/, ''))
-        .filter(Boolean),
-    );
-    expect(paths).toEqual(expect.arrayContaining(['reports/allure-results', 'reports/junit.xml', 'reports/summary.md']));
-    const names = combinations(matrixJob).flatMap((combo) => uploads.map(({ s }) => expand(String(s.with?.name), combo)));
+  it('have a distinct valid name per suite and shard', () => {
+    const names = combinations(matrixJob).map(artifactOf);
     expect(new Set(names).size).toBe(names.length);
     for (const name of names) expect(name).toMatch(/^[\w.-]+$/);
+  });
+
+  it("save the shard's snapshot for the next run, also when it failed", () => {
+    const save = matrixJob.steps.findIndex((s) => s.uses?.startsWith('actions/cache/save@'));
+    expect(save).toBeGreaterThan(runIndex);
+    expect(matrixJob.steps[save]).toMatchObject({ if: 'always()', with: { path: 'reports/snapshot.json' } });
   });
 });
 
@@ -619,15 +644,12 @@ describe('the report job', () => {
 
   it('downloads every shard artifact', () => {
     const pattern = globToRegExp(String(steps[download]!.with?.pattern));
-    const names = combinations(matrixJob).flatMap((combo) =>
-      matrixJob.steps.filter((s) => s.uses?.startsWith('actions/upload-artifact@')).map((s) => expand(String(s.with?.name), combo)),
-    );
+    const names = combinations(matrixJob).map(artifactOf);
     expect(names.filter((n) => !pattern.test(n))).toEqual([]);
     // Not the job's own HTML artifact, which a re-run of the job would otherwise find from the earlier attempt.
     for (const s of steps.filter((s) => s.uses?.startsWith('actions/upload-artifact@')))
       expect(pattern.test(String(s.with?.name)), String(s.with?.name)).toBe(false);
-    for (const s of [...matrixJob.steps, ...steps].filter((s) => s.uses?.startsWith('actions/upload-artifact@')))
-      expect(s.with?.overwrite, String(s.with?.name)).toBe(true);
+    for (const s of steps.filter((s) => s.uses?.startsWith('actions/upload-artifact@'))) expect(s.with?.overwrite, String(s.with?.name)).toBe(true);
     expect(steps[download]!.with?.['merge-multiple'] ?? false).toBe(false);
   });
 
@@ -637,27 +659,18 @@ describe('the report job', () => {
     const work = mkdtempSync(join(tmpdir(), 'workflow-test-'));
     afterAll(() => rmSync(work, { recursive: true, force: true }));
     const combos = combinations(matrixJob);
-    const [resultsUpload, reportsUpload] = ['reports/allure-results', 'reports/summary.md'].map((p) =>
-      matrixJob.steps.find(
-        (s) =>
-          s.uses?.startsWith('actions/upload-artifact@') &&
-          String(s.with?.path)
-            .split('\n')
-            .some((l) => l.trim().replace(/\/$/, '') === p),
-      ),
-    );
     const downloadPath = String(steps[download]!.with?.path);
 
+    /** Each shard's artifact as the download step leaves it: its reports/ folder in a directory named for it. */
     function layout(dir: string) {
       for (const combo of combos) {
-        const results = join(dir, downloadPath, expand(String(resultsUpload!.with?.name), combo));
-        mkdirSync(results, { recursive: true });
-        writeFileSync(join(results, `${combo.suite}-result.json`), '{}');
-        const reports = join(dir, downloadPath, expand(String(reportsUpload!.with?.name), combo));
-        mkdirSync(reports, { recursive: true });
-        writeFileSync(join(reports, 'summary.md'), `# oauth-conformance\n\nsummary of ${combo.suite} shard ${combo.shard}\n\n## Known deviations\n`);
-        writeFileSync(join(reports, 'junit.xml'), '<testsuites/>');
-        writeFileSync(join(reports, 'results.json'), '{}');
+        const shard = join(dir, downloadPath, artifactOf(combo));
+        mkdirSync(join(shard, 'allure-results'), { recursive: true });
+        writeFileSync(join(shard, 'allure-results', `${combo.suite}-result.json`), '{}');
+        writeFileSync(join(shard, 'summary.md'), `# oauth-conformance\n\nsummary of ${combo.suite} shard ${combo.shard}\n\n## Known deviations\n`);
+        writeFileSync(join(shard, 'junit.xml'), '<testsuites/>');
+        writeFileSync(join(shard, 'results.json'), '{}');
+        writeFileSync(join(shard, 'snapshot.json'), '{}');
       }
     }
 
@@ -685,12 +698,12 @@ describe('the report job', () => {
         .filter((a, i) => a.startsWith(`${downloadPath}/`) && args[i - 1] !== '--results-json')
         .map((a) => a.replace(/\/$/, ''))
         .sort();
-      const expected = combos.map((c) => `${downloadPath}/${expand(String(resultsUpload!.with?.name), c)}`).sort();
+      const expected = combos.map((c) => `${downloadPath}/${artifactOf(c)}/allure-results`).sort();
       expect(merged).toEqual(expected);
       expect(args).toEqual(expect.arrayContaining(['--history', history, '--summary', 'reports/summary.md', '--notify', 'reports/notify.json']));
       // Every shard's results file, for the one merged summary.
       const files = args.flatMap((a, i) => (args[i - 1] === '--results-json' ? [a] : [])).sort();
-      expect(files).toEqual(combos.map((c) => `${downloadPath}/${expand(String(reportsUpload!.with?.name), c)}/results.json`).sort());
+      expect(files).toEqual(combos.map((c) => `${downloadPath}/${artifactOf(c)}/results.json`).sort());
     });
 
     it('fails with a message when no shard uploaded results', () => {

@@ -40,11 +40,19 @@ export function said(run: CliResult): string {
  * share the default reports/ (two runs appending to one history file at once would interleave its lines).
  */
 export async function cli(args: string[], options: { env?: Record<string, string>; cwd?: string } = {}): Promise<CliResult> {
+  return cliAs(clone(args), options);
+}
+
+/**
+ * Runs the CLI as `command` starts it (the clone's, or `npx conformance` where it is installed as a package), taking a
+ * slot like every CLI run.
+ */
+export async function cliAs(command: string[], options: { env?: Record<string, string>; cwd?: string } = {}): Promise<CliResult> {
   const release = await cliSlot();
   try {
     return await new Promise((resolve, reject) => {
       const started = Date.now();
-      const child = spawnCli(args, options);
+      const child = spawnCli(command, options);
       let stdout = '';
       let stderr = '';
       child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
@@ -89,7 +97,7 @@ async function cliSlot(): Promise<() => Promise<void>> {
  */
 export function serveCli(args: string[], ready: string, options: { cwd?: string } = {}): Promise<{ stdout: string; stop(): Promise<number | null> }> {
   return new Promise((resolve, reject) => {
-    const child = spawnCli(args, options);
+    const child = spawnCli(clone(args), options);
     const closed = new Promise<number | null>((done) => child.on('close', done));
     let stdout = '';
     let stderr = '';
@@ -110,9 +118,12 @@ export function serveCli(args: string[], ready: string, options: { cwd?: string 
   });
 }
 
-function spawnCli(args: string[], options: { env?: Record<string, string>; cwd?: string }) {
+/** The CLI of this clone, with these arguments. */
+const clone = (args: string[]) => [process.execPath, join(root, 'bin/conformance.js'), ...args];
+
+function spawnCli([program, ...args]: string[], options: { env?: Record<string, string>; cwd?: string }) {
   return spawned(
-    spawn(process.execPath, [join(root, 'bin/conformance.js'), ...args], {
+    spawn(program!, args, {
       cwd: options.cwd ?? made(mkdtempSync(join(tmpdir(), 'conformance-cwd-'))),
       env: { ...process.env, ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],

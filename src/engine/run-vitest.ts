@@ -86,6 +86,9 @@ export async function runWithVitest(plan: Plan, resultsDir: string): Promise<Vit
       hookTimeout: 0,
       // The worker's transformed sources, kept between runs: a run starts ~0.2 s sooner (bench: start to first
       // request). Per user under the system's temp directory, which is writable however the tool was installed.
+      // Its results cache orders test files by past failures, and there is one file; it would be written inside the
+      // tool's own folder (node_modules/.vite under the package), outside --out.
+      cache: false,
       experimental: { fsModuleCache: true, fsModuleCachePath: join(tmpdir(), `oauth-conformance-vitest-${process.getuid?.() ?? 'user'}`) },
     },
     { logLevel: 'silent' },

@@ -1,0 +1,49 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { cliAs, root, said, tempDir, type CliResult } from './cli-process.js';
+
+const run = promisify(execFile);
+
+/** Every file and folder under dir with its modification time, as paths relative to it. */
+async function tree(dir: string): Promise<Map<string, number>> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  const paths = entries.map((e) => join(e.parentPath, e.name));
+  return new Map(await Promise.all(paths.map(async (p) => [relative(dir, p), (await stat(p)).mtimeMs] as const)));
+}
+
+/**
+ * The package as a user gets it: packed, installed into a new project, run there. Its dependencies come from the npm
+ * cache the clone's own install filled (the registry for any it lacks).
+ */
+describe('the package, installed into another project', () => {
+  let project: string;
+  let before: Map<string, number>;
+  let conformance: CliResult;
+
+  beforeAll(async () => {
+    const scratch = await tempDir();
+    const { stdout } = await run('npm', ['pack', '--silent', '--pack-destination', scratch], { cwd: root });
+    project = join(scratch, 'acme-monitoring');
+    await mkdir(project);
+    await writeFile(join(project, 'package.json'), JSON.stringify({ name: 'acme-monitoring', private: true }));
+    await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', join(scratch, stdout.trim())], { cwd: project });
+    before = await tree(project);
+    conformance = await cliAs(['npx', '--no-install', 'conformance', 'run', '--suite', 'local', '--out', 'out'], { cwd: project });
+  }, 240_000);
+
+  it('runs there, its report in --out', () => {
+    expect(conformance.code, said(conformance)).toBe(0);
+    expect(existsSync(join(project, 'out', 'html', 'index.html'))).toBe(true);
+    expect(conformance.stdout).toMatch(/^Reports: out\/html\/index\.html, /m);
+  });
+
+  it('writes nothing outside --out', async () => {
+    const after = await tree(project);
+    const changed = [...after].filter(([path, mtime]) => !path.startsWith(`out/`) && path !== 'out' && before.get(path) !== mtime).map(([path]) => path);
+    expect(changed).toEqual([]);
+  });
+});

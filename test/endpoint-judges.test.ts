@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as introspection from '../src/checks/introspection/checks.js';
 import { activeVerdict, inactiveVerdict, type Issued } from '../src/checks/introspection/checks.js';
-import { stillActive } from '../src/checks/introspection/probes.js';
+import { stillActive } from '../src/flows/grant-tokens.js';
 import * as revocation from '../src/checks/revocation/checks.js';
 import * as userinfo from '../src/checks/userinfo/checks.js';
 import { subVerdict } from '../src/checks/userinfo/checks.js';

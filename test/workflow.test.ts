@@ -263,9 +263,13 @@ function actionInputs(combo: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(runStep.with ?? {}).map(([k, v]) => [k, scheduled(expand(String(v), combo))]));
 }
 
+// Where the action's scripts run for the matrix's jobs; removed once the file has run.
+const scratch = mkdtempSync(join(tmpdir(), 'workflow-run-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
 /** What the action runs in a job of the matrix: its run step's script, run for real with a stand-in npx. */
 function runArgs(combo: Record<string, string>): string[] {
-  return npxArgs(actionInputs(combo), mkdtempSync(join(tmpdir(), 'workflow-run-')));
+  return npxArgs(actionInputs(combo), mkdtempSync(join(scratch, 'job-')));
 }
 
 function globToRegExp(glob: string): RegExp {

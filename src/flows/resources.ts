@@ -8,10 +8,10 @@ import { endpoint } from './discovery.js';
 import { dpopKey } from './dpop.js';
 import { sendWithProof } from './dpop-proof.js';
 import { FLOWS, type ResourceProbe } from './flow-keys.js';
-import { accessToken } from './grant-tokens.js';
+import { liveAccessToken } from './grant-tokens.js';
 import { tamper } from './tampered-jwt.js';
 
-/** Calls a protected resource one way (memoised per resource and probe). */
+/** Calls a protected resource one way (memoised per resource and probe), with a token that has lifetime left. */
 export function resource(run: RunContext, target: Resource, probe: ResourceProbe): Promise<HttpResult> {
   if (target.auth) return Promise.reject(new NotApplicable(`resource ${target.name} is called with vendor headers, not Bearer tokens`));
   return run.memo.once(FLOWS.resource(target.name, probe), async () => {
@@ -24,16 +24,16 @@ export function resource(run: RunContext, target: Resource, probe: ResourceProbe
         return call(`conformance-invalid-${randomValue()}`);
       case 'insufficient':
         if (!target.insufficient_grant) throw new NotApplicable(`resource ${target.name} names no insufficient_grant`);
-        return call(await accessToken(run, target.insufficient_grant), undefined, target.insufficient_grant);
+        return call(await liveAccessToken(run, target.insufficient_grant), undefined, target.insufficient_grant);
       case 'lowercase':
       case 'query':
-        return call(await accessToken(run, target.grant), probe);
+        return call(await liveAccessToken(run, target.grant), probe);
       case 'tampered-signature':
       case 'tampered-claims':
       case 'alg-none':
-        return call(tamper(await accessToken(run, target.grant), probe));
+        return call(tamper(await liveAccessToken(run, target.grant), probe));
       default:
-        return call(await accessToken(run, target.grant));
+        return call(await liveAccessToken(run, target.grant));
     }
   });
 }

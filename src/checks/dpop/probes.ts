@@ -2,7 +2,7 @@ import { Blocked, NotApplicable } from '../../flows/blocked.js';
 import { dpopKey } from '../../flows/dpop.js';
 import type { DpopKey, ProofClaims } from '../../flows/dpop-proof.js';
 import { FLOWS, type Presentation, type ProofFlaw } from '../../flows/flow-keys.js';
-import { accessToken, token } from '../../flows/grant-tokens.js';
+import { liveAccessToken, token } from '../../flows/grant-tokens.js';
 import { resource, resourceUrl } from '../../flows/resources.js';
 import type { SuiteRun } from '../../flows/suite-run.js';
 import { redeem, type TokenResult } from '../../flows/token.js';
@@ -73,7 +73,7 @@ export async function resourceAcceptsDpop(run: SuiteRun, resourceName: string): 
 export function misusedPresentation(run: SuiteRun, resourceName: string, how: Presentation): Promise<HttpResult> {
   return run.memo.once(FLOWS.dpopPresentation(resourceName, how), async () => {
     const target = run.suite.resource(resourceName);
-    const bound = await accessToken(run, target.grant);
+    const bound = await liveAccessToken(run, target.grant);
     return run.send({
       label: `resource ${resourceName} (DPoP-bound token ${how})`,
       method: target.method ?? 'GET',

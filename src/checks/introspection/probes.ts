@@ -2,7 +2,7 @@ import { randomValue } from '../../flows/authorization-code.js';
 import { Blocked, NotApplicable } from '../../flows/blocked.js';
 import { FLOWS, type Introspected, type IntrospectionProbe } from '../../flows/flow-keys.js';
 import { freshAccessToken } from '../../flows/fresh-grants.js';
-import { token as grantToken } from '../../flows/grant-tokens.js';
+import { liveToken, token as grantToken } from '../../flows/grant-tokens.js';
 import { confidentialClient, postToken, type Presentation } from '../../flows/revocation.js';
 import type { SuiteRun } from '../../flows/suite-run.js';
 import type { TokenResult } from '../../flows/token.js';
@@ -24,22 +24,9 @@ function accessTokenOf(result: TokenResult): string {
 /** A margin past expires_in, for clocks and rounding. */
 const GRACE_SECONDS = 1;
 
-/**
- * Whether a token has more than a few seconds of its expires_in left: one past it is rightly inactive, and a
- * short-lived one may run out while a busy run gets to it.
- */
-export function stillActive(token: TokenResult): boolean {
-  const expiresIn = token.issued?.expires_in;
-  const { startedAt, durationMs } = token.token.exchange;
-  return typeof expiresIn !== 'number' || Date.parse(startedAt) + durationMs + (expiresIn - ACTIVE_MARGIN_SECONDS) * 1000 > Date.now();
-}
-/** What an active token must have left to be introspected as one: the introspection's own time, and a margin. */
-const ACTIVE_MARGIN_SECONDS = 2;
-
 const PROBES: Record<IntrospectionProbe, (run: SuiteRun, grant: string) => Promise<Introspected>> = {
   active: async (run, grant) => {
-    const own = await grantToken(run, grant);
-    const token = stillActive(own) ? own : await freshAccessToken(run, grant, 'introspection while active');
+    const token = await liveToken(run, grant);
     return { token, introspection: await introspect(run, grant, accessTokenOf(token), "the grant's access token") };
   },
   unauthenticated: async (run, grant) => {

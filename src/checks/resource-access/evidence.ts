@@ -1,7 +1,7 @@
 import { Blocked } from '../../flows/blocked.js';
 import type { ResourceProbe } from '../../flows/flow-keys.js';
 import { usesDpop } from '../../flows/dpop.js';
-import { accessToken, token } from '../../flows/grant-tokens.js';
+import { liveAccessToken, token } from '../../flows/grant-tokens.js';
 import { callResource, resource as callResourceAs } from '../../flows/resources.js';
 import type { SuiteRun } from '../../flows/suite-run.js';
 import { describeExchange, judgedByServer, type Exchange } from '../../http/exchange.js';
@@ -55,7 +55,7 @@ const isSuccess = (status: number | undefined) => status !== undefined && status
  * probe is judged against an acceptance of the same token at the same time (a token may expire between two requests).
  */
 async function controlBeside(run: SuiteRun, resource: Resource): Promise<Exchange> {
-  const token = await accessToken(run, resource.grant);
+  const token = await liveAccessToken(run, resource.grant);
   return (await callResource(run, resource, `resource ${resource.name} (bearer, beside the probe)`, token)).exchange;
 }
 

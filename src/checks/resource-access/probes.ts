@@ -1,7 +1,7 @@
 import type { HttpResult } from '../../http/request.js';
 import type { Resource } from '../../suite/suite.types.js';
 import { FLOWS } from '../../flows/flow-keys.js';
-import { accessToken } from '../../flows/grant-tokens.js';
+import { liveAccessToken } from '../../flows/grant-tokens.js';
 import { callResource } from '../../flows/resources.js';
 import type { SuiteRun } from '../../flows/suite-run.js';
 
@@ -12,7 +12,7 @@ export function resourceWithoutCertificate(run: SuiteRun, resource: Resource): P
       run,
       resource,
       `resource ${resource.name} (without the client certificate)`,
-      await accessToken(run, resource.grant),
+      await liveAccessToken(run, resource.grant),
       'header',
       resource.grant,
       false,

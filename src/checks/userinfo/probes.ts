@@ -1,7 +1,7 @@
 import { authorize, redeemCode } from '../../flows/authorization-code.js';
 import { Blocked, NotApplicable } from '../../flows/blocked.js';
 import { FLOWS } from '../../flows/flow-keys.js';
-import { accessToken, token } from '../../flows/grant-tokens.js';
+import { liveAccessToken, token } from '../../flows/grant-tokens.js';
 import { claimsOf } from '../../flows/jwt.js';
 import { callResource } from '../../flows/resources.js';
 import type { SuiteRun } from '../../flows/suite-run.js';
@@ -39,7 +39,7 @@ export function userinfo(run: SuiteRun, grantName: string, probe: 'user' | 'none
   return run.memo.once(key, async () => {
     const call = (value?: string) => callResource(run, USERINFO, `userinfo (${probe === 'none' ? 'no token' : `${grantName}'s token`})`, value);
     if (probe === 'none') return call();
-    if (probe === 'machine') return call(await accessToken(run, grantName));
+    if (probe === 'machine') return call(await liveAccessToken(run, grantName));
     const result = await userinfoToken(run, grantName);
     if (!result.accessToken) throw new Blocked(`the authorization for userinfo issued no access token`, result.exchanges);
     return call(result.accessToken);

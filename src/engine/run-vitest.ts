@@ -2,9 +2,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import AllureReporter from 'allure-vitest/reporter';
-import type { Reporter, TestCase, TestModule } from 'vitest/node';
+import type { Writer } from 'allure-js-commons/sdk/reporter';
+import type { Reporter, TestCase, TestModule, Vitest } from 'vitest/node';
 import { createVitest } from 'vitest/node';
 import type { LeftOut } from '../report/attachments.js';
+import { ResultsWriter } from '../report/allure-writer.js';
 import type { CheckResult } from '../results.js';
 import { printable } from '../report/terminal.js';
 import { addSecret, redact } from '../secrets.js';
@@ -56,6 +58,20 @@ class ResultCollector implements Reporter {
   }
 }
 
+/** Allure's vitest reporter, writing with ResultsWriter (its own writer is fixed in its constructor's use). */
+class AllureResults extends AllureReporter {
+  constructor(private readonly resultsDir: string) {
+    super({ resultsDir });
+  }
+
+  override onInit(vitest: Vitest): void {
+    super.onInit(vitest);
+    const runtime = (this as unknown as { allureReporterRuntime?: { writer?: Writer } }).allureReporterRuntime;
+    if (!runtime?.writer) throw new Error('allure-vitest has no reporter runtime writer to replace: see src/report/allure-writer.ts');
+    runtime.writer = new ResultsWriter(this.resultsDir);
+  }
+}
+
 /**
  * Runs the plan as vitest tests with the Allure reporter, in-process; no vitest output reaches the console. SIGINT
  * or SIGTERM cancels the run and keeps what finished, so an interrupted run still leaves its reports.
@@ -74,7 +90,7 @@ export async function runWithVitest(plan: Plan, resultsDir: string): Promise<Vit
       root,
       include: ['src/engine/suites.vitest.ts'],
       watch: false,
-      reporters: [collector, new AllureReporter({ resultsDir })],
+      reporters: [collector, new AllureResults(resultsDir)],
       provide: { conformancePlan: plan },
       setupFiles: [fileURLToPath(import.meta.resolve('allure-vitest/setup'))],
       // One file whose checks share flows: one worker thread, no isolation cost.

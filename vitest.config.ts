@@ -28,6 +28,10 @@ export default defineConfig({
     // Most tests wait on what they started (CLI runs, browsers, servers' delays): a worker more than there are cores
     // keeps the cores busy (vitest's default is one fewer).
     maxWorkers: availableParallelism() + 1,
+    // Test files share their worker's modules: each file's imports cost ~0.4 s of CPU otherwise (oidc-provider, the
+    // sandbox, vitest's node API), 20 s of a run. Each file cleans up what it started (setup.ts); one that needs a
+    // module's fresh state imports it anew (secrets.test.ts).
+    isolate: false,
     sequence: { sequencer: LongestFirst },
     // A test's time includes its turn: for a CLI slot (test/cli-process.ts) and for the browser (two logins at a time,
     // src/flows/browser-login.ts), which on a loaded 2-core machine took a minute before the test's own work began.

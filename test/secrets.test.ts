@@ -1,18 +1,11 @@
-import { describe, expect, it } from 'vitest';
-import {
-  addSecret,
-  fingerprint,
-  learnSecrets,
-  learnSecretsFromUrl,
-  redact,
-  redactBody,
-  redactForm,
-  redactHeaders,
-  redactJson,
-  redactUrl,
-} from '../src/secrets.js';
+import { describe, expect, it, vi } from 'vitest';
 
-// The set of known secrets is process-wide: every test registers values of its own.
+// The set of known secrets is process-wide, and test files share a worker's modules (vitest.config.ts): this file
+// judges exact redactions, so it has a registry of its own, as a fresh process does. Every test registers values of
+// its own.
+vi.resetModules();
+const { addSecret, fingerprint, learnSecrets, learnSecretsFromUrl, redact, redactBody, redactForm, redactHeaders, redactJson, redactUrl } =
+  await import('../src/secrets.js');
 const fp = fingerprint;
 const jwt = 'eyJhbGciOiJSUzI1NiIsImtpZCI6IjEifQ.eyJzdWIiOiJ1c2VyLTEiLCJhdWQiOiJhcGkifQ.c2lnbmF0dXJlLWJ5dGVz';
 

@@ -100,11 +100,11 @@ export async function runWithVitest(plan: Plan, resultsDir: string): Promise<Vit
       // Flows carry their own per-request timeouts; a check waits for its flow however long the chain is.
       testTimeout: 0,
       hookTimeout: 0,
-      // The worker's transformed sources, kept between runs: a run starts ~0.2 s sooner (bench: start to first
-      // request). Per user under the system's temp directory, which is writable however the tool was installed.
       // Its results cache orders test files by past failures, and there is one file; it would be written inside the
       // tool's own folder (node_modules/.vite under the package), outside --out.
       cache: false,
+      // The worker's transformed sources, kept between runs: a run starts ~0.2 s sooner (bench: start to first
+      // request). Per user under the system's temp directory, which is writable however the tool was installed.
       experimental: { fsModuleCache: true, fsModuleCachePath: join(tmpdir(), `oauth-conformance-vitest-${process.getuid?.() ?? 'user'}`) },
     },
     { logLevel: 'silent' },

@@ -42,7 +42,8 @@ export function acceptedFailures(results: AllureResult[]): { rules: Array<{ reso
 
 /** The report's name: what was tested, the vendors (epics) of its results. */
 export function reportName(results: AllureResult[]): string {
-  const vendors = [...new Set(results.flatMap((r) => (r.labels ?? []).filter((l) => l.name === 'epic').map((l) => String(l.value))))].sort();
+  const epics = results.map((r) => labelOf(r, 'epic')).filter((epic) => epic !== undefined);
+  const vendors = [...new Set(epics.map(String))].sort();
   const shown = vendors.length > 6 ? [...vendors.slice(0, 6), `${vendors.length - 6} more`] : vendors;
   return `oauth-conformance: ${shown.join(', ') || 'no results'}`;
 }

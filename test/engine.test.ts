@@ -14,6 +14,7 @@ import { defaultHttpOptions } from '../src/http/client.js';
 import type { HttpResult } from '../src/http/request.js';
 import { parseSuite, readSuite } from '../src/suite/read.js';
 import { root, runLocalSuite } from './helpers.js';
+import { checkResult } from './check-result.js';
 
 const started: Sandbox[] = [];
 afterAll(() => Promise.all(started.map((s) => s.close())));
@@ -149,17 +150,7 @@ describe('what a check requires decides whether it applies, before it runs', () 
 });
 
 describe('console summary', () => {
-  const result = (status: CheckResult['status'], checkId: string): CheckResult => ({
-    vendor: 'acme',
-    area: 'discovery',
-    checkId,
-    subject: '',
-    name: `${checkId}: t`,
-    level: 'MUST',
-    spec: [{ ref: 'RFC 8414 §2', url: 'https://www.rfc-editor.org/rfc/rfc8414#section-2' }],
-    status,
-    message: `${checkId} message`,
-  });
+  const result = (status: CheckResult['status'], checkId: string) => checkResult(status, checkId, { message: `${checkId} message` });
 
   it('names the broken rule first, then warnings, then what could not run', () => {
     const text = consoleSummary([

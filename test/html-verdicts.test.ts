@@ -5,21 +5,10 @@ import { acceptedFailures } from '../src/report/allure-results.js';
 import { settleAllureResults } from '../src/report/allure-status.js';
 import { passRate, writePassRate } from '../src/report/pass-rate.js';
 import { allureName } from '../src/report/results.js';
-import type { CheckResult } from '../src/results.js';
 import { tempDir } from './cleanup.js';
+import { checkResult } from './check-result.js';
 
-const result = (status: CheckResult['status'], checkId: string, more: Partial<CheckResult> = {}): CheckResult => ({
-  vendor: 'acme',
-  area: 'discovery',
-  checkId,
-  subject: '',
-  name: `${checkId}: t`,
-  level: 'MUST',
-  spec: [{ ref: 'RFC 8414 §3.3', url: 'https://www.rfc-editor.org/rfc/rfc8414#section-3.3' }],
-  status,
-  message: 'the rule',
-  ...more,
-});
+const result = checkResult;
 
 const label = (outcome: string) => [{ name: 'outcome', value: outcome }];
 

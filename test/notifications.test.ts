@@ -4,18 +4,10 @@ import { notices } from '../src/report/notifications.js';
 import { readResultsFiles, writeResultsFile } from '../src/report/results-file.js';
 import type { CheckResult } from '../src/results.js';
 import { tempDir } from './cli-process.js';
+import { checkResult } from './check-result.js';
 
-const result = (vendor: string, checkId: string, status: CheckResult['status']): CheckResult => ({
-  vendor,
-  area: 'discovery',
-  checkId,
-  subject: '',
-  name: checkId,
-  level: 'MUST',
-  spec: [{ ref: 'RFC 8414 §3.3', url: 'https://www.rfc-editor.org/rfc/rfc8414#section-3.3' }],
-  status,
-  message: `${checkId} broke`,
-});
+const result = (vendor: string, checkId: string, status: CheckResult['status']) =>
+  checkResult(status, checkId, { vendor, name: checkId, message: `${checkId} broke` });
 const context = { startedAt: Date.UTC(2026, 11, 7, 9, 30), durationMs: 1000, targets: {} };
 
 describe('what the monitoring workflow notifies', () => {

@@ -3,19 +3,12 @@ import { resultsFile } from '../src/report/results-file.js';
 import type { CheckResult } from '../src/results.js';
 import { schemaErrors } from '../src/schemas.js';
 import { packageVersion } from '../src/version.js';
+import { checkResult } from './check-result.js';
 
-const result = (status: CheckResult['status'], more: Partial<CheckResult> = {}): CheckResult => ({
-  vendor: 'acme',
-  area: 'discovery',
-  checkId: 'discovery.issuer-match',
-  subject: '',
-  name: 'discovery.issuer-match: t',
-  level: 'MUST',
-  spec: [{ ref: 'OIDC Discovery §4.3', url: 'https://openid.net/specs/openid-connect-discovery-1_0.html#ProviderConfigurationValidation' }],
-  status,
-  message: 'the rule',
-  ...more,
-});
+const spec: CheckResult['spec'] = [
+  { ref: 'OIDC Discovery §4.3', url: 'https://openid.net/specs/openid-connect-discovery-1_0.html#ProviderConfigurationValidation' },
+];
+const result = (status: CheckResult['status'], more: Partial<CheckResult> = {}) => checkResult(status, 'discovery.issuer-match', { spec, ...more });
 const context = { startedAt: Date.UTC(2026, 11, 7, 9, 30), durationMs: 4200.4, targets: {} };
 
 describe('--json: every result as schemas/results.schema.json describes it', () => {

@@ -1,9 +1,10 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSandbox, type Sandbox } from '../sandbox/index.js';
 import { cliAs, root, said, tempDir, type CliResult } from './cli-process.js';
 
 const run = promisify(execFile);
@@ -45,5 +46,44 @@ describe('the package, installed into another project', () => {
     const after = await tree(project);
     const changed = [...after].filter(([path, mtime]) => !path.startsWith(`out/`) && path !== 'out' && before.get(path) !== mtime).map(([path]) => path);
     expect(changed).toEqual([]);
+  });
+
+  // Last: it writes the project's baseline, beside --out on purpose.
+  describe("with the project's own suite, .env and baseline", () => {
+    let sandbox: Sandbox;
+    beforeAll(async () => {
+      sandbox = await startSandbox();
+    });
+    afterAll(() => sandbox.close());
+
+    it("runs a suite of the project named by its path, its variables from the project's .env, taking its baseline", async () => {
+      const v = sandbox.variables;
+      const generic = await readFile(join(project, 'node_modules', 'oauth-conformance', 'suites', 'generic-oidc.yaml'), 'utf8');
+      await mkdir(join(project, 'suites'));
+      await writeFile(join(project, 'suites', 'acme.yaml'), generic.replace('vendor: generic-oidc', 'vendor: acme'));
+      const env = {
+        OIDC_ISSUER: v.SANDBOX_ISSUER,
+        OIDC_CLIENT_ID: v.SANDBOX_CLIENT_ID,
+        OIDC_CLIENT_SECRET: v.SANDBOX_CLIENT_SECRET,
+        OIDC_SCOPE: v.SANDBOX_SCOPE,
+      };
+      await writeFile(
+        join(project, '.env'),
+        Object.entries(env)
+          .map(([name, value]) => `${name}=${value}\n`)
+          .join(''),
+      );
+      const run = await cliAs(
+        ['npx', '--no-install', 'conformance', 'run', 'suites/acme.yaml', '--out', 'acme', '--no-html', '--baseline', 'baselines/acme.json'],
+        {
+          cwd: project,
+        },
+      );
+      expect(run.code, said(run)).toBe(0);
+      expect(run.stdout).toMatch(/^Running acme$/m);
+      expect(run.stdout).toMatch(/No baseline yet/);
+      expect(existsSync(join(project, 'baselines', 'acme.json'))).toBe(true);
+      expect(await readFile(join(project, 'acme', 'summary.md'), 'utf8')).toMatch(/^✅ \*\*acme\*\*/);
+    });
   });
 });

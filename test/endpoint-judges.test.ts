@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as introspection from '../src/checks/introspection/checks.js';
 import { activeVerdict, inactiveVerdict, type Issued } from '../src/checks/introspection/checks.js';
-import { stillActive } from '../src/flows/grant-tokens.js';
+import { answeredAfterExpiry, stillActive } from '../src/flows/grant-tokens.js';
 import * as revocation from '../src/checks/revocation/checks.js';
 import * as userinfo from '../src/checks/userinfo/checks.js';
 import { subVerdict } from '../src/checks/userinfo/checks.js';
@@ -84,6 +84,20 @@ describe('introspection judges (RFC 7662 §2.2)', () => {
     expect(stillActive(issuedAgo(5, 3))).toBe(false);
     // Without expires_in there is no lifetime to go by.
     expect(stillActive(issuedAgo(600))).toBe(true);
+  });
+
+  it('an answer that came when the token it presented may have run out judges nothing: the check could not run', () => {
+    const at = (startedAt: number, durationMs: number) => ({ ...exchange(401), startedAt: new Date(startedAt).toISOString(), durationMs });
+    const token = (startedAt: number, expiresIn?: number): TokenResult => {
+      const e = at(startedAt, 300);
+      return { grant: 'g', exchanges: [e], token: { exchange: e }, ...(expiresIn !== undefined && { issued: { expires_in: expiresIn } }) };
+    };
+    const t0 = Date.UTC(2026, 11, 7, 9, 30);
+    // Expiry counts from the token request's start, the earliest the server can have issued it.
+    expect(answeredAfterExpiry(token(t0, 3), at(t0 + 1000, 1500))).toBe(false);
+    expect(answeredAfterExpiry(token(t0, 3), at(t0 + 1000, 2000))).toBe(true);
+    expect(answeredAfterExpiry(token(t0, 3), at(t0 + 4000, 10))).toBe(true);
+    expect(answeredAfterExpiry(token(t0), at(t0 + 3_600_000, 10))).toBe(false);
   });
 
   it('the checks judge their evidence with these', () => {

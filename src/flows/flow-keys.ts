@@ -90,7 +90,7 @@ export const FLOWS = {
   keySet: key<JWTVerifyGetKey>('keyset'),
   /** The grant as the suite declares it: the token every other check on this grant reads. */
   token: (grant: string) => key<TokenResult & { authorization?: Authorization }>(`token:${grant}`),
-  resource: (resource: string, probe: ResourceProbe) => key<HttpResult>(`resource:${resource}:${probe}`),
+  resource: (resource: string, probe: ResourceProbe) => key<HttpResult & { presented?: TokenResult }>(`resource:${resource}:${probe}`),
   resourceHeaders: (resource: string, method: 'GET' | 'POST') => key<HttpResult>(`resource:${resource}:headers:${method}`),
   tokenEndpointProbe: (probe: TokenEndpointProbe) => key<HttpResult>(`token-endpoint:${probe}`),
   /** The grant's DPoP key pair (RFC 9449), one per grant for all its requests. */

@@ -5,6 +5,7 @@ import { clientCredentials } from './client-credentials.js';
 import type { RunContext } from './context.js';
 import { FLOWS } from './flow-keys.js';
 import { freshAccessToken } from './fresh-grants.js';
+import type { Exchange } from '../http/exchange.js';
 import type { TokenResult } from './token.js';
 
 /** The grant as the suite declares it: the token every other check on this grant reads. */
@@ -26,8 +27,14 @@ export async function accessToken(run: RunContext, grantName: string | undefined
  * A short-lived token may run out while a busy run gets to the request, and a refusal then proves nothing.
  */
 export async function liveAccessToken(run: RunContext, grantName: string | undefined): Promise<string> {
+  return (await liveAccess(run, grantName)).value;
+}
+
+/** liveAccessToken, with the token response it comes from (to tell whether it ran out before an answer). */
+export async function liveAccess(run: RunContext, grantName: string | undefined): Promise<{ value: string; token: TokenResult }> {
   if (!grantName) throw new NotApplicable("this resource is called with vendor headers, not a grant's token");
-  return accessTokenOf(grantName, await liveToken(run, grantName));
+  const token = await liveToken(run, grantName);
+  return { value: accessTokenOf(grantName, token), token };
 }
 
 // Per run: the fresh token each grant's expired one was replaced with.
@@ -57,6 +64,16 @@ export function stillActive(token: TokenResult): boolean {
 }
 /** What a token must have left to be used as a live one: the request's own time, and a margin. */
 const LIVE_MARGIN_SECONDS = 2;
+
+/**
+ * Whether the answer to a request presenting the token came when the token may have run out (from the earliest it can
+ * have been issued, the token request's start): a refusal then says nothing of a live token, and the check cannot run.
+ */
+export function answeredAfterExpiry(token: TokenResult, exchange: Exchange): boolean {
+  const expiresIn = token.issued?.expires_in;
+  if (typeof expiresIn !== 'number') return false;
+  return Date.parse(exchange.startedAt) + exchange.durationMs >= Date.parse(token.token.exchange.startedAt) + expiresIn * 1000;
+}
 
 function accessTokenOf(grantName: string, result: TokenResult): string {
   if (!result.accessToken) {

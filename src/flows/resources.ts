@@ -1,4 +1,5 @@
 import type { HttpResult } from '../http/request.js';
+import type { TokenResult } from './token.js';
 import { clientCertificate, type ClientCertificate } from '../suite/client-certificate.js';
 import type { Resource } from '../suite/suite.types.js';
 import { randomValue } from './authorization-code.js';
@@ -8,15 +9,22 @@ import { endpoint } from './discovery.js';
 import { dpopKey } from './dpop.js';
 import { sendWithProof } from './dpop-proof.js';
 import { FLOWS, type ResourceProbe } from './flow-keys.js';
-import { liveAccessToken } from './grant-tokens.js';
+import { liveAccess } from './grant-tokens.js';
 import { tamper } from './tampered-jwt.js';
 
-/** Calls a protected resource one way (memoised per resource and probe), with a token that has lifetime left. */
-export function resource(run: RunContext, target: Resource, probe: ResourceProbe): Promise<HttpResult> {
+/**
+ * Calls a protected resource one way (memoised per resource and probe), with a token that has lifetime left; the
+ * token response of the token presented comes with the answer.
+ */
+export function resource(run: RunContext, target: Resource, probe: ResourceProbe): Promise<HttpResult & { presented?: TokenResult }> {
   if (target.auth) return Promise.reject(new NotApplicable(`resource ${target.name} is called with vendor headers, not Bearer tokens`));
   return run.memo.once(FLOWS.resource(target.name, probe), async () => {
     const call = (token?: string, how?: 'lowercase' | 'query', grant?: string) =>
       callResource(run, target, `resource ${target.name} (${probe})`, token, how, grant);
+    const presenting = async (grant: string | undefined, send: (value: string) => Promise<HttpResult>) => {
+      const { value, token } = await liveAccess(run, grant);
+      return { ...(await send(value)), presented: token };
+    };
     switch (probe) {
       case 'none':
         return call();
@@ -24,16 +32,16 @@ export function resource(run: RunContext, target: Resource, probe: ResourceProbe
         return call(`conformance-invalid-${randomValue()}`);
       case 'insufficient':
         if (!target.insufficient_grant) throw new NotApplicable(`resource ${target.name} names no insufficient_grant`);
-        return call(await liveAccessToken(run, target.insufficient_grant), undefined, target.insufficient_grant);
+        return presenting(target.insufficient_grant, (value) => call(value, undefined, target.insufficient_grant));
       case 'lowercase':
       case 'query':
-        return call(await liveAccessToken(run, target.grant), probe);
+        return presenting(target.grant, (value) => call(value, probe));
       case 'tampered-signature':
       case 'tampered-claims':
       case 'alg-none':
-        return call(tamper(await liveAccessToken(run, target.grant), probe));
+        return presenting(target.grant, (value) => call(tamper(value, probe)));
       default:
-        return call(await liveAccessToken(run, target.grant));
+        return presenting(target.grant, (value) => call(value));
     }
   });
 }

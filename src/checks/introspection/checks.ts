@@ -1,5 +1,6 @@
 import { Blocked } from '../../flows/blocked.js';
 import type { IntrospectionProbe } from '../../flows/flow-keys.js';
+import { answeredAfterExpiry } from '../../flows/grant-tokens.js';
 import { claimsOf } from '../../flows/jwt.js';
 import type { SuiteRun } from '../../flows/suite-run.js';
 import type { TokenResult } from '../../flows/token.js';
@@ -104,6 +105,11 @@ export const active = defineCheck({
     const { token, introspection: result } = await introspection(run, grant, 'active');
     const other = refusedForAnotherReason(result.exchange);
     if (other) throw new Blocked(other, [result.exchange]);
+    if (answeredAfterExpiry(token!, result.exchange))
+      throw new Blocked(`the token may have expired before the introspection was answered (expires_in ${String(token!.issued?.expires_in)} s)`, [
+        token!.token.exchange,
+        result.exchange,
+      ]);
     return { exchanges: [token!.token.exchange, result.exchange], exchange: result.exchange, expected: issued(run, grant, token!) };
   },
   judge: ({ exchange, expected }) => activeVerdict(exchange, expected),

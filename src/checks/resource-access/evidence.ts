@@ -1,7 +1,7 @@
 import { Blocked } from '../../flows/blocked.js';
 import type { ResourceProbe } from '../../flows/flow-keys.js';
 import { usesDpop } from '../../flows/dpop.js';
-import { liveAccessToken, token } from '../../flows/grant-tokens.js';
+import { answeredAfterExpiry, liveAccessToken, token } from '../../flows/grant-tokens.js';
 import { callResource, resource as callResourceAs } from '../../flows/resources.js';
 import type { SuiteRun } from '../../flows/suite-run.js';
 import { describeExchange, judgedByServer, type Exchange } from '../../http/exchange.js';
@@ -33,8 +33,17 @@ export function resourceProbe(probe: ResourceProbe) {
   return async (run: SuiteRun, name: string): Promise<ResourceEvidence> => {
     const resource = run.suite.resource(name);
     if (probe !== 'none' && probe !== 'bearer') await resourceAcceptsToken(run, resource);
-    const [{ exchange }, beside] = await Promise.all([callResourceAs(run, resource, probe), probe === 'lowercase' ? controlBeside(run, resource) : undefined]);
+    const [{ exchange, presented }, beside] = await Promise.all([
+      callResourceAs(run, resource, probe),
+      probe === 'lowercase' ? controlBeside(run, resource) : undefined,
+    ]);
     if (!judgedByServer(exchange)) throw new Blocked(`the resource did not judge the request: ${describeExchange(exchange)}`, [exchange]);
+    if (presented && !isSuccess(exchange.response?.status) && answeredAfterExpiry(presented, exchange)) {
+      throw new Blocked(
+        `the token sent may have expired before the resource answered (expires_in ${String(presented.issued?.expires_in)} s): the refusal proves nothing`,
+        [presented.token.exchange, exchange],
+      );
+    }
     if (beside && !isSuccess(exchange.response?.status) && !isSuccess(beside.response?.status)) {
       throw new Blocked(`the resource refuses the grant's token as "Bearer" too, sent at the same time (expired or revoked?): the refusal proves nothing`, [
         exchange,

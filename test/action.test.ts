@@ -62,10 +62,21 @@ describe('action.yml', () => {
   it("installs the tool from the action's checkout into the user's project, or its locked dependencies in its own repository", () => {
     const install = (dir: string, packageName?: string) => {
       mkdirSync(join(dir, 'bin'), { recursive: true });
-      writeFileSync(join(dir, 'bin', 'npm'), `#!/usr/bin/env bash\nprintf '%s\\n' "$@" > "${join(dir, 'npm-args')}"\n`, { mode: 0o755 });
+      // The stand-in npm records its arguments and the environment it was given.
+      writeFileSync(join(dir, 'bin', 'npm'), `#!/usr/bin/env bash\nprintf '%s\\n' "$@" > "${join(dir, 'npm-args')}"\nenv > "${join(dir, 'npm-env')}"\n`, {
+        mode: 0o755,
+      });
       if (packageName) writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: packageName }));
-      const result = runStep('Install oauth-conformance', {}, dir, { ACTION_PATH: '/actions/oauth-conformance' });
+      const result = runStep('Install oauth-conformance', {}, dir, {
+        ACTION_PATH: '/actions/oauth-conformance',
+        ACME_CLIENT_SECRET: 'canary-install-secret',
+        HTTPS_PROXY: 'http://proxy.example:3128',
+      });
       expect(result.status, result.stderr).toBe(0);
+      // Install scripts run without the step's credentials, with the proxy npm needs.
+      const env = readFileSync(join(dir, 'npm-env'), 'utf8');
+      expect(env).not.toContain('canary-install-secret');
+      expect(env).toMatch(/^HTTPS_PROXY=http:\/\/proxy\.example:3128$/m);
       return readFileSync(join(dir, 'npm-args'), 'utf8').trim().split('\n');
     };
     const user = ['install', '--no-save', '--no-audit', '--no-fund', '--install-links', '/actions/oauth-conformance'];

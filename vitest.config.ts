@@ -5,21 +5,9 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
 // The files that take longest, longest first. Started first, none of them is left to run alone at the end (vitest
 // orders by the last run's durations when it has them; a fresh clone has none, and goes by size). The fault matrix
 // leads: it is the longest, and started behind the others it ran on alone for a minute and a half.
-const LONGEST = [
-  'fault-matrix',
-  'cli',
-  'reliability',
-  'monitoring',
-  'canaries',
-  'browser-login',
-  'report-in-browser',
-  'proxy',
-  'browser-cli',
-  'output-folders',
-  'plain-http',
-  'package-install',
-  'code-in-page',
-].map((name) => `/test/${name}.test.ts`);
+const LONGEST = ['fault-matrix', 'canaries', 'reliability', 'browser-login', 'cli', 'monitoring', 'proxy', 'browser-cli', 'report-in-browser'].map(
+  (name) => `/test/${name}.test.ts`,
+);
 
 class LongestFirst extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {

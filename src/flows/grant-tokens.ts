@@ -19,7 +19,7 @@ export function token(run: RunContext, grantName: string): Promise<TokenResult &
 /** The grant's access token, or Blocked saying why there is none. */
 export async function accessToken(run: RunContext, grantName: string | undefined): Promise<string> {
   if (!grantName) throw new NotApplicable("this resource is called with vendor headers, not a grant's token");
-  return accessTokenOf(grantName, await token(run, grantName));
+  return accessTokenOf(await token(run, grantName));
 }
 
 /**
@@ -34,7 +34,7 @@ export async function liveAccessToken(run: RunContext, grantName: string | undef
 export async function liveAccess(run: RunContext, grantName: string | undefined): Promise<{ value: string; token: TokenResult }> {
   if (!grantName) throw new NotApplicable("this resource is called with vendor headers, not a grant's token");
   const token = await liveToken(run, grantName);
-  return { value: accessTokenOf(grantName, token), token };
+  return { value: accessTokenOf(token), token };
 }
 
 // Per run: the fresh token each grant's expired one was replaced with.
@@ -75,11 +75,12 @@ export function answeredAfterExpiry(token: TokenResult, exchange: Exchange): boo
   return Date.parse(exchange.startedAt) + exchange.durationMs >= Date.parse(token.token.exchange.startedAt) + expiresIn * 1000;
 }
 
-function accessTokenOf(grantName: string, result: TokenResult): string {
+/** The access token of a token response, or Blocked saying why there is none. */
+export function accessTokenOf(result: TokenResult): string {
   if (!result.accessToken) {
     const { exchange, response } = result.token;
     throw new Blocked(
-      `grant ${grantName} issued no access token (${exchange.error ?? `token endpoint answered ${response?.status}${codeSaid(exchange)}`})`,
+      `grant ${result.grant} issued no access token (${exchange.error ?? `token endpoint answered ${response?.status}${codeSaid(exchange)}`})`,
       result.exchanges,
     );
   }

@@ -1,11 +1,10 @@
 import { randomValue } from '../../flows/authorization-code.js';
-import { Blocked, NotApplicable } from '../../flows/blocked.js';
+import { NotApplicable } from '../../flows/blocked.js';
 import { FLOWS, type Introspected, type IntrospectionProbe } from '../../flows/flow-keys.js';
 import { freshAccessToken } from '../../flows/fresh-grants.js';
-import { liveToken, token as grantToken } from '../../flows/grant-tokens.js';
+import { accessTokenOf, liveToken, token as grantToken } from '../../flows/grant-tokens.js';
 import { confidentialClient, postToken, type Presentation } from '../../flows/revocation.js';
 import type { SuiteRun } from '../../flows/suite-run.js';
-import type { TokenResult } from '../../flows/token.js';
 import { wait } from '../../flows/wait.js';
 import { errorCodeOf } from '../../http/exchange.js';
 import { acceptedRevocation } from '../revocation/probes.js';
@@ -13,12 +12,6 @@ import { acceptedRevocation } from '../revocation/probes.js';
 /** RFC 7662 §2.1: a token presented to the introspection endpoint by the grant's client. */
 function introspect(run: SuiteRun, grantName: string, token: string, what: string, presentation: Presentation = 'authenticated') {
   return postToken(run, 'introspection_endpoint', grantName, { token }, { label: `introspect ${what} (${grantName})`, presentation });
-}
-
-/** The access token of a token response, or why there is none. */
-function accessTokenOf(result: TokenResult): string {
-  if (!result.accessToken) throw new Blocked(`grant ${result.grant} issued no access token`, result.exchanges);
-  return result.accessToken;
 }
 
 /** A margin past expires_in, for clocks and rounding. */

@@ -5,6 +5,7 @@ import { randomValue } from '../../flows/authorization-code.js';
 import { Blocked, NotApplicable } from '../../flows/blocked.js';
 import { FLOWS } from '../../flows/flow-keys.js';
 import { freshAccessToken, freshTokens } from '../../flows/fresh-grants.js';
+import { accessTokenOf } from '../../flows/grant-tokens.js';
 import { callResource } from '../../flows/resources.js';
 import { confidentialClient, postToken, revoke } from '../../flows/revocation.js';
 import type { SuiteRun } from '../../flows/suite-run.js';
@@ -30,8 +31,7 @@ export function revokedAccessToken(run: SuiteRun, grantName: string) {
   return run.memo.once(FLOWS.revokedAccessToken(grantName), async () => {
     await run.endpoint('revocation_endpoint');
     const token = await freshAccessToken(run, grantName, 'access token revocation');
-    const { accessToken } = token;
-    if (!accessToken) throw new Blocked(`grant ${grantName} issued no access token`, token.exchanges);
+    const accessToken = accessTokenOf(token);
     return { token: { ...token, accessToken }, revocation: await revoke(run, grantName, accessToken, 'access_token') };
   });
 }
@@ -72,8 +72,7 @@ export function revocationWithoutClientAuth(run: SuiteRun, grantName: string): P
   return run.memo.once(FLOWS.revocationWithoutClientAuth(grantName), async () => {
     await run.endpoint('revocation_endpoint');
     confidentialClient(run, grantName);
-    const { accessToken, exchanges } = await freshAccessToken(run, grantName, 'revocation without client authentication');
-    if (!accessToken) throw new Blocked(`grant ${grantName} issued no access token`, exchanges);
+    const accessToken = accessTokenOf(await freshAccessToken(run, grantName, 'revocation without client authentication'));
     const probe = await revoke(run, grantName, accessToken, 'access_token', 'unauthenticated');
     return { probe, control: await revoke(run, grantName, accessToken, 'access_token') };
   });

@@ -52,7 +52,8 @@ export function resourceProbe(probe: ResourceProbe) {
     }
     const dpop = resource.grant !== undefined && usesDpop(run.suite.grant(resource.grant));
     if (probe === 'none' || !resource.grant) return { exchanges: [exchange], exchange, resource, dpop };
-    const result = await token(run, resource.grant);
+    // The token response of the token sent (a renewal, or the insufficient grant's), else the grant's own.
+    const result = presented ?? (await token(run, resource.grant));
     return { exchanges: [result.token.exchange, exchange], exchange, resource, dpop, grantedScope: grantedScope(result.token.response?.body) };
   };
 }

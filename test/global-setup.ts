@@ -1,11 +1,12 @@
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
+import { moduleCacheDir } from '../src/engine/module-cache.js';
 import { CLI_SLOTS } from './cleanup.js';
 
 // Caches that processes of the run keep under the temp directory, reused from run to run: tsx's compiled sources,
-// and the vitest module cache of every conformance run (src/engine/run-vitest.ts).
-const CACHES = [`tsx-${process.getuid?.() ?? userInfo().username}`, `oauth-conformance-vitest-${process.getuid?.() ?? 'user'}`];
+// and the vitest module cache of this clone's conformance runs (src/engine/module-cache.ts).
+const CACHES = [`tsx-${process.getuid?.() ?? userInfo().username}`, basename(moduleCacheDir())];
 
 /**
  * The run gets a temp directory of its own, which every test, sandbox, browser and CLI run inherits as TMPDIR; its

@@ -24,6 +24,8 @@ describe('the package, installed into another project', () => {
   let project: string;
   let before: Map<string, number>;
   let conformance: CliResult;
+  /** The installed tool's caches (another installation has caches of its own) go with the test's temp directory. */
+  let caches: Record<string, string>;
 
   beforeAll(async () => {
     const scratch = await tempDir();
@@ -33,7 +35,8 @@ describe('the package, installed into another project', () => {
     await writeFile(join(project, 'package.json'), JSON.stringify({ name: 'acme-monitoring', private: true }));
     await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', join(scratch, stdout.trim())], { cwd: project });
     before = await tree(project);
-    conformance = await cliAs(['npx', '--no-install', 'conformance', 'run', '--suite', 'local', '--out', 'out'], { cwd: project });
+    caches = { TMPDIR: await tempDir() };
+    conformance = await cliAs(['npx', '--no-install', 'conformance', 'run', '--suite', 'local', '--out', 'out'], { cwd: project, env: caches });
   }, 240_000);
 
   it('runs there, its report in --out', () => {
@@ -75,9 +78,7 @@ describe('the package, installed into another project', () => {
       );
       const run = await cliAs(
         ['npx', '--no-install', 'conformance', 'run', 'suites/acme.yaml', '--out', 'acme', '--no-html', '--baseline', 'baselines/acme.json'],
-        {
-          cwd: project,
-        },
+        { cwd: project, env: caches },
       );
       expect(run.code, said(run)).toBe(0);
       expect(run.stdout).toMatch(/^Running acme$/m);

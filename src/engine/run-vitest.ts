@@ -1,5 +1,3 @@
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import AllureReporter from 'allure-vitest/reporter';
 import type { Writer } from 'allure-js-commons/sdk/reporter';
@@ -10,9 +8,8 @@ import { ResultsWriter } from '../report/allure-writer.js';
 import type { CheckResult } from '../results.js';
 import { printable } from '../report/terminal.js';
 import { addSecret, redact } from '../secrets.js';
+import { moduleCacheDir, toolRoot } from './module-cache.js';
 import type { Plan } from './plan-context.js';
-
-const root = fileURLToPath(new URL('../../', import.meta.url));
 
 export interface VitestRun {
   results: CheckResult[];
@@ -87,7 +84,7 @@ export async function runWithVitest(plan: Plan, resultsDir: string): Promise<Vit
     'test',
     {
       config: false,
-      root,
+      root: toolRoot,
       include: ['src/engine/suites.vitest.ts'],
       watch: false,
       reporters: [collector, new AllureResults(resultsDir)],
@@ -103,9 +100,8 @@ export async function runWithVitest(plan: Plan, resultsDir: string): Promise<Vit
       // Its results cache orders test files by past failures, and there is one file; it would be written inside the
       // tool's own folder (node_modules/.vite under the package), outside --out.
       cache: false,
-      // The worker's transformed sources, kept between runs: a run starts ~0.2 s sooner (bench: start to first
-      // request). Per user under the system's temp directory, which is writable however the tool was installed.
-      experimental: { fsModuleCache: true, fsModuleCachePath: join(tmpdir(), `oauth-conformance-vitest-${process.getuid?.() ?? 'user'}`) },
+      // The worker's transformed sources, kept between runs: a run starts ~0.2 s sooner (bench: start to first request).
+      experimental: { fsModuleCache: true, fsModuleCachePath: moduleCacheDir() },
     },
     { logLevel: 'silent' },
   );

@@ -46,6 +46,18 @@ describe.concurrent('--out: where every output goes', () => {
     expect(await readdir(join(cwd, 'out', 'allure-results'))).toEqual(before);
   });
 
+  it('an error of the engine is said, and the results are reported, even when it left no snapshot', async () => {
+    const cwd = await tempDir();
+    // The worker cannot write its snapshot where a folder stands.
+    await mkdir(join(cwd, 'out', 'snapshot.json'), { recursive: true });
+    const run = await cli([...QUICK, '--out', 'out', '--no-html'], { cwd });
+    expect(run.code, said(run)).toBe(1);
+    expect(run.stderr).toMatch(/^error: .*EISDIR.*out\/snapshot\.json/m);
+    expect(run.stderr).not.toContain('snapshot file');
+    expect(run.stdout).toContain('1 passed, 0 failed');
+    expect(await readFile(join(cwd, 'out', 'junit.xml'), 'utf8')).toContain('discovery.reachable');
+  });
+
   it('baseline --out naming a .json file, as it once did, says to use --file', async () => {
     const run = await cli(['baseline', '--suite', 'local', '--out', 'baselines/acme.json']);
     expect(run.code).toBe(2);

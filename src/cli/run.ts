@@ -155,8 +155,14 @@ async function afterRun(
 ): Promise<Omit<Seen, 'context'>> {
   await redactOutputs([settings.outputs.resultsDir, snapshotFile]);
   await settleAllureResults(settings.outputs.resultsDir, run.results, startedAt);
-  // An interrupted run may have stopped before the snapshot: its results still get their reports.
-  const current = run.interrupted ? undefined : await readSnapshot(snapshotFile);
+  // An interrupted run may have stopped before the snapshot, and a run whose engine failed may have taken none: their
+  // results still get their reports, and the engine's errors are said, not a missing snapshot's.
+  const current = run.interrupted
+    ? undefined
+    : await readSnapshot(snapshotFile).catch((error: unknown) => {
+        if (run.errors.length > 0) return undefined;
+        throw error;
+      });
   for (const file of [settings.saveBaseline, newBaseline]) {
     if (!current || !file) continue;
     await mkdir(dirname(resolve(file)), { recursive: true });

@@ -1,5 +1,7 @@
 /** Running the real CLI as a user would, and reading what it wrote. Light: no engine, no sandbox in the test's process. */
-import { spawn } from 'node:child_process';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import type { Socket } from 'node:net';
 import { mkdtempSync } from 'node:fs';
 import { mkdir, readdir, readFile, rmdir } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -35,19 +37,114 @@ export function said(run: CliResult): string {
   return `${run.stderr}\n${run.stdout}`;
 }
 
+type CliOptions = { env?: Record<string, string>; cwd?: string };
+
 /**
- * Runs the real CLI in a child process, as a user would: by default in a fresh directory, so concurrent runs never
- * share the default reports/ (two runs appending to one history file at once would interleave its lines).
+ * Runs the CLI's main() with these arguments in a process of its own, as bin/conformance.js does, and by default in a
+ * fresh directory, so concurrent runs never share the default reports/ (two runs appending to one history file at once
+ * would interleave its lines). The process is a warm one (test/cli-host.mjs) that loaded the CLI once and runs one
+ * command at a time with the command's own directory and environment: loading vitest, oidc-provider and the sources
+ * took ~1.5 s of CPU per run, most of the tests' CPU. What only the binary does (exit, signals, a closed pipe) is
+ * tested with cliProcess().
  */
-export async function cli(args: string[], options: { env?: Record<string, string>; cwd?: string } = {}): Promise<CliResult> {
+export async function cli(args: string[], options: CliOptions = {}): Promise<CliResult> {
+  if (readAtStart(args, options.env)) return cliProcess(args, options);
+  const release = await cliSlot();
+  try {
+    const host = takeHost();
+    const result = await host.run(args, { cwd: options.cwd ?? made(mkdtempSync(join(tmpdir(), 'conformance-cwd-'))), env: { ...process.env, ...options.env } });
+    if (host.alive) idleHosts.push(host);
+    return result;
+  } finally {
+    await release();
+  }
+}
+
+/**
+ * What Node reads as a process starts, which a warm process read long ago: `--env-file` (Node 20 takes it even after
+ * the script's name, nodejs/node#54232) and Node's own variables (NODE_EXTRA_CA_CERTS).
+ */
+function readAtStart(args: string[], env: Record<string, string> = {}): boolean {
+  return args.some((arg) => arg === '--env-file' || arg.startsWith('--env-file=')) || Object.keys(env).some((name) => name.startsWith('NODE_'));
+}
+
+/** The CLI binary itself in a new process, with these arguments, as a user starts it. */
+export async function cliProcess(args: string[], options: CliOptions = {}): Promise<CliResult> {
   return cliAs(clone(args), options);
+}
+
+/** This test worker's warm CLI processes that are not running a command. */
+const idleHosts: Host[] = [];
+
+/** An idle warm process of this worker (one that crashed while idle is dropped), or a new one. */
+function takeHost(): Host {
+  for (let host = idleHosts.pop(); host; host = idleHosts.pop()) if (host.alive) return host;
+  return new Host();
+}
+
+class Host {
+  /** What the host writes on stdout and stderr after each command's output. */
+  private readonly end = `[end of command ${randomUUID()}]`;
+  private readonly child: ChildProcess;
+  private readonly ready: Promise<unknown>;
+  private stdout = '';
+  private stderr = '';
+  private done?: (code: number | null) => void;
+  alive = true;
+
+  constructor() {
+    this.child = fork(join(root, 'test/cli-host.mjs'), [this.end], { execArgv: [], stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+    this.ready = new Promise((resolve, reject) => {
+      this.child.once('message', resolve).once('error', reject);
+      this.child.once('exit', (code) => {
+        reject(new Error(`the CLI host exited (${code}) before it was ready:\n${this.stderr}`));
+      });
+    });
+    this.child.stdout!.setEncoding('utf8').on('data', (d: string) => {
+      this.stdout += d;
+      this.settle();
+    });
+    this.child.stderr!.setEncoding('utf8').on('data', (d: string) => {
+      this.stderr += d;
+      this.settle();
+    });
+    // A host that crashed ends its command as a CLI process would, with its exit code and what it wrote.
+    this.child.on('exit', (code) => {
+      this.alive = false;
+      this.done?.(code ?? 1);
+    });
+    // It goes with the test worker (the IPC channel closes), so it keeps neither the worker nor a test file waiting.
+    this.child.unref();
+    this.child.channel?.unref();
+    for (const stream of [this.child.stdout, this.child.stderr]) (stream as Socket).unref();
+  }
+
+  async run(args: string[], { cwd, env }: { cwd: string; env: NodeJS.ProcessEnv }): Promise<CliResult> {
+    await this.ready;
+    const startedAt = Date.now();
+    const code = await new Promise<number | null>((resolve) => {
+      this.done = resolve;
+      this.child.send({ args, cwd, env });
+    });
+    this.done = undefined;
+    const endedAt = Date.now();
+    const [stdout, stderr] = [this.stdout, this.stderr].map((text) => text.slice(0, text.includes(this.end) ? text.indexOf(this.end) : undefined));
+    this.stdout = this.stderr = '';
+    return { code, stdout: stdout!, stderr: stderr!, durationMs: endedAt - startedAt, startedAt, endedAt };
+  }
+
+  /** A command has ended once both streams carry its end mark (stdout's with the exit code). */
+  private settle(): void {
+    const [, code] = /^ (\d+)\n/.exec(this.stdout.split(this.end)[1] ?? '') ?? [];
+    if (code !== undefined && this.stderr.includes(`${this.end}\n`)) this.done?.(Number(code));
+  }
 }
 
 /**
  * Runs the CLI as `command` starts it (the clone's, or `npx conformance` where it is installed as a package), taking a
  * slot like every CLI run.
  */
-export async function cliAs(command: string[], options: { env?: Record<string, string>; cwd?: string } = {}): Promise<CliResult> {
+export async function cliAs(command: string[], options: CliOptions = {}): Promise<CliResult> {
   const release = await cliSlot();
   try {
     return await new Promise((resolve, reject) => {
@@ -121,7 +218,7 @@ export function serveCli(args: string[], ready: string, options: { cwd?: string 
 /** The CLI of this clone, with these arguments. */
 const clone = (args: string[]) => [process.execPath, join(root, 'bin/conformance.js'), ...args];
 
-function spawnCli([program, ...args]: string[], options: { env?: Record<string, string>; cwd?: string }) {
+function spawnCli([program, ...args]: string[], options: CliOptions) {
   return spawned(
     spawn(program!, args, {
       cwd: options.cwd ?? made(mkdtempSync(join(tmpdir(), 'conformance-cwd-'))),

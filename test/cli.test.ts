@@ -1,7 +1,9 @@
+import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chmod, lstat, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { startSandbox, type Sandbox } from '../sandbox/index.js';
@@ -13,10 +15,12 @@ import type { Suite } from '../src/suite/suite.types.js';
 import {
   CLEAR_CREDENTIAL,
   cli,
+  cliProcess,
   genericVariables,
   JWT,
   reportArgs,
   reportFiles,
+  root,
   runSuite,
   said,
   sandboxSecrets,
@@ -27,6 +31,8 @@ import {
 } from './helpers.js';
 import { leaks } from './leak-forms.js';
 import { startMinimalProvider } from './fixtures/minimal-provider.js';
+
+const exec = promisify(execFile);
 
 async function allureResults(dir: string) {
   const files = (await readdir(dir)).filter((f) => f.endsWith('-result.json'));
@@ -564,9 +570,10 @@ describe.concurrent("conformance sandbox --env-out: the secrets file is the owne
   });
 });
 
+// The binary itself: what it loads for help and `list`, its exit once the output is handed over, a closed pipe.
 describe.concurrent('conformance list and help', () => {
   it('lists every check with its spec citations and links', async () => {
-    const run = await cli(['list']);
+    const run = await cliProcess(['list']);
     expect(run.code).toBe(0);
     for (const check of catalogue) {
       const refs = check.spec.map((s) => s.ref.replace(/[.§]/g, '.')).join(', ');
@@ -581,8 +588,14 @@ describe.concurrent('conformance list and help', () => {
   });
 
   it.each(['run', 'validate', 'list', 'report', 'sandbox'])('%s --help', async (command) => {
-    const run = await cli([command, '--help']);
+    const run = await cliProcess([command, '--help']);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain(`Usage: conformance ${command}`);
+  });
+
+  it('a reader that stops early is no error: `conformance list | head -1` exits 0, saying nothing else', async () => {
+    const { stdout, stderr } = await exec('bash', ['-o', 'pipefail', '-c', `"${process.execPath}" "${join(root, 'bin/conformance.js')}" list | head -1`]);
+    expect(stdout.split('\n').filter(Boolean)).toHaveLength(1);
+    expect(stderr).toBe('');
   });
 });

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { CLEAR_CREDENTIAL, cli, reportArgs, reportFiles, skipWithoutChromium } from './cli-process.js';
+import { CLEAR_CREDENTIAL, cli, reportArgs, reportFiles, said, skipWithoutChromium } from './cli-process.js';
 
 /**
  * A code delivered by an HTML page instead of a redirect (profile code-in-page: a Refresh header, a meta refresh
@@ -41,7 +41,7 @@ describe.concurrent('a code delivered by an HTML page', () => {
       // areas' logins take the same path (their redaction in a whole browser run: test/browser-cli.test.ts).
       const { run, texts } = await runAgainstCodeInPage('local-browser', ['--only', 'authorization-code']);
       expect(run.stdout).not.toContain('the login page shows');
-      expect(run.stdout).toMatch(/^[1-9]\d* passed, 0 failed, /m);
+      expect(run.stdout, said(run)).toMatch(/^[1-9]\d* passed, 0 failed, /m);
       expect(clearCodes(texts)).toEqual([]);
     });
   });

@@ -13,7 +13,7 @@ function withSuites<T extends { suite?: string[] }>(options: T, suites: string[]
 }
 
 // Each command loads its module on use, so `--help` and `list` load neither vitest nor the servers' packages
-// (oidc-provider), which bin/conformance.js preloads for the other commands only.
+// (oidc-provider), which bin/load-main.js preloads for the other commands only.
 const commands: Record<string, Runnable> = {
   run: command({
     summary: 'run the suites and write the reports (by default every suite, against the embedded sandbox and emulators unless configured)',

@@ -25,6 +25,9 @@ const USERNAME = "{ fill: '#username', value: '${SANDBOX_USERNAME}' }";
 const PASSWORD = "{ fill: '#password', value: '${SANDBOX_PASSWORD}' }";
 const SUBMIT = "{ click: 'button[type=submit]' }";
 const CONSENT = "{ click: '#allow' }";
+// The login's timeout, waited out where a step's element never comes; also the page loads' (on a loaded 2-core machine
+// the sign-in page took over 2 s).
+const STEP_TIMEOUT = 5;
 
 /**
  * One authorization (the state-echoed check) by local-browser.yaml with these login steps and timeout instead, with
@@ -88,10 +91,10 @@ describe.concurrent('browser logins through the interactive sandbox', () => {
   });
 
   it('a selector that matches nothing fails the login with the step, the page, and a screenshot with the typed password masked', async () => {
-    const outcome = await oneLogin(sandbox, [USERNAME, PASSWORD, "{ click: '#sign-in' }"], 2);
+    const outcome = await oneLogin(sandbox, [USERNAME, PASSWORD, "{ click: '#sign-in' }"], STEP_TIMEOUT);
     expect(outcome.status).toBe('blocked');
     expect(outcome.message).toMatch(
-      /^login step 3 \(click #sign-in\): nothing matches #sign-in within 2 s; the browser shows http:\/\/127\.0\.0\.1:\d+\/interaction\/\S+ \(“Sign in · Sandbox”\), masked screenshot in the report$/,
+      /^login step 3 \(click #sign-in\): nothing matches #sign-in within 5 s; the browser shows http:\/\/127\.0\.0\.1:\d+\/interaction\/\S+ \(“Sign in · Sandbox”\), masked screenshot in the report$/,
     );
     const png = screenshotOf(outcome);
     expect(png).toBeDefined();
@@ -112,7 +115,7 @@ describe.concurrent('browser logins through the interactive sandbox', () => {
   });
 
   it('a selector that is not CSS is reported as such, not as a timeout', async () => {
-    const outcome = await oneLogin(sandbox, [USERNAME, "{ click: 'button[type=' }"], 2);
+    const outcome = await oneLogin(sandbox, [USERNAME, "{ click: 'button[type=' }"], STEP_TIMEOUT);
     expect(outcome.status).toBe('blocked');
     expect(outcome.message).toMatch(/^login step 2 \(click button\[type=\): .+; the browser shows /);
     expect(outcome.message).not.toContain('nothing matches');
@@ -176,9 +179,9 @@ describe.concurrent('a loading banner on the sign-in page', () => {
   });
 
   it('hidden, as it is until the form is sent, is no error: the login waits for its step', async () => {
-    const outcome = await oneLogin(sandbox, [USERNAME, PASSWORD, "{ click: '#sign-in' }"], 2);
+    const outcome = await oneLogin(sandbox, [USERNAME, PASSWORD, "{ click: '#sign-in' }"], STEP_TIMEOUT);
     expect(outcome.status).toBe('blocked');
-    expect(outcome.message).toMatch(/^login step 3 \(click #sign-in\): nothing matches #sign-in within 2 s; /);
+    expect(outcome.message).toMatch(/^login step 3 \(click #sign-in\): nothing matches #sign-in within 5 s; /);
   });
 });
 

@@ -15,6 +15,15 @@ export function spawned<T extends ChildProcess>(child: T): T {
   return child;
 }
 
+/**
+ * Processes that outlive test files (test/cli-process.ts's warm CLI processes): `working()` names those still running a
+ * command when a file ends, a command of a test that failed or timed out; they are ended like the file's own.
+ */
+const longLived: Array<() => ChildProcess[]> = [];
+export function endWhenWorking(working: () => ChildProcess[]): void {
+  longLived.push(working);
+}
+
 export function made(dir: string): string {
   dirs.push(dir);
   return dir;
@@ -30,7 +39,7 @@ export async function tempDir(): Promise<string> {
  * deletes the directories, which those processes may still have been writing to.
  */
 export async function cleanUp(): Promise<void> {
-  const running = children.splice(0).filter((child) => child.exitCode === null && child.signalCode === null);
+  const running = [...children.splice(0), ...longLived.flatMap((working) => working())].filter((child) => child.exitCode === null && child.signalCode === null);
   await Promise.all(running.map((child) => new Promise((ended) => child.once('close', ended).kill('SIGKILL'))));
   await Promise.all(dirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
 }

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { findChromium, INSTALL_CHROMIUM } from '../src/browser/chromium.js';
-import { CLI_SLOTS, made, spawned, tempDir } from './cleanup.js';
+import { CLI_SLOTS, endWhenWorking, made, spawned, tempDir } from './cleanup.js';
 
 export { tempDir };
 
@@ -52,7 +52,9 @@ export async function cli(args: string[], options: CliOptions = {}): Promise<Cli
   const release = await cliSlot();
   try {
     const host = takeHost();
+    working.add(host);
     const result = await host.run(args, { cwd: options.cwd ?? made(mkdtempSync(join(tmpdir(), 'conformance-cwd-'))), env: { ...process.env, ...options.env } });
+    working.delete(host);
     if (host.alive) idleHosts.push(host);
     return result;
   } finally {
@@ -73,8 +75,10 @@ export async function cliProcess(args: string[], options: CliOptions = {}): Prom
   return cliAs(clone(args), options);
 }
 
-/** This test worker's warm CLI processes that are not running a command. */
+/** This test worker's warm CLI processes that are not running a command, and those that are. */
 const idleHosts: Host[] = [];
+const working = new Set<Host>();
+endWhenWorking(() => [...working].map((host) => host.child));
 
 /** An idle warm process of this worker (one that crashed while idle is dropped), or a new one. */
 function takeHost(): Host {
@@ -85,7 +89,7 @@ function takeHost(): Host {
 class Host {
   /** What the host writes on stdout and stderr after each command's output. */
   private readonly end = `[end of command ${randomUUID()}]`;
-  private readonly child: ChildProcess;
+  readonly child: ChildProcess;
   private readonly ready: Promise<unknown>;
   private stdout = '';
   private stderr = '';

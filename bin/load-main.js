@@ -3,7 +3,7 @@ import { register } from 'tsx/esm/api';
 import '../sandbox/silence-provider-notices.js';
 
 /** Whether these arguments ask only for help or `list`, which need neither vitest nor the servers' packages. */
-export function isLight(args) {
+function isLight(args) {
   return args.length === 0 || ['help', '--help', '-h', 'list'].includes(args[0]) || args.includes('--help') || args.includes('-h');
 }
 

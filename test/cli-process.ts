@@ -53,10 +53,12 @@ export async function cli(args: string[], options: CliOptions = {}): Promise<Cli
   try {
     const host = takeHost();
     working.add(host);
-    const result = await host.run(args, { cwd: options.cwd ?? made(mkdtempSync(join(tmpdir(), 'conformance-cwd-'))), env: { ...process.env, ...options.env } });
-    working.delete(host);
-    if (host.alive) idleHosts.push(host);
-    return result;
+    try {
+      return await host.run(args, { cwd: options.cwd ?? freshDir(), env: { ...process.env, ...options.env } });
+    } finally {
+      working.delete(host);
+      if (host.alive) idleHosts.push(host);
+    }
   } finally {
     await release();
   }
@@ -219,13 +221,16 @@ export function serveCli(args: string[], ready: string, options: { cwd?: string 
   });
 }
 
+/** A run's own working directory, removed once the test file has run. */
+const freshDir = () => made(mkdtempSync(join(tmpdir(), 'conformance-cwd-')));
+
 /** The CLI of this clone, with these arguments. */
 const clone = (args: string[]) => [process.execPath, join(root, 'bin/conformance.js'), ...args];
 
 function spawnCli([program, ...args]: string[], options: CliOptions) {
   return spawned(
     spawn(program!, args, {
-      cwd: options.cwd ?? made(mkdtempSync(join(tmpdir(), 'conformance-cwd-'))),
+      cwd: options.cwd ?? freshDir(),
       env: { ...process.env, ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     }),

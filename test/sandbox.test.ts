@@ -343,8 +343,8 @@ describe('fault profiles', () => {
     await accepted(sandbox, tokens.access_token);
     return { jwt: String(tokens.id_token), accessToken: tokens.access_token };
   };
-  /** Waits past the short-lived profiles' access token lifetime (3 s). */
-  const outliveAccessTokens = () => sleep(4000);
+  /** Waits past the short-lived profiles' access token lifetime (5 s). */
+  const outliveAccessTokens = () => sleep(6000);
 
   interface ProfileCase {
     /** What the profile visibly breaks. */
@@ -358,8 +358,8 @@ describe('fault profiles', () => {
       async fault(sandbox) {
         expect(sandbox.variables.SANDBOX_CODE_TTL).toBe('5');
         const [machine, user] = await Promise.all([clientCredentials(sandbox), userTokens(sandbox)]);
-        expect(machine.json.expires_in).toBe(3);
-        expect(user.expires_in).toBe(3);
+        expect(machine.json.expires_in).toBe(5);
+        expect(user.expires_in).toBe(5);
         await accepted(sandbox, user.access_token);
         await outliveAccessTokens();
         for (const token of [machine.json.access_token, user.access_token]) {
@@ -714,7 +714,7 @@ describe('fault profiles', () => {
     'expired-accepted': {
       async fault(sandbox) {
         const [machine, user] = await Promise.all([machineToken(sandbox), userTokens(sandbox)]);
-        expect(user.expires_in).toBe(3);
+        expect(user.expires_in).toBe(5);
         await outliveAccessTokens();
         await accepted(sandbox, machine);
         await accepted(sandbox, user.access_token);

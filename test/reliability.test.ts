@@ -240,7 +240,7 @@ describe('interrupted and broken runs lose nothing', () => {
     const child = spawned(
       spawn(
         process.execPath,
-        [join(root, 'bin/conformance.js'), 'run', '--suite', 'local', '--profile', 'short-lived', '--long', '--no-html', ...outputArgs(dir)],
+        [join(root, 'bin/conformance.js'), 'run', '--suite', 'local', '--profile', 'short-lived', '--long', '--no-html', '--verbose', ...outputArgs(dir)],
         { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
       ),
     );
@@ -248,9 +248,9 @@ describe('interrupted and broken runs lose nothing', () => {
     let signal: NodeJS.Timeout | undefined;
     child.stdout.setEncoding('utf8').on('data', (d: string) => {
       stdout += d;
-      // The first checks finish within half a second of the start on an idle machine, several seconds on a loaded one;
-      // the long ones wait out 3 and 5 s lifetimes from then: a signal 4 s after the start lands mid-run on either.
-      if (stdout.includes('Running ')) signal ??= setTimeout(() => child.kill('SIGINT'), 4000);
+      // --verbose prints each request as it is answered: a second after the JWKS came, the discovery and JWKS checks
+      // have finished however loaded the machine is, and the long checks still wait out their tokens' 5 s lifetimes.
+      if (/ GET \S+ → 200 .* jwks\n/.test(stdout)) signal ??= setTimeout(() => child.kill('SIGINT'), 1000);
     });
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
     expect(code).toBe(1);

@@ -24,6 +24,33 @@ export function findChromium(env: Record<string, string | undefined> = process.e
   return CANDIDATES.find((path) => existsSync(path));
 }
 
+/**
+ * Chromium honours only the last --disable-features, and Playwright passes its own first: this one list carries
+ * Playwright's (playwright-core 1.65; test/chromium-launch.test.ts fails when it drifts) and the omnibox popup, a
+ * page the new headless mode preloads in two renderer processes for every window, which each login's context opens:
+ * half of a login's CPU, for a popup no login shows.
+ */
+const DISABLED_FEATURES = [
+  'AvoidUnnecessaryBeforeUnloadCheckSync',
+  'DestroyProfileOnBrowserClose',
+  'HttpsUpgrades',
+  'HttpsFirstBalancedModeAutoEnable',
+  'LensOverlay',
+  'MediaRouter',
+  'PaintHolding',
+  'ThirdPartyStoragePartitioning',
+  'AvoidCorsURLLoaderRestartOnRedirect',
+  'TcpPortRandomizationWin',
+  'OptimizationHints',
+  'NetworkTimeServiceQuerying',
+  'AimEnabled',
+  'PreconnectToSearch',
+  'msForceBrowserSignIn',
+  'msEdgeUpdateLaunchServicesPreferredVersion',
+  'WebUIOmniboxPopup',
+  'WebUIOmniboxAimPopup',
+];
+
 export const INSTALL_CHROMIUM =
   'install it with `sudo apt-get install -y chromium` (Debian, Ubuntu), or set CONFORMANCE_CHROMIUM to a Chromium or Chrome binary';
 
@@ -68,6 +95,7 @@ async function launch({ headed }: BrowserOptions): Promise<Browser> {
         '--disable-background-networking',
         '--disable-component-update',
         '--disable-sync',
+        `--disable-features=${DISABLED_FEATURES.join(',')}`,
       ],
     });
   } catch (error) {

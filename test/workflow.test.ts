@@ -1,5 +1,5 @@
 import { validateWorkflow, type ValidationError } from '@action-validator/core';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { isSecretVariable } from '../src/suite/secret-names.js';
 import { action, actionStep, npxArgs } from './composite-action.js';
+import { mainSays } from './main-in-process.js';
 
 /**
  * The CI monitoring workflow (.github/workflows/conformance.yml): valid against the GitHub workflow schema (offline,
@@ -393,8 +394,8 @@ describe('triggers and job settings', () => {
     expect(inputs['fail-on']).toMatchObject({ type: 'choice', default: 'fail' });
   });
 
-  it('offers exactly the --fail-on values the CLI accepts', () => {
-    const help = execFileSync(process.execPath, [join(root, 'bin/conformance.js'), 'run', '--help'], { cwd: root, encoding: 'utf8' });
+  it('offers exactly the --fail-on values the CLI accepts', async () => {
+    const help = (await mainSays(['run', '--help'])).out;
     const values = /--fail-on ([\w|]+)/.exec(help)?.[1]?.split('|');
     expect(values, 'run --help names the --fail-on values').toBeDefined();
     expect([...(workflow.on.workflow_dispatch?.inputs?.['fail-on']?.options ?? [])].sort()).toEqual([...values!].sort());
@@ -462,12 +463,12 @@ describe('the matrix', () => {
     expect(String(runStep.with?.['fail-on'])).toBe("${{ inputs.fail-on || 'fail' }}");
   });
 
-  it('uses only options the CLI has', () => {
-    const help = (command: string) => execFileSync(process.execPath, [join(root, 'bin/conformance.js'), command, '--help'], { cwd: root, encoding: 'utf8' });
+  it('uses only options the CLI has', async () => {
+    const help = async (command: string) => (await mainSays([command, '--help'])).out;
     const flags = (line: string) => [...new Set(line.match(/(?<=\s|^)--[a-z][\w-]*/g) ?? [])];
-    const runHelp = help('run');
+    const runHelp = await help('run');
     expect(flags(runArgs(combinations(matrixJob)[0]!).join(' ')).filter((f) => !runHelp.includes(`${f} `) && !runHelp.includes(`${f}\n`))).toEqual([]);
-    const reportHelp = help('report');
+    const reportHelp = await help('report');
     const reportLine = (reportStep.run ?? '').split('\n').find((l) => l.includes('conformance report'))!;
     expect(flags(reportLine).filter((f) => !reportHelp.includes(`${f} `) && !reportHelp.includes(`${f}\n`))).toEqual([]);
   });

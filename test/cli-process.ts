@@ -48,16 +48,17 @@ type CliOptions = { env?: Record<string, string>; cwd?: string };
  * tested with cliProcess().
  */
 export async function cli(args: string[], options: CliOptions = {}): Promise<CliResult> {
-  if (readAtStart(args, options.env)) return cliProcess(args, options);
+  // Node 20 reads `--env-file` as the process starts, even after the script's name (nodejs/node#54232).
+  if (args.some((arg) => arg === '--env-file' || arg.startsWith('--env-file='))) return cliProcess(args, options);
   const release = await cliSlot();
   try {
-    const host = takeHost();
+    const host = takeHost(startVariables(options.env));
     working.add(host);
     try {
       return await host.run(args, { cwd: options.cwd ?? freshDir(), env: { ...process.env, ...options.env } });
     } finally {
       working.delete(host);
-      if (host.alive) idleHosts.push(host);
+      if (host.alive) idleHosts(host.started).push(host);
     }
   } finally {
     await release();
@@ -65,11 +66,11 @@ export async function cli(args: string[], options: CliOptions = {}): Promise<Cli
 }
 
 /**
- * What Node reads as a process starts, which a warm process read long ago: `--env-file` (Node 20 takes it even after
- * the script's name, nodejs/node#54232) and Node's own variables (NODE_EXTRA_CA_CERTS).
+ * Node's own variables among a command's (NODE_OPTIONS, NODE_EXTRA_CA_CERTS): Node reads them as a process starts, so
+ * the command runs in a host started with them.
  */
-function readAtStart(args: string[], env: Record<string, string> = {}): boolean {
-  return args.some((arg) => arg === '--env-file' || arg.startsWith('--env-file=')) || Object.keys(env).some((name) => name.startsWith('NODE_'));
+function startVariables(env: Record<string, string> = {}): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter(([name]) => name.startsWith('NODE_')));
 }
 
 /** The CLI binary itself in a new process, with these arguments, as a user starts it. */
@@ -77,15 +78,21 @@ export async function cliProcess(args: string[], options: CliOptions = {}): Prom
   return cliAs(clone(args), options);
 }
 
-/** This test worker's warm CLI processes that are not running a command, and those that are. */
-const idleHosts: Host[] = [];
+/** This test worker's warm CLI processes that are not running a command, by the variables they started with; those that are. */
+const idle = new Map<string, Host[]>();
+const idleHosts = (started: Record<string, string>): Host[] => {
+  const key = JSON.stringify(started);
+  idle.set(key, idle.get(key) ?? []);
+  return idle.get(key)!;
+};
 const working = new Set<Host>();
 endWhenWorking(() => [...working].map((host) => host.child));
 
-/** An idle warm process of this worker (one that crashed while idle is dropped), or a new one. */
-function takeHost(): Host {
-  for (let host = idleHosts.pop(); host; host = idleHosts.pop()) if (host.alive) return host;
-  return new Host();
+/** An idle warm process of this worker started with these variables (one that crashed while idle is dropped), or a new one. */
+function takeHost(started: Record<string, string>): Host {
+  const hosts = idleHosts(started);
+  for (let host = hosts.pop(); host; host = hosts.pop()) if (host.alive) return host;
+  return new Host(started);
 }
 
 class Host {
@@ -98,8 +105,12 @@ class Host {
   private done?: (code: number | null) => void;
   alive = true;
 
-  constructor() {
-    this.child = fork(join(root, 'test/cli-host.mjs'), [this.end], { execArgv: [], stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+  constructor(readonly started: Record<string, string>) {
+    this.child = fork(join(root, 'test/cli-host.mjs'), [this.end], {
+      execArgv: [],
+      env: { ...process.env, ...started },
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    });
     this.ready = new Promise((resolve, reject) => {
       this.child.once('message', resolve).once('error', reject);
       this.child.once('exit', (code) => {

@@ -80,11 +80,12 @@ export async function cliProcess(args: string[], options: CliOptions = {}): Prom
 
 /** This test worker's warm CLI processes that are not running a command, by the variables they started with; those that are. */
 const idle = new Map<string, Host[]>();
-const idleHosts = (started: Record<string, string>): Host[] => {
+function idleHosts(started: Record<string, string>): Host[] {
   const key = JSON.stringify(started);
-  idle.set(key, idle.get(key) ?? []);
-  return idle.get(key)!;
-};
+  const hosts = idle.get(key) ?? [];
+  idle.set(key, hosts);
+  return hosts;
+}
 const working = new Set<Host>();
 endWhenWorking(() => [...working].map((host) => host.child));
 

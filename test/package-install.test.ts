@@ -36,7 +36,12 @@ describe('the package, installed into another project', () => {
     await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', join(scratch, stdout.trim())], { cwd: project });
     before = await tree(project);
     caches = { TMPDIR: await tempDir() };
-    conformance = await cliAs(['npx', '--no-install', 'conformance', 'run', '--suite', 'local', '--out', 'out'], { cwd: project, env: caches });
+    // Two areas: the installed package reads the same files (suites, schemas, the report's configuration) and loads every
+    // check either way, and builds the HTML report.
+    conformance = await cliAs(['npx', '--no-install', 'conformance', 'run', '--suite', 'local', '--only', 'discovery,jwks', '--out', 'out'], {
+      cwd: project,
+      env: caches,
+    });
   }, 240_000);
 
   it('runs there, its report in --out', () => {

@@ -15,12 +15,12 @@ const ONE_LOGIN = ['--only', 'authorization-code.state-echoed'];
 describe.concurrent('browser logins through the CLI', () => {
   beforeEach(needsChromium);
 
-  // The areas whose evidence holds what a browser login handles: its pages, the code, the tokens the code brings (the
-  // suite's every login, in-process: test/browser-login.test.ts).
+  // What a browser login handles: its pages, the code, the tokens the code brings (the suite's every login, in-process:
+  // test/browser-login.test.ts; replayed and parallel codes, strategy alike, in every report file: cli.test.ts).
   it('a successful run exits 0 and leaves no password, token or code in any report', async () => {
     const password = `known-password-${Date.now()}`;
     const { paths, args } = await reportArgs();
-    const run = await cli(['run', '--suite', 'local-browser', '--only', 'authorization-code,token-response', '--no-html', ...args], {
+    const run = await cli(['run', '--suite', 'local-browser', '--only', 'authorization-code.state-echoed,token-response', '--no-html', ...args], {
       env: { SANDBOX_PASSWORD: password },
     });
     expect(run.code, run.stdout + run.stderr).toBe(0);

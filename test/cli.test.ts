@@ -575,7 +575,7 @@ describe.concurrent("conformance sandbox --env-out: the secrets file is the owne
   });
 });
 
-// The binary itself: what it loads for help and `list`, its exit once the output is handed over, a closed pipe.
+// The binary itself (its exit once `list`'s output is handed over, a closed pipe), and each command's help, from main.
 describe.concurrent('conformance list and help', () => {
   it('lists every check with its spec citations and links', async () => {
     const run = await cliProcess(['list']);
@@ -592,8 +592,6 @@ describe.concurrent('conformance list and help', () => {
     expect(run.stdout).toMatch(/local\s+Embedded reference sandbox/);
   });
 
-  // What each command's help says comes from main; the binary's own part (its exit once the output is handed over, a
-  // pipe closed early) is tested with `list` here.
   it.each(['run', 'validate', 'list', 'report', 'sandbox'])('%s --help', async (command) => {
     const { code, out } = await mainSays([command, '--help']);
     expect(code).toBe(0);

@@ -17,11 +17,11 @@ const registered: string[] = [];
 /** Every form a secret may be written in → the secret itself, whose fingerprint stands for all of them. */
 const known = new Map<string, string>();
 /**
- * `known` by the first MIN_LENGTH characters of each form, then by length, longest first: one pass over a text finds
+ * `known` by its first MIN_LENGTH characters (prefixKey), then by length, longest first: one pass over a text finds
  * every form however many secrets a long-lived process has learned. Tokens of one server share long prefixes (every
  * JWT's header), so a list per prefix grew with every token issued; a set per length is one lookup per length.
  */
-const byPrefix = new Map<string, { lengths: number[]; forms: Map<number, Set<string>> }>();
+const byPrefix = new Map<number | string, { lengths: number[]; forms: Map<number, Set<string>> }>();
 
 /** Field names whose values are credentials wherever they appear: forms, query strings, JSON. */
 const SECRET_FIELDS = new Set([
@@ -85,7 +85,7 @@ export function addSecret(value: string | undefined): void {
   for (const form of formsOf(value)) {
     if (form.length < MIN_LENGTH || known.has(form)) continue;
     known.set(form, value);
-    const prefix = form.slice(0, MIN_LENGTH);
+    const prefix = prefixKey(form, 0);
     const bucket = byPrefix.get(prefix) ?? { lengths: [], forms: new Map<number, Set<string>>() };
     byPrefix.set(prefix, bucket);
     const sameLength = bucket.forms.get(form.length);
@@ -146,9 +146,23 @@ function htmlEscape(value: string): string {
   return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 }
 
+/**
+ * The MIN_LENGTH characters at position i as one number when they are ASCII (tokens, base64, most text), else as
+ * text: the scan looks up every position of every text it redacts, and a number costs no string.
+ */
+function prefixKey(text: string, i: number): number | string {
+  let key = 0;
+  for (let j = i; j < i + MIN_LENGTH; j++) {
+    const c = text.charCodeAt(j);
+    if (c > 0x7f) return text.slice(i, i + MIN_LENGTH);
+    key = (key << 7) | c;
+  }
+  return key;
+}
+
 /** The longest registered form that starts at position i of text. */
 function formAt(text: string, i: number): string | undefined {
-  const bucket = byPrefix.get(text.slice(i, i + MIN_LENGTH));
+  const bucket = byPrefix.get(prefixKey(text, i));
   for (const length of bucket?.lengths ?? []) {
     const candidate = text.slice(i, i + length);
     if (candidate.length === length && bucket!.forms.get(length)!.has(candidate)) return candidate;

@@ -185,6 +185,13 @@ describe('redact', () => {
     expect(redact('a nest-1234-longer b nest-1234')).toBe(`a ${fp('nest-1234-longer')} b ${fp('nest-1234')}`);
   });
 
+  it('hides a secret written outside ASCII, wherever the wide characters fall in it', () => {
+    const secrets = ['Ünïcødé-pass', 'ab€d-rest', 'plain-start-ñ', '🔑🔑-key'];
+    secrets.forEach(addSecret);
+    expect(redact(`x${secrets.join(' y ')} ${encodeURIComponent(secrets[0]!)}.`)).toBe(`x${secrets.map(fp).join(' y ')} ${fp(secrets[0]!)}.`);
+    expect(redact('Ünïcødé-pas ab€d')).toBe('Ünïcødé-pas ab€d');
+  });
+
   it.each([
     ['a 3-character value is too short to register', 'xyz', 'xyz'],
     ['a 4-character value is registered', 'wxyz', fp('wxyz')],

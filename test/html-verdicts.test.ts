@@ -1,8 +1,10 @@
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { open, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { acceptedFailures } from '../src/report/allure-results.js';
 import { settleAllureResults } from '../src/report/allure-status.js';
+import { generateHtml } from '../src/report/html.js';
 import { passRate, writePassRate } from '../src/report/pass-rate.js';
 import { allureName } from '../src/report/results.js';
 import { tempDir } from './cleanup.js';
@@ -104,5 +106,22 @@ describe('the HTML report tells passes from what is not', () => {
     ]);
     await writeFile(join(dir, 'index.html'), html([]));
     expect(await writePassRate(dir, 50)).toMatch(/no pass-rate ring found/);
+  });
+
+  it('refuses results too large for a single-file page before Allure starts (it would end the process), and says what to do', async () => {
+    const dir = await tempDir();
+    await writeFile(join(dir, 'a-result.json'), JSON.stringify({ name: 'discovery.reachable', status: 'passed', start: 5, stop: 6 }));
+    // Sparse: 400 MB by its size, nothing on disk.
+    const big = await open(join(dir, 'b-attachment.txt'), 'w');
+    await big.truncate(400 * 1024 * 1024);
+    await big.close();
+    await expect(generateHtml([dir], join(dir, 'html'))).rejects.toThrow(
+      /^the results \(400 MB\) are more than a single-file HTML report can hold \(360 MB\): build it from fewer results directories, or lower --results-budget$/,
+    );
+    expect(existsSync(join(dir, 'html'))).toBe(false);
+    // The same results without the large file make a report.
+    await rm(join(dir, 'b-attachment.txt'));
+    await generateHtml([dir], join(dir, 'html'));
+    expect(existsSync(join(dir, 'html', 'index.html'))).toBe(true);
   });
 });

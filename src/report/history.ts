@@ -12,7 +12,7 @@ interface Line {
 
 /**
  * Readies the report history for a build, reading and writing the file once. A line cut short (a run killed
- * mid-write, two runs appending to the same file at once) makes `allure generate` fail outright, so such lines move to
+ * mid-write, two runs appending to the same file at once) makes Allure's report build fail outright, so such lines move to
  * `<file>.damaged` (nothing is lost) and the report is built from the rest, with a warning naming both files. The
  * build's run is appended unless the last entry is that run (its report built again, `conformance report`: counted
  * once), and the oldest runs are dropped so that the trend holds HISTORY_RUNS with it.

@@ -136,17 +136,14 @@ describe.concurrent('a wrong password', () => {
   afterAll(() => sandbox.close());
 
   it('stops every login at the sign-in page with its error and a masked screenshot', async () => {
-    const results = await runSuite('suites/local-browser.yaml', sandbox, { only: AUTH_AREAS });
-    // Refusals that come before any login (an authorization without PKCE, a foreign redirect_uri) still pass.
-    const refusedEarly = ['pkce.required', 'authorization-code.redirect-uri-authorize'];
-    expect(
-      results
-        .filter((r) => r.outcome.status === 'pass')
-        .map((r) => r.id)
-        .sort(),
-    ).toEqual(refusedEarly.sort());
+    // The authorization-code area's logins (several, with different authorization parameters); the PKCE and refresh
+    // areas log in through the same steps and differ only after the code comes back.
+    const results = await runSuite('suites/local-browser.yaml', sandbox, { only: ['authorization-code'] });
+    // A refusal that comes before any login (a foreign redirect_uri) still passes.
+    const refusedEarly = ['authorization-code.redirect-uri-authorize'];
+    expect(results.filter((r) => r.outcome.status === 'pass').map((r) => r.id)).toEqual(refusedEarly);
     const blocked = results.filter((r) => !refusedEarly.includes(r.id) && r.outcome.status !== 'skipped');
-    expect(blocked.length).toBeGreaterThan(10);
+    expect(new Set(blocked.flatMap((r) => r.outcome.exchanges.filter((e) => e.screenshot).map((e) => e.label))).size).toBeGreaterThan(2);
     for (const { outcome } of blocked) {
       expect(outcome.status).toBe('blocked');
       expect(outcome.message).toMatch(

@@ -23,15 +23,16 @@ export function leaks(texts: Array<{ path: string; text: string }>, secrets: str
 }
 
 // Forms are found by the hash of their first WINDOW characters, in one pass over a text whatever their number (a scan
-// of thousands of tokens' forms over the megabytes of a run's outputs); shorter forms are searched for one by one.
+// of thousands of tokens' forms over the megabytes of a run's outputs); shorter forms are searched for one by one. The
+// hash rolls in 32-bit integer arithmetic, and a bit table of the forms' hashes spares most positions a map lookup.
 const WINDOW = 12;
 const BASE = 31;
-const MOD = 2 ** 31 - 1;
-const TOP = Array.from({ length: WINDOW - 1 }).reduce<number>((power) => (power * BASE) % MOD, 1);
+const TOP = Array.from({ length: WINDOW - 1 }).reduce<number>((power) => Math.imul(power, BASE), 1);
+const TABLE_BITS = 20;
 
-function hashOf(text: string, end = WINDOW): number {
+function hashOf(text: string): number {
   let hash = 0;
-  for (let i = 0; i < end; i++) hash = (hash * BASE + text.charCodeAt(i)) % MOD;
+  for (let i = 0; i < WINDOW; i++) hash = (Math.imul(hash, BASE) + text.charCodeAt(i)) | 0;
   return hash;
 }
 
@@ -39,12 +40,18 @@ function hashOf(text: string, end = WINDOW): number {
 function finder(forms: string[]): (text: string) => string[] {
   const short = forms.filter((form) => form.length < WINDOW);
   const byHash = new Map<number, string[]>();
-  for (const form of forms.filter((f) => f.length >= WINDOW)) byHash.set(hashOf(form), [...(byHash.get(hashOf(form)) ?? []), form]);
+  const table = new Uint8Array(1 << TABLE_BITS);
+  for (const form of forms.filter((f) => f.length >= WINDOW)) {
+    const hash = hashOf(form);
+    byHash.set(hash, [...(byHash.get(hash) ?? []), form]);
+    table[hash >>> (32 - TABLE_BITS)] = 1;
+  }
   return (text) => {
     const found = new Set(short.filter((form) => text.includes(form)));
     let hash = text.length >= WINDOW ? hashOf(text) : 0;
     for (let i = 0; i + WINDOW <= text.length; i++) {
-      if (i > 0) hash = ((hash - ((text.charCodeAt(i - 1) * TOP) % MOD) + MOD) * BASE + text.charCodeAt(i + WINDOW - 1)) % MOD;
+      if (i > 0) hash = (Math.imul(hash - Math.imul(text.charCodeAt(i - 1), TOP), BASE) + text.charCodeAt(i + WINDOW - 1)) | 0;
+      if (table[hash >>> (32 - TABLE_BITS)] === 0) continue;
       for (const form of byHash.get(hash) ?? []) if (text.startsWith(form, i)) found.add(form);
     }
     return forms.filter((form) => found.has(form));

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { AllureReport, resolveConfig } from '@allurereport/core';
+import type { resolveConfig } from '@allurereport/core';
 import { redact } from '../secrets.js';
 import { acceptedFailures, readAllureResults, reportName, type AllureResult } from './allure-results.js';
 import { prepareHistory } from './history.js';
@@ -55,7 +55,9 @@ async function allureGenerate(resultsDirs: string[], results: AllureResult[], ou
     // In this process, as `allure generate` does it: a child process started Node and loaded the whole Allure CLI for each
     // report (~1.8 s of CPU, against ~1.3 s here, less for each further report a process builds).
     const runConfig = { ...named(base, reportName(results)), resolutions, ...history } as Parameters<typeof resolveConfig>[0];
-    const report = new AllureReport(await resolveConfig(runConfig, { output: outputDir }));
+    // Loaded by the runs that build a report, when they build it: the others, and every run's start, do without.
+    const allure = await import('@allurereport/core');
+    const report = new allure.AllureReport(await allure.resolveConfig(runConfig, { output: outputDir }));
     await report.start();
     for (const dir of resultsDirs) await report.readDirectory(resolve(dir));
     await report.done();

@@ -269,6 +269,7 @@ export const JWT = {
 function isBase64Url(c: number): boolean {
   return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x2d || c === 0x5f;
 }
+
 // A credential parameter whose value is not a fingerprint, nor a word of a vocabulary (a FHIR issue's "code": "login",
 // shown as JSON in an attachment): credentials are random strings.
 export const CLEAR_CREDENTIAL = /(code|code_verifier|client_secret|access_token|refresh_token)(=|": ?")(?!\[redacted:)(?![a-z-]{1,20}")/;

@@ -31,7 +31,7 @@ describe('fault matrix', () => {
   describe.concurrent('profiles', () => {
     it.each(cases.map((c) => [c.label, c] as const))('%s fails exactly the checks it breaks', async (_, { target, profile }) => {
       const server = await target.start(profile.name);
-      // Closed as soon as its run ends: a hundred servers kept to the end, with what they issued, tripled the GC's work.
+      // Closed as soon as its run ends: kept to the end, the servers and all they issued weighed on the collector.
       const results = await runSuite(target.suite, server, { long: profile.long }).finally(() => server.close());
       const show = (r: (typeof results)[number]) => `${r.id}${r.subject ? ` [${r.subject}]` : ''}: ${r.outcome.status} ${r.outcome.message}`;
 

@@ -116,7 +116,7 @@ describe('the HTML report tells passes from what is not', () => {
     await big.truncate(400 * 1024 * 1024);
     await big.close();
     await expect(generateHtml([dir], join(dir, 'html'))).rejects.toThrow(
-      /^the results \(400 MB\) are more than a single-file HTML report can hold \(360 MB\): build it from fewer results directories, or lower --results-budget$/,
+      /^the results \(400 MB\) are more than a single-file HTML report can hold \(360 MB\): build it from fewer results directories, or run with a lower --results-budget$/,
     );
     expect(existsSync(join(dir, 'html'))).toBe(false);
     // The same results without the large file make a report.

@@ -80,7 +80,7 @@ async function refuseOversized(resultsDirs: string[]): Promise<void> {
   if (bytes > MAX_RESULTS_BYTES) {
     const mb = (n: number) => Math.round(n / 1024 / 1024);
     throw new Error(
-      `the results (${mb(bytes)} MB) are more than a single-file HTML report can hold (${mb(MAX_RESULTS_BYTES)} MB): build it from fewer results directories, or lower --results-budget`,
+      `the results (${mb(bytes)} MB) are more than a single-file HTML report can hold (${mb(MAX_RESULTS_BYTES)} MB): build it from fewer results directories, or run with a lower --results-budget`,
     );
   }
 }
